@@ -1,0 +1,403 @@
+//! Errors with stable codes.
+//!
+//! Every failure of the engine is an [`Error`]: a [`ErrorCode`] callers can branch on, a
+//! readable message, and [`Details`] with what the caller needs to act. The codes are part of
+//! the public contract (DESIGN §3); their spelling never changes.
+
+use serde::Serialize;
+use std::fmt;
+
+/// The stable code of an [`Error`], spelled `SCREAMING_SNAKE_CASE` on the JS side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// Wrong type, missing field, unparseable date or time, empty or too long a string,
+    /// unknown field, a value out of range.
+    InvalidInput,
+    /// No doctor has that id.
+    DoctorNotFound,
+    /// No appointment has that id.
+    AppointmentNotFound,
+    /// `addDoctor` or `book` with an id already in use.
+    DuplicateId,
+    /// The doctor does not work at that location.
+    LocationNotServed,
+    /// A start or a duration that is not on the slot grid.
+    OffGrid,
+    /// The interval is not inside one block of the doctor's hours that day.
+    OutsideHours,
+    /// The interval overlaps a booked appointment of the same doctor.
+    SlotTaken,
+    /// Cancelling an appointment that is already cancelled.
+    AlreadyCancelled,
+    /// A `requestId` seen before, sent with a different request.
+    RequestIdReused,
+    /// An update or removal would orphan booked appointments.
+    HasAppointments,
+    /// A snapshot that is malformed or inconsistent.
+    InvalidSnapshot,
+    /// A snapshot written by a newer format version.
+    UnsupportedVersion,
+}
+
+impl ErrorCode {
+    /// Every code, in the order of the README's table.
+    pub const ALL: [ErrorCode; 13] = [
+        ErrorCode::InvalidInput,
+        ErrorCode::DoctorNotFound,
+        ErrorCode::AppointmentNotFound,
+        ErrorCode::DuplicateId,
+        ErrorCode::LocationNotServed,
+        ErrorCode::OffGrid,
+        ErrorCode::OutsideHours,
+        ErrorCode::SlotTaken,
+        ErrorCode::AlreadyCancelled,
+        ErrorCode::RequestIdReused,
+        ErrorCode::HasAppointments,
+        ErrorCode::InvalidSnapshot,
+        ErrorCode::UnsupportedVersion,
+    ];
+
+    /// The code as JS sees it, e.g. `"SLOT_TAKEN"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidInput => "INVALID_INPUT",
+            ErrorCode::DoctorNotFound => "DOCTOR_NOT_FOUND",
+            ErrorCode::AppointmentNotFound => "APPOINTMENT_NOT_FOUND",
+            ErrorCode::DuplicateId => "DUPLICATE_ID",
+            ErrorCode::LocationNotServed => "LOCATION_NOT_SERVED",
+            ErrorCode::OffGrid => "OFF_GRID",
+            ErrorCode::OutsideHours => "OUTSIDE_HOURS",
+            ErrorCode::SlotTaken => "SLOT_TAKEN",
+            ErrorCode::AlreadyCancelled => "ALREADY_CANCELLED",
+            ErrorCode::RequestIdReused => "REQUEST_ID_REUSED",
+            ErrorCode::HasAppointments => "HAS_APPOINTMENTS",
+            ErrorCode::InvalidSnapshot => "INVALID_SNAPSHOT",
+            ErrorCode::UnsupportedVersion => "UNSUPPORTED_VERSION",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a caller needs to act on an error. Only the fields that apply are set; they cross to
+/// JS as a plain object with camelCase keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Details {
+    /// The input field at fault, as a path: `"start"`, `"schedule[1].end"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The doctor concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doctor_id: Option<String>,
+    /// The appointment concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appointment_id: Option<String>,
+    /// The id that is already in use (`DUPLICATE_ID`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The location asked for (`LOCATION_NOT_SERVED`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// The booked appointment in the way (`SLOT_TAKEN`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflicting_appointment_id: Option<String>,
+    /// The booked appointments in the way, by start (`HAS_APPOINTMENTS`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appointment_ids: Option<Vec<String>>,
+    /// The request id sent again (`REQUEST_ID_REUSED`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The hospital's slot length in minutes (`OFF_GRID`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slot_minutes: Option<u32>,
+    /// Where in a snapshot the first problem is: `"appointments[3].start"` (`INVALID_SNAPSHOT`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The snapshot's format version (`UNSUPPORTED_VERSION`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<u64>,
+    /// The newest format version this build reads (`UNSUPPORTED_VERSION`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supported_version: Option<u32>,
+}
+
+/// A failure of the engine. A failed call never changes the hospital.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// A readable sentence for people; not meant to be parsed.
+    pub message: String,
+    /// What the caller needs to act (boxed to keep `Result` small on the happy path).
+    pub details: Box<Details>,
+}
+
+/// The engine's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    fn new(code: ErrorCode, message: String, details: Details) -> Self {
+        Error {
+            code,
+            message,
+            details: Box::new(details),
+        }
+    }
+
+    /// `INVALID_INPUT` for the field at `field` (a path such as `schedule[0].start`).
+    pub fn invalid_input(field: impl Into<String>, reason: impl fmt::Display) -> Self {
+        let field = field.into();
+        let message = if field.is_empty() {
+            format!("invalid input: {reason}")
+        } else {
+            format!("invalid {field}: {reason}")
+        };
+        Error::new(
+            ErrorCode::InvalidInput,
+            message,
+            Details {
+                field: Some(field),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `DOCTOR_NOT_FOUND`.
+    pub fn doctor_not_found(doctor_id: &str) -> Self {
+        Error::new(
+            ErrorCode::DoctorNotFound,
+            format!("no doctor with id {doctor_id:?}"),
+            Details {
+                doctor_id: Some(doctor_id.to_owned()),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `APPOINTMENT_NOT_FOUND`.
+    pub fn appointment_not_found(appointment_id: &str) -> Self {
+        Error::new(
+            ErrorCode::AppointmentNotFound,
+            format!("no appointment with id {appointment_id:?}"),
+            Details {
+                appointment_id: Some(appointment_id.to_owned()),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `DUPLICATE_ID`: `what` is "doctor" or "appointment".
+    pub fn duplicate_id(what: &str, id: &str) -> Self {
+        Error::new(
+            ErrorCode::DuplicateId,
+            format!("a {what} with id {id:?} already exists"),
+            Details {
+                id: Some(id.to_owned()),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `LOCATION_NOT_SERVED`.
+    pub fn location_not_served(doctor_id: &str, location: &str) -> Self {
+        Error::new(
+            ErrorCode::LocationNotServed,
+            format!("doctor {doctor_id:?} does not work at {location:?}"),
+            Details {
+                doctor_id: Some(doctor_id.to_owned()),
+                location: Some(location.to_owned()),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `OFF_GRID` for `field` (`start` or `durationMinutes`).
+    pub fn off_grid(field: &str, reason: impl fmt::Display, slot_minutes: u32) -> Self {
+        Error::new(
+            ErrorCode::OffGrid,
+            format!("{field} is not on the {slot_minutes}-minute slot grid: {reason}"),
+            Details {
+                field: Some(field.to_owned()),
+                slot_minutes: Some(slot_minutes),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `OUTSIDE_HOURS`.
+    pub fn outside_hours(doctor_id: &str, start: impl fmt::Display, end: impl fmt::Display) -> Self {
+        Error::new(
+            ErrorCode::OutsideHours,
+            format!("{start} to {end} is not inside doctor {doctor_id:?}'s hours"),
+            Details {
+                doctor_id: Some(doctor_id.to_owned()),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `SLOT_TAKEN`.
+    pub fn slot_taken(conflicting_appointment_id: &str) -> Self {
+        Error::new(
+            ErrorCode::SlotTaken,
+            format!("the time overlaps booked appointment {conflicting_appointment_id:?}"),
+            Details {
+                conflicting_appointment_id: Some(conflicting_appointment_id.to_owned()),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `ALREADY_CANCELLED`.
+    pub fn already_cancelled(appointment_id: &str) -> Self {
+        Error::new(
+            ErrorCode::AlreadyCancelled,
+            format!("appointment {appointment_id:?} is already cancelled"),
+            Details {
+                appointment_id: Some(appointment_id.to_owned()),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `REQUEST_ID_REUSED`.
+    pub fn request_id_reused(request_id: &str, appointment_id: &str) -> Self {
+        Error::new(
+            ErrorCode::RequestIdReused,
+            format!(
+                "requestId {request_id:?} already booked appointment {appointment_id:?} \
+                 with a different request"
+            ),
+            Details {
+                request_id: Some(request_id.to_owned()),
+                appointment_id: Some(appointment_id.to_owned()),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `HAS_APPOINTMENTS`.
+    pub fn has_appointments(doctor_id: &str, appointment_ids: Vec<String>) -> Self {
+        Error::new(
+            ErrorCode::HasAppointments,
+            format!(
+                "doctor {doctor_id:?} has {} booked appointment(s) in the way; \
+                 pass cancelAppointments: true to cancel them",
+                appointment_ids.len()
+            ),
+            Details {
+                doctor_id: Some(doctor_id.to_owned()),
+                appointment_ids: Some(appointment_ids),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `INVALID_SNAPSHOT` at `path`.
+    pub fn invalid_snapshot(path: impl Into<String>, reason: impl fmt::Display) -> Self {
+        let path = path.into();
+        let message = if path.is_empty() {
+            format!("invalid snapshot: {reason}")
+        } else {
+            format!("invalid snapshot at {path}: {reason}")
+        };
+        Error::new(
+            ErrorCode::InvalidSnapshot,
+            message,
+            Details {
+                path: Some(path),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `UNSUPPORTED_VERSION`.
+    pub fn unsupported_version(version: u64, supported_version: u32) -> Self {
+        Error::new(
+            ErrorCode::UnsupportedVersion,
+            format!(
+                "snapshot format version {version} is newer than this build reads \
+                 (up to {supported_version}); upgrade dr-schedule"
+            ),
+            Details {
+                version: Some(version),
+                supported_version: Some(supported_version),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// The same error naming `field` as the one at fault, unless it already names one.
+    pub fn with_field(mut self, field: &str) -> Self {
+        if self.details.field.is_none() {
+            self.details.field = Some(field.to_owned());
+        }
+        self
+    }
+
+    /// The same error with its field path put under `parent`: `start` becomes
+    /// `appointments[3].start`. Used where one validation serves several places.
+    pub fn within(mut self, parent: &str) -> Self {
+        if let Some(field) = self.details.field.take() {
+            let joined = join_path(parent, &field);
+            self.message = self.message.replacen(&field, &joined, 1);
+            self.details.field = Some(joined);
+        }
+        self
+    }
+}
+
+/// Joins two path segments: `("schedule[0]", "end")` → `schedule[0].end`.
+pub fn join_path(parent: &str, child: &str) -> String {
+    match (parent.is_empty(), child.is_empty()) {
+        (true, _) => child.to_owned(),
+        (_, true) => parent.to_owned(),
+        _ if child.starts_with('[') => format!("{parent}{child}"),
+        _ => format!("{parent}.{child}"),
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_their_js_spelling() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+
+    #[test]
+    fn details_serialize_only_what_is_set() {
+        let e = Error::slot_taken("a7");
+        assert_eq!(
+            serde_json::to_string(&e.details).unwrap(),
+            r#"{"conflictingAppointmentId":"a7"}"#
+        );
+    }
+
+    #[test]
+    fn within_prefixes_the_field_path_and_message() {
+        let e = Error::invalid_input("start", "not a time").within("schedule[2]");
+        assert_eq!(e.details.field.as_deref(), Some("schedule[2].start"));
+        assert_eq!(e.message, "invalid schedule[2].start: not a time");
+        let e = Error::invalid_input("[1]", "empty").within("locations");
+        assert_eq!(e.details.field.as_deref(), Some("locations[1]"));
+    }
+}

@@ -1,0 +1,29 @@
+//! Size limits, enforced with `INVALID_INPUT` (or `INVALID_SNAPSHOT` while loading) so that no
+//! input can make the engine use unbounded memory or time. The README lists them.
+
+/// Longest doctor or appointment id, in UTF-8 bytes.
+pub const MAX_ID_LEN: usize = 64;
+/// Longest doctor name, in UTF-8 bytes.
+pub const MAX_NAME_LEN: usize = 200;
+/// Longest location (an address), in UTF-8 bytes.
+pub const MAX_LOCATION_LEN: usize = 200;
+/// Longest patient reference, in UTF-8 bytes.
+pub const MAX_PATIENT_LEN: usize = 200;
+/// Longest request id, in UTF-8 bytes.
+pub const MAX_REQUEST_ID_LEN: usize = 128;
+/// Longest cancellation reason, in UTF-8 bytes.
+pub const MAX_REASON_LEN: usize = 500;
+/// Longest time zone name, in UTF-8 bytes.
+pub const MAX_TIME_ZONE_LEN: usize = 64;
+/// Most locations one doctor serves.
+pub const MAX_LOCATIONS_PER_DOCTOR: usize = 100;
+/// Most schedule rules one doctor has.
+pub const MAX_SCHEDULE_RULES: usize = 100;
+/// Most doctors in one hospital.
+pub const MAX_DOCTORS: usize = 10_000;
+/// Most appointments (booked and cancelled) in one hospital.
+pub const MAX_APPOINTMENTS: usize = 5_000_000;
+/// Widest window `availableSlots` searches, in days.
+pub const MAX_SLOT_WINDOW_DAYS: i64 = 366;
+/// Largest snapshot `fromSnapshot` reads, in bytes, checked before parsing.
+pub const MAX_SNAPSHOT_BYTES: usize = 1 << 30;

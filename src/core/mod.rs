@@ -1,0 +1,27 @@
+//! The scheduling engine: pure Rust, no JavaScript, no clock, no I/O.
+//!
+//! Start at [`Hospital`]. Booking rules live in [`booking`], the snapshot format in
+//! [`snapshot`], dates and times in [`time`].
+
+pub mod appointment;
+pub mod booking;
+pub mod calendar;
+pub mod doctor;
+pub mod error;
+pub mod hospital;
+pub mod limits;
+pub mod options;
+pub mod query;
+pub mod slots;
+pub mod snapshot;
+pub mod time;
+pub mod validate;
+
+pub use appointment::{Appointment, AppointmentStatus};
+pub use booking::BookRequest;
+pub use doctor::{Doctor, DoctorPatch, NewDoctor, ScheduleRule};
+pub use error::{Details, Error, ErrorCode, Result};
+pub use hospital::{Hospital, NextIds};
+pub use options::{HospitalOptions, HospitalOptionsInput};
+pub use query::{AppointmentQuery, CancelOptions, ChangeOptions, SlotQuery, StatusFilter};
+pub use time::{ClockTime, LocalDateTime, Weekday};

@@ -1,0 +1,145 @@
+//! Hospital-wide options: the slot grid, the default duration, the time zone name.
+
+use super::error::{Error, Result};
+use super::limits::MAX_TIME_ZONE_LEN;
+use super::time::MINUTES_PER_DAY;
+use serde::{Deserialize, Serialize};
+
+/// Options as they come in: every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HospitalOptionsInput {
+    /// Length of one slot in minutes; divides 1440. Default 15.
+    pub slot_minutes: Option<u32>,
+    /// Duration of a booking that names none; a multiple of `slot_minutes`. Default 15 (or
+    /// `slot_minutes` when that is longer).
+    pub default_duration_minutes: Option<u32>,
+    /// IANA time zone name, kept for exports; 0.1 computes in local wall-clock time.
+    pub time_zone: Option<String>,
+}
+
+/// Validated options. Serialized as they appear in a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HospitalOptions {
+    /// Length of one slot in minutes; divides 1440.
+    pub slot_minutes: u32,
+    /// Duration of a booking that names none; a positive multiple of `slot_minutes`.
+    pub default_duration_minutes: u32,
+    /// IANA time zone name, or `null`.
+    pub time_zone: Option<String>,
+}
+
+impl Default for HospitalOptions {
+    fn default() -> Self {
+        HospitalOptions {
+            slot_minutes: 15,
+            default_duration_minutes: 15,
+            time_zone: None,
+        }
+    }
+}
+
+impl HospitalOptions {
+    /// Validates options given by a caller, filling in defaults for what is absent.
+    pub fn from_input(input: HospitalOptionsInput) -> Result<Self> {
+        let slot_minutes = input.slot_minutes.unwrap_or(15);
+        let default_duration_minutes = input
+            .default_duration_minutes
+            .unwrap_or_else(|| slot_minutes.max(15).div_ceil(slot_minutes) * slot_minutes);
+        let options = HospitalOptions {
+            slot_minutes,
+            default_duration_minutes,
+            time_zone: input.time_zone,
+        };
+        options.validate()?;
+        Ok(options)
+    }
+
+    /// Checks the invariants; used for caller input and for snapshots alike.
+    pub fn validate(&self) -> Result<()> {
+        let slot = i64::from(self.slot_minutes);
+        if slot == 0 || MINUTES_PER_DAY % slot != 0 {
+            return Err(Error::invalid_input(
+                "slotMinutes",
+                format!("{slot} does not divide a day (1440 minutes); try 5, 10, 15, 20, 30 or 60"),
+            ));
+        }
+        let duration = i64::from(self.default_duration_minutes);
+        if duration == 0 || duration % slot != 0 || duration > MINUTES_PER_DAY {
+            return Err(Error::invalid_input(
+                "defaultDurationMinutes",
+                format!("{duration} is not a positive multiple of slotMinutes ({slot}) up to 1440"),
+            ));
+        }
+        if let Some(zone) = &self.time_zone {
+            let well_formed = !zone.is_empty()
+                && zone.len() <= MAX_TIME_ZONE_LEN
+                && zone
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'));
+            if !well_formed {
+                return Err(Error::invalid_input(
+                    "timeZone",
+                    format!("{zone:?} is not an IANA time zone name such as \"America/New_York\""),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(slot: Option<u32>, duration: Option<u32>) -> Result<HospitalOptions> {
+        HospitalOptions::from_input(HospitalOptionsInput {
+            slot_minutes: slot,
+            default_duration_minutes: duration,
+            time_zone: None,
+        })
+    }
+
+    #[test]
+    fn defaults_are_fifteen_minutes() {
+        assert_eq!(options(None, None).unwrap(), HospitalOptions::default());
+    }
+
+    #[test]
+    fn default_duration_follows_a_longer_slot() {
+        assert_eq!(options(Some(60), None).unwrap().default_duration_minutes, 60);
+        assert_eq!(options(Some(10), None).unwrap().default_duration_minutes, 20);
+        assert_eq!(options(Some(5), None).unwrap().default_duration_minutes, 15);
+    }
+
+    #[test]
+    fn refuses_slots_that_do_not_divide_a_day() {
+        for slot in [0, 7, 25, 1441, 2880] {
+            let e = options(Some(slot), Some(1440)).unwrap_err();
+            assert_eq!(e.details.field.as_deref(), Some("slotMinutes"), "{slot}");
+        }
+    }
+
+    #[test]
+    fn refuses_off_grid_default_durations() {
+        for duration in [0, 10, 1455] {
+            let e = options(Some(15), Some(duration)).unwrap_err();
+            assert_eq!(e.details.field.as_deref(), Some("defaultDurationMinutes"));
+        }
+    }
+
+    #[test]
+    fn checks_the_shape_of_time_zone_names() {
+        let zone = |z: &str| {
+            HospitalOptions::from_input(HospitalOptionsInput {
+                time_zone: Some(z.to_owned()),
+                ..HospitalOptionsInput::default()
+            })
+        };
+        assert!(zone("America/New_York").is_ok());
+        assert!(zone("Etc/GMT+5").is_ok());
+        assert!(zone("").is_err());
+        assert!(zone("New York").is_err());
+    }
+}

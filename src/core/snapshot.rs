@@ -1,0 +1,143 @@
+//! The snapshot format (DESIGN §4): JSON text holding the same `Doctor` and `Appointment`
+//! objects the API returns, so a snapshot reads like the API and needs no second schema.
+//!
+//! Writing is deterministic: the same state always gives byte-identical text. Loading trusts
+//! nothing: it checks types, unknown fields, unique ids, references, every booking rule for
+//! booked appointments and the size limits, all or nothing, and reports the JSON path of the
+//! first problem.
+
+use super::appointment::Appointment;
+use super::doctor::Doctor;
+use super::error::{join_path, Error, Result};
+use super::hospital::{Hospital, NextIds};
+use super::limits::MAX_SNAPSHOT_BYTES;
+use super::options::HospitalOptions;
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::{Deserialize, Serialize};
+
+/// The value of the `format` field.
+pub const FORMAT: &str = "dr-schedule";
+/// The format version this build writes, and the newest it reads.
+pub const VERSION: u32 = 1;
+
+/// What `toSnapshot` writes. Field order is the order in the text.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SnapshotOut<'a> {
+    format: &'static str,
+    version: u32,
+    revision: u64,
+    options: &'a HospitalOptions,
+    doctors: Vec<&'a Doctor>,
+    appointments: Vec<&'a Appointment>,
+    next_ids: NextIds,
+}
+
+/// Just enough to pick a reader: read first, ignoring every other field.
+#[derive(Deserialize)]
+struct Header {
+    format: String,
+    version: u64,
+    #[serde(flatten)]
+    _rest: IgnoredAny,
+}
+
+/// A version 1 snapshot, parsed but not yet checked.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SnapshotV1 {
+    #[allow(dead_code)]
+    format: String,
+    #[allow(dead_code)]
+    version: u64,
+    revision: u64,
+    options: HospitalOptions,
+    doctors: Vec<Doctor>,
+    appointments: Vec<Appointment>,
+    next_ids: NextIds,
+}
+
+impl Hospital {
+    /// The hospital as JSON text, deterministic: `from_snapshot(s)?.to_snapshot()? == s`.
+    pub fn to_snapshot(&self) -> Result<String> {
+        let snapshot = SnapshotOut {
+            format: FORMAT,
+            version: VERSION,
+            revision: self.revision(),
+            options: self.options(),
+            doctors: self.list_doctors().collect(),
+            appointments: self.all_appointments().collect(),
+            next_ids: self.next_ids(),
+        };
+        serde_json::to_string(&snapshot)
+            .map_err(|e| Error::invalid_snapshot("", format!("could not be written: {e}")))
+    }
+
+    /// Rebuilds a hospital from `to_snapshot` text. Fails with `INVALID_SNAPSHOT` (and
+    /// `details.path`) or `UNSUPPORTED_VERSION`; never returns a half-loaded hospital.
+    pub fn from_snapshot(text: &str) -> Result<Hospital> {
+        if text.len() > MAX_SNAPSHOT_BYTES {
+            return Err(Error::invalid_snapshot(
+                "",
+                format!("{} bytes; the limit is {MAX_SNAPSHOT_BYTES}", text.len()),
+            ));
+        }
+        let header: Header = parse(text)?;
+        if header.format != FORMAT {
+            return Err(Error::invalid_snapshot(
+                "format",
+                format!("{:?} is not {FORMAT:?}", header.format),
+            ));
+        }
+        match header.version {
+            0 => Err(Error::invalid_snapshot("version", "versions start at 1")),
+            1 => load_v1(parse(text)?),
+            newer => Err(Error::unsupported_version(newer, VERSION)),
+        }
+    }
+}
+
+/// Parses JSON text into `T`, naming the path of the first problem.
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        Error::invalid_snapshot(path, e.into_inner())
+    })?;
+    deserializer
+        .end()
+        .map_err(|e| Error::invalid_snapshot("", e))?;
+    Ok(value)
+}
+
+/// Re-labels an engine error as `INVALID_SNAPSHOT` at `prefix` + the error's field.
+fn at(prefix: String) -> impl FnOnce(Error) -> Error {
+    move |e| {
+        let path = join_path(&prefix, e.details.field.as_deref().unwrap_or_default());
+        Error::invalid_snapshot(path, e.message)
+    }
+}
+
+fn load_v1(snapshot: SnapshotV1) -> Result<Hospital> {
+    snapshot.options.validate().map_err(at("options".into()))?;
+    let mut hospital = Hospital::with_options(snapshot.options);
+    for (i, doctor) in snapshot.doctors.into_iter().enumerate() {
+        hospital
+            .restore_doctor(doctor)
+            .map_err(at(format!("doctors[{i}]")))?;
+    }
+    for (i, appointment) in snapshot.appointments.into_iter().enumerate() {
+        hospital
+            .restore_appointment(appointment)
+            .map_err(at(format!("appointments[{i}]")))?;
+    }
+    if snapshot.next_ids.doctor == 0 {
+        return Err(Error::invalid_snapshot("nextIds.doctor", "counters start at 1"));
+    }
+    if snapshot.next_ids.appointment == 0 {
+        return Err(Error::invalid_snapshot("nextIds.appointment", "counters start at 1"));
+    }
+    hospital.restore_counters(snapshot.revision, snapshot.next_ids);
+    Ok(hospital)
+}

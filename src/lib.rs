@@ -1,0 +1,34 @@
+//! # dr-schedule
+//!
+//! A doctor-scheduling engine: doctors with locations and weekly hours, appointments booked,
+//! listed and cancelled under rules that never let a doctor be in two places at once.
+//!
+//! The engine ([`core`]) is pure Rust: it never reads a clock, draws random numbers or does
+//! I/O; every failure is an [`core::Error`] with a stable code. Built for `wasm32`, the crate
+//! also exports the `Hospital` class to JavaScript (`src/wasm`), a thin layer that converts
+//! values and calls the engine.
+//!
+//! ```
+//! use dr_schedule::core::{Hospital, HospitalOptionsInput};
+//!
+//! let mut hospital = Hospital::new(HospitalOptionsInput::default()).unwrap();
+//! let doctor: dr_schedule::core::NewDoctor = serde_json::from_str(r#"{
+//!     "name": "Dr. Ada Lovelace",
+//!     "locations": ["1 Main St"],
+//!     "schedule": [{ "days": ["mon", "tue"], "start": "09:00", "end": "17:00" }]
+//! }"#).unwrap();
+//! let id = hospital.add_doctor(doctor).unwrap().id.clone();
+//! let request = serde_json::from_value(serde_json::json!({
+//!     "doctorId": id, "location": "1 Main St", "start": "2019-02-04T11:00"
+//! })).unwrap();
+//! let appointment = hospital.book(request).unwrap();
+//! assert_eq!(appointment.end.to_string(), "2019-02-04T11:15");
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;

@@ -117,14 +117,20 @@ mod tests {
         let mut c = calendar();
         c.cancel(at("10:00"), 1);
         assert_eq!(c.overlapping(at("10:00"), at("10:30")), None);
-        assert_eq!(c.cancelled_in(None, None).collect::<Vec<_>>(), vec![(at("10:00"), 1)]);
+        assert_eq!(
+            c.cancelled_in(None, None).collect::<Vec<_>>(),
+            vec![(at("10:00"), 1)]
+        );
         assert_eq!(c.all_seqs().count(), 2);
     }
 
     #[test]
     fn windows_are_half_open_on_start() {
         let c = calendar();
-        let starts: Vec<_> = c.booked_in(Some(at("10:00")), Some(at("11:00"))).map(|a| a.2).collect();
+        let starts: Vec<_> = c
+            .booked_in(Some(at("10:00")), Some(at("11:00")))
+            .map(|a| a.2)
+            .collect();
         assert_eq!(starts, vec![1]);
         assert_eq!(c.booked_in(None, None).count(), 2);
         assert_eq!(c.booked_in(Some(at("10:01")), None).count(), 1);

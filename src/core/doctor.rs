@@ -137,19 +137,28 @@ impl DoctorState {
 
 fn validate_locations(locations: &[String]) -> Result<()> {
     if locations.is_empty() {
-        return Err(Error::invalid_input("locations", "a doctor needs at least one location"));
+        return Err(Error::invalid_input(
+            "locations",
+            "a doctor needs at least one location",
+        ));
     }
     if locations.len() > MAX_LOCATIONS_PER_DOCTOR {
         return Err(Error::invalid_input(
             "locations",
-            format!("{} locations; the limit is {MAX_LOCATIONS_PER_DOCTOR}", locations.len()),
+            format!(
+                "{} locations; the limit is {MAX_LOCATIONS_PER_DOCTOR}",
+                locations.len()
+            ),
         ));
     }
     for (i, location) in locations.iter().enumerate() {
         let field = format!("locations[{i}]");
         validate::text(&field, location, MAX_LOCATION_LEN)?;
         if locations.iter().take(i).any(|l| l == location) {
-            return Err(Error::invalid_input(field, format!("{location:?} is listed twice")));
+            return Err(Error::invalid_input(
+                field,
+                format!("{location:?} is listed twice"),
+            ));
         }
     }
     Ok(())
@@ -159,7 +168,10 @@ fn validate_schedule(schedule: &[ScheduleRule]) -> Result<()> {
     if schedule.len() > MAX_SCHEDULE_RULES {
         return Err(Error::invalid_input(
             "schedule",
-            format!("{} rules; the limit is {MAX_SCHEDULE_RULES}", schedule.len()),
+            format!(
+                "{} rules; the limit is {MAX_SCHEDULE_RULES}",
+                schedule.len()
+            ),
         ));
     }
     for (i, rule) in schedule.iter().enumerate() {
@@ -273,7 +285,10 @@ mod tests {
     #[test]
     fn contains_needs_one_block_on_the_same_day() {
         use Weekday::*;
-        let hours = WeeklyHours::from_rules(&[rule(&[Fri], "09:00", "12:00"), rule(&[Fri, Sat], "13:00", "24:00")]);
+        let hours = WeeklyHours::from_rules(&[
+            rule(&[Fri], "09:00", "12:00"),
+            rule(&[Fri, Sat], "13:00", "24:00"),
+        ]);
         let at = |s: &str| LocalDateTime::parse(s).unwrap();
         // 2019-02-01 is a Friday.
         assert!(hours.contains(at("2019-02-01T09:00"), at("2019-02-01T12:00")));
@@ -297,13 +312,18 @@ mod tests {
         assert_eq!(field(d), "locations[2]");
         let d = doctor(vec![rule(&[Weekday::Mon], "10:00", "10:00")]);
         assert_eq!(field(d), "schedule[0].end");
-        let d = doctor(vec![rule(&[Weekday::Mon], "09:00", "10:00"), rule(&[], "09:00", "10:00")]);
+        let d = doctor(vec![
+            rule(&[Weekday::Mon], "09:00", "10:00"),
+            rule(&[], "09:00", "10:00"),
+        ]);
         assert_eq!(field(d), "schedule[1].days");
         let d = doctor(vec![rule(&[Weekday::Mon, Weekday::Mon], "09:00", "10:00")]);
         assert_eq!(field(d), "schedule[0].days[1]");
         let d = doctor(vec![rule(&[Weekday::Mon], "24:00", "24:00")]);
         assert_eq!(field(d), "schedule[0].end");
-        assert!(doctor(vec![rule(&[Weekday::Mon], "00:00", "24:00")]).validate_profile().is_ok());
+        assert!(doctor(vec![rule(&[Weekday::Mon], "00:00", "24:00")])
+            .validate_profile()
+            .is_ok());
     }
 
     #[test]

@@ -231,7 +231,11 @@ impl Error {
     }
 
     /// `OUTSIDE_HOURS`.
-    pub fn outside_hours(doctor_id: &str, start: impl fmt::Display, end: impl fmt::Display) -> Self {
+    pub fn outside_hours(
+        doctor_id: &str,
+        start: impl fmt::Display,
+        end: impl fmt::Display,
+    ) -> Self {
         Error::new(
             ErrorCode::OutsideHours,
             format!("{start} to {end} is not inside doctor {doctor_id:?}'s hours"),

@@ -10,7 +10,9 @@ use super::doctor::{Doctor, DoctorPatch, DoctorState, NewDoctor, WeeklyHours};
 use super::error::{Error, Result};
 use super::limits::{MAX_APPOINTMENTS, MAX_DOCTORS, MAX_REASON_LEN, MAX_SLOT_WINDOW_DAYS};
 use super::options::{HospitalOptions, HospitalOptionsInput};
-use super::query::{AppointmentQuery, CancelOptions, ChangeOptions, SlotQuery, StatusFilter, Window};
+use super::query::{
+    AppointmentQuery, CancelOptions, ChangeOptions, SlotQuery, StatusFilter, Window,
+};
 use super::slots;
 use super::time::{LocalDateTime, MINUTES_PER_DAY};
 use super::validate;
@@ -60,7 +62,9 @@ pub struct Hospital {
 impl Hospital {
     /// An empty hospital with validated options.
     pub fn new(options: HospitalOptionsInput) -> Result<Self> {
-        Ok(Hospital::with_options(HospitalOptions::from_input(options)?))
+        Ok(Hospital::with_options(HospitalOptions::from_input(
+            options,
+        )?))
     }
 
     /// An empty hospital with options that are already valid.
@@ -163,7 +167,10 @@ impl Hospital {
             .map(|(start, _, seq)| (start, seq))
             .collect();
         if !orphans.is_empty() && options.cancel_appointments != Some(true) {
-            return Err(Error::has_appointments(id, self.ids_of(orphans.iter().map(|o| o.1))));
+            return Err(Error::has_appointments(
+                id,
+                self.ids_of(orphans.iter().map(|o| o.1)),
+            ));
         }
         for (start, seq) in orphans {
             self.cancel_seq(number, start, seq, Some(DOCTOR_UPDATED_REASON.to_owned()));
@@ -235,7 +242,9 @@ impl Hospital {
         if self.appointments.len() >= MAX_APPOINTMENTS {
             return Err(Error::invalid_input(
                 "",
-                format!("the hospital already has {MAX_APPOINTMENTS} appointments, the most it holds"),
+                format!(
+                    "the hospital already has {MAX_APPOINTMENTS} appointments, the most it holds"
+                ),
             ));
         }
         let id = match request.id {
@@ -267,18 +276,28 @@ impl Hospital {
 
     /// A doctor's appointments starting in the window, with the status asked for (booked by
     /// default), by start and then booking order. O(log n + k).
-    pub fn appointments(&self, doctor_id: &str, query: AppointmentQuery) -> Result<Vec<&Appointment>> {
+    pub fn appointments(
+        &self,
+        doctor_id: &str,
+        query: AppointmentQuery,
+    ) -> Result<Vec<&Appointment>> {
         let window = Window::parse(query.from.as_deref(), query.to.as_deref())?;
         let (_, state) = self.find_doctor(doctor_id)?;
         let calendar = &state.calendar;
-        let booked = || calendar.booked_in(window.from, window.to).map(|(start, _, seq)| (start, seq));
+        let booked = || {
+            calendar
+                .booked_in(window.from, window.to)
+                .map(|(start, _, seq)| (start, seq))
+        };
         let cancelled = || calendar.cancelled_in(window.from, window.to);
         let keys: Vec<(LocalDateTime, Seq)> = match query.status.unwrap_or_default() {
             StatusFilter::Booked => booked().collect(),
             StatusFilter::Cancelled => cancelled().collect(),
             StatusFilter::All => merge_sorted(booked(), cancelled()),
         };
-        keys.into_iter().map(|(_, seq)| self.appointment(seq)).collect()
+        keys.into_iter()
+            .map(|(_, seq)| self.appointment(seq))
+            .collect()
     }
 
     /// Cancels a booked appointment: it stays, with `status: "cancelled"`, and its time is free
@@ -322,7 +341,10 @@ impl Hospital {
         if duration == 0 || duration % self.options.slot_minutes != 0 {
             return Err(Error::off_grid(
                 "durationMinutes",
-                format!("{duration} is not a positive multiple of {}", self.options.slot_minutes),
+                format!(
+                    "{duration} is not a positive multiple of {}",
+                    self.options.slot_minutes
+                ),
                 self.options.slot_minutes,
             ));
         }
@@ -356,7 +378,10 @@ impl Hospital {
         validate::id("id", &doctor.id)?;
         doctor.validate_profile()?;
         if self.doctors.len() >= MAX_DOCTORS {
-            return Err(Error::invalid_input("", format!("more than {MAX_DOCTORS} doctors")));
+            return Err(Error::invalid_input(
+                "",
+                format!("more than {MAX_DOCTORS} doctors"),
+            ));
         }
         if self.doctor_numbers.contains_key(&doctor.id) {
             return Err(Error::duplicate_id("doctor", &doctor.id));
@@ -382,19 +407,27 @@ impl Hospital {
         validate::id("id", &appointment.id)?;
         if let Some(reason) = &appointment.cancel_reason {
             if appointment.is_booked() {
-                return Err(Error::invalid_input("cancelReason", "only a cancelled appointment has one"));
+                return Err(Error::invalid_input(
+                    "cancelReason",
+                    "only a cancelled appointment has one",
+                ));
             }
             validate::text("cancelReason", reason, MAX_REASON_LEN)?;
         }
         if self.appointments.len() >= MAX_APPOINTMENTS {
-            return Err(Error::invalid_input("", format!("more than {MAX_APPOINTMENTS} appointments")));
+            return Err(Error::invalid_input(
+                "",
+                format!("more than {MAX_APPOINTMENTS} appointments"),
+            ));
         }
         if self.appointment_seqs.contains_key(&appointment.id) {
             return Err(Error::duplicate_id("appointment", &appointment.id).with_field("id"));
         }
         if let Some(request_id) = &appointment.request_id {
             if let Some(&seq) = self.request_seqs.get(request_id) {
-                return Err(Error::request_id_reused(request_id, &self.id_of(seq)).with_field("requestId"));
+                return Err(
+                    Error::request_id_reused(request_id, &self.id_of(seq)).with_field("requestId")
+                );
             }
         }
         let (number, state) = self
@@ -411,7 +444,11 @@ impl Hospital {
             )
             .map_err(|e| e.with_field("start"))?
         } else {
-            booking::check_grid(&self.options, appointment.start, appointment.duration_minutes)?
+            booking::check_grid(
+                &self.options,
+                appointment.start,
+                appointment.duration_minutes,
+            )?
         };
         if end != appointment.end {
             return Err(Error::invalid_input(
@@ -496,7 +533,13 @@ impl Hospital {
         seq
     }
 
-    fn cancel_seq(&mut self, doctor_number: u64, start: LocalDateTime, seq: Seq, reason: Option<String>) {
+    fn cancel_seq(
+        &mut self,
+        doctor_number: u64,
+        start: LocalDateTime,
+        seq: Seq,
+        reason: Option<String>,
+    ) {
         if let Some(state) = self.doctors.get_mut(&doctor_number) {
             state.calendar.cancel(start, seq);
         }
@@ -513,7 +556,9 @@ impl Hospital {
 
     fn assign_appointment_id(&mut self) -> String {
         let taken = &self.appointment_seqs;
-        next_free_id("a", &mut self.next_ids.appointment, |id| taken.contains_key(id))
+        next_free_id("a", &mut self.next_ids.appointment, |id| {
+            taken.contains_key(id)
+        })
     }
 }
 
@@ -529,10 +574,7 @@ fn next_free_id(prefix: &str, counter: &mut u64, taken: impl Fn(&str) -> bool) -
 }
 
 /// Merges two iterators sorted by key into one sorted vector.
-fn merge_sorted<K: Ord + Copy>(
-    a: impl Iterator<Item = K>,
-    b: impl Iterator<Item = K>,
-) -> Vec<K> {
+fn merge_sorted<K: Ord + Copy>(a: impl Iterator<Item = K>, b: impl Iterator<Item = K>) -> Vec<K> {
     let mut a = a.peekable();
     let mut b = b.peekable();
     let mut merged = Vec::new();

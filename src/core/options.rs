@@ -108,8 +108,14 @@ mod tests {
 
     #[test]
     fn default_duration_follows_a_longer_slot() {
-        assert_eq!(options(Some(60), None).unwrap().default_duration_minutes, 60);
-        assert_eq!(options(Some(10), None).unwrap().default_duration_minutes, 20);
+        assert_eq!(
+            options(Some(60), None).unwrap().default_duration_minutes,
+            60
+        );
+        assert_eq!(
+            options(Some(10), None).unwrap().default_duration_minutes,
+            20
+        );
         assert_eq!(options(Some(5), None).unwrap().default_duration_minutes, 15);
     }
 

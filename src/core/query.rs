@@ -92,7 +92,10 @@ impl Window {
             .map_err(|reason| Error::invalid_input("to", reason))?;
         if let (Some(from), Some(to)) = (from, to) {
             if to < from {
-                return Err(Error::invalid_input("to", format!("{to} is before from ({from})")));
+                return Err(Error::invalid_input(
+                    "to",
+                    format!("{to} is before from ({from})"),
+                ));
             }
         }
         Ok(Window { from, to })
@@ -108,7 +111,13 @@ mod tests {
         let w = Window::parse(Some("2019-02-01"), Some("2019-02-01")).unwrap();
         assert_eq!(w.from.unwrap().to_string(), "2019-02-01T00:00");
         assert_eq!(w.to.unwrap().to_string(), "2019-02-02T00:00");
-        assert_eq!(Window::parse(None, None).unwrap(), Window { from: None, to: None });
+        assert_eq!(
+            Window::parse(None, None).unwrap(),
+            Window {
+                from: None,
+                to: None
+            }
+        );
         let e = Window::parse(Some("2019-02-02"), Some("2019-02-01T10:00")).unwrap_err();
         assert_eq!(e.details.field.as_deref(), Some("to"));
         let e = Window::parse(Some("2019-02-30"), None).unwrap_err();

@@ -133,10 +133,16 @@ fn load_v1(snapshot: SnapshotV1) -> Result<Hospital> {
             .map_err(at(format!("appointments[{i}]")))?;
     }
     if snapshot.next_ids.doctor == 0 {
-        return Err(Error::invalid_snapshot("nextIds.doctor", "counters start at 1"));
+        return Err(Error::invalid_snapshot(
+            "nextIds.doctor",
+            "counters start at 1",
+        ));
     }
     if snapshot.next_ids.appointment == 0 {
-        return Err(Error::invalid_snapshot("nextIds.appointment", "counters start at 1"));
+        return Err(Error::invalid_snapshot(
+            "nextIds.appointment",
+            "counters start at 1",
+        ));
     }
     hospital.restore_counters(snapshot.revision, snapshot.next_ids);
     Ok(hospital)

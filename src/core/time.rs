@@ -65,7 +65,9 @@ impl LocalDateTime {
                 })?;
                 Ok(LocalDateTime::from_day_and_minute(day, i64::from(minute)))
             }
-            _ => Err(format!("{text:?} is not a date-time of the form YYYY-MM-DDTHH:MM")),
+            _ => Err(format!(
+                "{text:?} is not a date-time of the form YYYY-MM-DDTHH:MM"
+            )),
         }
     }
 
@@ -80,7 +82,9 @@ impl LocalDateTime {
             })
         } else {
             LocalDateTime::parse(text).map_err(|_| {
-                format!("{text:?} is neither a date (YYYY-MM-DD) nor a date-time (YYYY-MM-DDTHH:MM)")
+                format!(
+                    "{text:?} is neither a date (YYYY-MM-DD) nor a date-time (YYYY-MM-DDTHH:MM)"
+                )
             })
         }
     }
@@ -189,7 +193,9 @@ impl ClockTime {
     pub fn parse(text: &str) -> Result<Self, String> {
         parse_hh_mm(text.as_bytes(), true)
             .map(ClockTime)
-            .ok_or_else(|| format!("{text:?} is not a time of day of the form HH:MM (00:00 to 24:00)"))
+            .ok_or_else(|| {
+                format!("{text:?} is not a time of day of the form HH:MM (00:00 to 24:00)")
+            })
     }
 
     /// Minutes since midnight.
@@ -290,7 +296,10 @@ mod tests {
 
     #[test]
     fn end_of_range_is_year_ten_thousand() {
-        assert_eq!(at("9999-12-31T23:00").plus_minutes(60), LocalDateTime::END_OF_RANGE);
+        assert_eq!(
+            at("9999-12-31T23:00").plus_minutes(60),
+            LocalDateTime::END_OF_RANGE
+        );
     }
 
     #[test]

@@ -16,7 +16,10 @@ pub fn text(field: &str, value: &str, max_len: usize) -> Result<()> {
         ));
     }
     if value.chars().any(char::is_control) {
-        return Err(Error::invalid_input(field, "must not contain control characters"));
+        return Err(Error::invalid_input(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(())
 }
@@ -56,7 +59,12 @@ mod tests {
 
     #[test]
     fn ids_are_url_safe() {
-        for good in ["d1", "550e8400-e29b-41d4-a716-446655440000", "clinic:7", "a.b_c"] {
+        for good in [
+            "d1",
+            "550e8400-e29b-41d4-a716-446655440000",
+            "clinic:7",
+            "a.b_c",
+        ] {
             assert!(id("id", good).is_ok(), "{good}");
         }
         for bad in ["", "a b", "a/b", "é", &"x".repeat(65)] {

@@ -1,0 +1,260 @@
+//! The `Hospital` class. Each method parses its arguments, calls one core method and converts
+//! the result; every failure is thrown as a `HospitalError`.
+
+use super::convert::{
+    core, from_js, instants_to_js, options_from_js, string_from_js, to_js, JsResult,
+};
+use crate::core::{self as engine, ChangeOptions};
+use wasm_bindgen::prelude::*;
+
+/// A hospital: doctors with locations and weekly hours, and their appointments, held in
+/// memory. Persist it with `toSnapshot()` and restore it with `Hospital.fromSnapshot()`.
+///
+/// @example
+/// ```ts
+/// import { Hospital } from "dr-schedule";
+/// const h = new Hospital({ slotMinutes: 15 });
+/// ```
+#[wasm_bindgen(js_name = Hospital)]
+pub struct JsHospital {
+    inner: engine::Hospital,
+}
+
+#[wasm_bindgen(js_class = Hospital)]
+impl JsHospital {
+    /// Creates an empty hospital. Options are checked: a bad one throws `INVALID_INPUT`
+    /// rather than falling back to a default.
+    ///
+    /// @example
+    /// ```ts
+    /// const h = new Hospital({ slotMinutes: 15, defaultDurationMinutes: 30, timeZone: "America/New_York" });
+    /// ```
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "HospitalOptions")] options: Option<JsValue>,
+    ) -> JsResult<JsHospital> {
+        let options = options_from_js(options, "options")?;
+        Ok(JsHospital {
+            inner: core(engine::Hospital::new(options))?,
+        })
+    }
+
+    /// Adds a doctor and returns it, with its id assigned if you gave none.
+    ///
+    /// @example
+    /// ```ts
+    /// const doctor = h.addDoctor({
+    ///   name: "Dr. Ada Lovelace",
+    ///   locations: ["1 Main St", "9 Elm Ave"],
+    ///   schedule: [{ days: ["mon", "tue", "wed"], start: "09:00", end: "17:00" }],
+    /// });
+    /// ```
+    #[wasm_bindgen(js_name = addDoctor, unchecked_return_type = "Doctor")]
+    pub fn add_doctor(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "NewDoctor")] doctor: JsValue,
+    ) -> JsResult {
+        let doctor = from_js(doctor, "doctor")?;
+        to_js(core(self.inner.add_doctor(doctor))?)
+    }
+
+    /// The doctor with this id; throws `DOCTOR_NOT_FOUND`.
+    ///
+    /// @example
+    /// ```ts
+    /// const doctor = h.getDoctor("d1");
+    /// ```
+    #[wasm_bindgen(js_name = getDoctor, unchecked_return_type = "Doctor")]
+    pub fn get_doctor(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> JsResult {
+        let id = string_from_js(&id, "id")?;
+        to_js(core(self.inner.get_doctor(&id))?)
+    }
+
+    /// Every doctor, in the order they were added.
+    ///
+    /// @example
+    /// ```ts
+    /// const names = h.listDoctors().map((d) => d.name);
+    /// ```
+    #[wasm_bindgen(js_name = listDoctors, unchecked_return_type = "Doctor[]")]
+    pub fn list_doctors(&self) -> JsResult {
+        to_js(&self.inner.list_doctors().collect::<Vec<_>>())
+    }
+
+    /// Replaces the fields the patch names and returns the doctor. If new locations or hours
+    /// would leave booked appointments outside them, throws `HAS_APPOINTMENTS` (with
+    /// `details.appointmentIds`) unless `cancelAppointments: true`, which cancels exactly those.
+    ///
+    /// @example
+    /// ```ts
+    /// h.updateDoctor("d1", { schedule: [{ days: ["mon"], start: "09:00", end: "12:00" }] }, { cancelAppointments: true });
+    /// ```
+    #[wasm_bindgen(js_name = updateDoctor, unchecked_return_type = "Doctor")]
+    pub fn update_doctor(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DoctorPatch")] patch: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ChangeOptions")] options: Option<JsValue>,
+    ) -> JsResult {
+        let id = string_from_js(&id, "id")?;
+        let patch = from_js(patch, "patch")?;
+        let options: ChangeOptions = options_from_js(options, "options")?;
+        to_js(core(self.inner.update_doctor(&id, patch, options))?)
+    }
+
+    /// Removes a doctor with their whole appointment history and returns the doctor. Throws
+    /// `HAS_APPOINTMENTS` while any of their appointments is booked, unless
+    /// `cancelAppointments: true`.
+    ///
+    /// @example
+    /// ```ts
+    /// const removed = h.removeDoctor("d1", { cancelAppointments: true });
+    /// ```
+    #[wasm_bindgen(js_name = removeDoctor, unchecked_return_type = "Doctor")]
+    pub fn remove_doctor(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ChangeOptions")] options: Option<JsValue>,
+    ) -> JsResult {
+        let id = string_from_js(&id, "id")?;
+        let options: ChangeOptions = options_from_js(options, "options")?;
+        to_js(&core(self.inner.remove_doctor(&id, options))?)
+    }
+
+    /// Books an appointment. The rules, checked in order before anything changes: a known
+    /// `requestId` replays its appointment (`REQUEST_ID_REUSED` if the request differs), an
+    /// `id` in use is `DUPLICATE_ID`; the doctor exists and serves the location; start and
+    /// duration are on the slot grid (`OFF_GRID`); the interval fits one block of the doctor's
+    /// hours (`OUTSIDE_HOURS`); it overlaps no booked appointment of the doctor anywhere
+    /// (`SLOT_TAKEN`).
+    ///
+    /// @example
+    /// ```ts
+    /// const appointment = h.book({ doctorId: "d1", location: "1 Main St", start: "2019-02-04T11:00", patient: "p-42" });
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Appointment")]
+    pub fn book(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "BookRequest")] request: JsValue,
+    ) -> JsResult {
+        let request = from_js(request, "request")?;
+        to_js(core(self.inner.book(request))?)
+    }
+
+    /// The appointment with this id, booked or cancelled; throws `APPOINTMENT_NOT_FOUND`.
+    ///
+    /// @example
+    /// ```ts
+    /// const { status } = h.getAppointment("a1");
+    /// ```
+    #[wasm_bindgen(js_name = getAppointment, unchecked_return_type = "Appointment")]
+    pub fn get_appointment(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> JsResult {
+        let id = string_from_js(&id, "id")?;
+        to_js(core(self.inner.get_appointment(&id))?)
+    }
+
+    /// A doctor's appointments whose start lies in `[from, to)` (default: all time), status
+    /// `"booked"` by default, sorted by start and then booking order.
+    ///
+    /// @example
+    /// ```ts
+    /// const week = h.appointments("d1", { from: "2019-02-04", to: "2019-02-10", status: "all" });
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Appointment[]")]
+    pub fn appointments(
+        &self,
+        #[wasm_bindgen(js_name = doctorId, unchecked_param_type = "string")] doctor_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AppointmentQuery")] options: Option<JsValue>,
+    ) -> JsResult {
+        let doctor_id = string_from_js(&doctor_id, "doctorId")?;
+        let query = options_from_js(options, "options")?;
+        to_js(&core(self.inner.appointments(&doctor_id, query))?)
+    }
+
+    /// Cancels a booked appointment and returns it: it stays, with `status: "cancelled"`, and
+    /// its time is free again. Throws `ALREADY_CANCELLED` the second time.
+    ///
+    /// @example
+    /// ```ts
+    /// h.cancel("a1", { reason: "patient called" });
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Appointment")]
+    pub fn cancel(
+        &mut self,
+        #[wasm_bindgen(js_name = appointmentId, unchecked_param_type = "string")]
+        appointment_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CancelOptions")] options: Option<JsValue>,
+    ) -> JsResult {
+        let appointment_id = string_from_js(&appointment_id, "appointmentId")?;
+        let options = options_from_js(options, "options")?;
+        to_js(core(self.inner.cancel(&appointment_id, options))?)
+    }
+
+    /// Every slot start in `[from, to)` where an appointment of `durationMinutes` could be
+    /// booked right now, earliest first, at most `limit`. The window spans at most 366 days.
+    ///
+    /// @example
+    /// ```ts
+    /// const free = h.availableSlots("d1", { from: "2019-02-04", to: "2019-02-04", limit: 5 });
+    /// // ["2019-02-04T09:00", "2019-02-04T09:15", ...]
+    /// ```
+    #[wasm_bindgen(js_name = availableSlots, unchecked_return_type = "string[]")]
+    pub fn available_slots(
+        &self,
+        #[wasm_bindgen(js_name = doctorId, unchecked_param_type = "string")] doctor_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SlotQuery")] options: JsValue,
+    ) -> JsResult {
+        let doctor_id = string_from_js(&doctor_id, "doctorId")?;
+        let query = from_js(options, "options")?;
+        Ok(instants_to_js(&core(
+            self.inner.available_slots(&doctor_id, query),
+        )?))
+    }
+
+    /// The whole hospital as JSON text to store as-is. Deterministic: the same state always
+    /// gives the same text.
+    ///
+    /// @example
+    /// ```ts
+    /// fs.writeFileSync("hospital.json", h.toSnapshot());
+    /// ```
+    #[wasm_bindgen(js_name = toSnapshot)]
+    pub fn to_snapshot(&self) -> JsResult<String> {
+        core(self.inner.to_snapshot())
+    }
+
+    /// Rebuilds a hospital from `toSnapshot()` text. All or nothing: throws `INVALID_SNAPSHOT`
+    /// (with `details.path`) or `UNSUPPORTED_VERSION` instead of loading part of it.
+    ///
+    /// @example
+    /// ```ts
+    /// const h = Hospital.fromSnapshot(fs.readFileSync("hospital.json", "utf8"));
+    /// ```
+    #[wasm_bindgen(js_name = fromSnapshot)]
+    pub fn from_snapshot(
+        #[wasm_bindgen(unchecked_param_type = "string")] json: JsValue,
+    ) -> JsResult<JsHospital> {
+        let json = string_from_js(&json, "json")?;
+        Ok(JsHospital {
+            inner: core(engine::Hospital::from_snapshot(&json))?,
+        })
+    }
+
+    /// How many successful mutations the hospital has seen; +1 on each. Kept in snapshots.
+    ///
+    /// @example
+    /// ```ts
+    /// const before = h.revision;
+    /// ```
+    #[wasm_bindgen(getter)]
+    pub fn revision(&self) -> f64 {
+        // Exact up to 2^53 mutations, far beyond any hospital's lifetime.
+        self.inner.revision() as f64
+    }
+}

@@ -1,0 +1,8 @@
+//! The JavaScript binding: the `Hospital` class. A thin layer over [`crate::core`]: each method
+//! parses its JS input, calls one core method, converts the result. No scheduling rule lives
+//! here.
+
+mod convert;
+mod error;
+mod hospital;
+mod types;

@@ -26,7 +26,8 @@ const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// Reads a JS value into `T`. `name` is the parameter's name, used as the field when the
 /// value as a whole is wrong (`doctor: invalid type: string "x", expected struct NewDoctor`).
-pub fn from_js<T: DeserializeOwned>(value: JsValue, name: &str) -> JsResult<T> {
+pub fn from_js<T: DeserializeOwned>(value: impl Into<JsValue>, name: &str) -> JsResult<T> {
+    let value: JsValue = value.into();
     let json = js_to_json(&value, 0).map_err(|(path, reason)| {
         let field = if path.is_empty() {
             name.to_owned()
@@ -44,10 +45,10 @@ pub fn from_js<T: DeserializeOwned>(value: JsValue, name: &str) -> JsResult<T> {
 
 /// Reads an optional options object: `undefined` or `null` means all defaults.
 pub fn options_from_js<T: DeserializeOwned + Default>(
-    value: Option<JsValue>,
+    value: Option<impl Into<JsValue>>,
     name: &str,
 ) -> JsResult<T> {
-    match value {
+    match value.map(Into::into) {
         Some(value) if !value.is_undefined() && !value.is_null() => from_js(value, name),
         _ => Ok(T::default()),
     }

@@ -4,6 +4,10 @@
 use super::convert::{
     core, from_js, instants_to_js, options_from_js, string_from_js, to_js, JsResult,
 };
+use super::types::{
+    AppointmentQueryArg, BookRequestArg, CancelOptionsArg, ChangeOptionsArg, DoctorPatchArg,
+    HospitalOptionsArg, NewDoctorArg, SlotQueryArg,
+};
 use crate::core::{self as engine, ChangeOptions};
 use wasm_bindgen::prelude::*;
 
@@ -30,9 +34,7 @@ impl JsHospital {
     /// const h = new Hospital({ slotMinutes: 15, defaultDurationMinutes: 30, timeZone: "America/New_York" });
     /// ```
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "HospitalOptions")] options: Option<JsValue>,
-    ) -> JsResult<JsHospital> {
+    pub fn new(options: Option<HospitalOptionsArg>) -> JsResult<JsHospital> {
         let options = options_from_js(options, "options")?;
         Ok(JsHospital {
             inner: core(engine::Hospital::new(options))?,
@@ -50,10 +52,7 @@ impl JsHospital {
     /// });
     /// ```
     #[wasm_bindgen(js_name = addDoctor, unchecked_return_type = "Doctor")]
-    pub fn add_doctor(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "NewDoctor")] doctor: JsValue,
-    ) -> JsResult {
+    pub fn add_doctor(&mut self, doctor: NewDoctorArg) -> JsResult {
         let doctor = from_js(doctor, "doctor")?;
         to_js(core(self.inner.add_doctor(doctor))?)
     }
@@ -96,8 +95,8 @@ impl JsHospital {
     pub fn update_doctor(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "DoctorPatch")] patch: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ChangeOptions")] options: Option<JsValue>,
+        patch: DoctorPatchArg,
+        options: Option<ChangeOptionsArg>,
     ) -> JsResult {
         let id = string_from_js(&id, "id")?;
         let patch = from_js(patch, "patch")?;
@@ -117,7 +116,7 @@ impl JsHospital {
     pub fn remove_doctor(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ChangeOptions")] options: Option<JsValue>,
+        options: Option<ChangeOptionsArg>,
     ) -> JsResult {
         let id = string_from_js(&id, "id")?;
         let options: ChangeOptions = options_from_js(options, "options")?;
@@ -136,10 +135,7 @@ impl JsHospital {
     /// const appointment = h.book({ doctorId: "d1", location: "1 Main St", start: "2019-02-04T11:00", patient: "p-42" });
     /// ```
     #[wasm_bindgen(unchecked_return_type = "Appointment")]
-    pub fn book(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "BookRequest")] request: JsValue,
-    ) -> JsResult {
+    pub fn book(&mut self, request: BookRequestArg) -> JsResult {
         let request = from_js(request, "request")?;
         to_js(core(self.inner.book(request))?)
     }
@@ -170,7 +166,7 @@ impl JsHospital {
     pub fn appointments(
         &self,
         #[wasm_bindgen(js_name = doctorId, unchecked_param_type = "string")] doctor_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "AppointmentQuery")] options: Option<JsValue>,
+        options: Option<AppointmentQueryArg>,
     ) -> JsResult {
         let doctor_id = string_from_js(&doctor_id, "doctorId")?;
         let query = options_from_js(options, "options")?;
@@ -189,7 +185,7 @@ impl JsHospital {
         &mut self,
         #[wasm_bindgen(js_name = appointmentId, unchecked_param_type = "string")]
         appointment_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CancelOptions")] options: Option<JsValue>,
+        options: Option<CancelOptionsArg>,
     ) -> JsResult {
         let appointment_id = string_from_js(&appointment_id, "appointmentId")?;
         let options = options_from_js(options, "options")?;
@@ -208,7 +204,7 @@ impl JsHospital {
     pub fn available_slots(
         &self,
         #[wasm_bindgen(js_name = doctorId, unchecked_param_type = "string")] doctor_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "SlotQuery")] options: JsValue,
+        options: SlotQueryArg,
     ) -> JsResult {
         let doctor_id = string_from_js(&doctor_id, "doctorId")?;
         let query = from_js(options, "options")?;

@@ -1,6 +1,7 @@
 //! The TypeScript types of every input and output shape, added to the generated `.d.ts`.
-//! Bound methods name them with `unchecked_param_type` / `unchecked_return_type`, so the
-//! public signatures carry no `any`. `tests/typescript_types.rs` checks the error-code union against the engine.
+//! Bound methods take their object arguments as the extern types below (so optional ones stay
+//! optional, `options?: AppointmentQuery | null`) and name their results with
+//! `unchecked_return_type`, so the public signatures carry no `any`. `tests/typescript_types.rs` checks the error-code union against the engine.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -170,3 +171,31 @@ export interface HospitalError extends Error {
   details: HospitalErrorDetails;
 }
 "#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `HospitalOptions` object from JS, read by `convert::from_js`.
+    #[wasm_bindgen(typescript_type = "HospitalOptions")]
+    pub type HospitalOptionsArg;
+    /// A `NewDoctor` object from JS.
+    #[wasm_bindgen(typescript_type = "NewDoctor")]
+    pub type NewDoctorArg;
+    /// A `DoctorPatch` object from JS.
+    #[wasm_bindgen(typescript_type = "DoctorPatch")]
+    pub type DoctorPatchArg;
+    /// A `ChangeOptions` object from JS.
+    #[wasm_bindgen(typescript_type = "ChangeOptions")]
+    pub type ChangeOptionsArg;
+    /// A `BookRequest` object from JS.
+    #[wasm_bindgen(typescript_type = "BookRequest")]
+    pub type BookRequestArg;
+    /// An `AppointmentQuery` object from JS.
+    #[wasm_bindgen(typescript_type = "AppointmentQuery")]
+    pub type AppointmentQueryArg;
+    /// A `CancelOptions` object from JS.
+    #[wasm_bindgen(typescript_type = "CancelOptions")]
+    pub type CancelOptionsArg;
+    /// A `SlotQuery` object from JS.
+    #[wasm_bindgen(typescript_type = "SlotQuery")]
+    pub type SlotQueryArg;
+}

@@ -8,7 +8,7 @@
 
 use super::appointment::Appointment;
 use super::doctor::Doctor;
-use super::error::{join_path, Error, Result};
+use super::error::{join_path, serde_path, Error, Result};
 use super::hospital::{Hospital, NextIds};
 use super::limits::MAX_SNAPSHOT_BYTES;
 use super::options::HospitalOptions;
@@ -101,9 +101,8 @@ impl Hospital {
 fn parse<T: DeserializeOwned>(text: &str) -> Result<T> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        Error::invalid_snapshot(path, e.into_inner())
+        let reason = e.inner().to_string();
+        Error::invalid_snapshot(serde_path(e.path(), &reason), reason)
     })?;
     deserializer
         .end()

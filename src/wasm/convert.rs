@@ -8,6 +8,7 @@
 //! Rust → JS: plain JSON-compatible objects through serde-wasm-bindgen.
 
 use super::error::to_js_error;
+use crate::core::error::serde_path;
 use crate::core::{Error, LocalDateTime};
 use js_sys::{Array, Object, Reflect};
 use serde::de::DeserializeOwned;
@@ -37,9 +38,10 @@ pub fn from_js<T: DeserializeOwned>(value: impl Into<JsValue>, name: &str) -> Js
         to_js_error(Error::invalid_input(field, reason))
     })?;
     serde_path_to_error::deserialize(json).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." { name.to_owned() } else { path };
-        to_js_error(Error::invalid_input(field, e.into_inner()))
+        let reason = e.inner().to_string();
+        let path = serde_path(e.path(), &reason);
+        let field = if path.is_empty() { name.to_owned() } else { path };
+        to_js_error(Error::invalid_input(field, reason))
     })
 }
 

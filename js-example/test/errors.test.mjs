@@ -1,0 +1,113 @@
+// Every error code through the package as a user imports it: a real Error named
+// "HospitalError" with the code and details, a failed call changes nothing (the snapshot and
+// revision before and after are identical), and the object keeps working afterwards.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { Hospital } from "dr-schedule";
+import { smallHospital, thrown } from "./fixture.mjs";
+
+const v2 = JSON.stringify({ format: "dr-schedule", version: 2 });
+
+/** One failing call per code, with the details it must carry. */
+const cases = {
+  INVALID_INPUT: [(h) => h.book({ doctorId: "d1", location: "A", start: "2019-02-30T10:00" }), { field: "start" }],
+  DOCTOR_NOT_FOUND: [(h) => h.book({ doctorId: "d9", location: "A", start: "2019-02-01T10:00" }), { doctorId: "d9" }],
+  APPOINTMENT_NOT_FOUND: [(h) => h.cancel("a404"), { appointmentId: "a404" }],
+  DUPLICATE_ID: [(h) => h.addDoctor({ id: "d1", name: "Dr. B", locations: ["A"], schedule: [] }), { id: "d1" }],
+  LOCATION_NOT_SERVED: [
+    (h) => h.book({ doctorId: "d1", location: "C", start: "2019-02-01T10:00" }),
+    { doctorId: "d1", location: "C" },
+  ],
+  OFF_GRID: [(h) => h.book({ doctorId: "d1", location: "A", start: "2019-02-01T10:05" }), { field: "start", slotMinutes: 15 }],
+  OUTSIDE_HOURS: [(h) => h.book({ doctorId: "d1", location: "A", start: "2019-02-01T17:00" }), { doctorId: "d1" }],
+  SLOT_TAKEN: [
+    (h) => h.book({ doctorId: "d1", location: "B", start: "2019-02-01T10:45", durationMinutes: 30 }),
+    { conflictingAppointmentId: "a1" },
+  ],
+  ALREADY_CANCELLED: [(h) => h.cancel("a2"), { appointmentId: "a2" }],
+  REQUEST_ID_REUSED: [
+    (h) => h.book({ doctorId: "d1", location: "A", start: "2019-02-01T13:00", requestId: "r1", patient: "p1" }),
+    { requestId: "r1", appointmentId: "a1" },
+  ],
+  HAS_APPOINTMENTS: [(h) => h.removeDoctor("d1"), { doctorId: "d1", appointmentIds: ["a1"] }],
+  INVALID_SNAPSHOT: [() => Hospital.fromSnapshot("{"), { path: "" }],
+  UNSUPPORTED_VERSION: [() => Hospital.fromSnapshot(v2), { version: 2, supportedVersion: 1 }],
+};
+
+test("the cases cover exactly the codes of the TypeScript union", () => {
+  const require = createRequire(import.meta.url);
+  const dts = readFileSync(require.resolve("dr-schedule/dr_schedule.d.ts"), "utf8");
+  const union = /export type HospitalErrorCode =([^;]*);/.exec(dts)[1];
+  const codes = [...union.matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(codes.sort(), Object.keys(cases).sort());
+});
+
+for (const [code, [call, details]] of Object.entries(cases)) {
+  test(`${code}: a HospitalError with details, and nothing changes`, () => {
+    const h = smallHospital();
+    const before = h.toSnapshot();
+    const revision = h.revision;
+    const error = thrown(() => call(h));
+    assert.ok(error instanceof Error);
+    assert.equal(error.name, "HospitalError");
+    assert.equal(error.code, code);
+    assert.equal(typeof error.message, "string");
+    assert.ok(error.message.length > 0);
+    assert.deepEqual(error.details, details);
+    assert.equal(h.toSnapshot(), before);
+    assert.equal(h.revision, revision);
+    // The object keeps working.
+    const booked = h.book({ doctorId: "d1", location: "A", start: "2019-02-01T15:00" });
+    assert.equal(booked.status, "booked");
+    assert.equal(h.revision, revision + 1);
+  });
+}
+
+test("bad input of every kind is INVALID_INPUT naming the field, and the object keeps working", () => {
+  const h = smallHospital();
+  const before = h.toSnapshot();
+  const calls = [
+    [() => new Hospital({ slotMinutes: 7 }), "slotMinutes"],
+    [() => new Hospital({ slotMinutes: "15" }), "slotMinutes"],
+    [() => new Hospital({ tick: 1 }), "tick"],
+    [() => h.addDoctor({ name: "", locations: ["A"], schedule: [] }), "name"],
+    [() => h.addDoctor({ name: "X", locations: ["A"], schedule: [{ days: ["monday"], start: "09:00", end: "10:00" }] }), "schedule[0].days[0]"],
+    [() => h.addDoctor({ name: "X", locations: ["A"], schedule: [{ days: ["mon"], start: "09:00", end: "25:00" }] }), "schedule[0].end"],
+    [() => h.addDoctor({ name: "X", locations: ["A"], schedule: [], extra: true }), "extra"],
+    [() => h.addDoctor("Dr. X"), "doctor"],
+    [() => h.addDoctor(), "doctor"],
+    [() => h.getDoctor(42), "id"],
+    [() => h.book({ doctorId: "d1", location: "A", start: "2019-02-01T10:00", durationMinutes: 15.5 }), "durationMinutes"],
+    [() => h.book({ doctorId: "d1", location: "A", start: "2019-02-01T10:00", durationMinutes: NaN }), "durationMinutes"],
+    [() => h.book({ doctorId: "d1", location: "A", start: "2019-02-01T10:00", durationMinutes: -15 }), "durationMinutes"],
+    [() => h.book({ doctorId: "d1", location: "A", start: "2019-02-01 10:00" }), "start"],
+    [() => h.book({ doctorId: "d1", location: "A", start: "2019-02-01T10:00", patient: () => "p" }), "patient"],
+    [() => h.book(JSON.parse('{"doctorId":"d1","location":"A","start":"2019-02-01T10:00","__proto__":{}}')), "__proto__"],
+    [() => h.appointments("d1", { from: "yesterday" }), "from"],
+    [() => h.appointments("d1", { status: "gone" }), "status"],
+    [() => h.availableSlots("d1", { from: "2019-02-01" }), "to"],
+    [() => h.availableSlots("d1", { from: "2019-01-01", to: "2020-12-31" }), "to"],
+    [() => h.cancel("a1", { reason: "x".repeat(501) }), "reason"],
+    [() => Hospital.fromSnapshot({}), "json"],
+  ];
+  for (const [call, field] of calls) {
+    const error = thrown(call);
+    assert.equal(error.code, "INVALID_INPUT", `${call}: ${error.message}`);
+    assert.equal(error.details.field, field, `${call}: ${error.message}`);
+    assert.ok(error.message.includes(field), error.message);
+  }
+  assert.equal(h.toSnapshot(), before);
+  assert.equal(h.getAppointment("a1").status, "booked");
+});
+
+test("objects passed in are not mutated", () => {
+  const h = new Hospital();
+  const doctor = { name: "Dr. Ada", locations: ["A"], schedule: [{ days: ["fri"], start: "09:00", end: "17:00" }] };
+  const request = { doctorId: "d1", location: "A", start: "2019-02-01T10:00" };
+  const copies = [JSON.stringify(doctor), JSON.stringify(request)];
+  h.addDoctor(doctor);
+  h.book(request);
+  assert.deepEqual([JSON.stringify(doctor), JSON.stringify(request)], copies);
+});

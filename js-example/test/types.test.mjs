@@ -1,0 +1,41 @@
+// The TypeScript types in the generated .d.ts: a strict consumer using every method compiles,
+// each misuse fails to compile, and no public signature is `any`.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+const tsc = require.resolve("typescript/bin/tsc");
+const typesDir = fileURLToPath(new URL("./types/", import.meta.url));
+
+function compile(...args) {
+  return spawnSync(process.execPath, [tsc, ...args], { cwd: typesDir, encoding: "utf8" });
+}
+
+test("a strict consumer of every method compiles", () => {
+  const result = compile("--project", "tsconfig.json");
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+});
+
+test("every misuse fails to compile, on its own line", () => {
+  const source = readFileSync(`${typesDir}misuse.ts`, "utf8").split("\n");
+  const misuseLines = source.flatMap((text, i) => (text.includes("// misuse:") ? [i + 1] : []));
+  // The same settings as tsconfig.json, on misuse.ts alone.
+  const checked = compile(
+    ...["--strict", "--noEmit", "--target", "es2022", "--lib", "es2022,esnext.disposable"],
+    ...["--module", "nodenext", "--moduleResolution", "nodenext", "misuse.ts"],
+  );
+  assert.notEqual(checked.status, 0);
+  const errorLines = new Set([...checked.stdout.matchAll(/misuse\.ts\((\d+),\d+\): error TS\d+/g)].map((m) => Number(m[1])));
+  assert.deepEqual([...errorLines].sort((a, b) => a - b), misuseLines, checked.stdout);
+});
+
+test("no public signature is any", () => {
+  const dts = readFileSync(require.resolve("dr-schedule/dr_schedule.d.ts"), "utf8");
+  const code = dts.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  assert.doesNotMatch(code, /\bany\b/);
+  assert.match(code, /export class Hospital/);
+});

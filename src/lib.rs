@@ -30,5 +30,7 @@
 
 pub mod core;
 
+/// The JavaScript binding (`wasm32` only): the `Hospital` class, public so that the
+/// wasm-bindgen-test tests under `tests/` can call its methods with real JS values.
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;

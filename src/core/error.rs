@@ -436,7 +436,10 @@ mod tests {
             let e = serde_path_to_error::deserialize::<_, Outer>(&mut de).unwrap_err();
             serde_path(e.path(), &e.inner().to_string())
         };
-        assert_eq!(path_of(r#"{"rules":[{"start":1},{"start":"x"}]}"#), "rules[1].start");
+        assert_eq!(
+            path_of(r#"{"rules":[{"start":1},{"start":"x"}]}"#),
+            "rules[1].start"
+        );
         assert_eq!(path_of(r#"{"rules":[{}]}"#), "rules[0].start");
         assert_eq!(path_of(r#"{}"#), "rules");
         assert_eq!(path_of(r#"{"#), "");

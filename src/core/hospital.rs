@@ -130,7 +130,7 @@ impl Hospital {
             doctor
         };
         let number = self.insert_doctor(doctor);
-        self.revision += 1;
+        self.bump_revision();
         self.doctor_state(number).map(|state| &state.doctor)
     }
 
@@ -176,7 +176,7 @@ impl Hospital {
             self.cancel_seq(number, start, seq, Some(DOCTOR_UPDATED_REASON.to_owned()));
         }
         self.doctor_state_mut(number)?.set_doctor(doctor);
-        self.revision += 1;
+        self.bump_revision();
         self.doctor_state(number).map(|state| &state.doctor)
     }
 
@@ -202,7 +202,7 @@ impl Hospital {
             .remove(&number)
             .ok_or_else(|| Error::doctor_not_found(id))?;
         self.doctor_numbers.remove(id);
-        self.revision += 1;
+        self.bump_revision();
         Ok(state.doctor)
     }
 
@@ -264,7 +264,7 @@ impl Hospital {
             cancel_reason: None,
         };
         let seq = self.insert_appointment(number, appointment);
-        self.revision += 1;
+        self.bump_revision();
         self.appointment(seq)
     }
 
@@ -314,7 +314,7 @@ impl Hospital {
         let (number, _) = self.find_doctor(&appointment.doctor_id)?;
         let start = appointment.start;
         self.cancel_seq(number, start, seq, options.reason);
-        self.revision += 1;
+        self.bump_revision();
         self.appointment(seq)
     }
 
@@ -384,7 +384,7 @@ impl Hospital {
             ));
         }
         if self.doctor_numbers.contains_key(&doctor.id) {
-            return Err(Error::duplicate_id("doctor", &doctor.id));
+            return Err(Error::duplicate_id("doctor", &doctor.id).with_field("id"));
         }
         self.insert_doctor(doctor);
         Ok(())
@@ -462,6 +462,12 @@ impl Hospital {
 
     // ----- internals -----
 
+    /// Counts one successful mutation. Snapshots bound the revision to 2^53 - 1, so it stays
+    /// exact in JS; saturating keeps even a hostile counter from overflowing.
+    fn bump_revision(&mut self) {
+        self.revision = self.revision.saturating_add(1);
+    }
+
     fn find_doctor(&self, id: &str) -> Result<(u64, &DoctorState)> {
         self.doctor_numbers
             .get(id)
@@ -507,7 +513,7 @@ impl Hospital {
 
     fn insert_doctor(&mut self, doctor: Doctor) -> u64 {
         let number = self.next_doctor_number;
-        self.next_doctor_number += 1;
+        self.next_doctor_number = self.next_doctor_number.saturating_add(1);
         self.doctor_numbers.insert(doctor.id.clone(), number);
         self.doctors.insert(number, DoctorState::new(doctor));
         number
@@ -515,7 +521,7 @@ impl Hospital {
 
     fn insert_appointment(&mut self, doctor_number: u64, appointment: Appointment) -> Seq {
         let seq = self.next_seq;
-        self.next_seq += 1;
+        self.next_seq = self.next_seq.saturating_add(1);
         if let Some(state) = self.doctors.get_mut(&doctor_number) {
             if appointment.is_booked() {
                 state
@@ -566,7 +572,7 @@ impl Hospital {
 fn next_free_id(prefix: &str, counter: &mut u64, taken: impl Fn(&str) -> bool) -> String {
     loop {
         let id = format!("{prefix}{counter}");
-        *counter += 1;
+        *counter = counter.saturating_add(1);
         if !taken(&id) {
             return id;
         }

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod doctor;
 pub mod error;
 pub mod hospital;
+pub mod input;
 pub mod limits;
 pub mod options;
 pub mod query;

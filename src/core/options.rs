@@ -46,7 +46,7 @@ impl HospitalOptions {
         let slot_minutes = input.slot_minutes.unwrap_or(15);
         let default_duration_minutes = input
             .default_duration_minutes
-            .unwrap_or_else(|| slot_minutes.max(15).div_ceil(slot_minutes) * slot_minutes);
+            .unwrap_or_else(|| 15u32.div_ceil(slot_minutes.max(1)) * slot_minutes);
         let options = HospitalOptions {
             slot_minutes,
             default_duration_minutes,
@@ -121,7 +121,9 @@ mod tests {
 
     #[test]
     fn refuses_slots_that_do_not_divide_a_day() {
-        for slot in [0, 7, 25, 1441, 2880] {
+        for slot in [0, 7, 25, 1441, 2880, u32::MAX] {
+            let e = options(Some(slot), None).unwrap_err();
+            assert_eq!(e.details.field.as_deref(), Some("slotMinutes"), "{slot}");
             let e = options(Some(slot), Some(1440)).unwrap_err();
             assert_eq!(e.details.field.as_deref(), Some("slotMinutes"), "{slot}");
         }

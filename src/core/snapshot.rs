@@ -20,6 +20,10 @@ pub const FORMAT: &str = "dr-schedule";
 /// The format version this build writes, and the newest it reads.
 pub const VERSION: u32 = 1;
 
+/// The largest revision or id counter a snapshot may hold: 2^53 - 1, the largest integer a JS
+/// number holds exactly.
+pub const MAX_COUNTER: u64 = (1 << 53) - 1;
+
 /// What `toSnapshot` writes. Field order is the order in the text.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -130,6 +134,18 @@ fn load_v1(snapshot: SnapshotV1) -> Result<Hospital> {
         hospital
             .restore_appointment(appointment)
             .map_err(at(format!("appointments[{i}]")))?;
+    }
+    for (path, counter) in [
+        ("revision", snapshot.revision),
+        ("nextIds.doctor", snapshot.next_ids.doctor),
+        ("nextIds.appointment", snapshot.next_ids.appointment),
+    ] {
+        if counter > MAX_COUNTER {
+            return Err(Error::invalid_snapshot(
+                path,
+                format!("{counter} is above {MAX_COUNTER}, the largest integer JS holds exactly"),
+            ));
+        }
     }
     if snapshot.next_ids.doctor == 0 {
         return Err(Error::invalid_snapshot(

@@ -1,8 +1,7 @@
 //! Core errors as JS `Error` objects: `name` "HospitalError", `code`, `details` (DESIGN §3).
 
 use crate::core::Error;
-use js_sys::{Object, Reflect};
-use serde::Serialize;
+use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::JsValue;
 
 /// The `name` every thrown error carries.
@@ -12,10 +11,12 @@ pub const ERROR_NAME: &str = "HospitalError";
 pub fn to_js_error(error: Error) -> JsValue {
     let js_error = js_sys::Error::new(&error.message);
     js_error.set_name(ERROR_NAME);
-    let details = error
-        .details
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or_else(|_| Object::new().into());
+    // Through JSON text rather than serde-wasm-bindgen: a number beyond 2^53 (a hostile
+    // snapshot's version) then arrives rounded instead of failing and losing every detail.
+    let details = serde_json::to_string(&error.details)
+        .ok()
+        .and_then(|text| JSON::parse(&text).ok())
+        .unwrap_or_else(|| Object::new().into());
     // Reflect::set only fails on frozen or proxied targets; a fresh Error is neither.
     let _ = Reflect::set(&js_error, &"code".into(), &error.code.as_str().into());
     let _ = Reflect::set(&js_error, &"details".into(), &details);

@@ -5,4 +5,7 @@
 mod convert;
 mod error;
 mod hospital;
+mod js_deserializer;
 mod types;
+
+pub use hospital::JsHospital;

@@ -1,0 +1,233 @@
+//! Helpers shared by the native integration tests (`booking_rules`, `doctors`, `snapshots`).
+//!
+//! Inputs are built from JSON with the camelCase names JS callers use, read the way the wasm
+//! binding reads them (serde, with the path of a bad field reported as `INVALID_INPUT`), so a
+//! test reads like the JS call it stands for.
+
+#![allow(dead_code)]
+// clippy.toml's allow-unwrap/panic-in-tests covers `#[test]` functions only; these helpers are
+// test code too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use dr_schedule::core::{
+    Appointment, AppointmentQuery, CancelOptions, ChangeOptions, Doctor, DoctorPatch, Error,
+    ErrorCode, Hospital, HospitalOptionsInput, SlotQuery,
+};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+/// The weekdays of the week of 2019-02-04 (a Monday), for readable dates.
+pub const MON: &str = "2019-02-04";
+pub const TUE: &str = "2019-02-05";
+pub const WED: &str = "2019-02-06";
+pub const THU: &str = "2019-02-07";
+pub const FRI: &str = "2019-02-08";
+pub const SAT: &str = "2019-02-09";
+pub const SUN: &str = "2019-02-10";
+
+/// `"YYYY-MM-DD"` + `"HH:MM"` → `"YYYY-MM-DDTHH:MM"`.
+pub fn at(date: &str, time: &str) -> String {
+    format!("{date}T{time}")
+}
+
+/// Reads an engine input from JSON as the wasm binding reads JS values
+/// (`dr_schedule::core::input::read`): a serde error becomes `INVALID_INPUT` whose
+/// `details.field` is the path of the bad or missing field (`start`, `schedule[0].end`), or
+/// `name` when the value as a whole is wrong.
+pub fn input<T: DeserializeOwned>(name: &str, value: Value) -> Result<T, Error> {
+    dr_schedule::core::input::read(value, name)
+}
+
+/// An empty hospital with default options (15-minute slots, 15-minute default duration).
+pub fn hospital() -> Hospital {
+    Hospital::new(HospitalOptionsInput::default()).unwrap()
+}
+
+/// An empty hospital with these options (`{ slotMinutes, defaultDurationMinutes, timeZone }`).
+pub fn hospital_with(options: Value) -> Hospital {
+    Hospital::new(input("options", options).unwrap()).unwrap()
+}
+
+/// Dr. Ada (`ada`): North and South clinics, Monday to Friday 09:00–17:00.
+pub fn ada() -> Value {
+    json!({
+        "id": "ada",
+        "name": "Dr. Ada Lovelace",
+        "locations": ["North", "South"],
+        "schedule": [{ "days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:00" }]
+    })
+}
+
+/// Dr. Grace (`grace`): North clinic only, Monday and Wednesday 09:00–12:00.
+pub fn grace() -> Value {
+    json!({
+        "id": "grace",
+        "name": "Dr. Grace Hopper",
+        "locations": ["North"],
+        "schedule": [{ "days": ["mon", "wed"], "start": "09:00", "end": "12:00" }]
+    })
+}
+
+/// A default hospital with [`ada`] and [`grace`].
+pub fn clinic() -> Hospital {
+    let mut h = hospital();
+    add_doctor(&mut h, ada()).unwrap();
+    add_doctor(&mut h, grace()).unwrap();
+    h
+}
+
+/// `h.addDoctor(json)`.
+pub fn add_doctor(h: &mut Hospital, doctor: Value) -> Result<Doctor, Error> {
+    let doctor = input("doctor", doctor)?;
+    h.add_doctor(doctor).cloned()
+}
+
+/// `h.updateDoctor(id, patch, options)`.
+pub fn update_doctor(
+    h: &mut Hospital,
+    id: &str,
+    patch: Value,
+    options: Value,
+) -> Result<Doctor, Error> {
+    let patch: DoctorPatch = input("patch", patch)?;
+    let options: ChangeOptions = input("options", options)?;
+    h.update_doctor(id, patch, options).cloned()
+}
+
+/// `h.removeDoctor(id, options)`.
+pub fn remove_doctor(h: &mut Hospital, id: &str, options: Value) -> Result<Doctor, Error> {
+    let options: ChangeOptions = input("options", options)?;
+    h.remove_doctor(id, options)
+}
+
+/// `h.book(json)`.
+pub fn book(h: &mut Hospital, request: Value) -> Result<Appointment, Error> {
+    let request = input("request", request)?;
+    h.book(request).cloned()
+}
+
+/// `h.book(json)`, which must succeed.
+pub fn book_ok(h: &mut Hospital, request: Value) -> Appointment {
+    match book(h, request.clone()) {
+        Ok(appointment) => appointment,
+        Err(e) => panic!("booking {request} failed: {e}"),
+    }
+}
+
+/// `h.cancel(id, options)`.
+pub fn cancel(h: &mut Hospital, id: &str, options: Value) -> Result<Appointment, Error> {
+    let options: CancelOptions = input("options", options)?;
+    h.cancel(id, options).cloned()
+}
+
+/// `h.appointments(doctorId, query)`.
+pub fn appointments(
+    h: &Hospital,
+    doctor_id: &str,
+    query: Value,
+) -> Result<Vec<Appointment>, Error> {
+    let query: AppointmentQuery = input("query", query)?;
+    Ok(h.appointments(doctor_id, query)?
+        .into_iter()
+        .cloned()
+        .collect())
+}
+
+/// The ids `h.appointments(doctorId, query)` lists, in order.
+pub fn appointment_ids(h: &Hospital, doctor_id: &str, query: Value) -> Vec<String> {
+    appointments(h, doctor_id, query)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect()
+}
+
+/// `h.availableSlots(doctorId, query)`, as ISO strings.
+pub fn slots(h: &Hospital, doctor_id: &str, query: Value) -> Result<Vec<String>, Error> {
+    let query: SlotQuery = input("query", query)?;
+    Ok(h.available_slots(doctor_id, query)?
+        .iter()
+        .map(ToString::to_string)
+        .collect())
+}
+
+/// The code of a failed call; panics if it succeeded.
+pub fn code<T: std::fmt::Debug>(result: Result<T, Error>) -> ErrorCode {
+    match result {
+        Ok(value) => panic!("expected an error, got {value:?}"),
+        Err(e) => e.code,
+    }
+}
+
+/// The error of a failed call; panics if it succeeded.
+pub fn err<T: std::fmt::Debug>(result: Result<T, Error>) -> Error {
+    match result {
+        Ok(value) => panic!("expected an error, got {value:?}"),
+        Err(e) => e,
+    }
+}
+
+/// `details.field` of an error, `""` when unset.
+pub fn field(e: &Error) -> &str {
+    e.details.field.as_deref().unwrap_or_default()
+}
+
+/// `details.path` of an error, `""` when unset.
+pub fn path(e: &Error) -> &str {
+    e.details.path.as_deref().unwrap_or_default()
+}
+
+/// Runs `$call`, which must fail, and checks that it left `$h` exactly as it was: the same
+/// snapshot text, byte for byte, and the same revision. Evaluates to the error.
+///
+/// ```ignore
+/// let e = fails!(h, book(&mut h, json!({ ... })));
+/// assert_eq!(e.code, ErrorCode::SlotTaken);
+/// ```
+#[macro_export]
+macro_rules! fails {
+    ($h:ident, $call:expr) => {{
+        let before = $h.to_snapshot().unwrap();
+        let revision = $h.revision();
+        let error = match $call {
+            Ok(value) => panic!(
+                "expected `{}` to fail, it returned {:?}",
+                stringify!($call),
+                value
+            ),
+            Err(error) => error,
+        };
+        assert_eq!(
+            $h.to_snapshot().unwrap(),
+            before,
+            "the failed call `{}` ({}) changed the snapshot",
+            stringify!($call),
+            error
+        );
+        assert_eq!(
+            $h.revision(),
+            revision,
+            "the failed call `{}` ({}) changed the revision",
+            stringify!($call),
+            error
+        );
+        error
+    }};
+}
+
+/// Runs `$call`, which must fail with `$code`, leaving `$h` unchanged (see [`fails!`]).
+/// Evaluates to the error.
+#[macro_export]
+macro_rules! fails_with {
+    ($h:ident, $code:expr, $call:expr) => {{
+        let error = $crate::fails!($h, $call);
+        assert_eq!(
+            error.code,
+            $code,
+            "`{}` failed with the wrong code: {}",
+            stringify!($call),
+            error
+        );
+        error
+    }};
+}

@@ -734,3 +734,31 @@ fn cancelled_appointments_need_not_pass_the_booking_rules() {
         ["a1", "a4", "a2"]
     );
 }
+
+#[test]
+fn objects_written_as_arrays_are_refused() {
+    // serde would fill a struct from an array by position; a snapshot must spell its objects.
+    assert_invalid("appointments[0]", |s| {
+        s["appointments"][0] = json!([
+            "a1",
+            "ada",
+            "North",
+            "2019-02-04T10:00",
+            "2019-02-04T10:15",
+            15,
+            null,
+            null,
+            "booked",
+            null
+        ]);
+    });
+    assert_invalid("doctors[1]", |s| {
+        s["doctors"][1] = json!(["grace", "Dr. Grace Hopper", ["North"], []]);
+    });
+    assert_invalid("doctors[0].schedule[0]", |s| {
+        s["doctors"][0]["schedule"][0] = json!([["mon"], "09:00", "17:00"]);
+    });
+    assert_invalid("options", |s| s["options"] = json!([15, 15, null]));
+    assert_invalid("nextIds", |s| s["nextIds"] = json!([1, 4]));
+    assert_invalid_text("[\"dr-schedule\", 1]", "");
+}

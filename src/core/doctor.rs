@@ -6,6 +6,7 @@
 use super::calendar::Calendar;
 use super::error::{Error, Result};
 use super::limits::{MAX_LOCATIONS_PER_DOCTOR, MAX_LOCATION_LEN, MAX_NAME_LEN, MAX_SCHEDULE_RULES};
+use super::object_only;
 use super::time::{ClockTime, LocalDateTime, Weekday};
 use super::validate;
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,7 @@ pub struct Doctor {
     /// The locations (addresses) the doctor works at, matched exactly when booking.
     pub locations: Vec<String>,
     /// The weekly schedule.
+    #[serde(deserialize_with = "object_only::vec")]
     pub schedule: Vec<ScheduleRule>,
 }
 

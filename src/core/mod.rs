@@ -11,6 +11,7 @@ pub mod error;
 pub mod hospital;
 pub mod input;
 pub mod limits;
+pub mod object_only;
 pub mod options;
 pub mod query;
 pub mod slots;

@@ -11,8 +11,9 @@ use super::doctor::Doctor;
 use super::error::{join_path, serde_path, Error, Result};
 use super::hospital::{Hospital, NextIds};
 use super::limits::MAX_SNAPSHOT_BYTES;
+use super::object_only::{self, ObjectOnly};
 use super::options::HospitalOptions;
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// The value of the `format` field.
@@ -42,8 +43,6 @@ struct SnapshotOut<'a> {
 struct Header {
     format: String,
     version: u64,
-    #[serde(flatten)]
-    _rest: IgnoredAny,
 }
 
 /// A version 1 snapshot, parsed but not yet checked.
@@ -55,9 +54,13 @@ struct SnapshotV1 {
     #[allow(dead_code)]
     version: u64,
     revision: u64,
+    #[serde(deserialize_with = "object_only::one")]
     options: HospitalOptions,
+    #[serde(deserialize_with = "object_only::vec")]
     doctors: Vec<Doctor>,
+    #[serde(deserialize_with = "object_only::vec")]
     appointments: Vec<Appointment>,
+    #[serde(deserialize_with = "object_only::one")]
     next_ids: NextIds,
 }
 
@@ -86,7 +89,7 @@ impl Hospital {
                 format!("{} bytes; the limit is {MAX_SNAPSHOT_BYTES}", text.len()),
             ));
         }
-        let header: Header = parse(text)?;
+        let ObjectOnly(header): ObjectOnly<Header> = parse(text)?;
         if header.format != FORMAT {
             return Err(Error::invalid_snapshot(
                 "format",
@@ -95,7 +98,7 @@ impl Hospital {
         }
         match header.version {
             0 => Err(Error::invalid_snapshot("version", "versions start at 1")),
-            1 => load_v1(parse(text)?),
+            1 => load_v1(parse::<ObjectOnly<SnapshotV1>>(text)?.0),
             newer => Err(Error::unsupported_version(newer, VERSION)),
         }
     }

@@ -1,14 +1,50 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/ with wasm-pack (release profile, wasm-opt -Oz) and prints
-# the raw and gzipped size of the final .wasm. Installs what it needs first (idempotent).
+# Builds the npm package and prints the raw and gzipped size of the final .wasm.
+#
+#   scripts/build.sh [--features LIST] [--out-dir DIR]     (default out dir: pkg/)
+#
+# cargo builds the wasm (release profile, tuned for size); wasm-bindgen generates the bindings
+# with --experimental-reset-state-function, which wasm-pack cannot pass (DESIGN §5) and which
+# lets js/dr_schedule.js re-instantiate the module after a trap; wasm-opt (npm binaryen) shrinks
+# the result; the hand-written entry and a package.json complete the package. Installs what it
+# needs first (idempotent).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-bash scripts/setup.sh
-# wasm-pack finds wasm-opt on PATH: the one from the npm package binaryen.
-export PATH="$here/tools/node_modules/.bin:$PATH"
-wasm-pack build --release --target nodejs --out-dir pkg
-wasm=pkg/dr_schedule_bg.wasm
+
+features=""
+out_dir="pkg"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --features) features="$2"; shift 2 ;;
+    --out-dir) out_dir="$2"; shift 2 ;;
+    *) echo "usage: scripts/build.sh [--features LIST] [--out-dir DIR]" >&2; exit 2 ;;
+  esac
+done
+
+bash scripts/setup.sh >/dev/null
+
+cargo build --release --target wasm32-unknown-unknown ${features:+--features "$features"}
+
+rm -rf "$out_dir"
+mkdir -p "$out_dir"
+wasm-bindgen --target nodejs --experimental-reset-state-function --out-name dr_schedule_bindings \
+  --out-dir "$out_dir" "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/dr_schedule.wasm"
+wasm="$out_dir/dr_schedule_bindings_bg.wasm"
+# Current rustc emits these post-MVP features by default; wasm-opt must be told it may keep them.
+tools/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-multivalue --enable-reference-types \
+  "$wasm" -o "$wasm.opt"
+mv "$wasm.opt" "$wasm"
+
+cp js/dr_schedule.js "$out_dir/dr_schedule.js"
+# The entry's class has the bindings' API, so it carries the bindings' types.
+cp "$out_dir/dr_schedule_bindings.d.ts" "$out_dir/dr_schedule.d.ts"
+cp README.md LICENSE "$out_dir/"
+node scripts/package-json.mjs > "$out_dir/package.json"
+
 raw=$(wc -c <"$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
-printf '[build] %s: %d bytes raw, %d bytes gzipped (%.1f KiB)\n' "$wasm" "$raw" "$gz" "$(echo "$gz / 1024" | bc -l)"
+awk -v f="$wasm" -v r="$raw" -v g="$gz" \
+  'BEGIN { printf "[build] %s: %d bytes raw, %d bytes gzipped (%.1f KiB)\n", f, r, g, g / 1024 }'

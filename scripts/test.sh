@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test from a fresh clone: formatting, clippy (native and wasm32), the native unit and
-# integration tests, the release build, the wasm boundary tests under Node, and the JS tests
+# integration tests, the release builds, the wasm boundary tests under Node, and the JS tests
 # against the built package. Installs what it needs first (idempotent). CI runs exactly this.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,13 +16,16 @@ cargo fmt --check
 
 step "clippy (native and wasm32; unwrap/expect/panic/indexing denied outside tests)"
 cargo clippy --all-targets -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --all-targets --features test-trap -- -D warnings
 
 step "native tests"
 cargo test
 
 step "release build of the npm package"
 bash scripts/build.sh
+# The same package with the test-only `test-trap` feature, for the trap-recovery test; its own
+# target dir keeps both builds cached.
+CARGO_TARGET_DIR=target/trap bash scripts/build.sh --features test-trap --out-dir target/pkg-test-trap
 
 step "wasm boundary tests under Node"
 wasm-pack test --node -- --test wasm_api

@@ -27,6 +27,20 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// No input may make the engine panic: a panic aborts the wasm instance. Library code returns
+// errors instead; tests (unit tests here, integration tests under tests/) may unwrap.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::unreachable
+    )
+)]
 
 pub mod core;
 

@@ -253,4 +253,12 @@ impl JsHospital {
         // Exact up to 2^53 mutations, far beyond any hospital's lifetime.
         self.inner.revision() as f64
     }
+
+    /// Test builds only (`--features test-trap`): traps the instance, as an out-of-memory abort
+    /// or a bug would, so that the tests can prove the package recovers.
+    #[cfg(feature = "test-trap")]
+    #[wasm_bindgen(js_name = debugTrap)]
+    pub fn debug_trap(&self) {
+        ::core::arch::wasm32::unreachable()
+    }
 }

@@ -141,7 +141,8 @@ export type HospitalErrorCode =
   | "REQUEST_ID_REUSED"
   | "HAS_APPOINTMENTS"
   | "INVALID_SNAPSHOT"
-  | "UNSUPPORTED_VERSION";
+  | "UNSUPPORTED_VERSION"
+  | "INSTANCE_FAILED";
 
 /** What a caller needs to act on an error; only the fields that apply are set. */
 export interface HospitalErrorDetails {

@@ -1,0 +1,110 @@
+// The package entry: the `Hospital` class of the generated bindings, guarded against a trapped
+// WebAssembly instance.
+//
+// A trap (an out-of-memory abort, a bug) leaves the instance's memory in an unknown state; an
+// object that lives in it must never be used again as if nothing happened. Every call goes
+// through `guard`: when the instance traps, the bindings are re-instantiated (wasm-bindgen's
+// reset-state function), the call throws a HospitalError with code INSTANCE_FAILED, and every
+// later call on a Hospital created before the trap throws INSTANCE_FAILED too, telling the host
+// to reload from its last snapshot. New Hospitals work as before.
+"use strict";
+
+const bindings = require("./dr_schedule_bindings.js");
+
+/** Which instance of the module the living objects belong to; +1 after each trap. */
+let generation = 0;
+/** The bindings object behind each Hospital, and the generation it was made in. */
+const inner = new WeakMap();
+
+function hospitalError(code, message, details, cause) {
+  const error = new Error(message, cause === undefined ? undefined : { cause });
+  error.name = "HospitalError";
+  error.code = code;
+  error.details = details;
+  return error;
+}
+
+function instanceFailed(cause) {
+  return hospitalError(
+    "INSTANCE_FAILED",
+    "the WebAssembly instance failed (" +
+      String(cause && cause.message) +
+      "); this Hospital is gone: create a new one with Hospital.fromSnapshot(your last snapshot)",
+    {},
+    cause,
+  );
+}
+
+/** A trap, or a stack overflow inside the instance, as opposed to a thrown HospitalError. */
+function isInstanceFailure(error) {
+  return error instanceof WebAssembly.RuntimeError || error instanceof RangeError;
+}
+
+function guard(call) {
+  try {
+    return call();
+  } catch (error) {
+    if (!isInstanceFailure(error)) throw error;
+    generation += 1;
+    bindings.__wbg_reset_state();
+    throw instanceFailed(error);
+  }
+}
+
+function innerOf(hospital) {
+  const entry = inner.get(hospital);
+  if (entry === undefined) {
+    throw hospitalError("INVALID_INPUT", "invalid this: not a Hospital", { field: "this" });
+  }
+  if (entry.generation !== generation) {
+    throw instanceFailed(new Error("an earlier call trapped"));
+  }
+  return entry.raw;
+}
+
+function adopt(hospital, raw) {
+  inner.set(hospital, { raw, generation });
+  return hospital;
+}
+
+class Hospital {
+  constructor(...args) {
+    adopt(this, guard(() => new bindings.Hospital(...args)));
+  }
+
+  static fromSnapshot(...args) {
+    return adopt(Object.create(Hospital.prototype), guard(() => bindings.Hospital.fromSnapshot(...args)));
+  }
+
+  get revision() {
+    const raw = innerOf(this);
+    return guard(() => raw.revision);
+  }
+
+  /** Frees the instance memory now instead of waiting for garbage collection. */
+  free() {
+    const entry = inner.get(this);
+    inner.delete(this);
+    if (entry !== undefined && entry.generation === generation) entry.raw.free();
+  }
+}
+
+// Every method of the bindings' class, guarded. Listing them from the prototype keeps this
+// layer free of per-method code: the bindings stay the single place that defines the API.
+for (const name of Object.getOwnPropertyNames(bindings.Hospital.prototype)) {
+  const descriptor = Object.getOwnPropertyDescriptor(bindings.Hospital.prototype, name);
+  if (name === "constructor" || name.startsWith("__") || name in Hospital.prototype) continue;
+  if (typeof descriptor.value !== "function") continue;
+  Object.defineProperty(Hospital.prototype, name, {
+    ...descriptor,
+    value: {
+      [name](...args) {
+        const raw = innerOf(this);
+        return guard(() => raw[name](...args));
+      },
+    }[name],
+  });
+}
+if (Symbol.dispose) Hospital.prototype[Symbol.dispose] = Hospital.prototype.free;
+
+exports.Hospital = Hospital;

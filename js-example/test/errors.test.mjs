@@ -34,6 +34,11 @@ const cases = {
   HAS_APPOINTMENTS: [(h) => h.removeDoctor("d1"), { doctorId: "d1", appointmentIds: ["a1"] }],
   INVALID_SNAPSHOT: [() => Hospital.fromSnapshot("{"), { path: "" }],
   UNSUPPORTED_VERSION: [() => Hospital.fromSnapshot(v2), { version: 2, supportedVersion: 1 }],
+  CHANGES_UNAVAILABLE: [(h) => Hospital.fromSnapshot(h.toSnapshot()).changesSince(1), { revision: 1, oldestRevision: 4 }],
+  REVISION_MISMATCH: [
+    (h) => h.applyChanges([{ op: "cancel", revision: 9, id: "a1" }]),
+    { revision: 9, expectedRevision: 5 },
+  ],
 };
 
 /** Codes tested elsewhere: INSTANCE_FAILED needs a build that can trap (trap.test.mjs). */

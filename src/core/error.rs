@@ -38,11 +38,15 @@ pub enum ErrorCode {
     InvalidSnapshot,
     /// A snapshot written by a newer format version.
     UnsupportedVersion,
+    /// `changesSince` for a revision older than the retained change log.
+    ChangesUnavailable,
+    /// `applyChanges` with a change that does not follow the hospital's revision.
+    RevisionMismatch,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the README's table.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::InvalidInput,
         ErrorCode::DoctorNotFound,
         ErrorCode::AppointmentNotFound,
@@ -56,6 +60,8 @@ impl ErrorCode {
         ErrorCode::HasAppointments,
         ErrorCode::InvalidSnapshot,
         ErrorCode::UnsupportedVersion,
+        ErrorCode::ChangesUnavailable,
+        ErrorCode::RevisionMismatch,
     ];
 
     /// The code as JS sees it, e.g. `"SLOT_TAKEN"`.
@@ -74,6 +80,8 @@ impl ErrorCode {
             ErrorCode::HasAppointments => "HAS_APPOINTMENTS",
             ErrorCode::InvalidSnapshot => "INVALID_SNAPSHOT",
             ErrorCode::UnsupportedVersion => "UNSUPPORTED_VERSION",
+            ErrorCode::ChangesUnavailable => "CHANGES_UNAVAILABLE",
+            ErrorCode::RevisionMismatch => "REVISION_MISMATCH",
         }
     }
 }
@@ -125,6 +133,15 @@ pub struct Details {
     /// The newest format version this build reads (`UNSUPPORTED_VERSION`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_version: Option<u32>,
+    /// The revision asked for or found (`CHANGES_UNAVAILABLE`, `REVISION_MISMATCH`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<u64>,
+    /// The oldest revision `changesSince` still answers for (`CHANGES_UNAVAILABLE`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oldest_revision: Option<u64>,
+    /// The revision the next change must carry (`REVISION_MISMATCH`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_revision: Option<u64>,
 }
 
 /// A failure of the engine. A failed call never changes the hospital.
@@ -332,6 +349,38 @@ impl Error {
             Details {
                 version: Some(version),
                 supported_version: Some(supported_version),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `CHANGES_UNAVAILABLE`: the log no longer reaches back to `revision`.
+    pub fn changes_unavailable(revision: u64, oldest_revision: u64) -> Self {
+        Error::new(
+            ErrorCode::ChangesUnavailable,
+            format!(
+                "the changes after revision {revision} are no longer kept (the oldest retained \
+                 starts after revision {oldest_revision}); persist a snapshot instead"
+            ),
+            Details {
+                revision: Some(revision),
+                oldest_revision: Some(oldest_revision),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `REVISION_MISMATCH`: a change carries `revision` where `expected` was due.
+    pub fn revision_mismatch(expected: u64, revision: u64) -> Self {
+        Error::new(
+            ErrorCode::RevisionMismatch,
+            format!(
+                "the change carries revision {revision}, but the hospital's next revision is \
+                 {expected}; apply the changes after the hospital's revision, in order"
+            ),
+            Details {
+                revision: Some(revision),
+                expected_revision: Some(expected),
                 ..Details::default()
             },
         )

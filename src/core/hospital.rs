@@ -6,6 +6,7 @@
 use super::appointment::{Appointment, AppointmentStatus};
 use super::booking::{self, BookRequest};
 use super::calendar::Seq;
+use super::changes::{Change, ChangeLog};
 use super::doctor::{Doctor, DoctorPatch, DoctorState, NewDoctor, WeeklyHours};
 use super::error::{Error, Result};
 use super::limits::{MAX_APPOINTMENTS, MAX_DOCTORS, MAX_REASON_LEN, MAX_SLOT_WINDOW_DAYS};
@@ -57,6 +58,8 @@ pub struct Hospital {
     request_seqs: BTreeMap<String, Seq>,
     next_seq: Seq,
     next_ids: NextIds,
+    /// The most recent change records, for `changes_since`.
+    log: ChangeLog,
 }
 
 impl Hospital {
@@ -80,6 +83,7 @@ impl Hospital {
             request_seqs: BTreeMap::new(),
             next_seq: 0,
             next_ids: NextIds::default(),
+            log: ChangeLog::default(),
         }
     }
 
@@ -119,7 +123,8 @@ impl Hospital {
                 format!("the hospital already has {MAX_DOCTORS} doctors, the most it holds"),
             ));
         }
-        let doctor = if doctor.id.is_empty() {
+        let assigned_id = doctor.id.is_empty();
+        let doctor = if assigned_id {
             Doctor {
                 id: self.assign_doctor_id(),
                 ..doctor
@@ -129,8 +134,13 @@ impl Hospital {
         } else {
             doctor
         };
+        let record = doctor.clone();
         let number = self.insert_doctor(doctor);
-        self.bump_revision();
+        self.commit(|revision| Change::AddDoctor {
+            revision,
+            doctor: record,
+            assigned_id,
+        });
         self.doctor_state(number).map(|state| &state.doctor)
     }
 
@@ -175,8 +185,13 @@ impl Hospital {
         for (start, seq) in orphans {
             self.cancel_seq(number, start, seq, Some(DOCTOR_UPDATED_REASON.to_owned()));
         }
+        let record = doctor.clone();
         self.doctor_state_mut(number)?.set_doctor(doctor);
-        self.bump_revision();
+        self.commit(|revision| Change::UpdateDoctor {
+            revision,
+            doctor: record,
+            cancel_appointments: options.cancel_appointments == Some(true),
+        });
         self.doctor_state(number).map(|state| &state.doctor)
     }
 
@@ -202,7 +217,11 @@ impl Hospital {
             .remove(&number)
             .ok_or_else(|| Error::doctor_not_found(id))?;
         self.doctor_numbers.remove(id);
-        self.bump_revision();
+        self.commit(|revision| Change::RemoveDoctor {
+            revision,
+            id: id.to_owned(),
+            cancel_appointments: options.cancel_appointments == Some(true),
+        });
         Ok(state.doctor)
     }
 
@@ -247,6 +266,7 @@ impl Hospital {
                 ),
             ));
         }
+        let assigned_id = request.id.is_none();
         let id = match request.id {
             Some(id) => id,
             None => self.assign_appointment_id(),
@@ -263,8 +283,13 @@ impl Hospital {
             status: AppointmentStatus::Booked,
             cancel_reason: None,
         };
+        let record = appointment.clone();
         let seq = self.insert_appointment(number, appointment);
-        self.bump_revision();
+        self.commit(|revision| Change::Book {
+            revision,
+            appointment: record,
+            assigned_id,
+        });
         self.appointment(seq)
     }
 
@@ -313,8 +338,13 @@ impl Hospital {
         }
         let (number, _) = self.find_doctor(&appointment.doctor_id)?;
         let start = appointment.start;
-        self.cancel_seq(number, start, seq, options.reason);
-        self.bump_revision();
+        let reason = options.reason;
+        self.cancel_seq(number, start, seq, reason.clone());
+        self.commit(|revision| Change::Cancel {
+            revision,
+            id: id.to_owned(),
+            reason,
+        });
         self.appointment(seq)
     }
 
@@ -370,6 +400,35 @@ impl Hospital {
     pub(super) fn restore_counters(&mut self, revision: u64, next_ids: NextIds) {
         self.revision = revision;
         self.next_ids = next_ids;
+        self.log = ChangeLog::starting_at(revision);
+    }
+
+    // ----- used by the change log -----
+
+    /// The retained change records.
+    pub(super) fn change_log(&self) -> &ChangeLog {
+        &self.log
+    }
+
+    /// The id `add_doctor` would assign now.
+    pub(super) fn peek_doctor_id(&self) -> String {
+        free_id("d", self.next_ids.doctor, |id| {
+            self.doctor_numbers.contains_key(id)
+        })
+        .0
+    }
+
+    /// The id `book` would assign now.
+    pub(super) fn peek_appointment_id(&self) -> String {
+        free_id("a", self.next_ids.appointment, |id| {
+            self.appointment_seqs.contains_key(id)
+        })
+        .0
+    }
+
+    /// Whether an appointment was booked with this request id.
+    pub(super) fn has_request_id(&self, request_id: &str) -> bool {
+        self.request_seqs.contains_key(request_id)
     }
 
     /// Adds a doctor from a snapshot: the same checks as [`Hospital::add_doctor`] except that
@@ -462,10 +521,12 @@ impl Hospital {
 
     // ----- internals -----
 
-    /// Counts one successful mutation. Snapshots bound the revision to 2^53 - 1, so it stays
-    /// exact in JS; saturating keeps even a hostile counter from overflowing.
-    fn bump_revision(&mut self) {
+    /// Counts one successful mutation and logs its change record. Snapshots bound the revision
+    /// to 2^53 - 1, so it stays exact in JS; saturating keeps even a hostile counter from
+    /// overflowing.
+    fn commit(&mut self, record: impl FnOnce(u64) -> Change) {
         self.revision = self.revision.saturating_add(1);
+        self.log.push(record(self.revision));
     }
 
     fn find_doctor(&self, id: &str) -> Result<(u64, &DoctorState)> {
@@ -556,25 +617,30 @@ impl Hospital {
     }
 
     fn assign_doctor_id(&mut self) -> String {
-        let taken = &self.doctor_numbers;
-        next_free_id("d", &mut self.next_ids.doctor, |id| taken.contains_key(id))
+        let (id, next) = free_id("d", self.next_ids.doctor, |id| {
+            self.doctor_numbers.contains_key(id)
+        });
+        self.next_ids.doctor = next;
+        id
     }
 
     fn assign_appointment_id(&mut self) -> String {
-        let taken = &self.appointment_seqs;
-        next_free_id("a", &mut self.next_ids.appointment, |id| {
-            taken.contains_key(id)
-        })
+        let (id, next) = free_id("a", self.next_ids.appointment, |id| {
+            self.appointment_seqs.contains_key(id)
+        });
+        self.next_ids.appointment = next;
+        id
     }
 }
 
-/// `prefix` + the counter, skipping ids the host chose; advances the counter past it.
-fn next_free_id(prefix: &str, counter: &mut u64, taken: impl Fn(&str) -> bool) -> String {
+/// `prefix` + the first counter value from `counter` on whose id is not taken (ids the host
+/// chose are skipped), and the counter value after it.
+fn free_id(prefix: &str, mut counter: u64, taken: impl Fn(&str) -> bool) -> (String, u64) {
     loop {
         let id = format!("{prefix}{counter}");
-        *counter = counter.saturating_add(1);
+        counter = counter.saturating_add(1);
         if !taken(&id) {
-            return id;
+            return (id, counter);
         }
     }
 }

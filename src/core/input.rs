@@ -2,7 +2,7 @@
 //! bad field in the `INVALID_INPUT` error. The wasm binding reads JS values this way; native
 //! callers can read JSON the same way.
 
-use super::error::{serde_path, Error, Result};
+use super::error::{join_path, serde_path, Error, Result};
 use serde::de::{Deserialize, Deserializer};
 
 /// Reads a `T` from `deserializer`. A wrong type, a missing field, an unknown field or an
@@ -18,8 +18,10 @@ where
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let reason = e.inner().to_string();
         let path = serde_path(e.path(), &reason);
-        let field = if path.is_empty() {
-            name.to_owned()
+        // An object's fields are named on their own (`start`); an array's items under the
+        // array's name (`changes[3].revision`).
+        let field = if path.is_empty() || path.starts_with('[') {
+            join_path(name, &path)
         } else {
             path
         };
@@ -46,5 +48,7 @@ mod tests {
         assert_eq!(e.details.field.as_deref(), Some("start"));
         let e = read::<BookRequest, _>(json!("d1"), "request").unwrap_err();
         assert_eq!(e.details.field.as_deref(), Some("request"));
+        let e = read::<Vec<BookRequest>, _>(json!([{"doctorId": 1}]), "requests").unwrap_err();
+        assert_eq!(e.details.field.as_deref(), Some("requests[0].doctorId"));
     }
 }

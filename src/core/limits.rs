@@ -27,3 +27,5 @@ pub const MAX_APPOINTMENTS: usize = 5_000_000;
 pub const MAX_SLOT_WINDOW_DAYS: i64 = 366;
 /// Largest snapshot `fromSnapshot` reads, in bytes, checked before parsing.
 pub const MAX_SNAPSHOT_BYTES: usize = 1 << 30;
+/// Most change records a hospital keeps for `changesSince`; older ones need a snapshot.
+pub const MAX_RETAINED_CHANGES: usize = 10_000;

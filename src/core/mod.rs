@@ -6,6 +6,7 @@
 pub mod appointment;
 pub mod booking;
 pub mod calendar;
+pub mod changes;
 pub mod doctor;
 pub mod error;
 pub mod hospital;
@@ -21,6 +22,7 @@ pub mod validate;
 
 pub use appointment::{Appointment, AppointmentStatus};
 pub use booking::BookRequest;
+pub use changes::Change;
 pub use doctor::{Doctor, DoctorPatch, NewDoctor, ScheduleRule};
 pub use error::{Details, Error, ErrorCode, Result};
 pub use hospital::{Hospital, NextIds};

@@ -66,6 +66,14 @@ pub fn one<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> R
     ObjectOnly::deserialize(deserializer).map(|ObjectOnly(value)| value)
 }
 
+/// For `#[serde(default, deserialize_with = "object_only::option")]`: an optional object
+/// (`null` or absent is `None`).
+pub fn option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    Option::<ObjectOnly<T>>::deserialize(deserializer).map(|value| value.map(|ObjectOnly(v)| v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,12 +3,12 @@
 //! JS → Rust: serde reads the engine's input types straight from JS values through the strict
 //! [`JsDeserializer`], wrapped in `serde_path_to_error`, so wrong types, missing fields,
 //! unknown fields and values JSON cannot say are `INVALID_INPUT` naming the field's path.
-//! Rust → JS: plain JSON-compatible objects through serde-wasm-bindgen.
+//! Rust → JS: plain JSON-compatible objects, written as JSON text and parsed by `JSON.parse`.
 
 use super::error::to_js_error;
 use super::js_deserializer::{js_string, JsDeserializer};
 use crate::core::{input, Error, LocalDateTime};
-use js_sys::Array;
+use js_sys::{Array, JSON};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -44,16 +44,17 @@ pub fn string_from_js(value: &JsValue, name: &str) -> JsResult<String> {
     js_string(value).map_err(|reason| to_js_error(Error::invalid_input(name, reason)))
 }
 
-/// Writes a value as a plain object (maps become objects, no BigInt, no `Map`).
+/// Writes a value as a plain object, through JSON text: `serde_json` (which the snapshot
+/// code has anyway) writes it and `JSON.parse` builds it in one call, which keeps the binary
+/// small and crosses the boundary once instead of once per field.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| {
-            to_js_error(Error::invalid_input(
-                "",
-                format!("could not convert the result: {e}"),
-            ))
-        })
+    let text = serde_json::to_string(value).map_err(|e| {
+        to_js_error(Error::invalid_input(
+            "",
+            format!("could not convert the result: {e}"),
+        ))
+    })?;
+    JSON::parse(&text)
 }
 
 /// Writes instants as an array of ISO strings.

@@ -127,6 +127,17 @@ export interface SlotQuery {
   limit?: number;
 }
 
+/**
+ * One successful mutation, as `changesSince` returns it and `applyChanges` replays it.
+ * `revision` is the hospital's revision after the change. Store the records as they are.
+ */
+export type Change =
+  | { op: "addDoctor"; revision: number; doctor: Doctor; assignedId: boolean }
+  | { op: "updateDoctor"; revision: number; doctor: Doctor; cancelAppointments: boolean }
+  | { op: "removeDoctor"; revision: number; id: string; cancelAppointments: boolean }
+  | { op: "book"; revision: number; appointment: Appointment; assignedId: boolean }
+  | { op: "cancel"; revision: number; id: string; reason?: string };
+
 /** The stable code of every error the hospital throws. */
 export type HospitalErrorCode =
   | "INVALID_INPUT"
@@ -142,6 +153,8 @@ export type HospitalErrorCode =
   | "HAS_APPOINTMENTS"
   | "INVALID_SNAPSHOT"
   | "UNSUPPORTED_VERSION"
+  | "CHANGES_UNAVAILABLE"
+  | "REVISION_MISMATCH"
   | "INSTANCE_FAILED";
 
 /** What a caller needs to act on an error; only the fields that apply are set. */
@@ -163,6 +176,12 @@ export interface HospitalErrorDetails {
   path?: string;
   version?: number;
   supportedVersion?: number;
+  /** The revision asked for or carried (`CHANGES_UNAVAILABLE`, `REVISION_MISMATCH`). */
+  revision?: number;
+  /** The oldest revision `changesSince` still answers for (`CHANGES_UNAVAILABLE`). */
+  oldestRevision?: number;
+  /** The revision the next change must carry (`REVISION_MISMATCH`). */
+  expectedRevision?: number;
 }
 
 /** What every method throws on failure: a real `Error` with a stable `code`. */
@@ -199,4 +218,7 @@ extern "C" {
     /// A `SlotQuery` object from JS.
     #[wasm_bindgen(typescript_type = "SlotQuery")]
     pub type SlotQueryArg;
+    /// An array of `Change` records from JS.
+    #[wasm_bindgen(typescript_type = "Change[]")]
+    pub type ChangesArg;
 }

@@ -35,9 +35,15 @@ function instanceFailed(cause) {
   );
 }
 
-/** A trap, or a stack overflow inside the instance, as opposed to a thrown HospitalError. */
+/**
+ * A trap, or a stack overflow in the middle of a call, as opposed to a thrown HospitalError
+ * or a result too large for a JS string (a RangeError too, but the instance is intact).
+ */
 function isInstanceFailure(error) {
-  return error instanceof WebAssembly.RuntimeError || error instanceof RangeError;
+  return (
+    error instanceof WebAssembly.RuntimeError ||
+    (error instanceof RangeError && /call stack/i.test(String(error.message)))
+  );
 }
 
 function guard(call) {

@@ -762,3 +762,20 @@ fn objects_written_as_arrays_are_refused() {
     assert_invalid("nextIds", |s| s["nextIds"] = json!([1, 4]));
     assert_invalid_text("[\"dr-schedule\", 1]", "");
 }
+
+#[test]
+fn an_oversized_snapshot_is_refused_before_parsing() {
+    use dr_schedule::core::limits::MAX_SNAPSHOT_BYTES;
+    // Valid JSON padded with whitespace: only the size check can refuse it.
+    let snapshot = hospital().to_snapshot().unwrap();
+    let padded = format!(
+        "{snapshot}{}",
+        " ".repeat(MAX_SNAPSHOT_BYTES + 1 - snapshot.len())
+    );
+    let e = Hospital::from_snapshot(&padded).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidSnapshot);
+    assert_eq!(path(&e), "");
+    assert!(e.message.contains("limit"), "{e}");
+    // Whitespace itself is fine (parsing 512 MiB of it is left out: slow in debug builds).
+    assert!(Hospital::from_snapshot(&padded[..snapshot.len() + 1024]).is_ok());
+}

@@ -21,11 +21,13 @@ pub const MAX_LOCATIONS_PER_DOCTOR: usize = 100;
 pub const MAX_SCHEDULE_RULES: usize = 100;
 /// Most doctors in one hospital.
 pub const MAX_DOCTORS: usize = 10_000;
-/// Most appointments (booked and cancelled) in one hospital.
-pub const MAX_APPOINTMENTS: usize = 5_000_000;
+/// Most appointments (booked and cancelled) in one hospital: its snapshot (about 200 bytes per
+/// appointment) must fit in a JS string.
+pub const MAX_APPOINTMENTS: usize = 2_000_000;
 /// Widest window `availableSlots` searches, in days.
 pub const MAX_SLOT_WINDOW_DAYS: i64 = 366;
-/// Largest snapshot `fromSnapshot` reads, in bytes, checked before parsing.
-pub const MAX_SNAPSHOT_BYTES: usize = 1 << 30;
+/// Largest snapshot `fromSnapshot` reads, in bytes, checked before parsing: 512 MiB, about
+/// the longest string V8 holds.
+pub const MAX_SNAPSHOT_BYTES: usize = 512 << 20;
 /// Most change records a hospital keeps for `changesSince`; older ones need a snapshot.
 pub const MAX_RETAINED_CHANGES: usize = 10_000;

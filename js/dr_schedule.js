@@ -7,6 +7,10 @@
 // reset-state function), the call throws a HospitalError with code INSTANCE_FAILED, and every
 // later call on a Hospital created before the trap throws INSTANCE_FAILED too, telling the host
 // to reload from its last snapshot. New Hospitals work as before.
+//
+// A call cannot re-enter the same Hospital (a getter or Proxy trap of an argument calling back
+// into it while it is busy): that is refused with a HospitalError instead of the bindings'
+// plain "recursive use" Error.
 "use strict";
 
 const bindings = require("./dr_schedule_bindings.js");
@@ -57,19 +61,37 @@ function guard(call) {
   }
 }
 
-function innerOf(hospital) {
+function entryOf(hospital) {
   const entry = inner.get(hospital);
   if (entry === undefined) {
-    throw hospitalError("INVALID_INPUT", "invalid this: not a Hospital", { field: "this" });
+    throw hospitalError("INVALID_INPUT", "invalid this: not a Hospital (or freed)", { field: "this" });
   }
   if (entry.generation !== generation) {
     throw instanceFailed(new Error("an earlier call trapped"));
   }
-  return entry.raw;
+  if (entry.busy) {
+    throw hospitalError(
+      "INVALID_INPUT",
+      "invalid call: this Hospital is busy with another call (an argument's getter or Proxy called back into it)",
+      {},
+    );
+  }
+  return entry;
+}
+
+/** Runs `call(raw)` on the hospital's bindings object, guarded, one call at a time. */
+function within(hospital, call) {
+  const entry = entryOf(hospital);
+  entry.busy = true;
+  try {
+    return guard(() => call(entry.raw));
+  } finally {
+    entry.busy = false;
+  }
 }
 
 function adopt(hospital, raw) {
-  inner.set(hospital, { raw, generation });
+  inner.set(hospital, { raw, generation, busy: false });
   return hospital;
 }
 
@@ -83,15 +105,15 @@ class Hospital {
   }
 
   get revision() {
-    const raw = innerOf(this);
-    return guard(() => raw.revision);
+    return within(this, (raw) => raw.revision);
   }
 
   /** Frees the instance memory now instead of waiting for garbage collection. */
   free() {
     const entry = inner.get(this);
+    if (entry === undefined) return;
+    if (entry.generation === generation) within(this, (raw) => raw.free());
     inner.delete(this);
-    if (entry !== undefined && entry.generation === generation) entry.raw.free();
   }
 }
 
@@ -105,8 +127,7 @@ for (const name of Object.getOwnPropertyNames(bindings.Hospital.prototype)) {
     ...descriptor,
     value: {
       [name](...args) {
-        const raw = innerOf(this);
-        return guard(() => raw[name](...args));
+        return within(this, (raw) => raw[name](...args));
       },
     }[name],
   });

@@ -16,7 +16,7 @@ use super::appointment::Appointment;
 use super::calendar::{Calendar, Seq};
 use super::doctor::{Doctor, DoctorState, WeeklyHours};
 use super::error::{Error, Result};
-use super::limits::{MAX_PATIENT_LEN, MAX_REQUEST_ID_LEN};
+use super::limits::{MAX_LOCATION_LEN, MAX_PATIENT_LEN, MAX_REQUEST_ID_LEN};
 use super::options::HospitalOptions;
 use super::time::{LocalDateTime, MINUTES_PER_DAY};
 use super::validate;
@@ -49,6 +49,8 @@ pub struct BookRequest {
 impl BookRequest {
     /// Checks the free-text fields (the input itself), before any rule.
     pub fn validate(&self) -> Result<()> {
+        validate::lookup_id("doctorId", &self.doctor_id)?;
+        validate::text("location", &self.location, MAX_LOCATION_LEN)?;
         if let Some(patient) = &self.patient {
             validate::text("patient", patient, MAX_PATIENT_LEN)?;
         }
@@ -111,17 +113,11 @@ pub fn check_grid(
             slot,
         ));
     }
-    let end = start.plus_minutes(i64::from(duration));
-    if end > LocalDateTime::END_OF_RANGE {
-        return Err(Error::invalid_input(
-            "start",
-            "appointments must end by 10000-01-01T00:00",
-        ));
-    }
-    Ok(end)
+    Ok(start.plus_minutes(i64::from(duration)))
 }
 
-/// Rule 3: `[start, end)` lies inside one block of the doctor's hours on `start`'s date.
+/// Rule 3: `[start, end)` lies inside one block of the doctor's hours on `start`'s date, and
+/// ends before [`LocalDateTime::END_OF_RANGE`].
 pub fn check_hours(
     doctor: &Doctor,
     hours: &WeeklyHours,
@@ -129,8 +125,12 @@ pub fn check_hours(
     end: LocalDateTime,
 ) -> Result<()> {
     // Durations longer than a day cannot fit any block; checked here so that the message
-    // stays about hours rather than arithmetic.
-    if end.minutes_since(start) <= MINUTES_PER_DAY && hours.contains(start, end) {
+    // stays about hours rather than arithmetic. Nobody works past the last representable
+    // minute: an appointment ends before 10000-01-01T00:00, so that its end can be written.
+    if end.minutes_since(start) <= MINUTES_PER_DAY
+        && end < LocalDateTime::END_OF_RANGE
+        && hours.contains(start, end)
+    {
         Ok(())
     } else {
         Err(Error::outside_hours(&doctor.id, start, end))

@@ -377,19 +377,20 @@ impl Hospital {
         &self,
         assigned: bool,
         recorded: &str,
-        peek: fn(&Hospital) -> String,
+        peek: fn(&Hospital) -> Option<(String, u64)>,
     ) -> Result<Option<String>> {
         if !assigned {
             return Ok(Some(recorded.to_owned()));
         }
-        let next = peek(self);
-        if next == recorded {
-            Ok(None)
-        } else {
-            Err(Error::invalid_input(
+        match peek(self) {
+            Some((next, _)) if next == recorded => Ok(None),
+            next => Err(Error::invalid_input(
                 "id",
-                format!("was assigned {recorded:?}, but this hospital would assign {next:?}"),
-            ))
+                format!(
+                    "was assigned {recorded:?}, but this hospital would assign {:?}",
+                    next.map(|(id, _)| id)
+                ),
+            )),
         }
     }
 }

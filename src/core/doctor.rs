@@ -187,7 +187,7 @@ fn validate_schedule(schedule: &[ScheduleRule]) -> Result<()> {
             if rule.days.iter().take(j).any(|d| d == day) {
                 return Err(Error::invalid_input(
                     format!("schedule[{i}].days[{j}]"),
-                    format!("{day:?} is listed twice"),
+                    format!("\"{day}\" is listed twice"),
                 ));
             }
         }

@@ -4,6 +4,7 @@
 //! readable message, and [`Details`] with what the caller needs to act. The codes are part of
 //! the public contract (DESIGN §3); their spelling never changes.
 
+use super::limits::{MAX_FIELD_PATH_LEN, MAX_MESSAGE_LEN};
 use serde::Serialize;
 use std::fmt;
 
@@ -159,10 +160,17 @@ pub struct Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    fn new(code: ErrorCode, message: String, details: Details) -> Self {
+    /// Builds an error, shortening the message and field path so that an error never echoes
+    /// unbounded input (a 10 MB date string, a 10 MB key).
+    fn new(code: ErrorCode, message: String, mut details: Details) -> Self {
+        details.field = details
+            .field
+            .filter(|field| !field.is_empty())
+            .map(|field| shortened(field, MAX_FIELD_PATH_LEN));
+        details.path = details.path.map(|path| shortened(path, MAX_FIELD_PATH_LEN));
         Error {
             code,
-            message,
+            message: shortened(message, MAX_MESSAGE_LEN),
             details: Box::new(details),
         }
     }
@@ -406,6 +414,22 @@ impl Error {
     }
 }
 
+/// `text` cut to at most `max` bytes (at a character boundary) plus a note of its length.
+fn shortened(text: String, max: usize) -> String {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}… ({} bytes in all)",
+        text.get(..end).unwrap_or_default(),
+        text.len()
+    )
+}
+
 /// Joins two path segments: `("schedule[0]", "end")` → `schedule[0].end`.
 pub fn join_path(parent: &str, child: &str) -> String {
     match (parent.is_empty(), child.is_empty()) {
@@ -493,6 +517,20 @@ mod tests {
         assert_eq!(path_of(r#"{}"#), "rules");
         assert_eq!(path_of(r#"{"#), "");
         assert_eq!(path_of(r#"[]"#), "");
+    }
+
+    #[test]
+    fn errors_never_echo_unbounded_input() {
+        let huge = "é".repeat(5_000_000);
+        let e = Error::invalid_input(&huge, format!("{huge:?} is not a date"));
+        assert!(
+            e.message.len() <= MAX_MESSAGE_LEN + 40,
+            "{}",
+            e.message.len()
+        );
+        assert!(e.message.ends_with("bytes in all)"));
+        assert!(e.details.field.as_ref().unwrap().len() <= MAX_FIELD_PATH_LEN + 40);
+        assert_eq!(Error::invalid_input("", "full").details.field, None);
     }
 
     #[test]

@@ -9,7 +9,10 @@ use super::calendar::Seq;
 use super::changes::{Change, ChangeLog};
 use super::doctor::{Doctor, DoctorPatch, DoctorState, NewDoctor, WeeklyHours};
 use super::error::{Error, Result};
-use super::limits::{MAX_APPOINTMENTS, MAX_DOCTORS, MAX_REASON_LEN, MAX_SLOT_WINDOW_DAYS};
+use super::limits::{
+    MAX_APPOINTMENTS, MAX_COUNTER, MAX_DOCTORS, MAX_LOCATION_LEN, MAX_REASON_LEN,
+    MAX_SLOT_WINDOW_DAYS,
+};
 use super::options::{HospitalOptions, HospitalOptionsInput};
 use super::query::{
     AppointmentQuery, CancelOptions, ChangeOptions, SlotQuery, StatusFilter, Window,
@@ -125,13 +128,14 @@ impl Hospital {
         }
         let assigned_id = doctor.id.is_empty();
         let doctor = if assigned_id {
-            Doctor {
-                id: self.assign_doctor_id(),
-                ..doctor
-            }
+            let (id, next) = self.peek_doctor_id().ok_or_else(|| no_id_left("doctor"))?;
+            self.check_revision_room()?;
+            self.next_ids.doctor = next;
+            Doctor { id, ..doctor }
         } else if self.doctor_numbers.contains_key(&doctor.id) {
             return Err(Error::duplicate_id("doctor", &doctor.id));
         } else {
+            self.check_revision_room()?;
             doctor
         };
         let record = doctor.clone();
@@ -146,6 +150,7 @@ impl Hospital {
 
     /// The doctor with this id.
     pub fn get_doctor(&self, id: &str) -> Result<&Doctor> {
+        validate::lookup_id("id", id)?;
         self.find_doctor(id).map(|(_, state)| &state.doctor)
     }
 
@@ -163,6 +168,7 @@ impl Hospital {
         patch: DoctorPatch,
         options: ChangeOptions,
     ) -> Result<&Doctor> {
+        validate::lookup_id("id", id)?;
         patch.validate()?;
         let (number, state) = self.find_doctor(id)?;
         let doctor = state.doctor.patched(patch);
@@ -182,6 +188,7 @@ impl Hospital {
                 self.ids_of(orphans.iter().map(|o| o.1)),
             ));
         }
+        self.check_revision_room()?;
         for (start, seq) in orphans {
             self.cancel_seq(number, start, seq, Some(DOCTOR_UPDATED_REASON.to_owned()));
         }
@@ -198,11 +205,13 @@ impl Hospital {
     /// Removes a doctor and their whole appointment history. Fails with `HAS_APPOINTMENTS`
     /// while any of their appointments is booked, unless `cancelAppointments` is set.
     pub fn remove_doctor(&mut self, id: &str, options: ChangeOptions) -> Result<Doctor> {
+        validate::lookup_id("id", id)?;
         let (number, state) = self.find_doctor(id)?;
         if state.calendar.has_booked() && options.cancel_appointments != Some(true) {
             let booked = state.calendar.booked_in(None, None).map(|(_, _, seq)| seq);
             return Err(Error::has_appointments(id, self.ids_of(booked)));
         }
+        self.check_revision_room()?;
         let seqs: Vec<Seq> = state.calendar.all_seqs().collect();
         for seq in seqs {
             if let Some(appointment) = self.appointments.remove(&seq) {
@@ -267,10 +276,19 @@ impl Hospital {
             ));
         }
         let assigned_id = request.id.is_none();
-        let id = match request.id {
-            Some(id) => id,
-            None => self.assign_appointment_id(),
+        let (id, next_counter) = match request.id {
+            Some(id) => (id, None),
+            None => {
+                let (id, next) = self
+                    .peek_appointment_id()
+                    .ok_or_else(|| no_id_left("appointment"))?;
+                (id, Some(next))
+            }
         };
+        self.check_revision_room()?;
+        if let Some(next) = next_counter {
+            self.next_ids.appointment = next;
+        }
         let appointment = Appointment {
             id,
             doctor_id: request.doctor_id,
@@ -295,6 +313,7 @@ impl Hospital {
 
     /// The appointment with this id, booked or cancelled.
     pub fn get_appointment(&self, id: &str) -> Result<&Appointment> {
+        validate::lookup_id("id", id)?;
         let seq = self.find_appointment(id)?;
         self.appointment(seq)
     }
@@ -306,6 +325,7 @@ impl Hospital {
         doctor_id: &str,
         query: AppointmentQuery,
     ) -> Result<Vec<&Appointment>> {
+        validate::lookup_id("doctorId", doctor_id)?;
         let window = Window::parse(query.from.as_deref(), query.to.as_deref())?;
         let (_, state) = self.find_doctor(doctor_id)?;
         let calendar = &state.calendar;
@@ -328,6 +348,7 @@ impl Hospital {
     /// Cancels a booked appointment: it stays, with `status: "cancelled"`, and its time is free
     /// again.
     pub fn cancel(&mut self, id: &str, options: CancelOptions) -> Result<&Appointment> {
+        validate::lookup_id("appointmentId", id)?;
         if let Some(reason) = &options.reason {
             validate::text("reason", reason, MAX_REASON_LEN)?;
         }
@@ -338,6 +359,7 @@ impl Hospital {
         }
         let (number, _) = self.find_doctor(&appointment.doctor_id)?;
         let start = appointment.start;
+        self.check_revision_room()?;
         let reason = options.reason;
         self.cancel_seq(number, start, seq, reason.clone());
         self.commit(|revision| Change::Cancel {
@@ -351,6 +373,10 @@ impl Hospital {
     /// Every grid start in the window where an appointment of the asked duration could be
     /// booked right now, earliest first, at most `limit`.
     pub fn available_slots(&self, doctor_id: &str, query: SlotQuery) -> Result<Vec<LocalDateTime>> {
+        validate::lookup_id("doctorId", doctor_id)?;
+        if let Some(location) = &query.location {
+            validate::text("location", location, MAX_LOCATION_LEN)?;
+        }
         let window = Window::parse(Some(&query.from), Some(&query.to))?;
         let (Some(from), Some(to)) = (window.from, window.to) else {
             return Ok(Vec::new());
@@ -410,20 +436,18 @@ impl Hospital {
         &self.log
     }
 
-    /// The id `add_doctor` would assign now.
-    pub(super) fn peek_doctor_id(&self) -> String {
+    /// The id `add_doctor` would assign now, with the counter after it; `None` if none is left.
+    pub(super) fn peek_doctor_id(&self) -> Option<(String, u64)> {
         free_id("d", self.next_ids.doctor, |id| {
             self.doctor_numbers.contains_key(id)
         })
-        .0
     }
 
-    /// The id `book` would assign now.
-    pub(super) fn peek_appointment_id(&self) -> String {
+    /// The id `book` would assign now, with the counter after it; `None` if none is left.
+    pub(super) fn peek_appointment_id(&self) -> Option<(String, u64)> {
         free_id("a", self.next_ids.appointment, |id| {
             self.appointment_seqs.contains_key(id)
         })
-        .0
     }
 
     /// Whether an appointment was booked with this request id.
@@ -521,11 +545,10 @@ impl Hospital {
 
     // ----- internals -----
 
-    /// Counts one successful mutation and logs its change record. Snapshots bound the revision
-    /// to 2^53 - 1, so it stays exact in JS; saturating keeps even a hostile counter from
-    /// overflowing.
+    /// Counts one successful mutation and logs its change record. Every mutation has checked
+    /// [`Hospital::check_revision_room`], so the revision stays within [`MAX_COUNTER`].
     fn commit(&mut self, record: impl FnOnce(u64) -> Change) {
-        self.revision = self.revision.saturating_add(1);
+        self.revision = self.revision.saturating_add(1).min(MAX_COUNTER);
         self.log.push(record(self.revision));
     }
 
@@ -616,33 +639,40 @@ impl Hospital {
         }
     }
 
-    fn assign_doctor_id(&mut self) -> String {
-        let (id, next) = free_id("d", self.next_ids.doctor, |id| {
-            self.doctor_numbers.contains_key(id)
-        });
-        self.next_ids.doctor = next;
-        id
-    }
-
-    fn assign_appointment_id(&mut self) -> String {
-        let (id, next) = free_id("a", self.next_ids.appointment, |id| {
-            self.appointment_seqs.contains_key(id)
-        });
-        self.next_ids.appointment = next;
-        id
+    /// Fails when the revision counter has reached [`MAX_COUNTER`]: one more mutation could not
+    /// be counted exactly in JS, nor written to a snapshot. Checked with the other rules,
+    /// before anything changes.
+    fn check_revision_room(&self) -> Result<()> {
+        if self.revision >= MAX_COUNTER {
+            return Err(Error::invalid_input(
+                "",
+                format!("the hospital has reached revision {MAX_COUNTER}, the last one it counts"),
+            ));
+        }
+        Ok(())
     }
 }
 
+/// The error when every id a counter could still assign is used up.
+fn no_id_left(what: &str) -> Error {
+    Error::invalid_input(
+        "id",
+        format!("no {what} id is left to assign; give one explicitly"),
+    )
+}
+
 /// `prefix` + the first counter value from `counter` on whose id is not taken (ids the host
-/// chose are skipped), and the counter value after it.
-fn free_id(prefix: &str, mut counter: u64, taken: impl Fn(&str) -> bool) -> (String, u64) {
-    loop {
+/// chose are skipped), and the counter value after it; `None` once the counter reaches
+/// [`MAX_COUNTER`]. At most one step per id taken, so it always ends.
+fn free_id(prefix: &str, mut counter: u64, taken: impl Fn(&str) -> bool) -> Option<(String, u64)> {
+    while counter < MAX_COUNTER {
         let id = format!("{prefix}{counter}");
-        counter = counter.saturating_add(1);
+        counter += 1;
         if !taken(&id) {
-            return (id, counter);
+            return Some((id, counter));
         }
     }
+    None
 }
 
 /// Merges two iterators sorted by key into one sorted vector.

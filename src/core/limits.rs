@@ -31,3 +31,10 @@ pub const MAX_SLOT_WINDOW_DAYS: i64 = 366;
 pub const MAX_SNAPSHOT_BYTES: usize = 512 << 20;
 /// Most change records a hospital keeps for `changesSince`; older ones need a snapshot.
 pub const MAX_RETAINED_CHANGES: usize = 10_000;
+/// The largest revision or id counter: 2^53 - 1, the largest integer a JS number holds
+/// exactly. A hospital at this revision refuses further mutations (after 2^53 of them).
+pub const MAX_COUNTER: u64 = (1 << 53) - 1;
+/// Longest error message, in bytes: an error never echoes unbounded input.
+pub const MAX_MESSAGE_LEN: usize = 512;
+/// Longest field path in an error's details, in bytes.
+pub const MAX_FIELD_PATH_LEN: usize = 256;

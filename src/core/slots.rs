@@ -21,6 +21,8 @@ pub fn free_slots(
     }
     let slot = i64::from(slot);
     let duration = i64::from(duration);
+    // Appointments end before the end of the representable range (booking rule 3).
+    let to = to.min(LocalDateTime::END_OF_RANGE.plus_minutes(-1));
     // Appointments never cross midnight, so none that starts before `from`'s day can reach a
     // slot in the window.
     let first_midnight = LocalDateTime::from_day_and_minute(from.day(), 0);

@@ -10,7 +10,7 @@ use super::appointment::Appointment;
 use super::doctor::Doctor;
 use super::error::{join_path, serde_path, Error, Result};
 use super::hospital::{Hospital, NextIds};
-use super::limits::MAX_SNAPSHOT_BYTES;
+use super::limits::{MAX_COUNTER, MAX_SNAPSHOT_BYTES};
 use super::object_only::{self, ObjectOnly};
 use super::options::HospitalOptions;
 use serde::de::DeserializeOwned;
@@ -20,10 +20,6 @@ use serde::{Deserialize, Serialize};
 pub const FORMAT: &str = "dr-schedule";
 /// The format version this build writes, and the newest it reads.
 pub const VERSION: u32 = 1;
-
-/// The largest revision or id counter a snapshot may hold: 2^53 - 1, the largest integer a JS
-/// number holds exactly.
-pub const MAX_COUNTER: u64 = (1 << 53) - 1;
 
 /// What `toSnapshot` writes. Field order is the order in the text.
 #[derive(Serialize)]

@@ -20,8 +20,8 @@ pub const MINUTES_PER_DAY: i64 = 1440;
 pub struct LocalDateTime(i64);
 
 impl LocalDateTime {
-    /// The first instant that is not representable: 10000-01-01T00:00. An appointment may end
-    /// at it but not after it.
+    /// The first instant that is not representable: 10000-01-01T00:00. Appointments end
+    /// before it, so that every end can be written as `YYYY-MM-DDTHH:MM`.
     pub const END_OF_RANGE: LocalDateTime = LocalDateTime(3_652_060 * MINUTES_PER_DAY);
 
     /// The instant `minute_of_day` minutes after the midnight that starts day `day`.
@@ -241,6 +241,20 @@ pub enum Weekday {
     Sat,
     /// Sunday.
     Sun,
+}
+
+impl fmt::Display for Weekday {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Weekday::Mon => "mon",
+            Weekday::Tue => "tue",
+            Weekday::Wed => "wed",
+            Weekday::Thu => "thu",
+            Weekday::Fri => "fri",
+            Weekday::Sat => "sat",
+            Weekday::Sun => "sun",
+        })
+    }
 }
 
 impl Weekday {

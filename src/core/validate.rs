@@ -24,6 +24,22 @@ pub fn text(field: &str, value: &str, max_len: usize) -> Result<()> {
     Ok(())
 }
 
+/// An id given to look something up: at most [`MAX_ID_LEN`] bytes, so that an over-long one
+/// is `INVALID_INPUT` (as the limits promise) rather than a not-found error echoing it. Its
+/// characters are not checked: an id that could never have been created is simply not found.
+pub fn lookup_id(field: &str, value: &str) -> Result<()> {
+    if value.len() > MAX_ID_LEN {
+        return Err(Error::invalid_input(
+            field,
+            format!(
+                "is {} bytes long; ids are at most {MAX_ID_LEN}",
+                value.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// An id: 1 to [`MAX_ID_LEN`] characters from `A-Z a-z 0-9 _ - . :`, so that ids are safe in
 /// URLs, file names and logs.
 pub fn id(field: &str, value: &str) -> Result<()> {

@@ -6,7 +6,7 @@
 //! Rust → JS: plain JSON-compatible objects, written as JSON text and parsed by `JSON.parse`.
 
 use super::error::to_js_error;
-use super::js_deserializer::{js_string, JsDeserializer};
+use super::js_deserializer::{js_string, JsDeserializer, MAX_STRING_UNITS};
 use crate::core::{input, Error, LocalDateTime};
 use js_sys::{Array, JSON};
 use serde::de::DeserializeOwned;
@@ -33,15 +33,21 @@ pub fn options_from_js<T: DeserializeOwned + Default>(
     }
 }
 
-/// Reads a string argument such as an id. Anything but a JS string is `INVALID_INPUT`.
+/// Reads a string argument such as an id. Anything but a JS string is `INVALID_INPUT`, and so
+/// is one longer than [`MAX_STRING_UNITS`].
 pub fn string_from_js(value: &JsValue, name: &str) -> JsResult<String> {
+    text_from_js(value, name, MAX_STRING_UNITS)
+}
+
+/// Reads a string argument of up to `max_units` UTF-16 code units.
+pub fn text_from_js(value: &JsValue, name: &str, max_units: u32) -> JsResult<String> {
     if !value.is_string() {
         return Err(to_js_error(Error::invalid_input(
             name,
             format!("must be a string, not {}", js_type_name(value)),
         )));
     }
-    js_string(value).map_err(|reason| to_js_error(Error::invalid_input(name, reason)))
+    js_string(value, max_units).map_err(|reason| to_js_error(Error::invalid_input(name, reason)))
 }
 
 /// Writes a value as a plain object, through JSON text: `serde_json` (which the snapshot

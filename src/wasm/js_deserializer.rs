@@ -4,10 +4,13 @@
 //! - Strings, finite numbers (integers as integers, so `15.5` is no `u32`), booleans, `null`,
 //!   arrays and plain objects. `NaN`, `Infinity`, functions, symbols, BigInts and lone
 //!   surrogates are refused.
-//! - A struct must be given as an object, never as an array (serde would otherwise fill it by
-//!   position). Every own enumerable key is visited, so unknown fields reach
-//!   `deny_unknown_fields`; keys whose value is `undefined` are skipped, as `JSON.stringify`
-//!   does.
+//! - A struct must be given as a plain object (its prototype `Object.prototype` or `null`):
+//!   never an array (serde would fill it by position), nor a `Map`, `Date` or class instance
+//!   (whose data `Object.keys` does not show, so it would read as `{}`). Every own enumerable
+//!   key is visited, so unknown fields reach `deny_unknown_fields`; keys whose value is
+//!   `undefined` are skipped, as `JSON.stringify` does.
+//! - Arrays longer than [`MAX_ITEMS`] and strings longer than [`MAX_STRING_UNITS`] are refused
+//!   by their length, before anything is read or copied.
 //! - Every JS call that could run user code (a Proxy trap, a getter) catches its exception and
 //!   turns it into an error: an exception must never unwind through the binding, which would
 //!   leave the `Hospital` borrowed for good.
@@ -24,6 +27,14 @@ use wasm_bindgen::{JsCast, JsValue};
 /// Deepest nesting an argument may have; the engine's inputs need four levels.
 pub const MAX_DEPTH: usize = 16;
 
+/// Longest array an argument may hold (the engine's own limits are far lower, except for
+/// `applyChanges`, which takes at most this many changes per call).
+pub const MAX_ITEMS: u32 = 100_000;
+
+/// Longest string an argument may hold, in UTF-16 code units (the engine's own limits are far
+/// lower); refused before it is copied into wasm memory.
+pub const MAX_STRING_UNITS: u32 = 65_536;
+
 /// Largest integer a JS number holds exactly.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
@@ -36,6 +47,15 @@ extern "C" {
     /// `Array.isArray`, which throws for a revoked Proxy.
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+
+    /// `Object.getPrototypeOf`, which runs a Proxy's trap: may throw.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = getPrototypeOf)]
+    fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// `String.prototype.isWellFormed.call(text)` (ES2024): no lone surrogates. Throws on
+    /// runtimes that lack it.
+    #[wasm_bindgen(catch, js_namespace = ["String", "prototype", "isWellFormed"], js_name = call)]
+    fn is_well_formed(text: &JsValue) -> Result<bool, JsValue>;
 }
 
 /// Why a JS value could not be read.
@@ -108,7 +128,24 @@ impl JsDeserializer {
         self.value.is_object() && !self.value.is_function()
     }
 
+    /// Whether the value is a plain object: its prototype is `null`, or an `Object.prototype`
+    /// (of any realm: one whose own prototype is `null`).
+    fn is_plain_object(&self) -> Result<bool, DeError> {
+        if !self.is_plain_value_object() || self.is_array()? {
+            return Ok(false);
+        }
+        let unreadable = |_| DeError("its prototype could not be read".to_owned());
+        let prototype = prototype_of(&self.value).map_err(unreadable)?;
+        Ok(prototype.is_null() || prototype_of(&prototype).map_err(unreadable)?.is_null())
+    }
+
     fn visit_object<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        if !self.is_plain_object()? {
+            return Err(DeError(format!(
+                "expected a plain object, not {}",
+                self.describe()
+            )));
+        }
         let keys = object_keys(&self.value)
             .map_err(|_| DeError("its keys could not be read".to_owned()))?;
         visitor.visit_map(ObjectAccess {
@@ -123,12 +160,13 @@ impl JsDeserializer {
             .ok()
             .and_then(|length| length.as_f64())
             .ok_or_else(|| DeError("its length could not be read".to_owned()))?;
-        // A real array's length is an integer below 2^32.
-        let length = if (0.0..=f64::from(u32::MAX)).contains(&length) {
-            length as u32
-        } else {
-            return Err(DeError("has an invalid length".to_owned()));
-        };
+        if !(0.0..=f64::from(MAX_ITEMS)).contains(&length) {
+            return Err(DeError(format!(
+                "has {length} items; the limit is {MAX_ITEMS}"
+            )));
+        }
+        // In range and, for a real array, an integer.
+        let length = length as u32;
         visitor.visit_seq(ArrayAccess {
             parent: self,
             index: 0,
@@ -138,22 +176,43 @@ impl JsDeserializer {
 
     fn describe(&self) -> String {
         if self.value.is_null() {
-            "null".to_owned()
-        } else if self.is_array().unwrap_or(false) {
-            "an array".to_owned()
-        } else {
-            format!(
-                "a {}",
-                self.value.js_typeof().as_string().unwrap_or_default()
-            )
+            return "null".to_owned();
+        }
+        if self.is_array().unwrap_or(false) {
+            return "an array".to_owned();
+        }
+        let kind = self.value.js_typeof().as_string().unwrap_or_default();
+        if kind != "object" {
+            return format!("a {kind}");
+        }
+        // A class instance, Map, Date…: name its constructor.
+        let constructor = prototype_of(&self.value)
+            .ok()
+            .and_then(|prototype| Reflect::get(&prototype, &JsValue::from_str("constructor")).ok())
+            .and_then(|constructor| Reflect::get(&constructor, &JsValue::from_str("name")).ok())
+            .and_then(|name| name.as_string());
+        match constructor {
+            Some(name) if !name.is_empty() && name.len() <= 64 => {
+                format!("an object of class {name}")
+            }
+            _ => "an object".to_owned(),
         }
     }
 }
 
-/// A JS string as UTF-8; a lone surrogate is refused rather than silently replaced by U+FFFD.
-pub fn js_string(value: &JsValue) -> Result<String, String> {
+/// A JS string as UTF-8; a lone surrogate is refused rather than silently replaced by U+FFFD,
+/// and a string longer than `max_units` UTF-16 code units is refused before it is copied.
+pub fn js_string(value: &JsValue, max_units: u32) -> Result<String, String> {
     let text: &JsString = value.unchecked_ref();
-    if !text.is_valid_utf16() {
+    let units = text.length();
+    if units > max_units {
+        return Err(format!(
+            "is {units} characters long; the limit is {max_units}"
+        ));
+    }
+    // isWellFormed is one native call; the fallback reads every code unit.
+    let well_formed = is_well_formed(value).unwrap_or_else(|_| text.is_valid_utf16());
+    if !well_formed {
         return Err("contains a lone surrogate (not valid UTF-16)".to_owned());
     }
     value
@@ -167,7 +226,7 @@ impl<'de> de::Deserializer<'de> for JsDeserializer {
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         let de = self.readable()?;
         if de.value.is_string() {
-            return visitor.visit_string(js_string(&de.value).map_err(DeError)?);
+            return visitor.visit_string(js_string(&de.value, MAX_STRING_UNITS).map_err(DeError)?);
         }
         if let Some(number) = de.value.as_f64() {
             if !number.is_finite() {
@@ -233,7 +292,7 @@ impl<'de> de::Deserializer<'de> for JsDeserializer {
         let de = self.readable()?;
         // The engine's enums are all unit variants spelled as strings ("mon", "booked", …).
         if de.value.is_string() {
-            let text = js_string(&de.value).map_err(DeError)?;
+            let text = js_string(&de.value, MAX_STRING_UNITS).map_err(DeError)?;
             visitor.visit_enum(text.into_deserializer())
         } else {
             Err(DeError(format!("expected a string, not {}", de.describe())))
@@ -263,7 +322,7 @@ impl<'de> MapAccess<'de> for ObjectAccess {
         seed: K,
     ) -> Result<Option<K::Value>, DeError> {
         for key in self.keys.by_ref() {
-            let name = js_string(&key).map_err(DeError)?;
+            let name = js_string(&key, MAX_STRING_UNITS).map_err(DeError)?;
             // A getter that throws is reported as the value's error, so the path names it.
             let value = Reflect::get(&self.parent.value, &key)
                 .map_err(|_| DeError("could not be read (its getter threw)".to_owned()));

@@ -2114,6 +2114,9 @@ fn run(case: &Case) {
     let mut trace: Vec<(Call, Result<Value, Error>)> = Vec::new();
     // `h.to_snapshot()`, when known since the last change.
     let mut snapshot: Option<String> = None;
+    // Where the change log starts: the empty hospital, or the last snapshot round trip (a
+    // restored hospital's log starts at its revision). Replayed at the end.
+    let mut log_base = h.to_snapshot().unwrap();
     for op in &case.ops {
         let resolver = Resolver {
             model: &model,
@@ -2149,6 +2152,9 @@ fn run(case: &Case) {
         } else {
             snapshot = None;
         }
+        if replaced {
+            log_base = h.to_snapshot().unwrap();
+        }
         trace.push((call, actual));
         // The state only needs checking again when it changed (the model changes exactly when
         // the hospital should), or when the hospital was replaced by its restored snapshot.
@@ -2166,6 +2172,15 @@ fn run(case: &Case) {
             );
         }
     }
+    // Incremental persistence: the log base plus the changes after it rebuild the hospital.
+    let mut replica = Hospital::from_snapshot(&log_base).unwrap();
+    let changes = h.changes_since(replica.revision()).unwrap();
+    replica.apply_changes(changes).unwrap();
+    assert_eq!(
+        replica.to_snapshot().unwrap(),
+        h.to_snapshot().unwrap(),
+        "snapshot + changesSince did not rebuild the hospital"
+    );
 }
 
 /// [`DEFAULT_CASES`] sequences and the XorShift generator (ChaCha, proptest's default, takes

@@ -126,17 +126,22 @@ impl Hospital {
                 format!("the hospital already has {MAX_DOCTORS} doctors, the most it holds"),
             ));
         }
-        let assigned_id = doctor.id.is_empty();
-        let doctor = if assigned_id {
-            let (id, next) = self.peek_doctor_id().ok_or_else(|| no_id_left("doctor"))?;
-            self.check_revision_room()?;
-            self.next_ids.doctor = next;
-            Doctor { id, ..doctor }
+        let assigned = if doctor.id.is_empty() {
+            Some(self.peek_doctor_id().ok_or_else(|| no_id_left("doctor"))?)
         } else if self.doctor_numbers.contains_key(&doctor.id) {
             return Err(Error::duplicate_id("doctor", &doctor.id));
         } else {
-            self.check_revision_room()?;
-            doctor
+            None
+        };
+        self.check_revision_room()?;
+        // Every check has passed: from here on the call succeeds.
+        let assigned_id = assigned.is_some();
+        let doctor = match assigned {
+            Some((id, next)) => {
+                self.next_ids.doctor = next;
+                Doctor { id, ..doctor }
+            }
+            None => doctor,
         };
         let record = doctor.clone();
         let number = self.insert_doctor(doctor);
@@ -182,7 +187,7 @@ impl Hospital {
             })
             .map(|(start, _, seq)| (start, seq))
             .collect();
-        if !orphans.is_empty() && options.cancel_appointments != Some(true) {
+        if !orphans.is_empty() && !options.cancels() {
             return Err(Error::has_appointments(
                 id,
                 self.ids_of(orphans.iter().map(|o| o.1)),
@@ -197,7 +202,7 @@ impl Hospital {
         self.commit(|revision| Change::UpdateDoctor {
             revision,
             doctor: record,
-            cancel_appointments: options.cancel_appointments == Some(true),
+            cancel_appointments: options.cancels(),
         });
         self.doctor_state(number).map(|state| &state.doctor)
     }
@@ -207,7 +212,7 @@ impl Hospital {
     pub fn remove_doctor(&mut self, id: &str, options: ChangeOptions) -> Result<Doctor> {
         validate::lookup_id("id", id)?;
         let (number, state) = self.find_doctor(id)?;
-        if state.calendar.has_booked() && options.cancel_appointments != Some(true) {
+        if state.calendar.has_booked() && !options.cancels() {
             let booked = state.calendar.booked_in(None, None).map(|(_, _, seq)| seq);
             return Err(Error::has_appointments(id, self.ids_of(booked)));
         }
@@ -229,7 +234,7 @@ impl Hospital {
         self.commit(|revision| Change::RemoveDoctor {
             revision,
             id: id.to_owned(),
-            cancel_appointments: options.cancel_appointments == Some(true),
+            cancel_appointments: options.cancels(),
         });
         Ok(state.doctor)
     }

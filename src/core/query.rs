@@ -61,6 +61,13 @@ pub struct ChangeOptions {
     pub cancel_appointments: Option<bool>,
 }
 
+impl ChangeOptions {
+    /// Whether to cancel the appointments in the way (`cancelAppointments: true`).
+    pub fn cancels(&self) -> bool {
+        self.cancel_appointments == Some(true)
+    }
+}
+
 /// The options of `cancel`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,0 +1,178 @@
+// Helpers for the server tests: temporary databases, servers in this process or in child
+// processes (server/main.mjs) on ephemeral loopback ports, and a small HTTP client.
+// Every server and process started here is stopped by stopAll(), which each test file calls in
+// its `after` hook.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createServer } from "../../server/http.mjs";
+import { Store } from "../../server/store.mjs";
+
+export const MAIN = fileURLToPath(new URL("../../server/main.mjs", import.meta.url));
+
+const cleanups = [];
+
+/** A fresh directory, removed by stopAll(). */
+export function tempDir() {
+  const dir = mkdtempSync(join(tmpdir(), "dr-schedule-server-test-"));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A path for a new database file in a fresh directory. */
+export function tempDb() {
+  return join(tempDir(), "test.sqlite");
+}
+
+/** A server in this process on an ephemeral port: { url, port, store, close() }. */
+export async function startInProcess({ db = tempDb(), storeOptions = {}, serverOptions = {} } = {}) {
+  const store = Store.open(db, storeOptions);
+  const server = createServer({ store, logError: () => {}, ...serverOptions });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    store.close();
+  };
+  cleanups.unshift(close);
+  return { url: `http://127.0.0.1:${port}`, port, store, db, close };
+}
+
+/**
+ * A server process (node server/main.mjs) on an ephemeral port. Resolves once it logs its
+ * listening line: { url, port, child, output(), stop(), kill(signal) }.
+ */
+export function startProcess({ db, env = {}, timeoutMs = 15_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, DR_SCHEDULE_DB: db, PORT: "0", HOST: "127.0.0.1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.stderr.on("data", (chunk) => (out += chunk));
+    const exited = new Promise((r) => child.once("exit", (code, signal) => r({ code, signal })));
+    const kill = async (signal = "SIGKILL") => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    };
+    cleanups.unshift(() => kill("SIGKILL"));
+    const timer = setTimeout(() => {
+      kill("SIGKILL");
+      reject(new Error(`server did not start within ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
+    child.stdout.on("data", () => {
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        const port = Number(m[1]);
+        resolve({ url: `http://127.0.0.1:${port}`, port, child, exited, output: () => out, stop: () => kill("SIGTERM"), kill });
+      }
+    });
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code ?? signal}) before listening:\n${out}`));
+    });
+  });
+}
+
+/** Registers a child process started elsewhere, so that stopAll() kills it if it still runs. */
+export function track(child) {
+  const exited = new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once("exit", resolve);
+  });
+  cleanups.unshift(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
+  });
+  return child;
+}
+
+/** Stops every server and process and removes every directory this file created. */
+export async function stopAll() {
+  while (cleanups.length > 0) await cleanups.shift()();
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+/**
+ * One HTTP request. `body` (any value but undefined) is sent as JSON unless `raw` is given
+ * (a string or Buffer sent as is). Resolves { status, headers, body (parsed JSON or undefined), text }.
+ */
+export function request(baseUrl, method, path, { body, raw, headers = {}, timeoutMs = 15_000 } = {}) {
+  const url = new URL(baseUrl); // `path` is sent exactly as given (it may start with "//")
+  return new Promise((resolve, reject) => {
+    let payload;
+    const allHeaders = { ...headers };
+    if (raw !== undefined) payload = raw;
+    else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      if (!Object.keys(allHeaders).some((h) => h.toLowerCase() === "content-type")) allHeaders["content-type"] = "application/json";
+    }
+    if (payload !== undefined) allHeaders["content-length"] = Buffer.byteLength(payload);
+    const req = http.request(
+      { host: url.hostname, port: url.port, path, method, headers: allHeaders, agent },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk) => (text += chunk));
+        res.on("end", () => {
+          let parsed;
+          try {
+            parsed = text === "" ? undefined : JSON.parse(text);
+          } catch {
+            parsed = undefined;
+          }
+          resolve({ status: res.statusCode, headers: res.headers, body: parsed, text });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${path} timed out`)));
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+/** A client bound to one server: api.get(path), api.post(path, body), … */
+export function client(baseUrl) {
+  const call = (method) => (path, body, options = {}) => request(baseUrl, method, path, { ...options, body });
+  return { get: call("GET"), post: call("POST"), put: call("PUT"), patch: call("PATCH"), delete: call("DELETE"), url: baseUrl };
+}
+
+/** Asserts the error shape and returns the error object. */
+export function expectError(assert, response, status, code) {
+  assert.equal(response.status, status, `expected ${status} ${code}, got ${response.status} ${response.text}`);
+  assert.equal(response.headers["content-type"], "application/json; charset=utf-8");
+  assert.equal(typeof response.body?.error?.message, "string", response.text);
+  assert.equal(response.body.error.code, code, response.text);
+  assert.equal(typeof response.body.error.details, "object");
+  return response.body.error;
+}
+
+/** A doctor working every day round the clock at locations X and Y (96 slots a day). */
+export function roundTheClock(id) {
+  return {
+    id,
+    name: `Dr. ${id}`,
+    locations: ["X", "Y"],
+    schedule: [{ days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], start: "00:00", end: "24:00" }],
+  };
+}
+
+/** The n-th 15-minute slot from 2030-01-01T00:00, as `YYYY-MM-DDTHH:MM`. */
+export function nthSlot(n) {
+  const day = new Date(Date.UTC(2030, 0, 1) + Math.floor(n / 96) * 86_400_000).toISOString().slice(0, 10);
+  const minutes = (n % 96) * 15;
+  return `${day}T${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}

@@ -1,0 +1,226 @@
+// The HTTP adapter: body limit (413), media type (415), malformed JSON and UTF-8 (400), unknown
+// routes (404), wrong methods (405 with Allow), /health, a busy database (503), and the entry
+// point main.mjs (log line, default database file, clean shutdown, bad settings).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import http from "node:http";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { MAIN, client, expectError, request, startInProcess, startProcess, stopAll, tempDb, tempDir, track } from "./harness.mjs";
+
+const LIMIT = 1024;
+let server;
+let api;
+before(async () => {
+  server = await startInProcess({ serverOptions: { bodyLimit: LIMIT } });
+  api = client(server.url);
+});
+after(stopAll);
+
+const booking = { doctorId: "1", location: "1 Main St", start: "2019-02-01T11:00" };
+
+async function revision() {
+  return (await api.get("/health")).body.revision;
+}
+
+/** Sends a chunked body of `total` bytes in 256-byte chunks, without Content-Length. */
+function chunkedPost(path, total) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: "127.0.0.1", port: server.port, path, method: "POST", headers: { "content-type": "application/json" } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: JSON.parse(text), text }));
+      },
+    );
+    req.on("error", reject);
+    let sent = 0;
+    const pump = () => {
+      while (sent < total) {
+        sent += 256;
+        if (!req.write(" ".repeat(256))) return req.once("drain", pump);
+      }
+      return req.end();
+    };
+    pump();
+  });
+}
+
+describe("request bodies", () => {
+  test("GET /health: ok, revision, doctors", async () => {
+    const res = await api.get("/health");
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, { ok: true, revision: 2, doctors: 2 });
+    assert.equal(res.headers["content-type"], "application/json; charset=utf-8");
+  });
+
+  test("a body over the limit is 413 PAYLOAD_TOO_LARGE, by Content-Length or while streaming", async () => {
+    const big = { ...booking, patient: "x".repeat(LIMIT) };
+    const error = expectError(assert, await api.post("/v1/appointments", big), 413, "PAYLOAD_TOO_LARGE");
+    assert.equal(error.details.limit, LIMIT);
+    const streamed = await chunkedPost("/v1/appointments", 64 * LIMIT);
+    assert.equal(streamed.status, 413);
+    assert.equal(streamed.body.error.code, "PAYLOAD_TOO_LARGE");
+    // Even on an unknown route, the declared size is refused first.
+    expectError(assert, await request(server.url, "POST", "/nowhere", { raw: "x".repeat(LIMIT + 1), headers: { "content-type": "application/json" } }), 413, "PAYLOAD_TOO_LARGE");
+    assert.equal(await revision(), 2);
+  });
+
+  test("the default limit is 64 KiB", async () => {
+    const other = await startInProcess();
+    const near = await request(other.url, "POST", "/v1/appointments", { body: { ...booking, patient: "x".repeat(60 * 1024) } });
+    expectError(assert, near, 400, "INVALID_INPUT"); // reaches the engine: patient too long
+    const over = await request(other.url, "POST", "/v1/appointments", { body: { ...booking, patient: "x".repeat(64 * 1024) } });
+    expectError(assert, over, 413, "PAYLOAD_TOO_LARGE");
+    await other.close();
+  });
+
+  test("a body that is not JSON by its Content-Type is 415 UNSUPPORTED_MEDIA_TYPE", async () => {
+    const json = JSON.stringify(booking);
+    for (const type of [undefined, "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1", "multipart/form-data"]) {
+      const headers = type === undefined ? {} : { "content-type": type };
+      const res = await request(server.url, "POST", "/v1/appointments", { raw: json, headers });
+      const error = expectError(assert, res, 415, "UNSUPPORTED_MEDIA_TYPE");
+      assert.equal(error.details.contentType, type ?? null);
+    }
+    assert.equal(await revision(), 2);
+    for (const type of ["application/json; charset=UTF-8", "Application/JSON", "application/merge-patch+json"]) {
+      const res = await request(server.url, "GET", "/v1/doctors", { raw: "{}", headers: { "content-type": type } });
+      assert.equal(res.status, 200, `${type}: ${res.text}`);
+    }
+  });
+
+  test("malformed JSON or UTF-8 is 400 INVALID_INPUT (field body) and never reaches the engine", async () => {
+    for (const raw of ['{"doctorId": "1",', "{'a': 1}", "undefined", "NaN", "{}{}", Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])]) {
+      const res = await request(server.url, "POST", "/v1/appointments", { raw, headers: { "content-type": "application/json" } });
+      const error = expectError(assert, res, 400, "INVALID_INPUT");
+      assert.equal(error.details.field, "body");
+    }
+    assert.equal(await revision(), 2);
+  });
+
+  test("hostile but well-formed JSON is refused by the engine with INVALID_INPUT, and the server keeps working", async () => {
+    const deep = "[".repeat(500) + "]".repeat(500);
+    for (const raw of [
+      deep,
+      `{"doctorId": "1", "location": "1 Main St", "start": "2019-02-01T11:00", "patient": "\\ud800"}`,
+      `{"__proto__": {"doctorId": "1"}, "location": "1 Main St", "start": "2019-02-01T11:00"}`,
+      "null",
+      "1e999",
+    ]) {
+      const res = await request(server.url, "POST", "/v1/appointments", { raw, headers: { "content-type": "application/json" } });
+      expectError(assert, res, 400, "INVALID_INPUT");
+    }
+    assert.equal(await revision(), 2);
+    assert.equal((await api.post("/v1/appointments", booking)).status, 201);
+  });
+});
+
+describe("routes", () => {
+  test("unknown routes are 404 ROUTE_NOT_FOUND", async () => {
+    for (const path of ["/", "/nope", "/v1", "/v1/doctors/", "/v1/doctors/1/", "/v2/doctors", "/v1/doctors/1/slots/extra", "//appointment"]) {
+      const error = expectError(assert, await api.get(path), 404, "ROUTE_NOT_FOUND");
+      assert.equal(error.details.path, path);
+    }
+  });
+
+  test("a known route with the wrong method is 405 with Allow", async () => {
+    for (const [method, path, allow] of [
+      ["PUT", "/v1/doctors", "GET, POST"],
+      ["DELETE", "/v1/appointments/a1", "GET"],
+      ["GET", "/appointment", "POST, DELETE"],
+      ["POST", "/appointments", "DELETE"],
+      ["GET", "/v1/appointments/a1/cancel", "POST"],
+      ["POST", "/health", "GET"],
+      ["HEAD", "/v1/doctors", "GET, POST"],
+      ["OPTIONS", "/doctor/1", "GET, PUT, DELETE"],
+    ]) {
+      const res = await request(server.url, method, path);
+      assert.equal(res.status, 405, `${method} ${path}`);
+      assert.equal(res.headers.allow, allow);
+      if (method !== "HEAD") assert.equal(res.body.error.code, "METHOD_NOT_ALLOWED");
+    }
+  });
+
+  test("a malformed percent-encoding in a path id is 400 INVALID_INPUT (field path)", async () => {
+    const error = expectError(assert, await api.get("/v1/doctors/%E0%A4%A"), 400, "INVALID_INPUT");
+    assert.equal(error.details.field, "path");
+  });
+});
+
+describe("the database", () => {
+  test("while another connection holds the write lock: writes get 503 STORE_BUSY (nothing changed), reads still work", async () => {
+    const busy = await startInProcess({ storeOptions: { busyTimeoutMs: 50 } });
+    const other = new Database(busy.db);
+    other.exec("BEGIN IMMEDIATE");
+    try {
+      const res = await request(busy.url, "POST", "/v1/appointments", { body: booking });
+      expectError(assert, res, 503, "STORE_BUSY");
+      assert.equal(res.headers["retry-after"], "1");
+      const read = await request(busy.url, "GET", "/health");
+      assert.deepEqual(read.body, { ok: true, revision: 2, doctors: 2 });
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    assert.equal((await request(busy.url, "POST", "/v1/appointments", { body: booking })).status, 201);
+    await busy.close();
+  });
+});
+
+describe("main.mjs", { timeout: 30_000 }, () => {
+  test("logs one line, serves, and stops cleanly on SIGTERM and SIGINT", async () => {
+    const db = tempDb();
+    for (const signal of ["SIGTERM", "SIGINT"]) {
+      const proc = await startProcess({ db });
+      assert.match(proc.output(), /^\[dr-schedule\] listening on http:\/\/127\.0\.0\.1:\d+ \(database .*test\.sqlite, revision \d+, 2 doctors\)\n$/);
+      assert.equal((await request(proc.url, "GET", "/health")).status, 200);
+      const { code } = await proc.kill(signal);
+      assert.equal(code, 0, proc.output());
+    }
+  });
+
+  test("without DR_SCHEDULE_DB it creates dr-schedule.sqlite in the working directory, seeded", async () => {
+    const cwd = tempDir();
+    const env = { ...process.env, PORT: "0" };
+    delete env.DR_SCHEDULE_DB;
+    const child = track(spawn(process.execPath, [MAIN], { cwd, env, stdio: ["ignore", "pipe", "inherit"] }));
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    try {
+      const port = await new Promise((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (chunk) => {
+          out += chunk;
+          const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+          if (m) resolve(Number(m[1]));
+        });
+        child.once("exit", () => reject(new Error(out)));
+      });
+      assert.ok(existsSync(join(cwd, "dr-schedule.sqlite")));
+      const res = await request(`http://127.0.0.1:${port}`, "POST", "/appointment", {
+        body: { doctor_id: 1, location_id: 1, date: "2019-02-01", time: "11:00" },
+      });
+      assert.equal(res.status, 200, res.text);
+    } finally {
+      child.kill("SIGTERM");
+      assert.equal(await exited, 0);
+    }
+  });
+
+  test("a bad setting is refused with a message and exit code 1", async () => {
+    for (const env of [{ PORT: "http" }, { PORT: "70000" }, { DR_SCHEDULE_SNAPSHOT_EVERY: "0" }, { DR_SCHEDULE_DB: "/nonexistent-dir/x.sqlite" }]) {
+      const child = track(
+        spawn(process.execPath, [MAIN], { env: { ...process.env, PORT: "0", DR_SCHEDULE_DB: tempDb(), ...env }, stdio: ["ignore", "pipe", "pipe"] }),
+      );
+      let err = "";
+      child.stderr.on("data", (chunk) => (err += chunk));
+      const code = await new Promise((resolve) => child.once("exit", resolve));
+      assert.equal(code, 1, JSON.stringify(env));
+      assert.match(err, /^\[dr-schedule\] /);
+    }
+  });
+});

@@ -21,6 +21,9 @@ cargo clippy --target wasm32-unknown-unknown --all-targets --features test-trap 
 step "native tests"
 cargo test
 
+step "fuzzing: replay fuzz/corpus, then 60 s per target"
+bash scripts/fuzz.sh
+
 step "release build of the npm package"
 bash scripts/build.sh
 # The same package with the test-only `test-trap` feature, for the trap-recovery test; its own

@@ -654,7 +654,7 @@ fn booked_appointments_must_pass_every_booking_rule() {
         s["appointments"][1]["end"] = json!("2019-02-04T10:15");
     });
     // At a location the doctor does not serve.
-    assert_invalid("appointments[1].start", |s| {
+    assert_invalid("appointments[1].location", |s| {
         s["appointments"][1]["location"] = json!("East")
     });
     // Off the slot grid.

@@ -8,7 +8,7 @@ use super::booking::{self, BookRequest};
 use super::calendar::Seq;
 use super::changes::{Change, ChangeLog};
 use super::doctor::{Doctor, DoctorPatch, DoctorState, NewDoctor, WeeklyHours};
-use super::error::{Error, Result};
+use super::error::{Error, ErrorCode, Result};
 use super::limits::{
     MAX_APPOINTMENTS, MAX_COUNTER, MAX_DOCTORS, MAX_LOCATION_LEN, MAX_REASON_LEN,
     MAX_SLOT_WINDOW_DAYS,
@@ -530,7 +530,14 @@ impl Hospital {
                 appointment.duration_minutes,
                 |seq| self.id_of(seq),
             )
-            .map_err(|e| e.with_field("start"))?
+            .map_err(|e| {
+                // Name the field a reader would fix: the location, or else the time.
+                let field = match e.code {
+                    ErrorCode::LocationNotServed => "location",
+                    _ => "start",
+                };
+                e.with_field(field)
+            })?
         } else {
             booking::check_grid(
                 &self.options,

@@ -3,31 +3,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { fencedBlocks, readme } from "./markdown.mjs";
 
-const readmeUrl = new URL("../../README.md", import.meta.url);
 const outputDir = fileURLToPath(new URL("../test-output/", import.meta.url));
 
-/** The fenced blocks of a Markdown text, in order: { lang, code, line }. */
-function fencedBlocks(markdown) {
-  const blocks = [];
-  let open = null;
-  markdown.split("\n").forEach((text, index) => {
-    const fence = /^```(\w*)\s*$/.exec(text);
-    if (fence && open === null) {
-      open = { lang: fence[1], lines: [], line: index + 1 };
-    } else if (fence) {
-      blocks.push({ lang: open.lang, code: open.lines.join("\n") + "\n", line: open.line });
-      open = null;
-    } else if (open !== null) {
-      open.lines.push(text);
-    }
-  });
-  return blocks;
-}
-
-const blocks = fencedBlocks(readFileSync(readmeUrl, "utf8"));
+const blocks = fencedBlocks(readme);
 const examples = blocks.flatMap((block, i) => (block.lang === "js" ? [{ block, output: blocks[i + 1] }] : []));
 
 test("the README has runnable examples", () => {

@@ -4,28 +4,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { fencedBlocks, readme } from "../markdown.mjs";
 import { startProcess, stopAll, tempDb } from "./harness.mjs";
-
-const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
-
-/** The fenced blocks of a Markdown text, in order: { lang, code, line }. */
-function fencedBlocks(markdown) {
-  const blocks = [];
-  let open = null;
-  markdown.split("\n").forEach((text, index) => {
-    const fence = /^```(\w*)\s*$/.exec(text);
-    if (fence && open === null) {
-      open = { lang: fence[1], lines: [], line: index + 1 };
-    } else if (fence) {
-      blocks.push({ lang: open.lang, code: `${open.lines.join("\n")}\n`, line: open.line });
-      open = null;
-    } else if (open !== null) {
-      open.lines.push(text);
-    }
-  });
-  return blocks;
-}
 
 const start = readme.indexOf("\n## The REST server\n");
 const end = readme.indexOf("\n## ", start + 1);

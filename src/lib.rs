@@ -9,20 +9,24 @@
 //! values and calls the engine.
 //!
 //! ```
-//! use dr_schedule::core::{Hospital, HospitalOptionsInput};
+//! use dr_schedule::core::{input, Hospital, HospitalOptionsInput};
+//! use serde_json::json;
 //!
-//! let mut hospital = Hospital::new(HospitalOptionsInput::default()).unwrap();
-//! let doctor: dr_schedule::core::NewDoctor = serde_json::from_str(r#"{
+//! # fn main() -> Result<(), dr_schedule::core::Error> {
+//! let mut hospital = Hospital::new(HospitalOptionsInput::default())?;
+//! let doctor = input::read(json!({
 //!     "name": "Dr. Ada Lovelace",
 //!     "locations": ["1 Main St"],
 //!     "schedule": [{ "days": ["mon", "tue"], "start": "09:00", "end": "17:00" }]
-//! }"#).unwrap();
-//! let id = hospital.add_doctor(doctor).unwrap().id.clone();
-//! let request = serde_json::from_value(serde_json::json!({
+//! }), "doctor")?;
+//! let id = hospital.add_doctor(doctor)?.id.clone();
+//! let request = input::read(json!({
 //!     "doctorId": id, "location": "1 Main St", "start": "2019-02-04T11:00"
-//! })).unwrap();
-//! let appointment = hospital.book(request).unwrap();
+//! }), "request")?;
+//! let appointment = hospital.book(request)?;
 //! assert_eq!(appointment.end.to_string(), "2019-02-04T11:15");
+//! # Ok(())
+//! # }
 //! ```
 
 #![forbid(unsafe_code)]

@@ -32,8 +32,11 @@ now() { date +%s; }
 
 step "toolchain"
 if ! cargo +nightly --version >/dev/null 2>&1; then
-    echo "fuzz.sh: cargo-fuzz needs a nightly toolchain (rustup toolchain install nightly)" >&2
-    exit 1
+    # These machines come with one; install it where one is missing.
+    rustup toolchain install nightly --profile minimal || {
+        echo "fuzz.sh: cargo-fuzz needs a nightly toolchain (rustup toolchain install nightly)" >&2
+        exit 1
+    }
 fi
 cargo +nightly --version
 if ! cargo fuzz --version >/dev/null 2>&1; then

@@ -1,0 +1,187 @@
+//! Native benchmarks of the core's hot paths (no JS, no wasm), so that regressions in the
+//! engine show up without the boundary in the way. Run with `cargo bench --bench core`
+//! (add `-- --sample-count 10` for a quick pass). Each benchmark runs at two hospital sizes:
+//! 10 doctors × N appointments in total, spread over consecutive weekdays 09:00-17:00.
+
+// Native only: divan is a dev-dependency for non-wasm32 targets (Cargo.toml), and
+// `cargo clippy --target wasm32-unknown-unknown --all-targets` still compiles this file.
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    divan::main();
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod benches {
+    use divan::{black_box, Bencher};
+    use dr_schedule::core::calendar::Calendar;
+    use dr_schedule::core::{
+        AppointmentQuery, BookRequest, CancelOptions, ClockTime, Hospital, HospitalOptionsInput,
+        LocalDateTime, NewDoctor, ScheduleRule, SlotQuery, StatusFilter, Weekday,
+    };
+
+    /// Total appointments in the hospital under test.
+    const SIZES: [usize; 2] = [10_000, 100_000];
+    const DOCTORS: usize = 10;
+    /// 09:00-17:00 in 15-minute slots.
+    const SLOTS_PER_DAY: usize = 32;
+    /// 2019-01-07 is a Monday.
+    const FIRST_DAY: &str = "2019-01-07T00:00";
+
+    fn at(text: &str) -> LocalDateTime {
+        LocalDateTime::parse(text).unwrap()
+    }
+
+    /// The `n`-th weekday from [`FIRST_DAY`] at `minute` past midnight, as text.
+    fn slot_text(weekday_index: usize, minute: usize) -> String {
+        let week = weekday_index / 5;
+        let day = weekday_index % 5;
+        let start = at(FIRST_DAY).plus_minutes(((week * 7 + day) * 1440 + minute) as i64);
+        start.to_string()
+    }
+
+    fn schedule() -> Vec<ScheduleRule> {
+        vec![ScheduleRule {
+            days: vec![
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+            ],
+            start: ClockTime::parse("09:00").unwrap(),
+            end: ClockTime::parse("17:00").unwrap(),
+        }]
+    }
+
+    fn request(doctor: usize, start: &str) -> BookRequest {
+        BookRequest {
+            doctor_id: format!("d{}", doctor + 1),
+            location: "Main".to_owned(),
+            start: at(start),
+            duration_minutes: None,
+            patient: None,
+            id: None,
+            request_id: None,
+        }
+    }
+
+    /// A hospital of `DOCTORS` doctors and `size` booked appointments, every other slot filled
+    /// (so half the grid stays free for the mutating benchmarks).
+    fn hospital(size: usize) -> Hospital {
+        let mut h = Hospital::new(HospitalOptionsInput::default()).unwrap();
+        for _ in 0..DOCTORS {
+            h.add_doctor(NewDoctor {
+                id: None,
+                name: "Dr. Bench".to_owned(),
+                locations: vec!["Main".to_owned(), "Annex".to_owned()],
+                schedule: schedule(),
+            })
+            .unwrap();
+        }
+        let per_doctor = size / DOCTORS;
+        for d in 0..DOCTORS {
+            for i in 0..per_doctor {
+                let slot = i * 2;
+                let start = slot_text(slot / SLOTS_PER_DAY, 540 + (slot % SLOTS_PER_DAY) * 15);
+                h.book(request(d, &start)).unwrap();
+            }
+        }
+        h
+    }
+
+    /// The booked days span this many weekdays per doctor.
+    fn days_used(size: usize) -> usize {
+        (size / DOCTORS * 2).div_ceil(SLOTS_PER_DAY)
+    }
+
+    #[divan::bench(args = SIZES, sample_count = 20)]
+    fn book_then_cancel(bencher: Bencher, size: usize) {
+        let mut h = hospital(size);
+        let middle = days_used(size) / 2;
+        // An odd slot in the middle of the filled range: free, between two booked ones.
+        let start = slot_text(middle, 540 + 15);
+        let mut n = 0u64;
+        bencher.bench_local(|| {
+            let id = h.book(request(3, &start)).unwrap().id.clone();
+            h.cancel(&id, CancelOptions::default()).unwrap();
+            n += 1;
+        });
+        black_box(n);
+    }
+
+    #[divan::bench(args = SIZES, sample_count = 20)]
+    fn overlap_check(bencher: Bencher, size: usize) {
+        let mut calendar = Calendar::default();
+        let per_doctor = size / DOCTORS;
+        for i in 0..per_doctor as i64 {
+            let start = at(FIRST_DAY).plus_minutes(i * 30);
+            calendar.insert_booked(start, start.plus_minutes(15), i as u64);
+        }
+        let probe = at(FIRST_DAY).plus_minutes(per_doctor as i64 * 15 + 15);
+        bencher.bench_local(|| {
+            calendar.overlapping(black_box(probe), black_box(probe.plus_minutes(15)))
+        });
+    }
+
+    #[divan::bench(args = SIZES, sample_count = 20)]
+    fn refused_slot_taken(bencher: Bencher, size: usize) {
+        let mut h = hospital(size);
+        let start = slot_text(days_used(size) / 2, 540);
+        bencher.bench_local(|| h.book(request(3, &start)).is_err());
+    }
+
+    #[divan::bench(args = SIZES, sample_count = 20)]
+    fn appointments_week(bencher: Bencher, size: usize) {
+        let h = hospital(size);
+        let from = slot_text((days_used(size) / 2 / 5) * 5, 0);
+        let to = at(&from).plus_minutes(7 * 1440).to_string();
+        bencher.bench_local(|| {
+            h.appointments(
+                "d4",
+                AppointmentQuery {
+                    from: Some(from.clone()),
+                    to: Some(to.clone()),
+                    status: Some(StatusFilter::Booked),
+                },
+            )
+            .unwrap()
+            .len()
+        });
+    }
+
+    #[divan::bench(args = SIZES, sample_count = 20)]
+    fn free_slots_week(bencher: Bencher, size: usize) {
+        let h = hospital(size);
+        let from = slot_text((days_used(size) / 2 / 5) * 5, 0);
+        let to = at(&from).plus_minutes(7 * 1440).to_string();
+        bencher.bench_local(|| {
+            h.available_slots(
+                "d4",
+                SlotQuery {
+                    from: from.clone(),
+                    to: to.clone(),
+                    duration_minutes: None,
+                    location: None,
+                    limit: None,
+                },
+            )
+            .unwrap()
+            .len()
+        });
+    }
+
+    #[divan::bench(args = SIZES, sample_count = 5)]
+    fn snapshot_export(bencher: Bencher, size: usize) {
+        let h = hospital(size);
+        bencher.bench_local(|| h.to_snapshot().unwrap().len());
+    }
+
+    #[divan::bench(args = SIZES, sample_count = 5)]
+    fn snapshot_import(bencher: Bencher, size: usize) {
+        let text = hospital(size).to_snapshot().unwrap();
+        bencher.bench_local(|| Hospital::from_snapshot(&text).unwrap().revision());
+    }
+}

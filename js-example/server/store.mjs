@@ -63,6 +63,16 @@ function isBusy(error) {
   return typeof error?.code === "string" && error.code.startsWith("SQLITE_BUSY");
 }
 
+/**
+ * Applies stored change rows one `applyChanges` call each: a single change applies in place,
+ * while a batch is applied on a copy of the whole hospital (all or nothing), which would make
+ * every catch-up cost O(size of the hospital). A failure leaves the hospital at the last change
+ * that applied; callers reload then.
+ */
+function applyOneByOne(hospital, rows) {
+  for (const row of rows) hospital.applyChanges([JSON.parse(row.record)]);
+}
+
 export class Store {
   #db;
   #q;
@@ -259,9 +269,10 @@ export class Store {
     if (rows.length > 0) {
       if (rows[0].revision !== mine + 1) return this.#reload();
       try {
-        this.#hospital.applyChanges(rows.map((row) => JSON.parse(row.record)));
+        applyOneByOne(this.#hospital, rows);
       } catch {
-        // applyChanges is all or nothing, but reloading is the safe answer to any surprise.
+        // Each change applies whole or not at all, but reloading is the safe answer to any
+        // surprise.
         return this.#reload();
       }
       return undefined;
@@ -279,7 +290,7 @@ export class Store {
       const h = Hospital.fromSnapshot(row.body);
       try {
         const rows = this.#q.changesAfter.all(row.revision);
-        if (rows.length > 0) h.applyChanges(rows.map((r) => JSON.parse(r.record)));
+        applyOneByOne(h, rows);
       } catch (error) {
         h.free();
         throw error;

@@ -7,8 +7,8 @@
 
 use super::error::to_js_error;
 use super::js_deserializer::{js_string, JsDeserializer, MAX_STRING_UNITS};
-use crate::core::{input, Error, LocalDateTime};
-use js_sys::{Array, JSON};
+use crate::core::{input, Error};
+use js_sys::JSON;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -61,15 +61,6 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult {
         ))
     })?;
     JSON::parse(&text)
-}
-
-/// Writes instants as an array of ISO strings.
-pub fn instants_to_js(instants: &[LocalDateTime]) -> JsValue {
-    instants
-        .iter()
-        .map(|instant| JsValue::from_str(&instant.to_string()))
-        .collect::<Array>()
-        .into()
 }
 
 /// A core result as a JS result.

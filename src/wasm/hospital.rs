@@ -2,7 +2,7 @@
 //! the result; every failure is thrown as a `HospitalError`.
 
 use super::convert::{
-    core, from_js, instants_to_js, options_from_js, string_from_js, text_from_js, to_js, JsResult,
+    core, from_js, options_from_js, string_from_js, text_from_js, to_js, JsResult,
 };
 use super::types::{
     AppointmentQueryArg, BookRequestArg, CancelOptionsArg, ChangeOptionsArg, ChangesArg,
@@ -208,9 +208,7 @@ impl JsHospital {
     ) -> JsResult {
         let doctor_id = string_from_js(&doctor_id, "doctorId")?;
         let query = from_js(options, "options")?;
-        Ok(instants_to_js(&core(
-            self.inner.available_slots(&doctor_id, query),
-        )?))
+        to_js(&core(self.inner.available_slots(&doctor_id, query))?)
     }
 
     /// The whole hospital as JSON text to store as-is. Deterministic: the same state always

@@ -272,15 +272,8 @@ impl<'de> de::Deserializer<'de> for JsDeserializer {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, DeError> {
-        let de = self.readable()?;
-        if de.is_plain_value_object() && !de.is_array()? {
-            de.visit_object(visitor)
-        } else {
-            Err(DeError(format!(
-                "expected an object, not {}",
-                de.describe()
-            )))
-        }
+        // visit_object refuses anything but a plain object (an array, a Map, a string…).
+        self.readable()?.visit_object(visitor)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(

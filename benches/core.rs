@@ -53,6 +53,7 @@ mod benches {
             ],
             start: ClockTime::parse("09:00").unwrap(),
             end: ClockTime::parse("17:00").unwrap(),
+            locations: None,
         }]
     }
 
@@ -65,6 +66,7 @@ mod benches {
             patient: None,
             id: None,
             request_id: None,
+            now: None,
         }
     }
 
@@ -78,6 +80,8 @@ mod benches {
                 name: "Dr. Bench".to_owned(),
                 locations: vec!["Main".to_owned(), "Annex".to_owned()],
                 schedule: schedule(),
+                overrides: vec![],
+                time_off: vec![],
             })
             .unwrap();
         }
@@ -118,11 +122,18 @@ mod benches {
         let per_doctor = size / DOCTORS;
         for i in 0..per_doctor as i64 {
             let start = at(FIRST_DAY).plus_minutes(i * 30);
-            calendar.insert_booked(start, start.plus_minutes(15), i as u64);
+            calendar.insert(start, start.plus_minutes(15), i as u64, None);
         }
         let probe = at(FIRST_DAY).plus_minutes(per_doctor as i64 * 15 + 15);
         bencher.bench_local(|| {
-            calendar.overlapping(black_box(probe), black_box(probe.plus_minutes(15)))
+            calendar
+                .overlapping(
+                    black_box(probe),
+                    black_box(probe.plus_minutes(15)),
+                    None,
+                    None,
+                )
+                .next()
         });
     }
 
@@ -145,6 +156,7 @@ mod benches {
                     from: Some(from.clone()),
                     to: Some(to.clone()),
                     status: Some(StatusFilter::Booked),
+                    now: None,
                 },
             )
             .unwrap()
@@ -166,6 +178,7 @@ mod benches {
                     duration_minutes: None,
                     location: None,
                     limit: None,
+                    now: None,
                 },
             )
             .unwrap()

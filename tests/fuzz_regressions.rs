@@ -110,6 +110,7 @@ fn free_slots_on_the_last_day_are_bookable_and_stay_loadable() {
         duration_minutes: None,
         location: None,
         limit: None,
+        now: None,
     };
     let slots = h.available_slots("d1", query).unwrap();
     assert!(!slots.is_empty());

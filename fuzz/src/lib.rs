@@ -354,6 +354,7 @@ pub fn check_invariants(h: &Hospital) -> String {
     for d in &doctors {
         for status in [
             StatusFilter::All,
+            StatusFilter::Active,
             StatusFilter::Booked,
             StatusFilter::Cancelled,
         ] {
@@ -364,6 +365,8 @@ pub fn check_invariants(h: &Hospital) -> String {
                 .filter(|(a, _)| match status {
                     StatusFilter::All => true,
                     StatusFilter::Booked => a.status == AppointmentStatus::Booked,
+                    StatusFilter::Held => a.status == AppointmentStatus::Held,
+                    StatusFilter::Active => a.status != AppointmentStatus::Cancelled,
                     StatusFilter::Cancelled => a.status == AppointmentStatus::Cancelled,
                 })
                 .map(|(a, (start, _))| (start, a.id.as_str()))
@@ -392,6 +395,7 @@ pub fn query(
         from: from.map(str::to_owned),
         to: to.map(str::to_owned),
         status,
+        now: None,
     }
 }
 
@@ -606,6 +610,7 @@ pub fn workout(loaded: &Hospital) {
             duration_minutes: None,
             location: None,
             limit: Some(5),
+            now: None,
         };
         let slots = checked_slots(&h, id, &q, false).expect("slots for a known doctor");
         if let Some(first) = slots.first() {

@@ -746,6 +746,8 @@ fn call(h: &mut Hospital, op: &Op, history: &mut Vec<Value>) -> String {
                         .filter(|a| a.doctor_id == id)
                         .filter(|a| match status.unwrap_or_default() {
                             StatusFilter::Booked => a.status == AppointmentStatus::Booked,
+                            StatusFilter::Held => a.status == AppointmentStatus::Held,
+                            StatusFilter::Active => a.status != AppointmentStatus::Cancelled,
                             StatusFilter::Cancelled => a.status == AppointmentStatus::Cancelled,
                             StatusFilter::All => true,
                         })
@@ -787,6 +789,7 @@ fn call(h: &mut Hospital, op: &Op, history: &mut Vec<Value>) -> String {
                 }),
                 location: location.map(|l| pick(LOCATIONS, l).to_owned()),
                 limit: limit.map(u32::from),
+                now: None,
             };
             let small = match (parse_bound(&q.from, false), parse_bound(&q.to, true)) {
                 (Some(f), Some(t)) => t - f <= TimeDelta::days(2),

@@ -1,19 +1,34 @@
 //! Appointments as the API returns them and a snapshot stores them.
 
+use super::object_only;
 use super::time::LocalDateTime;
 use serde::{Deserialize, Serialize};
 
-/// Whether an appointment holds its time.
+/// Whether an appointment takes its time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AppointmentStatus {
-    /// Holds its time: no other appointment of the doctor may overlap it.
+    /// Takes its time: no other appointment of the doctor may overlap it.
     Booked,
+    /// Takes its time until `holdExpires`, unless confirmed before; then it is dropped.
+    Held,
     /// Kept as history; its time is free again.
     Cancelled,
 }
 
-/// A booked or cancelled appointment. Cancelling keeps it, with `status: "cancelled"`.
+/// Where and when an appointment was before `reschedule` moved it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PreviousTime {
+    /// The location it was at.
+    pub location: String,
+    /// Its start then.
+    pub start: LocalDateTime,
+    /// Its end then.
+    pub end: LocalDateTime,
+}
+
+/// A booked, held or cancelled appointment. Cancelling keeps it, with `status: "cancelled"`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Appointment {
@@ -35,16 +50,31 @@ pub struct Appointment {
     /// The idempotency key it was booked with, if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    /// Booked or cancelled.
+    /// Booked, held or cancelled.
     pub status: AppointmentStatus,
+    /// When a hold lapses (`status: "held"` only): from this minute on it takes no time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_expires: Option<LocalDateTime>,
+    /// Where and when it was before each `reschedule`, oldest first.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "object_only::vec"
+    )]
+    pub rescheduled_from: Vec<PreviousTime>,
     /// Why it was cancelled, if a reason was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason: Option<String>,
 }
 
 impl Appointment {
-    /// Whether it still holds its time.
+    /// Whether it is booked (not held, not cancelled).
     pub fn is_booked(&self) -> bool {
         self.status == AppointmentStatus::Booked
+    }
+
+    /// Whether it takes its time (booked, or held; a lapsed hold is dropped by the hospital).
+    pub fn is_active(&self) -> bool {
+        self.status != AppointmentStatus::Cancelled
     }
 }

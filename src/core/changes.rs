@@ -16,7 +16,8 @@ use super::error::{Error, Result};
 use super::hospital::Hospital;
 use super::limits::MAX_RETAINED_CHANGES;
 use super::object_only;
-use super::query::{CancelOptions, ChangeOptions};
+use super::query::{CancelOptions, ChangeOptions, ConfirmOptions, HoldRequest, RescheduleRequest};
+use super::time::LocalDateTime;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
@@ -64,6 +65,45 @@ pub enum Change {
         appointment: Appointment,
         /// Whether the hospital assigned the id (replay must assign the same one).
         assigned_id: bool,
+        /// The `now` the call passed, if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        now: Option<LocalDateTime>,
+    },
+    /// `hold` created the held `appointment` at `now`.
+    Hold {
+        /// The hospital's revision after this change.
+        revision: u64,
+        /// The appointment as created, with its `holdExpires`.
+        appointment: Appointment,
+        /// Whether the hospital assigned the id (replay must assign the same one).
+        assigned_id: bool,
+        /// The `now` the call passed.
+        now: LocalDateTime,
+    },
+    /// `confirm` turned the hold `id` into a booking at `now`.
+    Confirm {
+        /// The hospital's revision after this change.
+        revision: u64,
+        /// The appointment confirmed.
+        id: String,
+        /// The `now` the call passed.
+        now: LocalDateTime,
+    },
+    /// `reschedule` moved the appointment `id`.
+    Reschedule {
+        /// The hospital's revision after this change.
+        revision: u64,
+        /// The appointment moved.
+        id: String,
+        /// Its new location.
+        location: String,
+        /// Its new start.
+        start: LocalDateTime,
+        /// Its new length.
+        duration_minutes: u32,
+        /// The `now` the call passed, if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        now: Option<LocalDateTime>,
     },
     /// `cancel` cancelled the appointment `id`.
     Cancel {
@@ -85,6 +125,9 @@ enum Op {
     UpdateDoctor,
     RemoveDoctor,
     Book,
+    Hold,
+    Confirm,
+    Reschedule,
     Cancel,
 }
 
@@ -109,6 +152,14 @@ struct ChangeFields {
     cancel_appointments: Option<bool>,
     #[serde(default)]
     reason: Option<String>,
+    #[serde(default)]
+    now: Option<LocalDateTime>,
+    #[serde(default)]
+    location: Option<String>,
+    #[serde(default)]
+    start: Option<LocalDateTime>,
+    #[serde(default)]
+    duration_minutes: Option<u32>,
 }
 
 impl TryFrom<ChangeFields> for Change {
@@ -124,6 +175,10 @@ impl TryFrom<ChangeFields> for Change {
             assigned_id,
             cancel_appointments,
             reason,
+            now,
+            location,
+            start,
+            duration_minutes,
         } = fields;
         let present = [
             ("doctor", doctor.is_some()),
@@ -132,12 +187,19 @@ impl TryFrom<ChangeFields> for Change {
             ("assignedId", assigned_id.is_some()),
             ("cancelAppointments", cancel_appointments.is_some()),
             ("reason", reason.is_some()),
+            ("now", now.is_some()),
+            ("location", location.is_some()),
+            ("start", start.is_some()),
+            ("durationMinutes", duration_minutes.is_some()),
         ];
         let (own, optional): (&[&str], &[&str]) = match op {
             Op::AddDoctor => (&["doctor", "assignedId"], &[]),
             Op::UpdateDoctor => (&["doctor", "cancelAppointments"], &[]),
             Op::RemoveDoctor => (&["id", "cancelAppointments"], &[]),
-            Op::Book => (&["appointment", "assignedId"], &[]),
+            Op::Book => (&["appointment", "assignedId"], &["now"]),
+            Op::Hold => (&["appointment", "assignedId", "now"], &[]),
+            Op::Confirm => (&["id", "now"], &[]),
+            Op::Reschedule => (&["id", "location", "start", "durationMinutes"], &["now"]),
             Op::Cancel => (&["id"], &["reason"]),
         };
         for (name, is_present) in present {
@@ -169,6 +231,26 @@ impl TryFrom<ChangeFields> for Change {
                 revision,
                 appointment: appointment.ok_or_else(missing)?,
                 assigned_id: assigned_id.ok_or_else(missing)?,
+                now,
+            },
+            Op::Hold => Change::Hold {
+                revision,
+                appointment: appointment.ok_or_else(missing)?,
+                assigned_id: assigned_id.ok_or_else(missing)?,
+                now: now.ok_or_else(missing)?,
+            },
+            Op::Confirm => Change::Confirm {
+                revision,
+                id: id.ok_or_else(missing)?,
+                now: now.ok_or_else(missing)?,
+            },
+            Op::Reschedule => Change::Reschedule {
+                revision,
+                id: id.ok_or_else(missing)?,
+                location: location.ok_or_else(missing)?,
+                start: start.ok_or_else(missing)?,
+                duration_minutes: duration_minutes.ok_or_else(missing)?,
+                now,
             },
             Op::Cancel => Change::Cancel {
                 revision,
@@ -187,6 +269,9 @@ impl Change {
             | Change::UpdateDoctor { revision, .. }
             | Change::RemoveDoctor { revision, .. }
             | Change::Book { revision, .. }
+            | Change::Hold { revision, .. }
+            | Change::Confirm { revision, .. }
+            | Change::Reschedule { revision, .. }
             | Change::Cancel { revision, .. } => *revision,
         }
     }
@@ -290,6 +375,8 @@ impl Hospital {
                     name: doctor.name,
                     locations: doctor.locations,
                     schedule: doctor.schedule,
+                    overrides: doctor.overrides,
+                    time_off: doctor.time_off,
                 })?;
             }
             Change::UpdateDoctor {
@@ -301,6 +388,8 @@ impl Hospital {
                     name: Some(doctor.name),
                     locations: Some(doctor.locations),
                     schedule: Some(doctor.schedule),
+                    overrides: Some(doctor.overrides),
+                    time_off: Some(doctor.time_off),
                 };
                 let options = ChangeOptions {
                     cancel_appointments: Some(cancel_appointments),
@@ -320,55 +409,119 @@ impl Hospital {
             Change::Book {
                 appointment,
                 assigned_id,
+                now,
                 ..
             } => {
-                if appointment.status != AppointmentStatus::Booked
-                    || appointment.cancel_reason.is_some()
-                {
-                    return Err(Error::invalid_input(
-                        "appointment.status",
-                        "a booking records a booked appointment",
-                    ));
-                }
-                if let Some(request_id) = &appointment.request_id {
-                    if self.has_request_id(request_id) {
-                        return Err(Error::invalid_input(
-                            "appointment.requestId",
-                            format!(
-                                "{request_id:?} was already booked; a replay would book nothing"
-                            ),
-                        ));
-                    }
-                }
-                let end = appointment
-                    .start
-                    .plus_minutes(i64::from(appointment.duration_minutes));
-                if appointment.end != end {
-                    return Err(Error::invalid_input(
-                        "appointment.end",
-                        format!("is not start + durationMinutes ({end})"),
-                    ));
-                }
-                let id = self.id_for_replay(
-                    assigned_id,
-                    &appointment.id,
-                    Hospital::peek_appointment_id,
-                )?;
-                self.book(BookRequest {
-                    doctor_id: appointment.doctor_id,
-                    location: appointment.location,
-                    start: appointment.start,
-                    duration_minutes: Some(appointment.duration_minutes),
-                    patient: appointment.patient,
-                    id,
-                    request_id: appointment.request_id,
+                let request = self.replayed_request(appointment, assigned_id, now, false)?;
+                self.book(request)?;
+            }
+            Change::Hold {
+                appointment,
+                assigned_id,
+                now,
+                ..
+            } => {
+                let ttl = appointment
+                    .hold_expires
+                    .map(|expires| expires.minutes_since(now))
+                    .and_then(|ttl| u32::try_from(ttl).ok())
+                    .unwrap_or(0);
+                let request = self.replayed_request(appointment, assigned_id, Some(now), true)?;
+                self.hold(HoldRequest {
+                    doctor_id: request.doctor_id,
+                    location: request.location,
+                    start: request.start,
+                    duration_minutes: request.duration_minutes,
+                    patient: request.patient,
+                    id: request.id,
+                    request_id: request.request_id,
+                    now,
+                    ttl_minutes: ttl,
                 })?;
+            }
+            Change::Confirm { id, now, .. } => {
+                self.confirm(&id, ConfirmOptions { now })?;
+            }
+            Change::Reschedule {
+                id,
+                location,
+                start,
+                duration_minutes,
+                now,
+                ..
+            } => {
+                self.reschedule(
+                    &id,
+                    RescheduleRequest {
+                        start,
+                        location: Some(location),
+                        duration_minutes: Some(duration_minutes),
+                        now,
+                    },
+                )?;
             }
             Change::Cancel { id, reason, .. } => {
                 self.cancel(&id, CancelOptions { reason })?;
             }
         }
         Ok(())
+    }
+
+    /// The request that re-creates a recorded new appointment (booked, or held if `held`),
+    /// after checking that the record is one a booking could have produced.
+    fn replayed_request(
+        &self,
+        appointment: Appointment,
+        assigned_id: bool,
+        now: Option<LocalDateTime>,
+        held: bool,
+    ) -> Result<BookRequest> {
+        let status = if held {
+            AppointmentStatus::Held
+        } else {
+            AppointmentStatus::Booked
+        };
+        if appointment.status != status
+            || appointment.cancel_reason.is_some()
+            || appointment.hold_expires.is_some() != held
+            || !appointment.rescheduled_from.is_empty()
+        {
+            return Err(Error::invalid_input(
+                "appointment.status",
+                format!(
+                    "a {} record holds a new {status:?} appointment",
+                    if held { "hold" } else { "book" }
+                ),
+            ));
+        }
+        if let Some(request_id) = &appointment.request_id {
+            if self.has_request_id(request_id, now) {
+                return Err(Error::invalid_input(
+                    "appointment.requestId",
+                    format!("{request_id:?} was already booked; a replay would book nothing"),
+                ));
+            }
+        }
+        let end = appointment
+            .start
+            .plus_minutes(i64::from(appointment.duration_minutes));
+        if appointment.end != end {
+            return Err(Error::invalid_input(
+                "appointment.end",
+                format!("is not start + durationMinutes ({end})"),
+            ));
+        }
+        let id = self.id_for_replay(assigned_id, &appointment.id, Hospital::peek_appointment_id)?;
+        Ok(BookRequest {
+            doctor_id: appointment.doctor_id,
+            location: appointment.location,
+            start: appointment.start,
+            duration_minutes: Some(appointment.duration_minutes),
+            patient: appointment.patient,
+            id,
+            request_id: appointment.request_id,
+            now,
+        })
     }
 
     /// The id to pass when replaying a creation: `None` (let the hospital assign it) when it was

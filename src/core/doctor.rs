@@ -1,17 +1,21 @@
-//! Doctors: who they are, where they work, and their weekly hours.
-//!
-//! A doctor's hours on a date are the union of the schedule rules naming that weekday; touching
-//! or overlapping rules merge into one block ([`WeeklyHours`]).
+//! Doctors: who they are, where they work, and when: weekly schedule rules (each for all of
+//! the doctor's locations or the ones it names), date overrides that replace a date's hours,
+//! and time off. The hours these add up to are derived in [`hours`](super::hours).
 
 use super::calendar::Calendar;
 use super::error::{Error, Result};
-use super::limits::{MAX_LOCATIONS_PER_DOCTOR, MAX_LOCATION_LEN, MAX_NAME_LEN, MAX_SCHEDULE_RULES};
+use super::hours::Availability;
+use super::limits::{
+    MAX_LOCATIONS_PER_DOCTOR, MAX_LOCATION_LEN, MAX_NAME_LEN, MAX_OVERRIDES, MAX_REASON_LEN,
+    MAX_SCHEDULE_RULES, MAX_TIME_OFF,
+};
 use super::object_only;
-use super::time::{ClockTime, LocalDateTime, Weekday};
+use super::time::{ClockTime, LocalDate, LocalDateTime, Weekday};
 use super::validate;
 use serde::{Deserialize, Serialize};
 
-/// One rule of a weekly schedule: on each of `days`, from `start` to `end`.
+/// One rule of a weekly schedule: on each of `days`, from `start` to `end`, at `locations`
+/// (all of the doctor's when absent).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleRule {
@@ -21,6 +25,46 @@ pub struct ScheduleRule {
     pub start: ClockTime,
     /// End of the working time, `HH:MM`, after `start`; may be `24:00`.
     pub end: ClockTime,
+    /// The doctor's locations the rule applies to; all of them when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locations: Option<Vec<String>>,
+}
+
+/// A block of working time on an overridden date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HoursBlock {
+    /// Start, `HH:MM`.
+    pub start: ClockTime,
+    /// End, `HH:MM`, after `start`; may be `24:00`.
+    pub end: ClockTime,
+    /// The doctor's locations the block applies to; all of them when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locations: Option<Vec<String>>,
+}
+
+/// A date whose hours replace the weekly schedule's: `hours: []` closes the day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateOverride {
+    /// The date, `YYYY-MM-DD`.
+    pub date: LocalDate,
+    /// The working time that day; empty when the doctor does not work.
+    #[serde(deserialize_with = "object_only::vec")]
+    pub hours: Vec<HoursBlock>,
+}
+
+/// Time off: `[start, end)` is taken out of the doctor's hours, whatever they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeOff {
+    /// First minute off, `YYYY-MM-DDTHH:MM`.
+    pub start: LocalDateTime,
+    /// First minute back (exclusive end), after `start`.
+    pub end: LocalDateTime,
+    /// Why, for people: "vacation", "conference".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// A doctor as the API returns it and a snapshot stores it.
@@ -36,6 +80,21 @@ pub struct Doctor {
     /// The weekly schedule.
     #[serde(deserialize_with = "object_only::vec")]
     pub schedule: Vec<ScheduleRule>,
+    /// Dates whose hours replace the weekly schedule's; left out when there are none.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "object_only::vec"
+    )]
+    pub overrides: Vec<DateOverride>,
+    /// Time off; left out when there is none.
+    #[serde(
+        default,
+        rename = "timeOff",
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "object_only::vec"
+    )]
+    pub time_off: Vec<TimeOff>,
 }
 
 /// The input of `addDoctor`.
@@ -51,6 +110,12 @@ pub struct NewDoctor {
     pub locations: Vec<String>,
     /// The weekly schedule.
     pub schedule: Vec<ScheduleRule>,
+    /// Date overrides; none when absent.
+    #[serde(default)]
+    pub overrides: Vec<DateOverride>,
+    /// Time off; none when absent.
+    #[serde(default, rename = "timeOff")]
+    pub time_off: Vec<TimeOff>,
 }
 
 /// The input of `updateDoctor`: the fields to replace.
@@ -66,19 +131,33 @@ pub struct DoctorPatch {
     /// A new weekly schedule, replacing the old one.
     #[serde(default)]
     pub schedule: Option<Vec<ScheduleRule>>,
+    /// New date overrides, replacing the old ones.
+    #[serde(default)]
+    pub overrides: Option<Vec<DateOverride>>,
+    /// New time off, replacing the old.
+    #[serde(default, rename = "timeOff")]
+    pub time_off: Option<Vec<TimeOff>>,
 }
 
 impl Doctor {
-    /// Checks everything but the id: name, locations, schedule. Errors name the field.
+    /// Checks everything but the id: name, locations, schedule, overrides, time off. Errors
+    /// name the field.
     pub fn validate_profile(&self) -> Result<()> {
         validate::text("name", &self.name, MAX_NAME_LEN)?;
         validate_locations(&self.locations)?;
-        validate_schedule(&self.schedule)
+        validate_schedule(&self.schedule, Some(&self.locations))?;
+        validate_overrides(&self.overrides, Some(&self.locations))?;
+        validate_time_off(&self.time_off)
+    }
+
+    /// The index of `location` among the doctor's locations (exact string match).
+    pub fn location_index(&self, location: &str) -> Option<usize> {
+        self.locations.iter().position(|l| l == location)
     }
 
     /// Whether the doctor works at `location` (exact string match).
     pub fn serves(&self, location: &str) -> bool {
-        self.locations.iter().any(|l| l == location)
+        self.location_index(location).is_some()
     }
 
     /// This doctor with the patch applied (not yet validated).
@@ -88,12 +167,16 @@ impl Doctor {
             name: patch.name.unwrap_or_else(|| self.name.clone()),
             locations: patch.locations.unwrap_or_else(|| self.locations.clone()),
             schedule: patch.schedule.unwrap_or_else(|| self.schedule.clone()),
+            overrides: patch.overrides.unwrap_or_else(|| self.overrides.clone()),
+            time_off: patch.time_off.unwrap_or_else(|| self.time_off.clone()),
         }
     }
 }
 
 impl DoctorPatch {
-    /// Checks the fields the patch names, as [`Doctor::validate_profile`] would.
+    /// Checks the fields the patch names on their own, before the doctor is looked up (the
+    /// patched doctor is then checked whole): rule and block locations are checked against
+    /// the patch's locations only if it has some.
     pub fn validate(&self) -> Result<()> {
         if let Some(name) = &self.name {
             validate::text("name", name, MAX_NAME_LEN)?;
@@ -101,21 +184,28 @@ impl DoctorPatch {
         if let Some(locations) = &self.locations {
             validate_locations(locations)?;
         }
+        let locations = self.locations.as_deref();
         if let Some(schedule) = &self.schedule {
-            validate_schedule(schedule)?;
+            validate_schedule(schedule, locations)?;
+        }
+        if let Some(overrides) = &self.overrides {
+            validate_overrides(overrides, locations)?;
+        }
+        if let Some(time_off) = &self.time_off {
+            validate_time_off(time_off)?;
         }
         Ok(())
     }
 }
 
-/// A doctor with what the hospital keeps beside it: the merged weekly hours (derived from the
-/// schedule, so booking checks need no merging) and the calendar of appointments.
+/// A doctor with what the hospital keeps beside it: the hours derived from the profile (so
+/// booking checks need no merging) and the calendar of appointments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DoctorState {
     /// The doctor as the API returns it.
     pub doctor: Doctor,
-    /// `doctor.schedule` merged into daily blocks.
-    pub hours: WeeklyHours,
+    /// When and where the doctor works, derived from `doctor`.
+    pub hours: Availability,
     /// The doctor's appointments, ordered by start.
     pub calendar: Calendar,
 }
@@ -124,7 +214,7 @@ impl DoctorState {
     /// A doctor with no appointments yet.
     pub fn new(doctor: Doctor) -> Self {
         DoctorState {
-            hours: WeeklyHours::from_rules(&doctor.schedule),
+            hours: Availability::from_doctor(&doctor),
             doctor,
             calendar: Calendar::default(),
         }
@@ -132,8 +222,15 @@ impl DoctorState {
 
     /// Replaces the profile, keeping the calendar.
     pub fn set_doctor(&mut self, doctor: Doctor) {
-        self.hours = WeeklyHours::from_rules(&doctor.schedule);
+        self.hours = Availability::from_doctor(&doctor);
         self.doctor = doctor;
+    }
+
+    /// Whether `[start, end)` at `location` is inside the doctor's hours there.
+    pub fn works(&self, location: &str, start: LocalDateTime, end: LocalDateTime) -> bool {
+        self.doctor
+            .location_index(location)
+            .is_some_and(|index| self.hours.contains(index, start, end))
     }
 }
 
@@ -166,7 +263,52 @@ fn validate_locations(locations: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn validate_schedule(schedule: &[ScheduleRule]) -> Result<()> {
+/// The `locations` of a rule or block: when present, some of the doctor's (when known), each
+/// once.
+fn validate_location_subset(
+    field: &str,
+    subset: Option<&[String]>,
+    all: Option<&[String]>,
+) -> Result<()> {
+    let Some(subset) = subset else {
+        return Ok(());
+    };
+    if subset.is_empty() {
+        return Err(Error::invalid_input(
+            field,
+            "must name at least one location (leave it out to mean all)",
+        ));
+    }
+    for (i, location) in subset.iter().enumerate() {
+        let field = format!("{field}[{i}]");
+        if all.is_some_and(|all| !all.contains(location)) {
+            return Err(Error::invalid_input(
+                field,
+                format!("{location:?} is not one of the doctor's locations"),
+            ));
+        }
+        if subset.iter().take(i).any(|l| l == location) {
+            return Err(Error::invalid_input(
+                field,
+                format!("{location:?} is listed twice"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A rule's or block's times: `start` before `end`.
+fn validate_times(field: &str, start: ClockTime, end: ClockTime) -> Result<()> {
+    if start >= end {
+        return Err(Error::invalid_input(
+            format!("{field}.end"),
+            format!("{end} is not after start {start}"),
+        ));
+    }
+    Ok(())
+}
+
+fn validate_schedule(schedule: &[ScheduleRule], locations: Option<&[String]>) -> Result<()> {
     if schedule.len() > MAX_SCHEDULE_RULES {
         return Err(Error::invalid_input(
             "schedule",
@@ -177,76 +319,91 @@ fn validate_schedule(schedule: &[ScheduleRule]) -> Result<()> {
         ));
     }
     for (i, rule) in schedule.iter().enumerate() {
+        let field = format!("schedule[{i}]");
         if rule.days.is_empty() {
             return Err(Error::invalid_input(
-                format!("schedule[{i}].days"),
+                format!("{field}.days"),
                 "must name at least one day",
             ));
         }
         for (j, day) in rule.days.iter().enumerate() {
             if rule.days.iter().take(j).any(|d| d == day) {
                 return Err(Error::invalid_input(
-                    format!("schedule[{i}].days[{j}]"),
+                    format!("{field}.days[{j}]"),
                     format!("\"{day}\" is listed twice"),
                 ));
             }
         }
-        if rule.start >= rule.end {
+        validate_times(&field, rule.start, rule.end)?;
+        validate_location_subset(
+            &format!("{field}.locations"),
+            rule.locations.as_deref(),
+            locations,
+        )?;
+    }
+    Ok(())
+}
+
+fn validate_overrides(overrides: &[DateOverride], locations: Option<&[String]>) -> Result<()> {
+    if overrides.len() > MAX_OVERRIDES {
+        return Err(Error::invalid_input(
+            "overrides",
+            format!("{} dates; the limit is {MAX_OVERRIDES}", overrides.len()),
+        ));
+    }
+    for (i, date_override) in overrides.iter().enumerate() {
+        let field = format!("overrides[{i}]");
+        if overrides
+            .iter()
+            .take(i)
+            .any(|o| o.date == date_override.date)
+        {
             return Err(Error::invalid_input(
-                format!("schedule[{i}].end"),
-                format!("{} is not after start {}", rule.end, rule.start),
+                format!("{field}.date"),
+                format!("{} is listed twice", date_override.date),
             ));
+        }
+        if date_override.hours.len() > MAX_SCHEDULE_RULES {
+            return Err(Error::invalid_input(
+                format!("{field}.hours"),
+                format!(
+                    "{} blocks; the limit is {MAX_SCHEDULE_RULES}",
+                    date_override.hours.len()
+                ),
+            ));
+        }
+        for (j, block) in date_override.hours.iter().enumerate() {
+            let field = format!("{field}.hours[{j}]");
+            validate_times(&field, block.start, block.end)?;
+            validate_location_subset(
+                &format!("{field}.locations"),
+                block.locations.as_deref(),
+                locations,
+            )?;
         }
     }
     Ok(())
 }
 
-/// A doctor's working blocks for each weekday, merged and sorted: derived from the schedule
-/// rules, kept beside the doctor so that booking checks need no merging.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WeeklyHours {
-    /// Per weekday (Monday first), disjoint, non-touching `[start, end)` minute ranges.
-    blocks: [Vec<(u16, u16)>; 7],
-}
-
-impl WeeklyHours {
-    /// Merges the rules into daily blocks: touching or overlapping ranges become one.
-    pub fn from_rules(rules: &[ScheduleRule]) -> Self {
-        let mut hours = WeeklyHours::default();
-        for (weekday, blocks) in Weekday::ALL.iter().zip(hours.blocks.iter_mut()) {
-            let mut ranges: Vec<(u16, u16)> = rules
-                .iter()
-                .filter(|rule| rule.days.contains(weekday))
-                .map(|rule| (rule.start.minutes(), rule.end.minutes()))
-                .collect();
-            ranges.sort_unstable();
-            for (start, end) in ranges {
-                match blocks.last_mut() {
-                    Some(last) if start <= last.1 => last.1 = last.1.max(end),
-                    _ => blocks.push((start, end)),
-                }
-            }
+fn validate_time_off(time_off: &[TimeOff]) -> Result<()> {
+    if time_off.len() > MAX_TIME_OFF {
+        return Err(Error::invalid_input(
+            "timeOff",
+            format!("{} ranges; the limit is {MAX_TIME_OFF}", time_off.len()),
+        ));
+    }
+    for (i, range) in time_off.iter().enumerate() {
+        if range.start >= range.end {
+            return Err(Error::invalid_input(
+                format!("timeOff[{i}].end"),
+                format!("{} is not after start {}", range.end, range.start),
+            ));
         }
-        hours
+        if let Some(reason) = &range.reason {
+            validate::text(&format!("timeOff[{i}].reason"), reason, MAX_REASON_LEN)?;
+        }
     }
-
-    /// The merged blocks of one weekday, as minutes since midnight.
-    pub fn blocks(&self, weekday: Weekday) -> &[(u16, u16)] {
-        self.blocks
-            .get(weekday.index())
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-    }
-
-    /// Whether `[start, end)` lies inside one block of the hours on `start`'s date. An interval
-    /// that crosses midnight never does.
-    pub fn contains(&self, start: LocalDateTime, end: LocalDateTime) -> bool {
-        let from = start.minute_of_day();
-        let to = from + end.minutes_since(start);
-        self.blocks(start.weekday())
-            .iter()
-            .any(|&(open, close)| i64::from(open) <= from && to <= i64::from(close))
-    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -258,6 +415,7 @@ mod tests {
             days: days.to_vec(),
             start: ClockTime::parse(start).unwrap(),
             end: ClockTime::parse(end).unwrap(),
+            locations: None,
         }
     }
 
@@ -267,42 +425,17 @@ mod tests {
             name: "Dr. Ada".into(),
             locations: vec!["1 Main St".into()],
             schedule,
+            overrides: vec![],
+            time_off: vec![],
         }
     }
 
-    #[test]
-    fn touching_and_overlapping_rules_merge() {
-        use Weekday::*;
-        let hours = WeeklyHours::from_rules(&[
-            rule(&[Mon], "12:00", "17:00"),
-            rule(&[Mon, Tue], "09:00", "12:00"),
-            rule(&[Mon], "16:00", "18:00"),
-            rule(&[Mon], "20:00", "24:00"),
-        ]);
-        assert_eq!(hours.blocks(Mon), &[(540, 1080), (1200, 1440)]);
-        assert_eq!(hours.blocks(Tue), &[(540, 720)]);
-        assert!(hours.blocks(Sun).is_empty());
-    }
-
-    #[test]
-    fn contains_needs_one_block_on_the_same_day() {
-        use Weekday::*;
-        let hours = WeeklyHours::from_rules(&[
-            rule(&[Fri], "09:00", "12:00"),
-            rule(&[Fri, Sat], "13:00", "24:00"),
-        ]);
-        let at = |s: &str| LocalDateTime::parse(s).unwrap();
-        // 2019-02-01 is a Friday.
-        assert!(hours.contains(at("2019-02-01T09:00"), at("2019-02-01T12:00")));
-        assert!(!hours.contains(at("2019-02-01T11:45"), at("2019-02-01T13:15")));
-        assert!(hours.contains(at("2019-02-01T23:45"), at("2019-02-02T00:00")));
-        assert!(!hours.contains(at("2019-02-01T23:45"), at("2019-02-02T00:15")));
-        assert!(!hours.contains(at("2019-02-01T08:45"), at("2019-02-01T09:15")));
+    fn field(d: Doctor) -> String {
+        d.validate_profile().unwrap_err().details.field.unwrap()
     }
 
     #[test]
     fn profile_validation_names_the_field() {
-        let field = |d: Doctor| d.validate_profile().unwrap_err().details.field.unwrap();
         let mut d = doctor(vec![]);
         d.name = " ".into();
         assert_eq!(field(d), "name");
@@ -326,6 +459,71 @@ mod tests {
         assert!(doctor(vec![rule(&[Weekday::Mon], "00:00", "24:00")])
             .validate_profile()
             .is_ok());
+    }
+
+    #[test]
+    fn rule_locations_are_some_of_the_doctors() {
+        let mut r = rule(&[Weekday::Mon], "09:00", "10:00");
+        r.locations = Some(vec![]);
+        assert_eq!(field(doctor(vec![r.clone()])), "schedule[0].locations");
+        r.locations = Some(vec!["Elsewhere".into()]);
+        assert_eq!(field(doctor(vec![r.clone()])), "schedule[0].locations[0]");
+        r.locations = Some(vec!["1 Main St".into(), "1 Main St".into()]);
+        assert_eq!(field(doctor(vec![r.clone()])), "schedule[0].locations[1]");
+        r.locations = Some(vec!["1 Main St".into()]);
+        assert!(doctor(vec![r]).validate_profile().is_ok());
+    }
+
+    #[test]
+    fn overrides_and_time_off_are_checked() {
+        let date = |s: &str| LocalDate::parse(s).unwrap();
+        let at = |s: &str| LocalDateTime::parse(s).unwrap();
+        let block = |start: &str, end: &str| HoursBlock {
+            start: ClockTime::parse(start).unwrap(),
+            end: ClockTime::parse(end).unwrap(),
+            locations: None,
+        };
+        let mut d = doctor(vec![]);
+        d.overrides = vec![
+            DateOverride {
+                date: date("2019-02-01"),
+                hours: vec![],
+            },
+            DateOverride {
+                date: date("2019-02-01"),
+                hours: vec![],
+            },
+        ];
+        assert_eq!(field(d), "overrides[1].date");
+        let mut d = doctor(vec![]);
+        d.overrides = vec![DateOverride {
+            date: date("2019-02-01"),
+            hours: vec![block("09:00", "12:00"), block("13:00", "13:00")],
+        }];
+        assert_eq!(field(d), "overrides[0].hours[1].end");
+        let mut d = doctor(vec![]);
+        d.overrides = vec![DateOverride {
+            date: date("2019-02-01"),
+            hours: vec![HoursBlock {
+                locations: Some(vec!["Nowhere".into()]),
+                ..block("09:00", "12:00")
+            }],
+        }];
+        assert_eq!(field(d), "overrides[0].hours[0].locations[0]");
+        let mut d = doctor(vec![]);
+        d.time_off = vec![TimeOff {
+            start: at("2019-02-01T10:00"),
+            end: at("2019-02-01T10:00"),
+            reason: None,
+        }];
+        assert_eq!(field(d), "timeOff[0].end");
+        let mut d = doctor(vec![]);
+        d.time_off = vec![TimeOff {
+            start: at("2019-02-01T10:00"),
+            end: at("2019-02-03T10:00"),
+            reason: Some(" ".into()),
+        }];
+        assert_eq!(field(d), "timeOff[0].reason");
     }
 
     #[test]

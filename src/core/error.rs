@@ -4,7 +4,9 @@
 //! readable message, and [`Details`] with what the caller needs to act. The codes are part of
 //! the public contract (DESIGN §3); their spelling never changes.
 
+use super::doctor::TimeOff;
 use super::limits::{MAX_FIELD_PATH_LEN, MAX_MESSAGE_LEN};
+use super::time::{LocalDate, LocalDateTime};
 use serde::Serialize;
 use std::fmt;
 
@@ -43,11 +45,22 @@ pub enum ErrorCode {
     ChangesUnavailable,
     /// `applyChanges` with a change that does not follow the hospital's revision.
     RevisionMismatch,
+    /// The start is in the past, or sooner than the hospital's minimum notice.
+    TooSoon,
+    /// The start is further ahead than the hospital's booking horizon.
+    BeyondHorizon,
+    /// The patient already has an appointment at an overlapping time (hospitals with
+    /// `preventPatientOverlap`).
+    PatientBusy,
+    /// Confirming a hold that has lapsed.
+    HoldExpired,
+    /// Confirming an appointment that is not a hold.
+    NotHeld,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the README's table.
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::InvalidInput,
         ErrorCode::DoctorNotFound,
         ErrorCode::AppointmentNotFound,
@@ -63,6 +76,11 @@ impl ErrorCode {
         ErrorCode::UnsupportedVersion,
         ErrorCode::ChangesUnavailable,
         ErrorCode::RevisionMismatch,
+        ErrorCode::TooSoon,
+        ErrorCode::BeyondHorizon,
+        ErrorCode::PatientBusy,
+        ErrorCode::HoldExpired,
+        ErrorCode::NotHeld,
     ];
 
     /// The code as JS sees it, e.g. `"SLOT_TAKEN"`.
@@ -83,6 +101,11 @@ impl ErrorCode {
             ErrorCode::UnsupportedVersion => "UNSUPPORTED_VERSION",
             ErrorCode::ChangesUnavailable => "CHANGES_UNAVAILABLE",
             ErrorCode::RevisionMismatch => "REVISION_MISMATCH",
+            ErrorCode::TooSoon => "TOO_SOON",
+            ErrorCode::BeyondHorizon => "BEYOND_HORIZON",
+            ErrorCode::PatientBusy => "PATIENT_BUSY",
+            ErrorCode::HoldExpired => "HOLD_EXPIRED",
+            ErrorCode::NotHeld => "NOT_HELD",
         }
     }
 }
@@ -143,10 +166,36 @@ pub struct Details {
     /// The revision the next change must carry (`REVISION_MISMATCH`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_revision: Option<u64>,
+    /// Which rule: `"closedByOverride"`, `"timeOff"`, `"notServedThere"` (`OUTSIDE_HOURS`
+    /// other than the weekly hours), `"inThePast"` (`TOO_SOON`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+    /// The overridden date (`OUTSIDE_HOURS`, `closedByOverride`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<LocalDate>,
+    /// The time off in the way (`OUTSIDE_HOURS`, `timeOff`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_off: Option<TimeOff>,
+    /// The locations where the doctor works at that time (`OUTSIDE_HOURS`, `notServedThere`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locations: Option<Vec<String>>,
+    /// The earliest start allowed now (`TOO_SOON`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earliest_start: Option<LocalDateTime>,
+    /// The latest start allowed now (`BEYOND_HORIZON`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_start: Option<LocalDateTime>,
+    /// The patient concerned (`PATIENT_BUSY`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patient: Option<String>,
+    /// When the hold lapsed (`HOLD_EXPIRED`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hold_expires: Option<LocalDateTime>,
 }
 
-/// A failure of the engine. A failed call never changes the hospital.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A failure of the engine. A failed call never changes the hospital. Serialized as
+/// `{code, message, details}` (the items of `explain`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Error {
     /// The stable code.
     pub code: ErrorCode,
@@ -392,6 +441,133 @@ impl Error {
                 ..Details::default()
             },
         )
+    }
+
+    /// `OUTSIDE_HOURS`: the date's override leaves no block for `[start, end)`.
+    pub fn closed_by_override(
+        doctor_id: &str,
+        date: LocalDate,
+        start: LocalDateTime,
+        end: LocalDateTime,
+    ) -> Self {
+        let mut e = Error::outside_hours(doctor_id, start, end).with_message(format!(
+            "{start} to {end} is not inside doctor {doctor_id:?}'s hours on {date}, which an \
+             override replaces"
+        ));
+        e.details.reason = Some("closedByOverride");
+        e.details.date = Some(date);
+        e
+    }
+
+    /// `OUTSIDE_HOURS`: `[start, end)` overlaps the doctor's time off.
+    pub fn time_off(doctor_id: &str, time_off: &TimeOff) -> Self {
+        let reason = time_off
+            .reason
+            .as_ref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        let mut e =
+            Error::outside_hours(doctor_id, time_off.start, time_off.end).with_message(format!(
+                "doctor {doctor_id:?} is off from {} to {}{reason}",
+                time_off.start, time_off.end
+            ));
+        e.details.reason = Some("timeOff");
+        e.details.time_off = Some(time_off.clone());
+        e
+    }
+
+    /// `OUTSIDE_HOURS`: the doctor works then, but only at `locations`.
+    pub fn not_served_there(
+        doctor_id: &str,
+        location: &str,
+        start: LocalDateTime,
+        end: LocalDateTime,
+        locations: Vec<String>,
+    ) -> Self {
+        let mut e = Error::outside_hours(doctor_id, start, end).with_message(format!(
+            "from {start} to {end} doctor {doctor_id:?} works at {locations:?}, not at {location:?}"
+        ));
+        e.details.reason = Some("notServedThere");
+        e.details.location = Some(location.to_owned());
+        e.details.locations = Some(locations);
+        e
+    }
+
+    /// `TOO_SOON`: `start` is before `earliest` (the current time plus the minimum notice).
+    pub fn too_soon(start: LocalDateTime, earliest: LocalDateTime, in_the_past: bool) -> Self {
+        let message = if in_the_past {
+            format!("{start} is in the past")
+        } else {
+            format!("{start} is sooner than the minimum notice allows (earliest {earliest})")
+        };
+        Error::new(
+            ErrorCode::TooSoon,
+            message,
+            Details {
+                reason: in_the_past.then_some("inThePast"),
+                earliest_start: Some(earliest),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `BEYOND_HORIZON`: `start` is after `latest` (the current time plus the horizon).
+    pub fn beyond_horizon(start: LocalDateTime, latest: LocalDateTime) -> Self {
+        Error::new(
+            ErrorCode::BeyondHorizon,
+            format!("{start} is beyond the booking horizon (latest {latest})"),
+            Details {
+                latest_start: Some(latest),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `PATIENT_BUSY`.
+    pub fn patient_busy(patient: &str, conflicting_appointment_id: &str) -> Self {
+        Error::new(
+            ErrorCode::PatientBusy,
+            format!(
+                "patient {patient:?} already has appointment {conflicting_appointment_id:?} \
+                 at an overlapping time"
+            ),
+            Details {
+                patient: Some(patient.to_owned()),
+                conflicting_appointment_id: Some(conflicting_appointment_id.to_owned()),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `HOLD_EXPIRED`.
+    pub fn hold_expired(appointment_id: &str, expired: LocalDateTime) -> Self {
+        Error::new(
+            ErrorCode::HoldExpired,
+            format!("the hold on appointment {appointment_id:?} lapsed at {expired}"),
+            Details {
+                appointment_id: Some(appointment_id.to_owned()),
+                hold_expires: Some(expired),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `NOT_HELD`.
+    pub fn not_held(appointment_id: &str) -> Self {
+        Error::new(
+            ErrorCode::NotHeld,
+            format!("appointment {appointment_id:?} is not a hold"),
+            Details {
+                appointment_id: Some(appointment_id.to_owned()),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// The same error with another message (shortened like every message).
+    fn with_message(mut self, message: String) -> Self {
+        self.message = shortened(message, MAX_MESSAGE_LEN);
+        self
     }
 
     /// The same error naming `field` as the one at fault, unless it already names one.

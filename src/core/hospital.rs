@@ -3,25 +3,23 @@
 //! Each mutating method checks everything before it changes anything, so a failed call leaves
 //! the hospital exactly as it was, and bumps [`Hospital::revision`] once when it succeeds.
 
+mod holds;
+mod search;
+
 use super::appointment::{Appointment, AppointmentStatus};
-use super::booking::{self, BookRequest};
-use super::calendar::Seq;
+use super::booking::{self, BookRequest, Context, Proposal};
+use super::calendar::{Calendar, Seq};
 use super::changes::{Change, ChangeLog};
-use super::doctor::{Doctor, DoctorPatch, DoctorState, NewDoctor, WeeklyHours};
+use super::doctor::{Doctor, DoctorPatch, DoctorState, NewDoctor};
 use super::error::{Error, ErrorCode, Result};
-use super::limits::{
-    MAX_APPOINTMENTS, MAX_COUNTER, MAX_DOCTORS, MAX_LOCATION_LEN, MAX_REASON_LEN,
-    MAX_SLOT_WINDOW_DAYS,
-};
+use super::hours::Availability;
+use super::limits::{MAX_APPOINTMENTS, MAX_COUNTER, MAX_DOCTORS, MAX_REASON_LEN};
 use super::options::{HospitalOptions, HospitalOptionsInput};
-use super::query::{
-    AppointmentQuery, CancelOptions, ChangeOptions, SlotQuery, StatusFilter, Window,
-};
-use super::slots;
-use super::time::{LocalDateTime, MINUTES_PER_DAY};
+use super::query::{AppointmentQuery, CancelOptions, ChangeOptions, StatusFilter, Window};
+use super::time::LocalDateTime;
 use super::validate;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Why appointments cancelled by `updateDoctor` with `cancelAppointments: true` were cancelled.
 pub const DOCTOR_UPDATED_REASON: &str = "doctor updated";
@@ -61,6 +59,12 @@ pub struct Hospital {
     request_seqs: BTreeMap<String, Seq>,
     next_seq: Seq,
     next_ids: NextIds,
+    /// The latest `now` a successful call passed in: holds that lapse by then are dropped.
+    clock: Option<LocalDateTime>,
+    /// Live holds by (expiry, seq), so that lapsed ones are found in order.
+    holds: BTreeSet<(LocalDateTime, Seq)>,
+    /// Each patient's booked and held appointments (only with `preventPatientOverlap`).
+    patients: BTreeMap<String, Calendar>,
     /// The most recent change records, for `changes_since`.
     log: ChangeLog,
 }
@@ -86,6 +90,9 @@ impl Hospital {
             request_seqs: BTreeMap::new(),
             next_seq: 0,
             next_ids: NextIds::default(),
+            clock: None,
+            holds: BTreeSet::new(),
+            patients: BTreeMap::new(),
             log: ChangeLog::default(),
         }
     }
@@ -105,6 +112,11 @@ impl Hospital {
         self.next_ids
     }
 
+    /// The latest `now` a successful call passed in, if any (for snapshots).
+    pub fn clock(&self) -> Option<LocalDateTime> {
+        self.clock
+    }
+
     // ----- doctors -----
 
     /// Adds a doctor. Fails with `INVALID_INPUT` for a bad profile and `DUPLICATE_ID` for an id
@@ -118,6 +130,8 @@ impl Hospital {
             name: input.name,
             locations: input.locations,
             schedule: input.schedule,
+            overrides: input.overrides,
+            time_off: input.time_off,
         };
         doctor.validate_profile()?;
         if self.doctors.len() >= MAX_DOCTORS {
@@ -164,9 +178,10 @@ impl Hospital {
         self.doctors.values().map(|state| &state.doctor)
     }
 
-    /// Replaces the fields the patch names. If the new locations or hours would leave booked
-    /// appointments outside them, fails with `HAS_APPOINTMENTS` unless `cancelAppointments` is
-    /// set, in which case exactly those are cancelled.
+    /// Replaces the fields the patch names. If the new locations or hours (schedule,
+    /// overrides, time off) would leave booked or held appointments outside them, fails with
+    /// `HAS_APPOINTMENTS` unless `cancelAppointments` is set, in which case exactly those are
+    /// cancelled.
     pub fn update_doctor(
         &mut self,
         id: &str,
@@ -177,25 +192,29 @@ impl Hospital {
         patch.validate()?;
         let (number, state) = self.find_doctor(id)?;
         let doctor = state.doctor.patched(patch);
-        let hours = WeeklyHours::from_rules(&doctor.schedule);
-        let orphans: Vec<(LocalDateTime, Seq)> = state
+        doctor.validate_profile()?;
+        let hours = Availability::from_doctor(&doctor);
+        let orphans: Vec<Seq> = state
             .calendar
-            .booked_in(None, None)
-            .filter(|&(start, end, seq)| {
-                let location = self.appointments.get(&seq).map(|a| a.location.as_str());
-                !location.is_some_and(|l| doctor.serves(l)) || !hours.contains(start, end)
+            .active_in(None, None)
+            .filter(|entry| {
+                let index = self
+                    .appointments
+                    .get(&entry.seq)
+                    .and_then(|a| doctor.location_index(&a.location));
+                !index.is_some_and(|index| hours.contains(index, entry.start, entry.end))
             })
-            .map(|(start, _, seq)| (start, seq))
+            .map(|entry| entry.seq)
             .collect();
         if !orphans.is_empty() && !options.cancels() {
             return Err(Error::has_appointments(
                 id,
-                self.ids_of(orphans.iter().map(|o| o.1)),
+                self.ids_of(orphans.iter().copied()),
             ));
         }
         self.check_revision_room()?;
-        for (start, seq) in orphans {
-            self.cancel_seq(number, start, seq, Some(DOCTOR_UPDATED_REASON.to_owned()));
+        for seq in orphans {
+            self.cancel_seq(seq, Some(DOCTOR_UPDATED_REASON.to_owned()));
         }
         let record = doctor.clone();
         self.doctor_state_mut(number)?.set_doctor(doctor);
@@ -208,23 +227,18 @@ impl Hospital {
     }
 
     /// Removes a doctor and their whole appointment history. Fails with `HAS_APPOINTMENTS`
-    /// while any of their appointments is booked, unless `cancelAppointments` is set.
+    /// while any of their appointments is booked or held, unless `cancelAppointments` is set.
     pub fn remove_doctor(&mut self, id: &str, options: ChangeOptions) -> Result<Doctor> {
         validate::lookup_id("id", id)?;
         let (number, state) = self.find_doctor(id)?;
-        if state.calendar.has_booked() && !options.cancels() {
-            let booked = state.calendar.booked_in(None, None).map(|(_, _, seq)| seq);
-            return Err(Error::has_appointments(id, self.ids_of(booked)));
+        if state.calendar.has_active() && !options.cancels() {
+            let active = state.calendar.active_in(None, None).map(|entry| entry.seq);
+            return Err(Error::has_appointments(id, self.ids_of(active)));
         }
         self.check_revision_room()?;
         let seqs: Vec<Seq> = state.calendar.all_seqs().collect();
         for seq in seqs {
-            if let Some(appointment) = self.appointments.remove(&seq) {
-                self.appointment_seqs.remove(&appointment.id);
-                if let Some(request_id) = &appointment.request_id {
-                    self.request_seqs.remove(request_id);
-                }
-            }
+            self.forget(seq);
         }
         let state = self
             .doctors
@@ -244,11 +258,18 @@ impl Hospital {
     /// Books an appointment under the booking rules (see [`booking`]). A request id seen
     /// before returns the appointment it created, as it is now, without booking again.
     pub fn book(&mut self, request: BookRequest) -> Result<&Appointment> {
+        self.create(request, None)
+    }
+
+    /// Books (`ttl: None`) or holds (`ttl` minutes from `request.now`) an appointment.
+    fn create(&mut self, request: BookRequest, ttl: Option<u32>) -> Result<&Appointment> {
         request.validate()?;
+        self.check_now_given(request.now)?;
         let duration = request.duration(&self.options);
+        let clock = self.clock_at(request.now);
         // Rule 0.
         if let Some(request_id) = &request.request_id {
-            if let Some(&seq) = self.request_seqs.get(request_id) {
+            if let Some(seq) = self.live(self.request_seqs.get(request_id), clock) {
                 let existing = self.appointment(seq)?;
                 return if booking::is_same_request(existing, &request, duration) {
                     Ok(existing)
@@ -258,20 +279,27 @@ impl Hospital {
             }
         }
         if let Some(id) = &request.id {
-            if self.appointment_seqs.contains_key(id) {
+            if self.live(self.appointment_seqs.get(id), clock).is_some() {
                 return Err(Error::duplicate_id("appointment", id));
             }
         }
-        // Rules 1 to 4.
-        let (number, state) = self.find_doctor(&request.doctor_id)?;
-        let end = booking::check_rules(
-            &self.options,
-            state,
-            &request.location,
-            request.start,
-            duration,
-            |seq| self.id_of(seq),
+        // Rules 1 to 6.
+        let (_, state) = self.find_doctor(&request.doctor_id)?;
+        let end = booking::check_proposal(
+            &self.context(state, clock, request.patient.as_deref()),
+            &Proposal {
+                location: &request.location,
+                start: request.start,
+                duration,
+                patient: request.patient.as_deref(),
+                now: request.now,
+                moving: None,
+            },
         )?;
+        let hold_expires = match (ttl, request.now) {
+            (Some(ttl), Some(now)) => Some(holds::expiry(now, ttl, clock)?),
+            _ => None,
+        };
         if self.appointments.len() >= MAX_APPOINTMENTS {
             return Err(Error::invalid_input(
                 "",
@@ -291,6 +319,8 @@ impl Hospital {
             }
         };
         self.check_revision_room()?;
+        // Every check has passed: from here on the call succeeds.
+        self.advance_clock(request.now);
         if let Some(next) = next_counter {
             self.next_ids.appointment = next;
         }
@@ -303,28 +333,44 @@ impl Hospital {
             duration_minutes: duration,
             patient: request.patient,
             request_id: request.request_id,
-            status: AppointmentStatus::Booked,
+            status: if hold_expires.is_some() {
+                AppointmentStatus::Held
+            } else {
+                AppointmentStatus::Booked
+            },
+            hold_expires,
+            rescheduled_from: Vec::new(),
             cancel_reason: None,
         };
         let record = appointment.clone();
-        let seq = self.insert_appointment(number, appointment);
-        self.commit(|revision| Change::Book {
-            revision,
-            appointment: record,
-            assigned_id,
+        let now = request.now;
+        let seq = self.insert_appointment(appointment);
+        self.commit(|revision| match now.filter(|_| ttl.is_some()) {
+            Some(now) => Change::Hold {
+                revision,
+                appointment: record,
+                assigned_id,
+                now,
+            },
+            None => Change::Book {
+                revision,
+                appointment: record,
+                assigned_id,
+                now,
+            },
         });
         self.appointment(seq)
     }
 
-    /// The appointment with this id, booked or cancelled.
+    /// The appointment with this id, booked, held or cancelled.
     pub fn get_appointment(&self, id: &str) -> Result<&Appointment> {
         validate::lookup_id("id", id)?;
         let seq = self.find_appointment(id)?;
         self.appointment(seq)
     }
 
-    /// A doctor's appointments starting in the window, with the status asked for (booked by
-    /// default), by start and then booking order. O(log n + k).
+    /// A doctor's appointments starting in the window, with the status asked for (booked and
+    /// held by default), by start and then booking order. O(log n + k).
     pub fn appointments(
         &self,
         doctor_id: &str,
@@ -333,40 +379,47 @@ impl Hospital {
         validate::lookup_id("doctorId", doctor_id)?;
         let window = Window::parse(query.from.as_deref(), query.to.as_deref())?;
         let (_, state) = self.find_doctor(doctor_id)?;
+        let clock = self.clock_at(query.now);
         let calendar = &state.calendar;
-        let booked = || {
+        let status = query.status.unwrap_or_default();
+        let active = || {
             calendar
-                .booked_in(window.from, window.to)
-                .map(|(start, _, seq)| (start, seq))
+                .active_in(window.from, window.to)
+                .filter(move |entry| {
+                    entry.is_live(clock)
+                        && match status {
+                            StatusFilter::Booked => entry.expires.is_none(),
+                            StatusFilter::Held => entry.expires.is_some(),
+                            _ => true,
+                        }
+                })
+                .map(|entry| (entry.start, entry.seq))
         };
         let cancelled = || calendar.cancelled_in(window.from, window.to);
-        let keys: Vec<(LocalDateTime, Seq)> = match query.status.unwrap_or_default() {
-            StatusFilter::Booked => booked().collect(),
+        let keys: Vec<(LocalDateTime, Seq)> = match status {
+            StatusFilter::Active | StatusFilter::Booked | StatusFilter::Held => active().collect(),
             StatusFilter::Cancelled => cancelled().collect(),
-            StatusFilter::All => merge_sorted(booked(), cancelled()),
+            StatusFilter::All => merge_sorted(active(), cancelled()),
         };
         keys.into_iter()
             .map(|(_, seq)| self.appointment(seq))
             .collect()
     }
 
-    /// Cancels a booked appointment: it stays, with `status: "cancelled"`, and its time is free
-    /// again.
+    /// Cancels a booked or held appointment: it stays, with `status: "cancelled"`, and its time
+    /// is free again.
     pub fn cancel(&mut self, id: &str, options: CancelOptions) -> Result<&Appointment> {
         validate::lookup_id("appointmentId", id)?;
         if let Some(reason) = &options.reason {
             validate::text("reason", reason, MAX_REASON_LEN)?;
         }
         let seq = self.find_appointment(id)?;
-        let appointment = self.appointment(seq)?;
-        if !appointment.is_booked() {
+        if !self.appointment(seq)?.is_active() {
             return Err(Error::already_cancelled(id));
         }
-        let (number, _) = self.find_doctor(&appointment.doctor_id)?;
-        let start = appointment.start;
         self.check_revision_room()?;
         let reason = options.reason;
-        self.cancel_seq(number, start, seq, reason.clone());
+        self.cancel_seq(seq, reason.clone());
         self.commit(|revision| Change::Cancel {
             revision,
             id: id.to_owned(),
@@ -375,52 +428,7 @@ impl Hospital {
         self.appointment(seq)
     }
 
-    /// Every grid start in the window where an appointment of the asked duration could be
-    /// booked right now, earliest first, at most `limit`.
-    pub fn available_slots(&self, doctor_id: &str, query: SlotQuery) -> Result<Vec<LocalDateTime>> {
-        validate::lookup_id("doctorId", doctor_id)?;
-        if let Some(location) = &query.location {
-            validate::text("location", location, MAX_LOCATION_LEN)?;
-        }
-        let window = Window::parse(Some(&query.from), Some(&query.to))?;
-        let (Some(from), Some(to)) = (window.from, window.to) else {
-            return Ok(Vec::new());
-        };
-        if to.minutes_since(from) > MAX_SLOT_WINDOW_DAYS * MINUTES_PER_DAY {
-            return Err(Error::invalid_input(
-                "to",
-                format!("the window may span at most {MAX_SLOT_WINDOW_DAYS} days"),
-            ));
-        }
-        let (_, state) = self.find_doctor(doctor_id)?;
-        if let Some(location) = &query.location {
-            booking::check_location(&state.doctor, location)?;
-        }
-        let duration = query
-            .duration_minutes
-            .unwrap_or(self.options.default_duration_minutes);
-        if duration == 0 || duration % self.options.slot_minutes != 0 {
-            return Err(Error::off_grid(
-                "durationMinutes",
-                format!(
-                    "{duration} is not a positive multiple of {}",
-                    self.options.slot_minutes
-                ),
-                self.options.slot_minutes,
-            ));
-        }
-        let limit = query.limit.map_or(usize::MAX, |l| l as usize);
-        Ok(slots::free_slots(
-            state,
-            self.options.slot_minutes,
-            from,
-            to,
-            duration,
-            limit,
-        ))
-    }
-
-    /// Every appointment, booked and cancelled, in booking order (for snapshots).
+    /// Every appointment, booked, held and cancelled, in booking order (for snapshots).
     pub fn all_appointments(&self) -> impl Iterator<Item = &Appointment> + '_ {
         self.appointments.values()
     }
@@ -432,6 +440,12 @@ impl Hospital {
         self.revision = revision;
         self.next_ids = next_ids;
         self.log = ChangeLog::starting_at(revision);
+    }
+
+    /// Sets the clock a snapshot recorded; before its appointments, so that their holds are
+    /// checked against it.
+    pub(super) fn restore_clock(&mut self, clock: Option<LocalDateTime>) {
+        self.clock = clock;
     }
 
     // ----- used by the change log -----
@@ -455,9 +469,10 @@ impl Hospital {
         })
     }
 
-    /// Whether an appointment was booked with this request id.
-    pub(super) fn has_request_id(&self, request_id: &str) -> bool {
-        self.request_seqs.contains_key(request_id)
+    /// Whether an appointment that is not a lapsed hold at `now` was made with this request id.
+    pub(super) fn has_request_id(&self, request_id: &str, now: Option<LocalDateTime>) -> bool {
+        self.live(self.request_seqs.get(request_id), self.clock_at(now))
+            .is_some()
     }
 
     /// Adds a doctor from a snapshot: the same checks as [`Hospital::add_doctor`] except that
@@ -478,9 +493,10 @@ impl Hospital {
         Ok(())
     }
 
-    /// Adds an appointment from a snapshot: a booked one must pass every booking rule against
-    /// those restored before it; a cancelled one needs only a known doctor. Does not count as
-    /// a mutation.
+    /// Adds an appointment from a snapshot: a booked or held one must pass the booking rules
+    /// that do not depend on the time of booking (1 to 4, and 6) against those restored before
+    /// it; a cancelled one needs only a known doctor and the grid. Does not count as a
+    /// mutation.
     pub(super) fn restore_appointment(&mut self, appointment: Appointment) -> Result<()> {
         let request = BookRequest {
             doctor_id: appointment.doctor_id.clone(),
@@ -490,11 +506,12 @@ impl Hospital {
             patient: appointment.patient.clone(),
             id: Some(appointment.id.clone()),
             request_id: appointment.request_id.clone(),
+            now: None,
         };
         request.validate()?;
         validate::id("id", &appointment.id)?;
         if let Some(reason) = &appointment.cancel_reason {
-            if appointment.is_booked() {
+            if appointment.is_active() {
                 return Err(Error::invalid_input(
                     "cancelReason",
                     "only a cancelled appointment has one",
@@ -502,6 +519,23 @@ impl Hospital {
             }
             validate::text("cancelReason", reason, MAX_REASON_LEN)?;
         }
+        let held = appointment.status == AppointmentStatus::Held;
+        match appointment.hold_expires {
+            None if held => {
+                return Err(Error::invalid_input("holdExpires", "a hold needs one"));
+            }
+            Some(_) if !held => {
+                return Err(Error::invalid_input("holdExpires", "only a hold has one"));
+            }
+            Some(expires) if self.clock.is_some_and(|clock| expires <= clock) => {
+                return Err(Error::invalid_input(
+                    "holdExpires",
+                    "the hold lapsed by the snapshot's lastNow and should have been dropped",
+                ));
+            }
+            _ => {}
+        }
+        holds::validate_trace(&appointment.rescheduled_from)?;
         if self.appointments.len() >= MAX_APPOINTMENTS {
             return Err(Error::invalid_input(
                 "",
@@ -518,17 +552,21 @@ impl Hospital {
                 );
             }
         }
-        let (number, state) = self
+        let (_, state) = self
             .find_doctor(&appointment.doctor_id)
             .map_err(|e| e.with_field("doctorId"))?;
-        let end = if appointment.is_booked() {
-            booking::check_rules(
-                &self.options,
-                state,
-                &appointment.location,
-                appointment.start,
-                appointment.duration_minutes,
-                |seq| self.id_of(seq),
+        let end = if appointment.is_active() {
+            let patient = appointment.patient.as_deref();
+            booking::check_proposal(
+                &self.context(state, self.clock, patient),
+                &Proposal {
+                    location: &appointment.location,
+                    start: appointment.start,
+                    duration: appointment.duration_minutes,
+                    patient,
+                    now: None,
+                    moving: None,
+                },
             )
             .map_err(|e| {
                 // Name the field a reader would fix: the location, or else the time.
@@ -551,7 +589,7 @@ impl Hospital {
                 format!("is not start + durationMinutes ({end})"),
             ));
         }
-        self.insert_appointment(number, appointment);
+        self.insert_appointment(appointment);
         Ok(())
     }
 
@@ -562,6 +600,34 @@ impl Hospital {
     fn commit(&mut self, record: impl FnOnce(u64) -> Change) {
         self.revision = self.revision.saturating_add(1).min(MAX_COUNTER);
         self.log.push(record(self.revision));
+    }
+
+    /// What the booking rules need to check a proposal for a doctor.
+    fn context<'a>(
+        &'a self,
+        state: &'a DoctorState,
+        clock: Option<LocalDateTime>,
+        patient: Option<&str>,
+    ) -> Context<'a> {
+        Context {
+            options: &self.options,
+            state,
+            clock,
+            patient_calendar: patient.and_then(|p| self.patients.get(p)),
+            id_of: self,
+        }
+    }
+
+    /// Fails with `INVALID_INPUT` when the hospital's rules need the current time and the
+    /// caller gave none.
+    fn check_now_given(&self, now: Option<LocalDateTime>) -> Result<()> {
+        if now.is_none() && self.options.has_time_rules() {
+            return Err(Error::invalid_input(
+                "now",
+                "is required: this hospital has a minimum notice or a booking horizon",
+            ));
+        }
+        Ok(())
     }
 
     fn find_doctor(&self, id: &str) -> Result<(u64, &DoctorState)> {
@@ -615,40 +681,105 @@ impl Hospital {
         number
     }
 
-    fn insert_appointment(&mut self, doctor_number: u64, appointment: Appointment) -> Seq {
+    /// Stores a new appointment and indexes it; returns its sequence number.
+    fn insert_appointment(&mut self, appointment: Appointment) -> Seq {
         let seq = self.next_seq;
         self.next_seq = self.next_seq.saturating_add(1);
-        if let Some(state) = self.doctors.get_mut(&doctor_number) {
-            if appointment.is_booked() {
-                state
-                    .calendar
-                    .insert_booked(appointment.start, appointment.end, seq);
-            } else {
-                state.calendar.insert_cancelled(appointment.start, seq);
-            }
-        }
         self.appointment_seqs.insert(appointment.id.clone(), seq);
         if let Some(request_id) = &appointment.request_id {
             self.request_seqs.insert(request_id.clone(), seq);
         }
         self.appointments.insert(seq, appointment);
+        self.index(seq);
         seq
     }
 
-    fn cancel_seq(
-        &mut self,
-        doctor_number: u64,
-        start: LocalDateTime,
-        seq: Seq,
-        reason: Option<String>,
-    ) {
-        if let Some(state) = self.doctors.get_mut(&doctor_number) {
-            state.calendar.cancel(start, seq);
-        }
+    /// Changes an appointment in place, keeping every index in step: it is taken out of the
+    /// calendars under its old time and status and put back under the new.
+    fn modify(&mut self, seq: Seq, change: impl FnOnce(&mut Appointment)) {
+        self.unindex(seq);
         if let Some(appointment) = self.appointments.get_mut(&seq) {
-            appointment.status = AppointmentStatus::Cancelled;
-            appointment.cancel_reason = reason;
+            change(appointment);
         }
+        self.index(seq);
+    }
+
+    /// Removes an appointment and every trace of it.
+    fn forget(&mut self, seq: Seq) {
+        self.unindex(seq);
+        if let Some(appointment) = self.appointments.remove(&seq) {
+            self.appointment_seqs.remove(&appointment.id);
+            if let Some(request_id) = &appointment.request_id {
+                self.request_seqs.remove(request_id);
+            }
+        }
+    }
+
+    /// Enters an appointment in its doctor's calendar, its patient's and the holds, as its
+    /// status says.
+    fn index(&mut self, seq: Seq) {
+        let Some(appointment) = self.appointments.get(&seq) else {
+            return;
+        };
+        let number = self.doctor_numbers.get(&appointment.doctor_id).copied();
+        let calendar = number
+            .and_then(|n| self.doctors.get_mut(&n))
+            .map(|s| &mut s.calendar);
+        let (start, end, expires) = (appointment.start, appointment.end, appointment.hold_expires);
+        if !appointment.is_active() {
+            if let Some(calendar) = calendar {
+                calendar.insert_cancelled(start, seq);
+            }
+            return;
+        }
+        if let Some(calendar) = calendar {
+            calendar.insert(start, end, seq, expires);
+        }
+        if let Some(expires) = expires {
+            self.holds.insert((expires, seq));
+        }
+        if let (true, Some(patient)) = (self.options.prevent_patient_overlap, &appointment.patient)
+        {
+            self.patients
+                .entry(patient.clone())
+                .or_default()
+                .insert(start, end, seq, expires);
+        }
+    }
+
+    /// Undoes [`Hospital::index`].
+    fn unindex(&mut self, seq: Seq) {
+        let Some(appointment) = self.appointments.get(&seq) else {
+            return;
+        };
+        let start = appointment.start;
+        if let Some(state) = self
+            .doctor_numbers
+            .get(&appointment.doctor_id)
+            .and_then(|n| self.doctors.get_mut(n))
+        {
+            state.calendar.remove(start, seq);
+            state.calendar.remove_cancelled(start, seq);
+        }
+        if let Some(expires) = appointment.hold_expires {
+            self.holds.remove(&(expires, seq));
+        }
+        if let Some(patient) = &appointment.patient {
+            if let Some(calendar) = self.patients.get_mut(patient) {
+                calendar.remove(start, seq);
+                if calendar.is_empty() {
+                    self.patients.remove(patient);
+                }
+            }
+        }
+    }
+
+    fn cancel_seq(&mut self, seq: Seq, reason: Option<String>) {
+        self.modify(seq, |appointment| {
+            appointment.status = AppointmentStatus::Cancelled;
+            appointment.hold_expires = None;
+            appointment.cancel_reason = reason;
+        });
     }
 
     /// Fails when the revision counter has reached [`MAX_COUNTER`]: one more mutation could not
@@ -662,6 +793,12 @@ impl Hospital {
             ));
         }
         Ok(())
+    }
+}
+
+impl booking::AppointmentIds for Hospital {
+    fn appointment_id(&self, seq: Seq) -> String {
+        self.id_of(seq)
     }
 }
 

@@ -19,6 +19,24 @@ pub const MAX_TIME_ZONE_LEN: usize = 64;
 pub const MAX_LOCATIONS_PER_DOCTOR: usize = 100;
 /// Most schedule rules one doctor has.
 pub const MAX_SCHEDULE_RULES: usize = 100;
+/// Most date overrides per doctor.
+pub const MAX_OVERRIDES: usize = 1_000;
+/// Most time-off ranges per doctor.
+pub const MAX_TIME_OFF: usize = 1_000;
+/// Most rescheduling traces kept on one appointment: beyond it, book a new appointment.
+pub const MAX_RESCHEDULES: usize = 100;
+/// Longest hold, in minutes (a week).
+pub const MAX_HOLD_MINUTES: u32 = 7 * 1440;
+/// Longest minimum notice, in minutes (a year).
+pub const MAX_NOTICE_MINUTES: u32 = 366 * 1440;
+/// Longest booking horizon, in days (ten years).
+pub const MAX_HORIZON_DAYS: u32 = 3_660;
+/// Widest window of `findSlots`, in days: its cost grows with doctors × days.
+pub const MAX_FIND_WINDOW_DAYS: i64 = 31;
+/// Most slots one `findSlots` call returns.
+pub const MAX_FIND_LIMIT: u32 = 1_000;
+/// Most doctor ids one `findSlots` call names.
+pub const MAX_FIND_DOCTORS: usize = 1_000;
 /// Most doctors in one hospital.
 pub const MAX_DOCTORS: usize = 10_000;
 /// Most appointments (booked and cancelled) in one hospital: its snapshot (about 200 bytes per

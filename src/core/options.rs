@@ -1,7 +1,9 @@
-//! Hospital-wide options: the slot grid, the default duration, the time zone name.
+//! Hospital-wide options: the slot grid, the default duration, the time zone name, and the
+//! rules that are off unless asked for: minimum notice, booking horizon, one appointment at a
+//! time per patient.
 
 use super::error::{Error, Result};
-use super::limits::MAX_TIME_ZONE_LEN;
+use super::limits::{MAX_HORIZON_DAYS, MAX_NOTICE_MINUTES, MAX_TIME_ZONE_LEN};
 use super::time::MINUTES_PER_DAY;
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +18,14 @@ pub struct HospitalOptionsInput {
     pub default_duration_minutes: Option<u32>,
     /// IANA time zone name, kept for exports; 0.1 computes in local wall-clock time.
     pub time_zone: Option<String>,
+    /// Refuse bookings that start less than this many minutes after `now` (0: only those in
+    /// the past). Off when absent or `null`.
+    pub min_notice_minutes: Option<u32>,
+    /// Refuse bookings that start more than this many days after `now`. Off when absent or
+    /// `null`.
+    pub horizon_days: Option<u32>,
+    /// Refuse a second overlapping appointment for the same `patient`. Default `false`.
+    pub prevent_patient_overlap: Option<bool>,
 }
 
 /// Validated options. Serialized as they appear in a snapshot.
@@ -28,6 +38,15 @@ pub struct HospitalOptions {
     pub default_duration_minutes: u32,
     /// IANA time zone name, or `null`.
     pub time_zone: Option<String>,
+    /// Minimum notice in minutes; left out when off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_notice_minutes: Option<u32>,
+    /// Booking horizon in days; left out when off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon_days: Option<u32>,
+    /// Whether a patient's appointments may not overlap; left out when not.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prevent_patient_overlap: bool,
 }
 
 impl Default for HospitalOptions {
@@ -36,6 +55,9 @@ impl Default for HospitalOptions {
             slot_minutes: 15,
             default_duration_minutes: 15,
             time_zone: None,
+            min_notice_minutes: None,
+            horizon_days: None,
+            prevent_patient_overlap: false,
         }
     }
 }
@@ -51,6 +73,9 @@ impl HospitalOptions {
             slot_minutes,
             default_duration_minutes,
             time_zone: input.time_zone,
+            min_notice_minutes: input.min_notice_minutes,
+            horizon_days: input.horizon_days,
+            prevent_patient_overlap: input.prevent_patient_overlap.unwrap_or(false),
         };
         options.validate()?;
         Ok(options)
@@ -85,7 +110,28 @@ impl HospitalOptions {
                 ));
             }
         }
+        if let Some(notice) = self.min_notice_minutes {
+            if notice > MAX_NOTICE_MINUTES {
+                return Err(Error::invalid_input(
+                    "minNoticeMinutes",
+                    format!("{notice} is more than {MAX_NOTICE_MINUTES} (a year)"),
+                ));
+            }
+        }
+        if let Some(days) = self.horizon_days {
+            if days == 0 || days > MAX_HORIZON_DAYS {
+                return Err(Error::invalid_input(
+                    "horizonDays",
+                    format!("{days} is not between 1 and {MAX_HORIZON_DAYS}"),
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// Whether booking depends on the current time: then every booking call needs `now`.
+    pub fn has_time_rules(&self) -> bool {
+        self.min_notice_minutes.is_some() || self.horizon_days.is_some()
     }
 }
 
@@ -97,7 +143,7 @@ mod tests {
         HospitalOptions::from_input(HospitalOptionsInput {
             slot_minutes: slot,
             default_duration_minutes: duration,
-            time_zone: None,
+            ..HospitalOptionsInput::default()
         })
     }
 
@@ -149,5 +195,29 @@ mod tests {
         assert!(zone("Etc/GMT+5").is_ok());
         assert!(zone("").is_err());
         assert!(zone("New York").is_err());
+    }
+
+    #[test]
+    fn time_rules_are_off_by_default_and_bounded() {
+        let with = |notice: Option<u32>, horizon: Option<u32>| {
+            HospitalOptions::from_input(HospitalOptionsInput {
+                min_notice_minutes: notice,
+                horizon_days: horizon,
+                ..HospitalOptionsInput::default()
+            })
+        };
+        assert!(!with(None, None).unwrap().has_time_rules());
+        assert!(with(Some(0), None).unwrap().has_time_rules());
+        assert!(with(None, Some(30)).unwrap().has_time_rules());
+        let field = |e: Error| e.details.field.unwrap();
+        assert_eq!(
+            field(with(Some(MAX_NOTICE_MINUTES + 1), None).unwrap_err()),
+            "minNoticeMinutes"
+        );
+        assert_eq!(field(with(None, Some(0)).unwrap_err()), "horizonDays");
+        assert_eq!(
+            field(with(None, Some(MAX_HORIZON_DAYS + 1)).unwrap_err()),
+            "horizonDays"
+        );
     }
 }

@@ -1,67 +1,108 @@
-//! Free-slot search: every grid start whose whole interval fits the doctor's hours, misses
-//! every booked appointment and lies inside the window. Cost O(days + slots + appointments)
-//! in the window: booked appointments are walked once, in order, beside the grid.
+//! Free-slot search: every grid start whose whole interval fits one block of the doctor's
+//! hours (override or weekly, minus time off) at a location, misses every booked appointment
+//! and live hold, and lies inside the window. Cost O(days × groups + slots + appointments) in
+//! the window: appointments are walked once per group, in order, beside the grid.
 
 use super::doctor::DoctorState;
 use super::time::{LocalDateTime, MINUTES_PER_DAY};
 
-/// Up to `limit` free starts for an appointment of `duration` minutes in `[from, to)`,
-/// earliest first. `slot` is the grid step; `duration` is a positive multiple of it.
+/// What to search for.
+#[derive(Debug, Clone, Copy)]
+pub struct SlotSearch {
+    /// The grid step in minutes.
+    pub slot: u32,
+    /// The appointment length: a positive multiple of `slot`.
+    pub duration: u32,
+    /// Inclusive start of the window.
+    pub from: LocalDateTime,
+    /// Exclusive end of the window: every slot ends by it.
+    pub to: LocalDateTime,
+    /// The latest start allowed (the booking horizon), if any.
+    pub latest_start: Option<LocalDateTime>,
+    /// The time against which holds lapse.
+    pub clock: Option<LocalDateTime>,
+}
+
+/// Up to `limit` free starts in the window, earliest first, each with the index in `groups`
+/// of the first group of hours it fits (so a start that fits several is listed once).
 pub fn free_slots(
     state: &DoctorState,
-    slot: u32,
-    from: LocalDateTime,
-    to: LocalDateTime,
-    duration: u32,
+    groups: &[usize],
+    search: &SlotSearch,
     limit: usize,
-) -> Vec<LocalDateTime> {
+) -> Vec<(LocalDateTime, usize)> {
     let mut slots = Vec::new();
-    if limit == 0 || to <= from || slot == 0 {
+    // Appointments end before the end of the representable range (booking rule 3).
+    let search = &SlotSearch {
+        to: search.to.min(LocalDateTime::END_OF_RANGE.plus_minutes(-1)),
+        ..*search
+    };
+    let SlotSearch { from, to, .. } = *search;
+    if limit == 0 || to <= from || search.slot == 0 {
         return slots;
     }
-    let slot = i64::from(slot);
-    let duration = i64::from(duration);
-    // Appointments end before the end of the representable range (booking rule 3).
-    let to = to.min(LocalDateTime::END_OF_RANGE.plus_minutes(-1));
-    // Appointments never cross midnight, so none that starts before `from`'s day can reach a
-    // slot in the window.
-    let first_midnight = LocalDateTime::from_day_and_minute(from.day(), 0);
-    let mut booked = state
-        .calendar
-        .booked_in(Some(first_midnight), Some(to))
-        .peekable();
     let last_day = to.plus_minutes(-1).day();
     for day in from.day()..=last_day {
-        let midnight = LocalDateTime::from_day_and_minute(day, 0);
-        let earliest = from.minutes_since(midnight).max(0);
-        for &(open, close) in state.hours.blocks(midnight.weekday()) {
-            let close = i64::from(close)
-                .min(to.minutes_since(midnight))
-                .min(MINUTES_PER_DAY);
-            let mut minute = round_up(i64::from(open).max(earliest), slot);
-            while minute + duration <= close {
-                let start = midnight.plus_minutes(minute);
-                let end = start.plus_minutes(duration);
-                while booked
-                    .next_if(|&(_, booked_end, _)| booked_end <= start)
-                    .is_some()
-                {}
-                match booked.peek() {
-                    Some(&(booked_start, booked_end, _)) if booked_start < end => {
-                        minute = round_up(booked_end.minutes_since(midnight), slot);
-                    }
-                    _ => {
-                        slots.push(start);
-                        if slots.len() >= limit {
-                            return slots;
-                        }
-                        minute += slot;
-                    }
-                }
+        let mut today: Vec<(LocalDateTime, usize)> = Vec::new();
+        for (position, &group) in groups.iter().enumerate() {
+            day_slots(state, group, day, search, &mut |start| {
+                today.push((start, position));
+            });
+        }
+        if groups.len() > 1 {
+            today.sort_unstable();
+            today.dedup_by_key(|(start, _)| *start);
+        }
+        for slot in today {
+            slots.push(slot);
+            if slots.len() >= limit {
+                return slots;
             }
         }
     }
     slots
+}
+
+/// The free starts of one group of hours on one day, in order.
+fn day_slots(
+    state: &DoctorState,
+    group: usize,
+    day: i64,
+    search: &SlotSearch,
+    found: &mut dyn FnMut(LocalDateTime),
+) {
+    let slot = i64::from(search.slot);
+    let duration = i64::from(search.duration);
+    let midnight = LocalDateTime::from_day_and_minute(day, 0);
+    let earliest = search.from.minutes_since(midnight).max(0);
+    let window_end = search.to.minutes_since(midnight);
+    let latest_start = search
+        .latest_start
+        .map_or(MINUTES_PER_DAY, |latest| latest.minutes_since(midnight));
+    // Appointments never cross midnight, so only today's can be in the way.
+    let mut booked = state
+        .calendar
+        .active_in(Some(midnight), Some(midnight.plus_minutes(MINUTES_PER_DAY)))
+        .filter(|entry| entry.is_live(search.clock))
+        .peekable();
+    for (open, close) in state.hours.free_ranges(group, day) {
+        let close = close.min(window_end);
+        let mut minute = round_up(open.max(earliest), slot);
+        while minute + duration <= close && minute <= latest_start {
+            let start = midnight.plus_minutes(minute);
+            let end = start.plus_minutes(duration);
+            while booked.next_if(|entry| entry.end <= start).is_some() {}
+            match booked.peek() {
+                Some(entry) if entry.start < end => {
+                    minute = round_up(entry.end.minutes_since(midnight), slot);
+                }
+                _ => {
+                    found(start);
+                    minute += slot;
+                }
+            }
+        }
+    }
 }
 
 /// The smallest multiple of `step` that is at least `minute`.
@@ -77,11 +118,20 @@ fn round_up(minute: i64, step: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::doctor::{Doctor, ScheduleRule};
+    use crate::core::doctor::{Doctor, ScheduleRule, TimeOff};
     use crate::core::time::{ClockTime, Weekday};
 
     fn at(text: &str) -> LocalDateTime {
         LocalDateTime::parse(text).unwrap()
+    }
+
+    fn rule(start: &str, end: &str, locations: Option<&[&str]>) -> ScheduleRule {
+        ScheduleRule {
+            days: vec![Weekday::Fri],
+            start: ClockTime::parse(start).unwrap(),
+            end: ClockTime::parse(end).unwrap(),
+            locations: locations.map(|l| l.iter().map(|s| s.to_string()).collect()),
+        }
     }
 
     /// Works Fridays 09:00–10:00 and 11:00–12:00 (2019-02-01 is a Friday).
@@ -90,77 +140,89 @@ mod tests {
             id: "d1".into(),
             name: "Dr. Ada".into(),
             locations: vec!["A".into()],
-            schedule: vec![
-                ScheduleRule {
-                    days: vec![Weekday::Fri],
-                    start: ClockTime::parse("09:00").unwrap(),
-                    end: ClockTime::parse("10:00").unwrap(),
-                },
-                ScheduleRule {
-                    days: vec![Weekday::Fri],
-                    start: ClockTime::parse("11:00").unwrap(),
-                    end: ClockTime::parse("12:00").unwrap(),
-                },
-            ],
+            schedule: vec![rule("09:00", "10:00", None), rule("11:00", "12:00", None)],
+            overrides: vec![],
+            time_off: vec![],
         })
+    }
+
+    fn search(from: &str, to: &str, duration: u32) -> SlotSearch {
+        SlotSearch {
+            slot: 15,
+            duration,
+            from: at(from),
+            to: at(to),
+            latest_start: None,
+            clock: None,
+        }
+    }
+
+    fn hhmm(slots: &[(LocalDateTime, usize)]) -> Vec<String> {
+        slots
+            .iter()
+            .map(|(s, _)| s.to_string()[11..].to_string())
+            .collect()
     }
 
     #[test]
     fn lists_every_grid_start_that_fits_a_block() {
         let slots = free_slots(
             &state(),
-            15,
-            at("2019-02-01T00:00"),
-            at("2019-02-02T00:00"),
-            30,
+            &[0],
+            &search("2019-02-01T00:00", "2019-02-02T00:00", 30),
             100,
         );
-        let hhmm: Vec<String> = slots
-            .iter()
-            .map(|s| s.to_string()[11..].to_string())
-            .collect();
-        assert_eq!(hhmm, ["09:00", "09:15", "09:30", "11:00", "11:15", "11:30"]);
+        assert_eq!(
+            hhmm(&slots),
+            ["09:00", "09:15", "09:30", "11:00", "11:15", "11:30"]
+        );
     }
 
     #[test]
-    fn skips_booked_time_and_respects_window_and_limit() {
+    fn skips_booked_time_and_live_holds_and_respects_window_and_limit() {
         let mut s = state();
         s.calendar
-            .insert_booked(at("2019-02-01T09:15"), at("2019-02-01T09:30"), 1);
-        let slots = free_slots(
-            &s,
-            15,
-            at("2019-02-01T09:05"),
-            at("2019-02-01T11:30"),
-            15,
-            100,
+            .insert(at("2019-02-01T09:15"), at("2019-02-01T09:30"), 1, None);
+        s.calendar.insert(
+            at("2019-02-01T11:00"),
+            at("2019-02-01T11:15"),
+            2,
+            Some(at("2019-01-31T10:00")),
         );
-        let hhmm: Vec<String> = slots
-            .iter()
-            .map(|s| s.to_string()[11..].to_string())
-            .collect();
-        assert_eq!(hhmm, ["09:30", "09:45", "11:00", "11:15"]);
+        let window = search("2019-02-01T09:05", "2019-02-01T11:30", 15);
+        let slots = free_slots(&s, &[0], &window, 100);
+        assert_eq!(hhmm(&slots), ["09:30", "09:45", "11:15"]);
+        let lapsed = SlotSearch {
+            clock: Some(at("2019-01-31T10:00")),
+            ..window
+        };
+        let slots = free_slots(&s, &[0], &lapsed, 100);
+        assert_eq!(hhmm(&slots), ["09:30", "09:45", "11:00", "11:15"]);
+        let week = search("2019-02-01T00:00", "2019-02-08T00:00", 15);
+        assert_eq!(free_slots(&s, &[0], &week, 2).len(), 2);
+        assert!(free_slots(&s, &[0], &week, 0).is_empty());
+    }
+
+    #[test]
+    fn time_off_and_several_groups() {
+        let mut doctor = state().doctor;
+        doctor.locations.push("B".into());
+        doctor.schedule.push(rule("10:00", "11:00", Some(&["B"])));
+        doctor.time_off.push(TimeOff {
+            start: at("2019-02-01T09:30"),
+            end: at("2019-02-01T10:15"),
+            reason: None,
+        });
+        let s = DoctorState::new(doctor);
+        let day = search("2019-02-01T00:00", "2019-02-02T00:00", 15);
+        let slots = free_slots(&s, &[0, 1], &day, 100);
         assert_eq!(
-            free_slots(
-                &s,
-                15,
-                at("2019-02-01T00:00"),
-                at("2019-02-08T00:00"),
-                15,
-                2
-            )
-            .len(),
-            2
+            hhmm(&slots),
+            ["09:00", "09:15", "10:15", "10:30", "10:45", "11:00", "11:15", "11:30", "11:45"]
         );
-        assert!(free_slots(
-            &s,
-            15,
-            at("2019-02-01T00:00"),
-            at("2019-02-08T00:00"),
-            15,
-            0
-        )
-        .is_empty());
+        // 10:15 fits only B's hours (group 1); 09:00 fits both, and A (group 0) comes first.
+        assert_eq!(slots[0].1, 0);
+        assert_eq!(slots[2].1, 1);
     }
 
     #[test]

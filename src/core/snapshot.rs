@@ -13,13 +13,17 @@ use super::hospital::{Hospital, NextIds};
 use super::limits::{MAX_COUNTER, MAX_SNAPSHOT_BYTES};
 use super::object_only::{self, ObjectOnly};
 use super::options::HospitalOptions;
+use super::time::LocalDateTime;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// The value of the `format` field.
 pub const FORMAT: &str = "dr-schedule";
-/// The format version this build writes, and the newest it reads.
-pub const VERSION: u32 = 1;
+/// The format version this build writes, and the newest it reads. Version 2 added date
+/// overrides, time off and per-location rules to doctors; holds and rescheduling traces to
+/// appointments; the notice, horizon and patient-overlap options; and `lastNow`. Version 1
+/// snapshots still load: every field version 2 added has a default.
+pub const VERSION: u32 = 2;
 
 /// What `toSnapshot` writes. Field order is the order in the text.
 #[derive(Serialize)]
@@ -32,6 +36,7 @@ struct SnapshotOut<'a> {
     doctors: Vec<&'a Doctor>,
     appointments: Vec<&'a Appointment>,
     next_ids: NextIds,
+    last_now: Option<LocalDateTime>,
 }
 
 /// Just enough to pick a reader: read first, ignoring every other field.
@@ -41,10 +46,10 @@ struct Header {
     version: u64,
 }
 
-/// A version 1 snapshot, parsed but not yet checked.
+/// A version 1 or 2 snapshot, parsed but not yet checked.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SnapshotV1 {
+struct SnapshotIn {
     #[allow(dead_code)]
     format: String,
     #[allow(dead_code)]
@@ -58,6 +63,16 @@ struct SnapshotV1 {
     appointments: Vec<Appointment>,
     #[serde(deserialize_with = "object_only::one")]
     next_ids: NextIds,
+    /// Version 2 only, and required there: `Some(null)` when written as `null`.
+    #[serde(default, deserialize_with = "present")]
+    last_now: Option<Option<LocalDateTime>>,
+}
+
+/// Reads a field that may be `null` as `Some(None)`, so that absent and `null` differ.
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<LocalDateTime>>, D::Error> {
+    Option::<LocalDateTime>::deserialize(deserializer).map(Some)
 }
 
 impl Hospital {
@@ -71,6 +86,7 @@ impl Hospital {
             doctors: self.list_doctors().collect(),
             appointments: self.all_appointments().collect(),
             next_ids: self.next_ids(),
+            last_now: self.clock(),
         };
         serde_json::to_string(&snapshot)
             .map_err(|e| Error::invalid_snapshot("", format!("could not be written: {e}")))
@@ -94,7 +110,7 @@ impl Hospital {
         }
         match header.version {
             0 => Err(Error::invalid_snapshot("version", "versions start at 1")),
-            1 => load_v1(parse::<ObjectOnly<SnapshotV1>>(text)?.0),
+            1 | 2 => load(parse::<ObjectOnly<SnapshotIn>>(text)?.0, header.version),
             newer => Err(Error::unsupported_version(newer, VERSION)),
         }
     }
@@ -121,9 +137,21 @@ fn at(prefix: String) -> impl FnOnce(Error) -> Error {
     }
 }
 
-fn load_v1(snapshot: SnapshotV1) -> Result<Hospital> {
+fn load(snapshot: SnapshotIn, version: u64) -> Result<Hospital> {
+    let last_now = match (version, snapshot.last_now) {
+        (1, None) => None,
+        (1, Some(_)) => {
+            return Err(Error::invalid_snapshot(
+                "lastNow",
+                "version 1 snapshots have no lastNow",
+            ))
+        }
+        (_, Some(last_now)) => last_now,
+        (_, None) => return Err(Error::invalid_snapshot("", "missing field `lastNow`")),
+    };
     snapshot.options.validate().map_err(at("options".into()))?;
     let mut hospital = Hospital::with_options(snapshot.options);
+    hospital.restore_clock(last_now);
     for (i, doctor) in snapshot.doctors.into_iter().enumerate() {
         hospital
             .restore_doctor(doctor)

@@ -181,6 +181,55 @@ impl<'de> Deserialize<'de> for LocalDateTime {
     }
 }
 
+/// A calendar date, `YYYY-MM-DD`: a day number as [`LocalDateTime::day`] counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalDate(i64);
+
+impl LocalDate {
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        if text.len() != 10 {
+            return Err(format!("{text:?} is not a date of the form YYYY-MM-DD"));
+        }
+        parse_date_bytes(text).map(LocalDate)
+    }
+
+    /// The date of an instant.
+    pub fn of(instant: LocalDateTime) -> Self {
+        LocalDate(instant.day())
+    }
+
+    /// The day number.
+    pub fn day(self) -> i64 {
+        self.0
+    }
+
+    /// Its midnight.
+    pub fn midnight(self) -> LocalDateTime {
+        LocalDateTime::from_day_and_minute(self.0, 0)
+    }
+}
+
+impl fmt::Display for LocalDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.midnight().to_string();
+        f.write_str(text.get(..10).unwrap_or(&text))
+    }
+}
+
+impl Serialize for LocalDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for LocalDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        LocalDate::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 /// A time of day: minutes since midnight, `0..=1440` (1440 is `24:00`, an end of day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ClockTime(u16);

@@ -108,8 +108,9 @@ fn an_empty_hospital_round_trips_byte_for_byte() {
     assert_eq!(round_trip(&text), text);
     let value: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(value["format"], "dr-schedule");
-    assert_eq!(value["version"], 1);
+    assert_eq!(value["version"], 2);
     assert_eq!(value["revision"], 0);
+    assert_eq!(value["lastNow"], Value::Null);
     assert_eq!(
         value["options"],
         json!({ "slotMinutes": 15, "defaultDurationMinutes": 15, "timeZone": null })
@@ -126,6 +127,7 @@ fn an_empty_hospital_round_trips_byte_for_byte() {
         "\"doctors\"",
         "\"appointments\"",
         "\"nextIds\"",
+        "\"lastNow\"",
     ];
     let positions: Vec<usize> = order.iter().map(|key| text.find(key).unwrap()).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
@@ -318,7 +320,12 @@ fn a_restored_hospital_keeps_conflicts_and_id_counters() {
 
 #[test]
 fn the_v1_fixture_loads_and_re_serializes_byte_for_byte() {
-    let text = FIXTURE_V1.trim_end();
+    // Version 1 loads and is written as version 2: the same text with the new version and
+    // `lastNow` (null: version 1 knew no current time).
+    let text = FIXTURE_V1
+        .trim_end()
+        .replacen("\"version\":1,", "\"version\":2,", 1);
+    let text = format!("{},\"lastNow\":null}}", text.strip_suffix('}').unwrap());
     let mut h = Hospital::from_snapshot(FIXTURE_V1).unwrap();
     assert_eq!(h.to_snapshot().unwrap(), text);
     // What it holds.
@@ -388,7 +395,8 @@ fn the_v1_fixture_loads_and_re_serializes_byte_for_byte() {
 fn base() -> Value {
     json!({
         "format": "dr-schedule",
-        "version": 1,
+        "version": 2,
+        "lastNow": null,
         "revision": 5,
         "options": { "slotMinutes": 15, "defaultDurationMinutes": 15, "timeZone": null },
         "doctors": [
@@ -498,18 +506,25 @@ fn a_wrong_format_or_version_is_refused() {
     assert_invalid("version", |s| s["version"] = json!(-1));
     assert_invalid("version", |s| s["version"] = json!(1.5));
 
-    for newer in [2, 3, 1000] {
+    for newer in [3, 4, 1000] {
         let e = rejected(|s| s["version"] = json!(newer));
         assert_eq!(e.code, ErrorCode::UnsupportedVersion, "{e}");
         assert_eq!(e.details.version, Some(newer));
-        assert_eq!(e.details.supported_version, Some(1));
+        assert_eq!(e.details.supported_version, Some(2));
     }
     // A newer version is recognised whatever else the text holds.
-    let e = Hospital::from_snapshot(r#"{"format":"dr-schedule","version":2,"shards":[]}"#)
+    let e = Hospital::from_snapshot(r#"{"format":"dr-schedule","version":3,"shards":[]}"#)
         .err()
         .unwrap();
     assert_eq!(e.code, ErrorCode::UnsupportedVersion);
-    assert_eq!(e.details.version, Some(2));
+    assert_eq!(e.details.version, Some(3));
+    // Version 2 records lastNow; version 1 has none.
+    assert_invalid("lastNow", |s| {
+        s.as_object_mut().unwrap().remove("lastNow");
+    });
+    assert_invalid("lastNow", |s| {
+        s["version"] = json!(1);
+    });
 }
 
 #[test]

@@ -147,7 +147,12 @@ fn load(snapshot: SnapshotIn, version: u64) -> Result<Hospital> {
             ))
         }
         (_, Some(last_now)) => last_now,
-        (_, None) => return Err(Error::invalid_snapshot("", "missing field `lastNow`")),
+        (_, None) => {
+            return Err(Error::invalid_snapshot(
+                "lastNow",
+                "missing: version 2 records the latest now it was given, or null",
+            ))
+        }
     };
     snapshot.options.validate().map_err(at("options".into()))?;
     let mut hospital = Hospital::with_options(snapshot.options);

@@ -6,7 +6,8 @@ use super::convert::{
 };
 use super::types::{
     AppointmentQueryArg, BookRequestArg, CancelOptionsArg, ChangeOptionsArg, ChangesArg,
-    DoctorPatchArg, HospitalOptionsArg, NewDoctorArg, SlotQueryArg,
+    ConfirmOptionsArg, DoctorPatchArg, ExplainRequestArg, FindSlotsQueryArg, HoldRequestArg,
+    HospitalOptionsArg, NewDoctorArg, RescheduleRequestArg, SlotQueryArg,
 };
 use crate::core::{self as engine, ChangeOptions};
 use wasm_bindgen::prelude::*;
@@ -127,8 +128,10 @@ impl JsHospital {
     /// `requestId` replays its appointment (`REQUEST_ID_REUSED` if the request differs), an
     /// `id` in use is `DUPLICATE_ID`; the doctor exists and serves the location; start and
     /// duration are on the slot grid (`OFF_GRID`); the interval fits one block of the doctor's
-    /// hours (`OUTSIDE_HOURS`); it overlaps no booked appointment of the doctor anywhere
-    /// (`SLOT_TAKEN`).
+    /// hours at that location on that date, clear of time off (`OUTSIDE_HOURS`); it overlaps no
+    /// booked appointment or live hold of the doctor anywhere (`SLOT_TAKEN`); with a minimum
+    /// notice or horizon, `now` is required and the start must respect them (`TOO_SOON`,
+    /// `BEYOND_HORIZON`); with `preventPatientOverlap`, the patient is free (`PATIENT_BUSY`).
     ///
     /// @example
     /// ```ts
@@ -140,7 +143,7 @@ impl JsHospital {
         to_js(core(self.inner.book(request))?)
     }
 
-    /// The appointment with this id, booked or cancelled; throws `APPOINTMENT_NOT_FOUND`.
+    /// The appointment with this id, booked, held or cancelled; throws `APPOINTMENT_NOT_FOUND`.
     ///
     /// @example
     /// ```ts
@@ -155,8 +158,9 @@ impl JsHospital {
         to_js(core(self.inner.get_appointment(&id))?)
     }
 
-    /// A doctor's appointments whose start lies in `[from, to)` (default: all time), status
-    /// `"booked"` by default, sorted by start and then booking order.
+    /// A doctor's appointments whose start lies in `[from, to)` (default: all time), booked and
+    /// held by default (`status: "active"`), sorted by start and then booking order. Holds that
+    /// have lapsed by `now` (or the latest `now` the hospital was given) are left out.
     ///
     /// @example
     /// ```ts
@@ -173,8 +177,9 @@ impl JsHospital {
         to_js(&core(self.inner.appointments(&doctor_id, query))?)
     }
 
-    /// Cancels a booked appointment and returns it: it stays, with `status: "cancelled"`, and
-    /// its time is free again. Throws `ALREADY_CANCELLED` the second time.
+    /// Cancels a booked or held appointment and returns it: it stays, with
+    /// `status: "cancelled"`, and its time is free again. Throws `ALREADY_CANCELLED` the second
+    /// time.
     ///
     /// @example
     /// ```ts
@@ -193,7 +198,9 @@ impl JsHospital {
     }
 
     /// Every slot start in `[from, to)` where an appointment of `durationMinutes` could be
-    /// booked right now, earliest first, at most `limit`. The window spans at most 366 days.
+    /// booked right now (at `location`, or at any of the doctor's), earliest first, at most
+    /// `limit`. The window spans at most 366 days; with a minimum notice or horizon, `now` is
+    /// required and narrows it.
     ///
     /// @example
     /// ```ts
@@ -209,6 +216,92 @@ impl JsHospital {
         let doctor_id = string_from_js(&doctor_id, "doctorId")?;
         let query = from_js(options, "options")?;
         to_js(&core(self.inner.available_slots(&doctor_id, query))?)
+    }
+
+    /// Holds a time while the patient decides: checked like `book` (with `now` required) and
+    /// returned with `status: "held"` and `holdExpires = now + ttlMinutes`. It takes its time
+    /// until then; after that any call passing a later `now` ignores it, and the first
+    /// successful one drops it. Turn it into a booking with `confirm`.
+    ///
+    /// @example
+    /// ```ts
+    /// const held = h.hold({ doctorId: "d1", location: "1 Main St", start: "2019-02-04T11:00", now: "2019-02-01T09:00", ttlMinutes: 10 });
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Appointment")]
+    pub fn hold(&mut self, request: HoldRequestArg) -> JsResult {
+        let request = from_js(request, "request")?;
+        to_js(core(self.inner.hold(request))?)
+    }
+
+    /// Turns a live hold into a booking and returns it. Throws `HOLD_EXPIRED` once `now` has
+    /// reached `holdExpires`, `NOT_HELD` for a booked appointment, `ALREADY_CANCELLED` for a
+    /// cancelled one.
+    ///
+    /// @example
+    /// ```ts
+    /// const booked = h.confirm(held.id, { now: "2019-02-01T09:05" });
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Appointment")]
+    pub fn confirm(
+        &mut self,
+        #[wasm_bindgen(js_name = appointmentId, unchecked_param_type = "string")]
+        appointment_id: JsValue,
+        options: ConfirmOptionsArg,
+    ) -> JsResult {
+        let appointment_id = string_from_js(&appointment_id, "appointmentId")?;
+        let options = from_js(options, "options")?;
+        to_js(core(self.inner.confirm(&appointment_id, options))?)
+    }
+
+    /// Moves a booked or held appointment to a new start (and location, duration), atomically:
+    /// the new time is checked like a booking that ignores the appointment's own current time;
+    /// the id stays, and `rescheduledFrom` records where and when it was. On any failure
+    /// nothing changes.
+    ///
+    /// @example
+    /// ```ts
+    /// const moved = h.reschedule("a1", { start: "2019-02-04T11:15" });
+    /// // moved.rescheduledFrom: [{ location: "1 Main St", start: "2019-02-04T11:00", end: "2019-02-04T11:15" }]
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Appointment")]
+    pub fn reschedule(
+        &mut self,
+        #[wasm_bindgen(js_name = appointmentId, unchecked_param_type = "string")]
+        appointment_id: JsValue,
+        request: RescheduleRequestArg,
+    ) -> JsResult {
+        let appointment_id = string_from_js(&appointment_id, "appointmentId")?;
+        let request = from_js(request, "request")?;
+        to_js(core(self.inner.reschedule(&appointment_id, request))?)
+    }
+
+    /// Free slots across doctors (all, or `doctorIds`), earliest first and then in the order
+    /// the doctors were added, each with the doctor and a location. Bounded: `limit` 1 to 1,000
+    /// over a window of at most 31 days.
+    ///
+    /// @example
+    /// ```ts
+    /// const [first] = h.findSlots({ location: "1 Main St", from: "2019-02-04", to: "2019-02-08", limit: 1 });
+    /// ```
+    #[wasm_bindgen(js_name = findSlots, unchecked_return_type = "FoundSlot[]")]
+    pub fn find_slots(&self, query: FindSlotsQueryArg) -> JsResult {
+        let query = from_js(query, "query")?;
+        to_js(&core(self.inner.find_slots(query))?)
+    }
+
+    /// Every reason this time cannot be booked, in the order of the booking rules, each as the
+    /// error `book` would throw for it (`book` throws the first); `[]` when it can be booked.
+    ///
+    /// @example
+    /// ```ts
+    /// for (const problem of h.explain({ doctorId: "d1", location: "1 Main St", start: "2019-02-09T10:00" })) {
+    ///   console.log(problem.code, problem.details.reason);
+    /// }
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "BookingProblem[]")]
+    pub fn explain(&self, request: ExplainRequestArg) -> JsResult {
+        let request = from_js(request, "request")?;
+        to_js(&core(self.inner.explain(request))?)
     }
 
     /// The whole hospital as JSON text to store as-is. Deterministic: the same state always

@@ -12,13 +12,41 @@ export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
 
 /**
  * One rule of a weekly schedule: on each of `days`, from `start` to `end` (`HH:MM`; `end` may
- * be `"24:00"`). A doctor's hours on a date are the union of the rules naming that weekday;
+ * be `"24:00"`), at `locations` (all of the doctor's when absent). A doctor's hours at a
+ * location on a date are the union of the rules naming that weekday and applying there;
  * touching or overlapping rules merge.
  */
 export interface ScheduleRule {
   days: Weekday[];
   start: string;
   end: string;
+  /** Some of the doctor's locations; the rule applies at all of them when absent. */
+  locations?: string[];
+}
+
+/** A block of working time on an overridden date: `HH:MM` to `HH:MM`. */
+export interface HoursBlock {
+  start: string;
+  end: string;
+  /** Some of the doctor's locations; the block applies at all of them when absent. */
+  locations?: string[];
+}
+
+/** A date whose hours replace the weekly schedule's; `hours: []` closes the day. */
+export interface DateOverride {
+  /** `YYYY-MM-DD`. */
+  date: string;
+  hours: HoursBlock[];
+}
+
+/** Time off, taken out of the doctor's hours whatever they are: `[start, end)`. */
+export interface TimeOff {
+  /** `YYYY-MM-DDTHH:MM`. */
+  start: string;
+  /** `YYYY-MM-DDTHH:MM`, after `start` (exclusive). */
+  end: string;
+  /** For people: "vacation", "conference". */
+  reason?: string;
 }
 
 /** Options of `new Hospital(...)`. */
@@ -29,6 +57,16 @@ export interface HospitalOptions {
   defaultDurationMinutes?: number;
   /** IANA time zone name, kept for exports (0.1 computes in local wall-clock time). */
   timeZone?: string | null;
+  /**
+   * Refuse bookings that start less than this many minutes after `now` (`TOO_SOON`); `0`
+   * refuses only bookings in the past. Off when absent or `null`. When set, every booking call
+   * and slot search needs `now`.
+   */
+  minNoticeMinutes?: number | null;
+  /** Refuse bookings that start more than this many days after `now` (`BEYOND_HORIZON`). */
+  horizonDays?: number | null;
+  /** Refuse a second overlapping appointment for the same `patient` (`PATIENT_BUSY`). */
+  preventPatientOverlap?: boolean;
 }
 
 /** A doctor as the hospital returns it. */
@@ -37,6 +75,10 @@ export interface Doctor {
   name: string;
   locations: string[];
   schedule: ScheduleRule[];
+  /** Left out when there are none. */
+  overrides?: DateOverride[];
+  /** Left out when there is none. */
+  timeOff?: TimeOff[];
 }
 
 /** The input of `addDoctor`. */
@@ -46,6 +88,8 @@ export interface NewDoctor {
   name: string;
   locations: string[];
   schedule: ScheduleRule[];
+  overrides?: DateOverride[];
+  timeOff?: TimeOff[];
 }
 
 /** The input of `updateDoctor`: the fields to replace. */
@@ -53,6 +97,8 @@ export interface DoctorPatch {
   name?: string;
   locations?: string[];
   schedule?: ScheduleRule[];
+  overrides?: DateOverride[];
+  timeOff?: TimeOff[];
 }
 
 /** Options of `updateDoctor` and `removeDoctor`. */
@@ -76,10 +122,99 @@ export interface BookRequest {
   id?: string;
   /** Idempotency key: the same request again returns the same appointment. */
   requestId?: string;
+  /**
+   * Your current time, `YYYY-MM-DDTHH:MM`: required when the hospital has `minNoticeMinutes`
+   * or `horizonDays`; lets a lapsed hold free its time.
+   */
+  now?: string;
 }
 
-/** Whether an appointment holds its time. */
-export type AppointmentStatus = "booked" | "cancelled";
+/** The input of `hold`: a booking request that reserves the time for `ttlMinutes`. */
+export interface HoldRequest {
+  doctorId: string;
+  location: string;
+  start: string;
+  durationMinutes?: number;
+  patient?: string;
+  id?: string;
+  requestId?: string;
+  /** Your current time (required). */
+  now: string;
+  /** How long the hold lasts from `now`: 1 to 10080 minutes (a week). */
+  ttlMinutes: number;
+}
+
+/** The input of `reschedule`. */
+export interface RescheduleRequest {
+  /** The new start. */
+  start: string;
+  /** The new location; the current one when absent. */
+  location?: string;
+  /** The new length; the current one when absent. */
+  durationMinutes?: number;
+  /** Your current time, as for `book`. */
+  now?: string;
+}
+
+/** Options of `confirm`. */
+export interface ConfirmOptions {
+  /** Your current time (required): a hold that has lapsed by then cannot be confirmed. */
+  now: string;
+}
+
+/** The input of `explain`. */
+export interface ExplainRequest {
+  doctorId: string;
+  location: string;
+  start: string;
+  durationMinutes?: number;
+  /** Your current time, as for `book`. */
+  now?: string;
+  /** Checks the patient-overlap rule too. */
+  patient?: string;
+}
+
+/** Why a time cannot be booked: the error `book` would throw for it. */
+export interface BookingProblem {
+  code: HospitalErrorCode;
+  message: string;
+  details: HospitalErrorDetails;
+}
+
+/** Options of `findSlots`. */
+export interface FindSlotsQuery {
+  /** Only doctors who work here, and slots here. */
+  location?: string;
+  /** Only these doctors (at most 1,000); all when absent. */
+  doctorIds?: string[];
+  /** Window start: a date or a date-time. */
+  from: string;
+  /** Window end, exclusive: a date (that whole day included) or a date-time; at most 31 days. */
+  to: string;
+  durationMinutes?: number;
+  /** At most this many slots: 1 to 1,000. */
+  limit: number;
+  /** Your current time, as for `availableSlots`. */
+  now?: string;
+}
+
+/** One free slot found by `findSlots`. */
+export interface FoundSlot {
+  doctorId: string;
+  /** The location asked for, or the first of the doctor's where the slot fits. */
+  location: string;
+  start: string;
+}
+
+/** Whether an appointment takes its time: booked, held (until `holdExpires`), or cancelled. */
+export type AppointmentStatus = "booked" | "held" | "cancelled";
+
+/** Where and when an appointment was before a `reschedule`. */
+export interface PreviousTime {
+  location: string;
+  start: string;
+  end: string;
+}
 
 /** An appointment; cancelling keeps it with `status: "cancelled"`. */
 export interface Appointment {
@@ -94,6 +229,10 @@ export interface Appointment {
   patient?: string;
   requestId?: string;
   status: AppointmentStatus;
+  /** When a hold lapses (`status: "held"` only). */
+  holdExpires?: string;
+  /** Where and when it was before each `reschedule`, oldest first; absent if never moved. */
+  rescheduledFrom?: PreviousTime[];
   cancelReason?: string;
 }
 
@@ -103,8 +242,10 @@ export interface AppointmentQuery {
   from?: string;
   /** Window end, exclusive: a date (that whole day included) or a date-time. */
   to?: string;
-  /** Default `"booked"`. */
-  status?: AppointmentStatus | "all";
+  /** Default `"active"`: booked and held. */
+  status?: AppointmentStatus | "active" | "all";
+  /** Your current time: holds that have lapsed by then are left out. */
+  now?: string;
 }
 
 /** Options of `cancel`. */
@@ -125,6 +266,8 @@ export interface SlotQuery {
   location?: string;
   /** At most this many slots, earliest first. */
   limit?: number;
+  /** Your current time: required with `minNoticeMinutes` or `horizonDays`; lapsed holds free their time. */
+  now?: string;
 }
 
 /**
@@ -135,7 +278,18 @@ export type Change =
   | { op: "addDoctor"; revision: number; doctor: Doctor; assignedId: boolean }
   | { op: "updateDoctor"; revision: number; doctor: Doctor; cancelAppointments: boolean }
   | { op: "removeDoctor"; revision: number; id: string; cancelAppointments: boolean }
-  | { op: "book"; revision: number; appointment: Appointment; assignedId: boolean }
+  | { op: "book"; revision: number; appointment: Appointment; assignedId: boolean; now?: string }
+  | { op: "hold"; revision: number; appointment: Appointment; assignedId: boolean; now: string }
+  | { op: "confirm"; revision: number; id: string; now: string }
+  | {
+      op: "reschedule";
+      revision: number;
+      id: string;
+      location: string;
+      start: string;
+      durationMinutes: number;
+      now?: string;
+    }
   | { op: "cancel"; revision: number; id: string; reason?: string };
 
 /** The stable code of every error the hospital throws. */
@@ -155,6 +309,11 @@ export type HospitalErrorCode =
   | "UNSUPPORTED_VERSION"
   | "CHANGES_UNAVAILABLE"
   | "REVISION_MISMATCH"
+  | "TOO_SOON"
+  | "BEYOND_HORIZON"
+  | "PATIENT_BUSY"
+  | "HOLD_EXPIRED"
+  | "NOT_HELD"
   | "INSTANCE_FAILED";
 
 /** What a caller needs to act on an error; only the fields that apply are set. */
@@ -182,6 +341,25 @@ export interface HospitalErrorDetails {
   oldestRevision?: number;
   /** The revision the next change must carry (`REVISION_MISMATCH`). */
   expectedRevision?: number;
+  /**
+   * Which hours rule (`OUTSIDE_HOURS`): `"closedByOverride"`, `"timeOff"`, `"notServedThere"`
+   * (absent: the weekly hours); `"inThePast"` (`TOO_SOON`).
+   */
+  reason?: "closedByOverride" | "timeOff" | "notServedThere" | "inThePast";
+  /** The overridden date (`closedByOverride`). */
+  date?: string;
+  /** The time off in the way (`timeOff`). */
+  timeOff?: TimeOff;
+  /** Where the doctor works at that time (`notServedThere`). */
+  locations?: string[];
+  /** The earliest start allowed now (`TOO_SOON`). */
+  earliestStart?: string;
+  /** The latest start allowed now (`BEYOND_HORIZON`). */
+  latestStart?: string;
+  /** The patient concerned (`PATIENT_BUSY`). */
+  patient?: string;
+  /** When the hold lapsed (`HOLD_EXPIRED`). */
+  holdExpires?: string;
 }
 
 /** What every method throws on failure: a real `Error` with a stable `code`. */
@@ -218,6 +396,21 @@ extern "C" {
     /// A `SlotQuery` object from JS.
     #[wasm_bindgen(typescript_type = "SlotQuery")]
     pub type SlotQueryArg;
+    /// A `HoldRequest` object from JS.
+    #[wasm_bindgen(typescript_type = "HoldRequest")]
+    pub type HoldRequestArg;
+    /// A `ConfirmOptions` object from JS.
+    #[wasm_bindgen(typescript_type = "ConfirmOptions")]
+    pub type ConfirmOptionsArg;
+    /// A `RescheduleRequest` object from JS.
+    #[wasm_bindgen(typescript_type = "RescheduleRequest")]
+    pub type RescheduleRequestArg;
+    /// A `FindSlotsQuery` object from JS.
+    #[wasm_bindgen(typescript_type = "FindSlotsQuery")]
+    pub type FindSlotsQueryArg;
+    /// An `ExplainRequest` object from JS.
+    #[wasm_bindgen(typescript_type = "ExplainRequest")]
+    pub type ExplainRequestArg;
     /// An array of `Change` records from JS.
     #[wasm_bindgen(typescript_type = "Change[]")]
     pub type ChangesArg;

@@ -10,8 +10,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use dr_schedule::core::{
-    Appointment, AppointmentQuery, CancelOptions, ChangeOptions, Doctor, DoctorPatch, Error,
-    ErrorCode, Hospital, HospitalOptionsInput, SlotQuery,
+    Appointment, AppointmentQuery, CancelOptions, ChangeOptions, ConfirmOptions, Doctor,
+    DoctorPatch, Error, ErrorCode, ExplainRequest, FindSlotsQuery, FoundSlot, HoldRequest,
+    Hospital, HospitalOptionsInput, RescheduleRequest, SlotQuery,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -148,6 +149,42 @@ pub fn slots(h: &Hospital, doctor_id: &str, query: Value) -> Result<Vec<String>,
     Ok(h.available_slots(doctor_id, query)?
         .iter()
         .map(ToString::to_string)
+        .collect())
+}
+
+/// `h.hold(json)`.
+pub fn hold(h: &mut Hospital, request: Value) -> Result<Appointment, Error> {
+    let request: HoldRequest = input("request", request)?;
+    h.hold(request).cloned()
+}
+
+/// `h.confirm(id, { now })`.
+pub fn confirm(h: &mut Hospital, id: &str, now: &str) -> Result<Appointment, Error> {
+    let options: ConfirmOptions = input("options", json!({ "now": now }))?;
+    h.confirm(id, options).cloned()
+}
+
+/// `h.reschedule(id, json)`.
+pub fn reschedule(h: &mut Hospital, id: &str, request: Value) -> Result<Appointment, Error> {
+    let request: RescheduleRequest = input("request", request)?;
+    h.reschedule(id, request).cloned()
+}
+
+/// `h.findSlots(json)`.
+pub fn find_slots(h: &Hospital, query: Value) -> Result<Vec<FoundSlot>, Error> {
+    let query: FindSlotsQuery = input("query", query)?;
+    h.find_slots(query)
+}
+
+/// `h.explain(json)`, as the codes and reasons of the problems.
+pub fn explain(
+    h: &Hospital,
+    request: Value,
+) -> Result<Vec<(ErrorCode, Option<&'static str>)>, Error> {
+    let request: ExplainRequest = input("request", request)?;
+    Ok(h.explain(request)?
+        .into_iter()
+        .map(|e| (e.code, e.details.reason))
         .collect())
 }
 

@@ -385,10 +385,10 @@ fn a_hold_takes_its_time_until_confirmed() {
     );
     assert_eq!(
         appointment_ids(&h, "ada", json!({ "status": "held" })),
-        [held.id.clone()]
+        [held.id.as_str()]
     );
     assert!(appointment_ids(&h, "ada", json!({ "status": "booked" })).is_empty());
-    assert_eq!(appointment_ids(&h, "ada", json!({})), [held.id.clone()]);
+    assert_eq!(appointment_ids(&h, "ada", json!({})), [held.id.as_str()]);
     let booked = confirm(&mut h, &held.id, "2019-02-01T08:09").unwrap();
     assert_eq!(booked.status, AppointmentStatus::Booked);
     assert_eq!(booked.hold_expires, None);

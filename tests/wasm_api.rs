@@ -790,7 +790,7 @@ fn to_snapshot_and_from_snapshot_round_trip() {
     let text = h.to_snapshot().unwrap();
     let value = js(&text);
     assert_eq!(get_str(&value, "format"), "dr-schedule");
-    assert_eq!(get_num(&value, "version"), 1.0);
+    assert_eq!(get_num(&value, "version"), 2.0);
     assert_eq!(get_num(&value, "revision"), h.revision());
     assert_eq!(items(&get(&value, "doctors")).len(), 1);
     assert_eq!(items(&get(&value, "appointments")).len(), 2);
@@ -1162,14 +1162,149 @@ fn error_invalid_snapshot() {
 fn error_unsupported_version() {
     let mut h = with_ada();
     let value = snapshot_value(&h);
-    set(&value, "version", &JsValue::from_f64(2.0));
+    set(&value, "version", &JsValue::from_f64(3.0));
     let text = stringify(&value);
     let err = fails_cleanly(&mut h, "UNSUPPORTED_VERSION", |_| {
         JsHospital::from_snapshot(s(&text))
     });
     let details = get(&err, "details");
-    assert_eq!(get_num(&details, "version"), 2.0);
-    assert_eq!(get_num(&details, "supportedVersion"), 1.0);
+    assert_eq!(get_num(&details, "version"), 3.0);
+    assert_eq!(get_num(&details, "supportedVersion"), 2.0);
+}
+
+#[wasm_bindgen_test]
+fn error_too_soon_and_beyond_horizon() {
+    let mut h = JsHospital::new(Some(
+        js(r#"{"minNoticeMinutes":60,"horizonDays":2}"#).into(),
+    ))
+    .unwrap();
+    h.add_doctor(js(ADA).into()).unwrap();
+    let ask = |start: &str, now: &str| {
+        js(&format!(
+            r#"{{"doctorId":"ada","location":"1 Main St","start":"{start}","now":"{now}"}}"#
+        ))
+        .into()
+    };
+    let err = fails_cleanly(&mut h, "TOO_SOON", |h| {
+        h.book(ask("2019-02-04T10:45", "2019-02-04T10:00"))
+    });
+    let details = get(&err, "details");
+    assert_eq!(get_str(&details, "earliestStart"), "2019-02-04T11:00");
+    let err = fails_cleanly(&mut h, "TOO_SOON", |h| {
+        h.book(ask("2019-02-04T09:00", "2019-02-04T10:00"))
+    });
+    assert_eq!(get_str(&get(&err, "details"), "reason"), "inThePast");
+    let err = fails_cleanly(&mut h, "BEYOND_HORIZON", |h| {
+        h.book(ask("2019-02-05T09:00", "2019-02-01T10:00"))
+    });
+    assert_eq!(
+        get_str(&get(&err, "details"), "latestStart"),
+        "2019-02-03T10:00"
+    );
+    // Without now: INVALID_INPUT naming it.
+    let field = invalid_input(&mut h, |h| {
+        h.book(js(r#"{"doctorId":"ada","location":"1 Main St","start":"2019-02-04T11:00"}"#).into())
+    });
+    assert_eq!(field, "now");
+    h.book(ask("2019-02-04T11:00", "2019-02-04T10:00")).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn error_patient_busy() {
+    let mut h = JsHospital::new(Some(js(r#"{"preventPatientOverlap":true}"#).into())).unwrap();
+    h.add_doctor(js(ADA).into()).unwrap();
+    h.add_doctor(js(&ADA.replace("\"ada\"", "\"bea\"")).into())
+        .unwrap();
+    let first = book(&mut h, r#""start":"2019-02-04T10:00","patient":"p-1""#);
+    let err = fails_cleanly(&mut h, "PATIENT_BUSY", |h| {
+        h.book(
+            js(r#"{"doctorId":"bea","location":"9 Elm Ave","start":"2019-02-04T10:00","patient":"p-1"}"#)
+                .into(),
+        )
+    });
+    let details = get(&err, "details");
+    assert_plain_object(&details, &["conflictingAppointmentId", "patient"]);
+    assert_eq!(
+        get_str(&details, "conflictingAppointmentId"),
+        get(&first, "id").as_string().unwrap()
+    );
+}
+
+#[wasm_bindgen_test]
+fn holds_confirm_and_their_errors() {
+    let mut h = with_ada();
+    let held = h
+        .hold(js(r#"{"doctorId":"ada","location":"1 Main St","start":"2019-02-04T10:00","now":"2019-02-01T08:00","ttlMinutes":10}"#).into())
+        .unwrap();
+    assert_eq!(get_str(&held, "status"), "held");
+    assert_eq!(get_str(&held, "holdExpires"), "2019-02-01T08:10");
+    let id = get_str(&held, "id");
+    let err = fails_cleanly(&mut h, "HOLD_EXPIRED", |h| {
+        h.confirm(s(&id), js(r#"{"now":"2019-02-01T08:10"}"#).into())
+    });
+    assert_eq!(
+        get_str(&get(&err, "details"), "holdExpires"),
+        "2019-02-01T08:10"
+    );
+    let booked = h
+        .confirm(s(&id), js(r#"{"now":"2019-02-01T08:09"}"#).into())
+        .unwrap();
+    assert_eq!(get_str(&booked, "status"), "booked");
+    assert!(get(&booked, "holdExpires").is_undefined());
+    let err = fails_cleanly(&mut h, "NOT_HELD", |h| {
+        h.confirm(s(&id), js(r#"{"now":"2019-02-01T08:09"}"#).into())
+    });
+    assert_eq!(get_str(&get(&err, "details"), "appointmentId"), id);
+    // `now` is required, and nothing unknown is accepted.
+    let field = invalid_input(&mut h, |h| h.confirm(s(&id), js("{}").into()));
+    assert_eq!(field, "now");
+    let field = invalid_input(&mut h, |h| {
+        h.hold(js(r#"{"doctorId":"ada","location":"1 Main St","start":"2019-02-04T11:00","now":"2019-02-01T08:00","ttl":10}"#).into())
+    });
+    assert_eq!(field, "ttl");
+}
+
+#[wasm_bindgen_test]
+fn reschedule_find_slots_and_explain_return_plain_values() {
+    let mut h = with_ada();
+    let a = book(&mut h, r#""start":"2019-02-04T10:00""#);
+    let id = get_str(&a, "id");
+    let moved = h
+        .reschedule(s(&id), js(r#"{"start":"2019-02-04T10:15"}"#).into())
+        .unwrap();
+    let trace = items(&get(&moved, "rescheduledFrom"));
+    assert_eq!(trace.len(), 1);
+    assert_plain_object(&trace[0], &["end", "location", "start"]);
+    let err = fails_cleanly(&mut h, "OUTSIDE_HOURS", |h| {
+        h.reschedule(s(&id), js(r#"{"start":"2019-02-05T12:00"}"#).into())
+    });
+    assert!(get(&get(&err, "details"), "reason").is_undefined());
+    let found = h
+        .find_slots(js(r#"{"from":"2019-02-04","to":"2019-02-04","limit":2}"#).into())
+        .unwrap();
+    let found = items(&found);
+    assert_eq!(found.len(), 2);
+    assert_plain_object(&found[0], &["doctorId", "location", "start"]);
+    assert_eq!(get_str(&found[0], "start"), "2019-02-04T09:00");
+    let problems = h
+        .explain(
+            js(r#"{"doctorId":"ada","location":"1 Main St","start":"2019-02-04T10:20"}"#).into(),
+        )
+        .unwrap();
+    let problems = items(&problems);
+    let codes: Vec<String> = problems.iter().map(|p| get_str(p, "code")).collect();
+    assert_eq!(codes, ["OFF_GRID", "SLOT_TAKEN"]);
+    assert_plain_object(&problems[0], &["code", "details", "message"]);
+    let none = h
+        .explain(
+            js(r#"{"doctorId":"ada","location":"1 Main St","start":"2019-02-04T11:00"}"#).into(),
+        )
+        .unwrap();
+    assert!(items(&none).is_empty());
+    let field = invalid_input(&mut h, |h| {
+        h.find_slots(js(r#"{"from":"2019-02-04","to":"2019-02-04","limit":0}"#).into())
+    });
+    assert_eq!(field, "limit");
 }
 
 #[wasm_bindgen_test]
@@ -1180,14 +1315,14 @@ fn error_unsupported_version_beyond_two_to_the_53_keeps_its_details() {
     let text =
         h.to_snapshot()
             .unwrap()
-            .replacen("\"version\":1", "\"version\":18446744073709551615", 1);
+            .replacen("\"version\":2", "\"version\":18446744073709551615", 1);
     let err = fails_cleanly(&mut h, "UNSUPPORTED_VERSION", |_| {
         JsHospital::from_snapshot(s(&text))
     });
     let details = get(&err, "details");
     assert_eq!(
         get_num(&details, "supportedVersion"),
-        1.0,
+        2.0,
         "details: {}",
         stringify(&details)
     );

@@ -17,19 +17,24 @@ use crate::core::query::{ConfirmOptions, HoldRequest, RescheduleRequest};
 use crate::core::time::LocalDateTime;
 use crate::core::validate;
 
-/// When a hold made at `now` for `ttl` minutes lapses. Fails when `ttl` is out of range, or
-/// when the hold would already have lapsed by the hospital's `clock`.
-pub(super) fn expiry(
-    now: LocalDateTime,
-    ttl: u32,
-    clock: Option<LocalDateTime>,
-) -> Result<LocalDateTime> {
+/// Checks a hold's length on its own: 1 minute to a week.
+fn validate_ttl(ttl: u32) -> Result<()> {
     if ttl == 0 || ttl > MAX_HOLD_MINUTES {
         return Err(Error::invalid_input(
             "ttlMinutes",
             format!("{ttl} is not between 1 and {MAX_HOLD_MINUTES} (a week)"),
         ));
     }
+    Ok(())
+}
+
+/// When a hold made at `now` for `ttl` minutes lapses. Fails when the hold would already have
+/// lapsed by the hospital's `clock`.
+pub(super) fn expiry(
+    now: LocalDateTime,
+    ttl: u32,
+    clock: Option<LocalDateTime>,
+) -> Result<LocalDateTime> {
     let expires = now.plus_minutes(i64::from(ttl));
     if let Some(clock) = clock.filter(|&clock| expires <= clock) {
         return Err(Error::invalid_input(
@@ -70,6 +75,7 @@ impl Hospital {
     /// `now + ttlMinutes`. Confirm it with [`Hospital::confirm`] before then.
     pub fn hold(&mut self, request: HoldRequest) -> Result<&Appointment> {
         let ttl = request.ttl_minutes;
+        validate_ttl(ttl)?;
         self.create(
             BookRequest {
                 doctor_id: request.doctor_id,

@@ -563,6 +563,23 @@ fn notice_and_horizon_need_now_and_bound_the_start() {
     let mut exactly_now = request(&at(MON, "10:00"));
     exactly_now["now"] = json!(at(MON, "10:00"));
     book_ok(&mut h, exactly_now);
+    // The earliest and latest starts are grid starts a retry can use.
+    let mut h = hospital_with(json!({ "minNoticeMinutes": 0, "horizonDays": 1 }));
+    add_doctor(&mut h, ada()).unwrap();
+    let mut early = request(&at(MON, "10:00"));
+    early["now"] = json!(at(MON, "10:01"));
+    let e = fails_with!(h, ErrorCode::TooSoon, book(&mut h, early));
+    assert_eq!(
+        e.details.earliest_start.unwrap().to_string(),
+        at(MON, "10:15")
+    );
+    let mut late = request(&at(TUE, "10:15"));
+    late["now"] = json!(at(MON, "10:01"));
+    let e = fails_with!(h, ErrorCode::BeyondHorizon, book(&mut h, late));
+    assert_eq!(
+        e.details.latest_start.unwrap().to_string(),
+        at(TUE, "10:00")
+    );
 }
 
 #[test]

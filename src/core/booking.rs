@@ -191,14 +191,12 @@ fn check(context: &Context<'_>, proposal: &Proposal<'_>, report: Report<'_>) -> 
     }
     // Rule 5.
     if let Some(now) = now {
-        if let Some(notice) = options.min_notice_minutes {
-            let earliest = now.plus_minutes(i64::from(notice));
+        if let Some(earliest) = options.earliest_start(now) {
             if start < earliest {
                 report(Error::too_soon(start, earliest, start < now))?;
             }
         }
-        if let Some(days) = options.horizon_days {
-            let latest = now.plus_minutes(i64::from(days) * MINUTES_PER_DAY);
+        if let Some(latest) = options.latest_start(now) {
             if start > latest {
                 report(Error::beyond_horizon(start, latest))?;
             }

@@ -4,7 +4,7 @@
 
 use super::error::{Error, Result};
 use super::limits::{MAX_HORIZON_DAYS, MAX_NOTICE_MINUTES, MAX_TIME_ZONE_LEN};
-use super::time::MINUTES_PER_DAY;
+use super::time::{LocalDateTime, MINUTES_PER_DAY};
 use serde::{Deserialize, Serialize};
 
 /// Options as they come in: every field optional.
@@ -127,6 +127,28 @@ impl HospitalOptions {
             }
         }
         Ok(())
+    }
+
+    /// The earliest start the minimum notice allows at `now`: the first grid start at least
+    /// `minNoticeMinutes` after it. `None` when there is no notice.
+    pub fn earliest_start(&self, now: LocalDateTime) -> Option<LocalDateTime> {
+        let notice = self.min_notice_minutes?;
+        let earliest = now.plus_minutes(i64::from(notice));
+        let past_grid = earliest.minute_of_day() % i64::from(self.slot_minutes.max(1));
+        Some(if past_grid == 0 {
+            earliest
+        } else {
+            earliest.plus_minutes(i64::from(self.slot_minutes) - past_grid)
+        })
+    }
+
+    /// The latest start the horizon allows at `now`: the last grid start at most `horizonDays`
+    /// after it. `None` when there is no horizon.
+    pub fn latest_start(&self, now: LocalDateTime) -> Option<LocalDateTime> {
+        let days = self.horizon_days?;
+        let latest = now.plus_minutes(i64::from(days) * MINUTES_PER_DAY);
+        let past_grid = latest.minute_of_day() % i64::from(self.slot_minutes.max(1));
+        Some(latest.plus_minutes(-past_grid))
     }
 
     /// Whether booking depends on the current time: then every booking call needs `now`.

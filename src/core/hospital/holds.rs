@@ -129,7 +129,8 @@ impl Hospital {
     /// duration), keeping its id, patient and status, and adding where and when it was to
     /// `rescheduledFrom`. The new time is checked like a booking that ignores the
     /// appointment's own current time; on any failure nothing changes. Moving it to where it
-    /// already is changes nothing and returns it.
+    /// already is changes nothing and returns it. A hold that has lapsed by `now` (or the
+    /// clock) cannot be moved: `HOLD_EXPIRED`.
     pub fn reschedule(&mut self, id: &str, request: RescheduleRequest) -> Result<&Appointment> {
         validate::lookup_id("appointmentId", id)?;
         if let Some(location) = &request.location {
@@ -137,12 +138,15 @@ impl Hospital {
         }
         self.check_now_given(request.now)?;
         let clock = self.clock_at(request.now);
-        let seq = self
-            .live(self.appointment_seqs.get(id), clock)
-            .ok_or_else(|| Error::appointment_not_found(id))?;
+        let seq = self.find_appointment(id)?;
         let appointment = self.appointment(seq)?;
         if !appointment.is_active() {
             return Err(Error::already_cancelled(id));
+        }
+        if let Some(expires) = appointment.hold_expires {
+            if self.live(Some(&seq), clock).is_none() {
+                return Err(Error::hold_expired(id, expires));
+            }
         }
         let location = request
             .location

@@ -184,12 +184,10 @@ impl Hospital {
         }
         let mut latest_start = None;
         if let Some(now) = now {
-            if let Some(notice) = self.options.min_notice_minutes {
-                from = from.max(now.plus_minutes(i64::from(notice)));
+            if let Some(earliest) = self.options.earliest_start(now) {
+                from = from.max(earliest);
             }
-            if let Some(days) = self.options.horizon_days {
-                latest_start = Some(now.plus_minutes(i64::from(days) * MINUTES_PER_DAY));
-            }
+            latest_start = self.options.latest_start(now);
         }
         Ok(SlotSearch {
             slot,

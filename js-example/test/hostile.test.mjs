@@ -1328,6 +1328,11 @@ describe("fromSnapshot with hostile snapshots", () => {
       expectRefused(`fromSnapshot(${label})`, M("fromSnapshot"), () => [make()], { field: "json" }, { checkMutation: label !== "a Hospital" });
     });
   }
+  // A text edit that must find its target, so that a format change cannot turn the row into a valid snapshot.
+  const replaced = (text, from, to) => {
+    assert.ok(text.includes(from), `the snapshot no longer contains ${from}`);
+    return text.replace(from, to);
+  };
   const anyPath = Object.assign((p) => typeof p === "string", { text: "a path" });
   const MALFORMED = [
     ["empty", () => "", ""],
@@ -1363,7 +1368,7 @@ describe("fromSnapshot with hostile snapshots", () => {
     ["version 0", edit((s) => { s.version = 0; }), "version"],
     ["version 1.5", edit((s) => { s.version = 1.5; }), "version"],
     ["version -1", edit((s) => { s.version = -1; }), "version"],
-    ["version 1e400", () => VALID_SNAPSHOT.replace('"version":1', '"version":1e400'), "version"],
+    ["version 1e400", () => replaced(VALID_SNAPSHOT, '"version":2,', '"version":1e400,'), "version"],
     ["revision 2^53", () => VALID_SNAPSHOT.replace(/"revision":\d+/, '"revision":9007199254740992'), "revision"],
     ["revision -1", edit((s) => { s.revision = -1; }), "revision"],
     ["revision 1.5", edit((s) => { s.revision = 1.5; }), "revision"],
@@ -1393,10 +1398,10 @@ describe("fromSnapshot with hostile snapshots", () => {
     });
   }
   test("a newer version is UNSUPPORTED_VERSION, whatever else it holds", () => {
-    for (const version of [2, 3, 2 ** 31, 2 ** 53 - 1]) {
+    for (const version of [3, 4, 2 ** 31, 2 ** 53 - 1]) {
       const error = expectRefused(`version ${version}`, M("fromSnapshot"), () => [JSON.stringify({ format: "dr-schedule", version, anything: [1, 2, 3] })], { code: "UNSUPPORTED_VERSION" });
       assert.equal(error.details.version, version);
-      assert.equal(error.details.supportedVersion, 1);
+      assert.equal(error.details.supportedVersion, 2);
     }
   });
   test("10 MB of whitespace around a valid snapshot loads it", () => {

@@ -26,15 +26,23 @@ export const STATUS_BY_CODE = Object.freeze({
   // An id that does not exist.
   DOCTOR_NOT_FOUND: 404,
   APPOINTMENT_NOT_FOUND: 404,
-  // The request is fine but collides with the current state (another booking, an id in use).
+  // The request is fine but collides with the current state (another booking, an id in use,
+  // an appointment that is not, or no longer, a live hold).
   DUPLICATE_ID: 409,
   SLOT_TAKEN: 409,
+  PATIENT_BUSY: 409,
   ALREADY_CANCELLED: 409,
   REQUEST_ID_REUSED: 409,
   HAS_APPOINTMENTS: 409,
-  // Well-formed, but the doctor does not work there or then.
+  NOT_HELD: 409,
+  // Not 410: the lapsed hold is still readable (GET answers 200) until a later call drops it.
+  HOLD_EXPIRED: 409,
+  // Well-formed, but the doctor does not work there or then, or the hospital does not take
+  // bookings that soon or that far ahead.
   LOCATION_NOT_SERVED: 422,
   OUTSIDE_HOURS: 422,
+  TOO_SOON: 422,
+  BEYOND_HORIZON: 422,
   // Codes no request can cause; if one shows up, the server is at fault.
   INVALID_SNAPSHOT: 500,
   UNSUPPORTED_VERSION: 500,
@@ -219,7 +227,8 @@ function seedBook(h, { body }) {
 }
 
 function seedAppointments(h, { params }) {
-  return ok(h.appointments(params.doctorId));
+  // The seed listed booked appointments; holds (made through v1) are not bookings yet.
+  return ok(h.appointments(params.doctorId, { status: "booked" }));
 }
 
 /** Cancels the booked appointment of that doctor that starts at that date and time. */
@@ -232,7 +241,7 @@ function seedCancel(h, { body }) {
   const location = input.location_id === undefined ? undefined : seedLocation(doctor, seedLocationIndex(input));
   // The window [start, end of that day) holds the doctor's bookings starting at `start` or later.
   const found = h
-    .appointments(doctorId, { from: start, to: input.date })
+    .appointments(doctorId, { from: start, to: input.date, status: "booked" })
     .find((a) => a.start === start && (location === undefined || a.location === location));
   if (found === undefined) {
     throw new ApiError("APPOINTMENT_NOT_FOUND", `doctor "${doctorId}" has no booked appointment starting at ${start}`, {
@@ -266,33 +275,66 @@ function v1ChangeOptions(query) {
   return defined({ cancelAppointments: queryBoolean(params, "cancelAppointments") });
 }
 
-function v1Book(h, { body }) {
-  const before = h.revision;
-  const appointment = h.book(requireObject(body));
-  // A requestId seen before returns the appointment it created and changes nothing: 200, not 201.
-  const created = h.revision !== before;
-  return {
-    status: created ? 201 : 200,
-    body: appointment,
-    headers: { location: `/v1/appointments/${encodeURIComponent(appointment.id)}` },
+/** Books (`book`) or holds (`hold`): 201 with the appointment, or 200 for a known requestId. */
+function v1Create(method) {
+  return (h, { body }) => {
+    const before = h.revision;
+    const appointment = h[method](requireObject(body));
+    // A requestId seen before returns the appointment it created and changes nothing: 200, not 201.
+    const created = h.revision !== before;
+    return {
+      status: created ? 201 : 200,
+      body: appointment,
+      headers: { location: `/v1/appointments/${encodeURIComponent(appointment.id)}` },
+    };
   };
 }
 
 function v1AppointmentList(h, { params, query }) {
-  const q = queryParams(query, ["from", "to", "status"]);
-  return ok(h.appointments(params.id, defined({ from: q.from, to: q.to, status: q.status })));
+  const q = queryParams(query, ["from", "to", "status", "now"]);
+  return ok(h.appointments(params.id, defined({ from: q.from, to: q.to, status: q.status, now: q.now })));
 }
 
 function v1Slots(h, { params, query }) {
-  const q = queryParams(query, ["from", "to", "durationMinutes", "location", "limit"]);
+  const q = queryParams(query, ["from", "to", "durationMinutes", "location", "limit", "now"]);
   const options = defined({
     from: q.from,
     to: q.to,
     durationMinutes: queryInteger(q, "durationMinutes"),
     location: q.location,
     limit: queryInteger(q, "limit"),
+    now: q.now,
   });
   return ok(h.availableSlots(params.id, options));
+}
+
+/** `findSlots` across doctors; `doctorIds` is a comma-separated list (ids never hold a comma). */
+function v1FindSlots(h, { query }) {
+  const q = queryParams(query, ["from", "to", "durationMinutes", "location", "doctorIds", "limit", "now"]);
+  const options = defined({
+    from: q.from,
+    to: q.to,
+    durationMinutes: queryInteger(q, "durationMinutes"),
+    location: q.location,
+    doctorIds: q.doctorIds === undefined ? undefined : q.doctorIds.split(","),
+    limit: queryInteger(q, "limit"),
+    now: q.now,
+  });
+  return ok(h.findSlots(options));
+}
+
+/** `explain` for the doctor in the path: the problems with that time, `[]` if it is bookable. */
+function v1Explain(h, { params, query }) {
+  const q = queryParams(query, ["location", "start", "durationMinutes", "now", "patient"]);
+  const request = defined({
+    doctorId: params.id,
+    location: q.location,
+    start: q.start,
+    durationMinutes: queryInteger(q, "durationMinutes"),
+    now: q.now,
+    patient: q.patient,
+  });
+  return ok(h.explain(request));
 }
 
 function ok(body) {
@@ -343,12 +385,17 @@ const ROUTES = [
   },
   { path: "/v1/doctors/:id/appointments", GET: v1AppointmentList },
   { path: "/v1/doctors/:id/slots", GET: v1Slots },
-  { path: "/v1/appointments", POST: noQuery(v1Book) },
+  { path: "/v1/doctors/:id/explain", GET: v1Explain },
+  { path: "/v1/slots", GET: v1FindSlots },
+  { path: "/v1/appointments", POST: noQuery(v1Create("book")) },
+  { path: "/v1/holds", POST: noQuery(v1Create("hold")) },
   { path: "/v1/appointments/:id", GET: noQuery((h, { params }) => ok(h.getAppointment(params.id))) },
   {
     path: "/v1/appointments/:id/cancel",
     POST: noQuery((h, { params, body }) => ok(h.cancel(params.id, requireObject(body, { optional: true })))),
   },
+  { path: "/v1/appointments/:id/confirm", POST: noQuery((h, { params, body }) => ok(h.confirm(params.id, requireObject(body)))) },
+  { path: "/v1/appointments/:id/reschedule", POST: noQuery((h, { params, body }) => ok(h.reschedule(params.id, requireObject(body)))) },
 ].map((route) => ({
   segments: route.path.split("/").slice(1),
   methods: Object.fromEntries(Object.entries(route).filter(([key]) => key !== "path")),

@@ -113,7 +113,8 @@ test("snapshots round-trip byte for byte and keep the revision", () => {
   assert.equal(restored.book({ doctorId: "d1", location: "A", start: "2019-02-01T09:00" }).id, "a3");
   const parsed = JSON.parse(snapshot);
   assert.equal(parsed.format, "dr-schedule");
-  assert.equal(parsed.version, 1);
+  assert.equal(parsed.version, 2);
+  assert.equal(parsed.lastNow, null, "no call has passed a now yet");
   assert.deepEqual(parsed.appointments[0], h.getAppointment("a1"));
   assert.deepEqual(parsed.doctors[0], h.getDoctor("d1"));
 });

@@ -6,11 +6,14 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Hospital } from "dr-schedule";
-import { smallHospital, thrown } from "./fixture.mjs";
+import { NOW, smallHospital, thrown, timedHospital } from "./fixture.mjs";
 
-const v2 = JSON.stringify({ format: "dr-schedule", version: 2 });
+const v3 = JSON.stringify({ format: "dr-schedule", version: 3 });
 
-/** One failing call per code, with the details it must carry. */
+/**
+ * One failing call per code, with the details it must carry, on `smallHospital()` unless a
+ * third item names another hospital.
+ */
 const cases = {
   INVALID_INPUT: [(h) => h.book({ doctorId: "d1", location: "A", start: "2019-02-30T10:00" }), { field: "start" }],
   DOCTOR_NOT_FOUND: [(h) => h.book({ doctorId: "d9", location: "A", start: "2019-02-01T10:00" }), { doctorId: "d9" }],
@@ -33,12 +36,29 @@ const cases = {
   ],
   HAS_APPOINTMENTS: [(h) => h.removeDoctor("d1"), { doctorId: "d1", appointmentIds: ["a1"] }],
   INVALID_SNAPSHOT: [() => Hospital.fromSnapshot("{"), { path: "" }],
-  UNSUPPORTED_VERSION: [() => Hospital.fromSnapshot(v2), { version: 2, supportedVersion: 1 }],
+  UNSUPPORTED_VERSION: [() => Hospital.fromSnapshot(v3), { version: 3, supportedVersion: 2 }],
   CHANGES_UNAVAILABLE: [(h) => Hospital.fromSnapshot(h.toSnapshot()).changesSince(1), { revision: 1, oldestRevision: 4 }],
   REVISION_MISMATCH: [
     (h) => h.applyChanges([{ op: "cancel", revision: 9, id: "a1" }]),
     { revision: 9, expectedRevision: 5 },
   ],
+  TOO_SOON: [
+    (h) => h.book({ doctorId: "d1", location: "A", start: "2019-02-01T10:00", now: "2019-02-01T09:30" }),
+    { earliestStart: "2019-02-01T10:30" },
+    timedHospital,
+  ],
+  BEYOND_HORIZON: [
+    (h) => h.book({ doctorId: "d1", location: "A", start: "2019-03-15T10:00", now: NOW }),
+    { latestStart: "2019-03-02T09:00" },
+    timedHospital,
+  ],
+  PATIENT_BUSY: [
+    (h) => h.book({ doctorId: "d2", location: "B", start: "2019-02-01T11:00", patient: "p1", now: NOW }),
+    { patient: "p1", conflictingAppointmentId: "a1" },
+    timedHospital,
+  ],
+  HOLD_EXPIRED: [(h) => h.confirm("a2", { now: "2019-01-31T09:10" }), { appointmentId: "a2", holdExpires: "2019-01-31T09:10" }, timedHospital],
+  NOT_HELD: [(h) => h.confirm("a1", { now: NOW }), { appointmentId: "a1" }],
 };
 
 /** Codes tested elsewhere: INSTANCE_FAILED needs a build that can trap (trap.test.mjs). */
@@ -52,9 +72,9 @@ test("the cases cover exactly the codes of the TypeScript union", () => {
   assert.deepEqual(codes.sort(), [...Object.keys(cases), ...testedElsewhere].sort());
 });
 
-for (const [code, [call, details]] of Object.entries(cases)) {
+for (const [code, [call, details, make = smallHospital]] of Object.entries(cases)) {
   test(`${code}: a HospitalError with details, and nothing changes`, () => {
-    const h = smallHospital();
+    const h = make();
     const before = h.toSnapshot();
     const revision = h.revision;
     const error = thrown(() => call(h));
@@ -67,7 +87,7 @@ for (const [code, [call, details]] of Object.entries(cases)) {
     assert.equal(h.toSnapshot(), before);
     assert.equal(h.revision, revision);
     // The object keeps working.
-    const booked = h.book({ doctorId: "d1", location: "A", start: "2019-02-01T15:00" });
+    const booked = h.book({ doctorId: "d1", location: "A", start: "2019-02-01T15:00", now: NOW });
     assert.equal(booked.status, "booked");
     assert.equal(h.revision, revision + 1);
   });
@@ -99,6 +119,23 @@ test("bad input of every kind is INVALID_INPUT naming the field, and the object 
     [() => h.availableSlots("d1", { from: "2019-01-01", to: "2020-12-31" }), "to"],
     [() => h.cancel("a1", { reason: "x".repeat(501) }), "reason"],
     [() => Hospital.fromSnapshot({}), "json"],
+    [() => new Hospital({ minNoticeMinutes: -1 }), "minNoticeMinutes"],
+    [() => new Hospital({ horizonDays: 0 }), "horizonDays"],
+    [() => new Hospital({ preventPatientOverlap: "yes" }), "preventPatientOverlap"],
+    [() => h.addDoctor({ name: "X", locations: ["A"], schedule: [], overrides: [{ date: "2019-02-30", hours: [] }] }), "overrides[0].date"],
+    [() => h.addDoctor({ name: "X", locations: ["A"], schedule: [], timeOff: [{ start: "2019-02-01T12:00", end: "2019-02-01T11:00" }] }), "timeOff[0].end"],
+    [() => h.addDoctor({ name: "X", locations: ["A"], schedule: [{ days: ["mon"], start: "09:00", end: "10:00", locations: ["Z"] }] }), "schedule[0].locations[0]"],
+    [() => h.hold({ doctorId: "d1", location: "A", start: "2019-02-01T13:00", ttlMinutes: 10 }), "now"],
+    [() => h.hold({ doctorId: "d1", location: "A", start: "2019-02-01T13:00", now: "2019-02-01T09:00", ttlMinutes: 0 }), "ttlMinutes"],
+    [() => h.hold({ doctorId: "d1", location: "A", start: "2019-02-01T13:00", now: "2019-02-01T09:00", ttlMinutes: 10081 }), "ttlMinutes"],
+    [() => h.confirm("a1", {}), "now"],
+    [() => h.reschedule("a1", { begin: "2019-02-01T13:00" }), "begin"],
+    [() => h.findSlots({ from: "2019-02-01", to: "2019-03-04", limit: 10 }), "to"],
+    [() => h.findSlots({ from: "2019-02-01", to: "2019-02-01", limit: 0 }), "limit"],
+    [() => h.findSlots({ from: "2019-02-01", to: "2019-02-01", limit: 1001 }), "limit"],
+    [() => h.findSlots({ from: "2019-02-01", to: "2019-02-01" }), "limit"],
+    [() => h.findSlots({ from: "2019-02-01", to: "2019-02-01", limit: 1, doctorIds: Array.from({ length: 1001 }, (_, i) => `d${i}`) }), "doctorIds"],
+    [() => h.explain({ doctorId: "d1", location: "A" }), "start"],
   ];
   for (const [call, field] of calls) {
     const error = thrown(call);

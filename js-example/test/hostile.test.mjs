@@ -314,6 +314,29 @@ const METHODS = {
       { name: "options", kind: "object" },
     ],
   },
+  hold: {
+    call: (h, args) => h.hold(...args),
+    valid: () => [{ doctorId: "d1", location: "A", start: "2019-02-01T13:00", durationMinutes: 30, patient: "p2", id: "hx", requestId: "r2", now: "2019-01-31T09:00", ttlMinutes: 10 }],
+    params: [{ name: "request", kind: "object" }],
+  },
+  reschedule: {
+    call: (h, args) => h.reschedule(...args),
+    valid: () => ["a1", { start: "2019-02-01T13:00", location: "B", durationMinutes: 30, now: "2019-01-31T09:00" }],
+    params: [
+      { name: "appointmentId", kind: "string" },
+      { name: "request", kind: "object" },
+    ],
+  },
+  findSlots: {
+    call: (h, args) => h.findSlots(...args),
+    valid: () => [{ location: "A", doctorIds: ["d1"], from: "2019-02-01", to: "2019-02-01", durationMinutes: 30, limit: 3, now: "2019-01-31T09:00" }],
+    params: [{ name: "query", kind: "object" }],
+  },
+  explain: {
+    call: (h, args) => h.explain(...args),
+    valid: () => [{ doctorId: "d1", location: "A", start: "2019-02-01T13:00", durationMinutes: 30, patient: "p2", now: "2019-01-31T09:00" }],
+    params: [{ name: "request", kind: "object" }],
+  },
   toSnapshot: { call: (h, args) => h.toSnapshot(...args), valid: () => [], params: [] },
   fromSnapshot: { call: (h, args) => Hospital.fromSnapshot(...args), valid: () => [VALID_SNAPSHOT], params: [{ name: "json", kind: "string" }] },
 };
@@ -383,6 +406,33 @@ const FIELDS = [
   ["availableSlots", [1, "location"], "location", "optString"],
   ["availableSlots", [1, "limit"], "limit", "u32"],
   ["fromSnapshot", [0], "json", "string"],
+  ["hold", [0], "request", "object"],
+  ["hold", [0, "doctorId"], "doctorId", "string"],
+  ["hold", [0, "location"], "location", "string"],
+  ["hold", [0, "start"], "start", "string"],
+  ["hold", [0, "durationMinutes"], "durationMinutes", "u32"],
+  ["hold", [0, "patient"], "patient", "optString"],
+  ["hold", [0, "now"], "now", "string"],
+  ["reschedule", [0], "appointmentId", "string"],
+  ["reschedule", [1], "request", "object"],
+  ["reschedule", [1, "start"], "start", "string"],
+  ["reschedule", [1, "location"], "location", "optString"],
+  ["reschedule", [1, "durationMinutes"], "durationMinutes", "u32"],
+  ["reschedule", [1, "now"], "now", "optString"],
+  ["findSlots", [0], "query", "object"],
+  ["findSlots", [0, "location"], "location", "optString"],
+  ["findSlots", [0, "doctorIds"], "doctorIds", "optArray"],
+  ["findSlots", [0, "doctorIds", 0], "doctorIds[0]", "string"],
+  ["findSlots", [0, "from"], "from", "string"],
+  ["findSlots", [0, "to"], "to", "string"],
+  ["findSlots", [0, "durationMinutes"], "durationMinutes", "u32"],
+  ["findSlots", [0, "now"], "now", "optString"],
+  ["explain", [0], "request", "object"],
+  ["explain", [0, "doctorId"], "doctorId", "string"],
+  ["explain", [0, "location"], "location", "string"],
+  ["explain", [0, "start"], "start", "string"],
+  ["explain", [0, "patient"], "patient", "optString"],
+  ["explain", [0, "now"], "now", "optString"],
 ];
 
 const STRING_KINDS = ["string", "optString"];
@@ -1328,6 +1378,11 @@ describe("fromSnapshot with hostile snapshots", () => {
       expectRefused(`fromSnapshot(${label})`, M("fromSnapshot"), () => [make()], { field: "json" }, { checkMutation: label !== "a Hospital" });
     });
   }
+  // A text edit that must find its target, so that a format change cannot turn the row into a valid snapshot.
+  const replaced = (text, from, to) => {
+    assert.ok(text.includes(from), `the snapshot no longer contains ${from}`);
+    return text.replace(from, to);
+  };
   const anyPath = Object.assign((p) => typeof p === "string", { text: "a path" });
   const MALFORMED = [
     ["empty", () => "", ""],
@@ -1363,7 +1418,7 @@ describe("fromSnapshot with hostile snapshots", () => {
     ["version 0", edit((s) => { s.version = 0; }), "version"],
     ["version 1.5", edit((s) => { s.version = 1.5; }), "version"],
     ["version -1", edit((s) => { s.version = -1; }), "version"],
-    ["version 1e400", () => VALID_SNAPSHOT.replace('"version":1', '"version":1e400'), "version"],
+    ["version 1e400", () => replaced(VALID_SNAPSHOT, '"version":2,', '"version":1e400,'), "version"],
     ["revision 2^53", () => VALID_SNAPSHOT.replace(/"revision":\d+/, '"revision":9007199254740992'), "revision"],
     ["revision -1", edit((s) => { s.revision = -1; }), "revision"],
     ["revision 1.5", edit((s) => { s.revision = 1.5; }), "revision"],
@@ -1393,10 +1448,10 @@ describe("fromSnapshot with hostile snapshots", () => {
     });
   }
   test("a newer version is UNSUPPORTED_VERSION, whatever else it holds", () => {
-    for (const version of [2, 3, 2 ** 31, 2 ** 53 - 1]) {
+    for (const version of [3, 4, 2 ** 31, 2 ** 53 - 1]) {
       const error = expectRefused(`version ${version}`, M("fromSnapshot"), () => [JSON.stringify({ format: "dr-schedule", version, anything: [1, 2, 3] })], { code: "UNSUPPORTED_VERSION" });
       assert.equal(error.details.version, version);
-      assert.equal(error.details.supportedVersion, 1);
+      assert.equal(error.details.supportedVersion, 2);
     }
   });
   test("10 MB of whitespace around a valid snapshot loads it", () => {

@@ -20,6 +20,16 @@ test("a strict consumer of every method compiles", () => {
   assert.equal(result.status, 0, result.stdout + result.stderr);
 });
 
+test("the strict consumer calls every method of the class", () => {
+  const dts = readFileSync(require.resolve("dr-schedule/dr_schedule.d.ts"), "utf8");
+  const body = /export class Hospital \{([\s\S]*?)\n\}/.exec(dts)[1].replace(/\/\*[\s\S]*?\*\//g, "");
+  const methods = [...body.matchAll(/^\s+(?:static )?(\w+)\(/gm)].map((m) => m[1]).filter((name) => !["free", "constructor"].includes(name));
+  assert.ok(methods.includes("reschedule") && methods.includes("fromSnapshot"), methods.join(", "));
+  const usage = readFileSync(`${typesDir}usage.ts`, "utf8");
+  const missing = methods.filter((name) => !new RegExp(`\\.${name}\\(`).test(usage));
+  assert.deepEqual(missing, [], `usage.ts does not call ${missing.join(", ")}`);
+});
+
 test("every misuse fails to compile, on its own line", () => {
   const source = readFileSync(`${typesDir}misuse.ts`, "utf8").split("\n");
   const misuseLines = source.flatMap((text, i) => (text.includes("// misuse:") ? [i + 1] : []));

@@ -223,6 +223,196 @@ describe("appointments", () => {
   });
 });
 
+describe("scheduling: holds, confirm, reschedule, findSlots, explain", () => {
+  // Doctor "sched" works Fridays 09:00-17:00 at North and South, and Mondays 09:00-12:00 at North only.
+  const doctor = {
+    id: "sched",
+    name: "Dr. Sched",
+    locations: ["North", "South"],
+    schedule: [
+      { days: ["fri"], start: "09:00", end: "17:00" },
+      { days: ["mon"], start: "09:00", end: "12:00", locations: ["North"] },
+    ],
+    timeOff: [{ start: "2019-02-08T12:00", end: "2019-02-08T13:00", reason: "lunch" }],
+  };
+  const now = "2019-01-31T09:00";
+  const hold = { doctorId: "sched", location: "North", start: "2019-02-08T09:00", now, ttlMinutes: 10, requestId: "hold-1" };
+  let held;
+
+  test("the doctor, with its time off, is created as the JS API creates it", async () => {
+    const res = await api.post("/v1/doctors", doctor);
+    assert.equal(res.status, 201, res.text);
+    assert.deepEqual(res.body, doctor);
+  });
+
+  test("POST /v1/holds: 201 with the held appointment and its Location; the same requestId again is 200", async () => {
+    const res = await api.post("/v1/holds", hold);
+    assert.equal(res.status, 201, res.text);
+    held = res.body;
+    assert.equal(held.status, "held");
+    assert.equal(held.holdExpires, "2019-01-31T09:10");
+    assert.equal(res.headers.location, `/v1/appointments/${held.id}`);
+    const again = await api.post("/v1/holds", hold);
+    assert.equal(again.status, 200);
+    assert.deepEqual(again.body, held);
+    const taken = expectError(assert, await api.post("/v1/appointments", { doctorId: "sched", location: "South", start: "2019-02-08T09:00" }), 409, "SLOT_TAKEN");
+    assert.equal(taken.details.conflictingAppointmentId, held.id);
+    const listed = await api.get("/v1/doctors/sched/appointments?status=held");
+    assert.deepEqual(listed.body, [held]);
+    assert.deepEqual((await api.get("/v1/doctors/sched/appointments?status=held&now=2019-01-31T09:10")).body, []);
+    const noNow = expectError(assert, await api.post("/v1/holds", { ...hold, now: undefined, requestId: undefined }), 400, "INVALID_INPUT");
+    assert.equal(noNow.details.field, "now");
+    expectError(assert, await api.post("/v1/holds?ttl=5", hold), 400, "INVALID_INPUT");
+  });
+
+  test("POST /v1/appointments/:id/confirm {now}: 200 booked; again 409 NOT_HELD; lapsed 409 HOLD_EXPIRED", async () => {
+    const res = await api.post(`/v1/appointments/${held.id}/confirm`, { now: "2019-01-31T09:05" });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.status, "booked");
+    assert.equal(res.body.holdExpires, undefined);
+    expectError(assert, await api.post(`/v1/appointments/${held.id}/confirm`, { now: "2019-01-31T09:05" }), 409, "NOT_HELD");
+    const other = (await api.post("/v1/holds", { ...hold, start: "2019-02-08T10:00", requestId: undefined, now: "2019-01-31T09:05" })).body;
+    const lapsed = expectError(assert, await api.post(`/v1/appointments/${other.id}/confirm`, { now: "2019-01-31T09:15" }), 409, "HOLD_EXPIRED");
+    assert.deepEqual(lapsed.details, { appointmentId: other.id, holdExpires: "2019-01-31T09:15" });
+    // Still readable until a successful call moves the hospital's clock past it: not 410.
+    assert.equal((await api.get(`/v1/appointments/${other.id}`)).status, 200);
+    const noBody = expectError(assert, await api.post(`/v1/appointments/${other.id}/confirm`), 400, "INVALID_INPUT");
+    assert.equal(noBody.details.field, "body");
+    const noNow = expectError(assert, await api.post(`/v1/appointments/${other.id}/confirm`, {}), 400, "INVALID_INPUT");
+    assert.equal(noNow.details.field, "now");
+    expectError(assert, await api.post("/v1/appointments/a999/confirm", { now }), 404, "APPOINTMENT_NOT_FOUND");
+  });
+
+  test("POST /v1/appointments/:id/reschedule: 200 moved with its trace; every refusal maps to its status", async () => {
+    const res = await api.post(`/v1/appointments/${held.id}/reschedule`, { start: "2019-02-08T09:15", location: "South", now: "2019-01-31T09:20" });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.id, held.id);
+    assert.equal(res.body.start, "2019-02-08T09:15");
+    assert.deepEqual(res.body.rescheduledFrom, [{ location: "North", start: "2019-02-08T09:00", end: "2019-02-08T09:15" }]);
+    const busy = (await api.post("/v1/appointments", { doctorId: "sched", location: "North", start: "2019-02-08T11:00" })).body;
+    const taken = expectError(assert, await api.post(`/v1/appointments/${held.id}/reschedule`, { start: "2019-02-08T11:00" }), 409, "SLOT_TAKEN");
+    assert.equal(taken.details.conflictingAppointmentId, busy.id);
+    const site = expectError(assert, await api.post(`/v1/appointments/${held.id}/reschedule`, { start: "2019-02-11T09:00", location: "South" }), 422, "OUTSIDE_HOURS");
+    assert.deepEqual(site.details, { doctorId: "sched", location: "South", reason: "notServedThere", locations: ["North"] });
+    const off = expectError(assert, await api.post(`/v1/appointments/${held.id}/reschedule`, { start: "2019-02-08T12:00" }), 422, "OUTSIDE_HOURS");
+    assert.equal(off.details.reason, "timeOff");
+    expectError(assert, await api.post(`/v1/appointments/${held.id}/reschedule`, { start: "2019-02-08T12:05" }), 400, "OFF_GRID");
+    const field = expectError(assert, await api.post(`/v1/appointments/${held.id}/reschedule`, { when: "2019-02-08T13:00" }), 400, "INVALID_INPUT");
+    assert.equal(field.details.field, "when");
+    expectError(assert, await api.post("/v1/appointments/a999/reschedule", { start: "2019-02-08T13:00" }), 404, "APPOINTMENT_NOT_FOUND");
+    assert.equal((await api.get(`/v1/appointments/${held.id}`)).body.start, "2019-02-08T09:15");
+  });
+
+  test("GET /v1/slots?from&to&location&doctorIds&durationMinutes&limit&now matches findSlots", async () => {
+    const res = await api.get("/v1/slots?from=2019-02-08T09:00&to=2019-02-08&doctorIds=sched,ada&durationMinutes=30&limit=3");
+    assert.equal(res.status, 200, res.text);
+    const h = new Hospital();
+    h.addDoctor({ ...newDoctor, name: "Dr. Ada Lovelace" });
+    h.addDoctor(doctor);
+    h.book({ doctorId: "ada", location: "A", start: "2019-02-08T09:00" });
+    h.book({ doctorId: "sched", location: "South", start: "2019-02-08T09:15" });
+    assert.deepEqual(res.body, h.findSlots({ from: "2019-02-08T09:00", to: "2019-02-08", doctorIds: ["sched", "ada"], durationMinutes: 30, limit: 3 }));
+    assert.deepEqual(res.body, [
+      { doctorId: "ada", location: "A", start: "2019-02-08T09:15" },
+      // On a tie, the doctor added first.
+      { doctorId: "ada", location: "A", start: "2019-02-08T09:30" },
+      { doctorId: "sched", location: "North", start: "2019-02-08T09:30" },
+    ]);
+    const south = await api.get("/v1/slots?from=2019-02-11&to=2019-02-11&location=North&limit=2");
+    assert.deepEqual(south.body, [
+      { doctorId: "sched", location: "North", start: "2019-02-11T09:00" },
+      { doctorId: "sched", location: "North", start: "2019-02-11T09:15" },
+    ]);
+    for (const [query, field] of [
+      ["from=2019-02-01&to=2019-02-01", "limit"],
+      ["from=2019-02-01&to=2019-02-01&limit=0", "limit"],
+      ["from=2019-02-01&to=2019-02-01&limit=1001", "limit"],
+      ["from=2019-02-01&to=2019-02-01&limit=1e3", "limit"],
+      ["from=2019-02-01&to=2019-03-04&limit=1", "to"],
+      ["from=2019-02-01&to=2019-02-01&limit=1&limit=2", "limit"],
+      ["from=2019-02-01&to=2019-02-01&limit=1&page=2", "page"],
+    ]) {
+      const error = expectError(assert, await api.get(`/v1/slots?${query}`), 400, "INVALID_INPUT");
+      assert.equal(error.details.field, field, query);
+    }
+    expectError(assert, await api.get("/v1/slots?from=2019-02-01&to=2019-02-01&limit=1&doctorIds=nobody"), 404, "DOCTOR_NOT_FOUND");
+    // An empty item names no doctor, as in the JS API.
+    const empty = expectError(assert, await api.get("/v1/slots?from=2019-02-01&to=2019-02-01&limit=1&doctorIds=sched,"), 404, "DOCTOR_NOT_FOUND");
+    assert.equal(empty.details.doctorId, "");
+    expectError(assert, await api.post("/v1/slots", {}), 405, "METHOD_NOT_ALLOWED");
+  });
+
+  test("GET /v1/doctors/:id/explain?location&start&durationMinutes&now&patient: [] or every problem", async () => {
+    const free = await api.get("/v1/doctors/sched/explain?location=North&start=2019-02-08T14:00");
+    assert.equal(free.status, 200, free.text);
+    assert.deepEqual(free.body, []);
+    const res = await api.get("/v1/doctors/sched/explain?location=South&start=2019-02-11T11:00&durationMinutes=20");
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(
+      res.body.map((p) => `${p.code} ${p.details.reason ?? p.details.field}`),
+      ["OFF_GRID durationMinutes", "OUTSIDE_HOURS notServedThere"],
+    );
+    const h = new Hospital();
+    h.addDoctor(doctor);
+    assert.deepEqual(res.body, h.explain({ doctorId: "sched", location: "South", start: "2019-02-11T11:00", durationMinutes: 20 }));
+    const missing = expectError(assert, await api.get("/v1/doctors/sched/explain?location=North"), 400, "INVALID_INPUT");
+    assert.equal(missing.details.field, "start");
+    expectError(assert, await api.get("/v1/doctors/sched/explain?location=North&start=2019-02-08T14:00&x=1"), 400, "INVALID_INPUT");
+    expectError(assert, await api.get("/v1/doctors/nobody/explain?location=North&start=2019-02-08T14:00"), 404, "DOCTOR_NOT_FOUND");
+  });
+
+  test("the seed API lists and cancels bookings only, never holds", async () => {
+    const hospital = new Hospital();
+    hospital.addDoctor({ id: "1", name: "Dr. One", locations: ["A"], schedule: [{ days: ["fri"], start: "09:00", end: "17:00" }] });
+    hospital.hold({ doctorId: "1", location: "A", start: "2019-02-01T11:00", now, ttlMinutes: 60 });
+    assert.deepEqual(handle(hospital, { method: "GET", path: "/appointments/1" }).body, []);
+    const cancel = handle(hospital, { method: "DELETE", path: "/appointment", body: { doctor_id: 1, date: "2019-02-01", time: "11:00" } });
+    assert.equal(cancel.status, 404);
+    assert.equal(cancel.body.error.code, "APPOINTMENT_NOT_FOUND");
+  });
+});
+
+describe("a hospital with notice, horizon and patient overlap, served over HTTP", () => {
+  let timed;
+  before(async () => {
+    const seed = () => {
+      const h = new Hospital({ minNoticeMinutes: 60, horizonDays: 30, preventPatientOverlap: true });
+      h.addDoctor({ id: "1", name: "Dr. One", locations: ["A"], schedule: fridays });
+      h.addDoctor({ id: "2", name: "Dr. Two", locations: ["B"], schedule: fridays });
+      return h;
+    };
+    timed = client((await startInProcess({ storeOptions: { seed } })).url);
+  });
+  const now = "2019-01-31T09:00";
+  const booking = { doctorId: "1", location: "A", start: "2019-02-01T10:00", patient: "p1", now };
+
+  test("TOO_SOON and BEYOND_HORIZON are 422, PATIENT_BUSY 409, a missing now 400", async () => {
+    assert.equal((await timed.post("/v1/appointments", booking)).status, 201);
+    const soon = expectError(assert, await timed.post("/v1/appointments", { ...booking, start: "2019-02-01T11:00", now: "2019-02-01T10:30" }), 422, "TOO_SOON");
+    assert.deepEqual(soon.details, { earliestStart: "2019-02-01T11:30" });
+    const past = expectError(assert, await timed.post("/v1/appointments", { ...booking, start: "2019-02-01T10:15", now: "2019-02-01T10:30" }), 422, "TOO_SOON");
+    assert.equal(past.details.reason, "inThePast");
+    const far = expectError(assert, await timed.post("/v1/appointments", { ...booking, start: "2019-03-08T10:00" }), 422, "BEYOND_HORIZON");
+    assert.deepEqual(far.details, { latestStart: "2019-03-02T09:00" });
+    const busy = expectError(assert, await timed.post("/v1/appointments", { ...booking, doctorId: "2", location: "B" }), 409, "PATIENT_BUSY");
+    assert.equal(busy.details.patient, "p1");
+    for (const path of ["/v1/doctors/1/slots?from=2019-02-01&to=2019-02-01", "/v1/slots?from=2019-02-01&to=2019-02-01&limit=1", "/v1/doctors/1/explain?location=A&start=2019-02-01T11:00"]) {
+      const error = expectError(assert, await timed.get(path), 400, "INVALID_INPUT");
+      assert.equal(error.details.field, "now", path);
+    }
+    expectError(assert, await timed.post("/v1/appointments", { ...booking, now: undefined, start: "2019-02-01T14:00" }), 400, "INVALID_INPUT");
+  });
+
+  test("now narrows the slots; explain lists the time rules", async () => {
+    const slots = await timed.get("/v1/doctors/1/slots?from=2019-02-01&to=2019-02-01&now=2019-02-01T15:20");
+    assert.deepEqual(slots.body, ["2019-02-01T16:30", "2019-02-01T16:45"]);
+    const found = await timed.get("/v1/slots?from=2019-02-01&to=2019-02-01&limit=3&now=2019-02-01T15:20");
+    assert.deepEqual(found.body.map((s) => `${s.doctorId} ${s.start}`), ["1 2019-02-01T16:30", "2 2019-02-01T16:30", "1 2019-02-01T16:45"]);
+    const why = await timed.get("/v1/doctors/2/explain?location=B&start=2019-02-01T10:00&now=2019-02-01T09:30&patient=p1");
+    assert.deepEqual(why.body.map((p) => p.code), ["TOO_SOON", "PATIENT_BUSY"]);
+  });
+});
+
 describe("the code → status table", () => {
   test("every HospitalErrorCode of the package has an explicit status", () => {
     const require = createRequire(import.meta.url);
@@ -238,10 +428,10 @@ describe("the code → status table", () => {
       400: ["INVALID_INPUT", "OFF_GRID"],
       404: ["DOCTOR_NOT_FOUND", "APPOINTMENT_NOT_FOUND", "ROUTE_NOT_FOUND"],
       405: ["METHOD_NOT_ALLOWED"],
-      409: ["DUPLICATE_ID", "SLOT_TAKEN", "ALREADY_CANCELLED", "REQUEST_ID_REUSED", "HAS_APPOINTMENTS"],
+      409: ["DUPLICATE_ID", "SLOT_TAKEN", "PATIENT_BUSY", "ALREADY_CANCELLED", "REQUEST_ID_REUSED", "HAS_APPOINTMENTS", "NOT_HELD", "HOLD_EXPIRED"],
       413: ["PAYLOAD_TOO_LARGE"],
       415: ["UNSUPPORTED_MEDIA_TYPE"],
-      422: ["LOCATION_NOT_SERVED", "OUTSIDE_HOURS"],
+      422: ["LOCATION_NOT_SERVED", "OUTSIDE_HOURS", "TOO_SOON", "BEYOND_HORIZON"],
       500: ["INVALID_SNAPSHOT", "UNSUPPORTED_VERSION", "CHANGES_UNAVAILABLE", "REVISION_MISMATCH", "INSTANCE_FAILED", "INTERNAL"],
       503: ["STORE_BUSY"],
     };

@@ -1,13 +1,14 @@
 //! Values across the boundary.
 //!
 //! JS → Rust: serde reads the engine's input types straight from JS values through the strict
-//! [`JsDeserializer`], wrapped in `serde_path_to_error`, so wrong types, missing fields,
-//! unknown fields and values JSON cannot say are `INVALID_INPUT` naming the field's path.
+//! [`JsDeserializer`], which tracks the path itself, so wrong types, missing fields, unknown
+//! fields and values JSON cannot say are `INVALID_INPUT` naming the field's path, exactly as
+//! `core::input::read` names it.
 //! Rust → JS: plain JSON-compatible objects, written as JSON text and parsed by `JSON.parse`.
 
 use super::error::to_js_error;
 use super::js_deserializer::{js_string, JsDeserializer, MAX_STRING_UNITS};
-use crate::core::{input, Error};
+use crate::core::Error;
 use js_sys::JSON;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -19,7 +20,7 @@ pub type JsResult<T = JsValue> = Result<T, JsValue>;
 /// Reads a JS value into `T`. `name` is the parameter's name, used as the field when the
 /// value as a whole is wrong (`doctor: invalid type: string "x", expected struct NewDoctor`).
 pub fn from_js<T: DeserializeOwned>(value: impl Into<JsValue>, name: &str) -> JsResult<T> {
-    core(input::read(JsDeserializer::new(value.into()), name))
+    T::deserialize(JsDeserializer::new(value.into())).map_err(|e| to_js_error(e.into_error(name)))
 }
 
 /// Reads an optional options object: `undefined` or `null` means all defaults.

@@ -18,15 +18,48 @@ where
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let reason = e.inner().to_string();
         let path = serde_path(e.path(), &reason);
-        // An object's fields are named on their own (`start`); an array's items under the
-        // array's name (`changes[3].revision`).
-        let field = if path.is_empty() || path.starts_with('[') {
-            join_path(name, &path)
-        } else {
-            path
-        };
-        Error::invalid_input(field, reason)
+        Error::invalid_input(field_of(name, path), reason)
     })
+}
+
+/// One step from a value into a part of it, as a reader that tracks its own path records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// An object's field.
+    Field(String),
+    /// An array's item.
+    Item(u32),
+}
+
+/// The `INVALID_INPUT` error [`read`] gives, for a reader that tracks the path itself (the
+/// wasm binding's JS reader, which needs no generic path-tracking wrapper): `path` leads from
+/// the argument `name` to the value at fault, outermost step first.
+pub fn invalid_input_at(name: &str, path: impl IntoIterator<Item = Step>, reason: String) -> Error {
+    let mut joined = String::new();
+    for step in path {
+        joined = match step {
+            Step::Field(key) => join_path(&joined, &key),
+            Step::Item(index) => join_path(&joined, &format!("[{index}]")),
+        };
+    }
+    // As in `serde_path`: a missing field is named in the path too.
+    let missing = reason
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    if let Some(field) = missing {
+        joined = join_path(&joined, field);
+    }
+    Error::invalid_input(field_of(name, joined), reason)
+}
+
+/// The field an error at `path` names. An object's fields are named on their own (`start`);
+/// an array's items under the array's name (`changes[3].revision`).
+fn field_of(name: &str, path: String) -> String {
+    if path.is_empty() || path.starts_with('[') {
+        join_path(name, &path)
+    } else {
+        path
+    }
 }
 
 #[cfg(test)]

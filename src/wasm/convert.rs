@@ -1,16 +1,18 @@
 //! Values across the boundary.
 //!
 //! JS → Rust: serde reads the engine's input types straight from JS values through the strict
-//! [`JsDeserializer`], wrapped in `serde_path_to_error`, so wrong types, missing fields,
-//! unknown fields and values JSON cannot say are `INVALID_INPUT` naming the field's path.
-//! Rust → JS: plain JSON-compatible objects, written as JSON text and parsed by `JSON.parse`.
+//! [`JsDeserializer`], which tracks the path itself, so wrong types, missing fields, unknown
+//! fields and values JSON cannot say are `INVALID_INPUT` naming the field's path, exactly as
+//! `core::input::read` names it.
+//! Rust → JS: plain JSON-compatible objects, written as JSON text ([`super::write`]) and parsed
+//! by `JSON.parse`.
 
 use super::error::to_js_error;
 use super::js_deserializer::{js_string, JsDeserializer, MAX_STRING_UNITS};
-use crate::core::{input, Error};
+use super::write::WriteJson;
+use crate::core::Error;
 use js_sys::JSON;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 /// The result of every bound method: a JS value, or a thrown `HospitalError`.
@@ -19,7 +21,7 @@ pub type JsResult<T = JsValue> = Result<T, JsValue>;
 /// Reads a JS value into `T`. `name` is the parameter's name, used as the field when the
 /// value as a whole is wrong (`doctor: invalid type: string "x", expected struct NewDoctor`).
 pub fn from_js<T: DeserializeOwned>(value: impl Into<JsValue>, name: &str) -> JsResult<T> {
-    core(input::read(JsDeserializer::new(value.into()), name))
+    T::deserialize(JsDeserializer::new(value.into())).map_err(|e| to_js_error(e.into_error(name)))
 }
 
 /// Reads an optional options object: `undefined` or `null` means all defaults.
@@ -50,11 +52,13 @@ pub fn text_from_js(value: &JsValue, name: &str, max_units: u32) -> JsResult<Str
     js_string(value, max_units).map_err(|reason| to_js_error(Error::invalid_input(name, reason)))
 }
 
-/// Writes a value as a plain object, through JSON text: `serde_json` (which the snapshot
-/// code has anyway) writes it and `JSON.parse` builds it in one call, which keeps the binary
-/// small and crosses the boundary once instead of once per field.
-pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult {
-    let text = serde_json::to_string(value).map_err(|e| {
+/// Writes a value as a plain object, through JSON text: [`WriteJson`] writes it (by hand for
+/// appointments and slot starts, through serde_json for the rest) and `JSON.parse` builds it
+/// in one call, which keeps the binary small and crosses the boundary once instead of once
+/// per field.
+pub fn to_js<T: WriteJson + ?Sized>(value: &T) -> JsResult {
+    let mut text = String::new();
+    value.write_json(&mut text).map_err(|e| {
         to_js_error(Error::invalid_input(
             "",
             format!("could not convert the result: {e}"),

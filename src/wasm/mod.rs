@@ -7,5 +7,6 @@ mod error;
 mod hospital;
 mod js_deserializer;
 mod types;
+mod write;
 
 pub use hospital::JsHospital;

@@ -7,7 +7,9 @@
 //! into the object the caller gets, so field order is serde's and escaping may differ. Every
 //! other result goes through serde_json.
 
-use crate::core::{Appointment, AppointmentStatus, Change, Doctor, LocalDateTime};
+use crate::core::{
+    Appointment, AppointmentStatus, Change, Doctor, Error, FoundSlot, LocalDateTime,
+};
 use serde::Serialize;
 
 /// A result that can be written as JSON text.
@@ -36,6 +38,18 @@ impl WriteJson for Vec<&Doctor> {
 }
 
 impl WriteJson for Vec<Change> {
+    fn write_json(&self, out: &mut String) -> Result<(), String> {
+        with_serde(self, out)
+    }
+}
+
+impl WriteJson for Vec<FoundSlot> {
+    fn write_json(&self, out: &mut String) -> Result<(), String> {
+        with_serde(self, out)
+    }
+}
+
+impl WriteJson for Vec<Error> {
     fn write_json(&self, out: &mut String) -> Result<(), String> {
         with_serde(self, out)
     }
@@ -102,8 +116,29 @@ fn appointment(out: &mut String, a: &Appointment) {
     }
     out.push_str(match a.status {
         AppointmentStatus::Booked => ",\"status\":\"booked\"",
+        AppointmentStatus::Held => ",\"status\":\"held\"",
         AppointmentStatus::Cancelled => ",\"status\":\"cancelled\"",
     });
+    if let Some(expires) = a.hold_expires {
+        out.push_str(",\"holdExpires\":");
+        date_time(out, expires);
+    }
+    if !a.rescheduled_from.is_empty() {
+        out.push_str(",\"rescheduledFrom\":[");
+        for (i, previous) in a.rescheduled_from.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"location\":");
+            string(out, &previous.location);
+            out.push_str(",\"start\":");
+            date_time(out, previous.start);
+            out.push_str(",\"end\":");
+            date_time(out, previous.end);
+            out.push('}');
+        }
+        out.push(']');
+    }
     if let Some(reason) = &a.cancel_reason {
         out.push_str(",\"cancelReason\":");
         string(out, reason);

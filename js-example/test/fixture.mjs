@@ -2,6 +2,8 @@
 // (2019-02-01 is a Friday); a1 is booked at 11:00 with requestId r1; a2 was booked at 12:00 and
 // cancelled.
 import { Hospital } from "dr-schedule";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 
 export function smallHospital() {
   const h = new Hospital();
@@ -20,4 +22,9 @@ export function thrown(fn) {
     return error;
   }
   throw new Error("expected the call to throw");
+}
+
+/** The path of a file of the installed package (only what its `exports` map lists resolves by name). */
+export function packageFile(name) {
+  return join(dirname(createRequire(import.meta.url).resolve("dr-schedule/package.json")), name);
 }

@@ -16,10 +16,27 @@ function compile(...args) {
   return spawnSync(process.execPath, [tsc, ...args], { cwd: typesDir, encoding: "utf8" });
 }
 
-test("a strict consumer of every method compiles", () => {
-  const result = compile("--project", "tsconfig.json");
+test("a strict consumer of every method compiles, through import and through require", () => {
+  // tsconfig.json: module resolution nodenext, usage.ts (import) and require.cts (require).
+  const result = compile("--project", "tsconfig.json", "--traceResolution");
   assert.equal(result.status, 0, result.stdout + result.stderr);
+  // Both find the types through the exports map, not through a fallback.
+  const resolved = [...result.stdout.matchAll(/Module name 'dr-schedule' was successfully resolved to '([^']*)'/g)].map((m) => m[1]);
+  assert.equal(resolved.length, 2, result.stdout);
+  for (const file of resolved) assert.match(file, /\/dr_schedule\.d\.ts$/);
+  assert.match(result.stdout, /Resolving in ESM mode with conditions 'import', 'types', 'node'/);
+  assert.match(result.stdout, /Resolving in CJS mode with conditions 'require', 'types', 'node'/);
+  assert.match(result.stdout, /Matched 'exports' condition 'types'/);
 });
+
+// Bundlers (wrangler for workerd, Vite or webpack for a browser) resolve with their own
+// conditions; each of them gets the same types.
+for (const condition of [undefined, "workerd", "worker", "browser", "deno"]) {
+  test(`the consumer compiles with moduleResolution bundler${condition ? `, condition ${condition}` : ""}`, () => {
+    const result = compile("--project", "tsconfig.bundler.json", ...(condition ? ["--customConditions", condition] : []));
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+  });
+}
 
 test("every misuse fails to compile, on its own line", () => {
   const source = readFileSync(`${typesDir}misuse.ts`, "utf8").split("\n");

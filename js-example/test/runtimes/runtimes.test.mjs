@@ -1,0 +1,102 @@
+// The package as each server-side runtime loads it: Node through `import` and through `require`,
+// Deno and Bun (their binaries come from the npm packages `deno` and `bun`, installed by
+// `npm ci`). Each runs the same smoke test (smoke.mjs) on `dr-schedule` as installed in
+// js-example (file:../pkg), must resolve the entry its exports condition names, and must print
+// exactly the expected transcript; each also recovers from a trap on the test-trap build.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const exampleDir = fileURLToPath(new URL("../../", import.meta.url));
+const bin = (name) => fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
+const trapBuild = fileURLToPath(new URL("../../../target/pkg-test-trap/", import.meta.url));
+
+/** What smoke.mjs prints in every runtime. */
+const EXPECTED = [
+  'doctor: {"id":"d1","name":"Dr. Ada Lovelace","locations":["1 Main St","9 Elm Ave"],"schedule":[{"days":["fri"],"start":"09:00","end":"12:00"}]}',
+  'booked: {"id":"a1","doctorId":"d1","location":"1 Main St","start":"2019-02-01T10:00","end":"2019-02-01T10:15","durationMinutes":15,"patient":"p-1","requestId":"r-1","status":"booked"}',
+  "retry: a1",
+  'double booking: HospitalError SLOT_TAKEN {"conflictingAppointmentId":"a1"}',
+  'outside hours: HospitalError OUTSIDE_HOURS {"doctorId":"d1"}',
+  'bad input: HospitalError INVALID_INPUT {"field":"start"}',
+  'slots: ["2019-02-01T09:30","2019-02-01T09:45","2019-02-01T10:15","2019-02-01T10:30"]',
+  "cancelled: cancelled",
+  'history: ["a1 cancelled"]',
+  "revision: 3",
+  "snapshot round trip: true",
+  'changes: ["3 cancel"]',
+  "replayed: 3",
+  "replay identical: true",
+  'bad snapshot: HospitalError INVALID_SNAPSHOT {"path":"format"}',
+  "re-entry: HospitalError INVALID_INPUT {}",
+  "booked through a getter: 2019-02-01T11:00",
+  "still works: 1",
+  'after free: HospitalError INVALID_INPUT {"field":"this"}',
+];
+
+/** What trapRecovery() of smoke.mjs prints in every runtime. */
+const EXPECTED_TRAP = [
+  "trap: HospitalError INSTANCE_FAILED cause=true",
+  "trapped hospital: HospitalError INSTANCE_FAILED {}",
+  "bystander: HospitalError INSTANCE_FAILED {}",
+  "restored: true",
+  "booked after recovery: a2",
+  "new hospital: 0",
+  'ordinary error: HospitalError APPOINTMENT_NOT_FOUND {"appointmentId":"a404"}',
+  "trap again 0: HospitalError INSTANCE_FAILED {}",
+  "new after 0: []",
+  "trap again 1: HospitalError INSTANCE_FAILED {}",
+  "new after 1: []",
+];
+
+/** Runs a command in js-example (where `dr-schedule` is installed) and parses its JSON output. */
+function run(command, args) {
+  const stdout = execFileSync(command, args, { cwd: exampleDir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return JSON.parse(stdout);
+}
+
+const script = (name) => `${here}${name}`;
+
+test("Node, import: the node entry, the expected transcript", () => {
+  const { entry, lines } = run(process.execPath, [script("run.mjs")]);
+  assert.match(entry, /\/node\.js$/);
+  assert.deepEqual(lines, EXPECTED);
+});
+
+test("Node, require: the node entry, the same transcript, the same class as import", () => {
+  const { entry, lines, sameAsImport } = run(process.execPath, [script("run.cjs")]);
+  assert.match(entry, /\/node\.js$/);
+  assert.deepEqual(lines, EXPECTED);
+  assert.equal(sameAsImport, true);
+});
+
+test("Deno: the deno entry, with no permissions granted, the expected transcript", () => {
+  // No --allow-* flag: loading the package must not need file or network access.
+  const { entry, lines } = run(bin("deno"), ["run", "--no-prompt", "--no-lock", script("run.mjs")]);
+  assert.match(entry, /\/deno\.js$/);
+  assert.deepEqual(lines, EXPECTED);
+});
+
+test("Bun: the node entry, the expected transcript, through import and require", () => {
+  const imported = run(bin("bun"), [script("run.mjs")]);
+  assert.match(imported.entry, /\/node\.js$/);
+  assert.deepEqual(imported.lines, EXPECTED);
+  const required = run(bin("bun"), [script("run.cjs")]);
+  assert.deepEqual(required.lines, EXPECTED);
+  assert.equal(required.sameAsImport, true);
+});
+
+for (const [runtime, command, entry] of [
+  ["Node", () => [process.execPath, [script("run-trap.mjs"), `${trapBuild}node.js`]], "node.js"],
+  ["Deno", () => [bin("deno"), ["run", "--no-prompt", "--no-lock", `--allow-read=${trapBuild},${here}`, script("run-trap.mjs"), `${trapBuild}deno.js`]], "deno.js"],
+  ["Bun", () => [bin("bun"), [script("run-trap.mjs"), `${trapBuild}node.js`]], "node.js"],
+]) {
+  test(`${runtime}: a trap is recovered from (${entry} of the test-trap build)`, () => {
+    assert.ok(existsSync(`${trapBuild}${entry}`), "build it first: CARGO_TARGET_DIR=target/trap scripts/build.sh --features test-trap --out-dir target/pkg-test-trap");
+    const { lines } = run(...command());
+    assert.deepEqual(lines, EXPECTED_TRAP);
+  });
+}

@@ -2,10 +2,11 @@
 // js-example/worker: one Durable Object per hospital, persisted in its SQLite storage.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { exampleOf } from "../markdown.mjs";
 import { EXPECTED, EXPECTED_TRAP } from "../runtimes/expected.mjs";
 import { hospitalWorker, repoRoot, testWorker } from "./miniflare.mjs";
 
@@ -61,6 +62,21 @@ test("workerd: a trap is recovered from (workerd.js of the test-trap build)", as
   try {
     const response = await mf.dispatchFetch("http://worker.test/");
     assert.deepEqual((await response.json()).lines, EXPECTED_TRAP);
+  } finally {
+    await mf.dispose();
+  }
+});
+
+test("the README's Worker example answers what the README says", async () => {
+  const { code, output } = exampleOf("javascript");
+  mkdirSync(outputDir, { recursive: true });
+  const file = join(outputDir, "readme-worker.mjs");
+  writeFileSync(file, code);
+  const mf = testWorker(file);
+  try {
+    const response = await mf.dispatchFetch("http://worker.test/slots");
+    assert.equal(response.status, 200);
+    assert.equal(`${await response.text()}\n`, output);
   } finally {
     await mf.dispose();
   }

@@ -1,5 +1,8 @@
-// The package entry: the `Hospital` class of the generated bindings, guarded against a trapped
-// WebAssembly instance.
+// The `Hospital` class of the generated bindings, guarded against a trapped WebAssembly
+// instance: the one place that wraps the bindings, shared by every runtime's entry (node.js,
+// browser.js, workerd.js, deno.js next to this file). Those entries only load and instantiate
+// the .wasm their runtime's way, then re-export this class; the bindings' methods work once
+// that is done (this module reads only the class's shape while it loads).
 //
 // A trap (an out-of-memory abort, a bug) leaves the instance's memory in an unknown state; an
 // object that lives in it must never be used again as if nothing happened. Every call goes
@@ -11,9 +14,7 @@
 // A call cannot re-enter the same Hospital (a getter or Proxy trap of an argument calling back
 // into it while it is busy): that is refused with a HospitalError instead of the bindings'
 // plain "recursive use" Error.
-"use strict";
-
-const bindings = require("./dr_schedule_bindings.js");
+import * as bindings from "./dr_schedule_bindings.js";
 
 /** Which instance of the module the living objects belong to; +1 after each trap. */
 let generation = 0;
@@ -134,4 +135,4 @@ for (const name of Object.getOwnPropertyNames(bindings.Hospital.prototype)) {
 }
 if (Symbol.dispose) Hospital.prototype[Symbol.dispose] = Hospital.prototype.free;
 
-exports.Hospital = Hospital;
+export { Hospital };

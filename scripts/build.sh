@@ -3,14 +3,20 @@
 #
 #   scripts/build.sh [--features LIST] [--out-dir DIR]     (default out dir: pkg/)
 #
-# cargo builds the wasm (release profile, tuned for size); wasm-bindgen generates the bindings
-# with --experimental-reset-state-function, which wasm-pack cannot pass (DESIGN §5) and which
-# lets js/dr_schedule.js re-instantiate the module after a trap; wasm-opt (npm binaryen) shrinks
-# the result; the hand-written entry and a package.json complete the package. Installs what it
-# needs first (idempotent).
+# cargo builds the wasm (release profile, tuned for size); wasm-bindgen generates one set of
+# bindings for every runtime (--target web: an ES module that can be handed the .wasm as bytes,
+# a compiled module or a URL) with --experimental-reset-state-function, which wasm-pack cannot
+# pass (DESIGN §5) and which lets js/dr_schedule.js re-instantiate the module after a trap;
+# wasm-opt (npm binaryen) shrinks the result; the guarded class, one small entry per runtime
+# (js/node.js, browser.js, workerd.js, deno.js), the public types and a package.json complete
+# the package. Fails if the gzipped .wasm exceeds WASM_GZIP_BUDGET bytes. Installs what it needs
+# first (idempotent).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
+
+# The size budget of the gzipped .wasm (gzip -9), in bytes; the README states it.
+WASM_GZIP_BUDGET=150000
 
 features=""
 out_dir="pkg"
@@ -28,7 +34,7 @@ cargo build --release --target wasm32-unknown-unknown ${features:+--features "$f
 
 rm -rf "$out_dir"
 mkdir -p "$out_dir"
-wasm-bindgen --target nodejs --experimental-reset-state-function --out-name dr_schedule_bindings \
+wasm-bindgen --target web --experimental-reset-state-function --out-name dr_schedule_bindings \
   --out-dir "$out_dir" "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/dr_schedule.wasm"
 wasm="$out_dir/dr_schedule_bindings_bg.wasm"
 # Current rustc emits these post-MVP features by default; wasm-opt must be told it may keep them.
@@ -38,13 +44,19 @@ tools/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
 
-cp js/dr_schedule.js "$out_dir/dr_schedule.js"
-# The entry's class has the bindings' API, so it carries the bindings' types.
-cp "$out_dir/dr_schedule_bindings.d.ts" "$out_dir/dr_schedule.d.ts"
+cp js/dr_schedule.js js/node.js js/browser.js js/workerd.js js/deno.js "$out_dir/"
+# The entries' class has the bindings' API, so it carries the bindings' types, minus the loader.
+node scripts/public-dts.mjs "$out_dir/dr_schedule_bindings.d.ts" > "$out_dir/dr_schedule.d.ts"
+# Nothing imports the bindings' own types; the package holds only what it ships.
+rm "$out_dir/dr_schedule_bindings.d.ts" "$out_dir/dr_schedule_bindings_bg.wasm.d.ts"
 cp README.md LICENSE "$out_dir/"
 node scripts/package-json.mjs > "$out_dir/package.json"
 
 raw=$(wc -c <"$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
-awk -v f="$wasm" -v r="$raw" -v g="$gz" \
-  'BEGIN { printf "[build] %s: %d bytes raw, %d bytes gzipped (%.1f KiB)\n", f, r, g, g / 1024 }'
+awk -v f="$wasm" -v r="$raw" -v g="$gz" -v b="$WASM_GZIP_BUDGET" \
+  'BEGIN { printf "[build] %s: %d bytes raw, %d bytes gzipped (%.1f KiB; budget %d)\n", f, r, g, g / 1024, b }'
+if [ "$gz" -gt "$WASM_GZIP_BUDGET" ]; then
+  echo "[build] FAILED: the gzipped .wasm is $gz bytes, over the budget of $WASM_GZIP_BUDGET bytes" >&2
+  exit 1
+fi

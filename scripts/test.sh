@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test from a fresh clone: formatting, clippy (native and wasm32), the native unit and
-# integration tests, the release builds, the wasm boundary tests under Node, and the JS tests
-# against the built package. Installs what it needs first (idempotent). CI runs exactly this.
+# integration tests, the release builds, the wasm boundary tests under Node and in headless
+# Chromium, and the JS tests against the built package (in Node, Deno, Bun, workerd and
+# Chromium). Installs what it needs first (idempotent). CI runs exactly this.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -10,6 +11,7 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "toolchain"
 bash scripts/setup.sh
+bash scripts/setup-browsers.sh
 
 step "cargo fmt --check"
 cargo fmt --check
@@ -33,7 +35,24 @@ CARGO_TARGET_DIR=target/trap bash scripts/build.sh --features test-trap --out-di
 step "wasm boundary tests under Node"
 wasm-pack test --node -- --test wasm_api
 
-step "JS tests against ../pkg"
+step "wasm boundary tests in headless Chromium"
+# Debian's chromedriver and Chromium (webdriver.json holds the flags), nothing downloaded.
+# tests/wasm_api.rs does not declare a browser, so WASM_BINDGEN_USE_BROWSER asks for one; the
+# runner would otherwise skip it and still succeed, hence the check that tests did run.
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
+  wasm-pack test --headless --chrome -- --test wasm_api 2>&1 | tee target/wasm-chrome.log
+grep -Eq '^test result: ok\. [1-9][0-9]* passed' target/wasm-chrome.log ||
+  { echo "no wasm test ran in Chromium" >&2; exit 1; }
+
+step "JS tests against ../pkg (Node, Deno, Bun, workerd, Chromium)"
 cd js-example
-npm ci --no-audit --no-fund
+# npm ci unless node_modules was installed from this very lock file: the runtimes' binaries
+# (deno, bun, workerd) make a fresh install take a minute.
+stamp=node_modules/.installed-from-package-lock.json
+if [ -f "$stamp" ] && cmp -s package-lock.json "$stamp"; then
+  echo "[test] js-example/node_modules matches package-lock.json"
+else
+  npm ci --no-audit --no-fund
+  cp package-lock.json "$stamp"
+fi
 npm test

@@ -3,13 +3,14 @@
 //
 // Before anything reaches the engine: a body over `bodyLimit` bytes is refused with 413, a body
 // whose Content-Type is not JSON with 415, a body that is not UTF-8 JSON with 400
-// INVALID_INPUT. Unknown routes get 404 and wrong methods 405 (with Allow) without the body
-// being parsed.
+// INVALID_INPUT (body.mjs, shared with the Durable Object of ../worker). Unknown routes get 404
+// and wrong methods 405 (with Allow) without the body being parsed.
 import http from "node:http";
 import { errorResponse, handle, resolve } from "./api.mjs";
+import { DEFAULT_BODY_LIMIT, parseBody, tooLarge } from "./body.mjs";
 import { StoreBusyError } from "./store.mjs";
 
-export const DEFAULT_BODY_LIMIT = 64 * 1024;
+export { DEFAULT_BODY_LIMIT, isJsonContentType } from "./body.mjs";
 
 /** A 5xx response of the handler: the store treats it as a failure and rebuilds its Hospital. */
 class FailedResponse extends Error {
@@ -43,17 +44,6 @@ export function respond(store, request, { logError = defaultLogError } = {}) {
 
 function defaultLogError(error) {
   console.error(`[dr-schedule] ${new Date().toISOString()} internal error:`, error);
-}
-
-/** `application/json` or `application/…+json`, with no charset or charset=utf-8. */
-export function isJsonContentType(value) {
-  if (typeof value !== "string") return false;
-  const [type, ...params] = value.split(";").map((part) => part.trim().toLowerCase());
-  if (type !== "application/json" && !/^application\/[a-z0-9.!#$&^_-]+\+json$/.test(type)) return false;
-  return params.every((param) => {
-    const [name, raw = ""] = param.split("=", 2).map((s) => s.trim());
-    return name !== "charset" || raw.replace(/^"(.*)"$/, "$1") === "utf-8";
-  });
 }
 
 /** Reads the body into a Buffer, or resolves null as soon as it exceeds `limit` bytes. */
@@ -107,14 +97,12 @@ function send(res, response) {
  */
 function sendTooLarge(req, res, limit) {
   res.shouldKeepAlive = false;
-  send(res, errorResponse("PAYLOAD_TOO_LARGE", `the request body exceeds ${limit} bytes`, { limit }, { connection: "close" }));
+  send(res, tooLarge(limit, { connection: "close" }));
   req.resume();
   const timer = setTimeout(() => req.socket.destroy(), 5000);
   timer.unref();
   req.socket.once("close", () => clearTimeout(timer));
 }
-
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /** The request handler; exported for tests that want to mount it on their own server. */
 export function createHandler({ store, bodyLimit = DEFAULT_BODY_LIMIT, logError = defaultLogError }) {
@@ -135,28 +123,9 @@ export function createHandler({ store, bodyLimit = DEFAULT_BODY_LIMIT, logError 
       if (route.error) return send(res, route.error);
       const bytes = await readBody(req, bodyLimit);
       if (bytes === null) return sendTooLarge(req, res, bodyLimit);
-      if (bytes.length > 0) {
-        const type = req.headers["content-type"];
-        if (!isJsonContentType(type)) {
-          return send(
-            res,
-            errorResponse("UNSUPPORTED_MEDIA_TYPE", `a request body must be application/json (utf-8), not ${type ?? "untyped"}`, {
-              contentType: type ?? null,
-            }),
-          );
-        }
-        let text;
-        try {
-          text = utf8.decode(bytes);
-        } catch {
-          return send(res, errorResponse("INVALID_INPUT", "body: not valid UTF-8", { field: "body" }));
-        }
-        try {
-          request.body = JSON.parse(text);
-        } catch (error) {
-          return send(res, errorResponse("INVALID_INPUT", `body: malformed JSON (${error.message})`, { field: "body" }));
-        }
-      }
+      const parsed = parseBody(bytes, req.headers["content-type"]);
+      if (parsed.error) return send(res, parsed.error);
+      request.body = parsed.body;
       return send(res, respond(store, request, { logError }));
     } catch (error) {
       logError(error);

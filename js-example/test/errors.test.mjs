@@ -4,9 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { Hospital } from "dr-schedule";
-import { NOW, smallHospital, thrown, timedHospital } from "./fixture.mjs";
+import { NOW, packageFile, smallHospital, thrown, timedHospital } from "./fixture.mjs";
 
 const v3 = JSON.stringify({ format: "dr-schedule", version: 3 });
 
@@ -65,8 +64,7 @@ const cases = {
 const testedElsewhere = ["INSTANCE_FAILED"];
 
 test("the cases cover exactly the codes of the TypeScript union", () => {
-  const require = createRequire(import.meta.url);
-  const dts = readFileSync(require.resolve("dr-schedule/dr_schedule.d.ts"), "utf8");
+  const dts = readFileSync(packageFile("dr_schedule.d.ts"), "utf8");
   const union = /export type HospitalErrorCode =([^;]*);/.exec(dts)[1];
   const codes = [...union.matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]);
   assert.deepEqual(codes.sort(), [...Object.keys(cases), ...testedElsewhere].sort());

@@ -2,6 +2,8 @@
 // (2019-02-01 is a Friday); a1 is booked at 11:00 with requestId r1; a2 was booked at 12:00 and
 // cancelled.
 import { Hospital } from "dr-schedule";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 
 export function smallHospital() {
   const h = new Hospital();
@@ -39,4 +41,9 @@ export function timedHospital() {
   h.book({ doctorId: "d1", location: "A", start: "2019-02-01T11:00", patient: "p1", now: NOW });
   h.hold({ doctorId: "d1", location: "A", start: "2019-02-01T13:00", patient: "p2", now: NOW, ttlMinutes: 10 });
   return h;
+}
+
+/** The path of a file of the installed package (only what its `exports` map lists resolves by name). */
+export function packageFile(name) {
+  return join(dirname(createRequire(import.meta.url).resolve("dr-schedule/package.json")), name);
 }

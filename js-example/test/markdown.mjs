@@ -22,3 +22,12 @@ export function fencedBlocks(markdown) {
   });
   return blocks;
 }
+
+/** The README's only block of language `lang`, and the ```text block after it (its output). */
+export function exampleOf(lang) {
+  const blocks = fencedBlocks(readme);
+  const found = blocks.flatMap((block, i) => (block.lang === lang ? [{ block, output: blocks[i + 1] }] : []));
+  if (found.length !== 1) throw new Error(`the README has ${found.length} \`\`\`${lang} blocks, expected 1`);
+  if (found[0].output?.lang !== "text") throw new Error(`the ${lang} block at line ${found[0].block.line} must be followed by a text block`);
+  return { code: found[0].block.code, output: found[0].output.code, line: found[0].block.line };
+}

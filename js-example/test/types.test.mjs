@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { packageFile } from "./fixture.mjs";
 
 const require = createRequire(import.meta.url);
 const tsc = require.resolve("typescript/bin/tsc");
@@ -15,13 +16,21 @@ function compile(...args) {
   return spawnSync(process.execPath, [tsc, ...args], { cwd: typesDir, encoding: "utf8" });
 }
 
-test("a strict consumer of every method compiles", () => {
-  const result = compile("--project", "tsconfig.json");
+test("a strict consumer of every method compiles, through import and through require", () => {
+  // tsconfig.json: module resolution nodenext, usage.ts (import) and require.cts (require).
+  const result = compile("--project", "tsconfig.json", "--traceResolution");
   assert.equal(result.status, 0, result.stdout + result.stderr);
+  // Both find the types through the exports map, not through a fallback.
+  const resolved = [...result.stdout.matchAll(/Module name 'dr-schedule' was successfully resolved to '([^']*)'/g)].map((m) => m[1]);
+  assert.equal(resolved.length, 2, result.stdout);
+  for (const file of resolved) assert.match(file, /\/dr_schedule\.d\.ts$/);
+  assert.match(result.stdout, /Resolving in ESM mode with conditions 'import', 'types', 'node'/);
+  assert.match(result.stdout, /Resolving in CJS mode with conditions 'require', 'types', 'node'/);
+  assert.match(result.stdout, /Matched 'exports' condition 'types'/);
 });
 
 test("the strict consumer calls every method of the class", () => {
-  const dts = readFileSync(require.resolve("dr-schedule/dr_schedule.d.ts"), "utf8");
+  const dts = readFileSync(packageFile("dr_schedule.d.ts"), "utf8");
   const body = /export class Hospital \{([\s\S]*?)\n\}/.exec(dts)[1].replace(/\/\*[\s\S]*?\*\//g, "");
   const methods = [...body.matchAll(/^\s+(?:static )?(\w+)\(/gm)].map((m) => m[1]).filter((name) => !["free", "constructor"].includes(name));
   assert.ok(methods.includes("reschedule") && methods.includes("fromSnapshot"), methods.join(", "));
@@ -29,6 +38,15 @@ test("the strict consumer calls every method of the class", () => {
   const missing = methods.filter((name) => !new RegExp(`\\.${name}\\(`).test(usage));
   assert.deepEqual(missing, [], `usage.ts does not call ${missing.join(", ")}`);
 });
+
+// Bundlers (wrangler for workerd, Vite or webpack for a browser) resolve with their own
+// conditions; each of them gets the same types.
+for (const condition of [undefined, "workerd", "worker", "browser", "deno"]) {
+  test(`the consumer compiles with moduleResolution bundler${condition ? `, condition ${condition}` : ""}`, () => {
+    const result = compile("--project", "tsconfig.bundler.json", ...(condition ? ["--customConditions", condition] : []));
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+  });
+}
 
 test("every misuse fails to compile, on its own line", () => {
   const source = readFileSync(`${typesDir}misuse.ts`, "utf8").split("\n");
@@ -44,7 +62,7 @@ test("every misuse fails to compile, on its own line", () => {
 });
 
 test("no public signature is any", () => {
-  const dts = readFileSync(require.resolve("dr-schedule/dr_schedule.d.ts"), "utf8");
+  const dts = readFileSync(packageFile("dr_schedule.d.ts"), "utf8");
   const code = dts.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
   assert.doesNotMatch(code, /\bany\b/);
   assert.match(code, /export class Hospital/);

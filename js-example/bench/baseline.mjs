@@ -611,12 +611,13 @@ export class Hospital {
   toSnapshot() {
     return JSON.stringify({
       format: "dr-schedule",
-      version: 1,
+      version: 2,
       revision: this.#revision,
       options: this.#options,
       doctors: Array.from(this.#doctors.values(), (s) => s.doctor),
       appointments: Array.from(this.#appointments.values(), publicAppointment),
       nextIds: { doctor: this.#nextDoctor, appointment: this.#nextAppointment },
+      lastNow: null,
     });
   }
 
@@ -635,9 +636,13 @@ export class Hospital {
     if (!U32(value.version) && !Number.isInteger(value.version)) throw bad("version", "expected an integer");
     if (value.format !== "dr-schedule") throw bad("format", "is not \"dr-schedule\"");
     if (value.version === 0) throw bad("version", "versions start at 1");
-    if (value.version > 1) {
-      throw hospitalError("UNSUPPORTED_VERSION", `snapshot version ${value.version} is newer than 1`, { version: value.version, supportedVersion: 1 });
+    if (value.version > 2) {
+      throw hospitalError("UNSUPPORTED_VERSION", `snapshot version ${value.version} is newer than 2`, { version: value.version, supportedVersion: 2 });
     }
+    // Version 2 records the latest `now` (null here: this baseline implements the 0.1 contract,
+    // which knows no current time); version 1 has no such field.
+    if (value.version === 2 && value.lastNow !== null) throw bad("lastNow", "expected null");
+    if (value.version === 1 && "lastNow" in value) throw bad("lastNow", "version 1 snapshots have no lastNow");
     const at = (prefix, fn) => {
       try {
         return fn();
@@ -659,6 +664,7 @@ export class Hospital {
       doctors: [arrayOf((v, f) => v), true],
       appointments: [arrayOf((v, f) => v), true],
       nextIds: [(v, f) => readObject(v, f, { doctor: [COUNTER, true], appointment: [COUNTER, true] }, f), true],
+      lastNow: [(v) => v, false],
     };
     const snap = at("", () => readObject(value, "", SNAPSHOT));
     const options = { timeZone: null, ...snap.options };

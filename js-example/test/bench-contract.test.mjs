@@ -191,7 +191,7 @@ same("snapshot round trip", [
   },
   (h, H) => H.fromSnapshot("{"),
   (h, H) => H.fromSnapshot("[]"),
-  (h, H) => H.fromSnapshot(h.toSnapshot().replace('"version":1', '"version":2')),
+  (h, H) => H.fromSnapshot(h.toSnapshot().replace('"version":2', '"version":3')),
   (h, H) => H.fromSnapshot(h.toSnapshot().replace('"format":"dr-schedule"', '"format":"other"')),
   (h, H) => H.fromSnapshot(h.toSnapshot().replace('"start":"2019-02-01T10:00"', '"start":"2019-02-01T09:00"')).revision,
   (h, H) => H.fromSnapshot(h.toSnapshot().replace('"doctorId":"d1"', '"doctorId":"d7"')).revision,

@@ -35,6 +35,13 @@ pub enum Step {
 /// wasm binding's JS reader, which needs no generic path-tracking wrapper): `path` leads from
 /// the argument `name` to the value at fault, outermost step first.
 pub fn invalid_input_at(name: &str, path: impl IntoIterator<Item = Step>, reason: String) -> Error {
+    let joined = path_text(path, &reason);
+    Error::invalid_input(field_of(name, joined), reason)
+}
+
+/// A path as text (`schedule[0].end`), outermost step first; as in `serde_path`, a missing
+/// field (named by serde's `reason`) is part of the path.
+pub fn path_text(path: impl IntoIterator<Item = Step>, reason: &str) -> String {
     let mut joined = String::new();
     for step in path {
         joined = match step {
@@ -42,14 +49,13 @@ pub fn invalid_input_at(name: &str, path: impl IntoIterator<Item = Step>, reason
             Step::Item(index) => join_path(&joined, &format!("[{index}]")),
         };
     }
-    // As in `serde_path`: a missing field is named in the path too.
     let missing = reason
         .strip_prefix("missing field `")
         .and_then(|rest| rest.split('`').next());
     if let Some(field) = missing {
         joined = join_path(&joined, field);
     }
-    Error::invalid_input(field_of(name, joined), reason)
+    joined
 }
 
 /// The field an error at `path` names. An object's fields are named on their own (`start`);

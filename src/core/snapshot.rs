@@ -41,15 +41,15 @@ struct SnapshotOut<'a> {
 
 /// Just enough to pick a reader: read first, ignoring every other field.
 #[derive(Deserialize)]
-struct Header {
+pub struct SnapshotHeader {
     format: String,
     version: u64,
 }
 
-/// A version 1 or 2 snapshot, parsed but not yet checked.
+/// A version 1 or 2 snapshot, read but not yet checked.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SnapshotIn {
+pub struct SnapshotData {
     #[allow(dead_code)]
     format: String,
     #[allow(dead_code)]
@@ -101,7 +101,22 @@ impl Hospital {
                 format!("{} bytes; the limit is {MAX_SNAPSHOT_BYTES}", text.len()),
             ));
         }
-        let ObjectOnly(header): ObjectOnly<Header> = parse(text)?;
+        Hospital::from_snapshot_with(
+            || parse::<ObjectOnly<SnapshotHeader>>(text).map(|h| h.0),
+            || parse::<ObjectOnly<SnapshotData>>(text).map(|d| d.0),
+        )
+    }
+
+    /// Rebuilds a hospital from a snapshot another reader reads: first its header, then (if
+    /// this build reads its version) the whole of it. The readers report what they cannot read
+    /// as `INVALID_SNAPSHOT` with the path. The wasm binding reads the value `JSON.parse`
+    /// makes of the text this way, with the reader its inputs use, so that no second reader is
+    /// compiled in.
+    pub fn from_snapshot_with(
+        header: impl FnOnce() -> Result<SnapshotHeader>,
+        data: impl FnOnce() -> Result<SnapshotData>,
+    ) -> Result<Hospital> {
+        let header = header()?;
         if header.format != FORMAT {
             return Err(Error::invalid_snapshot(
                 "format",
@@ -110,7 +125,7 @@ impl Hospital {
         }
         match header.version {
             0 => Err(Error::invalid_snapshot("version", "versions start at 1")),
-            1 | 2 => load(parse::<ObjectOnly<SnapshotIn>>(text)?.0, header.version),
+            1 | 2 => load(data()?, header.version),
             newer => Err(Error::unsupported_version(newer, VERSION)),
         }
     }
@@ -137,7 +152,7 @@ fn at(prefix: String) -> impl FnOnce(Error) -> Error {
     }
 }
 
-fn load(snapshot: SnapshotIn, version: u64) -> Result<Hospital> {
+fn load(snapshot: SnapshotData, version: u64) -> Result<Hospital> {
     let last_now = match (version, snapshot.last_now) {
         (1, None) => None,
         (1, Some(_)) => {

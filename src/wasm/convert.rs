@@ -8,12 +8,23 @@
 //! by `JSON.parse`.
 
 use super::error::to_js_error;
-use super::js_deserializer::{js_string, JsDeserializer, MAX_STRING_UNITS};
+use super::js_deserializer::{js_string, DeError, JsDeserializer, MAX_STRING_UNITS};
 use super::write::WriteJson;
-use crate::core::Error;
-use js_sys::JSON;
-use serde::de::DeserializeOwned;
-use wasm_bindgen::JsValue;
+use crate::core::limits::MAX_SNAPSHOT_BYTES;
+use crate::core::object_only::ObjectOnly;
+use crate::core::snapshot::{SnapshotData, SnapshotHeader};
+use crate::core::{self as engine, Error};
+use js_sys::{JsString, JSON};
+use serde::de::{Deserialize, DeserializeOwned};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` of a JS string, without copying it into wasm memory first.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+}
 
 /// The result of every bound method: a JS value, or a thrown `HospitalError`.
 pub type JsResult<T = JsValue> = Result<T, JsValue>;
@@ -22,6 +33,44 @@ pub type JsResult<T = JsValue> = Result<T, JsValue>;
 /// value as a whole is wrong (`doctor: invalid type: string "x", expected struct NewDoctor`).
 pub fn from_js<T: DeserializeOwned>(value: impl Into<JsValue>, name: &str) -> JsResult<T> {
     T::deserialize(JsDeserializer::new(value.into())).map_err(|e| to_js_error(e.into_error(name)))
+}
+
+/// Rebuilds a hospital from snapshot text: `JSON.parse` (V8's own parser) reads the text and
+/// the same reader as for arguments reads its value, so that the binary holds one reader per
+/// type instead of two. Problems are `INVALID_SNAPSHOT` with the path, as the engine's own
+/// text reader reports them.
+pub fn hospital_from_snapshot(text: &JsValue) -> JsResult<engine::Hospital> {
+    if !text.is_string() {
+        return Err(to_js_error(Error::invalid_input(
+            "json",
+            format!("must be a string, not {}", js_type_name(text)),
+        )));
+    }
+    let units = text.unchecked_ref::<JsString>().length();
+    if units as usize > MAX_SNAPSHOT_BYTES {
+        return Err(to_js_error(Error::invalid_snapshot(
+            "",
+            format!("{units} characters; the limit is {MAX_SNAPSHOT_BYTES} bytes"),
+        )));
+    }
+    let value = json_parse(text).map_err(|e| {
+        let reason = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_default();
+        to_js_error(Error::invalid_snapshot("", format!("not JSON: {reason}")))
+    })?;
+    core(engine::Hospital::from_snapshot_with(
+        || snapshot_part::<SnapshotHeader>(&value),
+        || snapshot_part::<SnapshotData>(&value),
+    ))
+}
+
+/// Reads a snapshot object as `T` (the header, or the whole).
+fn snapshot_part<T: DeserializeOwned>(value: &JsValue) -> crate::core::Result<T> {
+    ObjectOnly::<T>::deserialize(JsDeserializer::for_snapshot(value.clone()))
+        .map(|object| object.0)
+        .map_err(DeError::into_snapshot_error)
 }
 
 /// Reads an optional options object: `undefined` or `null` means all defaults.

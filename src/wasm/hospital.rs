@@ -2,7 +2,7 @@
 //! the result; every failure is thrown as a `HospitalError`.
 
 use super::convert::{
-    core, from_js, options_from_js, string_from_js, text_from_js, to_js, JsResult,
+    core, from_js, hospital_from_snapshot, options_from_js, string_from_js, to_js, JsResult,
 };
 use super::types::{
     AppointmentQueryArg, BookRequestArg, CancelOptionsArg, ChangeOptionsArg, ChangesArg,
@@ -327,10 +327,8 @@ impl JsHospital {
     pub fn from_snapshot(
         #[wasm_bindgen(unchecked_param_type = "string")] json: JsValue,
     ) -> JsResult<JsHospital> {
-        // The engine checks the size in bytes (MAX_SNAPSHOT_BYTES) before parsing.
-        let json = text_from_js(&json, "json", u32::MAX)?;
         Ok(JsHospital {
-            inner: core(engine::Hospital::from_snapshot(&json))?,
+            inner: hospital_from_snapshot(&json)?,
         })
     }
 

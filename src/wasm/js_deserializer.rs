@@ -20,6 +20,7 @@
 //! (no generic path-tracking wrapper: that doubled the code of every input type).
 
 use crate::core::input::{self, Step};
+use crate::core::limits::MAX_APPOINTMENTS;
 use crate::core::Error;
 use js_sys::{Array, JsString, Reflect};
 use serde::de::value::StrDeserializer;
@@ -36,6 +37,10 @@ pub const MAX_DEPTH: usize = 16;
 /// Longest array an argument may hold (the engine's own limits are far lower, except for
 /// `applyChanges`, which takes at most this many changes per call).
 pub const MAX_ITEMS: u32 = 100_000;
+
+/// Longest array a snapshot may hold (read from `JSON.parse`'s value): one more than the
+/// appointments a hospital holds, so that the engine reports a snapshot with too many.
+pub const MAX_SNAPSHOT_ITEMS: u32 = MAX_APPOINTMENTS as u32 + 1;
 
 /// Longest string an argument may hold, in UTF-16 code units (the engine's own limits are far
 /// lower); refused before it is copied into wasm memory.
@@ -90,6 +95,12 @@ impl DeError {
     /// The `INVALID_INPUT` error for the argument `name`, naming the field at fault.
     pub fn into_error(self, name: &str) -> Error {
         input::invalid_input_at(name, self.path.into_iter().rev(), self.message)
+    }
+
+    /// The `INVALID_SNAPSHOT` error for a snapshot, at the path of the value at fault.
+    pub fn into_snapshot_error(self) -> Error {
+        let path = input::path_text(self.path.into_iter().rev(), &self.message);
+        Error::invalid_snapshot(path, self.message)
     }
 }
 
@@ -216,6 +227,8 @@ enum Kind {
 pub struct JsDeserializer {
     value: JsValue,
     depth: usize,
+    /// The longest array it reads.
+    max_items: u32,
     /// Why the value cannot be read at all. Carried into the deserializer (rather than returned
     /// before it) so that the error is reported at the field it belongs to.
     failure: Option<DeError>,
@@ -227,7 +240,17 @@ impl JsDeserializer {
         JsDeserializer {
             value,
             depth: 0,
+            max_items: MAX_ITEMS,
             failure: None,
+        }
+    }
+
+    /// A deserializer for a whole snapshot, as `JSON.parse` made it: its arrays may be as long
+    /// as [`MAX_SNAPSHOT_ITEMS`].
+    pub fn for_snapshot(value: JsValue) -> Self {
+        JsDeserializer {
+            max_items: MAX_SNAPSHOT_ITEMS,
+            ..JsDeserializer::new(value)
         }
     }
 
@@ -246,6 +269,7 @@ impl JsDeserializer {
         JsDeserializer {
             value,
             depth: self.depth + 1,
+            max_items: self.max_items,
             failure,
         }
     }
@@ -289,17 +313,18 @@ impl JsDeserializer {
         object_keys(&self.value).map_err(|_| DeError::new("its keys could not be read"))
     }
 
-    /// The length of an array, within [`MAX_ITEMS`].
+    /// The length of an array, within the reader's limit ([`MAX_ITEMS`] for arguments).
     #[inline(never)]
     fn array_length(&self) -> Result<u32, DeError> {
         let length = Reflect::get(&self.value, &JsValue::from_str("length"))
             .ok()
             .and_then(|length| length.as_f64())
             .ok_or_else(|| DeError::new("its length could not be read"))?;
-        if !(0.0..=f64::from(MAX_ITEMS)).contains(&length) {
+        if !(0.0..=f64::from(self.max_items)).contains(&length) {
             return Err(DeError::new(format!(
-                "has {} items; the limit is {MAX_ITEMS}",
-                float_text(length)
+                "has {} items; the limit is {}",
+                float_text(length),
+                self.max_items
             )));
         }
         // In range and, for a real array, an integer.
@@ -465,10 +490,16 @@ impl<'de> de::Deserializer<'de> for JsDeserializer {
         visitor.visit_enum(text.into_deserializer())
     }
 
+    /// A value nobody reads (a field a struct ignores, such as the snapshot header's other
+    /// fields) is not inspected at all: it is not the reader's to refuse.
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_unit()
+    }
+
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf unit unit_struct newtype_struct seq tuple
-        tuple_struct map identifier ignored_any
+        tuple_struct map identifier
     }
 }
 

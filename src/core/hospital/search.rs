@@ -46,25 +46,17 @@ impl Hospital {
         if let Some(location) = &query.location {
             validate::text("location", location, MAX_LOCATION_LEN)?;
         }
-        let mut numbers: Vec<u64> = match &query.doctor_ids {
-            None => self.doctors.keys().copied().collect(),
-            Some(ids) => {
-                if ids.len() > MAX_FIND_DOCTORS {
-                    return Err(Error::invalid_input(
-                        "doctorIds",
-                        format!("{} ids; the limit is {MAX_FIND_DOCTORS}", ids.len()),
-                    ));
-                }
-                for (i, id) in ids.iter().enumerate() {
-                    validate::lookup_id(&format!("doctorIds[{i}]"), id)?;
-                }
-                ids.iter()
-                    .map(|id| self.find_doctor(id).map(|(number, _)| number))
-                    .collect::<Result<_>>()?
+        if let Some(ids) = &query.doctor_ids {
+            if ids.len() > MAX_FIND_DOCTORS {
+                return Err(Error::invalid_input(
+                    "doctorIds",
+                    format!("{} ids; the limit is {MAX_FIND_DOCTORS}", ids.len()),
+                ));
             }
-        };
-        numbers.sort_unstable();
-        numbers.dedup();
+            for (i, id) in ids.iter().enumerate() {
+                validate::lookup_id(&format!("doctorIds[{i}]"), id)?;
+            }
+        }
         if query.limit == 0 || query.limit > MAX_FIND_LIMIT {
             return Err(Error::invalid_input(
                 "limit",
@@ -73,6 +65,15 @@ impl Hospital {
         }
         let (from, to) = window(&query.from, &query.to, MAX_FIND_WINDOW_DAYS)?;
         self.check_now_given(query.now)?;
+        let mut numbers: Vec<u64> = match &query.doctor_ids {
+            None => self.doctors.keys().copied().collect(),
+            Some(ids) => ids
+                .iter()
+                .map(|id| self.find_doctor(id).map(|(number, _)| number))
+                .collect::<Result<_>>()?,
+        };
+        numbers.sort_unstable();
+        numbers.dedup();
         let search = self.slot_search(query.duration_minutes, from, to, query.now)?;
         // Each doctor who works at the location (or anywhere), with the groups of hours to
         // search and the location each group stands for.

@@ -92,6 +92,9 @@ const NOW_STARTS: [i64; 4] = [-DAY + 1320, 420, 2 * DAY + 600, 5 * DAY + 720];
 /// How the cursor moves for a call that passes `now`: mostly forward by minutes, sometimes not
 /// at all, by a day, or back.
 const NOW_STEPS: [i64; 12] = [0, 0, 1, 5, 10, 15, 30, 60, 120, 1440, -10, -60];
+/// One more step: to the next half hour, so that now plus the notice or the horizon is on the
+/// slot grid (where off-by-one mistakes show).
+const SNAP_STEP: usize = NOW_STEPS.len();
 const MAX_NOW: i64 = 20 * DAY;
 /// The longest hold (a week) and the widest `findSlots` window (31 days).
 const MAX_TTL: i64 = 7 * DAY;
@@ -1965,6 +1968,12 @@ enum StartGen {
         appointment: usize,
         delta: i64,
     },
+    /// `delta` slots from the end of one of the doctor's time off ranges (the n-th, mod their
+    /// number).
+    TimeOffEnd {
+        index: usize,
+        delta: i64,
+    },
     /// `delta` slots from the earliest start the notice allows now (from now itself without
     /// one), on the grid.
     FromNow(i64),
@@ -1997,7 +2006,7 @@ enum RequestGen {
     Blank,
 }
 
-/// A step of the `now` cursor (index into NOW_STEPS), or no `now`.
+/// A step of the `now` cursor (index into NOW_STEPS, or SNAP_STEP), or no `now`.
 type NowGen = Option<usize>;
 
 #[derive(Debug, Clone)]
@@ -2327,6 +2336,8 @@ fn start_gen() -> impl Strategy<Value = StartGen> {
             .prop_map(|(appointment, delta)| StartGen::Near { appointment, delta }),
         6 => (any::<usize>(), -2..=2i64)
             .prop_map(|(appointment, delta)| StartGen::NearAny { appointment, delta }),
+        3 => (any::<usize>(), -2..=1i64)
+            .prop_map(|(index, delta)| StartGen::TimeOffEnd { index, delta }),
         3 => (-3..=3i64).prop_map(StartGen::FromNow),
         2 => (-2..=2i64).prop_map(StartGen::Horizon),
         4 => (0..14i64, 0..96i64).prop_map(|(day, quarter)| StartGen::Grid { day, quarter }),
@@ -2365,6 +2376,7 @@ fn now_gen() -> impl Strategy<Value = NowGen> {
     prop_oneof![
         1 => Just(None),
         12 => (0..NOW_STEPS.len()).prop_map(Some),
+        4 => Just(Some(SNAP_STEP)),
     ]
 }
 
@@ -2429,6 +2441,10 @@ fn plausible_book_gen() -> impl Strategy<Value = BookGen> {
                 .prop_map(|(index, block, step)| StartGen::InOverride { index, block, step }),
             3 => (any::<usize>(), -1..=1i64)
                 .prop_map(|(appointment, delta)| StartGen::NearAny { appointment, delta }),
+            1 => (any::<usize>(), -2..=1i64)
+                .prop_map(|(index, delta)| StartGen::TimeOffEnd { index, delta }),
+            1 => (-1..=1i64).prop_map(StartGen::FromNow),
+            1 => (-1..=1i64).prop_map(StartGen::Horizon),
         ],
         prop_oneof![3 => Just(None), 1 => Just(Some(0usize)), 1 => Just(Some(1usize))],
         prop_oneof![
@@ -2547,7 +2563,7 @@ fn op_gen() -> impl Strategy<Value = Op> {
             prop_oneof![
                 2 => Just(RescheduleStart::Own(0)),
                 4 => (-2..=2i64).prop_map(RescheduleStart::Own),
-                2 => (any::<usize>(), -1..=1i64).prop_map(|(n, delta)| RescheduleStart::Patient(n, delta)),
+                4 => (any::<usize>(), -1..=1i64).prop_map(|(n, delta)| RescheduleStart::Patient(n, delta)),
                 4 => start_gen().prop_map(RescheduleStart::Other),
             ],
             prop::option::weighted(0.3, loc_ref()),
@@ -2912,6 +2928,10 @@ impl Resolver<'_> {
                 };
                 Ok(start + delta * slot)
             }
+            StartGen::TimeOffEnd { index, delta } => match d.filter(|d| !d.time_off.is_empty()) {
+                Some(d) => Ok(self.grid(d.time_off[index % d.time_off.len()].end) + delta * slot),
+                None => fallback(*index),
+            },
             StartGen::FromNow(delta) => {
                 let now = self.now.unwrap_or(self.cursor);
                 Ok(self.grid(now + self.model.notice.unwrap_or(0)) + delta * slot)
@@ -3247,7 +3267,8 @@ impl Resolver<'_> {
                                             .appts
                                             .iter()
                                             .filter(|a| {
-                                                a.id != t.id
+                                                a.doctor_id != t.doctor_id
+                                                    && a.active()
                                                     && t.patient.is_some()
                                                     && a.patient == t.patient
                                             })
@@ -3671,7 +3692,11 @@ fn run(case: &Case) {
     for op in &case.ops {
         let now = match op.now() {
             Some(Some(step)) => {
-                cursor = (cursor + NOW_STEPS[step]).clamp((FIRST_DAY + 1) * DAY, MAX_NOW);
+                let step = NOW_STEPS
+                    .get(step)
+                    .copied()
+                    .unwrap_or((30 - cursor.rem_euclid(30)) % 30);
+                cursor = (cursor + step).clamp((FIRST_DAY + 1) * DAY, MAX_NOW);
                 Some(cursor)
             }
             _ => None,

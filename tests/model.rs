@@ -1,16 +1,23 @@
 //! Model-based test: long random sequences of every operation, run against the real `Hospital`
-//! and against a deliberately naive reference model written from DESIGN §2–§4 (plain `Vec`s,
-//! brute-force overlap and hours checks, its own ten-line calendar).
+//! and against a deliberately naive reference model written from the rules (DESIGN §2–§4 and
+//! issue 7): plain `Vec`s, minute-by-minute hours, brute-force overlap checks, its own
+//! ten-line calendar.
 //!
 //! After every step: the same result (whole objects, compared as JSON) or the same error code
 //! (and the details DESIGN/README promise) as the model; the invariants hold on the real
 //! hospital, checked by brute force from what it returns; the revision counts the successful
-//! mutations; and a failed or read-only step leaves `to_snapshot()` byte-identical.
+//! mutations; and a failed or read-only step leaves `to_snapshot()` byte-identical. Every
+//! `explain` (and every `book` that names no id or request id) is also checked against the
+//! real hospital alone: `explain` is empty exactly when `book` succeeds, and its first item is
+//! `book`'s error.
 //!
 //! The universe is small so that collisions are frequent: four doctor ids (three of which the
 //! hospital would assign itself), three locations, one or two weeks, 15- or 30-minute slots,
-//! schedules of up to three rules whose bounds come from a short list of quarter hours that
-//! makes touching rules and `24:00` common.
+//! schedules of up to three rules (some for some locations only) whose bounds come from a
+//! short list of quarter hours that makes touching rules and `24:00` common, date overrides
+//! and time off often on days that have appointments. The `now` of the calls that take one
+//! comes from a cursor that mostly moves forward by minutes, sometimes stays or goes back, so
+//! that short holds lapse, are confirmed late, and are dropped often.
 //!
 //! `PROPTEST_CASES` overrides the number of sequences (default [`DEFAULT_CASES`]).
 
@@ -24,8 +31,9 @@
 )]
 
 use dr_schedule::core::{
-    input, AppointmentQuery, BookRequest, CancelOptions, ChangeOptions, DoctorPatch, Error,
-    ErrorCode, Hospital, HospitalOptionsInput, NewDoctor, SlotQuery,
+    input, AppointmentQuery, BookRequest, CancelOptions, ChangeOptions, ConfirmOptions,
+    DoctorPatch, Error, ErrorCode, ExplainRequest, FindSlotsQuery, HoldRequest, Hospital,
+    HospitalOptionsInput, NewDoctor, RescheduleRequest, SlotQuery,
 };
 use proptest::prelude::*;
 use proptest::sample::subsequence;
@@ -49,6 +57,7 @@ const APPOINTMENT_IDS: [&str; 4] = ["a1", "a2", "a3", "ax"];
 const REQUEST_IDS: [&str; 3] = ["r1", "r2", "r3"];
 const PATIENTS: [&str; 2] = ["p1", "p2"];
 const NAMES: [&str; 3] = ["Dr. Ada", "Dr. Grace", "Dr. Who 🩺"];
+const REASONS: [&str; 2] = ["vacation", "conference"];
 const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 /// Schedule rule bounds (minutes since midnight, on the 15-minute grid): 12:00 and 13:00 make
 /// touching rules likely, 00:00 and 24:00 are the ends of the day, 09:15 and 12:15 are off a
@@ -67,11 +76,29 @@ const BAD_STARTS: [&str; 4] = [
 const BAD_BOUNDS: [&str; 3] = ["2023-02-29", "2024-02-26T24:00", "next week"];
 /// First days of the universe, all Mondays: a leap February, a year's end, a plain February.
 const BASES: [(i32, u32, u32); 3] = [(2024, 2, 26), (2018, 12, 31), (2023, 2, 27)];
-/// The calendar covers these day offsets from the base (windows reach a little outside the
-/// one or two weeks where appointments are booked).
+/// The calendar covers these day offsets from the base: appointments are booked in the first
+/// one or two weeks; windows, hold expiries, horizons and 31-day `findSlots` windows reach
+/// further.
 const FIRST_DAY: i64 = -2;
-const LAST_DAY: i64 = 17;
+const LAST_DAY: i64 = 50;
 const DAY: i64 = 1440;
+/// `minNoticeMinutes` values: only the past, short, and longer than a horizon of one day.
+const NOTICES: [i64; 5] = [0, 15, 60, 120, 1500];
+const HORIZONS: [i64; 3] = [1, 2, 7];
+/// Hold lengths: short ones lapse within a few steps; the last two are out of range.
+const TTLS: [i64; 10] = [1, 5, 10, 15, 30, 60, 240, 10080, 0, 10081];
+/// Where the `now` cursor starts: the evening before, early on the first day, later.
+const NOW_STARTS: [i64; 4] = [-DAY + 1320, 420, 2 * DAY + 600, 5 * DAY + 720];
+/// How the cursor moves for a call that passes `now`: mostly forward by minutes, sometimes not
+/// at all, by a day, or back.
+const NOW_STEPS: [i64; 12] = [0, 0, 1, 5, 10, 15, 30, 60, 120, 1440, -10, -60];
+/// One more step: to the next half hour, so that now plus the notice or the horizon is on the
+/// slot grid (where off-by-one mistakes show).
+const SNAP_STEP: usize = NOW_STEPS.len();
+const MAX_NOW: i64 = 20 * DAY;
+/// The longest hold (a week) and the widest `findSlots` window (31 days).
+const MAX_TTL: i64 = 7 * DAY;
+const MAX_FIND_DAYS: i64 = 31;
 
 // ===================================================================================
 // The model's own calendar: day offsets from a Monday, to and from ISO strings
@@ -178,6 +205,29 @@ struct Rule {
     days: Vec<String>,
     start: String,
     end: String,
+    /// Where it applies; everywhere when `None`.
+    locations: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Block {
+    start: String,
+    end: String,
+    locations: Option<Vec<String>>,
+}
+
+/// A date (day offset) whose hours are `hours` instead of the weekly rules'.
+#[derive(Debug, Clone, PartialEq)]
+struct Override {
+    day: i64,
+    hours: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Off {
+    start: i64,
+    end: i64,
+    reason: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -186,6 +236,16 @@ struct MDoctor {
     name: String,
     locations: Vec<String>,
     schedule: Vec<Rule>,
+    overrides: Vec<Override>,
+    time_off: Vec<Off>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Status {
+    Booked,
+    /// Held until this instant.
+    Held(i64),
+    Cancelled,
 }
 
 #[derive(Debug, Clone)]
@@ -197,37 +257,93 @@ struct MAppt {
     duration: i64,
     patient: Option<String>,
     request_id: Option<String>,
-    booked: bool,
+    status: Status,
+    /// Where and when it was before each reschedule: (location, start, end).
+    trace: Vec<(String, i64, i64)>,
     cancel_reason: Option<String>,
 }
 
-/// Whether `[start, start + duration)` lies inside one block of the hours `schedule` gives on
-/// `start`'s date: every minute of it is covered by some rule naming that weekday (the blocks
-/// are the connected pieces of that union, so "covered minute by minute" is "inside one block"),
-/// and it does not run past midnight.
-fn inside_hours(schedule: &[Rule], start: i64, duration: i64) -> bool {
+impl MAppt {
+    fn active(&self) -> bool {
+        self.status != Status::Cancelled
+    }
+
+    /// Not a hold that has lapsed at `clock`.
+    fn live(&self, clock: Option<i64>) -> bool {
+        !matches!(self.status, Status::Held(e) if clock.is_some_and(|c| c >= e))
+    }
+
+    /// Booked, or a hold that has not lapsed at `clock`.
+    fn takes_time(&self, clock: Option<i64>) -> bool {
+        self.active() && self.live(clock)
+    }
+}
+
+fn clock_minutes(text: &str) -> usize {
+    parse_clock(text).unwrap() as usize
+}
+
+/// Minute by minute, whether `d` works at `location` on day `day`, time off aside: the blocks
+/// of the date's override if it has one, else the rules naming its weekday; either only where
+/// they apply.
+fn open_minutes(d: &MDoctor, location: &str, day: i64) -> Vec<bool> {
+    let applies =
+        |l: &Option<Vec<String>>| l.as_ref().is_none_or(|l| l.iter().any(|x| x == location));
+    let ranges: Vec<(&str, &str)> = match d.overrides.iter().find(|o| o.day == day) {
+        Some(o) => o
+            .hours
+            .iter()
+            .filter(|b| applies(&b.locations))
+            .map(|b| (b.start.as_str(), b.end.as_str()))
+            .collect(),
+        None => d
+            .schedule
+            .iter()
+            .filter(|r| {
+                r.days.iter().any(|x| x == DAY_NAMES[weekday(day)]) && applies(&r.locations)
+            })
+            .map(|r| (r.start.as_str(), r.end.as_str()))
+            .collect(),
+    };
+    let mut open = vec![false; DAY as usize];
+    for (start, end) in ranges {
+        for minute in &mut open[clock_minutes(start)..clock_minutes(end)] {
+            *minute = true;
+        }
+    }
+    open
+}
+
+/// Whether `[start, start + duration)` is open minute by minute in `open` (the minutes of
+/// `start`'s date), which means inside one block, and does not run past midnight.
+fn fits(open: &[bool], start: i64, duration: i64) -> bool {
     let from = start.rem_euclid(DAY);
-    let name = DAY_NAMES[weekday(start.div_euclid(DAY))];
-    let ranges: Vec<(i64, i64)> = schedule
-        .iter()
-        .filter(|rule| rule.days.iter().any(|d| d == name))
-        .map(|rule| {
-            (
-                i64::from(parse_clock(&rule.start).unwrap()),
-                i64::from(parse_clock(&rule.end).unwrap()),
-            )
-        })
-        .collect();
-    from + duration <= DAY
-        && (from..from + duration).all(|minute| {
-            ranges
-                .iter()
-                .any(|&(open, close)| open <= minute && minute < close)
-        })
+    duration > 0
+        && from + duration <= DAY
+        && (from..from + duration).all(|minute| open[minute as usize])
 }
 
 fn overlaps(a_start: i64, a_duration: i64, b_start: i64, b_duration: i64) -> bool {
     a_start < b_start + b_duration && b_start < a_start + a_duration
+}
+
+/// The doctor's time off that `[start, start + duration)` overlaps, in the doctor's order.
+fn time_off_in_way(d: &MDoctor, start: i64, duration: i64) -> Vec<&Off> {
+    d.time_off
+        .iter()
+        .filter(|t| overlaps(t.start, t.end - t.start, start, duration))
+        .collect()
+}
+
+/// Whether an appointment fits the doctor's hours at its location, time off taken out.
+fn works(d: &MDoctor, location: &str, start: i64, duration: i64) -> bool {
+    d.locations.iter().any(|l| l == location)
+        && fits(
+            &open_minutes(d, location, start.div_euclid(DAY)),
+            start,
+            duration,
+        )
+        && time_off_in_way(d, start, duration).is_empty()
 }
 
 fn valid_id(id: &str) -> bool {
@@ -241,30 +357,52 @@ fn valid_text(text: &str, max: usize) -> bool {
     !text.trim().is_empty() && text.len() <= max && !text.chars().any(char::is_control)
 }
 
-fn valid_locations(locations: &[String]) -> bool {
-    !locations.is_empty()
-        && locations.iter().all(|l| valid_text(l, 200))
-        && locations
-            .iter()
-            .enumerate()
-            .all(|(i, l)| !locations[..i].contains(l))
+fn distinct<T: PartialEq>(items: &[T]) -> bool {
+    items
+        .iter()
+        .enumerate()
+        .all(|(i, x)| !items[..i].contains(x))
 }
 
-fn valid_schedule(schedule: &[Rule]) -> bool {
-    schedule.iter().all(|rule| {
-        let days_ok = !rule.days.is_empty()
-            && rule.days.iter().all(|d| DAY_NAMES.contains(&d.as_str()))
-            && rule
-                .days
-                .iter()
-                .enumerate()
-                .all(|(i, d)| !rule.days[..i].contains(d));
-        let times_ok = matches!(
-            (parse_clock(&rule.start), parse_clock(&rule.end)),
-            (Some(s), Some(e)) if s < e
-        );
-        days_ok && times_ok
+fn valid_locations(locations: &[String]) -> bool {
+    !locations.is_empty() && locations.iter().all(|l| valid_text(l, 200)) && distinct(locations)
+}
+
+/// A rule's or block's `locations`: absent, or some of `all` (when known), each once.
+fn valid_subset(subset: &Option<Vec<String>>, all: Option<&[String]>) -> bool {
+    subset.as_ref().is_none_or(|s| {
+        !s.is_empty() && distinct(s) && s.iter().all(|l| all.is_none_or(|all| all.contains(l)))
     })
+}
+
+fn valid_times(start: &str, end: &str) -> bool {
+    matches!((parse_clock(start), parse_clock(end)), (Some(s), Some(e)) if s < e)
+}
+
+fn valid_schedule(schedule: &[Rule], all: Option<&[String]>) -> bool {
+    schedule.iter().all(|rule| {
+        !rule.days.is_empty()
+            && rule.days.iter().all(|d| DAY_NAMES.contains(&d.as_str()))
+            && distinct(&rule.days)
+            && valid_times(&rule.start, &rule.end)
+            && valid_subset(&rule.locations, all)
+    })
+}
+
+fn valid_overrides(overrides: &[Override], all: Option<&[String]>) -> bool {
+    let days: Vec<i64> = overrides.iter().map(|o| o.day).collect();
+    distinct(&days)
+        && overrides.iter().all(|o| {
+            o.hours
+                .iter()
+                .all(|b| valid_times(&b.start, &b.end) && valid_subset(&b.locations, all))
+        })
+}
+
+fn valid_time_off(time_off: &[Off]) -> bool {
+    time_off
+        .iter()
+        .all(|t| t.start < t.end && t.reason.as_deref().is_none_or(|r| valid_text(r, 500)))
 }
 
 /// What the model expects of a failed call.
@@ -272,22 +410,27 @@ fn valid_schedule(schedule: &[Rule]) -> bool {
 struct Expected {
     code: ErrorCode,
     /// Details fields that must be present with these values (INVALID_INPUT: `field` must be
-    /// present, whatever it says).
+    /// present, whatever it says, unless named here).
     details: Value,
-    /// SLOT_TAKEN: `conflictingAppointmentId` must be one of these (any overlapping one will do).
-    conflicts: Vec<String>,
+    /// The details must be exactly these (the booking rules' errors, which the model knows
+    /// whole).
+    exact: bool,
 }
 
 fn fail(code: ErrorCode, details: Value) -> Expected {
     Expected {
         code,
         details,
-        conflicts: Vec::new(),
+        exact: false,
     }
 }
 
 fn invalid() -> Expected {
     fail(ErrorCode::InvalidInput, json!({}))
+}
+
+fn invalid_field(field: &str) -> Expected {
+    fail(ErrorCode::InvalidInput, json!({ "field": field }))
 }
 
 /// The model's answer: the expected result and whether it is a successful mutation.
@@ -301,18 +444,83 @@ fn err(expected: Expected) -> Outcome {
     (Err(expected), false)
 }
 
+/// A time to check against booking rules 1 to 6.
+struct Proposal<'a> {
+    doctor: &'a MDoctor,
+    location: &'a str,
+    start: i64,
+    duration: i64,
+    patient: Option<&'a str>,
+    now: Option<i64>,
+    /// The appointment being moved, whose own time does not count.
+    moving: Option<&'a str>,
+}
+
 #[derive(Debug, Clone)]
 struct Model {
     cal: Cal,
     slot: i64,
     default_duration: i64,
+    notice: Option<i64>,
+    horizon: Option<i64>,
+    prevent_patient_overlap: bool,
     /// Insertion order.
     doctors: Vec<MDoctor>,
-    /// Booking order.
+    /// Booking order (a reschedule keeps the place, a dropped hold leaves the list).
     appts: Vec<MAppt>,
     revision: u64,
     next_doctor: u64,
     next_appt: u64,
+    /// The latest `now` of a successful mutation.
+    clock: Option<i64>,
+    /// Ids of holds dropped after they lapsed.
+    dropped: Vec<String>,
+}
+
+fn rule_json(r: &Rule) -> Value {
+    let mut v = json!({ "days": r.days, "start": r.start, "end": r.end });
+    if let Some(l) = &r.locations {
+        v["locations"] = json!(l);
+    }
+    v
+}
+
+fn rules_json(rules: &[Rule]) -> Value {
+    Value::Array(rules.iter().map(rule_json).collect())
+}
+
+fn overrides_json(cal: &Cal, overrides: &[Override]) -> Value {
+    Value::Array(
+        overrides
+            .iter()
+            .map(|o| {
+                let hours: Vec<Value> = o
+                    .hours
+                    .iter()
+                    .map(|b| {
+                        let mut v = json!({ "start": b.start, "end": b.end });
+                        if let Some(l) = &b.locations {
+                            v["locations"] = json!(l);
+                        }
+                        v
+                    })
+                    .collect();
+                json!({ "date": cal.date(o.day), "hours": hours })
+            })
+            .collect(),
+    )
+}
+
+fn off_json(cal: &Cal, t: &Off) -> Value {
+    let mut v = json!({ "start": cal.at(t.start), "end": cal.at(t.end) });
+    if let Some(r) = &t.reason {
+        v["reason"] = json!(r);
+    }
+    v
+}
+
+fn time_off_json(cal: &Cal, time_off: &[Off]) -> Value {
+    Value::Array(time_off.iter().map(|t| off_json(cal, t)).collect())
 }
 
 impl Model {
@@ -320,13 +528,42 @@ impl Model {
         self.doctors.iter().find(|d| d.id == id)
     }
 
+    fn time_rules(&self) -> bool {
+        self.notice.is_some() || self.horizon.is_some()
+    }
+
+    /// The time against which holds lapse for a call passing `now`.
+    fn clock_at(&self, now: Option<i64>) -> Option<i64> {
+        self.clock.max(now)
+    }
+
+    /// A successful call passing `now`: the clock moves forward, and the holds that have
+    /// lapsed by then are gone.
+    fn advance(&mut self, now: Option<i64>) {
+        self.clock = self.clock_at(now);
+        if let Some(clock) = self.clock {
+            let (gone, kept): (Vec<MAppt>, Vec<MAppt>) = std::mem::take(&mut self.appts)
+                .into_iter()
+                .partition(|a| matches!(a.status, Status::Held(e) if e <= clock));
+            self.dropped.extend(gone.into_iter().map(|a| a.id));
+            self.appts = kept;
+        }
+    }
+
     fn doctor_json(&self, d: &MDoctor) -> Value {
-        let schedule: Vec<Value> = d
-            .schedule
-            .iter()
-            .map(|r| json!({ "days": r.days, "start": r.start, "end": r.end }))
-            .collect();
-        json!({ "id": d.id, "name": d.name, "locations": d.locations, "schedule": schedule })
+        let mut v = json!({
+            "id": d.id,
+            "name": d.name,
+            "locations": d.locations,
+            "schedule": rules_json(&d.schedule),
+        });
+        if !d.overrides.is_empty() {
+            v["overrides"] = overrides_json(&self.cal, &d.overrides);
+        }
+        if !d.time_off.is_empty() {
+            v["timeOff"] = time_off_json(&self.cal, &d.time_off);
+        }
+        v
     }
 
     fn appt_json(&self, a: &MAppt) -> Value {
@@ -343,8 +580,23 @@ impl Model {
         if let Some(r) = &a.request_id {
             m.insert("requestId".into(), json!(r));
         }
-        let status = if a.booked { "booked" } else { "cancelled" };
+        let status = match a.status {
+            Status::Booked => "booked",
+            Status::Held(_) => "held",
+            Status::Cancelled => "cancelled",
+        };
         m.insert("status".into(), json!(status));
+        if let Status::Held(e) = a.status {
+            m.insert("holdExpires".into(), json!(self.cal.at(e)));
+        }
+        if !a.trace.is_empty() {
+            let trace: Vec<Value> = a
+                .trace
+                .iter()
+                .map(|(l, s, e)| json!({ "location": l, "start": self.cal.at(*s), "end": self.cal.at(*e) }))
+                .collect();
+            m.insert("rescheduledFrom".into(), Value::Array(trace));
+        }
         if let Some(r) = &a.cancel_reason {
             m.insert("cancelReason".into(), json!(r));
         }
@@ -363,10 +615,11 @@ impl Model {
         list
     }
 
-    fn booked_ids_by_start(&self, doctor_id: &str, keep: impl Fn(&MAppt) -> bool) -> Vec<String> {
+    /// The ids of a doctor's booked and held appointments that `keep` selects, by start.
+    fn active_ids_by_start(&self, doctor_id: &str, keep: impl Fn(&MAppt) -> bool) -> Vec<String> {
         self.appts_of(doctor_id)
             .into_iter()
-            .filter(|a| a.booked && keep(a))
+            .filter(|a| a.active() && keep(a))
             .map(|a| a.id.clone())
             .collect()
     }
@@ -381,12 +634,137 @@ impl Model {
         }
     }
 
+    /// Booking rules 1 to 6, in order: every problem, as (code, details).
+    fn problems(&self, p: &Proposal<'_>) -> Vec<(ErrorCode, Value)> {
+        let d = p.doctor;
+        let (start, duration) = (p.start, p.duration);
+        let mut found = Vec::new();
+        // Rule 1.
+        let served = d.locations.iter().any(|l| l == p.location);
+        if !served {
+            found.push((
+                ErrorCode::LocationNotServed,
+                json!({ "doctorId": d.id, "location": p.location }),
+            ));
+        }
+        // Rule 2.
+        if start.rem_euclid(DAY) % self.slot != 0 {
+            found.push((
+                ErrorCode::OffGrid,
+                json!({ "field": "start", "slotMinutes": self.slot }),
+            ));
+        }
+        if duration <= 0 || duration % self.slot != 0 {
+            found.push((
+                ErrorCode::OffGrid,
+                json!({ "field": "durationMinutes", "slotMinutes": self.slot }),
+            ));
+        }
+        // Rule 3: the hours at that location that date, then the time off.
+        if served {
+            let day = start.div_euclid(DAY);
+            if !fits(&open_minutes(d, p.location, day), start, duration) {
+                let elsewhere: Vec<&String> = d
+                    .locations
+                    .iter()
+                    .filter(|l| fits(&open_minutes(d, l, day), start, duration))
+                    .collect();
+                if !elsewhere.is_empty() {
+                    found.push((
+                        ErrorCode::OutsideHours,
+                        json!({ "doctorId": d.id, "reason": "notServedThere", "location": p.location, "locations": elsewhere }),
+                    ));
+                } else if d.overrides.iter().any(|o| o.day == day) {
+                    found.push((
+                        ErrorCode::OutsideHours,
+                        json!({ "doctorId": d.id, "reason": "closedByOverride", "date": self.cal.date(day) }),
+                    ));
+                } else {
+                    found.push((ErrorCode::OutsideHours, json!({ "doctorId": d.id })));
+                }
+            }
+            for t in time_off_in_way(d, start, duration) {
+                found.push((
+                    ErrorCode::OutsideHours,
+                    json!({ "doctorId": d.id, "reason": "timeOff", "timeOff": off_json(&self.cal, t) }),
+                ));
+            }
+        }
+        // Rules 4 and 6: what is in the way, the latest-starting first.
+        let clock = self.clock_at(p.now);
+        let in_way = |same: &dyn Fn(&MAppt) -> bool| {
+            let mut list: Vec<&MAppt> = self
+                .appts
+                .iter()
+                .filter(|a| {
+                    a.takes_time(clock)
+                        && same(a)
+                        && Some(a.id.as_str()) != p.moving
+                        && overlaps(a.start, a.duration, start, duration)
+                })
+                .collect();
+            list.sort_by_key(|a| std::cmp::Reverse(a.start));
+            list
+        };
+        for a in in_way(&|a| a.doctor_id == d.id) {
+            found.push((
+                ErrorCode::SlotTaken,
+                json!({ "conflictingAppointmentId": a.id }),
+            ));
+        }
+        // Rule 5.
+        if let Some(now) = p.now {
+            if let Some(notice) = self.notice {
+                if start < now + notice {
+                    let mut details = json!({ "earliestStart": self.cal.at(now + notice) });
+                    if start < now {
+                        details["reason"] = json!("inThePast");
+                    }
+                    found.push((ErrorCode::TooSoon, details));
+                }
+            }
+            if let Some(days) = self.horizon {
+                if start > now + days * DAY {
+                    found.push((
+                        ErrorCode::BeyondHorizon,
+                        json!({ "latestStart": self.cal.at(now + days * DAY) }),
+                    ));
+                }
+            }
+        }
+        // Rule 6.
+        if let (true, Some(patient)) = (self.prevent_patient_overlap, p.patient) {
+            for a in in_way(&|a| a.patient.as_deref() == Some(patient)) {
+                found.push((
+                    ErrorCode::PatientBusy,
+                    json!({ "patient": patient, "conflictingAppointmentId": a.id }),
+                ));
+            }
+        }
+        found
+    }
+
+    /// The first problem, as the error a booking call fails with.
+    fn first_problem(&self, p: &Proposal<'_>) -> Option<Expected> {
+        self.problems(p)
+            .into_iter()
+            .next()
+            .map(|(code, details)| Expected {
+                code,
+                details,
+                exact: true,
+            })
+    }
+
     fn add_doctor(&mut self, d: &DoctorIn) -> Outcome {
+        let all = Some(d.locations.as_slice());
         let valid = !d.extra
             && d.id.as_deref().is_none_or(valid_id)
             && valid_text(&d.name, 200)
             && valid_locations(&d.locations)
-            && valid_schedule(&d.schedule);
+            && valid_schedule(&d.schedule, all)
+            && valid_overrides(&d.overrides, all)
+            && valid_time_off(&d.time_off);
         if !valid {
             return err(invalid());
         }
@@ -409,6 +787,8 @@ impl Model {
             name: d.name.clone(),
             locations: d.locations.clone(),
             schedule: d.schedule.clone(),
+            overrides: d.overrides.clone(),
+            time_off: d.time_off.clone(),
         };
         let value = self.doctor_json(&doctor);
         self.doctors.push(doctor);
@@ -424,11 +804,21 @@ impl Model {
     }
 
     fn update_doctor(&mut self, id: &str, patch: &PatchIn, options: ChangeOpt) -> Outcome {
+        // The patch on its own: rule and block locations against the patch's, if it has some.
+        let all = patch.locations.as_deref();
         let valid = !patch.extra
             && options != ChangeOpt::Bad
             && patch.name.as_deref().is_none_or(|n| valid_text(n, 200))
             && patch.locations.as_deref().is_none_or(valid_locations)
-            && patch.schedule.as_deref().is_none_or(valid_schedule);
+            && patch
+                .schedule
+                .as_deref()
+                .is_none_or(|s| valid_schedule(s, all))
+            && patch
+                .overrides
+                .as_deref()
+                .is_none_or(|o| valid_overrides(o, all))
+            && patch.time_off.as_deref().is_none_or(valid_time_off);
         if !valid {
             return err(invalid());
         }
@@ -447,11 +837,22 @@ impl Model {
                 .schedule
                 .clone()
                 .unwrap_or_else(|| old.schedule.clone()),
+            overrides: patch
+                .overrides
+                .clone()
+                .unwrap_or_else(|| old.overrides.clone()),
+            time_off: patch
+                .time_off
+                .clone()
+                .unwrap_or_else(|| old.time_off.clone()),
         };
-        let orphans = self.booked_ids_by_start(id, |a| {
-            !new.locations.contains(&a.location)
-                || !inside_hours(&new.schedule, a.start, a.duration)
-        });
+        // The doctor as patched: every rule and block names some of their locations.
+        let all = Some(new.locations.as_slice());
+        if !valid_schedule(&new.schedule, all) || !valid_overrides(&new.overrides, all) {
+            return err(invalid());
+        }
+        let orphans =
+            self.active_ids_by_start(id, |a| !works(&new, &a.location, a.start, a.duration));
         if !orphans.is_empty() && options != ChangeOpt::Cancel(true) {
             return err(fail(
                 ErrorCode::HasAppointments,
@@ -460,7 +861,7 @@ impl Model {
         }
         for a in &mut self.appts {
             if orphans.contains(&a.id) {
-                a.booked = false;
+                a.status = Status::Cancelled;
                 a.cancel_reason = Some("doctor updated".into());
             }
         }
@@ -477,11 +878,11 @@ impl Model {
         let Some(index) = self.doctors.iter().position(|d| d.id == id) else {
             return err(fail(ErrorCode::DoctorNotFound, json!({ "doctorId": id })));
         };
-        let booked = self.booked_ids_by_start(id, |_| true);
-        if !booked.is_empty() && options != ChangeOpt::Cancel(true) {
+        let active = self.active_ids_by_start(id, |_| true);
+        if !active.is_empty() && options != ChangeOpt::Cancel(true) {
             return err(fail(
                 ErrorCode::HasAppointments,
-                json!({ "doctorId": id, "appointmentIds": booked }),
+                json!({ "doctorId": id, "appointmentIds": active }),
             ));
         }
         self.appts.retain(|a| a.doctor_id != id);
@@ -490,6 +891,7 @@ impl Model {
         ok(self.doctor_json(&doctor), true)
     }
 
+    /// `book`, or `hold` when `b.ttl` is set.
     fn book(&mut self, b: &BookCall) -> Outcome {
         // The input itself.
         let valid = !b.extra
@@ -504,13 +906,20 @@ impl Model {
         if !valid {
             return err(invalid());
         }
+        if b.ttl.is_some() && b.now.is_none() {
+            return err(invalid_field("now"));
+        }
+        if self.time_rules() && b.now.is_none() {
+            return err(invalid_field("now"));
+        }
         let duration = b.duration.unwrap_or(self.default_duration);
-        // Rule 0.
+        let clock = self.clock_at(b.now);
+        // Rule 0: a lapsed hold's request id and id are free again.
         if let Some(request_id) = &b.request_id {
             if let Some(a) = self
                 .appts
                 .iter()
-                .find(|a| a.request_id.as_ref() == Some(request_id))
+                .find(|a| a.request_id.as_ref() == Some(request_id) && a.live(clock))
             {
                 let same = a.doctor_id == b.doctor_id
                     && a.location == b.location
@@ -529,61 +938,39 @@ impl Model {
             }
         }
         if let Some(id) = &b.id {
-            if self.appts.iter().any(|a| a.id == *id) {
+            if self.appts.iter().any(|a| a.id == *id && a.live(clock)) {
                 return err(fail(ErrorCode::DuplicateId, json!({ "id": id })));
             }
         }
-        // Rule 1.
+        // Rules 1 to 6.
         let Some(doctor) = self.doctor(&b.doctor_id) else {
             return err(fail(
                 ErrorCode::DoctorNotFound,
                 json!({ "doctorId": b.doctor_id }),
             ));
         };
-        if !doctor.locations.contains(&b.location) {
-            return err(fail(
-                ErrorCode::LocationNotServed,
-                json!({ "doctorId": b.doctor_id, "location": b.location }),
-            ));
+        if let Some(e) = self.first_problem(&Proposal {
+            doctor,
+            location: &b.location,
+            start,
+            duration,
+            patient: b.patient.as_deref(),
+            now: b.now,
+            moving: None,
+        }) {
+            return err(e);
         }
-        // Rule 2.
-        if start.rem_euclid(DAY) % self.slot != 0 {
-            return err(fail(
-                ErrorCode::OffGrid,
-                json!({ "field": "start", "slotMinutes": self.slot }),
-            ));
-        }
-        if duration == 0 || duration % self.slot != 0 {
-            return err(fail(
-                ErrorCode::OffGrid,
-                json!({ "field": "durationMinutes", "slotMinutes": self.slot }),
-            ));
-        }
-        // Rule 3.
-        if !inside_hours(&doctor.schedule, start, duration) {
-            return err(fail(
-                ErrorCode::OutsideHours,
-                json!({ "doctorId": b.doctor_id }),
-            ));
-        }
-        // Rule 4.
-        let conflicts: Vec<String> = self
-            .appts
-            .iter()
-            .filter(|a| {
-                a.booked
-                    && a.doctor_id == b.doctor_id
-                    && overlaps(a.start, a.duration, start, duration)
-            })
-            .map(|a| a.id.clone())
-            .collect();
-        if !conflicts.is_empty() {
-            return err(Expected {
-                code: ErrorCode::SlotTaken,
-                details: json!({}),
-                conflicts,
-            });
-        }
+        // A hold: 1 minute to a week, lapsing after the hospital's clock.
+        let status = match (b.ttl, b.now) {
+            (Some(ttl), Some(now)) => {
+                if ttl <= 0 || ttl > MAX_TTL || self.clock.is_some_and(|c| now + ttl <= c) {
+                    return err(invalid_field("ttlMinutes"));
+                }
+                Status::Held(now + ttl)
+            }
+            _ => Status::Booked,
+        };
+        // An assigned id skips every id in use, lapsed holds included until they are dropped.
         let id = match &b.id {
             Some(id) => id.clone(),
             None => {
@@ -593,6 +980,7 @@ impl Model {
                 })
             }
         };
+        self.advance(b.now);
         let appt = MAppt {
             id,
             doctor_id: b.doctor_id.clone(),
@@ -601,11 +989,104 @@ impl Model {
             duration,
             patient: b.patient.clone(),
             request_id: b.request_id.clone(),
-            booked: true,
+            status,
+            trace: Vec::new(),
             cancel_reason: None,
         };
         let value = self.appt_json(&appt);
         self.appts.push(appt);
+        self.revision += 1;
+        ok(value, true)
+    }
+
+    fn confirm(&mut self, id: &str, now: Option<i64>) -> Outcome {
+        let Some(now) = now else {
+            return err(invalid());
+        };
+        let Some(index) = self.appts.iter().position(|a| a.id == id) else {
+            return err(fail(
+                ErrorCode::AppointmentNotFound,
+                json!({ "appointmentId": id }),
+            ));
+        };
+        match self.appts[index].status {
+            Status::Cancelled => {
+                return err(fail(
+                    ErrorCode::AlreadyCancelled,
+                    json!({ "appointmentId": id }),
+                ))
+            }
+            Status::Booked => {
+                return err(fail(ErrorCode::NotHeld, json!({ "appointmentId": id })));
+            }
+            Status::Held(e) if self.clock_at(Some(now)).is_some_and(|c| c >= e) => {
+                return err(fail(
+                    ErrorCode::HoldExpired,
+                    json!({ "appointmentId": id, "holdExpires": self.cal.at(e) }),
+                ));
+            }
+            Status::Held(_) => {}
+        }
+        self.advance(Some(now));
+        let a = self.appts.iter_mut().find(|a| a.id == id).unwrap();
+        a.status = Status::Booked;
+        let a = a.clone();
+        let value = self.appt_json(&a);
+        self.revision += 1;
+        ok(value, true)
+    }
+
+    fn reschedule(&mut self, id: &str, r: &RescheduleIn) -> Outcome {
+        let valid = r.start.is_ok()
+            && r.duration.is_none_or(|d| d >= 0)
+            && r.location.as_deref().is_none_or(|l| valid_text(l, 200));
+        let Ok(start) = r.start else {
+            return err(invalid());
+        };
+        if !valid {
+            return err(invalid());
+        }
+        if self.time_rules() && r.now.is_none() {
+            return err(invalid_field("now"));
+        }
+        let clock = self.clock_at(r.now);
+        let Some(a) = self.appts.iter().find(|a| a.id == id && a.live(clock)) else {
+            return err(fail(
+                ErrorCode::AppointmentNotFound,
+                json!({ "appointmentId": id }),
+            ));
+        };
+        if !a.active() {
+            return err(fail(
+                ErrorCode::AlreadyCancelled,
+                json!({ "appointmentId": id }),
+            ));
+        }
+        let location = r.location.clone().unwrap_or_else(|| a.location.clone());
+        let duration = r.duration.unwrap_or(a.duration);
+        if location == a.location && start == a.start && duration == a.duration {
+            return ok(self.appt_json(a), false);
+        }
+        let doctor = self.doctor(&a.doctor_id).unwrap();
+        if let Some(e) = self.first_problem(&Proposal {
+            doctor,
+            location: &location,
+            start,
+            duration,
+            patient: a.patient.as_deref(),
+            now: r.now,
+            moving: Some(id),
+        }) {
+            return err(e);
+        }
+        self.advance(r.now);
+        let a = self.appts.iter_mut().find(|a| a.id == id).unwrap();
+        let old = std::mem::replace(&mut a.location, location);
+        a.trace.push((old, a.start, a.start + a.duration));
+        a.start = start;
+        a.duration = duration;
+        let a = a.clone();
+        let value = self.appt_json(&a);
         self.revision += 1;
         ok(value, true)
     }
@@ -620,13 +1101,13 @@ impl Model {
                 json!({ "appointmentId": id }),
             ));
         };
-        if !self.appts[index].booked {
+        if !self.appts[index].active() {
             return err(fail(
                 ErrorCode::AlreadyCancelled,
                 json!({ "appointmentId": id }),
             ));
         }
-        self.appts[index].booked = false;
+        self.appts[index].status = Status::Cancelled;
         self.appts[index].cancel_reason = reason.clone();
         self.revision += 1;
         ok(self.appt_json(&self.appts[index]), true)
@@ -659,7 +1140,7 @@ impl Model {
 
     fn appointments(&self, q: &ApptQueryIn) -> Outcome {
         if q.status
-            .is_some_and(|s| !["booked", "cancelled", "all"].contains(&s))
+            .is_some_and(|s| !["active", "booked", "held", "cancelled", "all"].contains(&s))
         {
             return err(invalid());
         }
@@ -673,19 +1154,79 @@ impl Model {
                 json!({ "doctorId": q.doctor }),
             ));
         }
-        let status = q.status.unwrap_or("booked");
+        let clock = self.clock_at(q.now);
+        let status = q.status.unwrap_or("active");
         let list: Vec<Value> = self
             .appts_of(&q.doctor)
             .into_iter()
-            .filter(|a| match status {
-                "booked" => a.booked,
-                "cancelled" => !a.booked,
-                _ => true,
+            .filter(|a| match (status, a.status) {
+                ("cancelled", s) => s == Status::Cancelled,
+                (_, Status::Cancelled) => status == "all",
+                ("booked", s) => s == Status::Booked,
+                ("held", Status::Held(_)) => a.live(clock),
+                ("held", _) => false,
+                _ => a.live(clock),
             })
             .filter(|a| from.is_none_or(|f| f <= a.start) && to.is_none_or(|t| a.start < t))
             .map(|a| self.appt_json(a))
             .collect();
         ok(Value::Array(list), false)
+    }
+
+    /// The free grid starts of `[from, to)` for `duration`, earliest first: for each, the
+    /// doctors (in insertion order) free then, each with the first of `locations(doctor)`
+    /// where it fits. Narrowed by the notice and horizon when `now` is given.
+    fn free(
+        &self,
+        doctors: &[&MDoctor],
+        locations: &dyn Fn(&MDoctor) -> Vec<String>,
+        (from, to): (i64, i64),
+        duration: i64,
+        now: Option<i64>,
+        limit: usize,
+    ) -> Vec<(i64, String, String)> {
+        let clock = self.clock_at(now);
+        let earliest = match (now, self.notice) {
+            (Some(now), Some(notice)) => from.max(now + notice),
+            _ => from,
+        };
+        let latest = match (now, self.horizon) {
+            (Some(now), Some(days)) => now + days * DAY,
+            _ => i64::MAX,
+        };
+        let mut cache: Vec<((usize, usize, i64), Vec<bool>)> = Vec::new();
+        let mut found = Vec::new();
+        for t in earliest..to {
+            if t.rem_euclid(DAY) % self.slot != 0 || t + duration > to || t > latest {
+                continue;
+            }
+            for (i, d) in doctors.iter().enumerate() {
+                if self.appts.iter().any(|a| {
+                    a.doctor_id == d.id
+                        && a.takes_time(clock)
+                        && overlaps(a.start, a.duration, t, duration)
+                }) || !time_off_in_way(d, t, duration).is_empty()
+                {
+                    continue;
+                }
+                let day = t.div_euclid(DAY);
+                for (j, l) in locations(d).into_iter().enumerate() {
+                    let key = (i, j, day);
+                    if !cache.iter().any(|(k, _)| *k == key) {
+                        cache.push((key, open_minutes(d, &l, day)));
+                    }
+                    let open = &cache.iter().find(|(k, _)| *k == key).unwrap().1;
+                    if fits(open, t, duration) {
+                        found.push((t, d.id.clone(), l));
+                        if found.len() >= limit {
+                            return found;
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        found
     }
 
     fn available_slots(&self, q: &SlotQueryIn) -> Outcome {
@@ -697,6 +1238,9 @@ impl Model {
             Ok(_) => return err(invalid()),
             Err(e) => return err(e),
         };
+        if self.time_rules() && q.now.is_none() {
+            return err(invalid_field("now"));
+        }
         let Some(doctor) = self.doctor(&q.doctor) else {
             return err(fail(
                 ErrorCode::DoctorNotFound,
@@ -719,24 +1263,113 @@ impl Model {
             ));
         }
         let limit = q.limit.map_or(usize::MAX, |l| l as usize);
-        let mut slots = Vec::new();
-        for t in from..to {
-            if slots.len() >= limit {
-                break;
-            }
-            let bookable = t.rem_euclid(DAY) % self.slot == 0
-                && t + duration <= to
-                && inside_hours(&doctor.schedule, t, duration)
-                && !self.appts.iter().any(|a| {
-                    a.booked
-                        && a.doctor_id == q.doctor
-                        && overlaps(a.start, a.duration, t, duration)
-                });
-            if bookable {
-                slots.push(json!(self.cal.at(t)));
+        let locations = |d: &MDoctor| match &q.location {
+            Some(l) => vec![l.clone()],
+            None => d.locations.clone(),
+        };
+        let slots: Vec<Value> = if limit == 0 {
+            Vec::new()
+        } else {
+            self.free(&[doctor], &locations, (from, to), duration, q.now, limit)
+                .into_iter()
+                .map(|(t, _, _)| json!(self.cal.at(t)))
+                .collect()
+        };
+        ok(Value::Array(slots), false)
+    }
+
+    fn find_slots(&self, q: &FindIn) -> Outcome {
+        if q.duration.is_some_and(|d| d < 0) || q.limit.is_none() {
+            return err(invalid());
+        }
+        if let Some(ids) = &q.doctor_ids {
+            if let Some(unknown) = ids.iter().find(|id| self.doctor(id).is_none()) {
+                return err(fail(
+                    ErrorCode::DoctorNotFound,
+                    json!({ "doctorId": unknown }),
+                ));
             }
         }
-        ok(Value::Array(slots), false)
+        let limit = q.limit.unwrap();
+        if limit == 0 || limit > 1000 {
+            return err(invalid_field("limit"));
+        }
+        let (from, to) = match Model::window(Some(&q.from), Some(&q.to)) {
+            Ok((Some(from), Some(to))) => (from, to),
+            Ok(_) => return err(invalid()),
+            Err(e) => return err(e),
+        };
+        if to - from > MAX_FIND_DAYS * DAY {
+            return err(invalid_field("to"));
+        }
+        if self.time_rules() && q.now.is_none() {
+            return err(invalid_field("now"));
+        }
+        let duration = q.duration.unwrap_or(self.default_duration);
+        if duration == 0 || duration % self.slot != 0 {
+            return err(fail(
+                ErrorCode::OffGrid,
+                json!({ "field": "durationMinutes", "slotMinutes": self.slot }),
+            ));
+        }
+        let doctors: Vec<&MDoctor> = self
+            .doctors
+            .iter()
+            .filter(|d| q.doctor_ids.as_ref().is_none_or(|ids| ids.contains(&d.id)))
+            .filter(|d| q.location.as_ref().is_none_or(|l| d.locations.contains(l)))
+            .collect();
+        let locations = |d: &MDoctor| match &q.location {
+            Some(l) => vec![l.clone()],
+            None => d.locations.clone(),
+        };
+        let found: Vec<Value> = self
+            .free(
+                &doctors,
+                &locations,
+                (from, to),
+                duration,
+                q.now,
+                limit as usize,
+            )
+            .into_iter()
+            .map(|(t, d, l)| json!({ "doctorId": d, "location": l, "start": self.cal.at(t) }))
+            .collect();
+        ok(Value::Array(found), false)
+    }
+
+    fn explain(&self, e: &ExplainIn) -> Outcome {
+        let valid = e.start.is_ok()
+            && e.duration.is_none_or(|d| d >= 0)
+            && e.patient.as_deref().is_none_or(|p| valid_text(p, 200));
+        let Ok(start) = e.start else {
+            return err(invalid());
+        };
+        if !valid {
+            return err(invalid());
+        }
+        if self.time_rules() && e.now.is_none() {
+            return err(invalid_field("now"));
+        }
+        let Some(doctor) = self.doctor(&e.doctor_id) else {
+            return err(fail(
+                ErrorCode::DoctorNotFound,
+                json!({ "doctorId": e.doctor_id }),
+            ));
+        };
+        let problems = self.problems(&Proposal {
+            doctor,
+            location: &e.location,
+            start,
+            duration: e.duration.unwrap_or(self.default_duration),
+            patient: e.patient.as_deref(),
+            now: e.now,
+            moving: None,
+        });
+        let list: Vec<Value> = problems
+            .into_iter()
+            .map(|(code, details)| json!({ "code": code.as_str(), "details": details }))
+            .collect();
+        ok(Value::Array(list), false)
     }
 }
 
@@ -768,6 +1401,8 @@ struct DoctorIn {
     name: String,
     locations: Vec<String>,
     schedule: Vec<Rule>,
+    overrides: Vec<Override>,
+    time_off: Vec<Off>,
     extra: bool,
 }
 
@@ -776,9 +1411,12 @@ struct PatchIn {
     name: Option<String>,
     locations: Option<Vec<String>>,
     schedule: Option<Vec<Rule>>,
+    overrides: Option<Vec<Override>>,
+    time_off: Option<Vec<Off>>,
     extra: bool,
 }
 
+/// A `book`, or a `hold` when `ttl` is set.
 #[derive(Debug, Clone)]
 struct BookCall {
     doctor_id: String,
@@ -789,7 +1427,17 @@ struct BookCall {
     patient: Option<String>,
     id: Option<String>,
     request_id: Option<String>,
+    now: Option<i64>,
+    ttl: Option<i64>,
     extra: bool,
+}
+
+#[derive(Debug, Clone)]
+struct RescheduleIn {
+    start: Result<i64, &'static str>,
+    location: Option<String>,
+    duration: Option<i64>,
+    now: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -807,6 +1455,7 @@ struct ApptQueryIn {
     from: Option<BoundIn>,
     to: Option<BoundIn>,
     status: Option<&'static str>,
+    now: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -817,6 +1466,29 @@ struct SlotQueryIn {
     duration: Option<i64>,
     location: Option<String>,
     limit: Option<u32>,
+    now: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+struct FindIn {
+    location: Option<String>,
+    doctor_ids: Option<Vec<String>>,
+    from: BoundIn,
+    to: BoundIn,
+    duration: Option<i64>,
+    /// `None`: left out (it is required).
+    limit: Option<u32>,
+    now: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+struct ExplainIn {
+    doctor_id: String,
+    location: String,
+    start: Result<i64, &'static str>,
+    duration: Option<i64>,
+    patient: Option<String>,
+    now: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -826,47 +1498,59 @@ enum Call {
     UpdateDoctor(String, PatchIn, ChangeOpt),
     RemoveDoctor(String, ChangeOpt),
     Book(BookCall),
+    Confirm(String, Option<i64>),
+    Reschedule(String, RescheduleIn),
     Cancel(String, Option<String>),
     GetAppointment(String),
     Appointments(ApptQueryIn),
     Slots(SlotQueryIn),
+    FindSlots(FindIn),
+    Explain(ExplainIn),
     Snapshot,
 }
 
-fn rules_json(rules: &[Rule]) -> Value {
-    Value::Array(
-        rules
-            .iter()
-            .map(|r| json!({ "days": r.days, "start": r.start, "end": r.end }))
-            .collect(),
-    )
+fn start_json(cal: &Cal, start: Result<i64, &'static str>) -> Value {
+    match start {
+        Ok(t) => json!(cal.at(t)),
+        Err(text) => json!(text),
+    }
+}
+
+/// Adds `key: value` to an object when the value is there.
+fn put<T: Serialize>(m: &mut Map<String, Value>, key: &str, value: Option<T>) {
+    if let Some(v) = value {
+        m.insert(key.into(), to_json(&v));
+    }
 }
 
 impl BookCall {
     fn json(&self, cal: &Cal) -> Value {
-        let start = match self.start {
-            Ok(t) => cal.at(t),
-            Err(text) => text.to_owned(),
-        };
         let mut m = Map::new();
         m.insert("doctorId".into(), json!(self.doctor_id));
         m.insert("location".into(), json!(self.location));
-        m.insert("start".into(), json!(start));
-        if let Some(d) = self.duration {
-            m.insert("durationMinutes".into(), json!(d));
-        }
-        if let Some(p) = &self.patient {
-            m.insert("patient".into(), json!(p));
-        }
-        if let Some(id) = &self.id {
-            m.insert("id".into(), json!(id));
-        }
-        if let Some(r) = &self.request_id {
-            m.insert("requestId".into(), json!(r));
-        }
+        m.insert("start".into(), start_json(cal, self.start));
+        put(&mut m, "durationMinutes", self.duration);
+        put(&mut m, "patient", self.patient.as_ref());
+        put(&mut m, "id", self.id.as_ref());
+        put(&mut m, "requestId", self.request_id.as_ref());
+        put(&mut m, "now", self.now.map(|t| cal.at(t)));
+        put(&mut m, "ttlMinutes", self.ttl);
         if self.extra {
             m.insert("when".into(), json!("now"));
         }
+        Value::Object(m)
+    }
+}
+
+impl ExplainIn {
+    fn json(&self, cal: &Cal) -> Value {
+        let mut m = Map::new();
+        m.insert("doctorId".into(), json!(self.doctor_id));
+        m.insert("location".into(), json!(self.location));
+        m.insert("start".into(), start_json(cal, self.start));
+        put(&mut m, "durationMinutes", self.duration);
+        put(&mut m, "patient", self.patient.as_ref());
+        put(&mut m, "now", self.now.map(|t| cal.at(t)));
         Value::Object(m)
     }
 }
@@ -877,12 +1561,16 @@ impl Call {
         match self {
             Call::AddDoctor(d) => {
                 let mut m = Map::new();
-                if let Some(id) = &d.id {
-                    m.insert("id".into(), json!(id));
-                }
+                put(&mut m, "id", d.id.as_ref());
                 m.insert("name".into(), json!(d.name));
                 m.insert("locations".into(), json!(d.locations));
                 m.insert("schedule".into(), rules_json(&d.schedule));
+                if !d.overrides.is_empty() {
+                    m.insert("overrides".into(), overrides_json(cal, &d.overrides));
+                }
+                if !d.time_off.is_empty() {
+                    m.insert("timeOff".into(), time_off_json(cal, &d.time_off));
+                }
                 if d.extra {
                     m.insert("email".into(), json!("ada@example.org"));
                 }
@@ -891,15 +1579,19 @@ impl Call {
             Call::GetDoctor(id) | Call::GetAppointment(id) => vec![json!(id)],
             Call::UpdateDoctor(id, p, options) => {
                 let mut m = Map::new();
-                if let Some(name) = &p.name {
-                    m.insert("name".into(), json!(name));
-                }
-                if let Some(l) = &p.locations {
-                    m.insert("locations".into(), json!(l));
-                }
-                if let Some(s) = &p.schedule {
-                    m.insert("schedule".into(), rules_json(s));
-                }
+                put(&mut m, "name", p.name.as_ref());
+                put(&mut m, "locations", p.locations.as_ref());
+                put(&mut m, "schedule", p.schedule.as_deref().map(rules_json));
+                put(
+                    &mut m,
+                    "overrides",
+                    p.overrides.as_deref().map(|o| overrides_json(cal, o)),
+                );
+                put(
+                    &mut m,
+                    "timeOff",
+                    p.time_off.as_deref().map(|t| time_off_json(cal, t)),
+                );
                 if p.extra {
                     m.insert("id".into(), json!("d9"));
                 }
@@ -913,6 +1605,19 @@ impl Call {
                 args
             }
             Call::Book(b) => vec![b.json(cal)],
+            Call::Confirm(id, now) => {
+                let mut m = Map::new();
+                put(&mut m, "now", now.map(|t| cal.at(t)));
+                vec![json!(id), Value::Object(m)]
+            }
+            Call::Reschedule(id, r) => {
+                let mut m = Map::new();
+                m.insert("start".into(), start_json(cal, r.start));
+                put(&mut m, "location", r.location.as_ref());
+                put(&mut m, "durationMinutes", r.duration);
+                put(&mut m, "now", r.now.map(|t| cal.at(t)));
+                vec![json!(id), Value::Object(m)]
+            }
             Call::Cancel(id, reason) => {
                 let mut args = vec![json!(id)];
                 if let Some(r) = reason {
@@ -922,32 +1627,34 @@ impl Call {
             }
             Call::Appointments(q) => {
                 let mut m = Map::new();
-                if let Some(f) = &q.from {
-                    m.insert("from".into(), json!(f.text));
-                }
-                if let Some(t) = &q.to {
-                    m.insert("to".into(), json!(t.text));
-                }
-                if let Some(s) = q.status {
-                    m.insert("status".into(), json!(s));
-                }
+                put(&mut m, "from", q.from.as_ref().map(|f| &f.text));
+                put(&mut m, "to", q.to.as_ref().map(|t| &t.text));
+                put(&mut m, "status", q.status);
+                put(&mut m, "now", q.now.map(|t| cal.at(t)));
                 vec![json!(q.doctor), Value::Object(m)]
             }
             Call::Slots(q) => {
                 let mut m = Map::new();
                 m.insert("from".into(), json!(q.from.text));
                 m.insert("to".into(), json!(q.to.text));
-                if let Some(d) = q.duration {
-                    m.insert("durationMinutes".into(), json!(d));
-                }
-                if let Some(l) = &q.location {
-                    m.insert("location".into(), json!(l));
-                }
-                if let Some(l) = q.limit {
-                    m.insert("limit".into(), json!(l));
-                }
+                put(&mut m, "durationMinutes", q.duration);
+                put(&mut m, "location", q.location.as_ref());
+                put(&mut m, "limit", q.limit);
+                put(&mut m, "now", q.now.map(|t| cal.at(t)));
                 vec![json!(q.doctor), Value::Object(m)]
             }
+            Call::FindSlots(q) => {
+                let mut m = Map::new();
+                put(&mut m, "location", q.location.as_ref());
+                put(&mut m, "doctorIds", q.doctor_ids.as_ref());
+                m.insert("from".into(), json!(q.from.text));
+                m.insert("to".into(), json!(q.to.text));
+                put(&mut m, "durationMinutes", q.duration);
+                put(&mut m, "limit", q.limit);
+                put(&mut m, "now", q.now.map(|t| cal.at(t)));
+                vec![Value::Object(m)]
+            }
+            Call::Explain(e) => vec![e.json(cal)],
             Call::Snapshot => Vec::new(),
         }
     }
@@ -958,11 +1665,16 @@ impl Call {
             Call::GetDoctor(_) => "getDoctor",
             Call::UpdateDoctor(..) => "updateDoctor",
             Call::RemoveDoctor(..) => "removeDoctor",
+            Call::Book(b) if b.ttl.is_some() => "hold",
             Call::Book(_) => "book",
+            Call::Confirm(..) => "confirm",
+            Call::Reschedule(..) => "reschedule",
             Call::Cancel(..) => "cancel",
             Call::GetAppointment(_) => "getAppointment",
             Call::Appointments(_) => "appointments",
             Call::Slots(_) => "availableSlots",
+            Call::FindSlots(_) => "findSlots",
+            Call::Explain(_) => "explain",
             Call::Snapshot => "h = Hospital.fromSnapshot(h.toSnapshot())",
         }
     }
@@ -983,10 +1695,14 @@ impl Call {
             Call::UpdateDoctor(id, p, o) => m.update_doctor(id, p, *o),
             Call::RemoveDoctor(id, o) => m.remove_doctor(id, *o),
             Call::Book(b) => m.book(b),
+            Call::Confirm(id, now) => m.confirm(id, *now),
+            Call::Reschedule(id, r) => m.reschedule(id, r),
             Call::Cancel(id, r) => m.cancel(id, r),
             Call::GetAppointment(id) => m.get_appointment(id),
             Call::Appointments(q) => m.appointments(q),
             Call::Slots(q) => m.available_slots(q),
+            Call::FindSlots(q) => m.find_slots(q),
+            Call::Explain(e) => m.explain(e),
             Call::Snapshot => ok(json!({ "identical": true }), false),
         }
     }
@@ -1009,6 +1725,17 @@ fn change_options(o: ChangeOpt) -> Result<ChangeOptions, Error> {
         .map_or(Ok(ChangeOptions::default()), |v| read(v, "options"))
 }
 
+/// `explain`'s items as the model writes them: the code and the details (the message is for
+/// people).
+fn problems_json(problems: &[Error]) -> Value {
+    Value::Array(
+        problems
+            .iter()
+            .map(|e| json!({ "code": e.code.as_str(), "details": to_json(&*e.details) }))
+            .collect(),
+    )
+}
+
 fn perform(h: &mut Hospital, call: &Call, cal: &Cal) -> Result<Value, Error> {
     let mut args = call.args(cal).into_iter();
     let mut arg = || args.next().unwrap();
@@ -1026,9 +1753,23 @@ fn perform(h: &mut Hospital, call: &Call, cal: &Cal) -> Result<Value, Error> {
         Call::RemoveDoctor(id, o) => h
             .remove_doctor(id, change_options(*o)?)
             .map(|d| to_json(&d)),
+        Call::Book(b) if b.ttl.is_some() => {
+            let request: HoldRequest = read(arg(), "request")?;
+            h.hold(request).map(to_json)
+        }
         Call::Book(_) => {
             let request: BookRequest = read(arg(), "request")?;
             h.book(request).map(to_json)
+        }
+        Call::Confirm(id, _) => {
+            arg();
+            let options: ConfirmOptions = read(arg(), "options")?;
+            h.confirm(id, options).map(to_json)
+        }
+        Call::Reschedule(id, _) => {
+            arg();
+            let request: RescheduleRequest = read(arg(), "request")?;
+            h.reschedule(id, request).map(to_json)
         }
         Call::Cancel(id, reason) => {
             arg();
@@ -1052,6 +1793,14 @@ fn perform(h: &mut Hospital, call: &Call, cal: &Cal) -> Result<Value, Error> {
             Ok(Value::Array(
                 slots.iter().map(|s| json!(s.to_string())).collect(),
             ))
+        }
+        Call::FindSlots(_) => {
+            let query: FindSlotsQuery = read(arg(), "query")?;
+            h.find_slots(query).map(|found| to_json(&found))
+        }
+        Call::Explain(_) => {
+            let request: ExplainRequest = read(arg(), "request")?;
+            h.explain(request).map(|problems| problems_json(&problems))
         }
         Call::Snapshot => {
             let text = h.to_snapshot()?;
@@ -1086,16 +1835,70 @@ enum LocsGen {
     Duplicate,
 }
 
+/// The `locations` of a rule or block.
+#[derive(Debug, Clone)]
+enum WhereGen {
+    Everywhere,
+    /// Indices into the doctor's locations (mod their number; repeats are dropped).
+    Some(Vec<usize>),
+    Empty,
+    Repeated,
+    /// One the doctor does not have.
+    Stranger,
+}
+
 #[derive(Debug, Clone)]
 enum RuleGen {
-    /// Days (indices, distinct, any order) and two indices into RULE_POINTS, start < end.
-    Valid(Vec<usize>, usize, usize),
+    /// Days (indices, distinct, any order), two indices into RULE_POINTS (start < end), where.
+    Valid(Vec<usize>, usize, usize, WhereGen),
     NoDays,
     RepeatedDay,
     /// start >= end (indices into RULE_POINTS).
     NotAfter(usize, usize),
     BadTime,
     BadDay,
+}
+
+#[derive(Debug, Clone)]
+enum DayGen {
+    /// A day of the weeks where appointments are booked.
+    Day(i64),
+    /// The day of an appointment (as in [`StartGen::Near`]).
+    OfAppointment(usize),
+    /// The date of the override before (not allowed).
+    Repeat,
+}
+
+#[derive(Debug, Clone)]
+struct OverrideGen {
+    day: DayGen,
+    /// Blocks as (start, end, where); empty: closed. `start >= end` is not allowed.
+    hours: Vec<(usize, usize, WhereGen)>,
+}
+
+#[derive(Debug, Clone)]
+enum OffGen {
+    /// From a day and quarter hour, for a number of quarter hours (a few, or days).
+    At {
+        day: i64,
+        quarter: i64,
+        quarters: i64,
+    },
+    /// From `delta` quarter hours after the start of an appointment.
+    Near {
+        appointment: usize,
+        delta: i64,
+        quarters: i64,
+    },
+    /// Ends before it starts.
+    Backwards,
+}
+
+#[derive(Debug, Clone)]
+enum ReasonGen {
+    None,
+    Some(usize),
+    Blank,
 }
 
 #[derive(Debug, Clone)]
@@ -1108,6 +1911,11 @@ enum IdGen {
 enum DocRef {
     /// The n-th doctor the model has (mod their number).
     Existing(usize),
+    /// The doctor of the n-th appointment, if there is any.
+    OfAppointment(usize),
+    /// The k-th doctor (mod their number) other than that of the n-th appointment (of
+    /// anyone's, as in [`StartGen::NearAny`]), if there is one.
+    NotOfAppointment(usize, usize),
     Pool(usize),
     Unknown,
 }
@@ -1115,6 +1923,12 @@ enum DocRef {
 #[derive(Debug, Clone)]
 enum ApptRef {
     Existing(usize),
+    /// The n-th booked or held appointment, if any is.
+    Active(usize),
+    /// The n-th appointment that is a hold, if any is.
+    Held(usize),
+    /// The n-th hold dropped after it lapsed, if any was.
+    Dropped(usize),
     Pool(usize),
     Unknown,
 }
@@ -1136,12 +1950,35 @@ enum StartGen {
         week: i64,
         step: u32,
     },
+    /// `step` slots into a block of one of the doctor's overrides.
+    InOverride {
+        index: usize,
+        block: usize,
+        step: u32,
+    },
     /// `delta` slots from the start of an existing appointment (the n-th of the doctor's, mod
     /// their number, or of all if the doctor has none): touching and overlapping requests.
     Near {
         appointment: usize,
         delta: i64,
     },
+    /// `delta` slots from the start of the n-th appointment of anyone: another doctor's, for
+    /// the patient-overlap rule.
+    NearAny {
+        appointment: usize,
+        delta: i64,
+    },
+    /// `delta` slots from the end of one of the doctor's time off ranges (the n-th, mod their
+    /// number).
+    TimeOffEnd {
+        index: usize,
+        delta: i64,
+    },
+    /// `delta` slots from the earliest start the notice allows now (from now itself without
+    /// one), on the grid.
+    FromNow(i64),
+    /// `delta` slots from the latest start the horizon allows now (a day without one).
+    Horizon(i64),
     Grid {
         day: i64,
         quarter: i64,
@@ -1157,6 +1994,8 @@ enum StartGen {
 enum PatientGen {
     None,
     Pool(usize),
+    /// The patient of the appointment the start was taken from (`p1` if it has none).
+    OfStart,
     Blank,
 }
 
@@ -1166,6 +2005,9 @@ enum RequestGen {
     Pool(usize),
     Blank,
 }
+
+/// A step of the `now` cursor (index into NOW_STEPS, or SNAP_STEP), or no `now`.
+type NowGen = Option<usize>;
 
 #[derive(Debug, Clone)]
 struct BookGen {
@@ -1177,7 +2019,12 @@ struct BookGen {
     patient: PatientGen,
     id: Option<IdGen>,
     request_id: RequestGen,
+    now: NowGen,
+    /// A hold, for TTLS[i] minutes.
+    ttl: Option<usize>,
     extra: bool,
+    /// At a location where the rule or block the start comes from applies.
+    fit: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -1191,6 +2038,10 @@ enum Mutation {
     Patient(PatientGen),
     Id(Option<IdGen>),
     Request(RequestGen),
+    /// The current `now` instead of the one it was sent with.
+    Now,
+    /// A book becomes a hold (for TTLS[i] minutes), a hold a book.
+    Kind(Option<usize>),
 }
 
 #[derive(Debug, Clone)]
@@ -1200,16 +2051,38 @@ enum BoundKind {
     /// `delta` quarter hours from the start of an appointment (as in [`StartGen::Near`]),
     /// whatever the day.
     Near(usize, i64),
+    /// `delta` quarter hours from the `now` cursor, whatever the day.
+    Now(i64),
     Bad(usize),
 }
 
 #[derive(Debug, Clone)]
 enum StatusGen {
     Default,
+    Active,
     Booked,
+    Held,
     Cancelled,
     All,
     Bad,
+}
+
+#[derive(Debug, Clone)]
+enum RescheduleStart {
+    /// `delta` slots from its own start (0: where it is).
+    Own(i64),
+    /// `delta` slots from the start of another appointment of its patient (of the n-th, mod
+    /// their number), if there is one: the patient-overlap rule.
+    Patient(usize, i64),
+    Other(StartGen),
+}
+
+#[derive(Debug, Clone)]
+enum LimitGen {
+    Valid(u32),
+    Zero,
+    TooMany,
+    Missing,
 }
 
 #[derive(Debug, Clone)]
@@ -1219,6 +2092,8 @@ enum Op {
         name: NameGen,
         locations: LocsGen,
         schedule: Vec<RuleGen>,
+        overrides: Vec<OverrideGen>,
+        time_off: Vec<(OffGen, ReasonGen)>,
         extra: bool,
     },
     GetDoctor(DocRef),
@@ -1227,14 +2102,24 @@ enum Op {
         name: Option<NameGen>,
         locations: Option<LocsGen>,
         schedule: Option<Vec<RuleGen>>,
+        overrides: Option<Vec<OverrideGen>>,
+        time_off: Option<Vec<(OffGen, ReasonGen)>>,
         extra: bool,
         options: ChangeOpt,
     },
     RemoveDoctor(DocRef, ChangeOpt),
     Book(BookGen),
-    /// Sends the n-th earlier `book` request again (mod their number), maybe changed.
-    /// (With `true`, only among those that booked or replayed, if any did.)
+    /// Sends the n-th earlier `book` or `hold` request again (mod their number), maybe
+    /// changed. (With `true`, only among those that succeeded, if any did.)
     BookAgain(usize, bool, Option<Mutation>),
+    Confirm(ApptRef, NowGen),
+    Reschedule {
+        appointment: ApptRef,
+        start: RescheduleStart,
+        location: Option<LocRef>,
+        duration: Option<usize>,
+        now: NowGen,
+    },
     Cancel(ApptRef, Option<Option<usize>>),
     GetAppointment(ApptRef),
     Appointments {
@@ -1243,6 +2128,7 @@ enum Op {
         /// Days after `from`'s day (day 0 without a `from`).
         to: Option<(i64, BoundKind)>,
         status: StatusGen,
+        now: NowGen,
     },
     Slots {
         doctor: DocRef,
@@ -1252,8 +2138,43 @@ enum Op {
         duration: Option<usize>,
         location: Option<LocRef>,
         limit: Option<u32>,
+        now: NowGen,
+    },
+    FindSlots {
+        location: Option<LocRef>,
+        doctors: Option<Vec<DocRef>>,
+        from: (i64, BoundKind),
+        /// Days after `from`'s day: mostly a few, sometimes about the widest window.
+        to: (i64, BoundKind),
+        duration: Option<usize>,
+        limit: LimitGen,
+        now: NowGen,
+    },
+    Explain {
+        doctor: DocRef,
+        location: LocRef,
+        start: StartGen,
+        duration: Option<usize>,
+        patient: PatientGen,
+        now: NowGen,
     },
     Snapshot,
+}
+
+impl Op {
+    /// How the op moves the `now` cursor: `Some(None)` if it takes a `now` but sends none.
+    fn now(&self) -> Option<NowGen> {
+        match self {
+            Op::Book(b) => Some(b.now),
+            Op::Confirm(_, now)
+            | Op::Reschedule { now, .. }
+            | Op::Appointments { now, .. }
+            | Op::Slots { now, .. }
+            | Op::FindSlots { now, .. }
+            | Op::Explain { now, .. } => Some(*now),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -1262,6 +2183,12 @@ struct Case {
     /// Default duration in slots; `None`: not given.
     default_slots: Option<i64>,
     time_zone: bool,
+    /// Indices into NOTICES and HORIZONS.
+    notice: Option<usize>,
+    horizon: Option<usize>,
+    prevent_patient_overlap: bool,
+    /// Index into NOW_STARTS.
+    now_start: usize,
     base: usize,
     weeks: i64,
     ops: Vec<Op>,
@@ -1286,12 +2213,22 @@ fn locs_gen() -> impl Strategy<Value = LocsGen> {
     ]
 }
 
+fn where_gen() -> impl Strategy<Value = WhereGen> {
+    prop_oneof![
+        60 => Just(WhereGen::Everywhere),
+        40 => proptest::collection::vec(0..3usize, 1..=2).prop_map(WhereGen::Some),
+        1 => Just(WhereGen::Empty),
+        1 => Just(WhereGen::Repeated),
+        2 => Just(WhereGen::Stranger),
+    ]
+}
+
 fn rule_gen() -> impl Strategy<Value = RuleGen> {
     let n = RULE_POINTS.len();
     let days = subsequence((0..7).collect::<Vec<usize>>(), 1..=7).prop_shuffle();
     prop_oneof![
-        150 => (days, 0..n - 1, 1..n)
-            .prop_map(move |(days, a, len)| RuleGen::Valid(days, a, (a + len).min(n - 1))),
+        150 => (days, 0..n - 1, 1..n, where_gen())
+            .prop_map(move |(days, a, len, w)| RuleGen::Valid(days, a, (a + len).min(n - 1), w)),
         1 => Just(RuleGen::NoDays),
         1 => Just(RuleGen::RepeatedDay),
         1 => (0..n, 0..n).prop_map(|(a, b)| RuleGen::NotAfter(a.max(b), a.min(b))),
@@ -1307,6 +2244,52 @@ fn schedule_gen() -> impl Strategy<Value = Vec<RuleGen>> {
     ]
 }
 
+fn override_gen() -> impl Strategy<Value = OverrideGen> {
+    let n = RULE_POINTS.len();
+    let block = prop_oneof![
+        40 => (0..n - 1, 1..n, where_gen()).prop_map(move |(a, len, w)| (a, (a + len).min(n - 1), w)),
+        1 => (0..n, 0..n).prop_map(|(a, b)| (a.max(b), a.min(b), WhereGen::Everywhere)),
+    ];
+    (
+        prop_oneof![
+            6 => (0..14i64).prop_map(DayGen::Day),
+            6 => any::<usize>().prop_map(DayGen::OfAppointment),
+            1 => Just(DayGen::Repeat),
+        ],
+        prop_oneof![
+            1 => Just(Vec::new()),
+            3 => proptest::collection::vec(block, 1..=2),
+        ],
+    )
+        .prop_map(|(day, hours)| OverrideGen { day, hours })
+}
+
+fn overrides_gen() -> impl Strategy<Value = Vec<OverrideGen>> {
+    prop_oneof![
+        3 => Just(Vec::new()),
+        2 => proptest::collection::vec(override_gen(), 1..=2),
+    ]
+}
+
+fn time_off_gen() -> impl Strategy<Value = Vec<(OffGen, ReasonGen)>> {
+    let off = prop_oneof![
+        6 => (0..14i64, 0..96i64, prop_oneof![4 => 1..16i64, 1 => 90..300i64])
+            .prop_map(|(day, quarter, quarters)| OffGen::At { day, quarter, quarters }),
+        6 => (any::<usize>(), -4..=4i64, 1..8i64)
+            .prop_map(|(appointment, delta, quarters)| OffGen::Near { appointment, delta, quarters }),
+        1 => Just(OffGen::Backwards),
+    ];
+    let reason = prop_oneof![
+        10 => Just(ReasonGen::None),
+        10 => (0..REASONS.len()).prop_map(ReasonGen::Some),
+        1 => Just(ReasonGen::Blank),
+    ];
+    prop_oneof![
+        3 => Just(Vec::new()),
+        2 => proptest::collection::vec((off, reason), 1..=2),
+    ]
+}
+
 fn id_gen(pool: usize) -> impl Strategy<Value = Option<IdGen>> {
     prop_oneof![
         24 => Just(None),
@@ -1318,6 +2301,7 @@ fn id_gen(pool: usize) -> impl Strategy<Value = Option<IdGen>> {
 fn doc_ref() -> impl Strategy<Value = DocRef> {
     prop_oneof![
         20 => any::<usize>().prop_map(DocRef::Existing),
+        8 => any::<usize>().prop_map(DocRef::OfAppointment),
         3 => (0..DOCTOR_IDS.len()).prop_map(DocRef::Pool),
         1 => Just(DocRef::Unknown),
     ]
@@ -1325,7 +2309,10 @@ fn doc_ref() -> impl Strategy<Value = DocRef> {
 
 fn appt_ref() -> impl Strategy<Value = ApptRef> {
     prop_oneof![
-        20 => any::<usize>().prop_map(ApptRef::Existing),
+        12 => any::<usize>().prop_map(ApptRef::Existing),
+        12 => any::<usize>().prop_map(ApptRef::Active),
+        8 => any::<usize>().prop_map(ApptRef::Held),
+        2 => any::<usize>().prop_map(ApptRef::Dropped),
         3 => (0..APPOINTMENT_IDS.len()).prop_map(ApptRef::Pool),
         1 => Just(ApptRef::Unknown),
     ]
@@ -1343,8 +2330,16 @@ fn start_gen() -> impl Strategy<Value = StartGen> {
     prop_oneof![
         20 => (any::<usize>(), any::<usize>(), 0..2i64, 0..8u32)
             .prop_map(|(rule, day, week, step)| StartGen::InHours { rule, day, week, step }),
+        6 => (any::<usize>(), any::<usize>(), 0..6u32)
+            .prop_map(|(index, block, step)| StartGen::InOverride { index, block, step }),
         16 => (any::<usize>(), -2..=2i64)
             .prop_map(|(appointment, delta)| StartGen::Near { appointment, delta }),
+        6 => (any::<usize>(), -2..=2i64)
+            .prop_map(|(appointment, delta)| StartGen::NearAny { appointment, delta }),
+        3 => (any::<usize>(), -2..=1i64)
+            .prop_map(|(index, delta)| StartGen::TimeOffEnd { index, delta }),
+        3 => (-3..=3i64).prop_map(StartGen::FromNow),
+        2 => (-2..=2i64).prop_map(StartGen::Horizon),
         4 => (0..14i64, 0..96i64).prop_map(|(day, quarter)| StartGen::Grid { day, quarter }),
         1 => (0..14i64, 0..1440i64).prop_map(|(day, minute)| StartGen::Any { day, minute }),
         1 => (0..BAD_STARTS.len()).prop_map(StartGen::Bad),
@@ -1363,6 +2358,7 @@ fn patient_gen() -> impl Strategy<Value = PatientGen> {
     prop_oneof![
         32 => Just(PatientGen::None),
         24 => (0..PATIENTS.len()).prop_map(PatientGen::Pool),
+        12 => Just(PatientGen::OfStart),
         1 => Just(PatientGen::Blank),
     ]
 }
@@ -1375,27 +2371,110 @@ fn request_gen() -> impl Strategy<Value = RequestGen> {
     ]
 }
 
+/// Mostly small steps forward, sometimes none or back; rarely no `now` at all.
+fn now_gen() -> impl Strategy<Value = NowGen> {
+    prop_oneof![
+        1 => Just(None),
+        12 => (0..NOW_STEPS.len()).prop_map(Some),
+        4 => Just(Some(SNAP_STEP)),
+    ]
+}
+
+/// Mostly a valid hold length, rarely one out of range.
+fn ttl_gen() -> impl Strategy<Value = usize> {
+    prop_oneof![
+        30 => 0..TTLS.len() - 3,
+        1 => Just(TTLS.len() - 3),
+        1 => TTLS.len() - 2..TTLS.len(),
+    ]
+}
+
 fn book_gen() -> impl Strategy<Value = BookGen> {
     (
-        doc_ref(),
-        loc_ref(),
-        start_gen(),
-        duration_gen(),
-        patient_gen(),
-        id_gen(APPOINTMENT_IDS.len()),
-        request_gen(),
-        prop::bool::weighted(0.01),
+        (doc_ref(), loc_ref(), start_gen(), duration_gen()),
+        (
+            patient_gen(),
+            id_gen(APPOINTMENT_IDS.len()),
+            request_gen(),
+            prop_oneof![1 => Just(None), 6 => now_gen()],
+            prop::option::weighted(0.3, ttl_gen()),
+            prop::bool::weighted(0.01),
+        ),
     )
         .prop_map(
-            |(doctor, location, start, duration, patient, id, request_id, extra)| BookGen {
-                doctor,
-                location,
+            |((doctor, location, start, duration), (patient, id, request_id, now, ttl, extra))| {
+                BookGen {
+                    doctor,
+                    location,
+                    start,
+                    duration,
+                    patient,
+                    id,
+                    request_id,
+                    // A hold always sends a `now` (`BookAgain` may turn a book without one into
+                    // a hold).
+                    now: match (ttl, now) {
+                        (Some(_), None) => Some(0),
+                        _ => now,
+                    },
+                    ttl,
+                    extra,
+                    fit: false,
+                }
+            },
+        )
+}
+
+/// A booking likely to succeed, or to meet only another appointment or a time rule: a doctor
+/// who has some, a start in their hours (or at someone's appointment), where those hours apply.
+fn plausible_book_gen() -> impl Strategy<Value = BookGen> {
+    (
+        prop_oneof![
+            2 => any::<usize>().prop_map(DocRef::Existing),
+            1 => any::<usize>().prop_map(DocRef::OfAppointment),
+        ],
+        any::<usize>(),
+        prop_oneof![
+            6 => (any::<usize>(), any::<usize>(), 0..2i64, 0..8u32)
+                .prop_map(|(rule, day, week, step)| StartGen::InHours { rule, day, week, step }),
+            2 => (any::<usize>(), any::<usize>(), 0..6u32)
+                .prop_map(|(index, block, step)| StartGen::InOverride { index, block, step }),
+            3 => (any::<usize>(), -1..=1i64)
+                .prop_map(|(appointment, delta)| StartGen::NearAny { appointment, delta }),
+            1 => (any::<usize>(), -2..=1i64)
+                .prop_map(|(index, delta)| StartGen::TimeOffEnd { index, delta }),
+            1 => (-1..=1i64).prop_map(StartGen::FromNow),
+            1 => (-1..=1i64).prop_map(StartGen::Horizon),
+        ],
+        prop_oneof![3 => Just(None), 1 => Just(Some(0usize)), 1 => Just(Some(1usize))],
+        prop_oneof![
+            2 => Just(PatientGen::None),
+            1 => (0..PATIENTS.len()).prop_map(PatientGen::Pool),
+            3 => Just(PatientGen::OfStart),
+        ],
+        prop_oneof![2 => Just(RequestGen::None), 1 => (0..REQUEST_IDS.len()).prop_map(RequestGen::Pool)],
+        (0..NOW_STEPS.len()).prop_map(Some),
+        prop::option::weighted(0.4, 0..TTLS.len() - 3),
+    )
+        .prop_map(
+            |(doctor, location, start, duration, patient, request_id, now, ttl)| BookGen {
+                // Someone else at someone's time: the patient-overlap rule.
+                doctor: match (&start, &patient, &doctor) {
+                    (StartGen::NearAny { appointment, .. }, PatientGen::OfStart, DocRef::Existing(k)) => {
+                        DocRef::NotOfAppointment(*appointment, *k)
+                    }
+                    _ => doctor,
+                },
+                location: LocRef::OfDoctor(location),
                 start,
                 duration,
                 patient,
-                id,
+                id: None,
                 request_id,
-                extra,
+                now,
+                ttl,
+                extra: false,
+                fit: true,
             },
         )
 }
@@ -1410,6 +2489,8 @@ fn mutation_gen() -> impl Strategy<Value = Mutation> {
         patient_gen().prop_map(Mutation::Patient),
         id_gen(APPOINTMENT_IDS.len()).prop_map(Mutation::Id),
         request_gen().prop_map(Mutation::Request),
+        Just(Mutation::Now),
+        prop::option::of(ttl_gen()).prop_map(Mutation::Kind),
     ]
 }
 
@@ -1418,6 +2499,7 @@ fn bound_kind() -> impl Strategy<Value = BoundKind> {
         6 => Just(BoundKind::Date),
         6 => (0..96i64).prop_map(|q| BoundKind::At(q * 15)),
         10 => (any::<usize>(), -4..=4i64).prop_map(|(i, q)| BoundKind::Near(i, q)),
+        2 => (-4..=8i64).prop_map(BoundKind::Now),
         1 => (0..1440i64).prop_map(BoundKind::At),
         1 => (0..BAD_BOUNDS.len()).prop_map(BoundKind::Bad),
     ]
@@ -1434,70 +2516,146 @@ fn change_opt() -> impl Strategy<Value = ChangeOpt> {
 
 fn op_gen() -> impl Strategy<Value = Op> {
     prop_oneof![
-        10 => (id_gen(DOCTOR_IDS.len()), name_gen(), locs_gen(), schedule_gen(), prop::bool::weighted(0.02))
-            .prop_map(|(id, name, locations, schedule, extra)| Op::AddDoctor {
+        10 => (
+            (id_gen(DOCTOR_IDS.len()), name_gen(), locs_gen()),
+            (schedule_gen(), overrides_gen(), time_off_gen(), prop::bool::weighted(0.02)),
+        )
+            .prop_map(|((id, name, locations), (schedule, overrides, time_off, extra))| Op::AddDoctor {
                 id,
                 name,
                 locations,
                 schedule,
+                overrides,
+                time_off,
                 extra,
             }),
         2 => doc_ref().prop_map(Op::GetDoctor),
-        6 => (
-            doc_ref(),
-            prop::option::weighted(0.3, name_gen()),
-            prop::option::weighted(0.5, locs_gen()),
-            prop::option::weighted(0.5, schedule_gen()),
-            prop::bool::weighted(0.02),
-            change_opt(),
+        7 => (
+            (doc_ref(), prop::option::weighted(0.2, name_gen()), prop::option::weighted(0.3, locs_gen())),
+            (
+                prop::option::weighted(0.3, schedule_gen()),
+                prop::option::weighted(0.3, overrides_gen()),
+                prop::option::weighted(0.3, time_off_gen()),
+            ),
+            (prop::bool::weighted(0.02), change_opt()),
         )
-            .prop_map(|(doctor, name, locations, schedule, extra, options)| Op::UpdateDoctor {
-                doctor,
-                name,
-                locations,
-                schedule,
-                extra,
-                options,
+            .prop_map(|((doctor, name, locations), (schedule, overrides, time_off), (extra, options))| {
+                Op::UpdateDoctor {
+                    doctor,
+                    name,
+                    locations,
+                    schedule,
+                    overrides,
+                    time_off,
+                    extra,
+                    options,
+                }
             }),
-        4 => (doc_ref(), change_opt()).prop_map(|(d, o)| Op::RemoveDoctor(d, o)),
-        30 => book_gen().prop_map(Op::Book),
-        10 => (any::<usize>(), prop::bool::weighted(0.7), prop::option::weighted(0.5, mutation_gen()))
+        3 => (doc_ref(), change_opt()).prop_map(|(d, o)| Op::RemoveDoctor(d, o)),
+        22 => book_gen().prop_map(Op::Book),
+        14 => plausible_book_gen().prop_map(Op::Book),
+        8 => (any::<usize>(), prop::bool::weighted(0.7), prop::option::weighted(0.5, mutation_gen()))
             .prop_map(|(i, s, m)| Op::BookAgain(i, s, m)),
-        8 => (appt_ref(), prop_oneof![
+        6 => (appt_ref(), prop_oneof![1 => Just(None), 20 => now_gen()])
+            .prop_map(|(a, now)| Op::Confirm(a, now)),
+        8 => (
+            appt_ref(),
+            prop_oneof![
+                2 => Just(RescheduleStart::Own(0)),
+                4 => (-2..=2i64).prop_map(RescheduleStart::Own),
+                4 => (any::<usize>(), -1..=1i64).prop_map(|(n, delta)| RescheduleStart::Patient(n, delta)),
+                4 => start_gen().prop_map(RescheduleStart::Other),
+            ],
+            prop::option::weighted(0.3, loc_ref()),
+            prop::option::weighted(0.2, 0..DURATIONS.len()),
+            now_gen(),
+        )
+            .prop_map(|(appointment, start, location, duration, now)| Op::Reschedule {
+                appointment,
+                start,
+                location,
+                duration,
+                now,
+            }),
+        6 => (appt_ref(), prop_oneof![
                 3 => Just(None),
                 2 => Just(Some(Some(0))),
                 1 => Just(Some(None)),
             ])
             .prop_map(|(a, r)| Op::Cancel(a, r)),
-        4 => appt_ref().prop_map(Op::GetAppointment),
-        6 => (
+        3 => appt_ref().prop_map(Op::GetAppointment),
+        5 => (
             doc_ref(),
-            prop::option::weighted(0.6, (-1..15i64, bound_kind())),
-            prop::option::weighted(0.6, (prop_oneof![1 => -2..0i64, 6 => 0..4i64, 1 => 4..15i64], bound_kind())),
+            prop::option::weighted(0.4, (-1..15i64, bound_kind())),
+            prop::option::weighted(0.4, (prop_oneof![1 => -2..0i64, 6 => 0..4i64, 1 => 4..15i64], bound_kind())),
             prop_oneof![
                 6 => Just(StatusGen::Default),
-                4 => Just(StatusGen::Booked),
-                4 => Just(StatusGen::Cancelled),
+                3 => Just(StatusGen::Active),
+                3 => Just(StatusGen::Booked),
+                4 => Just(StatusGen::Held),
+                3 => Just(StatusGen::Cancelled),
                 6 => Just(StatusGen::All),
                 1 => Just(StatusGen::Bad),
             ],
+            prop_oneof![1 => Just(None), 1 => now_gen()],
         )
-            .prop_map(|(doctor, from, to, status)| Op::Appointments { doctor, from, to, status }),
-        6 => (
-            doc_ref(),
-            (-1..14i64, bound_kind()),
-            (prop_oneof![1 => Just(-1i64), 16 => 0..3i64], bound_kind()),
-            duration_gen(),
-            prop::option::weighted(0.3, loc_ref()),
-            prop::option::weighted(0.2, 0..5u32),
+            .prop_map(|(doctor, from, to, status, now)| Op::Appointments { doctor, from, to, status, now }),
+        5 => (
+            (doc_ref(), (-1..14i64, bound_kind()), (prop_oneof![1 => Just(-1i64), 16 => 0..3i64], bound_kind())),
+            (
+                duration_gen(),
+                prop::option::weighted(0.4, loc_ref()),
+                prop::option::weighted(0.2, 0..5u32),
+                prop_oneof![1 => Just(None), 2 => now_gen()],
+            ),
         )
-            .prop_map(|(doctor, from, to, duration, location, limit)| Op::Slots {
+            .prop_map(|((doctor, from, to), (duration, location, limit, now))| Op::Slots {
                 doctor,
                 from,
                 to,
                 duration,
                 location,
                 limit,
+                now,
+            }),
+        4 => (
+            (
+                prop::option::weighted(0.4, loc_ref()),
+                prop::option::weighted(0.3, proptest::collection::vec(doc_ref(), 1..=3)),
+                (-1..14i64, bound_kind()),
+                (prop_oneof![1 => Just(-1i64), 16 => 0..3i64, 1 => 29..=31i64], bound_kind()),
+            ),
+            (
+                duration_gen(),
+                prop_oneof![
+                    20 => prop_oneof![Just(1u32), Just(3), Just(10), Just(1000)].prop_map(LimitGen::Valid),
+                    1 => Just(LimitGen::Zero),
+                    1 => Just(LimitGen::TooMany),
+                    1 => Just(LimitGen::Missing),
+                ],
+                prop_oneof![1 => Just(None), 2 => now_gen()],
+            ),
+        )
+            .prop_map(|((location, doctors, from, to), (duration, limit, now))| Op::FindSlots {
+                location,
+                doctors,
+                from,
+                to,
+                duration,
+                limit,
+                now,
+            }),
+        6 => (
+            (doc_ref(), loc_ref(), start_gen()),
+            (duration_gen(), patient_gen(), prop_oneof![1 => Just(None), 4 => now_gen()]),
+        )
+            .prop_map(|((doctor, location, start), (duration, patient, now))| Op::Explain {
+                doctor,
+                location,
+                start,
+                duration,
+                patient,
+                now,
             }),
         3 => Just(Op::Snapshot),
     ]
@@ -1507,8 +2665,12 @@ fn op_gen() -> impl Strategy<Value = Op> {
 fn valid_add_gen() -> impl Strategy<Value = Op> {
     let n = RULE_POINTS.len();
     let days = subsequence((0..7).collect::<Vec<usize>>(), 1..=7).prop_shuffle();
-    let rule = (days, 0..n - 1, 1..n)
-        .prop_map(move |(days, a, len)| RuleGen::Valid(days, a, (a + len).min(n - 1)));
+    let where_ok = prop_oneof![
+        3 => Just(WhereGen::Everywhere),
+        2 => proptest::collection::vec(0..3usize, 1..=2).prop_map(WhereGen::Some),
+    ];
+    let rule = (days, 0..n - 1, 1..n, where_ok)
+        .prop_map(move |(days, a, len, w)| RuleGen::Valid(days, a, (a + len).min(n - 1), w));
     (
         prop::option::of((0..DOCTOR_IDS.len()).prop_map(IdGen::Pool)),
         (0..NAMES.len()).prop_map(NameGen::Valid),
@@ -1522,25 +2684,42 @@ fn valid_add_gen() -> impl Strategy<Value = Op> {
             name,
             locations,
             schedule,
+            overrides: Vec::new(),
+            time_off: Vec::new(),
             extra: false,
         })
 }
 
 fn case_gen() -> impl Strategy<Value = Case> {
     (
-        prop_oneof![Just(15i64), Just(30i64)],
-        prop_oneof![Just(None), Just(Some(1i64)), Just(Some(2i64))],
-        any::<bool>(),
-        0..BASES.len(),
-        1..=2i64,
-        proptest::collection::vec(valid_add_gen(), 1..=3),
-        proptest::collection::vec(op_gen(), 1..MAX_OPS),
+        (
+            prop_oneof![Just(15i64), Just(30i64)],
+            prop_oneof![Just(None), Just(Some(1i64)), Just(Some(2i64))],
+            any::<bool>(),
+            prop_oneof![3 => Just(None), 1 => (0..NOTICES.len()).prop_map(Some)],
+            prop_oneof![3 => Just(None), 1 => (0..HORIZONS.len()).prop_map(Some)],
+            prop::bool::weighted(0.4),
+        ),
+        (
+            0..NOW_STARTS.len(),
+            0..BASES.len(),
+            1..=2i64,
+            proptest::collection::vec(valid_add_gen(), 1..=3),
+            proptest::collection::vec(op_gen(), 1..MAX_OPS),
+        ),
     )
         .prop_map(
-            |(slot, default_slots, time_zone, base, weeks, setup, ops)| Case {
+            |(
+                (slot, default_slots, time_zone, notice, horizon, prevent_patient_overlap),
+                (now_start, base, weeks, setup, ops),
+            )| Case {
                 slot,
                 default_slots,
                 time_zone,
+                notice,
+                horizon,
+                prevent_patient_overlap,
+                now_start,
                 base,
                 weeks,
                 ops: setup.into_iter().chain(ops).collect(),
@@ -1550,40 +2729,48 @@ fn case_gen() -> impl Strategy<Value = Case> {
 
 // ----- resolving generated ops into calls -----
 
-fn rule(g: &RuleGen) -> Rule {
+/// A rule's or block's `locations`, from the doctor's `locations`.
+fn where_(g: &WhereGen, locations: &[String]) -> Option<Vec<String>> {
+    let pick = |i: usize| locations[i % locations.len()].clone();
+    match g {
+        WhereGen::Everywhere => None,
+        _ if locations.is_empty() => Some(vec!["North".into()]),
+        WhereGen::Some(indices) => {
+            let mut list: Vec<String> = Vec::new();
+            for &i in indices {
+                if !list.contains(&pick(i)) {
+                    list.push(pick(i));
+                }
+            }
+            Some(list)
+        }
+        WhereGen::Empty => Some(Vec::new()),
+        WhereGen::Repeated => Some(vec![pick(0), pick(0)]),
+        WhereGen::Stranger => Some(vec![pick(0), "Nowhere".into()]),
+    }
+}
+
+fn rule(g: &RuleGen, locations: &[String]) -> Rule {
     let days = |d: &[usize]| d.iter().map(|&i| DAY_NAMES[i].to_owned()).collect();
     let point = |i: usize| hhmm(i64::from(RULE_POINTS[i]));
+    let plain = |days: Vec<String>, start: &str, end: &str| Rule {
+        days,
+        start: start.into(),
+        end: end.into(),
+        locations: None,
+    };
     match g {
-        RuleGen::Valid(d, a, b) => Rule {
+        RuleGen::Valid(d, a, b, w) => Rule {
             days: days(d),
             start: point(*a),
             end: point(*b),
+            locations: where_(w, locations),
         },
-        RuleGen::NoDays => Rule {
-            days: Vec::new(),
-            start: "09:00".into(),
-            end: "17:00".into(),
-        },
-        RuleGen::RepeatedDay => Rule {
-            days: days(&[0, 2, 0]),
-            start: "09:00".into(),
-            end: "17:00".into(),
-        },
-        RuleGen::NotAfter(a, b) => Rule {
-            days: days(&[0]),
-            start: point(*a),
-            end: point(*b),
-        },
-        RuleGen::BadTime => Rule {
-            days: days(&[1]),
-            start: "9:00".into(),
-            end: "24:30".into(),
-        },
-        RuleGen::BadDay => Rule {
-            days: vec!["monday".into()],
-            start: "09:00".into(),
-            end: "17:00".into(),
-        },
+        RuleGen::NoDays => plain(Vec::new(), "09:00", "17:00"),
+        RuleGen::RepeatedDay => plain(days(&[0, 2, 0]), "09:00", "17:00"),
+        RuleGen::NotAfter(a, b) => plain(days(&[0]), &point(*a), &point(*b)),
+        RuleGen::BadTime => plain(days(&[1]), "9:00", "24:30"),
+        RuleGen::BadDay => plain(vec!["monday".into()], "09:00", "17:00"),
     }
 }
 
@@ -1609,26 +2796,59 @@ fn locations(g: &LocsGen) -> Vec<String> {
 struct Resolver<'a> {
     model: &'a Model,
     weeks: i64,
+    /// The `now` this op sends, if any.
+    now: Option<i64>,
+    /// The `now` cursor (the op's `now` when it sends one).
+    cursor: i64,
 }
 
 impl Resolver<'_> {
     fn doctor(&self, r: &DocRef) -> String {
+        let appts = &self.model.appts;
+        let doctors = &self.model.doctors;
         match r {
-            DocRef::Existing(i) if !self.model.doctors.is_empty() => {
+            DocRef::OfAppointment(i) if !appts.is_empty() => {
+                appts[i % appts.len()].doctor_id.clone()
+            }
+            DocRef::NotOfAppointment(n, k) if !appts.is_empty() && doctors.len() > 1 => {
+                let others: Vec<&MDoctor> = doctors
+                    .iter()
+                    .filter(|d| d.id != appts[n % appts.len()].doctor_id)
+                    .collect();
+                others[k % others.len()].id.clone()
+            }
+            DocRef::NotOfAppointment(i, _) => self.doctor(&DocRef::Existing(*i)),
+            DocRef::Existing(i) | DocRef::OfAppointment(i) if !self.model.doctors.is_empty() => {
                 self.model.doctors[i % self.model.doctors.len()].id.clone()
             }
-            DocRef::Existing(i) => DOCTOR_IDS[i % DOCTOR_IDS.len()].to_owned(),
+            DocRef::Existing(i) | DocRef::OfAppointment(i) => {
+                DOCTOR_IDS[i % DOCTOR_IDS.len()].to_owned()
+            }
             DocRef::Pool(i) => DOCTOR_IDS[*i].to_owned(),
             DocRef::Unknown => "nobody".into(),
         }
     }
 
     fn appointment(&self, r: &ApptRef) -> String {
+        let appts = &self.model.appts;
+        let held: Vec<&MAppt> = appts
+            .iter()
+            .filter(|a| matches!(a.status, Status::Held(_)))
+            .collect();
+        let active: Vec<&MAppt> = appts.iter().filter(|a| a.active()).collect();
+        let dropped = &self.model.dropped;
         match r {
-            ApptRef::Existing(i) if !self.model.appts.is_empty() => {
-                self.model.appts[i % self.model.appts.len()].id.clone()
+            ApptRef::Active(i) if !active.is_empty() => active[i % active.len()].id.clone(),
+            ApptRef::Held(i) if !held.is_empty() => held[i % held.len()].id.clone(),
+            ApptRef::Dropped(i) if !dropped.is_empty() => dropped[i % dropped.len()].clone(),
+            ApptRef::Existing(i) | ApptRef::Active(i) | ApptRef::Held(i) | ApptRef::Dropped(i)
+                if !appts.is_empty() =>
+            {
+                appts[i % appts.len()].id.clone()
             }
-            ApptRef::Existing(i) => APPOINTMENT_IDS[i % APPOINTMENT_IDS.len()].to_owned(),
+            ApptRef::Existing(i) | ApptRef::Active(i) | ApptRef::Held(i) | ApptRef::Dropped(i) => {
+                APPOINTMENT_IDS[i % APPOINTMENT_IDS.len()].to_owned()
+            }
             ApptRef::Pool(i) => APPOINTMENT_IDS[*i].to_owned(),
             ApptRef::Unknown => "zz".into(),
         }
@@ -1656,8 +2876,16 @@ impl Resolver<'_> {
         }
     }
 
+    /// An instant on the slot grid at or before `t`.
+    fn grid(&self, t: i64) -> i64 {
+        t - t.rem_euclid(self.model.slot)
+    }
+
     fn start(&self, g: &StartGen, doctor: &str) -> Result<i64, &'static str> {
         let days = self.weeks * 7;
+        let slot = self.model.slot;
+        let d = self.model.doctor(doctor);
+        let fallback = |day: usize| Ok((day % 7) as i64 * DAY + 540);
         match g {
             StartGen::InHours {
                 rule,
@@ -1665,24 +2893,79 @@ impl Resolver<'_> {
                 week,
                 step,
             } => {
-                let Some(d) = self.model.doctor(doctor).filter(|d| !d.schedule.is_empty()) else {
-                    return Ok((day % 7) as i64 * DAY + 540);
+                let Some(d) = d.filter(|d| !d.schedule.is_empty()) else {
+                    return fallback(*day);
                 };
                 let r = &d.schedule[rule % d.schedule.len()];
                 let name = &r.days[day % r.days.len()];
                 let wd = DAY_NAMES.iter().position(|n| n == name).unwrap() as i64;
                 let date = (week % self.weeks) * 7 + wd;
-                let minute =
-                    i64::from(parse_clock(&r.start).unwrap()) + i64::from(*step) * self.model.slot;
+                let minute = i64::from(parse_clock(&r.start).unwrap()) + i64::from(*step) * slot;
                 Ok(date * DAY + minute)
+            }
+            StartGen::InOverride { index, block, step } => {
+                let open: Vec<&Override> = d
+                    .map(|d| d.overrides.iter().filter(|o| !o.hours.is_empty()).collect())
+                    .unwrap_or_default();
+                if open.is_empty() {
+                    return fallback(*index);
+                }
+                let o = open[index % open.len()];
+                let b = &o.hours[block % o.hours.len()];
+                let minute = i64::from(parse_clock(&b.start).unwrap()) + i64::from(*step) * slot;
+                Ok(o.day * DAY + minute)
             }
             StartGen::Near { appointment, delta } => Ok(self
                 .appointment_of(doctor, *appointment)
                 .map_or(600, |a| a.start)
-                + delta * self.model.slot),
+                + delta * slot),
+            StartGen::NearAny { appointment, delta } => {
+                let appts = &self.model.appts;
+                let start = if appts.is_empty() {
+                    600
+                } else {
+                    appts[appointment % appts.len()].start
+                };
+                Ok(start + delta * slot)
+            }
+            StartGen::TimeOffEnd { index, delta } => match d.filter(|d| !d.time_off.is_empty()) {
+                Some(d) => Ok(self.grid(d.time_off[index % d.time_off.len()].end) + delta * slot),
+                None => fallback(*index),
+            },
+            StartGen::FromNow(delta) => {
+                let now = self.now.unwrap_or(self.cursor);
+                Ok(self.grid(now + self.model.notice.unwrap_or(0)) + delta * slot)
+            }
+            StartGen::Horizon(delta) => {
+                let now = self.now.unwrap_or(self.cursor);
+                Ok(self.grid(now + self.model.horizon.unwrap_or(1) * DAY) + delta * slot)
+            }
             StartGen::Grid { day, quarter } => Ok((day % days) * DAY + quarter * 15),
             StartGen::Any { day, minute } => Ok((day % days) * DAY + minute),
             StartGen::Bad(i) => Err(BAD_STARTS[*i]),
+        }
+    }
+
+    /// The appointment a start is taken from, if any.
+    fn start_source(&self, g: &StartGen, doctor: &str) -> Option<&MAppt> {
+        let appts = &self.model.appts;
+        match g {
+            StartGen::Near { appointment, .. } => self.appointment_of(doctor, *appointment),
+            StartGen::NearAny { appointment, .. } if !appts.is_empty() => {
+                Some(&appts[appointment % appts.len()])
+            }
+            _ => None,
+        }
+    }
+
+    fn patient_for(&self, g: &PatientGen, start: &StartGen, doctor: &str) -> Option<String> {
+        match g {
+            PatientGen::OfStart => Some(
+                self.start_source(start, doctor)
+                    .and_then(|a| a.patient.clone())
+                    .unwrap_or_else(|| PATIENTS[0].to_owned()),
+            ),
+            _ => Resolver::patient(g),
         }
     }
 
@@ -1690,6 +2973,7 @@ impl Resolver<'_> {
         match g {
             PatientGen::None => None,
             PatientGen::Pool(i) => Some(PATIENTS[*i].to_owned()),
+            PatientGen::OfStart => Some(PATIENTS[0].to_owned()),
             PatientGen::Blank => Some(" ".into()),
         }
     }
@@ -1716,31 +3000,24 @@ impl Resolver<'_> {
 
     fn bound(&self, doctor: &str, day: i64, kind: &BoundKind) -> BoundIn {
         let day = day.clamp(FIRST_DAY + 1, LAST_DAY - 1);
+        let instant = |t: i64| BoundIn {
+            text: self.model.cal.at(t),
+            as_from: Some(t),
+            as_to: Some(t),
+        };
         match kind {
-            BoundKind::Near(i, delta) => {
-                let t = self
-                    .appointment_of(doctor, *i)
+            BoundKind::Near(i, delta) => instant(
+                self.appointment_of(doctor, *i)
                     .map_or(day * DAY, |a| a.start)
-                    + delta * 15;
-                BoundIn {
-                    text: self.model.cal.at(t),
-                    as_from: Some(t),
-                    as_to: Some(t),
-                }
-            }
+                    + delta * 15,
+            ),
+            BoundKind::Now(delta) => instant(self.now.unwrap_or(self.cursor) + delta * 15),
             BoundKind::Date => BoundIn {
                 text: self.model.cal.date(day).to_owned(),
                 as_from: Some(day * DAY),
                 as_to: Some((day + 1) * DAY),
             },
-            BoundKind::At(minute) => {
-                let t = day * DAY + minute;
-                BoundIn {
-                    text: self.model.cal.at(t),
-                    as_from: Some(t),
-                    as_to: Some(t),
-                }
-            }
+            BoundKind::At(minute) => instant(day * DAY + minute),
             BoundKind::Bad(i) => BoundIn {
                 text: BAD_BOUNDS[*i].to_owned(),
                 as_from: None,
@@ -1749,15 +3026,116 @@ impl Resolver<'_> {
         }
     }
 
+    /// The window of a query: `from`, then `to` some days after `from`'s day.
+    fn window(
+        &self,
+        doctor: &str,
+        from: &(i64, BoundKind),
+        to: &(i64, BoundKind),
+    ) -> (BoundIn, BoundIn) {
+        let from_bound = self.bound(doctor, from.0, &from.1);
+        let from_day = from_bound.as_from.map_or(from.0, |t| t.div_euclid(DAY));
+        (from_bound, self.bound(doctor, from_day + to.0, &to.1))
+    }
+
+    fn overrides(&self, gens: &[OverrideGen], doctor: &str, locations: &[String]) -> Vec<Override> {
+        let days = self.weeks * 7;
+        let mut list: Vec<Override> = Vec::new();
+        for g in gens {
+            let day = match g.day {
+                DayGen::Day(d) => d % days,
+                DayGen::OfAppointment(n) => self
+                    .appointment_of(doctor, n)
+                    .map_or((n % 7) as i64, |a| a.start.div_euclid(DAY)),
+                DayGen::Repeat => list.last().map_or(0, |o| o.day),
+            };
+            let hours = g
+                .hours
+                .iter()
+                .map(|(a, b, w)| Block {
+                    start: hhmm(i64::from(RULE_POINTS[*a])),
+                    end: hhmm(i64::from(RULE_POINTS[*b])),
+                    locations: where_(w, locations),
+                })
+                .collect();
+            list.push(Override { day, hours });
+        }
+        list
+    }
+
+    fn time_off(&self, gens: &[(OffGen, ReasonGen)], doctor: &str) -> Vec<Off> {
+        let days = self.weeks * 7;
+        gens.iter()
+            .map(|(g, reason)| {
+                let (start, end) = match g {
+                    OffGen::At {
+                        day,
+                        quarter,
+                        quarters,
+                    } => {
+                        let start = (day % days) * DAY + quarter * 15;
+                        (start, start + quarters * 15)
+                    }
+                    OffGen::Near {
+                        appointment,
+                        delta,
+                        quarters,
+                    } => {
+                        let start = self
+                            .appointment_of(doctor, *appointment)
+                            .map_or(600, |a| a.start)
+                            + delta * 15;
+                        (start, start + quarters * 15)
+                    }
+                    OffGen::Backwards => (DAY + 600, DAY + 540),
+                };
+                let start = start.clamp((FIRST_DAY + 1) * DAY, (LAST_DAY - 5) * DAY);
+                Off {
+                    start,
+                    end: end.min((LAST_DAY - 1) * DAY),
+                    reason: match reason {
+                        ReasonGen::None => None,
+                        ReasonGen::Some(i) => Some(REASONS[*i].to_owned()),
+                        ReasonGen::Blank => Some(" ".into()),
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// For a start in a rule's or block's time, a location where it applies.
+    fn location_of_start(&self, g: &StartGen, doctor: &str) -> Option<String> {
+        let d = self.model.doctor(doctor)?;
+        let named = |l: &Option<Vec<String>>, n: usize| l.as_ref().map(|l| l[n % l.len()].clone());
+        match g {
+            StartGen::InHours { rule, day, .. } if !d.schedule.is_empty() => {
+                named(&d.schedule[rule % d.schedule.len()].locations, *day)
+            }
+            StartGen::InOverride { index, block, .. } => {
+                let open: Vec<&Override> =
+                    d.overrides.iter().filter(|o| !o.hours.is_empty()).collect();
+                let o = open.get(index % open.len().max(1))?;
+                named(&o.hours[block % o.hours.len()].locations, *index)
+            }
+            _ => None,
+        }
+    }
+
     fn book(&self, g: &BookGen) -> BookCall {
         let doctor_id = self.doctor(&g.doctor);
+        let fitting = g
+            .fit
+            .then(|| self.location_of_start(&g.start, &doctor_id))
+            .flatten();
         BookCall {
-            location: self.location(&g.location, &doctor_id),
+            location: fitting.unwrap_or_else(|| self.location(&g.location, &doctor_id)),
             start: self.start(&g.start, &doctor_id),
             duration: Resolver::duration(&g.duration),
-            patient: Resolver::patient(&g.patient),
+            patient: self.patient_for(&g.patient, &g.start, &doctor_id),
             id: Resolver::appointment_id(&g.id),
             request_id: Resolver::request_id(&g.request_id),
+            now: self.now,
+            ttl: g.ttl.map(|i| TTLS[i]),
             extra: g.extra,
             doctor_id,
         }
@@ -1773,6 +3151,8 @@ impl Resolver<'_> {
             Mutation::Patient(p) => b.patient = Resolver::patient(p),
             Mutation::Id(id) => b.id = Resolver::appointment_id(id),
             Mutation::Request(r) => b.request_id = Resolver::request_id(r),
+            Mutation::Now => b.now = Some(self.cursor),
+            Mutation::Kind(ttl) => b.ttl = ttl.map(|i| TTLS[i]),
         }
         b
     }
@@ -1785,36 +3165,63 @@ impl Resolver<'_> {
                 name: n,
                 locations: l,
                 schedule,
+                overrides,
+                time_off,
                 extra,
-            } => Call::AddDoctor(DoctorIn {
-                id: match id {
+            } => {
+                let locations = locations(l);
+                let id = match id {
                     None => None,
                     Some(IdGen::Pool(i)) => Some(DOCTOR_IDS[*i].to_owned()),
                     Some(IdGen::Bad) => Some("d 1".into()),
-                },
-                name: name(n),
-                locations: locations(l),
-                schedule: schedule.iter().map(rule).collect(),
-                extra: *extra,
-            }),
+                };
+                let doctor = id.clone().unwrap_or_default();
+                Call::AddDoctor(DoctorIn {
+                    name: name(n),
+                    schedule: schedule.iter().map(|r| rule(r, &locations)).collect(),
+                    overrides: self.overrides(overrides, &doctor, &locations),
+                    time_off: self.time_off(time_off, &doctor),
+                    locations,
+                    id,
+                    extra: *extra,
+                })
+            }
             Op::GetDoctor(d) => Call::GetDoctor(self.doctor(d)),
             Op::UpdateDoctor {
                 doctor,
                 name: n,
                 locations: l,
                 schedule,
+                overrides,
+                time_off,
                 extra,
                 options,
-            } => Call::UpdateDoctor(
-                self.doctor(doctor),
-                PatchIn {
-                    name: n.as_ref().map(name),
-                    locations: l.as_ref().map(locations),
-                    schedule: schedule.as_ref().map(|s| s.iter().map(rule).collect()),
-                    extra: *extra,
-                },
-                *options,
-            ),
+            } => {
+                let doctor = self.doctor(doctor);
+                let new_locations = l.as_ref().map(locations);
+                // Rules and blocks name the doctor's locations as they will be.
+                let where_from = new_locations.clone().unwrap_or_else(|| {
+                    self.model
+                        .doctor(&doctor)
+                        .map_or_else(|| vec!["North".into()], |d| d.locations.clone())
+                });
+                Call::UpdateDoctor(
+                    doctor.clone(),
+                    PatchIn {
+                        name: n.as_ref().map(name),
+                        locations: new_locations,
+                        schedule: schedule
+                            .as_ref()
+                            .map(|s| s.iter().map(|r| rule(r, &where_from)).collect()),
+                        overrides: overrides
+                            .as_ref()
+                            .map(|o| self.overrides(o, &doctor, &where_from)),
+                        time_off: time_off.as_ref().map(|t| self.time_off(t, &doctor)),
+                        extra: *extra,
+                    },
+                    *options,
+                )
+            }
             Op::RemoveDoctor(d, o) => Call::RemoveDoctor(self.doctor(d), *o),
             Op::Book(g) => Call::Book(self.book(g)),
             Op::BookAgain(i, prefer_succeeded, m) => {
@@ -1832,6 +3239,57 @@ impl Resolver<'_> {
                     None => b,
                 })
             }
+            Op::Confirm(a, _) => Call::Confirm(self.appointment(a), self.now),
+            Op::Reschedule {
+                appointment,
+                start,
+                location,
+                duration,
+                ..
+            } => {
+                let id = self.appointment(appointment);
+                let target = self.model.appts.iter().find(|a| a.id == id);
+                let doctor = target.map_or_else(
+                    || self.doctor(&DocRef::Existing(0)),
+                    |a| a.doctor_id.clone(),
+                );
+                Call::Reschedule(
+                    id,
+                    RescheduleIn {
+                        start: match start {
+                            RescheduleStart::Own(delta) => {
+                                Ok(target.map_or(600, |a| a.start) + delta * self.model.slot)
+                            }
+                            RescheduleStart::Patient(n, delta) => {
+                                let others: Vec<&MAppt> = target
+                                    .map(|t| {
+                                        self.model
+                                            .appts
+                                            .iter()
+                                            .filter(|a| {
+                                                a.doctor_id != t.doctor_id
+                                                    && a.active()
+                                                    && t.patient.is_some()
+                                                    && a.patient == t.patient
+                                            })
+                                            .collect()
+                                    })
+                                    .unwrap_or_default();
+                                let from = if others.is_empty() {
+                                    target.map_or(600, |a| a.start)
+                                } else {
+                                    others[n % others.len()].start
+                                };
+                                Ok(from + delta * self.model.slot)
+                            }
+                            RescheduleStart::Other(g) => self.start(g, &doctor),
+                        },
+                        location: location.as_ref().map(|l| self.location(l, &doctor)),
+                        duration: Resolver::duration(duration),
+                        now: self.now,
+                    },
+                )
+            }
             Op::Cancel(a, reason) => Call::Cancel(
                 self.appointment(a),
                 reason.map(|r| match r {
@@ -1845,6 +3303,7 @@ impl Resolver<'_> {
                 from,
                 to,
                 status,
+                ..
             } => {
                 let doctor = self.doctor(doctor);
                 let from_bound = from.as_ref().map(|(d, k)| self.bound(&doctor, *d, k));
@@ -1866,11 +3325,14 @@ impl Resolver<'_> {
                     doctor,
                     status: match status {
                         StatusGen::Default => None,
+                        StatusGen::Active => Some("active"),
                         StatusGen::Booked => Some("booked"),
+                        StatusGen::Held => Some("held"),
                         StatusGen::Cancelled => Some("cancelled"),
                         StatusGen::All => Some("all"),
                         StatusGen::Bad => Some("pending"),
                     },
+                    now: self.now,
                 })
             }
             Op::Slots {
@@ -1880,17 +3342,63 @@ impl Resolver<'_> {
                 duration,
                 location,
                 limit,
+                ..
             } => {
                 let doctor = self.doctor(doctor);
-                let from_bound = self.bound(&doctor, from.0, &from.1);
-                let from_day = from_bound.as_from.map_or(from.0, |t| t.div_euclid(DAY));
+                let (from, to) = self.window(&doctor, from, to);
                 Call::Slots(SlotQueryIn {
-                    to: self.bound(&doctor, from_day + to.0, &to.1),
-                    from: from_bound,
+                    from,
+                    to,
                     duration: Resolver::duration(duration),
                     location: location.as_ref().map(|l| self.location(l, &doctor)),
                     limit: *limit,
+                    now: self.now,
                     doctor,
+                })
+            }
+            Op::FindSlots {
+                location,
+                doctors,
+                from,
+                to,
+                duration,
+                limit,
+                ..
+            } => {
+                let (from, to) = self.window("", from, to);
+                Call::FindSlots(FindIn {
+                    location: location.as_ref().map(|l| self.location(l, "")),
+                    doctor_ids: doctors
+                        .as_ref()
+                        .map(|list| list.iter().map(|d| self.doctor(d)).collect()),
+                    from,
+                    to,
+                    duration: Resolver::duration(duration),
+                    limit: match limit {
+                        LimitGen::Valid(n) => Some(*n),
+                        LimitGen::Zero => Some(0),
+                        LimitGen::TooMany => Some(1001),
+                        LimitGen::Missing => None,
+                    },
+                    now: self.now,
+                })
+            }
+            Op::Explain {
+                doctor,
+                location,
+                start,
+                duration,
+                patient,
+                ..
+            } => {
+                let doctor_id = self.doctor(doctor);
+                Call::Explain(ExplainIn {
+                    location: self.location(location, &doctor_id),
+                    start: self.start(start, &doctor_id),
+                    duration: Resolver::duration(duration),
+                    patient: self.patient_for(patient, start, &doctor_id),
+                    now: self.now,
+                    doctor_id,
                 })
             }
             Op::Snapshot => Call::Snapshot,
@@ -1930,6 +3438,9 @@ fn compare(
                 return Err(format!("expected {} {}", e.code.as_str(), e.details));
             }
             let details = to_json(&*a.details);
+            if e.exact && details != e.details {
+                return Err(format!("expected details {}", e.details));
+            }
             if e.code == ErrorCode::InvalidInput && details.get("field").is_none() {
                 return Err("expected INVALID_INPUT to name a field".into());
             }
@@ -1938,18 +3449,51 @@ fn compare(
                     return Err(format!("expected details.{key} = {value}"));
                 }
             }
-            if e.code == ErrorCode::SlotTaken {
-                let conflict = details["conflictingAppointmentId"].as_str().unwrap_or("");
-                if !e.conflicts.iter().any(|c| c == conflict) {
-                    return Err(format!(
-                        "expected details.conflictingAppointmentId to be one of {:?}",
-                        e.conflicts
-                    ));
-                }
-            }
             Ok(())
         }
     }
+}
+
+/// `explain`'s answer agrees with `book`'s for the same time: empty exactly when the booking
+/// succeeds; otherwise its first item is the booking's error, whole.
+fn agrees(explained: Result<Vec<Error>, Error>, booked: Result<(), Error>) -> Result<(), String> {
+    match (explained, booked) {
+        (Ok(problems), Ok(())) if problems.is_empty() => Ok(()),
+        (Ok(problems), Err(e)) if problems.first() == Some(&e) => Ok(()),
+        (Err(a), Err(b)) if a.code == b.code => Ok(()),
+        (explained, booked) => Err(format!(
+            "explain gave {}, but book {}",
+            match explained {
+                Ok(p) => problems_json(&p).to_string(),
+                Err(e) => format!("{e} {}", to_json(&*e.details)),
+            },
+            match booked {
+                Ok(()) => "succeeded".to_owned(),
+                Err(e) => format!("failed with {e} {}", to_json(&*e.details)),
+            }
+        )),
+    }
+}
+
+/// The real hospital alone: `explain` on it, and `book` on a copy of it.
+fn explain_agrees_with_book(h: &Hospital, e: &ExplainIn, cal: &Cal) -> Result<(), String> {
+    let explained = read::<ExplainRequest>(e.json(cal), "request").and_then(|r| h.explain(r));
+    let booked =
+        read::<BookRequest>(e.json(cal), "request").and_then(|r| h.clone().book(r).map(|_| ()));
+    agrees(explained, booked)
+}
+
+/// The `explain` request for the time a `book` asks for, when the booking is only about that
+/// time (no id or request id, nothing unknown).
+fn explain_of(b: &BookCall) -> Option<ExplainIn> {
+    (b.ttl.is_none() && b.id.is_none() && b.request_id.is_none() && !b.extra).then(|| ExplainIn {
+        doctor_id: b.doctor_id.clone(),
+        location: b.location.clone(),
+        start: b.start,
+        duration: b.duration,
+        patient: b.patient.clone(),
+        now: b.now,
+    })
 }
 
 /// The real hospital agrees with the model as a whole, and its invariants hold, checked by
@@ -1962,6 +3506,14 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
             m.revision
         ));
     }
+    let clock = h.clock().map(|c| m.cal.parse(&c.to_string()).unwrap());
+    if clock != m.clock {
+        return Err(format!(
+            "the clock is {:?}, expected {:?}",
+            h.clock().map(|c| c.to_string()),
+            m.clock.map(|c| m.cal.at(c))
+        ));
+    }
     // Doctors, in insertion order.
     let doctors: Vec<Value> = h.list_doctors().map(to_json).collect();
     let expected: Vec<Value> = m.doctors.iter().map(|d| m.doctor_json(d)).collect();
@@ -1972,8 +3524,8 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
             Value::Array(expected)
         ));
     }
-    // Every appointment, booked and cancelled, per doctor in listing order (ids; the objects
-    // are compared below).
+    // Every appointment, booked, held and cancelled, per doctor in listing order (ids; the
+    // objects are compared below).
     for d in &m.doctors {
         let query = AppointmentQuery {
             status: Some(dr_schedule::core::StatusFilter::All),
@@ -2010,7 +3562,8 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
             Value::Array(expected)
         ));
     }
-    // Invariants, from the real hospital's own data only.
+    // Invariants, from the real hospital's own data (its doctors' hours through the model's
+    // minute-by-minute reading of them: the profiles are the model's, checked above).
     let doctors: Vec<_> = h.list_doctors().collect();
     for (i, d) in doctors.iter().enumerate() {
         if doctors[..i].iter().any(|e| e.id == d.id) {
@@ -2018,7 +3571,8 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
         }
     }
     let appts: Vec<_> = h.all_appointments().collect();
-    let mut intervals: Vec<(&str, &str, i64, i64)> = Vec::new();
+    // (id, doctor, patient, start, end) of the appointments that take their time.
+    let mut intervals: Vec<(&str, &str, Option<&str>, i64, i64)> = Vec::new();
     for (i, a) in appts.iter().enumerate() {
         if appts[..i].iter().any(|b| b.id == a.id) {
             return Err(format!("appointment id {:?} is used twice", a.id));
@@ -2029,7 +3583,7 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
                 a.request_id
             ));
         }
-        let Some(doctor) = doctors.iter().find(|d| d.id == a.doctor_id) else {
+        let Some(doctor) = m.doctors.iter().find(|d| d.id == a.doctor_id) else {
             return Err(format!("appointment {:?} has no doctor", a.id));
         };
         let start = m.cal.parse(&a.start.to_string());
@@ -2044,44 +3598,49 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
         if start.rem_euclid(DAY) % m.slot != 0 {
             return Err(format!("appointment {:?} is off the grid", a.id));
         }
-        if !a.is_booked() {
-            continue;
+        if a.rescheduled_from.iter().any(|p| p.end <= p.start) {
+            return Err(format!("appointment {:?} has a bad trace", a.id));
         }
-        if !doctor.locations.contains(&a.location) {
+        let held = a.hold_expires.map(|e| m.cal.parse(&e.to_string()).unwrap());
+        if held.is_some() != (a.status == dr_schedule::core::AppointmentStatus::Held) {
             return Err(format!(
-                "booked appointment {:?} is at {:?}, where its doctor does not work",
-                a.id, a.location
+                "appointment {:?} has holdExpires without being held, or the reverse",
+                a.id
             ));
         }
-        let schedule: Vec<Rule> = doctor
-            .schedule
-            .iter()
-            .map(|r| Rule {
-                days: r
-                    .days
-                    .iter()
-                    .map(|d| to_json(d).as_str().unwrap().to_owned())
-                    .collect(),
-                start: r.start.to_string(),
-                end: r.end.to_string(),
-            })
-            .collect();
-        if !inside_hours(&schedule, start, duration) {
+        if held.is_some_and(|e| clock.is_some_and(|c| e <= c)) {
             return Err(format!(
-                "booked appointment {:?} is outside its doctor's hours",
+                "hold {:?} lapsed by the clock but was not dropped",
                 a.id
+            ));
+        }
+        if !a.is_active() {
+            continue;
+        }
+        if !works(doctor, &a.location, start, duration) {
+            return Err(format!(
+                "appointment {:?} is outside its doctor's hours at {:?}",
+                a.id, a.location
             ));
         }
         if let Some(other) = intervals
             .iter()
-            .find(|(_, d, s, e)| *d == a.doctor_id && overlaps(*s, *e - *s, start, duration))
+            .find(|(_, d, _, s, e)| *d == a.doctor_id && overlaps(*s, *e - *s, start, duration))
         {
-            return Err(format!(
-                "booked appointments {:?} and {:?} overlap",
-                other.0, a.id
-            ));
+            return Err(format!("appointments {:?} and {:?} overlap", other.0, a.id));
         }
-        intervals.push((&a.id, &a.doctor_id, start, end));
+        let patient = a.patient.as_deref();
+        if m.prevent_patient_overlap {
+            if let Some(other) = intervals.iter().find(|(_, _, p, s, e)| {
+                patient.is_some() && *p == patient && overlaps(*s, *e - *s, start, duration)
+            }) {
+                return Err(format!(
+                    "patient {patient:?} has overlapping appointments {:?} and {:?}",
+                    other.0, a.id
+                ));
+            }
+        }
+        intervals.push((&a.id, &a.doctor_id, patient, start, end));
     }
     Ok(())
 }
@@ -2096,6 +3655,13 @@ fn run(case: &Case) {
     if case.time_zone {
         options.insert("timeZone".into(), json!("Europe/Paris"));
     }
+    let notice = case.notice.map(|i| NOTICES[i]);
+    let horizon = case.horizon.map(|i| HORIZONS[i]);
+    put(&mut options, "minNoticeMinutes", notice);
+    put(&mut options, "horizonDays", horizon);
+    if case.prevent_patient_overlap {
+        options.insert("preventPatientOverlap".into(), json!(true));
+    }
     let options_json = Value::Object(options);
     let options: HospitalOptionsInput = read(options_json.clone(), "options").unwrap();
     let mut h = Hospital::new(options).unwrap();
@@ -2104,12 +3670,18 @@ fn run(case: &Case) {
         slot: case.slot,
         // DESIGN: default 15, README: the smallest multiple of slotMinutes that is >= 15.
         default_duration: case.default_slots.unwrap_or(1) * case.slot,
+        notice,
+        horizon,
+        prevent_patient_overlap: case.prevent_patient_overlap,
         doctors: Vec::new(),
         appts: Vec::new(),
         revision: 0,
         next_doctor: 1,
         next_appt: 1,
+        clock: None,
+        dropped: Vec::new(),
     };
+    let mut cursor = NOW_STARTS[case.now_start];
     let mut history: Vec<(BookCall, bool)> = Vec::new();
     let mut trace: Vec<(Call, Result<Value, Error>)> = Vec::new();
     // `h.to_snapshot()`, when known since the last change.
@@ -2118,9 +3690,22 @@ fn run(case: &Case) {
     // restored hospital's log starts at its revision). Replayed at the end.
     let mut log_base = h.to_snapshot().unwrap();
     for op in &case.ops {
+        let now = match op.now() {
+            Some(Some(step)) => {
+                let step = NOW_STEPS
+                    .get(step)
+                    .copied()
+                    .unwrap_or((30 - cursor.rem_euclid(30)) % 30);
+                cursor = (cursor + step).clamp((FIRST_DAY + 1) * DAY, MAX_NOW);
+                Some(cursor)
+            }
+            _ => None,
+        };
         let resolver = Resolver {
             model: &model,
             weeks: case.weeks,
+            now,
+            cursor,
         };
         let Some(call) = resolver.call(op, &history) else {
             continue;
@@ -2134,6 +3719,19 @@ fn run(case: &Case) {
         }
         let actual = perform(&mut h, &call, &cal);
         let mut problem = compare(&expected, &actual).err();
+        // explain and book agree on the real hospital alone.
+        if problem.is_none() {
+            problem = match &call {
+                Call::Explain(e) => explain_agrees_with_book(&h, e, &cal).err(),
+                Call::Book(b) => explain_of(b).and_then(|e| {
+                    let explained = read::<ExplainRequest>(e.json(&cal), "request")
+                        .and_then(|r| before.explain(r));
+                    let booked = actual.as_ref().map(|_| ()).map_err(Clone::clone);
+                    agrees(explained, booked).err()
+                }),
+                _ => None,
+            };
+        }
         let replaced = matches!(call, Call::Snapshot);
         if problem.is_none() && !mutated {
             let text = h.to_snapshot().unwrap();
@@ -2182,7 +3780,6 @@ fn run(case: &Case) {
         "snapshot + changesSince did not rebuild the hospital"
     );
 }
-
 /// [`DEFAULT_CASES`] sequences and the XorShift generator (ChaCha, proptest's default, takes
 /// half the run time in a debug build), unless `PROPTEST_CASES` / `PROPTEST_RNG_ALGORITHM` say
 /// otherwise.
@@ -2225,21 +3822,52 @@ fn the_model_calendar_counts_days() {
     assert_eq!(new_year.date(1), "2019-01-01");
     let plain = Cal::new(BASES[2]);
     assert_eq!(plain.date(2), "2023-03-01");
-    assert_eq!(plain.date(LAST_DAY), "2023-03-16");
-    assert!(inside_hours(
-        &[
-            Rule {
-                days: vec!["mon".into()],
-                start: "09:00".into(),
-                end: "12:00".into()
-            },
-            Rule {
-                days: vec!["mon".into()],
-                start: "12:00".into(),
-                end: "24:00".into()
-            }
+    assert_eq!(plain.date(17), "2023-03-16");
+    assert_eq!(
+        plain.at(LAST_DAY * DAY),
+        format!("{}T00:00", plain.date(LAST_DAY))
+    );
+    let rule = |days: &[&str], start: &str, end: &str, locations: Option<&[&str]>| Rule {
+        days: days.iter().map(|d| d.to_string()).collect(),
+        start: start.into(),
+        end: end.into(),
+        locations: locations.map(|l| l.iter().map(|s| s.to_string()).collect()),
+    };
+    let mut doctor = MDoctor {
+        id: "d1".into(),
+        name: "Dr. Ada".into(),
+        locations: vec!["North".into(), "South".into()],
+        schedule: vec![
+            rule(&["mon"], "09:00", "12:00", None),
+            rule(&["mon"], "12:00", "24:00", Some(&["North"])),
         ],
-        7 * DAY + 11 * 60,
-        13 * 60
-    ));
+        overrides: Vec::new(),
+        time_off: Vec::new(),
+    };
+    // Touching rules make one block, where both apply.
+    assert!(works(&doctor, "North", 7 * DAY + 11 * 60, 13 * 60));
+    assert!(!works(&doctor, "South", 7 * DAY + 11 * 60, 2 * 60));
+    assert!(works(&doctor, "South", 7 * DAY + 11 * 60, 60));
+    assert!(
+        !works(&doctor, "North", 7 * DAY + 23 * 60, 120),
+        "past midnight"
+    );
+    // An override replaces the day; time off ends before its end minute.
+    doctor.overrides.push(Override {
+        day: 7,
+        hours: vec![Block {
+            start: "10:00".into(),
+            end: "11:00".into(),
+            locations: Some(vec!["South".into()]),
+        }],
+    });
+    doctor.time_off.push(Off {
+        start: 7 * DAY + 600,
+        end: 7 * DAY + 615,
+        reason: None,
+    });
+    assert!(!works(&doctor, "North", 7 * DAY + 600, 15));
+    assert!(!works(&doctor, "South", 7 * DAY + 600, 15));
+    assert!(works(&doctor, "South", 7 * DAY + 615, 45));
+    assert!(works(&doctor, "North", 14 * DAY + 600, 15));
 }

@@ -714,9 +714,13 @@ impl Model {
         }
         // Rule 5.
         if let Some(now) = p.now {
+            // The bounds are grid starts: the first at or after now + notice, the last at or
+            // before now + horizon.
+            let slot = self.slot;
             if let Some(notice) = self.notice {
-                if start < now + notice {
-                    let mut details = json!({ "earliestStart": self.cal.at(now + notice) });
+                let earliest = now + notice + (slot - (now + notice).rem_euclid(slot)) % slot;
+                if start < earliest {
+                    let mut details = json!({ "earliestStart": self.cal.at(earliest) });
                     if start < now {
                         details["reason"] = json!("inThePast");
                     }
@@ -724,10 +728,11 @@ impl Model {
                 }
             }
             if let Some(days) = self.horizon {
-                if start > now + days * DAY {
+                let latest = now + days * DAY - (now + days * DAY).rem_euclid(slot);
+                if start > latest {
                     found.push((
                         ErrorCode::BeyondHorizon,
-                        json!({ "latestStart": self.cal.at(now + days * DAY) }),
+                        json!({ "latestStart": self.cal.at(latest) }),
                     ));
                 }
             }
@@ -909,6 +914,9 @@ impl Model {
         if b.ttl.is_some() && b.now.is_none() {
             return err(invalid_field("now"));
         }
+        if b.ttl.is_some_and(|ttl| ttl <= 0 || ttl > MAX_TTL) {
+            return err(invalid_field("ttlMinutes"));
+        }
         if self.time_rules() && b.now.is_none() {
             return err(invalid_field("now"));
         }
@@ -963,7 +971,7 @@ impl Model {
         // A hold: 1 minute to a week, lapsing after the hospital's clock.
         let status = match (b.ttl, b.now) {
             (Some(ttl), Some(now)) => {
-                if ttl <= 0 || ttl > MAX_TTL || self.clock.is_some_and(|c| now + ttl <= c) {
+                if self.clock.is_some_and(|c| now + ttl <= c) {
                     return err(invalid_field("ttlMinutes"));
                 }
                 Status::Held(now + ttl)
@@ -1050,7 +1058,7 @@ impl Model {
             return err(invalid_field("now"));
         }
         let clock = self.clock_at(r.now);
-        let Some(a) = self.appts.iter().find(|a| a.id == id && a.live(clock)) else {
+        let Some(a) = self.appts.iter().find(|a| a.id == id) else {
             return err(fail(
                 ErrorCode::AppointmentNotFound,
                 json!({ "appointmentId": id }),
@@ -1061,6 +1069,15 @@ impl Model {
                 ErrorCode::AlreadyCancelled,
                 json!({ "appointmentId": id }),
             ));
+        }
+        // A lapsed hold, still stored, cannot be moved (as it cannot be confirmed).
+        if let Status::Held(expires) = a.status {
+            if !a.live(clock) {
+                return err(fail(
+                    ErrorCode::HoldExpired,
+                    json!({ "appointmentId": id, "holdExpires": self.cal.at(expires) }),
+                ));
+            }
         }
         let location = r.location.clone().unwrap_or_else(|| a.location.clone());
         let duration = r.duration.unwrap_or(a.duration);
@@ -1282,14 +1299,6 @@ impl Model {
         if q.duration.is_some_and(|d| d < 0) || q.limit.is_none() {
             return err(invalid());
         }
-        if let Some(ids) = &q.doctor_ids {
-            if let Some(unknown) = ids.iter().find(|id| self.doctor(id).is_none()) {
-                return err(fail(
-                    ErrorCode::DoctorNotFound,
-                    json!({ "doctorId": unknown }),
-                ));
-            }
-        }
         let limit = q.limit.unwrap();
         if limit == 0 || limit > 1000 {
             return err(invalid_field("limit"));
@@ -1304,6 +1313,15 @@ impl Model {
         }
         if self.time_rules() && q.now.is_none() {
             return err(invalid_field("now"));
+        }
+        // The whole input is checked before any doctor is looked up.
+        if let Some(ids) = &q.doctor_ids {
+            if let Some(unknown) = ids.iter().find(|id| self.doctor(id).is_none()) {
+                return err(fail(
+                    ErrorCode::DoctorNotFound,
+                    json!({ "doctorId": unknown }),
+                ));
+            }
         }
         let duration = q.duration.unwrap_or(self.default_duration);
         if duration == 0 || duration % self.slot != 0 {

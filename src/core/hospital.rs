@@ -264,6 +264,9 @@ impl Hospital {
     /// Books (`ttl: None`) or holds (`ttl` minutes from `request.now`) an appointment.
     fn create(&mut self, request: BookRequest, ttl: Option<u32>) -> Result<&Appointment> {
         request.validate()?;
+        if let Some(ttl) = ttl {
+            holds::validate_ttl(ttl)?;
+        }
         self.check_now_given(request.now)?;
         let duration = request.duration(&self.options);
         let clock = self.clock_at(request.now);

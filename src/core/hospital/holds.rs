@@ -18,7 +18,7 @@ use crate::core::time::LocalDateTime;
 use crate::core::validate;
 
 /// Checks a hold's length on its own: 1 minute to a week.
-fn validate_ttl(ttl: u32) -> Result<()> {
+pub(super) fn validate_ttl(ttl: u32) -> Result<()> {
     if ttl == 0 || ttl > MAX_HOLD_MINUTES {
         return Err(Error::invalid_input(
             "ttlMinutes",
@@ -75,7 +75,6 @@ impl Hospital {
     /// `now + ttlMinutes`. Confirm it with [`Hospital::confirm`] before then.
     pub fn hold(&mut self, request: HoldRequest) -> Result<&Appointment> {
         let ttl = request.ttl_minutes;
-        validate_ttl(ttl)?;
         self.create(
             BookRequest {
                 doctor_id: request.doctor_id,

@@ -770,7 +770,7 @@ export class Hospital {
     }
     const conflict = overlapping(state.booked, s, e);
     if (conflict !== undefined) {
-      throw hospitalError("SLOT_TAKEN", `the time overlaps booked appointment ${JSON.stringify(conflict.id)}`, {
+      throw hospitalError("SLOT_TAKEN", `the time overlaps appointment ${JSON.stringify(conflict.id)}`, {
         conflictingAppointmentId: conflict.id,
       });
     }

@@ -16,7 +16,7 @@ use super::error::{Error, Result};
 use super::hospital::Hospital;
 use super::limits::MAX_RETAINED_CHANGES;
 use super::object_only;
-use super::query::{CancelOptions, ChangeOptions, ConfirmOptions, HoldRequest, RescheduleRequest};
+use super::query::{CancelOptions, ChangeOptions, ConfirmOptions, RescheduleRequest};
 use super::time::LocalDateTime;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -427,17 +427,7 @@ impl Hospital {
                     .and_then(|ttl| u32::try_from(ttl).ok())
                     .unwrap_or(0);
                 let request = self.replayed_request(appointment, assigned_id, Some(now), true)?;
-                self.hold(HoldRequest {
-                    doctor_id: request.doctor_id,
-                    location: request.location,
-                    start: request.start,
-                    duration_minutes: request.duration_minutes,
-                    patient: request.patient,
-                    id: request.id,
-                    request_id: request.request_id,
-                    now,
-                    ttl_minutes: ttl,
-                })?;
+                self.create(request, Some(ttl))?;
             }
             Change::Confirm { id, now, .. } => {
                 self.confirm(&id, ConfirmOptions { now })?;

@@ -29,7 +29,7 @@ pub enum ErrorCode {
     OffGrid,
     /// The interval is not inside one block of the doctor's hours that day.
     OutsideHours,
-    /// The interval overlaps a booked appointment of the same doctor.
+    /// The interval overlaps a booked appointment or a live hold of the same doctor.
     SlotTaken,
     /// Cancelling an appointment that is already cancelled.
     AlreadyCancelled,
@@ -324,7 +324,7 @@ impl Error {
     pub fn slot_taken(conflicting_appointment_id: &str) -> Self {
         Error::new(
             ErrorCode::SlotTaken,
-            format!("the time overlaps booked appointment {conflicting_appointment_id:?}"),
+            format!("the time overlaps appointment {conflicting_appointment_id:?}"),
             Details {
                 conflicting_appointment_id: Some(conflicting_appointment_id.to_owned()),
                 ..Details::default()

@@ -262,7 +262,11 @@ impl Hospital {
     }
 
     /// Books (`ttl: None`) or holds (`ttl` minutes from `request.now`) an appointment.
-    fn create(&mut self, request: BookRequest, ttl: Option<u32>) -> Result<&Appointment> {
+    pub(super) fn create(
+        &mut self,
+        request: BookRequest,
+        ttl: Option<u32>,
+    ) -> Result<&Appointment> {
         request.validate()?;
         if let Some(ttl) = ttl {
             holds::validate_ttl(ttl)?;

@@ -150,6 +150,13 @@ impl Availability {
     /// The group's working ranges on a day with time off cut out, as minutes since that day's
     /// midnight: sorted and disjoint.
     pub fn free_ranges(&self, group: usize, day: i64) -> Vec<(i64, i64)> {
+        let blocks = self.blocks(group, day);
+        if self.time_off.is_empty() {
+            return blocks
+                .iter()
+                .map(|&(open, close)| (i64::from(open), i64::from(close)))
+                .collect();
+        }
         let midnight = LocalDateTime::from_day_and_minute(day, 0);
         let next_midnight = midnight.plus_minutes(MINUTES_PER_DAY);
         let first = self.time_off.partition_point(|&(_, e)| e <= midnight);
@@ -162,7 +169,7 @@ impl Availability {
             .map(|&(s, e)| (s.minutes_since(midnight), e.minutes_since(midnight)))
             .collect();
         let mut ranges = Vec::new();
-        for &(open, close) in self.blocks(group, day) {
+        for &(open, close) in blocks {
             let mut from = i64::from(open);
             let close = i64::from(close);
             for &(cut_start, cut_end) in &cuts {

@@ -42,22 +42,27 @@ pub fn free_slots(
         return slots;
     }
     let last_day = to.plus_minutes(-1).day();
+    let mut today: Vec<(LocalDateTime, usize)> = Vec::new();
     for day in from.day()..=last_day {
-        let mut today: Vec<(LocalDateTime, usize)> = Vec::new();
-        for (position, &group) in groups.iter().enumerate() {
-            day_slots(state, group, day, search, &mut |start| {
-                today.push((start, position));
+        if let [group] = groups {
+            // One set of hours (the usual case): its slots are already in order.
+            day_slots(state, *group, day, search, &mut |start| {
+                slots.push((start, 0))
             });
-        }
-        if groups.len() > 1 {
+        } else {
+            today.clear();
+            for (position, &group) in groups.iter().enumerate() {
+                day_slots(state, group, day, search, &mut |start| {
+                    today.push((start, position));
+                });
+            }
             today.sort_unstable();
             today.dedup_by_key(|(start, _)| *start);
+            slots.extend_from_slice(&today);
         }
-        for slot in today {
-            slots.push(slot);
-            if slots.len() >= limit {
-                return slots;
-            }
+        if slots.len() >= limit {
+            slots.truncate(limit);
+            return slots;
         }
     }
     slots

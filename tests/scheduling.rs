@@ -473,6 +473,33 @@ fn a_lapsed_hold_frees_its_time_and_is_dropped() {
 }
 
 #[test]
+fn a_hold_never_lapses_after_the_last_writable_minute() {
+    // A hold at the very end of the range: its expiry must stay writable, or the hospital's
+    // own snapshot would not load again.
+    let mut h = hospital();
+    add_doctor(
+        &mut h,
+        ada_with(json!({ "schedule": [{ "days": ["fri"], "start": "00:00", "end": "24:00" }] })),
+    )
+    .unwrap();
+    let late = |ttl: u32| {
+        json!({ "doctorId": "ada", "location": "North", "start": "9999-12-31T23:00",
+                "now": "9999-12-31T22:00", "ttlMinutes": ttl })
+    };
+    let e = fails_with!(h, ErrorCode::InvalidInput, hold(&mut h, late(120)));
+    assert_eq!(field(&e), "ttlMinutes");
+    hold(&mut h, late(119)).unwrap();
+    let text = h.to_snapshot().unwrap();
+    assert_eq!(
+        Hospital::from_snapshot(&text)
+            .unwrap()
+            .to_snapshot()
+            .unwrap(),
+        text
+    );
+}
+
+#[test]
 fn a_lapsed_holds_ids_are_free_again() {
     let mut h = clinic();
     let mut request_json = hold_at(&at(MON, "10:00"), NOW, 10);

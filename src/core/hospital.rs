@@ -352,14 +352,14 @@ impl Hospital {
         let record = appointment.clone();
         let now = request.now;
         let seq = self.insert_appointment(appointment);
-        self.commit(|revision| match now.filter(|_| ttl.is_some()) {
-            Some(now) => Change::Hold {
+        self.commit(|revision| match (ttl, now) {
+            (Some(_), Some(now)) => Change::Hold {
                 revision,
                 appointment: record,
                 assigned_id,
                 now,
             },
-            None => Change::Book {
+            _ => Change::Book {
                 revision,
                 appointment: record,
                 assigned_id,

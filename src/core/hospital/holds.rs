@@ -28,14 +28,21 @@ pub(super) fn validate_ttl(ttl: u32) -> Result<()> {
     Ok(())
 }
 
-/// When a hold made at `now` for `ttl` minutes lapses. Fails when the hold would already have
-/// lapsed by the hospital's `clock`.
+/// When a hold made at `now` for `ttl` minutes lapses. Fails when that is past the year 9999,
+/// or when the hold would already have lapsed by the hospital's `clock`.
 pub(super) fn expiry(
     now: LocalDateTime,
     ttl: u32,
     clock: Option<LocalDateTime>,
 ) -> Result<LocalDateTime> {
     let expires = now.plus_minutes(i64::from(ttl));
+    // A snapshot must be able to write it back: no hold lapses after the last minute of 9999.
+    if expires >= LocalDateTime::END_OF_RANGE {
+        return Err(Error::invalid_input(
+            "ttlMinutes",
+            "the hold would lapse after the year 9999",
+        ));
+    }
     if let Some(clock) = clock.filter(|&clock| expires <= clock) {
         return Err(Error::invalid_input(
             "ttlMinutes",

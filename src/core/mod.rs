@@ -12,6 +12,7 @@ pub mod error;
 pub mod hospital;
 pub mod hours;
 pub mod input;
+pub mod json;
 pub mod limits;
 pub mod object_only;
 pub mod options;

@@ -10,6 +10,7 @@ use super::appointment::Appointment;
 use super::doctor::Doctor;
 use super::error::{join_path, serde_path, Error, Result};
 use super::hospital::{Hospital, NextIds};
+use super::json;
 use super::limits::{MAX_COUNTER, MAX_SNAPSHOT_BYTES};
 use super::object_only::{self, ObjectOnly};
 use super::options::HospitalOptions;
@@ -24,20 +25,6 @@ pub const FORMAT: &str = "dr-schedule";
 /// appointments; the notice, horizon and patient-overlap options; and `lastNow`. Version 1
 /// snapshots still load: every field version 2 added has a default.
 pub const VERSION: u32 = 2;
-
-/// What `toSnapshot` writes. Field order is the order in the text.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SnapshotOut<'a> {
-    format: &'static str,
-    version: u32,
-    revision: u64,
-    options: &'a HospitalOptions,
-    doctors: Vec<&'a Doctor>,
-    appointments: Vec<&'a Appointment>,
-    next_ids: NextIds,
-    last_now: Option<LocalDateTime>,
-}
 
 /// Just enough to pick a reader: read first, ignoring every other field.
 #[derive(Deserialize)]
@@ -76,20 +63,40 @@ fn present<'de, D: serde::Deserializer<'de>>(
 }
 
 impl Hospital {
-    /// The hospital as JSON text, deterministic: `from_snapshot(s)?.to_snapshot()? == s`.
+    /// The hospital as JSON text, deterministic: `from_snapshot(s)?.to_snapshot()? == s`. The
+    /// fields come in this order: `format`, `version`, `revision`, `options`, `doctors`,
+    /// `appointments`, `nextIds`, `lastNow`. Appointments, nearly all of a snapshot, are written
+    /// by hand ([`json`](super::json)), the rest by serde_json; the text is what serde_json
+    /// would write for the whole.
     pub fn to_snapshot(&self) -> Result<String> {
-        let snapshot = SnapshotOut {
-            format: FORMAT,
-            version: VERSION,
-            revision: self.revision(),
-            options: self.options(),
-            doctors: self.list_doctors().collect(),
-            appointments: self.all_appointments().collect(),
-            next_ids: self.next_ids(),
-            last_now: self.clock(),
-        };
-        serde_json::to_string(&snapshot)
-            .map_err(|e| Error::invalid_snapshot("", format!("could not be written: {e}")))
+        let doctors: Vec<&Doctor> = self.list_doctors().collect();
+        let mut out = String::with_capacity(256 + self.all_appointments().count() * 170);
+        out.push_str("{\"format\":");
+        json::write_str(&mut out, FORMAT);
+        out.push_str(",\"version\":");
+        json::write_u64(&mut out, u64::from(VERSION));
+        out.push_str(",\"revision\":");
+        json::write_u64(&mut out, self.revision());
+        out.push_str(",\"options\":");
+        out.push_str(&serde_text(self.options())?);
+        out.push_str(",\"doctors\":");
+        out.push_str(&serde_text(&doctors)?);
+        out.push_str(",\"appointments\":[");
+        for (i, appointment) in self.all_appointments().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json::write_appointment(&mut out, appointment);
+        }
+        out.push_str("],\"nextIds\":");
+        out.push_str(&serde_text(&self.next_ids())?);
+        out.push_str(",\"lastNow\":");
+        match self.clock() {
+            Some(clock) => json::write_date_time(&mut out, clock),
+            None => out.push_str("null"),
+        }
+        out.push('}');
+        Ok(out)
     }
 
     /// Rebuilds a hospital from `to_snapshot` text. Fails with `INVALID_SNAPSHOT` (and
@@ -129,6 +136,12 @@ impl Hospital {
             newer => Err(Error::unsupported_version(newer, VERSION)),
         }
     }
+}
+
+/// The small parts of a snapshot, through serde_json.
+fn serde_text<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    serde_json::to_string(value)
+        .map_err(|e| Error::invalid_snapshot("", format!("could not be written: {e}")))
 }
 
 /// Parses JSON text into `T`, naming the path of the first problem.

@@ -3,31 +3,11 @@
 // typed above, "cancel" to cancel; export writes the snapshot to a file, import loads one.
 // `?week=YYYY-MM-DD` opens the week of that date (default: this week).
 import { Hospital } from "dr-schedule";
+import { demoHospital } from "./demo.mjs";
 
 const STORAGE_KEY = "dr-schedule:snapshot";
 const DAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const $ = (id) => document.getElementById(id);
-
-/** The demo hospital a first visit starts with (the REST server's demo). */
-function demoHospital() {
-  const h = new Hospital({ slotMinutes: 15 });
-  h.addDoctor({
-    id: "1",
-    name: "Dr. Ada Lovelace",
-    locations: ["1 Main St", "9 Elm Ave"],
-    schedule: [{ days: ["mon", "tue", "wed", "thu", "fri"], start: "09:00", end: "17:00" }],
-  });
-  h.addDoctor({
-    id: "2",
-    name: "Dr. Grace Hopper",
-    locations: ["9 Elm Ave", "22 Oak Rd"],
-    schedule: [
-      { days: ["mon", "wed", "fri"], start: "08:00", end: "12:00" },
-      { days: ["tue", "thu"], start: "13:00", end: "18:00" },
-    ],
-  });
-  return h;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Dates as the engine writes them: YYYY-MM-DD, computed in UTC so that no time zone shifts a day.

@@ -22,6 +22,9 @@
 // its last COMMIT (WAL, synchronous=FULL).
 import Database from "better-sqlite3";
 import { Hospital } from "dr-schedule";
+import { demoHospital } from "../browser/demo.mjs";
+
+export { demoHospital };
 
 export const DEFAULT_SNAPSHOT_EVERY = 1000;
 const SCHEMA_VERSION = 1;
@@ -32,27 +35,6 @@ export class StoreBusyError extends Error {
     super("the database is busy (write lock not obtained within the busy timeout); nothing was changed", { cause });
     this.name = "StoreBusyError";
   }
-}
-
-/** The demo hospital a new database starts with (the README's curl examples rely on it). */
-export function demoHospital() {
-  const h = new Hospital({ slotMinutes: 15 });
-  h.addDoctor({
-    id: "1",
-    name: "Dr. Ada Lovelace",
-    locations: ["1 Main St", "9 Elm Ave"],
-    schedule: [{ days: ["mon", "tue", "wed", "thu", "fri"], start: "09:00", end: "17:00" }],
-  });
-  h.addDoctor({
-    id: "2",
-    name: "Dr. Grace Hopper",
-    locations: ["9 Elm Ave", "22 Oak Rd"],
-    schedule: [
-      { days: ["mon", "wed", "fri"], start: "08:00", end: "12:00" },
-      { days: ["tue", "thu"], start: "13:00", end: "18:00" },
-    ],
-  });
-  return h;
 }
 
 function isConflict(error) {

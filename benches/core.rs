@@ -3,6 +3,9 @@
 //! (add `-- --sample-count 10` for a quick pass). Each benchmark runs at two hospital sizes:
 //! 10 doctors × N appointments in total, spread over consecutive weekdays 09:00-17:00.
 
+// Benchmark code, not the engine: it may unwrap and index (Cargo.toml denies that workspace-wide).
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
 // Native only: divan is a dev-dependency for non-wasm32 targets (Cargo.toml), and
 // `cargo clippy --target wasm32-unknown-unknown --all-targets` still compiles this file.
 #[cfg(not(target_arch = "wasm32"))]
@@ -16,8 +19,8 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod benches {
     use divan::{black_box, Bencher};
-    use dr_schedule::core::calendar::Calendar;
-    use dr_schedule::core::{
+    use dr_schedule::engine::calendar::Calendar;
+    use dr_schedule::engine::{
         AppointmentQuery, BookRequest, CancelOptions, ClockTime, Hospital, HospitalOptionsInput,
         LocalDateTime, NewDoctor, ScheduleRule, SlotQuery, StatusFilter, Weekday,
     };

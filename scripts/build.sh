@@ -30,7 +30,7 @@ done
 
 bash scripts/setup.sh >/dev/null
 
-cargo build --release --target wasm32-unknown-unknown ${features:+--features "$features"}
+cargo build -p dr-schedule --release --target wasm32-unknown-unknown ${features:+--features "$features"}
 
 rm -rf "$out_dir"
 mkdir -p "$out_dir"

@@ -1,8 +1,17 @@
 //! Change records: one per successful mutation, and snapshot + the changes after it rebuild a
 //! byte-identical hospital; applying is validated like the calls it replays, all or nothing.
 
-use dr_schedule::core::limits::MAX_RETAINED_CHANGES;
-use dr_schedule::core::{input, Change, ErrorCode, Hospital, HospitalOptionsInput};
+// clippy.toml's allow-*-in-tests covers `#[test]` functions only; the helpers here are test
+// code too.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use dr_schedule::engine::limits::MAX_RETAINED_CHANGES;
+use dr_schedule::engine::{input, Change, ErrorCode, Hospital, HospitalOptionsInput};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 

@@ -15,7 +15,7 @@
     clippy::indexing_slicing
 )]
 
-use dr_schedule::core::{input, Appointment, Error, Hospital, SlotQuery};
+use dr_schedule::engine::{input, Appointment, Error, Hospital, SlotQuery};
 use serde_json::{json, Value};
 
 /// 2^53 - 1: the largest revision or id counter a snapshot may hold.

@@ -30,7 +30,7 @@
     clippy::indexing_slicing
 )]
 
-use dr_schedule::core::{
+use dr_schedule::engine::{
     input, AppointmentQuery, BookRequest, CancelOptions, ChangeOptions, ConfirmOptions,
     DoctorPatch, Error, ErrorCode, ExplainRequest, FindSlotsQuery, HoldRequest, Hospital,
     HospitalOptionsInput, NewDoctor, RescheduleRequest, SlotQuery,
@@ -3546,7 +3546,7 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
     // objects are compared below).
     for d in &m.doctors {
         let query = AppointmentQuery {
-            status: Some(dr_schedule::core::StatusFilter::All),
+            status: Some(dr_schedule::engine::StatusFilter::All),
             ..AppointmentQuery::default()
         };
         let listed: Vec<&str> = h
@@ -3620,7 +3620,7 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
             return Err(format!("appointment {:?} has a bad trace", a.id));
         }
         let held = a.hold_expires.map(|e| m.cal.parse(&e.to_string()).unwrap());
-        if held.is_some() != (a.status == dr_schedule::core::AppointmentStatus::Held) {
+        if held.is_some() != (a.status == dr_schedule::engine::AppointmentStatus::Held) {
             return Err(format!(
                 "appointment {:?} has holdExpires without being held, or the reverse",
                 a.id

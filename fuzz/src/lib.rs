@@ -11,7 +11,8 @@ pub mod mutations;
 pub mod operations;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
-use dr_schedule::core::{
+use dr_schedule_engine::limits::MAX_COUNTER;
+use dr_schedule_engine::{
     input, Appointment, AppointmentQuery, AppointmentStatus, CancelOptions, ChangeOptions, Doctor,
     Error, Hospital, SlotQuery, StatusFilter, Weekday,
 };
@@ -24,9 +25,6 @@ pub const FIXTURE_V1: &str = include_str!("../../tests/fixtures/snapshot-v1.json
 /// Minutes in a day.
 const DAY: i64 = 1440;
 
-/// The largest revision or id counter a snapshot holds: 2^53 - 1, the largest integer a JS
-/// number holds exactly.
-pub const MAX_COUNTER: u64 = (1 << 53) - 1;
 
 // ----- the targets, callable without libFuzzer -----
 
@@ -115,7 +113,7 @@ pub fn describe(target: &str, data: &[u8]) -> String {
     }
 }
 
-// ----- an oracle for dates and times, independent of `dr_schedule::core::time` -----
+// ----- an oracle for dates and times, independent of `dr_schedule_engine::time` -----
 
 /// Parses `YYYY-MM-DDTHH:MM` (the year may have more than four digits) with chrono.
 pub fn parse_date_time(text: &str) -> Option<NaiveDateTime> {
@@ -710,7 +708,7 @@ pub fn workout(loaded: &Hospital) {
 /// Reports a load error that breaks DESIGN §3/§4: `from_snapshot` fails only with
 /// `INVALID_SNAPSHOT` (naming a path) or `UNSUPPORTED_VERSION`.
 pub fn check_load_error(e: &Error) {
-    use dr_schedule::core::ErrorCode;
+    use dr_schedule_engine::ErrorCode;
     match e.code {
         ErrorCode::InvalidSnapshot => {
             assert!(

@@ -3,17 +3,17 @@
 //! JS → Rust: serde reads the engine's input types straight from JS values through the strict
 //! [`JsDeserializer`], which tracks the path itself, so wrong types, missing fields, unknown
 //! fields and values JSON cannot say are `INVALID_INPUT` naming the field's path, exactly as
-//! `core::input::read` names it.
+//! `engine::input::read` names it.
 //! Rust → JS: plain JSON-compatible objects, written as JSON text ([`super::write`]) and parsed
 //! by `JSON.parse`.
 
 use super::error::to_js_error;
 use super::js_deserializer::{js_string, DeError, JsDeserializer, MAX_STRING_UNITS};
 use super::write::WriteJson;
-use crate::core::limits::MAX_SNAPSHOT_BYTES;
-use crate::core::object_only::ObjectOnly;
-use crate::core::snapshot::{SnapshotData, SnapshotHeader};
-use crate::core::{self as engine, Error};
+use crate::engine::limits::MAX_SNAPSHOT_BYTES;
+use crate::engine::object_only::ObjectOnly;
+use crate::engine::snapshot::{SnapshotData, SnapshotHeader};
+use crate::engine::{self, Error};
 use js_sys::{JsString, JSON};
 use serde::de::{Deserialize, DeserializeOwned};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -67,7 +67,7 @@ pub fn hospital_from_snapshot(text: &JsValue) -> JsResult<engine::Hospital> {
 }
 
 /// Reads a snapshot object as `T` (the header, or the whole).
-fn snapshot_part<T: DeserializeOwned>(value: &JsValue) -> crate::core::Result<T> {
+fn snapshot_part<T: DeserializeOwned>(value: &JsValue) -> crate::engine::Result<T> {
     ObjectOnly::<T>::deserialize(JsDeserializer::for_snapshot(value.clone()))
         .map(|object| object.0)
         .map_err(DeError::into_snapshot_error)
@@ -117,7 +117,7 @@ pub fn to_js<T: WriteJson + ?Sized>(value: &T) -> JsResult {
 }
 
 /// A core result as a JS result.
-pub fn core<T>(result: crate::core::Result<T>) -> JsResult<T> {
+pub fn core<T>(result: crate::engine::Result<T>) -> JsResult<T> {
     result.map_err(to_js_error)
 }
 

@@ -1,6 +1,6 @@
 //! Core errors as JS `Error` objects: `name` "HospitalError", `code`, `details` (DESIGN §3).
 
-use crate::core::Error;
+use crate::engine::Error;
 use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::JsValue;
 

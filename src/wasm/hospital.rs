@@ -9,7 +9,7 @@ use super::types::{
     ConfirmOptionsArg, DoctorPatchArg, ExplainRequestArg, FindSlotsQueryArg, HoldRequestArg,
     HospitalOptionsArg, NewDoctorArg, RescheduleRequestArg, SlotQueryArg,
 };
-use crate::core::{self as engine, ChangeOptions};
+use crate::engine::{self, ChangeOptions};
 use wasm_bindgen::prelude::*;
 
 /// A hospital: doctors with locations and weekly hours, and their appointments, held in

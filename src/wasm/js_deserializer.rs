@@ -19,9 +19,9 @@
 //! Each error carries the path of the field at fault, added level by level as it passes out
 //! (no generic path-tracking wrapper: that doubled the code of every input type).
 
-use crate::core::input::{self, Step};
-use crate::core::limits::MAX_APPOINTMENTS;
-use crate::core::Error;
+use crate::engine::input::{self, Step};
+use crate::engine::limits::MAX_APPOINTMENTS;
+use crate::engine::Error;
 use js_sys::{Array, JsString, Reflect};
 use serde::de::value::StrDeserializer;
 use serde::de::{

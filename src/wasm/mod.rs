@@ -1,4 +1,4 @@
-//! The JavaScript binding: the `Hospital` class. A thin layer over [`crate::core`]: each method
+//! The JavaScript binding: the `Hospital` class. A thin layer over [`crate::engine`]: each method
 //! parses its JS input, calls one core method, converts the result. No scheduling rule lives
 //! here.
 

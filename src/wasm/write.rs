@@ -1,9 +1,9 @@
 //! Results as JSON text for `JSON.parse`: appointments and slot starts, the results of every
 //! booking, lookup, listing and free-slot search, by the core's hand-written writer
-//! ([`crate::core::json`]); every other result through serde_json.
+//! ([`crate::engine::json`]); every other result through serde_json.
 
-use crate::core::json::{write_appointment, write_date_time};
-use crate::core::{Appointment, Change, Doctor, Error, FoundSlot, LocalDateTime};
+use crate::engine::json::{write_appointment, write_date_time};
+use crate::engine::{Appointment, Change, Doctor, Error, FoundSlot, LocalDateTime};
 use serde::Serialize;
 
 /// A result that can be written as JSON text.

@@ -2,9 +2,9 @@
 //! rules that are off unless asked for: minimum notice, booking horizon, one appointment at a
 //! time per patient.
 
-use super::error::{Error, Result};
-use super::limits::{MAX_HORIZON_DAYS, MAX_NOTICE_MINUTES, MAX_TIME_ZONE_LEN};
-use super::time::{LocalDateTime, MINUTES_PER_DAY};
+use crate::error::{Error, Result};
+use crate::limits::{MAX_HORIZON_DAYS, MAX_NOTICE_MINUTES, MAX_TIME_ZONE_LEN};
+use crate::time::{LocalDateTime, MINUTES_PER_DAY};
 use serde::{Deserialize, Serialize};
 
 /// Options as they come in: every field optional.

@@ -6,18 +6,18 @@
 mod holds;
 mod search;
 
-use super::appointment::{Appointment, AppointmentStatus};
-use super::booking::{self, BookRequest, Context, Proposal};
-use super::calendar::{Calendar, Seq};
-use super::changes::{Change, ChangeLog};
-use super::doctor::{Doctor, DoctorPatch, DoctorState, NewDoctor};
-use super::error::{Error, ErrorCode, Result};
-use super::hours::Availability;
-use super::limits::{MAX_APPOINTMENTS, MAX_COUNTER, MAX_DOCTORS, MAX_REASON_LEN};
-use super::options::{HospitalOptions, HospitalOptionsInput};
-use super::query::{AppointmentQuery, CancelOptions, ChangeOptions, StatusFilter, Window};
-use super::time::LocalDateTime;
-use super::validate;
+use crate::appointment::{Appointment, AppointmentStatus};
+use crate::booking::{self, BookRequest, Context, Proposal};
+use crate::calendar::{Calendar, Seq};
+use crate::changes::{Change, ChangeLog};
+use crate::doctor::{Doctor, DoctorPatch, DoctorState, NewDoctor};
+use crate::error::{Error, ErrorCode, Result};
+use crate::hours::Availability;
+use crate::limits::{MAX_APPOINTMENTS, MAX_COUNTER, MAX_DOCTORS, MAX_REASON_LEN};
+use crate::options::{HospitalOptions, HospitalOptionsInput};
+use crate::query::{AppointmentQuery, CancelOptions, ChangeOptions, StatusFilter, Window};
+use crate::time::LocalDateTime;
+use crate::validate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 

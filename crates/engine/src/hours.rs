@@ -6,8 +6,8 @@
 //! whose rules name no location has one group whatever the number of locations, and free-slot
 //! search walks each distinct set of hours once.
 
-use super::doctor::Doctor;
-use super::time::{LocalDateTime, Weekday, MINUTES_PER_DAY};
+use crate::doctor::Doctor;
+use crate::time::{LocalDateTime, Weekday, MINUTES_PER_DAY};
 use std::collections::BTreeMap;
 
 /// `[open, close)` in minutes since midnight; `close` may be 1440.
@@ -245,8 +245,8 @@ fn merge_blocks(blocks: Vec<Block>) -> Vec<Block> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::doctor::{DateOverride, HoursBlock, ScheduleRule, TimeOff};
-    use crate::core::time::{ClockTime, LocalDate};
+    use crate::doctor::{DateOverride, HoursBlock, ScheduleRule, TimeOff};
+    use crate::time::{ClockTime, LocalDate};
 
     fn at(text: &str) -> LocalDateTime {
         LocalDateTime::parse(text).unwrap()

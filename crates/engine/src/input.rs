@@ -2,7 +2,7 @@
 //! bad field in the `INVALID_INPUT` error. The wasm binding reads JS values this way; native
 //! callers can read JSON the same way.
 
-use super::error::{join_path, serde_path, Error, Result};
+use crate::error::{join_path, serde_path, Error, Result};
 use serde::de::{Deserialize, Deserializer};
 
 /// Reads a `T` from `deserializer`. A wrong type, a missing field, an unknown field or an
@@ -71,7 +71,7 @@ fn field_of(name: &str, path: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::BookRequest;
+    use crate::BookRequest;
     use serde_json::json;
 
     #[test]

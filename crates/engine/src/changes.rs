@@ -9,15 +9,15 @@
 //! updated) and `apply_changes` replays it through the same public method, so a replayed
 //! change is validated like any call and must produce exactly the recorded result.
 
-use super::appointment::{Appointment, AppointmentStatus};
-use super::booking::BookRequest;
-use super::doctor::{Doctor, DoctorPatch, NewDoctor};
-use super::error::{Error, Result};
-use super::hospital::Hospital;
-use super::limits::MAX_RETAINED_CHANGES;
-use super::object_only;
-use super::query::{CancelOptions, ChangeOptions, ConfirmOptions, RescheduleRequest};
-use super::time::LocalDateTime;
+use crate::appointment::{Appointment, AppointmentStatus};
+use crate::booking::BookRequest;
+use crate::doctor::{Doctor, DoctorPatch, NewDoctor};
+use crate::error::{Error, Result};
+use crate::hospital::Hospital;
+use crate::limits::MAX_RETAINED_CHANGES;
+use crate::object_only;
+use crate::query::{CancelOptions, ChangeOptions, ConfirmOptions, RescheduleRequest};
+use crate::time::LocalDateTime;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 

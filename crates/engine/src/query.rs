@@ -1,8 +1,8 @@
 //! The argument objects of the calls other than `book` and the doctor calls: listing, slot
 //! search, cancelling, holds, rescheduling, explaining; and the time windows they describe.
 
-use super::error::{Error, Result};
-use super::time::{Bound, LocalDateTime};
+use crate::error::{Error, Result};
+use crate::time::{Bound, LocalDateTime};
 use serde::{Deserialize, Serialize};
 
 /// Which appointments `appointments` lists.

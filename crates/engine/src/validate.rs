@@ -1,8 +1,8 @@
 //! Checks on the strings that come in: ids, names, free text. Each returns `INVALID_INPUT`
 //! naming the field.
 
-use super::error::{Error, Result};
-use super::limits::MAX_ID_LEN;
+use crate::error::{Error, Result};
+use crate::limits::MAX_ID_LEN;
 
 /// A non-blank string of at most `max_len` UTF-8 bytes with no control characters.
 pub fn text(field: &str, value: &str, max_len: usize) -> Result<()> {

@@ -2,17 +2,17 @@
 //! doctors, and why a time cannot be booked.
 
 use super::Hospital;
-use crate::core::booking::{self, Proposal};
-use crate::core::doctor::DoctorState;
-use crate::core::error::{Error, Result};
-use crate::core::limits::{
+use crate::booking::{self, Proposal};
+use crate::doctor::DoctorState;
+use crate::error::{Error, Result};
+use crate::limits::{
     MAX_FIND_DOCTORS, MAX_FIND_LIMIT, MAX_FIND_WINDOW_DAYS, MAX_LOCATION_LEN, MAX_PATIENT_LEN,
     MAX_SLOT_WINDOW_DAYS,
 };
-use crate::core::query::{ExplainRequest, FindSlotsQuery, FoundSlot, SlotQuery, Window};
-use crate::core::slots::{self, SlotSearch};
-use crate::core::time::{LocalDateTime, MINUTES_PER_DAY};
-use crate::core::validate;
+use crate::query::{ExplainRequest, FindSlotsQuery, FoundSlot, SlotQuery, Window};
+use crate::slots::{self, SlotSearch};
+use crate::time::{LocalDateTime, MINUTES_PER_DAY};
+use crate::validate;
 
 impl Hospital {
     /// Every grid start in the window where an appointment of the asked duration could be

@@ -3,8 +3,8 @@
 //! and live hold, and lies inside the window. Cost O(days × groups + slots + appointments) in
 //! the window: appointments are walked once per group, in order, beside the grid.
 
-use super::doctor::DoctorState;
-use super::time::{LocalDateTime, MINUTES_PER_DAY};
+use crate::doctor::DoctorState;
+use crate::time::{LocalDateTime, MINUTES_PER_DAY};
 
 /// What to search for.
 #[derive(Debug, Clone, Copy)]
@@ -123,8 +123,8 @@ fn round_up(minute: i64, step: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::doctor::{Doctor, ScheduleRule, TimeOff};
-    use crate::core::time::{ClockTime, Weekday};
+    use crate::doctor::{Doctor, ScheduleRule, TimeOff};
+    use crate::time::{ClockTime, Weekday};
 
     fn at(text: &str) -> LocalDateTime {
         LocalDateTime::parse(text).unwrap()

@@ -4,9 +4,9 @@
 //! readable message, and [`Details`] with what the caller needs to act. The codes are part of
 //! the public contract (DESIGN §3); their spelling never changes.
 
-use super::doctor::TimeOff;
-use super::limits::{MAX_FIELD_PATH_LEN, MAX_MESSAGE_LEN};
-use super::time::{LocalDate, LocalDateTime};
+use crate::doctor::TimeOff;
+use crate::limits::{MAX_FIELD_PATH_LEN, MAX_MESSAGE_LEN};
+use crate::time::{LocalDate, LocalDateTime};
 use serde::Serialize;
 use std::fmt;
 

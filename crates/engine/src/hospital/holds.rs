@@ -8,14 +8,14 @@
 //! hospital rebuilt from change records drops the same holds at the same revision.
 
 use super::{Hospital, Seq};
-use crate::core::appointment::{Appointment, AppointmentStatus, PreviousTime};
-use crate::core::booking::{self, BookRequest, Proposal};
-use crate::core::changes::Change;
-use crate::core::error::{Error, Result};
-use crate::core::limits::{MAX_HOLD_MINUTES, MAX_LOCATION_LEN, MAX_RESCHEDULES};
-use crate::core::query::{ConfirmOptions, HoldRequest, RescheduleRequest};
-use crate::core::time::LocalDateTime;
-use crate::core::validate;
+use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
+use crate::booking::{self, BookRequest, Proposal};
+use crate::changes::Change;
+use crate::error::{Error, Result};
+use crate::limits::{MAX_HOLD_MINUTES, MAX_LOCATION_LEN, MAX_RESCHEDULES};
+use crate::query::{ConfirmOptions, HoldRequest, RescheduleRequest};
+use crate::time::LocalDateTime;
+use crate::validate;
 
 /// Checks a hold's length on its own: 1 minute to a week.
 pub(super) fn validate_ttl(ttl: u32) -> Result<()> {

@@ -6,15 +6,15 @@
 //! booked appointments and the size limits, all or nothing, and reports the JSON path of the
 //! first problem.
 
-use super::appointment::Appointment;
-use super::doctor::Doctor;
-use super::error::{join_path, serde_path, Error, Result};
-use super::hospital::{Hospital, NextIds};
-use super::json;
-use super::limits::{MAX_COUNTER, MAX_SNAPSHOT_BYTES};
-use super::object_only::{self, ObjectOnly};
-use super::options::HospitalOptions;
-use super::time::LocalDateTime;
+use crate::appointment::Appointment;
+use crate::doctor::Doctor;
+use crate::error::{join_path, serde_path, Error, Result};
+use crate::hospital::{Hospital, NextIds};
+use crate::json;
+use crate::limits::{MAX_COUNTER, MAX_SNAPSHOT_BYTES};
+use crate::object_only::{self, ObjectOnly};
+use crate::options::HospitalOptions;
+use crate::time::LocalDateTime;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -66,7 +66,7 @@ impl Hospital {
     /// The hospital as JSON text, deterministic: `from_snapshot(s)?.to_snapshot()? == s`. The
     /// fields come in this order: `format`, `version`, `revision`, `options`, `doctors`,
     /// `appointments`, `nextIds`, `lastNow`. Appointments, nearly all of a snapshot, are written
-    /// by hand ([`json`](super::json)), the rest by serde_json; the text is what serde_json
+    /// by hand ([`json`](crate::json)), the rest by serde_json; the text is what serde_json
     /// would write for the whole.
     pub fn to_snapshot(&self) -> Result<String> {
         let doctors: Vec<&Doctor> = self.list_doctors().collect();

@@ -7,8 +7,8 @@
 //! and escapes), so snapshots stay deterministic whichever writer wrote them; the tests below
 //! hold the two to that.
 
-use super::appointment::{Appointment, AppointmentStatus};
-use super::time::LocalDateTime;
+use crate::appointment::{Appointment, AppointmentStatus};
+use crate::time::LocalDateTime;
 
 /// Appends `a` as serde_json writes it (`Appointment`'s derive).
 pub fn write_appointment(out: &mut String, a: &Appointment) {
@@ -159,7 +159,7 @@ pub fn write_date_time(out: &mut String, t: LocalDateTime) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::appointment::PreviousTime;
+    use crate::appointment::PreviousTime;
 
     fn at(text: &str) -> LocalDateTime {
         LocalDateTime::parse(text).unwrap()

@@ -16,16 +16,16 @@
 //! 6. With `preventPatientOverlap`: it overlaps no booked appointment or live hold of the same
 //!    patient.
 //!
-//! [`Hospital::book`]: super::Hospital::book
+//! [`Hospital::book`]: crate::Hospital::book
 
-use super::appointment::Appointment;
-use super::calendar::{Calendar, Seq};
-use super::doctor::DoctorState;
-use super::error::{Error, Result};
-use super::limits::{MAX_LOCATION_LEN, MAX_PATIENT_LEN, MAX_REQUEST_ID_LEN};
-use super::options::HospitalOptions;
-use super::time::{LocalDate, LocalDateTime, MINUTES_PER_DAY};
-use super::validate;
+use crate::appointment::Appointment;
+use crate::calendar::{Calendar, Seq};
+use crate::doctor::DoctorState;
+use crate::error::{Error, Result};
+use crate::limits::{MAX_LOCATION_LEN, MAX_PATIENT_LEN, MAX_REQUEST_ID_LEN};
+use crate::options::HospitalOptions;
+use crate::time::{LocalDate, LocalDateTime, MINUTES_PER_DAY};
+use crate::validate;
 use serde::Deserialize;
 use std::ops::ControlFlow;
 

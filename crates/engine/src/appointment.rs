@@ -1,7 +1,7 @@
 //! Appointments as the API returns them and a snapshot stores them.
 
-use super::object_only;
-use super::time::LocalDateTime;
+use crate::object_only;
+use crate::time::LocalDateTime;
 use serde::{Deserialize, Serialize};
 
 /// Whether an appointment takes its time.

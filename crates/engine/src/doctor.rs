@@ -1,17 +1,17 @@
 //! Doctors: who they are, where they work, and when: weekly schedule rules (each for all of
 //! the doctor's locations or the ones it names), date overrides that replace a date's hours,
-//! and time off. The hours these add up to are derived in [`hours`](super::hours).
+//! and time off. The hours these add up to are derived in [`hours`](crate::hours).
 
-use super::calendar::Calendar;
-use super::error::{Error, Result};
-use super::hours::Availability;
-use super::limits::{
+use crate::calendar::Calendar;
+use crate::error::{Error, Result};
+use crate::hours::Availability;
+use crate::limits::{
     MAX_LOCATIONS_PER_DOCTOR, MAX_LOCATION_LEN, MAX_NAME_LEN, MAX_OVERRIDES, MAX_REASON_LEN,
     MAX_SCHEDULE_RULES, MAX_TIME_OFF,
 };
-use super::object_only;
-use super::time::{ClockTime, LocalDate, LocalDateTime, Weekday};
-use super::validate;
+use crate::object_only;
+use crate::time::{ClockTime, LocalDate, LocalDateTime, Weekday};
+use crate::validate;
 use serde::{Deserialize, Serialize};
 
 /// One rule of a weekly schedule: on each of `days`, from `start` to `end`, at `locations`

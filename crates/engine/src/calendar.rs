@@ -6,7 +6,7 @@
 //! expired, which depends on the current time the caller passes in (`clock`): an expired hold
 //! is skipped by every query here until the hospital drops it.
 
-use super::time::LocalDateTime;
+use crate::time::LocalDateTime;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound::{Excluded, Included, Unbounded};
 

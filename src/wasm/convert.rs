@@ -60,14 +60,14 @@ pub fn hospital_from_snapshot(text: &JsValue) -> JsResult<engine::Hospital> {
             .unwrap_or_default();
         to_js_error(Error::invalid_snapshot("", format!("not JSON: {reason}")))
     })?;
-    core(engine::Hospital::from_snapshot_with(
+    throw_on_err(engine::Hospital::from_snapshot_with(
         || snapshot_part::<SnapshotHeader>(&value),
         || snapshot_part::<SnapshotData>(&value),
     ))
 }
 
 /// Reads a snapshot object as `T` (the header, or the whole).
-fn snapshot_part<T: DeserializeOwned>(value: &JsValue) -> crate::engine::Result<T> {
+fn snapshot_part<T: DeserializeOwned>(value: &JsValue) -> engine::Result<T> {
     ObjectOnly::<T>::deserialize(JsDeserializer::for_snapshot(value.clone()))
         .map(|object| object.0)
         .map_err(DeError::into_snapshot_error)
@@ -116,8 +116,9 @@ pub fn to_js<T: WriteJson + ?Sized>(value: &T) -> JsResult {
     JSON::parse(&text)
 }
 
-/// A core result as a JS result.
-pub fn core<T>(result: crate::engine::Result<T>) -> JsResult<T> {
+/// An engine result as a JS result: an engine error becomes the `HospitalError` the method
+/// throws.
+pub fn throw_on_err<T>(result: engine::Result<T>) -> JsResult<T> {
     result.map_err(to_js_error)
 }
 

@@ -1,5 +1,5 @@
 //! Results as JSON text for `JSON.parse`: appointments and slot starts, the results of every
-//! booking, lookup, listing and free-slot search, by the core's hand-written writer
+//! booking, lookup, listing and free-slot search, by the engine's hand-written writer
 //! ([`crate::engine::json`]); every other result through serde_json.
 
 use crate::engine::json::{write_appointment, write_date_time};

@@ -16,6 +16,9 @@ bash scripts/setup-browsers.sh
 step "cargo fmt --check"
 cargo fmt --check
 
+step "the engine is pure: no JS, clock, randomness or I/O in its dependencies or sources"
+bash tools/check-engine-purity.sh
+
 step "clippy (native and wasm32; unwrap/expect/panic/indexing denied outside tests)"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --all-targets --features test-trap -- -D warnings

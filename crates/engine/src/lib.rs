@@ -2,8 +2,9 @@
 //!
 //! The scheduling engine of dr-schedule: doctors with locations and weekly hours, appointments
 //! booked, held, listed and cancelled under rules that never let a doctor be in two places at
-//! once. Pure Rust: it never reads a clock, draws random numbers or does I/O, and every failure is an
-//! [`Error`] with a stable code. The `dr-schedule` crate binds it to JavaScript.
+//! once. Pure Rust: it never reads a clock, draws random numbers or does I/O (the build checks its
+//! dependencies and sources: `tools/check-engine-purity.sh`), and every failure is an [`Error`]
+//! with a stable code. The `dr-schedule` crate binds it to JavaScript.
 //!
 //! Start at [`Hospital`]. Booking rules live in [`booking`], working hours in [`hours`], the
 //! snapshot format in [`snapshot`], change records in [`changes`], dates and times in [`time`].

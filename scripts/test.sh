@@ -19,6 +19,9 @@ cargo fmt --check
 step "the engine is pure: no JS, clock, randomness or I/O in its dependencies or sources"
 bash tools/check-engine-purity.sh
 
+step "no import cycles between the engine's files (tools/module-cycles.mjs)"
+node tools/module-cycles.mjs
+
 step "clippy (native and wasm32; unwrap/expect/panic/indexing denied outside tests)"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --all-targets --features test-trap -- -D warnings

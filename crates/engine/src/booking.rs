@@ -20,8 +20,9 @@
 
 use crate::appointment::Appointment;
 use crate::calendar::{Calendar, Seq};
-use crate::doctor::DoctorState;
+use crate::doctor::Doctor;
 use crate::error::{Error, Result};
+use crate::hours::Availability;
 use crate::limits::{MAX_LOCATION_LEN, MAX_PATIENT_LEN, MAX_REQUEST_ID_LEN};
 use crate::options::HospitalOptions;
 use crate::time::{LocalDate, LocalDateTime, MINUTES_PER_DAY};
@@ -114,8 +115,12 @@ pub struct Proposal<'a> {
 pub struct Context<'a> {
     /// The hospital's options.
     pub options: &'a HospitalOptions,
-    /// The doctor, their hours and calendar.
-    pub state: &'a DoctorState,
+    /// The doctor.
+    pub doctor: &'a Doctor,
+    /// When and where the doctor works.
+    pub hours: &'a Availability,
+    /// The doctor's appointments.
+    pub calendar: &'a Calendar,
     /// The current time for hold expiry: the latest `now` the hospital knows of.
     pub clock: Option<LocalDateTime>,
     /// The patient's calendar, when the patient-overlap rule applies and the patient has one.
@@ -158,7 +163,9 @@ type Report<'r> = &'r mut dyn FnMut(Error) -> ControlFlow<()>;
 fn check(context: &Context<'_>, proposal: &Proposal<'_>, report: Report<'_>) -> ControlFlow<()> {
     let Context {
         options,
-        state,
+        doctor,
+        hours,
+        calendar,
         clock,
         patient_calendar,
         id_of,
@@ -173,9 +180,9 @@ fn check(context: &Context<'_>, proposal: &Proposal<'_>, report: Report<'_>) -> 
     } = *proposal;
     let end = start.plus_minutes(i64::from(duration));
     // Rule 1.
-    let location_index = state.doctor.location_index(location);
+    let location_index = doctor.location_index(location);
     if location_index.is_none() {
-        report(Error::location_not_served(&state.doctor.id, location))?;
+        report(Error::location_not_served(&doctor.id, location))?;
     }
     // Rule 2.
     for e in grid_errors(options, start, duration) {
@@ -183,10 +190,10 @@ fn check(context: &Context<'_>, proposal: &Proposal<'_>, report: Report<'_>) -> 
     }
     // Rule 3.
     if let Some(index) = location_index {
-        check_hours(state, index, start, end, report)?;
+        check_hours(doctor, hours, index, start, end, report)?;
     }
     // Rule 4: the latest-starting appointment in the way first, as `book` always reported.
-    for seq in state.calendar.overlapping(start, end, *clock, moving) {
+    for seq in calendar.overlapping(start, end, *clock, moving) {
         report(Error::slot_taken(&id_of.appointment_id(seq)))?;
     }
     // Rule 5.
@@ -215,14 +222,13 @@ fn check(context: &Context<'_>, proposal: &Proposal<'_>, report: Report<'_>) -> 
 /// override, or the weekday's), clear of time off, and before
 /// [`LocalDateTime::END_OF_RANGE`].
 fn check_hours(
-    state: &DoctorState,
+    doctor: &Doctor,
+    hours: &Availability,
     index: usize,
     start: LocalDateTime,
     end: LocalDateTime,
     report: Report<'_>,
 ) -> ControlFlow<()> {
-    let doctor = &state.doctor;
-    let hours = &state.hours;
     // Nobody works past the last representable minute: an appointment ends before
     // 10000-01-01T00:00, so that its end can be written.
     if end.minutes_since(start) > MINUTES_PER_DAY || end >= LocalDateTime::END_OF_RANGE {
@@ -259,7 +265,12 @@ fn check_hours(
             .iter()
             .filter(|t| t.start < end && start < t.end)
         {
-            report(Error::time_off(&doctor.id, time_off))?;
+            report(Error::time_off(
+                &doctor.id,
+                time_off.start,
+                time_off.end,
+                time_off.reason.as_deref(),
+            ))?;
         }
     }
     ControlFlow::Continue(())

@@ -2,9 +2,7 @@
 //! the doctor's locations or the ones it names), date overrides that replace a date's hours,
 //! and time off. The hours these add up to are derived in [`hours`](crate::hours).
 
-use crate::calendar::Calendar;
 use crate::error::{Error, Result};
-use crate::hours::Availability;
 use crate::limits::{
     MAX_LOCATIONS_PER_DOCTOR, MAX_LOCATION_LEN, MAX_NAME_LEN, MAX_OVERRIDES, MAX_REASON_LEN,
     MAX_SCHEDULE_RULES, MAX_TIME_OFF,
@@ -195,42 +193,6 @@ impl DoctorPatch {
             validate_time_off(time_off)?;
         }
         Ok(())
-    }
-}
-
-/// A doctor with what the hospital keeps beside it: the hours derived from the profile (so
-/// booking checks need no merging) and the calendar of appointments.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DoctorState {
-    /// The doctor as the API returns it.
-    pub doctor: Doctor,
-    /// When and where the doctor works, derived from `doctor`.
-    pub hours: Availability,
-    /// The doctor's appointments, ordered by start.
-    pub calendar: Calendar,
-}
-
-impl DoctorState {
-    /// A doctor with no appointments yet.
-    pub fn new(doctor: Doctor) -> Self {
-        DoctorState {
-            hours: Availability::from_doctor(&doctor),
-            doctor,
-            calendar: Calendar::default(),
-        }
-    }
-
-    /// Replaces the profile, keeping the calendar.
-    pub fn set_doctor(&mut self, doctor: Doctor) {
-        self.hours = Availability::from_doctor(&doctor);
-        self.doctor = doctor;
-    }
-
-    /// Whether `[start, end)` at `location` is inside the doctor's hours there.
-    pub fn works(&self, location: &str, start: LocalDateTime, end: LocalDateTime) -> bool {
-        self.doctor
-            .location_index(location)
-            .is_some_and(|index| self.hours.contains(index, start, end))
     }
 }
 

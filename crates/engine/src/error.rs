@@ -4,7 +4,6 @@
 //! readable message, and [`Details`] with what the caller needs to act. The codes are part of
 //! the public contract (DESIGN §3); their spelling never changes.
 
-use crate::doctor::TimeOff;
 use crate::limits::{MAX_FIELD_PATH_LEN, MAX_MESSAGE_LEN};
 use crate::time::{LocalDate, LocalDateTime};
 use serde::Serialize;
@@ -175,7 +174,7 @@ pub struct Details {
     pub date: Option<LocalDate>,
     /// The time off in the way (`OUTSIDE_HOURS`, `timeOff`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_off: Option<TimeOff>,
+    pub time_off: Option<TimeOffDetails>,
     /// The locations where the doctor works at that time (`OUTSIDE_HOURS`, `notServedThere`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<String>>,
@@ -191,6 +190,19 @@ pub struct Details {
     /// When the hold lapsed (`HOLD_EXPIRED`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hold_expires: Option<LocalDateTime>,
+}
+
+/// The doctor's time off that is in the way, as the doctor's profile states it (`timeOff` of
+/// [`Details`]): the same fields as the profile's time off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimeOffDetails {
+    /// First minute off.
+    pub start: LocalDateTime,
+    /// First minute back (exclusive end).
+    pub end: LocalDateTime,
+    /// Why, if the profile says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// A failure of the engine. A failed call never changes the hospital. Serialized as
@@ -459,20 +471,23 @@ impl Error {
         e
     }
 
-    /// `OUTSIDE_HOURS`: `[start, end)` overlaps the doctor's time off.
-    pub fn time_off(doctor_id: &str, time_off: &TimeOff) -> Self {
-        let reason = time_off
-            .reason
-            .as_ref()
-            .map(|r| format!(" ({r})"))
-            .unwrap_or_default();
-        let mut e =
-            Error::outside_hours(doctor_id, time_off.start, time_off.end).with_message(format!(
-                "doctor {doctor_id:?} is off from {} to {}{reason}",
-                time_off.start, time_off.end
-            ));
+    /// `OUTSIDE_HOURS`: the appointment overlaps the doctor's time off `[start, end)`.
+    pub fn time_off(
+        doctor_id: &str,
+        start: LocalDateTime,
+        end: LocalDateTime,
+        reason: Option<&str>,
+    ) -> Self {
+        let why = reason.map(|r| format!(" ({r})")).unwrap_or_default();
+        let mut e = Error::outside_hours(doctor_id, start, end).with_message(format!(
+            "doctor {doctor_id:?} is off from {start} to {end}{why}"
+        ));
         e.details.reason = Some("timeOff");
-        e.details.time_off = Some(time_off.clone());
+        e.details.time_off = Some(TimeOffDetails {
+            start,
+            end,
+            reason: reason.map(str::to_owned),
+        });
         e
     }
 

@@ -71,7 +71,7 @@ fn field_of(name: &str, path: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::BookRequest;
+    use crate::booking::BookRequest;
     use serde_json::json;
 
     #[test]

@@ -53,11 +53,12 @@ pub use appointment::{Appointment, AppointmentStatus, PreviousTime};
 pub use booking::BookRequest;
 pub use changes::Change;
 pub use doctor::{DateOverride, Doctor, DoctorPatch, HoursBlock, NewDoctor, ScheduleRule, TimeOff};
-pub use error::{Details, Error, ErrorCode, Result};
-pub use hospital::{Hospital, NextIds};
+pub use error::{Details, Error, ErrorCode, Result, TimeOffDetails};
+pub use hospital::Hospital;
 pub use options::{HospitalOptions, HospitalOptionsInput};
 pub use query::{
     AppointmentQuery, CancelOptions, ChangeOptions, ConfirmOptions, ExplainRequest, FindSlotsQuery,
     FoundSlot, HoldRequest, RescheduleRequest, SlotQuery, StatusFilter,
 };
+pub use snapshot::NextIds;
 pub use time::{ClockTime, LocalDate, LocalDateTime, Weekday};

@@ -3,7 +3,8 @@
 //! and live hold, and lies inside the window. Cost O(days × groups + slots + appointments) in
 //! the window: appointments are walked once per group, in order, beside the grid.
 
-use crate::doctor::DoctorState;
+use crate::calendar::Calendar;
+use crate::hours::Availability;
 use crate::time::{LocalDateTime, MINUTES_PER_DAY};
 
 /// What to search for.
@@ -26,7 +27,8 @@ pub struct SlotSearch {
 /// Up to `limit` free starts in the window, earliest first, each with the index in `groups`
 /// of the first group of hours it fits (so a start that fits several is listed once).
 pub fn free_slots(
-    state: &DoctorState,
+    hours: &Availability,
+    calendar: &Calendar,
     groups: &[usize],
     search: &SlotSearch,
     limit: usize,
@@ -46,13 +48,13 @@ pub fn free_slots(
     for day in from.day()..=last_day {
         if let [group] = groups {
             // One set of hours (the usual case): its slots are already in order.
-            day_slots(state, *group, day, search, &mut |start| {
+            day_slots(hours, calendar, *group, day, search, &mut |start| {
                 slots.push((start, 0))
             });
         } else {
             today.clear();
             for (position, &group) in groups.iter().enumerate() {
-                day_slots(state, group, day, search, &mut |start| {
+                day_slots(hours, calendar, group, day, search, &mut |start| {
                     today.push((start, position));
                 });
             }
@@ -70,7 +72,8 @@ pub fn free_slots(
 
 /// The free starts of one group of hours on one day, in order.
 fn day_slots(
-    state: &DoctorState,
+    hours: &Availability,
+    calendar: &Calendar,
     group: usize,
     day: i64,
     search: &SlotSearch,
@@ -85,12 +88,11 @@ fn day_slots(
         .latest_start
         .map_or(MINUTES_PER_DAY, |latest| latest.minutes_since(midnight));
     // Appointments never cross midnight, so only today's can be in the way.
-    let mut booked = state
-        .calendar
+    let mut booked = calendar
         .active_in(Some(midnight), Some(midnight.plus_minutes(MINUTES_PER_DAY)))
         .filter(|entry| entry.is_live(search.clock))
         .peekable();
-    for (open, close) in state.hours.free_ranges(group, day) {
+    for (open, close) in hours.free_ranges(group, day) {
         let close = close.min(window_end);
         let mut minute = round_up(open.max(earliest), slot);
         while minute + duration <= close && minute <= latest_start {
@@ -137,6 +139,33 @@ mod tests {
             end: ClockTime::parse(end).unwrap(),
             locations: locations.map(|l| l.iter().map(|s| s.to_string()).collect()),
         }
+    }
+
+    /// A doctor with the hours and calendar the hospital keeps beside them.
+    struct DoctorState {
+        doctor: Doctor,
+        hours: Availability,
+        calendar: Calendar,
+    }
+
+    impl DoctorState {
+        fn new(doctor: Doctor) -> Self {
+            DoctorState {
+                hours: Availability::from_doctor(&doctor),
+                doctor,
+                calendar: Calendar::default(),
+            }
+        }
+    }
+
+    /// [`super::free_slots`] for one doctor's state.
+    fn free_slots(
+        state: &DoctorState,
+        groups: &[usize],
+        search: &SlotSearch,
+        limit: usize,
+    ) -> Vec<(LocalDateTime, usize)> {
+        super::free_slots(&state.hours, &state.calendar, groups, search, limit)
     }
 
     /// Works Fridays 09:00–10:00 and 11:00–12:00 (2019-02-01 is a Friday).

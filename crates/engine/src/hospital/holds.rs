@@ -7,9 +7,10 @@
 //! listings no longer show it. Dropping happens inside a successful, recorded call, so a
 //! hospital rebuilt from change records drops the same holds at the same revision.
 
-use super::{Hospital, Seq};
+use super::Hospital;
 use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
 use crate::booking::{self, BookRequest, Proposal};
+use crate::calendar::Seq;
 use crate::changes::Change;
 use crate::error::{Error, Result};
 use crate::limits::{MAX_HOLD_MINUTES, MAX_LOCATION_LEN, MAX_RESCHEDULES};

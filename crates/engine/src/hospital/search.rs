@@ -1,9 +1,8 @@
 //! Read-only questions about free time: one doctor's free slots, the first free slots across
 //! doctors, and why a time cannot be booked.
 
-use super::Hospital;
+use super::{DoctorState, Hospital};
 use crate::booking::{self, Proposal};
-use crate::doctor::DoctorState;
 use crate::error::{Error, Result};
 use crate::limits::{
     MAX_FIND_DOCTORS, MAX_FIND_LIMIT, MAX_FIND_WINDOW_DAYS, MAX_LOCATION_LEN, MAX_PATIENT_LEN,
@@ -32,10 +31,12 @@ impl Hospital {
         };
         let search = self.slot_search(query.duration_minutes, from, to, query.now)?;
         let limit = query.limit.map_or(usize::MAX, |l| l as usize);
-        Ok(slots::free_slots(state, &groups, &search, limit)
-            .into_iter()
-            .map(|(start, _)| start)
-            .collect())
+        Ok(
+            slots::free_slots(&state.hours, &state.calendar, &groups, &search, limit)
+                .into_iter()
+                .map(|(start, _)| start)
+                .collect(),
+        )
     }
 
     /// Free slots across doctors (all, or those named), earliest first and then in the order
@@ -110,7 +111,9 @@ impl Hospital {
             };
             let mut today: Vec<FoundSlot> = Vec::new();
             for (state, groups, locations) in &doctors {
-                for (start, position) in slots::free_slots(state, groups, &day, limit) {
+                for (start, position) in
+                    slots::free_slots(&state.hours, &state.calendar, groups, &day, limit)
+                {
                     today.push(FoundSlot {
                         doctor_id: state.doctor.id.clone(),
                         location: locations

@@ -2,47 +2,38 @@
 //!
 //! Each mutating method checks everything before it changes anything, so a failed call leaves
 //! the hospital exactly as it was, and bumps [`Hospital::revision`] once when it succeeds.
+//!
+//! This file holds the hospital's state, the doctor calls, booking, listing and cancelling, and
+//! the indexes kept in step with every change. Its children add the rest, with access to the
+//! hospital's private fields: `holds.rs` (holds, confirm, reschedule, the clock), `search.rs`
+//! (free slots, `findSlots`, `explain`), `replay.rs` (change records out and in),
+//! `snapshots.rs` (writing and loading snapshots) and `doctor_state.rs` (what is kept per
+//! doctor).
 
+mod doctor_state;
 mod holds;
+mod replay;
 mod search;
+mod snapshots;
 
 use crate::appointment::{Appointment, AppointmentStatus};
 use crate::booking::{self, BookRequest, Context, Proposal};
 use crate::calendar::{Calendar, Seq};
 use crate::changes::{Change, ChangeLog};
-use crate::doctor::{Doctor, DoctorPatch, DoctorState, NewDoctor};
-use crate::error::{Error, ErrorCode, Result};
+use crate::doctor::{Doctor, DoctorPatch, NewDoctor};
+use crate::error::{Error, Result};
 use crate::hours::Availability;
 use crate::limits::{MAX_APPOINTMENTS, MAX_COUNTER, MAX_DOCTORS, MAX_REASON_LEN};
 use crate::options::{HospitalOptions, HospitalOptionsInput};
 use crate::query::{AppointmentQuery, CancelOptions, ChangeOptions, StatusFilter, Window};
+use crate::snapshot::NextIds;
 use crate::time::LocalDateTime;
 use crate::validate;
-use serde::{Deserialize, Serialize};
+use doctor_state::DoctorState;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Why appointments cancelled by `updateDoctor` with `cancelAppointments: true` were cancelled.
 pub const DOCTOR_UPDATED_REASON: &str = "doctor updated";
-
-/// The counters behind assigned ids (`d1`, `d2`… and `a1`, `a2`…), kept in snapshots so that a
-/// restored hospital assigns the same ids the original would have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NextIds {
-    /// The number in the next assigned doctor id.
-    pub doctor: u64,
-    /// The number in the next assigned appointment id.
-    pub appointment: u64,
-}
-
-impl Default for NextIds {
-    fn default() -> Self {
-        NextIds {
-            doctor: 1,
-            appointment: 1,
-        }
-    }
-}
 
 /// A hospital: its options, doctors and appointments, all in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +69,7 @@ impl Hospital {
     }
 
     /// An empty hospital with options that are already valid.
-    pub(super) fn with_options(options: HospitalOptions) -> Self {
+    fn with_options(options: HospitalOptions) -> Self {
         Hospital {
             options,
             revision: 0,
@@ -262,11 +253,7 @@ impl Hospital {
     }
 
     /// Books (`ttl: None`) or holds (`ttl` minutes from `request.now`) an appointment.
-    pub(super) fn create(
-        &mut self,
-        request: BookRequest,
-        ttl: Option<u32>,
-    ) -> Result<&Appointment> {
+    fn create(&mut self, request: BookRequest, ttl: Option<u32>) -> Result<&Appointment> {
         request.validate()?;
         if let Some(ttl) = ttl {
             holds::validate_ttl(ttl)?;
@@ -440,167 +427,21 @@ impl Hospital {
         self.appointments.values()
     }
 
-    // ----- used by the snapshot loader -----
-
-    /// Sets the state a snapshot recorded that is not rebuilt by adding.
-    pub(super) fn restore_counters(&mut self, revision: u64, next_ids: NextIds) {
-        self.revision = revision;
-        self.next_ids = next_ids;
-        self.log = ChangeLog::starting_at(revision);
-    }
-
-    /// Sets the clock a snapshot recorded; before its appointments, so that their holds are
-    /// checked against it.
-    pub(super) fn restore_clock(&mut self, clock: Option<LocalDateTime>) {
-        self.clock = clock;
-    }
-
-    // ----- used by the change log -----
-
-    /// The retained change records.
-    pub(super) fn change_log(&self) -> &ChangeLog {
-        &self.log
-    }
+    // ----- internals -----
 
     /// The id `add_doctor` would assign now, with the counter after it; `None` if none is left.
-    pub(super) fn peek_doctor_id(&self) -> Option<(String, u64)> {
+    fn peek_doctor_id(&self) -> Option<(String, u64)> {
         free_id("d", self.next_ids.doctor, |id| {
             self.doctor_numbers.contains_key(id)
         })
     }
 
     /// The id `book` would assign now, with the counter after it; `None` if none is left.
-    pub(super) fn peek_appointment_id(&self) -> Option<(String, u64)> {
+    fn peek_appointment_id(&self) -> Option<(String, u64)> {
         free_id("a", self.next_ids.appointment, |id| {
             self.appointment_seqs.contains_key(id)
         })
     }
-
-    /// Whether an appointment that is not a lapsed hold at `now` was made with this request id.
-    pub(super) fn has_request_id(&self, request_id: &str, now: Option<LocalDateTime>) -> bool {
-        self.live(self.request_seqs.get(request_id), self.clock_at(now))
-            .is_some()
-    }
-
-    /// Adds a doctor from a snapshot: the same checks as [`Hospital::add_doctor`] except that
-    /// the id is required; does not count as a mutation.
-    pub(super) fn restore_doctor(&mut self, doctor: Doctor) -> Result<()> {
-        validate::id("id", &doctor.id)?;
-        doctor.validate_profile()?;
-        if self.doctors.len() >= MAX_DOCTORS {
-            return Err(Error::invalid_input(
-                "",
-                format!("more than {MAX_DOCTORS} doctors"),
-            ));
-        }
-        if self.doctor_numbers.contains_key(&doctor.id) {
-            return Err(Error::duplicate_id("doctor", &doctor.id).with_field("id"));
-        }
-        self.insert_doctor(doctor);
-        Ok(())
-    }
-
-    /// Adds an appointment from a snapshot: a booked or held one must pass the booking rules
-    /// that do not depend on the time of booking (1 to 4, and 6) against those restored before
-    /// it; a cancelled one needs only a known doctor and the grid. Does not count as a
-    /// mutation.
-    pub(super) fn restore_appointment(&mut self, appointment: Appointment) -> Result<()> {
-        let request = BookRequest {
-            doctor_id: appointment.doctor_id.clone(),
-            location: appointment.location.clone(),
-            start: appointment.start,
-            duration_minutes: Some(appointment.duration_minutes),
-            patient: appointment.patient.clone(),
-            id: Some(appointment.id.clone()),
-            request_id: appointment.request_id.clone(),
-            now: None,
-        };
-        request.validate()?;
-        validate::id("id", &appointment.id)?;
-        if let Some(reason) = &appointment.cancel_reason {
-            if appointment.is_active() {
-                return Err(Error::invalid_input(
-                    "cancelReason",
-                    "only a cancelled appointment has one",
-                ));
-            }
-            validate::text("cancelReason", reason, MAX_REASON_LEN)?;
-        }
-        let held = appointment.status == AppointmentStatus::Held;
-        match appointment.hold_expires {
-            None if held => {
-                return Err(Error::invalid_input("holdExpires", "a hold needs one"));
-            }
-            Some(_) if !held => {
-                return Err(Error::invalid_input("holdExpires", "only a hold has one"));
-            }
-            Some(expires) if self.clock.is_some_and(|clock| expires <= clock) => {
-                return Err(Error::invalid_input(
-                    "holdExpires",
-                    "the hold lapsed by the snapshot's lastNow and should have been dropped",
-                ));
-            }
-            _ => {}
-        }
-        holds::validate_trace(&appointment.rescheduled_from)?;
-        if self.appointments.len() >= MAX_APPOINTMENTS {
-            return Err(Error::invalid_input(
-                "",
-                format!("more than {MAX_APPOINTMENTS} appointments"),
-            ));
-        }
-        if self.appointment_seqs.contains_key(&appointment.id) {
-            return Err(Error::duplicate_id("appointment", &appointment.id).with_field("id"));
-        }
-        if let Some(request_id) = &appointment.request_id {
-            if let Some(&seq) = self.request_seqs.get(request_id) {
-                return Err(
-                    Error::request_id_reused(request_id, &self.id_of(seq)).with_field("requestId")
-                );
-            }
-        }
-        let (_, state) = self
-            .find_doctor(&appointment.doctor_id)
-            .map_err(|e| e.with_field("doctorId"))?;
-        let end = if appointment.is_active() {
-            let patient = appointment.patient.as_deref();
-            booking::check_proposal(
-                &self.context(state, self.clock, patient),
-                &Proposal {
-                    location: &appointment.location,
-                    start: appointment.start,
-                    duration: appointment.duration_minutes,
-                    patient,
-                    now: None,
-                    moving: None,
-                },
-            )
-            .map_err(|e| {
-                // Name the field a reader would fix: the location, or else the time.
-                let field = match e.code {
-                    ErrorCode::LocationNotServed => "location",
-                    _ => "start",
-                };
-                e.with_field(field)
-            })?
-        } else {
-            booking::check_grid(
-                &self.options,
-                appointment.start,
-                appointment.duration_minutes,
-            )?
-        };
-        if end != appointment.end {
-            return Err(Error::invalid_input(
-                "end",
-                format!("is not start + durationMinutes ({end})"),
-            ));
-        }
-        self.insert_appointment(appointment);
-        Ok(())
-    }
-
-    // ----- internals -----
 
     /// Counts one successful mutation and logs its change record. Every mutation has checked
     /// [`Hospital::check_revision_room`], so the revision stays within [`MAX_COUNTER`].
@@ -618,7 +459,9 @@ impl Hospital {
     ) -> Context<'a> {
         Context {
             options: &self.options,
-            state,
+            doctor: &state.doctor,
+            hours: &state.hours,
+            calendar: &state.calendar,
             clock,
             patient_calendar: patient.and_then(|p| self.patients.get(p)),
             id_of: self,

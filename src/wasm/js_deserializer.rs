@@ -19,8 +19,9 @@
 //! Each error carries the path of the field at fault, added level by level as it passes out
 //! (no generic path-tracking wrapper: that doubled the code of every input type).
 
-use crate::engine::input::{self, Step};
+use crate::engine::input;
 use crate::engine::limits::MAX_APPOINTMENTS;
+use crate::engine::path::Step;
 use crate::engine::Error;
 use js_sys::{Array, JsString, Reflect};
 use serde::de::value::StrDeserializer;
@@ -99,8 +100,7 @@ impl DeError {
 
     /// The `INVALID_SNAPSHOT` error for a snapshot, at the path of the value at fault.
     pub fn into_snapshot_error(self) -> Error {
-        let path = input::path_text(self.path.into_iter().rev(), &self.message);
-        Error::invalid_snapshot(path, self.message)
+        input::invalid_snapshot_at(self.path.into_iter().rev(), self.message)
     }
 }
 

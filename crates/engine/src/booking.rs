@@ -23,64 +23,10 @@ use crate::calendar::{Calendar, Seq};
 use crate::doctor::Doctor;
 use crate::error::{Error, Result};
 use crate::hours::Availability;
-use crate::limits::{MAX_LOCATION_LEN, MAX_PATIENT_LEN, MAX_REQUEST_ID_LEN};
 use crate::options::HospitalOptions;
+use crate::requests::BookRequest;
 use crate::time::{LocalDate, LocalDateTime, MINUTES_PER_DAY};
-use crate::validate;
-use serde::Deserialize;
 use std::ops::ControlFlow;
-
-/// The input of `book`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct BookRequest {
-    /// The doctor to book.
-    pub doctor_id: String,
-    /// One of the doctor's locations.
-    pub location: String,
-    /// First minute, `YYYY-MM-DDTHH:MM`.
-    pub start: LocalDateTime,
-    /// Length in minutes; the hospital's default when absent.
-    #[serde(default)]
-    pub duration_minutes: Option<u32>,
-    /// The host's reference to the patient.
-    #[serde(default)]
-    pub patient: Option<String>,
-    /// An id of the host's choosing; when absent the hospital assigns one.
-    #[serde(default)]
-    pub id: Option<String>,
-    /// An idempotency key: sending the same request again returns the same appointment.
-    #[serde(default)]
-    pub request_id: Option<String>,
-    /// The caller's current time: needed when the hospital has a minimum notice or a horizon;
-    /// lets an expired hold free its time.
-    #[serde(default)]
-    pub now: Option<LocalDateTime>,
-}
-
-impl BookRequest {
-    /// Checks the free-text fields (the input itself), before any rule.
-    pub fn validate(&self) -> Result<()> {
-        validate::lookup_id("doctorId", &self.doctor_id)?;
-        validate::text("location", &self.location, MAX_LOCATION_LEN)?;
-        if let Some(patient) = &self.patient {
-            validate::text("patient", patient, MAX_PATIENT_LEN)?;
-        }
-        if let Some(id) = &self.id {
-            validate::id("id", id)?;
-        }
-        if let Some(request_id) = &self.request_id {
-            validate::text("requestId", request_id, MAX_REQUEST_ID_LEN)?;
-        }
-        Ok(())
-    }
-
-    /// The duration asked for, or the hospital's default.
-    pub fn duration(&self, options: &HospitalOptions) -> u32 {
-        self.duration_minutes
-            .unwrap_or(options.default_duration_minutes)
-    }
-}
 
 /// Rule 0: whether `existing`, the appointment first created with this request's `requestId`,
 /// came from the same request: same doctor, location, start, duration and patient (and the

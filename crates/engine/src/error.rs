@@ -2,9 +2,10 @@
 //!
 //! Every failure of the engine is an [`Error`]: a [`ErrorCode`] callers can branch on, a
 //! readable message, and [`Details`] with what the caller needs to act. The codes are part of
-//! the public contract (DESIGN §3); their spelling never changes.
+//! the public contract (the README's table of error codes); their spelling never changes.
 
 use crate::limits::{MAX_FIELD_PATH_LEN, MAX_MESSAGE_LEN};
+use crate::path::join_path;
 use crate::time::{LocalDate, LocalDateTime};
 use serde::Serialize;
 use std::fmt;
@@ -621,39 +622,6 @@ fn shortened(text: String, max: usize) -> String {
     )
 }
 
-/// Joins two path segments: `("schedule[0]", "end")` → `schedule[0].end`.
-pub fn join_path(parent: &str, child: &str) -> String {
-    match (parent.is_empty(), child.is_empty()) {
-        (true, _) => child.to_owned(),
-        (_, true) => parent.to_owned(),
-        _ if child.starts_with('[') => format!("{parent}{child}"),
-        _ => format!("{parent}.{child}"),
-    }
-}
-
-/// The path of a serde error as this crate spells field paths (`schedule[0].start`, `""` for
-/// the root). A missing field is named in the path too: serde reports it at its parent, but
-/// the caller needs to know which field to add.
-pub fn serde_path(path: &serde_path_to_error::Path, message: &str) -> String {
-    use serde_path_to_error::Segment;
-    let mut joined = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => joined = join_path(&joined, &format!("[{index}]")),
-            Segment::Map { key } => joined = join_path(&joined, key),
-            Segment::Enum { .. } => {}
-            Segment::Unknown => break,
-        }
-    }
-    let missing = message
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next());
-    match missing {
-        Some(field) => join_path(&joined, field),
-        None => joined,
-    }
-}
-
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code, self.message)
@@ -681,33 +649,6 @@ mod tests {
             serde_json::to_string(&e.details).unwrap(),
             r#"{"conflictingAppointmentId":"a7"}"#
         );
-    }
-
-    #[test]
-    fn serde_paths_name_nested_and_missing_fields() {
-        #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
-        struct Rule {
-            start: u32,
-        }
-        #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
-        struct Outer {
-            rules: Vec<Rule>,
-        }
-        let path_of = |json: &str| {
-            let mut de = serde_json::Deserializer::from_str(json);
-            let e = serde_path_to_error::deserialize::<_, Outer>(&mut de).unwrap_err();
-            serde_path(e.path(), &e.inner().to_string())
-        };
-        assert_eq!(
-            path_of(r#"{"rules":[{"start":1},{"start":"x"}]}"#),
-            "rules[1].start"
-        );
-        assert_eq!(path_of(r#"{"rules":[{}]}"#), "rules[0].start");
-        assert_eq!(path_of(r#"{}"#), "rules");
-        assert_eq!(path_of(r#"{"#), "");
-        assert_eq!(path_of(r#"[]"#), "");
     }
 
     #[test]

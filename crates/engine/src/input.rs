@@ -2,7 +2,8 @@
 //! bad field in the `INVALID_INPUT` error. The wasm binding reads JS values this way; native
 //! callers can read JSON the same way.
 
-use crate::error::{join_path, serde_path, Error, Result};
+use crate::error::{Error, Result};
+use crate::path::{field_of, path_text, serde_path, Step};
 use serde::de::{Deserialize, Deserializer};
 
 /// Reads a `T` from `deserializer`. A wrong type, a missing field, an unknown field or an
@@ -22,15 +23,6 @@ where
     })
 }
 
-/// One step from a value into a part of it, as a reader that tracks its own path records it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
-    /// An object's field.
-    Field(String),
-    /// An array's item.
-    Item(u32),
-}
-
 /// The `INVALID_INPUT` error [`read`] gives, for a reader that tracks the path itself (the
 /// wasm binding's JS reader, which needs no generic path-tracking wrapper): `path` leads from
 /// the argument `name` to the value at fault, outermost step first.
@@ -39,39 +31,17 @@ pub fn invalid_input_at(name: &str, path: impl IntoIterator<Item = Step>, reason
     Error::invalid_input(field_of(name, joined), reason)
 }
 
-/// A path as text (`schedule[0].end`), outermost step first; as in `serde_path`, a missing
-/// field (named by serde's `reason`) is part of the path.
-pub fn path_text(path: impl IntoIterator<Item = Step>, reason: &str) -> String {
-    let mut joined = String::new();
-    for step in path {
-        joined = match step {
-            Step::Field(key) => join_path(&joined, &key),
-            Step::Item(index) => join_path(&joined, &format!("[{index}]")),
-        };
-    }
-    let missing = reason
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next());
-    if let Some(field) = missing {
-        joined = join_path(&joined, field);
-    }
-    joined
-}
-
-/// The field an error at `path` names. An object's fields are named on their own (`start`);
-/// an array's items under the array's name (`changes[3].revision`).
-fn field_of(name: &str, path: String) -> String {
-    if path.is_empty() || path.starts_with('[') {
-        join_path(name, &path)
-    } else {
-        path
-    }
+/// The `INVALID_SNAPSHOT` error for a snapshot a reader that tracks the path itself could not
+/// read (the wasm binding reads the value `JSON.parse` makes of the text): `path` leads from
+/// the snapshot to the value at fault, outermost step first.
+pub fn invalid_snapshot_at(path: impl IntoIterator<Item = Step>, reason: String) -> Error {
+    Error::invalid_snapshot(path_text(path, &reason), reason)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::booking::BookRequest;
+    use crate::requests::BookRequest;
     use serde_json::json;
 
     #[test]

@@ -43,22 +43,25 @@ pub mod json;
 pub mod limits;
 pub mod object_only;
 pub mod options;
-pub mod query;
+pub mod path;
+pub mod queries;
+pub mod requests;
 pub mod slots;
 pub mod snapshot;
 pub mod time;
 pub mod validate;
 
 pub use appointment::{Appointment, AppointmentStatus, PreviousTime};
-pub use booking::BookRequest;
 pub use changes::Change;
 pub use doctor::{DateOverride, Doctor, DoctorPatch, HoursBlock, NewDoctor, ScheduleRule, TimeOff};
 pub use error::{Details, Error, ErrorCode, Result, TimeOffDetails};
 pub use hospital::Hospital;
 pub use options::{HospitalOptions, HospitalOptionsInput};
-pub use query::{
-    AppointmentQuery, CancelOptions, ChangeOptions, ConfirmOptions, ExplainRequest, FindSlotsQuery,
-    FoundSlot, HoldRequest, RescheduleRequest, SlotQuery, StatusFilter,
+pub use queries::{AppointmentQuery, FindSlotsQuery, SlotQuery, StatusFilter};
+pub use requests::{
+    BookRequest, CancelOptions, ChangeOptions, ConfirmOptions, ExplainRequest, HoldRequest,
+    RescheduleRequest,
 };
+pub use slots::FoundSlot;
 pub use snapshot::NextIds;
 pub use time::{ClockTime, LocalDate, LocalDateTime, Weekday};

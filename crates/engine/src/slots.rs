@@ -1,11 +1,25 @@
 //! Free-slot search: every grid start whose whole interval fits one block of the doctor's
 //! hours (override or weekly, minus time off) at a location, misses every booked appointment
 //! and live hold, and lies inside the window. Cost O(days × groups + slots + appointments) in
-//! the window: appointments are walked once per group, in order, beside the grid.
+//! the window: appointments are walked once per group, in order, beside the grid. Also the
+//! result of a search across doctors, [`FoundSlot`].
 
 use crate::calendar::Calendar;
 use crate::hours::Availability;
 use crate::time::{LocalDateTime, MINUTES_PER_DAY};
+use serde::Serialize;
+
+/// One result of `findSlots`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FoundSlot {
+    /// The doctor who is free.
+    pub doctor_id: String,
+    /// Where: the location asked for, or the first of the doctor's where the slot fits.
+    pub location: String,
+    /// First minute.
+    pub start: LocalDateTime,
+}
 
 /// What to search for.
 #[derive(Debug, Clone, Copy)]

@@ -11,11 +11,12 @@
 
 use crate::appointment::Appointment;
 use crate::doctor::Doctor;
-use crate::error::{serde_path, Error, Result};
+use crate::error::{Error, Result};
 use crate::json;
 use crate::limits::MAX_COUNTER;
 use crate::object_only;
 use crate::options::HospitalOptions;
+use crate::path::serde_path;
 use crate::time::LocalDateTime;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};

@@ -9,12 +9,12 @@
 
 use super::Hospital;
 use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
-use crate::booking::{self, BookRequest, Proposal};
+use crate::booking::{self, Proposal};
 use crate::calendar::Seq;
 use crate::changes::Change;
 use crate::error::{Error, Result};
 use crate::limits::{MAX_HOLD_MINUTES, MAX_LOCATION_LEN, MAX_RESCHEDULES};
-use crate::query::{ConfirmOptions, HoldRequest, RescheduleRequest};
+use crate::requests::{BookRequest, ConfirmOptions, HoldRequest, RescheduleRequest};
 use crate::time::LocalDateTime;
 use crate::validate;
 

@@ -17,7 +17,7 @@ mod search;
 mod snapshots;
 
 use crate::appointment::{Appointment, AppointmentStatus};
-use crate::booking::{self, BookRequest, Context, Proposal};
+use crate::booking::{self, Context, Proposal};
 use crate::calendar::{Calendar, Seq};
 use crate::changes::{Change, ChangeLog};
 use crate::doctor::{Doctor, DoctorPatch, NewDoctor};
@@ -25,7 +25,8 @@ use crate::error::{Error, Result};
 use crate::hours::Availability;
 use crate::limits::{MAX_APPOINTMENTS, MAX_COUNTER, MAX_DOCTORS, MAX_REASON_LEN};
 use crate::options::{HospitalOptions, HospitalOptionsInput};
-use crate::query::{AppointmentQuery, CancelOptions, ChangeOptions, StatusFilter, Window};
+use crate::queries::{AppointmentQuery, StatusFilter, Window};
+use crate::requests::{BookRequest, CancelOptions, ChangeOptions};
 use crate::snapshot::NextIds;
 use crate::time::LocalDateTime;
 use crate::validate;

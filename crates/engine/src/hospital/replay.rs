@@ -5,11 +5,12 @@
 
 use super::Hospital;
 use crate::appointment::{Appointment, AppointmentStatus};
-use crate::booking::BookRequest;
 use crate::changes::Change;
 use crate::doctor::{DoctorPatch, NewDoctor};
 use crate::error::{Error, Result};
-use crate::query::{CancelOptions, ChangeOptions, ConfirmOptions, RescheduleRequest};
+use crate::requests::{
+    BookRequest, CancelOptions, ChangeOptions, ConfirmOptions, RescheduleRequest,
+};
 use crate::time::LocalDateTime;
 
 impl Hospital {

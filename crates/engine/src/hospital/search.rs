@@ -8,8 +8,9 @@ use crate::limits::{
     MAX_FIND_DOCTORS, MAX_FIND_LIMIT, MAX_FIND_WINDOW_DAYS, MAX_LOCATION_LEN, MAX_PATIENT_LEN,
     MAX_SLOT_WINDOW_DAYS,
 };
-use crate::query::{ExplainRequest, FindSlotsQuery, FoundSlot, SlotQuery, Window};
-use crate::slots::{self, SlotSearch};
+use crate::queries::{FindSlotsQuery, SlotQuery, Window};
+use crate::requests::ExplainRequest;
+use crate::slots::{self, FoundSlot, SlotSearch};
 use crate::time::{LocalDateTime, MINUTES_PER_DAY};
 use crate::validate;
 

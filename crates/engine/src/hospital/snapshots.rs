@@ -4,12 +4,14 @@
 
 use super::{holds, Hospital};
 use crate::appointment::{Appointment, AppointmentStatus};
-use crate::booking::{self, BookRequest, Proposal};
+use crate::booking::{self, Proposal};
 use crate::changes::ChangeLog;
 use crate::doctor::Doctor;
-use crate::error::{join_path, Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::limits::{MAX_APPOINTMENTS, MAX_DOCTORS, MAX_REASON_LEN, MAX_SNAPSHOT_BYTES};
 use crate::object_only::ObjectOnly;
+use crate::path::join_path;
+use crate::requests::BookRequest;
 use crate::snapshot::{self, Contents, SnapshotData, SnapshotHeader};
 use crate::validate;
 

@@ -1,9 +1,9 @@
-//! The argument objects of the calls other than `book` and the doctor calls: listing, slot
-//! search, cancelling, holds, rescheduling, explaining; and the time windows they describe.
+//! The inputs of the read-only calls that list and search: `appointments`, `availableSlots`,
+//! `findSlots`; and the time windows they describe.
 
 use crate::error::{Error, Result};
 use crate::time::{Bound, LocalDateTime};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// Which appointments `appointments` lists.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -85,119 +85,6 @@ pub struct FindSlotsQuery {
     /// The caller's current time, as for `availableSlots`.
     #[serde(default)]
     pub now: Option<LocalDateTime>,
-}
-
-/// One result of `findSlots`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FoundSlot {
-    /// The doctor who is free.
-    pub doctor_id: String,
-    /// Where: the location asked for, or the first of the doctor's where the slot fits.
-    pub location: String,
-    /// First minute.
-    pub start: LocalDateTime,
-}
-
-/// The input of `hold`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct HoldRequest {
-    /// The doctor.
-    pub doctor_id: String,
-    /// One of the doctor's locations.
-    pub location: String,
-    /// First minute.
-    pub start: LocalDateTime,
-    /// Length in minutes; the hospital's default when absent.
-    #[serde(default)]
-    pub duration_minutes: Option<u32>,
-    /// The host's reference to the patient.
-    #[serde(default)]
-    pub patient: Option<String>,
-    /// An id of the host's choosing; when absent the hospital assigns one.
-    #[serde(default)]
-    pub id: Option<String>,
-    /// An idempotency key, as for `book`.
-    #[serde(default)]
-    pub request_id: Option<String>,
-    /// The caller's current time (required).
-    pub now: LocalDateTime,
-    /// How long the hold lasts, in minutes from `now` (1 to a week).
-    pub ttl_minutes: u32,
-}
-
-/// The options of `confirm`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConfirmOptions {
-    /// The caller's current time (required): a hold that has lapsed by then cannot be
-    /// confirmed.
-    pub now: LocalDateTime,
-}
-
-/// The input of `reschedule`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RescheduleRequest {
-    /// The new start.
-    pub start: LocalDateTime,
-    /// The new location; the current one when absent.
-    #[serde(default)]
-    pub location: Option<String>,
-    /// The new length; the current one when absent.
-    #[serde(default)]
-    pub duration_minutes: Option<u32>,
-    /// The caller's current time, as for `book`.
-    #[serde(default)]
-    pub now: Option<LocalDateTime>,
-}
-
-/// The input of `explain`: a time to check against every booking rule.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ExplainRequest {
-    /// The doctor.
-    pub doctor_id: String,
-    /// The location.
-    pub location: String,
-    /// First minute.
-    pub start: LocalDateTime,
-    /// Length in minutes; the hospital's default when absent.
-    #[serde(default)]
-    pub duration_minutes: Option<u32>,
-    /// The caller's current time, as for `book`.
-    #[serde(default)]
-    pub now: Option<LocalDateTime>,
-    /// The patient, for the patient-overlap rule.
-    #[serde(default)]
-    pub patient: Option<String>,
-}
-
-/// The options of `updateDoctor` and `removeDoctor`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ChangeOptions {
-    /// Cancel the booked appointments that the change would orphan, instead of failing with
-    /// `HAS_APPOINTMENTS`.
-    #[serde(default)]
-    pub cancel_appointments: Option<bool>,
-}
-
-impl ChangeOptions {
-    /// Whether to cancel the appointments in the way (`cancelAppointments: true`).
-    pub fn cancels(&self) -> bool {
-        self.cancel_appointments == Some(true)
-    }
-}
-
-/// The options of `cancel`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CancelOptions {
-    /// Why, kept on the appointment as `cancelReason`.
-    #[serde(default)]
-    pub reason: Option<String>,
 }
 
 /// A half-open window `[from, to)`; an absent bound is open.

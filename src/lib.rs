@@ -22,7 +22,10 @@
 /// The engine (`dr-schedule-engine`), for Rust users: `dr_schedule::engine::Hospital`.
 pub use dr_schedule_engine as engine;
 
-/// The JavaScript binding (`wasm32` only): the `Hospital` class, public so that the
-/// wasm-bindgen-test tests under `tests/` can call its methods with real JS values.
 #[cfg(target_arch = "wasm32")]
-pub mod wasm;
+mod wasm;
+
+/// The JavaScript `Hospital` class (`wasm32` only), public so that the wasm-bindgen-test tests
+/// under `tests/` can call its methods with real JS values.
+#[cfg(target_arch = "wasm32")]
+pub use wasm::JsHospital;

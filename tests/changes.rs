@@ -10,13 +10,13 @@
     clippy::indexing_slicing
 )]
 
-use dr_schedule::engine::limits::MAX_RETAINED_CHANGES;
-use dr_schedule::engine::{input, Change, ErrorCode, Hospital, HospitalOptionsInput};
+use dr_schedule::engine::MAX_RETAINED_CHANGES;
+use dr_schedule::engine::{read_input, Change, ErrorCode, Hospital, HospitalOptionsInput};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 fn read<T: DeserializeOwned>(value: Value) -> T {
-    input::read(value, "input").unwrap()
+    read_input(value, "input").unwrap()
 }
 
 fn hospital() -> Hospital {
@@ -300,7 +300,7 @@ fn unknown_ops_and_fields_do_not_parse() {
         json!([{ "op": "cancel", "revision": 1, "id": "a1", "assignedId": true }]),
         json!([{ "op": "book", "revision": 1, "appointment": [], "assignedId": true }]),
     ] {
-        let e = input::read::<Vec<Change>, _>(bad.clone(), "changes").unwrap_err();
+        let e = read_input::<Vec<Change>, _>(bad.clone(), "changes").unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput, "{bad}");
     }
 }

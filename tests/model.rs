@@ -31,7 +31,7 @@
 )]
 
 use dr_schedule::engine::{
-    input, AppointmentQuery, BookRequest, CancelOptions, ChangeOptions, ConfirmOptions,
+    read_input, AppointmentQuery, BookRequest, CancelOptions, ChangeOptions, ConfirmOptions,
     DoctorPatch, Error, ErrorCode, ExplainRequest, FindSlotsQuery, HoldRequest, Hospital,
     HospitalOptionsInput, NewDoctor, RescheduleRequest, SlotQuery,
 };
@@ -1735,7 +1735,7 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Value {
 }
 
 fn read<T: serde::de::DeserializeOwned>(value: Value, name: &str) -> Result<T, Error> {
-    input::read(value, name)
+    read_input(value, name)
 }
 
 fn change_options(o: ChangeOpt) -> Result<ChangeOptions, Error> {

@@ -780,7 +780,7 @@ fn objects_written_as_arrays_are_refused() {
 
 #[test]
 fn an_oversized_snapshot_is_refused_before_parsing() {
-    use dr_schedule::engine::limits::MAX_SNAPSHOT_BYTES;
+    use dr_schedule::engine::MAX_SNAPSHOT_BYTES;
     // Valid JSON padded with whitespace: only the size check can refuse it.
     let snapshot = hospital().to_snapshot().unwrap();
     let padded = format!(

@@ -21,7 +21,7 @@
     clippy::indexing_slicing
 )]
 
-use dr_schedule::wasm::JsHospital;
+use dr_schedule::JsHospital;
 use js_sys::{Array, Function, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;

@@ -11,9 +11,9 @@ pub mod mutations;
 pub mod operations;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
-use dr_schedule_engine::limits::MAX_COUNTER;
+use dr_schedule_engine::MAX_COUNTER;
 use dr_schedule_engine::{
-    input, Appointment, AppointmentQuery, AppointmentStatus, CancelOptions, ChangeOptions, Doctor,
+    read_input, Appointment, AppointmentQuery, AppointmentStatus, CancelOptions, ChangeOptions, Doctor,
     Error, Hospital, SlotQuery, StatusFilter, Weekday,
 };
 use serde_json::{json, Value};
@@ -502,7 +502,7 @@ pub fn checked_slots(
             "doctorId": doctor_id, "location": location, "start": format_date_time(start),
             "durationMinutes": duration, "id": check_id,
         });
-        let request = input::read(request, "request").expect("a well-formed booking");
+        let request = read_input(request, "request").expect("a well-formed booking");
         let booked = copy.book(request).is_ok();
         if booked {
             *copy = h.clone();
@@ -574,7 +574,7 @@ pub fn unused_appointment_id(h: &Hospital, base: &str) -> String {
 }
 
 fn read<T: serde::de::DeserializeOwned>(value: Value) -> T {
-    input::read(value, "input").expect("the workout's own inputs are well-formed")
+    read_input(value, "input").expect("the workout's own inputs are well-formed")
 }
 
 /// Runs a few operations on a copy of a loaded hospital: listings, free slots (booking the

@@ -1,6 +1,6 @@
 //! The `operations` fuzz target: an arbitrary sequence of API calls (add/update/remove doctor, book, cancel, list, free
 //! slots, get, snapshot round trip) on a small universe of ids, locations and dates, read from
-//! JSON the way the wasm binding reads JS values (`input::read`).
+//! JSON the way the wasm binding reads JS values (`read_input`).
 //!
 //! After every call: the invariants hold (`check_invariants`: no overlap among a doctor's booked
 //! appointments, all inside hours, byte-identical snapshot round trip, listings agree with the
@@ -21,7 +21,7 @@ use crate::{
 use arbitrary::Arbitrary;
 use chrono::TimeDelta;
 use dr_schedule_engine::{
-    input, Appointment, AppointmentStatus, ErrorCode, Hospital, SlotQuery, StatusFilter,
+    read_input, Appointment, AppointmentStatus, ErrorCode, Hospital, SlotQuery, StatusFilter,
 };
 use serde_json::{json, Map, Value};
 use std::sync::OnceLock;
@@ -335,7 +335,7 @@ fn read<T: serde::de::DeserializeOwned>(
     value: Value,
     name: &str,
 ) -> Result<T, dr_schedule_engine::Error> {
-    input::read(value, name)
+    read_input(value, name)
 }
 
 /// Checks a booking's result against the booking rules, given the request as JSON.
@@ -867,7 +867,7 @@ fn setup(s: &Setup) -> Hospital {
             if *time_zone {
                 options["timeZone"] = json!("Europe/Berlin");
             }
-            Hospital::new(input::read(options, "options").expect("valid options"))
+            Hospital::new(read_input(options, "options").expect("valid options"))
                 .expect("valid options")
         }
         Setup::Fixture => Hospital::from_snapshot(FIXTURE_V1).expect("the fixture loads"),

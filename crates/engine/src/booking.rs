@@ -31,7 +31,11 @@ use std::ops::ControlFlow;
 /// Rule 0: whether `existing`, the appointment first created with this request's `requestId`,
 /// came from the same request: same doctor, location, start, duration and patient (and the
 /// same id, if the request names one).
-pub fn is_same_request(existing: &Appointment, request: &BookRequest, duration: u32) -> bool {
+pub(crate) fn is_same_request(
+    existing: &Appointment,
+    request: &BookRequest,
+    duration: u32,
+) -> bool {
     existing.doctor_id == request.doctor_id
         && existing.location == request.location
         && existing.start == request.start
@@ -42,7 +46,7 @@ pub fn is_same_request(existing: &Appointment, request: &BookRequest, duration: 
 
 /// What a booking check looks at: a proposed appointment of one doctor.
 #[derive(Debug, Clone, Copy)]
-pub struct Proposal<'a> {
+pub(crate) struct Proposal<'a> {
     /// Where.
     pub location: &'a str,
     /// First minute.
@@ -58,7 +62,7 @@ pub struct Proposal<'a> {
 }
 
 /// What a booking check needs from the hospital.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// The hospital's options.
     pub options: &'a HospitalOptions,
     /// The doctor.
@@ -76,14 +80,14 @@ pub struct Context<'a> {
 }
 
 /// Names appointments by sequence number (the hospital does).
-pub trait AppointmentIds {
+pub(crate) trait AppointmentIds {
     /// The id of the appointment `seq`.
     fn appointment_id(&self, seq: Seq) -> String;
 }
 
 /// Rules 1 to 6 for a proposal, in order: every problem when `all` is set (`explain`), the
 /// first only otherwise (`book`, `hold`, `reschedule`). Empty when the proposal is bookable.
-pub fn problems(context: &Context<'_>, proposal: &Proposal<'_>, all: bool) -> Vec<Error> {
+pub(crate) fn problems(context: &Context<'_>, proposal: &Proposal<'_>, all: bool) -> Vec<Error> {
     let mut found = Vec::new();
     let _ = check(context, proposal, &mut |e| {
         found.push(e);
@@ -97,7 +101,10 @@ pub fn problems(context: &Context<'_>, proposal: &Proposal<'_>, all: bool) -> Ve
 }
 
 /// The first problem of a proposal, as an error.
-pub fn check_proposal(context: &Context<'_>, proposal: &Proposal<'_>) -> Result<LocalDateTime> {
+pub(crate) fn check_proposal(
+    context: &Context<'_>,
+    proposal: &Proposal<'_>,
+) -> Result<LocalDateTime> {
     match problems(context, proposal, false).into_iter().next() {
         Some(e) => Err(e),
         None => Ok(proposal.start.plus_minutes(i64::from(proposal.duration))),
@@ -224,7 +231,7 @@ fn check_hours(
 
 /// Rule 2 alone, for an appointment that takes no time (cancelled, in a snapshot): `start` on
 /// the grid, `duration` a positive multiple of the slot length. Returns the end.
-pub fn check_grid(
+pub(crate) fn check_grid(
     options: &HospitalOptions,
     start: LocalDateTime,
     duration: u32,

@@ -11,11 +11,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound::{Excluded, Included, Unbounded};
 
 /// The hospital-wide booking sequence number of an appointment: booking order.
-pub type Seq = u64;
+pub(crate) type Seq = u64;
 
 /// An appointment that takes its time: booked, or held until `expires`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// First minute.
     pub start: LocalDateTime,
     /// Exclusive end.
@@ -28,7 +28,7 @@ pub struct Entry {
 
 impl Entry {
     /// Whether it still takes its time at `clock` (`None`: time unknown, so a hold still does).
-    pub fn is_live(&self, clock: Option<LocalDateTime>) -> bool {
+    pub(crate) fn is_live(&self, clock: Option<LocalDateTime>) -> bool {
         match (self.expires, clock) {
             (Some(expires), Some(now)) => now < expires,
             _ => true,
@@ -39,7 +39,7 @@ impl Entry {
 /// The ordered index of one doctor's appointments. It holds sequence numbers; the appointments
 /// themselves live in the hospital.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Calendar {
+pub(crate) struct Calendar {
     /// Booked and held appointments by start → (end, seq, hold expiry). They never overlap
     /// (expired holds included: the hospital drops them before it books over them), so starts
     /// are unique and ends are in the same order as starts.
@@ -63,7 +63,7 @@ impl Calendar {
     /// Live appointments overlapping `[start, end)`, latest first, leaving out `skip`. Entries
     /// never overlap, so walking back from the last one that starts before `end` can stop at
     /// the first that ends by `start`.
-    pub fn overlapping(
+    pub(crate) fn overlapping(
         &self,
         start: LocalDateTime,
         end: LocalDateTime,
@@ -81,7 +81,7 @@ impl Calendar {
 
     /// Records a booked (`expires: None`) or held appointment. The caller has checked that it
     /// overlaps nothing.
-    pub fn insert(
+    pub(crate) fn insert(
         &mut self,
         start: LocalDateTime,
         end: LocalDateTime,
@@ -92,24 +92,24 @@ impl Calendar {
     }
 
     /// Records a cancelled appointment.
-    pub fn insert_cancelled(&mut self, start: LocalDateTime, seq: Seq) {
+    pub(crate) fn insert_cancelled(&mut self, start: LocalDateTime, seq: Seq) {
         self.cancelled.insert((start, seq));
     }
 
     /// Forgets the booked or held appointment `seq` starting at `start`.
-    pub fn remove(&mut self, start: LocalDateTime, seq: Seq) {
+    pub(crate) fn remove(&mut self, start: LocalDateTime, seq: Seq) {
         if self.active.get(&start).is_some_and(|e| e.1 == seq) {
             self.active.remove(&start);
         }
     }
 
     /// Forgets the cancelled appointment `seq` starting at `start`.
-    pub fn remove_cancelled(&mut self, start: LocalDateTime, seq: Seq) {
+    pub(crate) fn remove_cancelled(&mut self, start: LocalDateTime, seq: Seq) {
         self.cancelled.remove(&(start, seq));
     }
 
     /// Booked and held appointments (expired holds included) starting in `[from, to)`, by start.
-    pub fn active_in(
+    pub(crate) fn active_in(
         &self,
         from: Option<LocalDateTime>,
         to: Option<LocalDateTime>,
@@ -120,7 +120,7 @@ impl Calendar {
     }
 
     /// Cancelled appointments starting in `[from, to)`, as (start, seq), by start then seq.
-    pub fn cancelled_in(
+    pub(crate) fn cancelled_in(
         &self,
         from: Option<LocalDateTime>,
         to: Option<LocalDateTime>,
@@ -131,7 +131,7 @@ impl Calendar {
     }
 
     /// Sequence numbers of every appointment, booked, held and cancelled.
-    pub fn all_seqs(&self) -> impl Iterator<Item = Seq> + '_ {
+    pub(crate) fn all_seqs(&self) -> impl Iterator<Item = Seq> + '_ {
         self.active
             .values()
             .map(|(_, seq, _)| *seq)
@@ -139,12 +139,12 @@ impl Calendar {
     }
 
     /// Whether any appointment is booked or held.
-    pub fn has_active(&self) -> bool {
+    pub(crate) fn has_active(&self) -> bool {
         !self.active.is_empty()
     }
 
     /// Whether nothing at all is recorded.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.active.is_empty() && self.cancelled.is_empty()
     }
 }

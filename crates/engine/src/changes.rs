@@ -278,7 +278,7 @@ impl Change {
 /// The most recent changes, at most [`MAX_RETAINED_CHANGES`]: enough for a host that persists
 /// after every mutation, bounded so that memory does not grow with the hospital's history.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ChangeLog {
+pub(crate) struct ChangeLog {
     /// The revision before the oldest retained change.
     base: u64,
     records: VecDeque<Change>,
@@ -286,7 +286,7 @@ pub struct ChangeLog {
 
 impl ChangeLog {
     /// An empty log for a hospital at `revision`.
-    pub fn starting_at(revision: u64) -> Self {
+    pub(crate) fn starting_at(revision: u64) -> Self {
         ChangeLog {
             base: revision,
             records: VecDeque::new(),
@@ -294,7 +294,7 @@ impl ChangeLog {
     }
 
     /// Appends a change, dropping the oldest beyond the bound.
-    pub fn push(&mut self, change: Change) {
+    pub(crate) fn push(&mut self, change: Change) {
         self.records.push_back(change);
         while self.records.len() > MAX_RETAINED_CHANGES {
             if let Some(dropped) = self.records.pop_front() {
@@ -304,7 +304,7 @@ impl ChangeLog {
     }
 
     /// The changes after `revision`, oldest first. `current` is the hospital's revision.
-    pub fn since(&self, revision: u64, current: u64) -> Result<Vec<Change>> {
+    pub(crate) fn since(&self, revision: u64, current: u64) -> Result<Vec<Change>> {
         if revision > current {
             return Err(Error::invalid_input(
                 "revision",

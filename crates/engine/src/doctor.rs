@@ -140,7 +140,7 @@ pub struct DoctorPatch {
 impl Doctor {
     /// Checks everything but the id: name, locations, schedule, overrides, time off. Errors
     /// name the field.
-    pub fn validate_profile(&self) -> Result<()> {
+    pub(crate) fn validate_profile(&self) -> Result<()> {
         validate::text("name", &self.name, MAX_NAME_LEN)?;
         validate_locations(&self.locations)?;
         validate_schedule(&self.schedule, Some(&self.locations))?;
@@ -149,13 +149,8 @@ impl Doctor {
     }
 
     /// The index of `location` among the doctor's locations (exact string match).
-    pub fn location_index(&self, location: &str) -> Option<usize> {
+    pub(crate) fn location_index(&self, location: &str) -> Option<usize> {
         self.locations.iter().position(|l| l == location)
-    }
-
-    /// Whether the doctor works at `location` (exact string match).
-    pub fn serves(&self, location: &str) -> bool {
-        self.location_index(location).is_some()
     }
 
     /// This doctor with the patch applied (not yet validated).
@@ -175,7 +170,7 @@ impl DoctorPatch {
     /// Checks the fields the patch names on their own, before the doctor is looked up (the
     /// patched doctor is then checked whole): rule and block locations are checked against
     /// the patch's locations only if it has some.
-    pub fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         if let Some(name) = &self.name {
             validate::text("name", name, MAX_NAME_LEN)?;
         }

@@ -256,7 +256,7 @@ impl Error {
     }
 
     /// `DOCTOR_NOT_FOUND`.
-    pub fn doctor_not_found(doctor_id: &str) -> Self {
+    pub(crate) fn doctor_not_found(doctor_id: &str) -> Self {
         Error::new(
             ErrorCode::DoctorNotFound,
             format!("no doctor with id {doctor_id:?}"),
@@ -268,7 +268,7 @@ impl Error {
     }
 
     /// `APPOINTMENT_NOT_FOUND`.
-    pub fn appointment_not_found(appointment_id: &str) -> Self {
+    pub(crate) fn appointment_not_found(appointment_id: &str) -> Self {
         Error::new(
             ErrorCode::AppointmentNotFound,
             format!("no appointment with id {appointment_id:?}"),
@@ -280,7 +280,7 @@ impl Error {
     }
 
     /// `DUPLICATE_ID`: `what` is "doctor" or "appointment".
-    pub fn duplicate_id(what: &str, id: &str) -> Self {
+    pub(crate) fn duplicate_id(what: &str, id: &str) -> Self {
         Error::new(
             ErrorCode::DuplicateId,
             format!("a {what} with id {id:?} already exists"),
@@ -292,7 +292,7 @@ impl Error {
     }
 
     /// `LOCATION_NOT_SERVED`.
-    pub fn location_not_served(doctor_id: &str, location: &str) -> Self {
+    pub(crate) fn location_not_served(doctor_id: &str, location: &str) -> Self {
         Error::new(
             ErrorCode::LocationNotServed,
             format!("doctor {doctor_id:?} does not work at {location:?}"),
@@ -305,7 +305,7 @@ impl Error {
     }
 
     /// `OFF_GRID` for `field` (`start` or `durationMinutes`).
-    pub fn off_grid(field: &str, reason: impl fmt::Display, slot_minutes: u32) -> Self {
+    pub(crate) fn off_grid(field: &str, reason: impl fmt::Display, slot_minutes: u32) -> Self {
         Error::new(
             ErrorCode::OffGrid,
             format!("{field} is not on the {slot_minutes}-minute slot grid: {reason}"),
@@ -318,7 +318,7 @@ impl Error {
     }
 
     /// `OUTSIDE_HOURS`.
-    pub fn outside_hours(
+    pub(crate) fn outside_hours(
         doctor_id: &str,
         start: impl fmt::Display,
         end: impl fmt::Display,
@@ -334,7 +334,7 @@ impl Error {
     }
 
     /// `SLOT_TAKEN`.
-    pub fn slot_taken(conflicting_appointment_id: &str) -> Self {
+    pub(crate) fn slot_taken(conflicting_appointment_id: &str) -> Self {
         Error::new(
             ErrorCode::SlotTaken,
             format!("the time overlaps appointment {conflicting_appointment_id:?}"),
@@ -346,7 +346,7 @@ impl Error {
     }
 
     /// `ALREADY_CANCELLED`.
-    pub fn already_cancelled(appointment_id: &str) -> Self {
+    pub(crate) fn already_cancelled(appointment_id: &str) -> Self {
         Error::new(
             ErrorCode::AlreadyCancelled,
             format!("appointment {appointment_id:?} is already cancelled"),
@@ -358,7 +358,7 @@ impl Error {
     }
 
     /// `REQUEST_ID_REUSED`.
-    pub fn request_id_reused(request_id: &str, appointment_id: &str) -> Self {
+    pub(crate) fn request_id_reused(request_id: &str, appointment_id: &str) -> Self {
         Error::new(
             ErrorCode::RequestIdReused,
             format!(
@@ -374,7 +374,7 @@ impl Error {
     }
 
     /// `HAS_APPOINTMENTS`.
-    pub fn has_appointments(doctor_id: &str, appointment_ids: Vec<String>) -> Self {
+    pub(crate) fn has_appointments(doctor_id: &str, appointment_ids: Vec<String>) -> Self {
         Error::new(
             ErrorCode::HasAppointments,
             format!(
@@ -409,7 +409,7 @@ impl Error {
     }
 
     /// `UNSUPPORTED_VERSION`.
-    pub fn unsupported_version(version: u64, supported_version: u32) -> Self {
+    pub(crate) fn unsupported_version(version: u64, supported_version: u32) -> Self {
         Error::new(
             ErrorCode::UnsupportedVersion,
             format!(
@@ -425,7 +425,7 @@ impl Error {
     }
 
     /// `CHANGES_UNAVAILABLE`: the log no longer reaches back to `revision`.
-    pub fn changes_unavailable(revision: u64, oldest_revision: u64) -> Self {
+    pub(crate) fn changes_unavailable(revision: u64, oldest_revision: u64) -> Self {
         Error::new(
             ErrorCode::ChangesUnavailable,
             format!(
@@ -441,7 +441,7 @@ impl Error {
     }
 
     /// `REVISION_MISMATCH`: a change carries `revision` where `expected` was due.
-    pub fn revision_mismatch(expected: u64, revision: u64) -> Self {
+    pub(crate) fn revision_mismatch(expected: u64, revision: u64) -> Self {
         Error::new(
             ErrorCode::RevisionMismatch,
             format!(
@@ -457,7 +457,7 @@ impl Error {
     }
 
     /// `OUTSIDE_HOURS`: the date's override leaves no block for `[start, end)`.
-    pub fn closed_by_override(
+    pub(crate) fn closed_by_override(
         doctor_id: &str,
         date: LocalDate,
         start: LocalDateTime,
@@ -473,7 +473,7 @@ impl Error {
     }
 
     /// `OUTSIDE_HOURS`: the appointment overlaps the doctor's time off `[start, end)`.
-    pub fn time_off(
+    pub(crate) fn time_off(
         doctor_id: &str,
         start: LocalDateTime,
         end: LocalDateTime,
@@ -493,7 +493,7 @@ impl Error {
     }
 
     /// `OUTSIDE_HOURS`: the doctor works then, but only at `locations`.
-    pub fn not_served_there(
+    pub(crate) fn not_served_there(
         doctor_id: &str,
         location: &str,
         start: LocalDateTime,
@@ -510,7 +510,11 @@ impl Error {
     }
 
     /// `TOO_SOON`: `start` is before `earliest` (the current time plus the minimum notice).
-    pub fn too_soon(start: LocalDateTime, earliest: LocalDateTime, in_the_past: bool) -> Self {
+    pub(crate) fn too_soon(
+        start: LocalDateTime,
+        earliest: LocalDateTime,
+        in_the_past: bool,
+    ) -> Self {
         let message = if in_the_past {
             format!("{start} is in the past")
         } else {
@@ -528,7 +532,7 @@ impl Error {
     }
 
     /// `BEYOND_HORIZON`: `start` is after `latest` (the current time plus the horizon).
-    pub fn beyond_horizon(start: LocalDateTime, latest: LocalDateTime) -> Self {
+    pub(crate) fn beyond_horizon(start: LocalDateTime, latest: LocalDateTime) -> Self {
         Error::new(
             ErrorCode::BeyondHorizon,
             format!("{start} is beyond the booking horizon (latest {latest})"),
@@ -540,7 +544,7 @@ impl Error {
     }
 
     /// `PATIENT_BUSY`.
-    pub fn patient_busy(patient: &str, conflicting_appointment_id: &str) -> Self {
+    pub(crate) fn patient_busy(patient: &str, conflicting_appointment_id: &str) -> Self {
         Error::new(
             ErrorCode::PatientBusy,
             format!(
@@ -556,7 +560,7 @@ impl Error {
     }
 
     /// `HOLD_EXPIRED`.
-    pub fn hold_expired(appointment_id: &str, expired: LocalDateTime) -> Self {
+    pub(crate) fn hold_expired(appointment_id: &str, expired: LocalDateTime) -> Self {
         Error::new(
             ErrorCode::HoldExpired,
             format!("the hold on appointment {appointment_id:?} lapsed at {expired}"),
@@ -569,7 +573,7 @@ impl Error {
     }
 
     /// `NOT_HELD`.
-    pub fn not_held(appointment_id: &str) -> Self {
+    pub(crate) fn not_held(appointment_id: &str) -> Self {
         Error::new(
             ErrorCode::NotHeld,
             format!("appointment {appointment_id:?} is not a hold"),
@@ -587,7 +591,7 @@ impl Error {
     }
 
     /// The same error naming `field` as the one at fault, unless it already names one.
-    pub fn with_field(mut self, field: &str) -> Self {
+    pub(crate) fn with_field(mut self, field: &str) -> Self {
         if self.details.field.is_none() {
             self.details.field = Some(field.to_owned());
         }
@@ -596,7 +600,7 @@ impl Error {
 
     /// The same error with its field path put under `parent`: `start` becomes
     /// `appointments[3].start`. Used where one validation serves several places.
-    pub fn within(mut self, parent: &str) -> Self {
+    pub(crate) fn within(mut self, parent: &str) -> Self {
         if let Some(field) = self.details.field.take() {
             let joined = join_path(parent, &field);
             self.message = self.message.replacen(&field, &joined, 1);

@@ -11,7 +11,7 @@ use crate::time::{LocalDateTime, Weekday, MINUTES_PER_DAY};
 use std::collections::BTreeMap;
 
 /// `[open, close)` in minutes since midnight; `close` may be 1440.
-pub type Block = (u16, u16);
+pub(crate) type Block = (u16, u16);
 
 /// The hours of one group of locations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,7 +24,7 @@ struct GroupHours {
 
 /// Everything a booking check or a slot search needs to know about when a doctor works.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Availability {
+pub(crate) struct Availability {
     /// For each of the doctor's locations, in the doctor's order, the index of its group.
     group_of: Vec<usize>,
     /// The distinct sets of hours.
@@ -35,7 +35,7 @@ pub struct Availability {
 
 impl Availability {
     /// Derives the hours from a (validated) doctor.
-    pub fn from_doctor(doctor: &Doctor) -> Self {
+    pub(crate) fn from_doctor(doctor: &Doctor) -> Self {
         // A location's signature: the rules and override blocks that name locations and name it.
         let restricted = |location: &str| -> Vec<(usize, usize)> {
             let rules = doctor
@@ -78,12 +78,12 @@ impl Availability {
     }
 
     /// The group of the doctor's location at `location_index`.
-    pub fn group_of(&self, location_index: usize) -> Option<usize> {
+    pub(crate) fn group_of(&self, location_index: usize) -> Option<usize> {
         self.group_of.get(location_index).copied()
     }
 
     /// Each group once, with the first of the doctor's locations that has it.
-    pub fn groups(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+    pub(crate) fn groups(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         (0..self.groups.len()).filter_map(|group| {
             self.group_of
                 .iter()
@@ -93,14 +93,14 @@ impl Availability {
     }
 
     /// Whether day `day` has an override.
-    pub fn has_override(&self, day: i64) -> bool {
+    pub(crate) fn has_override(&self, day: i64) -> bool {
         self.groups
             .first()
             .is_some_and(|g| g.overrides.contains_key(&day))
     }
 
     /// The blocks of a group on a day, before time off: the override's, or the weekday's.
-    pub fn blocks(&self, group: usize, day: i64) -> &[Block] {
+    pub(crate) fn blocks(&self, group: usize, day: i64) -> &[Block] {
         let Some(hours) = self.groups.get(group) else {
             return &[];
         };
@@ -116,7 +116,12 @@ impl Availability {
 
     /// Whether `[start, end)` lies inside one block of the group's hours on `start`'s date
     /// (time off aside). An interval that crosses midnight never does.
-    pub fn fits_blocks(&self, group: usize, start: LocalDateTime, end: LocalDateTime) -> bool {
+    pub(crate) fn fits_blocks(
+        &self,
+        group: usize,
+        start: LocalDateTime,
+        end: LocalDateTime,
+    ) -> bool {
         let from = start.minute_of_day();
         let to = from + end.minutes_since(start);
         end > start
@@ -127,7 +132,7 @@ impl Availability {
     }
 
     /// Whether `[start, end)` overlaps any time off.
-    pub fn overlaps_time_off(&self, start: LocalDateTime, end: LocalDateTime) -> bool {
+    pub(crate) fn overlaps_time_off(&self, start: LocalDateTime, end: LocalDateTime) -> bool {
         let first_ending_after = self.time_off.partition_point(|&(_, e)| e <= start);
         self.time_off
             .get(first_ending_after)
@@ -136,7 +141,7 @@ impl Availability {
 
     /// Whether an appointment `[start, end)` at the location at `location_index` is inside the
     /// doctor's hours there: in one block, and clear of time off.
-    pub fn contains(
+    pub(crate) fn contains(
         &self,
         location_index: usize,
         start: LocalDateTime,
@@ -149,7 +154,7 @@ impl Availability {
 
     /// The group's working ranges on a day with time off cut out, as minutes since that day's
     /// midnight: sorted and disjoint.
-    pub fn free_ranges(&self, group: usize, day: i64) -> Vec<(i64, i64)> {
+    pub(crate) fn free_ranges(&self, group: usize, day: i64) -> Vec<(i64, i64)> {
         let blocks = self.blocks(group, day);
         if self.time_off.is_empty() {
             return blocks
@@ -191,7 +196,7 @@ impl Availability {
 
 /// `Some(true)` if a location list names `location`, `Some(false)` if it names others only,
 /// `None` if there is no list (the item applies everywhere).
-pub fn names(locations: Option<&[String]>, location: &str) -> Option<bool> {
+pub(crate) fn names(locations: Option<&[String]>, location: &str) -> Option<bool> {
     locations.map(|list| list.iter().any(|l| l == location))
 }
 

@@ -9,7 +9,7 @@ use serde::de::{Deserialize, Deserializer};
 /// Reads a `T` from `deserializer`. A wrong type, a missing field, an unknown field or an
 /// unparseable value is `INVALID_INPUT` whose `details.field` is the path of the field
 /// (`start`, `schedule[0].end`), or `name` when the value as a whole is wrong.
-pub fn read<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+pub fn read_input<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     deserializer: D,
     name: &str,
 ) -> Result<T>
@@ -23,7 +23,7 @@ where
     })
 }
 
-/// The `INVALID_INPUT` error [`read`] gives, for a reader that tracks the path itself (the
+/// The `INVALID_INPUT` error [`read_input`] gives, for a reader that tracks the path itself (the
 /// wasm binding's JS reader, which needs no generic path-tracking wrapper): `path` leads from
 /// the argument `name` to the value at fault, outermost step first.
 pub fn invalid_input_at(name: &str, path: impl IntoIterator<Item = Step>, reason: String) -> Error {
@@ -46,18 +46,19 @@ mod tests {
 
     #[test]
     fn names_the_bad_field_or_the_whole_value() {
-        let e = read::<BookRequest, _>(
+        let e = read_input::<BookRequest, _>(
             json!({"doctorId": "d1", "location": "A", "start": "2019-02-30T10:00"}),
             "request",
         )
         .unwrap_err();
         assert_eq!(e.details.field.as_deref(), Some("start"));
-        let e = read::<BookRequest, _>(json!({"doctorId": "d1", "location": "A"}), "request")
+        let e = read_input::<BookRequest, _>(json!({"doctorId": "d1", "location": "A"}), "request")
             .unwrap_err();
         assert_eq!(e.details.field.as_deref(), Some("start"));
-        let e = read::<BookRequest, _>(json!("d1"), "request").unwrap_err();
+        let e = read_input::<BookRequest, _>(json!("d1"), "request").unwrap_err();
         assert_eq!(e.details.field.as_deref(), Some("request"));
-        let e = read::<Vec<BookRequest>, _>(json!([{"doctorId": 1}]), "requests").unwrap_err();
+        let e =
+            read_input::<Vec<BookRequest>, _>(json!([{"doctorId": 1}]), "requests").unwrap_err();
         assert_eq!(e.details.field.as_deref(), Some("requests[0].doctorId"));
     }
 }

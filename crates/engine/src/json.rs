@@ -1,4 +1,6 @@
-//! JSON text for the values written most: appointments and date-times, by hand.
+//! JSON text for the values written most: appointments and date-times, by hand
+//! ([`Appointment::write_json`], [`LocalDateTime::write_json`]; the wasm binding writes the
+//! results of its hot calls with them, and snapshots their appointments).
 //!
 //! A snapshot is mostly appointments, and every booking, lookup, listing and slot search returns
 //! appointments or date-times. Through serde_json (at `opt-level = "z"`) and chrono's
@@ -10,8 +12,24 @@
 use crate::appointment::{Appointment, AppointmentStatus};
 use crate::time::LocalDateTime;
 
+impl Appointment {
+    /// Appends the appointment as JSON text to `out`, byte for byte what serde_json writes for
+    /// it (its `Serialize`), several times faster.
+    pub fn write_json(&self, out: &mut String) {
+        write_appointment(out, self);
+    }
+}
+
+impl LocalDateTime {
+    /// Appends the date-time as a JSON string to `out` (`"YYYY-MM-DDTHH:MM"`), byte for byte
+    /// what serde_json writes for it, without chrono or `format!`.
+    pub fn write_json(self, out: &mut String) {
+        write_date_time(out, self);
+    }
+}
+
 /// Appends `a` as serde_json writes it (`Appointment`'s derive).
-pub fn write_appointment(out: &mut String, a: &Appointment) {
+pub(crate) fn write_appointment(out: &mut String, a: &Appointment) {
     out.push_str("{\"id\":");
     write_str(out, &a.id);
     out.push_str(",\"doctorId\":");
@@ -66,7 +84,7 @@ pub fn write_appointment(out: &mut String, a: &Appointment) {
 
 /// Appends a JSON string as serde_json escapes it: `"` and `\`, the short escapes `\b \t \n \f
 /// \r`, other control characters as `\u00xx`; everything else as it is.
-pub fn write_str(out: &mut String, text: &str) {
+pub(crate) fn write_str(out: &mut String, text: &str) {
     out.push('"');
     let mut rest = text;
     while let Some(i) = rest.find(|c: char| c == '"' || c == '\\' || c < ' ') {
@@ -100,7 +118,7 @@ fn hex_digit(n: u32) -> char {
 }
 
 /// Appends a non-negative integer.
-pub fn write_u64(out: &mut String, mut n: u64) {
+pub(crate) fn write_u64(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut length = 0;
     loop {
@@ -120,7 +138,7 @@ pub fn write_u64(out: &mut String, mut n: u64) {
 
 /// Appends `"YYYY-MM-DDTHH:MM"` as `LocalDateTime`'s `Display` writes it, without chrono or
 /// `format!`: the civil date of the day number by Howard Hinnant's `civil_from_days`.
-pub fn write_date_time(out: &mut String, t: LocalDateTime) {
+pub(crate) fn write_date_time(out: &mut String, t: LocalDateTime) {
     // chrono's num_days_from_ce of 1970-01-01 is 719,163; the algorithm counts from 0000-03-01.
     let z = t.day() - 719_163 + 719_468;
     let era = z.div_euclid(146_097);

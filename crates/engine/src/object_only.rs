@@ -11,7 +11,7 @@ use std::marker::PhantomData;
 
 /// A `T` that must be written as an object.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ObjectOnly<T>(pub T);
+pub(crate) struct ObjectOnly<T>(pub T);
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOnly<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -36,7 +36,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOnly<T> {
 }
 
 /// For `#[serde(deserialize_with = "object_only::vec")]`: an array of objects.
-pub fn vec<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+pub(crate) fn vec<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Vec<T>, D::Error> {
     struct ArrayVisitor<T>(PhantomData<T>);
@@ -62,13 +62,15 @@ pub fn vec<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 }
 
 /// For `#[serde(deserialize_with = "object_only::one")]`: a single object.
-pub fn one<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+pub(crate) fn one<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
     ObjectOnly::deserialize(deserializer).map(|ObjectOnly(value)| value)
 }
 
 /// For `#[serde(default, deserialize_with = "object_only::option")]`: an optional object
 /// (`null` or absent is `None`).
-pub fn option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+pub(crate) fn option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<T>, D::Error> {
     Option::<ObjectOnly<T>>::deserialize(deserializer).map(|value| value.map(|ObjectOnly(v)| v))

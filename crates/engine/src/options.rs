@@ -64,7 +64,7 @@ impl Default for HospitalOptions {
 
 impl HospitalOptions {
     /// Validates options given by a caller, filling in defaults for what is absent.
-    pub fn from_input(input: HospitalOptionsInput) -> Result<Self> {
+    pub(crate) fn from_input(input: HospitalOptionsInput) -> Result<Self> {
         let slot_minutes = input.slot_minutes.unwrap_or(15);
         let default_duration_minutes = input
             .default_duration_minutes
@@ -82,7 +82,7 @@ impl HospitalOptions {
     }
 
     /// Checks the invariants; used for caller input and for snapshots alike.
-    pub fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         let slot = i64::from(self.slot_minutes);
         if slot == 0 || MINUTES_PER_DAY % slot != 0 {
             return Err(Error::invalid_input(
@@ -131,7 +131,7 @@ impl HospitalOptions {
 
     /// The earliest start the minimum notice allows at `now`: the first grid start at least
     /// `minNoticeMinutes` after it. `None` when there is no notice.
-    pub fn earliest_start(&self, now: LocalDateTime) -> Option<LocalDateTime> {
+    pub(crate) fn earliest_start(&self, now: LocalDateTime) -> Option<LocalDateTime> {
         let notice = self.min_notice_minutes?;
         let earliest = now.plus_minutes(i64::from(notice));
         let past_grid = earliest.minute_of_day() % i64::from(self.slot_minutes.max(1));
@@ -144,7 +144,7 @@ impl HospitalOptions {
 
     /// The latest start the horizon allows at `now`: the last grid start at most `horizonDays`
     /// after it. `None` when there is no horizon.
-    pub fn latest_start(&self, now: LocalDateTime) -> Option<LocalDateTime> {
+    pub(crate) fn latest_start(&self, now: LocalDateTime) -> Option<LocalDateTime> {
         let days = self.horizon_days?;
         let latest = now.plus_minutes(i64::from(days) * MINUTES_PER_DAY);
         let past_grid = latest.minute_of_day() % i64::from(self.slot_minutes.max(1));
@@ -152,7 +152,7 @@ impl HospitalOptions {
     }
 
     /// Whether booking depends on the current time: then every booking call needs `now`.
-    pub fn has_time_rules(&self) -> bool {
+    pub(crate) fn has_time_rules(&self) -> bool {
         self.min_notice_minutes.is_some() || self.horizon_days.is_some()
     }
 }

@@ -89,7 +89,7 @@ pub struct FindSlotsQuery {
 
 /// A half-open window `[from, to)`; an absent bound is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Window {
+pub(crate) struct Window {
     /// Inclusive start.
     pub from: Option<LocalDateTime>,
     /// Exclusive end.
@@ -98,7 +98,7 @@ pub struct Window {
 
 impl Window {
     /// Parses the bounds (`from`: a date means its midnight; `to`: a date includes that day).
-    pub fn parse(from: Option<&str>, to: Option<&str>) -> Result<Self> {
+    pub(crate) fn parse(from: Option<&str>, to: Option<&str>) -> Result<Self> {
         let from = from
             .map(|f| LocalDateTime::parse_bound(f, Bound::From))
             .transpose()

@@ -40,7 +40,7 @@ pub struct BookRequest {
 
 impl BookRequest {
     /// Checks the free-text fields (the input itself), before any rule.
-    pub fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         validate::lookup_id("doctorId", &self.doctor_id)?;
         validate::text("location", &self.location, MAX_LOCATION_LEN)?;
         if let Some(patient) = &self.patient {
@@ -56,7 +56,7 @@ impl BookRequest {
     }
 
     /// The duration asked for, or the hospital's default.
-    pub fn duration(&self, options: &HospitalOptions) -> u32 {
+    pub(crate) fn duration(&self, options: &HospitalOptions) -> u32 {
         self.duration_minutes
             .unwrap_or(options.default_duration_minutes)
     }
@@ -149,7 +149,7 @@ pub struct ChangeOptions {
 
 impl ChangeOptions {
     /// Whether to cancel the appointments in the way (`cancelAppointments: true`).
-    pub fn cancels(&self) -> bool {
+    pub(crate) fn cancels(&self) -> bool {
         self.cancel_appointments == Some(true)
     }
 }

@@ -23,7 +23,7 @@ pub struct FoundSlot {
 
 /// What to search for.
 #[derive(Debug, Clone, Copy)]
-pub struct SlotSearch {
+pub(crate) struct SlotSearch {
     /// The grid step in minutes.
     pub slot: u32,
     /// The appointment length: a positive multiple of `slot`.
@@ -40,7 +40,7 @@ pub struct SlotSearch {
 
 /// Up to `limit` free starts in the window, earliest first, each with the index in `groups`
 /// of the first group of hours it fits (so a start that fits several is listed once).
-pub fn free_slots(
+pub(crate) fn free_slots(
     hours: &Availability,
     calendar: &Calendar,
     groups: &[usize],

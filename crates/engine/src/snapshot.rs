@@ -22,12 +22,12 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// The value of the `format` field.
-pub const FORMAT: &str = "dr-schedule";
+pub(crate) const FORMAT: &str = "dr-schedule";
 /// The format version this build writes, and the newest it reads. Version 2 added date
 /// overrides, time off and per-location rules to doctors; holds and rescheduling traces to
 /// appointments; the notice, horizon and patient-overlap options; and `lastNow`. Version 1
 /// snapshots still load: every field version 2 added has a default.
-pub const VERSION: u32 = 2;
+pub(crate) const VERSION: u32 = 2;
 
 /// The counters behind assigned ids (`d1`, `d2`… and `a1`, `a2`…), kept in snapshots so that a
 /// restored hospital assigns the same ids the original would have.
@@ -51,7 +51,7 @@ impl Default for NextIds {
 
 /// Just enough to pick a reader: read first, ignoring every other field.
 #[derive(Deserialize)]
-pub struct SnapshotHeader {
+pub(crate) struct SnapshotHeader {
     format: String,
     version: u64,
 }
@@ -77,7 +77,7 @@ impl SnapshotHeader {
 /// A version 1 or 2 snapshot, read but not yet checked.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SnapshotData {
+pub(crate) struct SnapshotData {
     #[allow(dead_code)]
     format: String,
     #[allow(dead_code)]

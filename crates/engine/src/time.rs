@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// Minutes in a day.
-pub const MINUTES_PER_DAY: i64 = 1440;
+pub(crate) const MINUTES_PER_DAY: i64 = 1440;
 
 /// A wall-clock instant with minute precision: minutes since 0001-01-01T00:00 minus one day
 /// (so that day numbers match chrono's `num_days_from_ce`). Ordered, cheap to copy.
@@ -73,7 +73,7 @@ impl LocalDateTime {
 
     /// Parses the bound of a window `[from, to)`: a date-time as itself, a bare date `from` as
     /// its midnight and a bare date `to` as the next midnight (it includes that whole day).
-    pub fn parse_bound(text: &str, bound: Bound) -> Result<Self, String> {
+    pub(crate) fn parse_bound(text: &str, bound: Bound) -> Result<Self, String> {
         if text.len() == 10 {
             let day = parse_date_bytes(text)?;
             Ok(match bound {
@@ -92,7 +92,7 @@ impl LocalDateTime {
 
 /// Which end of a window a bound is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bound {
+pub(crate) enum Bound {
     /// The inclusive start.
     From,
     /// The exclusive end.

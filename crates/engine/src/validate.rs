@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::limits::MAX_ID_LEN;
 
 /// A non-blank string of at most `max_len` UTF-8 bytes with no control characters.
-pub fn text(field: &str, value: &str, max_len: usize) -> Result<()> {
+pub(crate) fn text(field: &str, value: &str, max_len: usize) -> Result<()> {
     if value.trim().is_empty() {
         return Err(Error::invalid_input(field, "must not be empty"));
     }
@@ -27,7 +27,7 @@ pub fn text(field: &str, value: &str, max_len: usize) -> Result<()> {
 /// An id given to look something up: at most [`MAX_ID_LEN`] bytes, so that an over-long one
 /// is `INVALID_INPUT` (as the limits promise) rather than a not-found error echoing it. Its
 /// characters are not checked: an id that could never have been created is simply not found.
-pub fn lookup_id(field: &str, value: &str) -> Result<()> {
+pub(crate) fn lookup_id(field: &str, value: &str) -> Result<()> {
     if value.len() > MAX_ID_LEN {
         return Err(Error::invalid_input(
             field,
@@ -42,7 +42,7 @@ pub fn lookup_id(field: &str, value: &str) -> Result<()> {
 
 /// An id: 1 to [`MAX_ID_LEN`] characters from `A-Z a-z 0-9 _ - . :`, so that ids are safe in
 /// URLs, file names and logs.
-pub fn id(field: &str, value: &str) -> Result<()> {
+pub(crate) fn id(field: &str, value: &str) -> Result<()> {
     if value.is_empty() || value.len() > MAX_ID_LEN {
         return Err(Error::invalid_input(
             field,

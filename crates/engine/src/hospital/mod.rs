@@ -34,7 +34,7 @@ use doctor_state::DoctorState;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Why appointments cancelled by `updateDoctor` with `cancelAppointments: true` were cancelled.
-pub const DOCTOR_UPDATED_REASON: &str = "doctor updated";
+const DOCTOR_UPDATED_REASON: &str = "doctor updated";
 
 /// A hospital: its options, doctors and appointments, all in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,8 +247,9 @@ impl Hospital {
 
     // ----- appointments -----
 
-    /// Books an appointment under the booking rules (see [`booking`]). A request id seen
-    /// before returns the appointment it created, as it is now, without booking again.
+    /// Books an appointment under the booking rules (the README's "Booking rules", 0 to 6;
+    /// in code, `booking.rs`). A request id seen before returns the appointment it created, as
+    /// it is now, without booking again.
     pub fn book(&mut self, request: BookRequest) -> Result<&Appointment> {
         self.create(request, None)
     }

@@ -14,6 +14,7 @@ use crate::path::join_path;
 use crate::requests::BookRequest;
 use crate::snapshot::{self, Contents, SnapshotData, SnapshotHeader};
 use crate::validate;
+use serde::{Deserialize, Deserializer};
 
 impl Hospital {
     /// The hospital as JSON text, deterministic: `from_snapshot(s)?.to_snapshot()? == s`. The
@@ -47,12 +48,36 @@ impl Hospital {
         )
     }
 
-    /// Rebuilds a hospital from a snapshot another reader reads: first its header, then (if
-    /// this build reads its version) the whole of it. The readers report what they cannot read
-    /// as `INVALID_SNAPSHOT` with the path. The wasm binding reads the value `JSON.parse`
-    /// makes of the text this way, with the reader its inputs use, so that no second reader is
-    /// compiled in.
-    pub fn from_snapshot_with(
+    /// Rebuilds a hospital from a snapshot that another serde reader reads, as
+    /// [`Hospital::from_snapshot`] does from text: the same checks, the same errors. The wasm
+    /// binding reads the value `JSON.parse` makes of the text this way, with the reader its
+    /// inputs use, so that no second reader is compiled in. `reader` gives a new deserializer
+    /// over the whole snapshot each time it is called (once for its header, then, if this
+    /// build reads that version, once for the whole); `error` turns what the reader reports
+    /// into `INVALID_SNAPSHOT` with the path of the value at fault (see
+    /// [`invalid_snapshot_at`](crate::invalid_snapshot_at)).
+    pub fn from_snapshot_reader<'de, D: Deserializer<'de>>(
+        reader: impl Fn() -> D,
+        error: impl Fn(D::Error) -> Error,
+    ) -> Result<Hospital> {
+        Hospital::from_snapshot_with(
+            || {
+                ObjectOnly::<SnapshotHeader>::deserialize(reader())
+                    .map(|h| h.0)
+                    .map_err(&error)
+            },
+            || {
+                ObjectOnly::<SnapshotData>::deserialize(reader())
+                    .map(|d| d.0)
+                    .map_err(&error)
+            },
+        )
+    }
+
+    /// Rebuilds a hospital from a snapshot read in two parts: first its header, then (if this
+    /// build reads its version) the whole of it. The readers report what they cannot read as
+    /// `INVALID_SNAPSHOT` with the path.
+    fn from_snapshot_with(
         header: impl FnOnce() -> Result<SnapshotHeader>,
         data: impl FnOnce() -> Result<SnapshotData>,
     ) -> Result<Hospital> {

@@ -1,6 +1,6 @@
-//! The booking rules of DESIGN §2 and their boundaries, the error codes of §3, cancelling,
-//! listing appointments and searching free slots. Every failing call is also checked to leave
-//! the hospital byte-for-byte unchanged.
+//! The booking rules (the README's "Booking rules") and their boundaries, the error codes (its
+//! "Errors"), cancelling, listing appointments and searching free slots. Every failing call is also
+//! checked to leave the hospital byte-for-byte unchanged.
 
 // clippy.toml's allow-*-in-tests covers `#[test]` functions only; the helpers here are test
 // code too.

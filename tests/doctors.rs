@@ -1,6 +1,6 @@
-//! Doctor CRUD (DESIGN §2): adding, reading, listing, updating and removing doctors, assigned
-//! ids, profile validation, and the `HAS_APPOINTMENTS` guard that keeps an update or a removal
-//! from silently orphaning booked appointments.
+//! Doctor CRUD (the README's "API"): adding, reading, listing, updating and removing doctors,
+//! assigned ids, profile validation, and the `HAS_APPOINTMENTS` guard that keeps an update or a
+//! removal from silently orphaning booked appointments.
 
 // clippy.toml's allow-*-in-tests covers `#[test]` functions only; the helpers here are test
 // code too.

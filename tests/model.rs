@@ -1,10 +1,11 @@
-//! Model-based test: long random sequences of every operation, run against the real `Hospital`
-//! and against a deliberately naive reference model written from the rules (DESIGN §2–§4 and
-//! issue 7): plain `Vec`s, minute-by-minute hours, brute-force overlap checks, its own
-//! ten-line calendar.
+//! Model-based test: long random sequences of every operation, run against the real `Hospital` and
+//! against a deliberately naive reference model written from the rules (the README's "API",
+//! "Booking rules", "Errors" and "Persisting a hospital", overrides, time off, hours per location,
+//! holds and rescheduling included): plain `Vec`s, minute-by-minute hours, brute-force overlap
+//! checks, its own ten-line calendar.
 //!
 //! After every step: the same result (whole objects, compared as JSON) or the same error code
-//! (and the details DESIGN/README promise) as the model; the invariants hold on the real
+//! (and the details the README promises) as the model; the invariants hold on the real
 //! hospital, checked by brute force from what it returns; the revision counts the successful
 //! mutations; and a failed or read-only step leaves `to_snapshot()` byte-identical. Every
 //! `explain` (and every `book` that names no id or request id) is also checked against the
@@ -3686,7 +3687,7 @@ fn run(case: &Case) {
     let mut model = Model {
         cal: cal.clone(),
         slot: case.slot,
-        // DESIGN: default 15, README: the smallest multiple of slotMinutes that is >= 15.
+        // The README: the smallest multiple of slotMinutes that is >= 15.
         default_duration: case.default_slots.unwrap_or(1) * case.slot,
         notice,
         horizon,

@@ -1,6 +1,6 @@
-//! Issue 7's rules at the core: date overrides, time off, hours per location, reschedule,
-//! holds, findSlots, notice and horizon, the patient-overlap rule and explain. Every failing
-//! call is also checked to leave the hospital byte-for-byte unchanged.
+//! Real-world scheduling in the engine: date overrides, time off, hours per location, reschedule,
+//! holds, findSlots, notice and horizon, the patient-overlap rule and explain. Every failing call
+//! is also checked to leave the hospital byte-for-byte unchanged.
 
 #![allow(
     clippy::unwrap_used,

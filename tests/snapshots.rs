@@ -1,6 +1,6 @@
-//! The snapshot format (DESIGN §4): deterministic text that round-trips byte for byte, a
-//! restored hospital that behaves like the original, the golden v1 fixture, and every way
-//! `fromSnapshot` refuses a malformed or inconsistent snapshot (code and `details.path`).
+//! The snapshot format (the README's "Persisting a hospital"): deterministic text that round-trips
+//! byte for byte, a restored hospital that behaves like the original, the golden v1 fixture, and
+//! every way `fromSnapshot` refuses a malformed or inconsistent snapshot (code and `details.path`).
 
 // clippy.toml's allow-*-in-tests covers `#[test]` functions only; the helpers here are test
 // code too.
@@ -24,7 +24,7 @@ use serde_json::{json, Value};
 /// host-chosen id, two cancelled with and without a reason, one at the same start as a
 /// cancelled one, one ending at 24:00, and Dr. Ada's move away from "Klinik Süd" cancelling her
 /// appointment there (`cancelAppointments: true`). It must keep loading after the format moves
-/// on (DESIGN §4).
+/// on (the README's "Persisting a hospital": a golden fixture per released version).
 const FIXTURE_V1: &str = include_str!("fixtures/snapshot-v1.json");
 
 fn round_trip(text: &str) -> String {

@@ -155,8 +155,9 @@ pub fn end_of_range() -> NaiveDateTime {
         .unwrap()
 }
 
-/// The bound of a window as DESIGN §2 defines it: a date-time as itself, a bare date `from` as
-/// its midnight, a bare date `to` as the next midnight. `None` if the text is neither shape.
+/// The bound of a window as the README's "API" defines it: a date-time as itself, a bare date
+/// `from` as its midnight, a bare date `to` as the next midnight. `None` if the text is neither
+/// shape.
 pub fn parse_bound(text: &str, is_to: bool) -> Option<NaiveDateTime> {
     if text.len() == 10 {
         let midnight = parse_date(text)?.and_hms_opt(0, 0, 0)?;
@@ -410,9 +411,9 @@ pub enum Effect {
     Book,
 }
 
-/// Runs one call and checks DESIGN §2's promises about it: a failed call (and every read)
-/// leaves the snapshot text and the revision exactly as they were; a successful mutation adds
-/// exactly one to the revision. `before` is the snapshot text before the call.
+/// Runs one call and checks the README's promises about it ("What it promises"): a failed call (and
+/// every read) leaves the snapshot text and the revision exactly as they were; a successful
+/// mutation adds exactly one to the revision. `before` is the snapshot text before the call.
 pub fn checked<T>(
     h: &mut Hospital,
     effect: Effect,
@@ -705,8 +706,9 @@ pub fn workout(loaded: &Hospital) {
 
 // ----- snapshots to start from -----
 
-/// Reports a load error that breaks DESIGN §3/§4: `from_snapshot` fails only with
-/// `INVALID_SNAPSHOT` (naming a path) or `UNSUPPORTED_VERSION`.
+/// Reports a load error that breaks the README's promise for snapshots ("Persisting a hospital",
+/// "Errors"): `from_snapshot` fails only with `INVALID_SNAPSHOT` (naming a path) or
+/// `UNSUPPORTED_VERSION`.
 pub fn check_load_error(e: &Error) {
     use dr_schedule_engine::ErrorCode;
     match e.code {

@@ -1,6 +1,6 @@
-// Real-world scheduling (issue 7) through the package as a user imports it: date overrides,
-// time off, hours per location, reschedule, holds, findSlots, now / notice / horizon, patient
-// overlap, explain, and how all of them persist (snapshots, change records).
+// Real-world scheduling through the package as a user imports it: date overrides, time off, hours
+// per location, reschedule, holds, findSlots, now / notice / horizon, patient overlap, explain, and
+// how all of them persist (snapshots, change records).
 //
 // Dates: 2019-02-01 is a Friday, 2019-02-04 a Monday, 2019-02-07 a Thursday.
 import { describe, test } from "node:test";

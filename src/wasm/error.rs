@@ -1,4 +1,5 @@
-//! Core errors as JS `Error` objects: `name` "HospitalError", `code`, `details` (DESIGN §3).
+//! Engine errors as JS `Error` objects: `name` "HospitalError", `code`, `details` (the README's
+//! "Errors").
 
 use crate::engine::Error;
 use js_sys::{Object, Reflect, JSON};

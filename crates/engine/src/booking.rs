@@ -1,6 +1,7 @@
-//! The booking rules, in the order they are checked (DESIGN §2 and the README). A request that
-//! breaks several rules reports the first; nothing changes until every rule has passed.
-//! `explain` reports all of them, from the same code ([`problems`]).
+//! The booking rules, in the order they are checked (the README's "Booking rules";
+//! docs/ARCHITECTURE.md says where each one lives). A request that breaks several rules reports the
+//! first; nothing changes until every rule has passed. `explain` reports all of them, from the same
+//! code ([`problems`]).
 //!
 //! 0. A `requestId` seen before replays the appointment it created, if the request is the
 //!    same, and fails with `REQUEST_ID_REUSED` otherwise. An explicit `id` in use fails with

@@ -1,11 +1,11 @@
 //! Wall-clock dates and times: strict parsing of the ISO shapes the API accepts, and
 //! formatting back to them.
 //!
-//! The hospital computes in local wall-clock time (DESIGN §2). An instant is a number of
-//! minutes ([`LocalDateTime`]), a time of day is a number of minutes since midnight
-//! ([`ClockTime`]). Only these shapes are accepted, exactly: a date `YYYY-MM-DD`, a date-time
-//! `YYYY-MM-DDTHH:MM`, a time of day `HH:MM` (`24:00` where an end is meant). Years run from
-//! 0001 to 9999.
+//! The hospital computes in local wall-clock time (the README's "API": times are hospital-local
+//! wall clock). An instant is a number of minutes ([`LocalDateTime`]), a time of day is a number of
+//! minutes since midnight ([`ClockTime`]). Only these shapes are accepted, exactly: a date
+//! `YYYY-MM-DD`, a date-time `YYYY-MM-DDTHH:MM`, a time of day `HH:MM` (`24:00` where an end is
+//! meant). Years run from 0001 to 9999.
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

@@ -1,7 +1,7 @@
 // The package as each server-side runtime loads it: Node through `import` and through `require`,
 // Deno and Bun (their binaries come from the npm packages `deno` and `bun`, installed by
 // `npm ci`). Each runs the same smoke test (smoke.mjs) on `dr-schedule` as installed in
-// js-example (file:../pkg), must resolve the entry its exports condition names, and must print
+// tests/js (file:../../pkg), must resolve the entry its exports condition names, and must print
 // exactly the expected transcript; each also recovers from a trap on the test-trap build.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -12,13 +12,13 @@ import { fencedBlocks, readme } from "../markdown.mjs";
 import { EXPECTED, EXPECTED_TRAP } from "./expected.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const exampleDir = fileURLToPath(new URL("../../", import.meta.url));
+const testsDir = fileURLToPath(new URL("../../", import.meta.url));
 const bin = (name) => fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
-const trapBuild = fileURLToPath(new URL("../../../target/pkg-test-trap/", import.meta.url));
+const trapBuild = fileURLToPath(new URL("../../../../target/pkg-test-trap/", import.meta.url));
 
-/** Runs a command in js-example (where `dr-schedule` is installed) and parses its JSON output. */
+/** Runs a command in tests/js (where `dr-schedule` is installed) and parses its JSON output. */
 function run(command, args) {
-  const stdout = execFileSync(command, args, { cwd: exampleDir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const stdout = execFileSync(command, args, { cwd: testsDir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
   return JSON.parse(stdout);
 }
 
@@ -80,12 +80,12 @@ for (const [runtime, command] of [
   ["Bun", (file) => [bin("bun"), [file]]],
 ]) {
   test(`${runtime} runs the README's first example and prints its values`, () => {
-    const dir = `${exampleDir}test-output/`;
+    const dir = `${testsDir}test-output/`;
     mkdirSync(dir, { recursive: true });
     const file = `${dir}readme-${runtime.toLowerCase()}.mjs`;
     writeFileSync(file, firstExample.code);
     const [cmd, args] = command(file);
-    const stdout = execFileSync(cmd, args, { cwd: exampleDir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    const stdout = execFileSync(cmd, args, { cwd: testsDir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
     assert.equal(values(stdout), values(firstExample.output));
     assert.match(stdout, /SLOT_TAKEN/);
   });

@@ -1,9 +1,10 @@
-// Reading the README's code blocks, for the tests that run them (readme.test.mjs and
-// server/readme-curl.test.mjs), so that examples and their printed output cannot drift.
+// Reading the README's code blocks, for the tests that run them (readme.test.mjs, the runtimes
+// tests, and js-example/test/server/readme-curl.test.mjs), so that examples and their printed
+// output cannot drift.
 import { readFileSync } from "node:fs";
 
 /** The README's text. */
-export const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+export const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
 
 /** The fenced blocks of a Markdown text, in order: { lang, code, line }. */
 export function fencedBlocks(markdown) {

@@ -4,14 +4,14 @@
 // from before the trap throw INSTANCE_FAILED, and new Hospitals work in the same process.
 // scripts/test.sh builds that package into target/pkg-test-trap. Node loads it as `require` and
 // `import` do (the same module either way); runtimes.test.mjs runs the same recovery in Deno and
-// Bun, and the workerd and browser tests in theirs.
+// Bun, and workerd.test.mjs and chromium.test.mjs in theirs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
-const entry = fileURLToPath(new URL("../../target/pkg-test-trap/node.js", import.meta.url));
+const entry = fileURLToPath(new URL("../../../target/pkg-test-trap/node.js", import.meta.url));
 
 function thrown(fn) {
   try {

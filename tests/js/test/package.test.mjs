@@ -1,13 +1,13 @@
 // What `npm install dr-schedule` gets: exactly the files a user needs, and an exports map whose
 // conditions name an entry for every runtime, each entry a file of the package. (The runtimes
-// themselves load it in runtimes/, worker/ and browser/.)
+// themselves load it in runtimes/.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const pkgDir = fileURLToPath(new URL("../../pkg/", import.meta.url));
+const pkgDir = fileURLToPath(new URL("../../../pkg/", import.meta.url));
 const manifest = JSON.parse(readFileSync(`${pkgDir}package.json`, "utf8"));
 
 function packedFiles() {

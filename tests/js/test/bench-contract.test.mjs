@@ -1,10 +1,10 @@
-// The benchmark's baseline (bench/baseline.mjs) against the package: the same table of calls,
-// run on both, must give identical results and identical error codes and details, so that
-// bench/bench.mjs compares implementations of the same contract.
+// The benchmark's baseline (js-example/bench/baseline.mjs) against the package: the same table
+// of calls, run on both, must give identical results and identical error codes and details, so
+// that js-example/bench/bench.mjs compares implementations of the same contract.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { Hospital as Package } from "dr-schedule";
-import { Hospital as Baseline } from "../bench/baseline.mjs";
+import { Hospital as Baseline } from "../../../js-example/bench/baseline.mjs";
 
 const WEEKDAYS = [{ days: ["mon", "tue", "wed", "thu", "fri"], start: "09:00", end: "12:00" }, { days: ["mon", "tue", "wed", "thu", "fri"], start: "12:00", end: "17:00" }];
 

@@ -1,5 +1,5 @@
 // Each line below misuses the API; `tsc --strict` must reject every one of them
-// (js-example/test/types.test.mjs checks the count and the lines).
+// (tests/js/test/types.test.mjs checks the count and the lines).
 import { Hospital } from "dr-schedule";
 
 const h = new Hospital();

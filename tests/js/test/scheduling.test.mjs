@@ -846,7 +846,7 @@ describe("persistence of everything above", () => {
   });
 
   test("a version 1 snapshot (the golden fixture) still loads, and is written back as version 2", () => {
-    const v1 = readFileSync(new URL("../../tests/fixtures/snapshot-v1.json", import.meta.url), "utf8");
+    const v1 = readFileSync(new URL("../../fixtures/snapshot-v1.json", import.meta.url), "utf8");
     assert.equal(JSON.parse(v1).version, 1);
     const h = Hospital.fromSnapshot(v1);
     const parsed = JSON.parse(v1);

@@ -4,6 +4,6 @@
 import { pathToFileURL, fileURLToPath } from "node:url";
 import { trapRecovery } from "./smoke.mjs";
 
-const entry = process.argv[2] ?? fileURLToPath(new URL("../../../target/pkg-test-trap/node.js", import.meta.url));
+const entry = process.argv[2] ?? fileURLToPath(new URL("../../../../target/pkg-test-trap/node.js", import.meta.url));
 const { Hospital } = await import(pathToFileURL(entry).href);
 console.log(JSON.stringify({ lines: trapRecovery(Hospital) }));

@@ -1,8 +1,8 @@
 // Runs every ```js block (an ES module) and ```cjs block (CommonJS) of the README against the
 // built package and checks that it prints exactly the ```text block that follows it, so the
-// README cannot drift from the code. (The ```html block runs in Chromium, browser/page.test.mjs;
-// the ```javascript block in workerd, worker/worker.test.mjs; Deno and Bun run the first js
-// block, runtimes/runtimes.test.mjs.)
+// README cannot drift from the code. (The ```html block runs in Chromium,
+// runtimes/chromium.test.mjs; the ```javascript block in workerd, runtimes/workerd.test.mjs; Deno
+// and Bun run the first js block, runtimes/runtimes.test.mjs.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -23,7 +23,7 @@ for (const { block, output } of examples) {
   test(`README example at line ${block.line} prints what the README says`, () => {
     assert.equal(output?.lang, "text", `the js block at line ${block.line} must be followed by a text block`);
     mkdirSync(outputDir, { recursive: true });
-    // Written inside js-example so that `import "dr-schedule"` resolves as it does for a user.
+    // Written inside tests/js so that `import "dr-schedule"` resolves as it does for a user.
     const file = `${outputDir}readme-line-${block.line}.${block.lang === "cjs" ? "cjs" : "mjs"}`;
     writeFileSync(file, block.code);
     const stdout = execFileSync(process.execPath, [file], { encoding: "utf8" });

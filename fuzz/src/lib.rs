@@ -11,10 +11,9 @@ pub mod mutations;
 pub mod operations;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
-use dr_schedule_engine::MAX_COUNTER;
 use dr_schedule_engine::{
-    read_input, Appointment, AppointmentQuery, AppointmentStatus, CancelOptions, ChangeOptions, Doctor,
-    Error, Hospital, SlotQuery, StatusFilter, Weekday,
+    read_input, Appointment, AppointmentQuery, AppointmentStatus, CancelOptions, ChangeOptions,
+    Doctor, Error, Hospital, SlotQuery, StatusFilter, Weekday, MAX_COUNTER,
 };
 use serde_json::{json, Value};
 
@@ -24,7 +23,6 @@ pub const FIXTURE_V1: &str = include_str!("../../tests/fixtures/snapshot-v1.json
 
 /// Minutes in a day.
 const DAY: i64 = 1440;
-
 
 // ----- the targets, callable without libFuzzer -----
 

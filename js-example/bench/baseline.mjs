@@ -1,9 +1,10 @@
-// A plain-JavaScript implementation of the dr-schedule contract (DESIGN §2-§3, the booking
-// rules 0-4 in order, the same error codes and details, the same snapshot format), written
-// the way a competent Node developer would: Maps for ids, one sorted array of booked
-// appointments per doctor with binary search for the overlap check, strict validation of every
-// input. It exists only as the baseline of bench/bench.mjs; test/bench-contract.test.mjs runs
-// the same table of calls against it and the package so that the comparison is fair.
+// A plain-JavaScript implementation of the dr-schedule contract (the README's API, booking rules
+// and errors: the booking rules 0-4 in order, the same error codes and details, the same snapshot
+// format), written the way a competent Node developer would: Maps for ids, one sorted array of
+// booked appointments per doctor with binary search for the overlap check, strict validation of
+// every input. It exists only as the baseline of bench/bench.mjs;
+// tests/js/test/bench-contract.test.mjs runs the same table of calls against it and the package so
+// that the comparison is fair.
 //
 // Not implemented: changesSince / applyChanges (the benchmark reports them as n/a).
 

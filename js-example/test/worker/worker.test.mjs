@@ -1,14 +1,13 @@
-// The package in workerd (Cloudflare's runtime, through Miniflare) and the hospital worker of
-// js-example/worker: one Durable Object per hospital, persisted in its SQLite storage.
+// The hospital worker of js-example/worker in workerd (Cloudflare's runtime, through Miniflare):
+// one Durable Object per hospital, persisted in its SQLite storage. (The package itself in
+// workerd is tested in tests/js/test/runtimes/workerd.test.mjs.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { exampleOf } from "../markdown.mjs";
-import { EXPECTED, EXPECTED_TRAP } from "../runtimes/expected.mjs";
-import { hospitalWorker, repoRoot, testWorker } from "./miniflare.mjs";
+import { hospitalWorker } from "./miniflare.mjs";
 
 const outputDir = fileURLToPath(new URL("../../test-output/", import.meta.url));
 
@@ -44,43 +43,6 @@ async function state(mf, hospital) {
   const health = (await call(mf, "GET", `/hospitals/${hospital}/health`)).body;
   return { health, doctors, appointments };
 }
-
-test("workerd: the package prints the smoke test's transcript", async () => {
-  const mf = testWorker(fileURLToPath(new URL("./smoke-worker.mjs", import.meta.url)));
-  try {
-    const response = await mf.dispatchFetch("http://worker.test/");
-    assert.deepEqual((await response.json()).lines, EXPECTED);
-  } finally {
-    await mf.dispose();
-  }
-});
-
-test("workerd: a trap is recovered from (workerd.js of the test-trap build)", async () => {
-  const packageDir = join(repoRoot, "target/pkg-test-trap");
-  assert.ok(existsSync(join(packageDir, "workerd.js")), "build it first: CARGO_TARGET_DIR=target/trap scripts/build.sh --features test-trap --out-dir target/pkg-test-trap");
-  const mf = testWorker(fileURLToPath(new URL("./trap-worker.mjs", import.meta.url)), { packageDir });
-  try {
-    const response = await mf.dispatchFetch("http://worker.test/");
-    assert.deepEqual((await response.json()).lines, EXPECTED_TRAP);
-  } finally {
-    await mf.dispose();
-  }
-});
-
-test("the README's Worker example answers what the README says", async () => {
-  const { code, output } = exampleOf("javascript");
-  mkdirSync(outputDir, { recursive: true });
-  const file = join(outputDir, "readme-worker.mjs");
-  writeFileSync(file, code);
-  const mf = testWorker(file);
-  try {
-    const response = await mf.dispatchFetch("http://worker.test/slots");
-    assert.equal(response.status, 200);
-    assert.equal(`${await response.text()}\n`, output);
-  } finally {
-    await mf.dispose();
-  }
-});
 
 test("two hospitals stay isolated", async (t) => {
   const mf = hospitalWorker({ persistDir: storageDir(t) });

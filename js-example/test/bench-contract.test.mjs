@@ -560,3 +560,75 @@ same("snapshots: holds, rescheduledFrom, lastNow", [
   book("2019-02-01T16:00", { now: "2019-01-31T10:00" }),
   snap,
 ]);
+
+// ----- random sequences: every call above, mixed, with a clock that moves -----
+
+/** mulberry32: a fixed-seed PRNG. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` random calls (same seed, same calls) on a small, busy hospital. */
+function randomSteps(seed, count) {
+  const random = prng(seed);
+  const pick = (list) => list[Math.floor(random() * list.length)];
+  const time = (day, minute) => `2019-02-0${day}T${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+  const start = () => time(4 + Math.floor(random() * 3), 8 * 60 + 15 * Math.floor(random() * 40)); // Mon-Wed, 08:00-17:45
+  let clock = 0; // minutes after 2019-02-01T00:00 (a Friday): mostly forwards, sometimes back
+  const now = () => {
+    clock += Math.floor(random() * 40) - 8;
+    const minute = Math.max(0, clock);
+    return time(1 + Math.floor(minute / 1440), minute % 1440);
+  };
+  let made = 1; // about how many appointment ids have been assigned
+  const id = () => (random() < 0.05 ? "h1" : `a${1 + Math.floor(random() * made)}`);
+  const LOCATIONS = { d1: ["A", "B"], d2: ["B"], d3: ["C", "A"] };
+  const steps = [
+    (h) => h.addDoctor({ name: "Dr. A", locations: ["A", "B"], schedule: WEEKDAYS }),
+    (h) => h.addDoctor({ name: "Dr. B", locations: ["B"], schedule: [{ days: ["mon", "tue", "wed"], start: "10:00", end: "16:00" }] }),
+    (h) => h.addDoctor({ name: "Dr. C", locations: ["C", "A"], schedule: [{ days: ["mon", "wed"], start: "08:00", end: "18:00" }] }),
+  ];
+  for (let i = 0; i < count; i++) {
+    const doctorId = pick(["d1", "d2", "d3"]);
+    const location = random() < 0.1 ? pick(["A", "B", "C"]) : pick(LOCATIONS[doctorId]);
+    const maybeNow = () => (random() < 0.2 ? undefined : now());
+    const durationMinutes = pick([undefined, 15, 30, 45]);
+    const patient = pick([undefined, "p1", "p2", "p3"]);
+    const r = random();
+    const call =
+      r < 0.2 ? { op: "book", request: { doctorId, location, start: start(), durationMinutes, patient, now: maybeNow() } }
+      : r < 0.4 ? { op: "hold", request: { doctorId, location, start: start(), durationMinutes, patient, now: now(), ttlMinutes: pick([5, 10, 30, 90]), id: pick([undefined, undefined, "h1"]) } }
+      : r < 0.5 ? { op: "confirm", id: id(), now: now() }
+      : r < 0.62 ? { op: "reschedule", id: id(), request: { start: start(), location: pick([undefined, location]), durationMinutes, now: maybeNow() } }
+      : r < 0.7 ? { op: "cancel", id: id() }
+      : r < 0.78 ? { op: "appointments", doctorId, options: { status: pick([undefined, "held", "booked", "all"]), now: maybeNow() } }
+      : r < 0.86 ? { op: "availableSlots", doctorId, options: { from: "2019-02-04", to: "2019-02-06", location: pick([undefined, location]), durationMinutes, now: maybeNow() } }
+      : r < 0.96 ? { op: "findSlots", query: { from: pick(["2019-02-04", "2019-02-05T12:00"]), to: "2019-02-06", limit: pick([1, 7, 50, 1000]), location: pick([undefined, location]), doctorIds: pick([undefined, ["d3", "d1"]]), durationMinutes, now: maybeNow() } }
+      : { op: "snapshot" };
+    if (call.op === "book" || call.op === "hold") made += 0.4; // about the share that succeeds
+    steps.push((h, H) => {
+      switch (call.op) {
+        case "book": return h.book(call.request);
+        case "hold": return h.hold(call.request);
+        case "confirm": return h.confirm(call.id, { now: call.now });
+        case "reschedule": return h.reschedule(call.id, call.request);
+        case "cancel": return h.cancel(call.id);
+        case "appointments": return h.appointments(call.doctorId, call.options);
+        case "availableSlots": return h.availableSlots(call.doctorId, call.options);
+        case "findSlots": return h.findSlots(call.query);
+        default: return [h.toSnapshot(), H.fromSnapshot(h.toSnapshot()).toSnapshot()];
+      }
+    });
+  }
+  steps.push(snap);
+  return steps;
+}
+for (const seed of [1, 2, 3]) same(`random calls, seed ${seed}`, randomSteps(seed, 700));
+same("random calls with time rules", randomSteps(4, 700), { minNoticeMinutes: 30, horizonDays: 4, preventPatientOverlap: true });

@@ -385,7 +385,7 @@ async function child(size) {
   row("fromSnapshot", "ms", median(() => Package.fromSnapshot(snaps.pkg).free()), median(() => Baseline.fromSnapshot(snaps.base)));
   // The same as UTF-8 bytes, where the package has them (feature-detected); for the baseline,
   // TextEncoder / TextDecoder around its text methods.
-  const bytes = new TextEncoder().encode(snaps.base);
+  let bytes = new TextEncoder().encode(snaps.base);
   delete snaps.pkg;
   delete snaps.base;
   let pkgToBytes = null;
@@ -405,6 +405,7 @@ async function child(size) {
     });
   }
   row(`fromSnapshot, bytes (package: fromSnapshot(Uint8Array)${pkgFromBytes === null ? ", not in this build" : ""}; baseline: TextDecoder)`, "ms", pkgFromBytes, median(() => Baseline.fromSnapshot(new TextDecoder().decode(bytes))));
+  bytes = null;
   log("snapshots done");
 
   // Calls: tinybench; each iteration does k operations (rate = k ÷ the median iteration time).

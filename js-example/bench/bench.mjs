@@ -150,8 +150,8 @@ const memRatio = (p, b) => (p.peak && b.peak ? `${(b.peak / p.peak).toFixed(2)}ร
 /** Each rate's change from 10k (or the smallest size) to the largest size: flat is within 25 %. */
 function flatness(bySize) {
   const sizes = [...bySize.keys()].sort((a, b) => a - b);
-  const from = sizes.includes(10_000) ? 10_000 : sizes[0];
   const to = sizes[sizes.length - 1];
+  const from = sizes.includes(10_000) && to !== 10_000 ? 10_000 : sizes[0];
   if (from === undefined || from === to) return [];
   const out = ["", `Flatness: each rate at ${fmtSize(to)} รท its rate at ${fmtSize(from)} (the target: within 25 %, 0.75-1.25).`, "", `| operation | package | baseline | package within 25 % |`, "|---|---:|---:|:---:|"];
   for (const r of bySize.get(to)) {

@@ -103,6 +103,7 @@ export class HospitalService {
   #log;
   #now;
   #queue = [];
+  #running = false;
   #draining = null;
   #closed = false;
   /** Counters for tests and the curious: loads from the store, commits, batches. */
@@ -201,7 +202,7 @@ export class HospitalService {
   /** Waits for the queued requests, then frees the hospital. Later requests are answered 503. */
   async close() {
     this.#closed = true;
-    while (this.#draining !== null) await this.#draining;
+    while (this.#running) await this.#draining;
     this.#replace(null);
   }
 
@@ -213,30 +214,38 @@ export class HospitalService {
       return;
     }
     this.#queue.push(task);
-    if (this.#draining === null) {
-      this.#draining = this.#drain().finally(() => {
-        this.#draining = null;
-      });
+    if (!this.#running) {
+      this.#running = true;
+      this.#draining = this.#drain();
     }
   }
 
+  /**
+   * Runs batches until the queue is empty. `#running` is cleared in the same synchronous step
+   * that finds the queue empty, so a request queued right after always starts a new drain.
+   */
   async #drain() {
-    while (this.#queue.length > 0) {
-      if (this.#hospital === null) {
-        if (this.#unavailable === null || this.#now() >= this.#unavailable.retryAt) await this.#load();
+    try {
+      while (this.#queue.length > 0) {
         if (this.#hospital === null) {
-          // Every queued request would fail the same way.
-          const error = this.#unavailable.error;
-          for (const task of this.#queue.splice(0)) task.fail(error);
-          return;
+          if (this.#unavailable === null || this.#now() >= this.#unavailable.retryAt) await this.#load();
+          if (this.#hospital === null) {
+            // Every queued request would fail the same way.
+            const error = this.#unavailable.error;
+            for (const task of this.#queue.splice(0)) task.fail(error);
+            continue;
+          }
         }
+        const kind = this.#queue[0].kind;
+        let n = 1;
+        while (n < this.#queue.length && n < this.#maxBatch && this.#queue[n].kind === kind) n += 1;
+        const batch = this.#queue.splice(0, n);
+        if (kind === "read") await this.#runReads(batch);
+        else await this.#runWrites(batch);
       }
-      const kind = this.#queue[0].kind;
-      let n = 1;
-      while (n < this.#queue.length && n < this.#maxBatch && this.#queue[n].kind === kind) n += 1;
-      const batch = this.#queue.splice(0, n);
-      if (kind === "read") await this.#runReads(batch);
-      else await this.#runWrites(batch);
+    } finally {
+      // In the same synchronous step as the check that found the queue empty.
+      this.#running = false;
     }
   }
 

@@ -216,7 +216,7 @@ export function createServer(options) {
     }
     const timeout = error.code === "ERR_HTTP_REQUEST_TIMEOUT";
     const response = timeout
-      ? errorResponse("REQUEST_TIMEOUT", `the request did not arrive within ${requestTimeoutMs} ms`, {})
+      ? errorResponse("REQUEST_TIMEOUT", `the request did not arrive in time (headers within ${headersTimeoutMs} ms, the whole request within ${requestTimeoutMs} ms)`, {})
       : errorResponse("BAD_REQUEST", `malformed HTTP request (${error.code ?? "parse error"})`, { reason: String(error.code ?? "") });
     if (error.code !== "HPE_INVALID_EOF_STATE") log.warn(`client ${socket.remoteAddress ?? "?"}: ${timeout ? "request timed out (408)" : `malformed request (${error.code})`}`);
     socket.end(rawResponse(response), () => socket.destroy());

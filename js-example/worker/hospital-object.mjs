@@ -41,7 +41,8 @@ export class HospitalObject extends DurableObject {
     const target = hospitalPath(url.pathname);
     if (target.error) return toResponse(target.error);
     const query = url.searchParams;
-    const headers = plainHeaders(request);
+    // The deployment's own host is the URL's: the origin a page of this worker would send.
+    const headers = { ...plainHeaders(request), host: url.host };
     const checked = precheck({ method: request.method, path: target.path, headers }, { bodyLimit: DEFAULT_BODY_LIMIT, seedApi: false });
     if (checked.error) {
       await discardBody(request, DEFAULT_BODY_LIMIT);

@@ -1,33 +1,18 @@
 #!/usr/bin/env node
 // The dr-schedule REST server: `node server/main.mjs`. Its settings are the environment
-// variables of SETTINGS below (README, "The REST server", the settings table).
+// variables of settings.mjs (README, "The REST server", the settings table).
 //
 // Logs one line when it listens; stops cleanly on SIGTERM and SIGINT. It starts and listens even
 // when the stored hospital cannot be loaded: then it answers 503 HOSPITAL_UNAVAILABLE and its log
 // says what is wrong and how to recover.
 import { resolve as resolvePath } from "node:path";
-import { DEFAULT_BODY_LIMIT, defaultAllowedHosts } from "../service/http.mjs";
-import { DEFAULT_SNAPSHOT_EVERY, HospitalService, consoleLog } from "../service/hospital-service.mjs";
-import { SettingsError, boolean, integer, list, readSettings, string } from "../service/settings.mjs";
+import { DEFAULT_BODY_LIMIT } from "../service/http.mjs";
+import { HospitalService, consoleLog } from "../service/hospital-service.mjs";
+import { SettingsError, readSettings } from "../service/settings.mjs";
 import { StoredDataError, unavailableStore } from "../service/storage.mjs";
-import { CONNECTION_DEFAULTS, createServer } from "./http.mjs";
+import { createServer } from "./http.mjs";
+import { SETTINGS } from "./settings.mjs";
 import { SqliteStore } from "./store.mjs";
-
-const SETTINGS = {
-  db: string("DR_SCHEDULE_DB", "dr-schedule.sqlite"),
-  port: integer("PORT", 5000, 0, 65535),
-  host: string("HOST", "127.0.0.1"),
-  snapshotEvery: integer("DR_SCHEDULE_SNAPSHOT_EVERY", DEFAULT_SNAPSHOT_EVERY, 1, 1_000_000_000),
-  newDatabase: boolean("DR_SCHEDULE_NEW_DATABASE", false),
-  allowedHosts: list("DR_SCHEDULE_ALLOWED_HOSTS", (s) => defaultAllowedHosts(s.host), {
-    item: /^(\*|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?|[A-Za-z0-9.-]+(:[0-9]{1,5})?)$/,
-    what: "host names (name, name:port or *)",
-  }),
-  maxConnections: integer("DR_SCHEDULE_MAX_CONNECTIONS", CONNECTION_DEFAULTS.maxConnections, 1, 1_000_000),
-  maxConnectionsPerClient: integer("DR_SCHEDULE_MAX_CONNECTIONS_PER_CLIENT", CONNECTION_DEFAULTS.maxConnectionsPerClient, 1, 1_000_000),
-  headersTimeoutMs: integer("DR_SCHEDULE_HEADERS_TIMEOUT_MS", CONNECTION_DEFAULTS.headersTimeoutMs, 100, 600_000),
-  requestTimeoutMs: integer("DR_SCHEDULE_REQUEST_TIMEOUT_MS", CONNECTION_DEFAULTS.requestTimeoutMs, 100, 3_600_000),
-};
 
 function fail(message) {
   console.error(`[dr-schedule] ${message}`);

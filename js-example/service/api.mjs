@@ -1,13 +1,15 @@
 // The REST API of dr-schedule, free of any transport and any storage: a request goes in as a
-// plain object, a response comes out as a plain object. The node:http adapter (http.mjs) and
-// the SQLite store (store.mjs) wrap it for Node; an edge worker can wrap it the same way with its
-// own storage. This module therefore imports nothing.
+// plain object, a response comes out as a plain object. hospital-service.mjs runs it against a
+// stored hospital, for the node:http server (../server) and the Durable Object (../worker)
+// alike. This module therefore imports nothing.
 //
-//   handle(hospital, { method, path, query, headers, body }) → { status, body, headers? }
+//   handle(hospital, { method, path, query, headers, body, basePath }) → { status, body, headers? }
 //
 // - `path` is the URL path as it came on the wire (percent-encoded); `query` is a
 //   URLSearchParams or a plain object of strings (or arrays of strings); `body` is the parsed
 //   JSON value, or undefined when the request had none. `headers` is accepted and unused.
+//   `basePath` (default "") is the prefix the path was served under (the Worker's
+//   `/hospitals/{name}`), which `Location` headers repeat.
 // - The response `body` is a JSON-compatible value (or undefined); `headers` holds the extra
 //   response headers some answers need (`allow` on 405, `location` on 201).
 // - A failure of the hospital (a HospitalError) becomes `{ error: { code, message, details } }`
@@ -50,12 +52,27 @@ export const STATUS_BY_CODE = Object.freeze({
   REVISION_MISMATCH: 500,
   INSTANCE_FAILED: 500,
   // This API's own codes.
+  // The HTTP request itself is malformed: not HTTP/1.0 or 1.1, a header the parser refuses.
+  BAD_REQUEST: 400,
+  // No Host header, two of them, or a name this server is not configured to answer to.
+  INVALID_HOST: 400,
+  // A browser sent it on behalf of a page of another origin (Origin, Sec-Fetch-Site).
+  CROSS_SITE_REQUEST: 403,
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
+  // Nothing changed; retry. The database's write lock was not free within the busy timeout.
   STORE_BUSY: 503,
+  // The database file was deleted or replaced under the running server: nothing is stored.
+  STORE_UNAVAILABLE: 503,
+  // The stored hospital cannot be loaded (a snapshot or change the package refuses, a missing
+  // database); the server log says what and how to recover.
+  HOSPITAL_UNAVAILABLE: 503,
+  // The server holds as many connections as allowed (in total, or from that client address).
+  TOO_MANY_CONNECTIONS: 503,
 });
 
 /** The status for an error code; an unknown code (a newer package) counts as the server's fault. */
@@ -266,8 +283,8 @@ function seedChangeOptions(query) {
 // ---------------------------------------------------------------------------------------------
 // v1: the JS API one to one.
 
-function doctorLocation(doctor) {
-  return `/v1/doctors/${encodeURIComponent(doctor.id)}`;
+function doctorLocation(basePath, doctor) {
+  return `${basePath}/v1/doctors/${encodeURIComponent(doctor.id)}`;
 }
 
 function v1ChangeOptions(query) {
@@ -277,7 +294,7 @@ function v1ChangeOptions(query) {
 
 /** Books (`book`) or holds (`hold`): 201 with the appointment, or 200 for a known requestId. */
 function v1Create(method) {
-  return (h, { body }) => {
+  return (h, { body, basePath }) => {
     const before = h.revision;
     const appointment = h[method](requireObject(body));
     // A requestId seen before returns the appointment it created and changes nothing: 200, not 201.
@@ -285,7 +302,7 @@ function v1Create(method) {
     return {
       status: created ? 201 : 200,
       body: appointment,
-      headers: { location: `/v1/appointments/${encodeURIComponent(appointment.id)}` },
+      headers: { location: `${basePath}/v1/appointments/${encodeURIComponent(appointment.id)}` },
     };
   };
 }
@@ -355,13 +372,14 @@ function noQuery(handler) {
 const ROUTES = [
   { path: "/health", GET: noQuery((h) => ok({ ok: true, revision: h.revision, doctors: h.listDoctors().length })) },
 
-  // The seed API.
-  { path: "/appointment", POST: noQuery(seedFields(seedBook)), DELETE: noQuery(seedFields(seedCancel)) },
-  { path: "/appointments", DELETE: noQuery(seedFields(seedCancel)) },
-  { path: "/appointments/:doctorId", GET: noQuery(seedFields(seedAppointments)) },
-  { path: "/doctors", GET: noQuery((h) => ok(h.listDoctors())) },
-  { path: "/doctor", POST: noQuery((h, { body }) => ok(h.addDoctor(seedDoctorBody(body)))) },
+  // The seed API (the Node server's only: `seed: true`).
+  { seed: true, path: "/appointment", POST: noQuery(seedFields(seedBook)), DELETE: noQuery(seedFields(seedCancel)) },
+  { seed: true, path: "/appointments", DELETE: noQuery(seedFields(seedCancel)) },
+  { seed: true, path: "/appointments/:doctorId", GET: noQuery(seedFields(seedAppointments)) },
+  { seed: true, path: "/doctors", GET: noQuery((h) => ok(h.listDoctors())) },
+  { seed: true, path: "/doctor", POST: noQuery((h, { body }) => ok(h.addDoctor(seedDoctorBody(body)))) },
   {
+    seed: true,
     path: "/doctor/:id",
     GET: noQuery((h, { params }) => ok(h.getDoctor(params.id))),
     PUT: (h, { params, query, body }) => ok(h.updateDoctor(params.id, requireObject(body), seedChangeOptions(query))),
@@ -372,9 +390,9 @@ const ROUTES = [
   {
     path: "/v1/doctors",
     GET: noQuery((h) => ok(h.listDoctors())),
-    POST: noQuery((h, { body }) => {
+    POST: noQuery((h, { body, basePath }) => {
       const doctor = h.addDoctor(requireObject(body));
-      return { status: 201, body: doctor, headers: { location: doctorLocation(doctor) } };
+      return { status: 201, body: doctor, headers: { location: doctorLocation(basePath, doctor) } };
     }),
   },
   {
@@ -398,19 +416,21 @@ const ROUTES = [
   { path: "/v1/appointments/:id/reschedule", POST: noQuery((h, { params, body }) => ok(h.reschedule(params.id, requireObject(body)))) },
 ].map((route) => ({
   segments: route.path.split("/").slice(1),
-  methods: Object.fromEntries(Object.entries(route).filter(([key]) => key !== "path")),
+  seed: route.seed === true,
+  methods: Object.fromEntries(Object.entries(route).filter(([key]) => key !== "path" && key !== "seed")),
 }));
 
 /**
  * Finds the route of a request. Returns `{ handler, params, mutates }`, or `{ error }` with the
  * 404/405/400 response when there is none. Transports call it before reading a body, so an
- * unknown route is answered without parsing anything.
+ * unknown route is answered without parsing anything. With `seedApi: false` (the Worker) the
+ * seed API's routes do not exist.
  */
-export function resolve({ method, path }) {
+export function resolve({ method, path }, { seedApi = true } = {}) {
   const segments = typeof path === "string" && path.startsWith("/") ? path.split("/").slice(1) : null;
   if (segments === null) return { error: errorResponse("ROUTE_NOT_FOUND", "no such route", { path: String(path) }) };
   for (const route of ROUTES) {
-    if (route.segments.length !== segments.length) continue;
+    if (route.segments.length !== segments.length || (route.seed && !seedApi)) continue;
     const params = {};
     let matches = true;
     for (let i = 0; i < segments.length && matches; i++) {
@@ -447,15 +467,32 @@ export function isMutation(request) {
   return resolve(request).mutates === true;
 }
 
-/** Answers one request against `hospital`. See the top of the file. */
-export function handle(hospital, request) {
-  const route = resolve(request);
-  if (route.error) return route.error;
+/**
+ * Runs the handler of a resolved `route` on `hospital`. Returns `{ response }`, and `suspect:
+ * true` when the answer means the hospital in memory can no longer be trusted (INSTANCE_FAILED:
+ * the WebAssembly instance trapped), or `{ error }` for anything thrown that is neither this
+ * API's refusal nor a HospitalError: the engine or this code failed unexpectedly, so the caller
+ * must treat memory as suspect as well. A HospitalError is otherwise an answer like any other:
+ * the engine changes nothing on a failed call.
+ */
+export function execute(hospital, route, request) {
   try {
-    return route.handler(hospital, { params: route.params, query: request.query, body: request.body });
+    const response = route.handler(hospital, { params: route.params, query: request.query, body: request.body, basePath: request.basePath ?? "" });
+    return { response };
   } catch (error) {
-    if (error instanceof ApiError) return errorResponse(error.code, error.message, error.details, error.headers);
-    if (isHospitalError(error)) return errorResponse(error.code, error.message, error.details ?? {});
-    throw error;
+    if (error instanceof ApiError) return { response: errorResponse(error.code, error.message, error.details, error.headers) };
+    if (isHospitalError(error)) {
+      return { response: errorResponse(error.code, error.message, error.details ?? {}), suspect: error.code === "INSTANCE_FAILED" };
+    }
+    return { error };
   }
+}
+
+/** Answers one request against `hospital`. See the top of the file. */
+export function handle(hospital, request, options = {}) {
+  const route = resolve(request, options);
+  if (route.error) return route.error;
+  const result = execute(hospital, route, request);
+  if (result.error !== undefined) throw result.error;
+  return result.response;
 }

@@ -4,13 +4,13 @@
 #   scripts/build.sh [--features LIST] [--out-dir DIR]     (default out dir: pkg/)
 #
 # cargo builds the wasm (release profile, tuned for size); wasm-bindgen generates one set of
-# bindings for every runtime (--target web: an ES module that can be handed the .wasm as bytes,
-# a compiled module or a URL) with --experimental-reset-state-function, which wasm-pack cannot
-# pass (DESIGN §5) and which lets js/dr_schedule.js re-instantiate the module after a trap;
-# wasm-opt (npm binaryen) shrinks the result; the guarded class, one small entry per runtime
-# (js/node.js, browser.js, workerd.js, deno.js), the public types and a package.json complete
-# the package. Fails if the gzipped .wasm exceeds WASM_GZIP_BUDGET bytes. Installs what it needs
-# first (idempotent).
+# bindings for every runtime (--target web: an ES module that can be handed the .wasm as bytes, a
+# compiled module or a URL) with --experimental-reset-state-function, which wasm-pack cannot pass
+# (docs/ARCHITECTURE.md, "Trap recovery") and which lets js/dr_schedule.js re-instantiate the module
+# after a trap; wasm-opt (npm binaryen) shrinks the result; the guarded class, one small entry per
+# runtime (js/node.js, browser.js, workerd.js, deno.js), the public types and a package.json
+# complete the package. Fails if the gzipped .wasm exceeds WASM_GZIP_BUDGET bytes. Installs what it
+# needs first (idempotent).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -30,7 +30,7 @@ done
 
 bash scripts/setup.sh >/dev/null
 
-cargo build --release --target wasm32-unknown-unknown ${features:+--features "$features"}
+cargo build -p dr-schedule --release --target wasm32-unknown-unknown ${features:+--features "$features"}
 
 rm -rf "$out_dir"
 mkdir -p "$out_dir"

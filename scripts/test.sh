@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test from a fresh clone: formatting, clippy (native and wasm32), the native unit and
-# integration tests, the release builds, the wasm boundary tests under Node and in headless
-# Chromium, and the JS tests against the built package (in Node, Deno, Bun, workerd and
-# Chromium). Installs what it needs first (idempotent). CI runs exactly this.
+# Runs every test from a fresh clone: formatting, the engine's purity and import-cycle checks,
+# clippy (native and wasm32), the native unit and integration tests, the fuzz targets, the release
+# builds, the wasm boundary tests under Node and in headless Chromium, the package's JS tests
+# against the built package (tests/js: in Node, Deno, Bun, workerd and Chromium) and the
+# examples' tests (js-example). Installs what it needs first (idempotent). CI runs exactly this.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -15,6 +16,12 @@ bash scripts/setup-browsers.sh
 
 step "cargo fmt --check"
 cargo fmt --check
+
+step "the engine is pure: no JS, clock, randomness or I/O in its dependencies or sources"
+bash tools/check-engine-purity.sh
+
+step "no import cycles between the engine's files (tools/module-cycles.mjs)"
+node tools/module-cycles.mjs
 
 step "clippy (native and wasm32; unwrap/expect/panic/indexing denied outside tests)"
 cargo clippy --all-targets -- -D warnings
@@ -44,15 +51,20 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
 grep -Eq '^test result: ok\. [1-9][0-9]* passed' target/wasm-chrome.log ||
   { echo "no wasm test ran in Chromium" >&2; exit 1; }
 
-step "JS tests against ../pkg (Node, Deno, Bun, workerd, Chromium)"
-cd js-example
-# npm ci unless node_modules was installed from this very lock file: the runtimes' binaries
-# (deno, bun, workerd) make a fresh install take a minute.
-stamp=node_modules/.installed-from-package-lock.json
-if [ -f "$stamp" ] && cmp -s package-lock.json "$stamp"; then
-  echo "[test] js-example/node_modules matches package-lock.json"
-else
-  npm ci --no-audit --no-fund
-  cp package-lock.json "$stamp"
-fi
-npm test
+# npm ci in the current directory unless node_modules was installed from this very lock file:
+# the runtimes' binaries (deno, bun, workerd) make a fresh install take a minute.
+npm_ci_once() {
+  local stamp=node_modules/.installed-from-package-lock.json
+  if [ -f "$stamp" ] && cmp -s package-lock.json "$stamp"; then
+    echo "[test] $(basename "$PWD")/node_modules matches package-lock.json"
+  else
+    npm ci --no-audit --no-fund
+    cp package-lock.json "$stamp"
+  fi
+}
+
+step "the package's JS tests (tests/js) against pkg/: Node, Deno, Bun, workerd, Chromium"
+(cd tests/js && npm_ci_once && npm test)
+
+step "the examples' JS tests (js-example): the walk-through, the REST server, the worker, the page"
+(cd js-example && npm_ci_once && npm test)

@@ -1,6 +1,6 @@
-//! The booking rules of DESIGN §2 and their boundaries, the error codes of §3, cancelling,
-//! listing appointments and searching free slots. Every failing call is also checked to leave
-//! the hospital byte-for-byte unchanged.
+//! The booking rules (the README's "Booking rules") and their boundaries, the error codes (its
+//! "Errors"), cancelling, listing appointments and searching free slots. Every failing call is also
+//! checked to leave the hospital byte-for-byte unchanged.
 
 // clippy.toml's allow-*-in-tests covers `#[test]` functions only; the helpers here are test
 // code too.
@@ -15,7 +15,7 @@
 mod common;
 
 use common::*;
-use dr_schedule::core::{AppointmentStatus, ErrorCode};
+use dr_schedule::engine::{AppointmentStatus, ErrorCode};
 use serde_json::json;
 
 // ----- rule 3: hours -----
@@ -796,7 +796,7 @@ fn cancelling_frees_the_time_and_keeps_the_history() {
     assert_eq!(cancelled.cancel_reason, None);
     assert_eq!(
         cancelled,
-        dr_schedule::core::Appointment {
+        dr_schedule::engine::Appointment {
             status: AppointmentStatus::Cancelled,
             ..a.clone()
         }
@@ -889,7 +889,7 @@ fn unknown_appointments_are_appointment_not_found() {
 
 /// Ada with appointments over three days, booked out of order, with ids that do not sort
 /// like their starts.
-fn busy_week() -> dr_schedule::core::Hospital {
+fn busy_week() -> dr_schedule::engine::Hospital {
     let mut h = clinic();
     for (id, date, time) in [
         ("w-late", WED, "16:00"),

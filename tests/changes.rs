@@ -1,13 +1,22 @@
 //! Change records: one per successful mutation, and snapshot + the changes after it rebuild a
 //! byte-identical hospital; applying is validated like the calls it replays, all or nothing.
 
-use dr_schedule::core::limits::MAX_RETAINED_CHANGES;
-use dr_schedule::core::{input, Change, ErrorCode, Hospital, HospitalOptionsInput};
+// clippy.toml's allow-*-in-tests covers `#[test]` functions only; the helpers here are test
+// code too.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use dr_schedule::engine::MAX_RETAINED_CHANGES;
+use dr_schedule::engine::{read_input, Change, ErrorCode, Hospital, HospitalOptionsInput};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 fn read<T: DeserializeOwned>(value: Value) -> T {
-    input::read(value, "input").unwrap()
+    read_input(value, "input").unwrap()
 }
 
 fn hospital() -> Hospital {
@@ -291,7 +300,7 @@ fn unknown_ops_and_fields_do_not_parse() {
         json!([{ "op": "cancel", "revision": 1, "id": "a1", "assignedId": true }]),
         json!([{ "op": "book", "revision": 1, "appointment": [], "assignedId": true }]),
     ] {
-        let e = input::read::<Vec<Change>, _>(bad.clone(), "changes").unwrap_err();
+        let e = read_input::<Vec<Change>, _>(bad.clone(), "changes").unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput, "{bad}");
     }
 }

@@ -1,6 +1,6 @@
-//! Doctor CRUD (DESIGN §2): adding, reading, listing, updating and removing doctors, assigned
-//! ids, profile validation, and the `HAS_APPOINTMENTS` guard that keeps an update or a removal
-//! from silently orphaning booked appointments.
+//! Doctor CRUD (the README's "API"): adding, reading, listing, updating and removing doctors,
+//! assigned ids, profile validation, and the `HAS_APPOINTMENTS` guard that keeps an update or a
+//! removal from silently orphaning booked appointments.
 
 // clippy.toml's allow-*-in-tests covers `#[test]` functions only; the helpers here are test
 // code too.
@@ -15,14 +15,14 @@
 mod common;
 
 use common::*;
-use dr_schedule::core::{AppointmentStatus, Doctor, ErrorCode, Weekday};
+use dr_schedule::engine::{AppointmentStatus, Doctor, ErrorCode, Weekday};
 use serde_json::{json, Value};
 
-fn ids(h: &dr_schedule::core::Hospital) -> Vec<String> {
+fn ids(h: &dr_schedule::engine::Hospital) -> Vec<String> {
     h.list_doctors().map(|d| d.id.clone()).collect()
 }
 
-fn status(h: &dr_schedule::core::Hospital, id: &str) -> AppointmentStatus {
+fn status(h: &dr_schedule::engine::Hospital, id: &str) -> AppointmentStatus {
     h.get_appointment(id).unwrap().status
 }
 
@@ -374,7 +374,7 @@ fn update_replaces_only_the_fields_it_names() {
 
 /// Ada with booked appointments at both clinics over three days, booked out of start order,
 /// plus one cancelled appointment at South.
-fn ada_with_appointments() -> dr_schedule::core::Hospital {
+fn ada_with_appointments() -> dr_schedule::engine::Hospital {
     let mut h = clinic();
     for (id, location, date, time, duration) in [
         ("tue-south", "South", TUE, "11:00", 15),
@@ -401,7 +401,7 @@ fn ada_with_appointments() -> dr_schedule::core::Hospital {
 }
 
 fn has_appointments(
-    h: &mut dr_schedule::core::Hospital,
+    h: &mut dr_schedule::engine::Hospital,
     patch: Value,
     options: Value,
 ) -> Vec<String> {

@@ -15,14 +15,14 @@
     clippy::indexing_slicing
 )]
 
-use dr_schedule::core::{input, Appointment, Error, Hospital, SlotQuery};
+use dr_schedule::engine::{read_input, Appointment, Error, Hospital, SlotQuery};
 use serde_json::{json, Value};
 
 /// 2^53 - 1: the largest revision or id counter a snapshot may hold.
 const MAX_COUNTER: u64 = (1 << 53) - 1;
 
 fn read<T: serde::de::DeserializeOwned>(value: Value) -> T {
-    input::read(value, "input").unwrap()
+    read_input(value, "input").unwrap()
 }
 
 /// The snapshot text loads again and writes back byte for byte.

@@ -1,10 +1,11 @@
-//! Model-based test: long random sequences of every operation, run against the real `Hospital`
-//! and against a deliberately naive reference model written from the rules (DESIGN §2–§4 and
-//! issue 7): plain `Vec`s, minute-by-minute hours, brute-force overlap checks, its own
-//! ten-line calendar.
+//! Model-based test: long random sequences of every operation, run against the real `Hospital` and
+//! against a deliberately naive reference model written from the rules (the README's "API",
+//! "Booking rules", "Errors" and "Persisting a hospital", overrides, time off, hours per location,
+//! holds and rescheduling included): plain `Vec`s, minute-by-minute hours, brute-force overlap
+//! checks, its own ten-line calendar.
 //!
 //! After every step: the same result (whole objects, compared as JSON) or the same error code
-//! (and the details DESIGN/README promise) as the model; the invariants hold on the real
+//! (and the details the README promises) as the model; the invariants hold on the real
 //! hospital, checked by brute force from what it returns; the revision counts the successful
 //! mutations; and a failed or read-only step leaves `to_snapshot()` byte-identical. Every
 //! `explain` (and every `book` that names no id or request id) is also checked against the
@@ -30,8 +31,8 @@
     clippy::indexing_slicing
 )]
 
-use dr_schedule::core::{
-    input, AppointmentQuery, BookRequest, CancelOptions, ChangeOptions, ConfirmOptions,
+use dr_schedule::engine::{
+    read_input, AppointmentQuery, BookRequest, CancelOptions, ChangeOptions, ConfirmOptions,
     DoctorPatch, Error, ErrorCode, ExplainRequest, FindSlotsQuery, HoldRequest, Hospital,
     HospitalOptionsInput, NewDoctor, RescheduleRequest, SlotQuery,
 };
@@ -1735,7 +1736,7 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Value {
 }
 
 fn read<T: serde::de::DeserializeOwned>(value: Value, name: &str) -> Result<T, Error> {
-    input::read(value, name)
+    read_input(value, name)
 }
 
 fn change_options(o: ChangeOpt) -> Result<ChangeOptions, Error> {
@@ -3546,7 +3547,7 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
     // objects are compared below).
     for d in &m.doctors {
         let query = AppointmentQuery {
-            status: Some(dr_schedule::core::StatusFilter::All),
+            status: Some(dr_schedule::engine::StatusFilter::All),
             ..AppointmentQuery::default()
         };
         let listed: Vec<&str> = h
@@ -3620,7 +3621,7 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
             return Err(format!("appointment {:?} has a bad trace", a.id));
         }
         let held = a.hold_expires.map(|e| m.cal.parse(&e.to_string()).unwrap());
-        if held.is_some() != (a.status == dr_schedule::core::AppointmentStatus::Held) {
+        if held.is_some() != (a.status == dr_schedule::engine::AppointmentStatus::Held) {
             return Err(format!(
                 "appointment {:?} has holdExpires without being held, or the reverse",
                 a.id
@@ -3686,7 +3687,7 @@ fn run(case: &Case) {
     let mut model = Model {
         cal: cal.clone(),
         slot: case.slot,
-        // DESIGN: default 15, README: the smallest multiple of slotMinutes that is >= 15.
+        // The README: the smallest multiple of slotMinutes that is >= 15.
         default_duration: case.default_slots.unwrap_or(1) * case.slot,
         notice,
         horizon,

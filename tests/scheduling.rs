@@ -1,6 +1,6 @@
-//! Issue 7's rules at the core: date overrides, time off, hours per location, reschedule,
-//! holds, findSlots, notice and horizon, the patient-overlap rule and explain. Every failing
-//! call is also checked to leave the hospital byte-for-byte unchanged.
+//! Real-world scheduling in the engine: date overrides, time off, hours per location, reschedule,
+//! holds, findSlots, notice and horizon, the patient-overlap rule and explain. Every failing call
+//! is also checked to leave the hospital byte-for-byte unchanged.
 
 #![allow(
     clippy::unwrap_used,
@@ -13,7 +13,7 @@
 mod common;
 
 use common::*;
-use dr_schedule::core::{AppointmentStatus, ErrorCode, Hospital};
+use dr_schedule::engine::{AppointmentStatus, ErrorCode, Hospital};
 use serde_json::{json, Value};
 
 /// Dr. Ada with the given extra doctor fields (overrides, timeOff, schedule…).
@@ -36,7 +36,7 @@ fn request(start: &str) -> Value {
     json!({ "doctorId": "ada", "location": "North", "start": start })
 }
 
-fn reason(e: &dr_schedule::core::Error) -> Option<&'static str> {
+fn reason(e: &dr_schedule::engine::Error) -> Option<&'static str> {
     e.details.reason
 }
 
@@ -621,7 +621,7 @@ fn options_for_time_rules_are_checked() {
         ),
     ] {
         let e = err(
-            input::<dr_schedule::core::HospitalOptionsInput>("options", options.clone())
+            input::<dr_schedule::engine::HospitalOptionsInput>("options", options.clone())
                 .and_then(Hospital::new),
         );
         assert_eq!(field(&e), bad, "{options}");
@@ -822,7 +822,7 @@ fn explain_lists_every_reason_in_rule_order_and_agrees_with_book() {
     );
     // book throws exactly the first problem.
     let request = ask(&at(MON, "10:05"), &at(MON, "10:00"), json!({}));
-    let first: dr_schedule::core::ExplainRequest = input("request", request.clone()).unwrap();
+    let first: dr_schedule::engine::ExplainRequest = input("request", request.clone()).unwrap();
     let first = h.explain(first).unwrap().remove(0);
     let e = fails!(h, book(&mut h, request));
     assert_eq!(e, first);
@@ -915,7 +915,7 @@ fn new_operations_replay_from_their_change_records() {
         replica.apply_changes(all[..split].to_vec()).unwrap();
         let mut restored = Hospital::from_snapshot(&replica.to_snapshot().unwrap()).unwrap();
         // Through JSON, as a store keeps them.
-        let rest: Vec<dr_schedule::core::Change> =
+        let rest: Vec<dr_schedule::engine::Change> =
             serde_json::from_str(&serde_json::to_string(&all[split..]).unwrap()).unwrap();
         restored.apply_changes(rest).unwrap();
         assert_eq!(

@@ -1,6 +1,6 @@
-//! The snapshot format (DESIGN §4): deterministic text that round-trips byte for byte, a
-//! restored hospital that behaves like the original, the golden v1 fixture, and every way
-//! `fromSnapshot` refuses a malformed or inconsistent snapshot (code and `details.path`).
+//! The snapshot format (the README's "Persisting a hospital"): deterministic text that round-trips
+//! byte for byte, a restored hospital that behaves like the original, the golden v1 fixture, and
+//! every way `fromSnapshot` refuses a malformed or inconsistent snapshot (code and `details.path`).
 
 // clippy.toml's allow-*-in-tests covers `#[test]` functions only; the helpers here are test
 // code too.
@@ -15,7 +15,7 @@
 mod common;
 
 use common::*;
-use dr_schedule::core::{AppointmentStatus, Error, ErrorCode, Hospital};
+use dr_schedule::engine::{AppointmentStatus, Error, ErrorCode, Hospital};
 use serde_json::{json, Value};
 
 /// The golden fixture: a small v1 snapshot written once by the 0.1 code's `to_snapshot` (after
@@ -24,7 +24,7 @@ use serde_json::{json, Value};
 /// host-chosen id, two cancelled with and without a reason, one at the same start as a
 /// cancelled one, one ending at 24:00, and Dr. Ada's move away from "Klinik Süd" cancelling her
 /// appointment there (`cancelAppointments: true`). It must keep loading after the format moves
-/// on (DESIGN §4).
+/// on (the README's "Persisting a hospital": a golden fixture per released version).
 const FIXTURE_V1: &str = include_str!("fixtures/snapshot-v1.json");
 
 fn round_trip(text: &str) -> String {
@@ -780,7 +780,7 @@ fn objects_written_as_arrays_are_refused() {
 
 #[test]
 fn an_oversized_snapshot_is_refused_before_parsing() {
-    use dr_schedule::core::limits::MAX_SNAPSHOT_BYTES;
+    use dr_schedule::engine::MAX_SNAPSHOT_BYTES;
     // Valid JSON padded with whitespace: only the size check can refuse it.
     let snapshot = hospital().to_snapshot().unwrap();
     let padded = format!(

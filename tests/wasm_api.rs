@@ -1,5 +1,5 @@
-//! The `Hospital` class as JavaScript sees it (DESIGN §2 and §3), run under Node with
-//! `wasm-pack test --node`.
+//! The `Hospital` class as JavaScript sees it (the README's "API", "Errors" and "What it
+//! promises"), run under Node with `wasm-pack test --node`.
 //!
 //! Most tests call the Rust methods of [`JsHospital`] with real JS values (built with
 //! `JSON.parse`, `Reflect.set`, `new Function`) and inspect what comes back as JS values: plain
@@ -21,7 +21,7 @@
     clippy::indexing_slicing
 )]
 
-use dr_schedule::wasm::JsHospital;
+use dr_schedule::JsHospital;
 use js_sys::{Array, Function, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -292,8 +292,8 @@ fn constructor_options_are_used() {
 
 #[wasm_bindgen_test]
 fn constructor_slot_minutes_zero_is_invalid_input_not_a_panic() {
-    // DESIGN §3: no input may make the wasm code panic. With no defaultDurationMinutes given,
-    // the default is derived from slotMinutes, which must not divide by zero.
+    // "What it promises": no input may make the wasm code panic. With no defaultDurationMinutes
+    // given, the default is derived from slotMinutes, which must not divide by zero.
     let err = expect_err(
         JsHospital::new(Some(js(r#"{"slotMinutes":0}"#).into())),
         "slotMinutes 0",
@@ -1329,8 +1329,9 @@ fn a_version_beyond_two_to_the_53_is_an_invalid_snapshot_at_version() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Snapshot counters at the edge of their range must not panic (DESIGN §3: no input, however
-// malformed, may make the wasm code panic; §4: fromSnapshot trusts nothing)
+// Snapshot counters at the edge of their range must not panic (README, "What it promises": no
+// input, however malformed, may make the wasm code panic; "Persisting a hospital": fromSnapshot
+// trusts nothing)
 // ---------------------------------------------------------------------------------------------
 
 /// Loads a snapshot whose counter `key` (`"revision"` or `"nextIds"`) is set to `u64::MAX`,
@@ -1366,7 +1367,8 @@ fn snapshot_next_doctor_id_at_u64_max_does_not_panic() {
 
 #[wasm_bindgen_test]
 fn snapshot_revision_beyond_two_to_the_53_is_refused_or_exact() {
-    // `revision` crosses to JS as a plain number (DESIGN §1: no u64 at the boundary).
+    // `revision` crosses to JS as a plain number (docs/ARCHITECTURE.md, "The path of one call":
+    // no u64 at the boundary).
     let h = with_ada();
     let text =
         h.to_snapshot()
@@ -1571,7 +1573,7 @@ fn null_and_undefined_for_required_arguments() {
 
 #[wasm_bindgen_test]
 fn a_missing_required_field_is_named_in_details_field() {
-    // DESIGN §3: details says what the caller needs to act, e.g. the field name; for a
+    // README, "Errors": details says what the caller needs to act, e.g. the field name; for a
     // missing field that is the field, not the whole argument.
     let mut h = with_ada();
     assert_eq!(
@@ -1749,8 +1751,8 @@ fn wrong_values_inside_schedule_rules_name_their_path() {
 
 #[wasm_bindgen_test]
 fn arrays_are_not_accepted_in_place_of_objects() {
-    // DESIGN §3: a wrong type is INVALID_INPUT. An array is not the object the API documents,
-    // even when its items line up with the fields in declaration order.
+    // README, "Errors": a wrong type is INVALID_INPUT. An array is not the object the API
+    // documents, even when its items line up with the fields in declaration order.
     let mut h = with_ada();
     book(&mut h, r#""id":"x","start":"2019-02-04T10:00""#);
     let cases: Vec<(Call, &str, &str)> = vec![
@@ -1882,7 +1884,8 @@ fn values_json_cannot_express_are_refused_with_their_path() {
             "{input:?}"
         );
     }
-    // A JS Date is not a time string (times cross as ISO strings, DESIGN §1).
+    // A JS Date is not a time string (times cross as ISO strings: docs/ARCHITECTURE.md, "The
+    // path of one call").
     let date = eval_js("return new Date(2019, 1, 4, 11, 0);");
     assert_eq!(
         invalid_input(&mut h, |h| h.book(with(REQUEST, "start", &date).into())),
@@ -2314,9 +2317,9 @@ fn glue_throws_hospital_errors_and_keeps_working() {
 
 #[wasm_bindgen_test]
 fn glue_proxy_whose_own_keys_trap_throws() {
-    // DESIGN §3: every failure throws a HospitalError; no input may break the instance. A JS
-    // exception escaping from inside a method would also leave the object's borrow flag set,
-    // so every later call on it would fail.
+    // README, "What it promises": every failure throws a HospitalError; no input may break the
+    // instance. A JS exception escaping from inside a method would also leave the object's borrow
+    // flag set, so every later call on it would fail.
     let h = construct(&[]).unwrap();
     call(&h, "addDoctor", &[js(ADA)]).unwrap();
     let proxy =

@@ -1,6 +1,6 @@
 //! An arbitrary sequence of API calls (add/update/remove doctor, book, cancel, list, free
 //! slots, get, snapshot round trip) on a small universe of ids, locations and dates, read from
-//! JSON the way the wasm binding reads JS values (`core::input::read`).
+//! JSON the way the wasm binding reads JS values (`read_input`).
 //!
 //! After every call: the invariants hold (`check_invariants`: no overlap among a doctor's booked
 //! appointments, all inside hours, byte-identical snapshot round trip, listings agree with the

@@ -11,9 +11,9 @@ pub mod mutations;
 pub mod operations;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
-use dr_schedule::core::{
-    input, Appointment, AppointmentQuery, AppointmentStatus, CancelOptions, ChangeOptions, Doctor,
-    Error, Hospital, SlotQuery, StatusFilter, Weekday,
+use dr_schedule_engine::{
+    read_input, Appointment, AppointmentQuery, AppointmentStatus, CancelOptions, ChangeOptions,
+    Doctor, Error, Hospital, SlotQuery, StatusFilter, Weekday, MAX_COUNTER,
 };
 use serde_json::{json, Value};
 
@@ -23,10 +23,6 @@ pub const FIXTURE_V1: &str = include_str!("../../tests/fixtures/snapshot-v1.json
 
 /// Minutes in a day.
 const DAY: i64 = 1440;
-
-/// The largest revision or id counter a snapshot holds: 2^53 - 1, the largest integer a JS
-/// number holds exactly.
-pub const MAX_COUNTER: u64 = (1 << 53) - 1;
 
 // ----- the targets, callable without libFuzzer -----
 
@@ -115,7 +111,7 @@ pub fn describe(target: &str, data: &[u8]) -> String {
     }
 }
 
-// ----- an oracle for dates and times, independent of `dr_schedule::core::time` -----
+// ----- an oracle for dates and times, independent of `dr_schedule_engine::time` -----
 
 /// Parses `YYYY-MM-DDTHH:MM` (the year may have more than four digits) with chrono.
 pub fn parse_date_time(text: &str) -> Option<NaiveDateTime> {
@@ -157,8 +153,9 @@ pub fn end_of_range() -> NaiveDateTime {
         .unwrap()
 }
 
-/// The bound of a window as DESIGN §2 defines it: a date-time as itself, a bare date `from` as
-/// its midnight, a bare date `to` as the next midnight. `None` if the text is neither shape.
+/// The bound of a window as the README's "API" defines it: a date-time as itself, a bare date
+/// `from` as its midnight, a bare date `to` as the next midnight. `None` if the text is neither
+/// shape.
 pub fn parse_bound(text: &str, is_to: bool) -> Option<NaiveDateTime> {
     if text.len() == 10 {
         let midnight = parse_date(text)?.and_hms_opt(0, 0, 0)?;
@@ -412,9 +409,9 @@ pub enum Effect {
     Book,
 }
 
-/// Runs one call and checks DESIGN §2's promises about it: a failed call (and every read)
-/// leaves the snapshot text and the revision exactly as they were; a successful mutation adds
-/// exactly one to the revision. `before` is the snapshot text before the call.
+/// Runs one call and checks the README's promises about it ("What it promises"): a failed call (and
+/// every read) leaves the snapshot text and the revision exactly as they were; a successful
+/// mutation adds exactly one to the revision. `before` is the snapshot text before the call.
 pub fn checked<T>(
     h: &mut Hospital,
     effect: Effect,
@@ -504,7 +501,7 @@ pub fn checked_slots(
             "doctorId": doctor_id, "location": location, "start": format_date_time(start),
             "durationMinutes": duration, "id": check_id,
         });
-        let request = input::read(request, "request").expect("a well-formed booking");
+        let request = read_input(request, "request").expect("a well-formed booking");
         let booked = copy.book(request).is_ok();
         if booked {
             *copy = h.clone();
@@ -576,7 +573,7 @@ pub fn unused_appointment_id(h: &Hospital, base: &str) -> String {
 }
 
 fn read<T: serde::de::DeserializeOwned>(value: Value) -> T {
-    input::read(value, "input").expect("the workout's own inputs are well-formed")
+    read_input(value, "input").expect("the workout's own inputs are well-formed")
 }
 
 /// Runs a few operations on a copy of a loaded hospital: listings, free slots (booking the
@@ -707,10 +704,11 @@ pub fn workout(loaded: &Hospital) {
 
 // ----- snapshots to start from -----
 
-/// Reports a load error that breaks DESIGN §3/§4: `from_snapshot` fails only with
-/// `INVALID_SNAPSHOT` (naming a path) or `UNSUPPORTED_VERSION`.
+/// Reports a load error that breaks the README's promise for snapshots ("Persisting a hospital",
+/// "Errors"): `from_snapshot` fails only with `INVALID_SNAPSHOT` (naming a path) or
+/// `UNSUPPORTED_VERSION`.
 pub fn check_load_error(e: &Error) {
-    use dr_schedule::core::ErrorCode;
+    use dr_schedule_engine::ErrorCode;
     match e.code {
         ErrorCode::InvalidSnapshot => {
             assert!(

@@ -11,7 +11,7 @@ use crate::{
     built_snapshot, check_invariants, check_load_error, edge_snapshot, workout, FIXTURE_V1,
 };
 use arbitrary::Arbitrary;
-use dr_schedule::core::Hospital;
+use dr_schedule_engine::Hospital;
 use serde_json::{json, Map, Value};
 use std::sync::OnceLock;
 

@@ -1,6 +1,6 @@
 //! The `operations` fuzz target: an arbitrary sequence of API calls (add/update/remove doctor, book, cancel, list, free
 //! slots, get, snapshot round trip) on a small universe of ids, locations and dates, read from
-//! JSON the way the wasm binding reads JS values (`core::input::read`).
+//! JSON the way the wasm binding reads JS values (`read_input`).
 //!
 //! After every call: the invariants hold (`check_invariants`: no overlap among a doctor's booked
 //! appointments, all inside hours, byte-identical snapshot round trip, listings agree with the
@@ -20,8 +20,8 @@ use crate::{
 };
 use arbitrary::Arbitrary;
 use chrono::TimeDelta;
-use dr_schedule::core::{
-    input, Appointment, AppointmentStatus, ErrorCode, Hospital, SlotQuery, StatusFilter,
+use dr_schedule_engine::{
+    read_input, Appointment, AppointmentStatus, ErrorCode, Hospital, SlotQuery, StatusFilter,
 };
 use serde_json::{json, Map, Value};
 use std::sync::OnceLock;
@@ -334,15 +334,15 @@ fn appointment_id(h: &Hospital, r: AppointmentRef) -> String {
 fn read<T: serde::de::DeserializeOwned>(
     value: Value,
     name: &str,
-) -> Result<T, dr_schedule::core::Error> {
-    input::read(value, name)
+) -> Result<T, dr_schedule_engine::Error> {
+    read_input(value, name)
 }
 
 /// Checks a booking's result against the booking rules, given the request as JSON.
 fn check_booking(
     before: &Hospital,
     request: &Value,
-    result: &Result<Appointment, dr_schedule::core::Error>,
+    result: &Result<Appointment, dr_schedule_engine::Error>,
 ) {
     let doctor = request["doctorId"]
         .as_str()
@@ -495,7 +495,7 @@ fn call(h: &mut Hospital, op: &Op, history: &mut Vec<Value>) -> String {
             });
             // The orphans: booked appointments of the doctor that the new profile no longer
             // covers, by start.
-            let orphans = |new: &dr_schedule::core::Doctor| -> Vec<String> {
+            let orphans = |new: &dr_schedule_engine::Doctor| -> Vec<String> {
                 let mut booked: Vec<&Appointment> = before
                     .all_appointments()
                     .filter(|a| a.doctor_id == id && a.status == AppointmentStatus::Booked)
@@ -537,7 +537,7 @@ fn call(h: &mut Hospital, op: &Op, history: &mut Vec<Value>) -> String {
                     let old = before
                         .get_doctor(&id)
                         .expect("HAS_APPOINTMENTS for an unknown doctor");
-                    let patch: dr_schedule::core::DoctorPatch =
+                    let patch: dr_schedule_engine::DoctorPatch =
                         read(Value::Object(patch), "patch").expect("the patch was valid");
                     let new = old.patched(patch);
                     assert_eq!(
@@ -824,7 +824,7 @@ fn call(h: &mut Hospital, op: &Op, history: &mut Vec<Value>) -> String {
 fn start_in_hours(h: &Hospital, doctor_id: &str, date: &str, n: u8) -> Option<String> {
     let doctor = h.get_doctor(doctor_id).ok()?;
     let day = crate::parse_date(date)?;
-    let weekday = dr_schedule::core::Weekday::ALL
+    let weekday = dr_schedule_engine::Weekday::ALL
         [chrono::Datelike::weekday(&day).num_days_from_monday() as usize];
     let slot = h.options().slot_minutes as usize;
     let starts: Vec<u16> = (0..1440u16)
@@ -867,7 +867,7 @@ fn setup(s: &Setup) -> Hospital {
             if *time_zone {
                 options["timeZone"] = json!("Europe/Berlin");
             }
-            Hospital::new(input::read(options, "options").expect("valid options"))
+            Hospital::new(read_input(options, "options").expect("valid options"))
                 .expect("valid options")
         }
         Setup::Fixture => Hospital::from_snapshot(FIXTURE_V1).expect("the fixture loads"),
@@ -927,7 +927,7 @@ fn sync_replica(h: &Hospital, replica: &mut Hospital, snapshot: &str) {
         "one change record per successful mutation"
     );
     let text = serde_json::to_string(&changes).expect("change records serialize");
-    let changes: Vec<dr_schedule::core::Change> = serde_json::from_str(&text)
+    let changes: Vec<dr_schedule_engine::Change> = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("change records do not read back: {e}\n{text}"));
     replica
         .apply_changes(changes)

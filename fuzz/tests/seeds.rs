@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use dr_schedule::core::Hospital;
+use dr_schedule_engine::Hospital;
 use dr_schedule_fuzz::{
     built_snapshot, check_invariants, check_load_error, edge_snapshot, workout,
 };

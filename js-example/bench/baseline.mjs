@@ -1,11 +1,19 @@
-// A plain-JavaScript implementation of the dr-schedule contract (DESIGN §2-§3, the booking
-// rules 0-4 in order, the same error codes and details, the same snapshot format), written
-// the way a competent Node developer would: Maps for ids, one sorted array of booked
-// appointments per doctor with binary search for the overlap check, strict validation of every
-// input. It exists only as the baseline of bench/bench.mjs; test/bench-contract.test.mjs runs
-// the same table of calls against it and the package so that the comparison is fair.
+// A plain-JavaScript implementation of the dr-schedule contract (the README's API, booking
+// rules 0-6 in order and errors: the same error codes and details, the same snapshot format),
+// written the way a competent Node developer would: Maps for ids, one sorted array of booked and
+// held appointments per doctor with binary search for the overlap check, a sorted array of holds
+// by expiry, strict validation of every input. It exists only as the baseline of bench/bench.mjs;
+// tests/js/test/bench-contract.test.mjs runs the same table of calls against it and the package
+// so that the comparison is fair.
 //
-// Not implemented: changesSince / applyChanges (the benchmark reports them as n/a).
+// Implemented: the options (with minNoticeMinutes, horizonDays, preventPatientOverlap), doctors
+// with weekly schedules, book, hold, confirm, reschedule, cancel, getAppointment, appointments,
+// availableSlots, findSlots, the hospital clock (`now`; lapsed holds ignored, and dropped by
+// the first successful call that moves the clock past them), snapshots (format version 2, with
+// holds, rescheduledFrom and lastNow).
+// Not implemented (the benchmark does not use them): doctors' `overrides`, `timeOff` and rule
+// `locations` (refused as unknown fields), `explain`, changesSince / applyChanges (the
+// benchmark reports those rows for the package only).
 
 const MINUTES_PER_DAY = 1440;
 const MAX_ID_LEN = 64;
@@ -21,6 +29,13 @@ const MAX_DOCTORS = 10_000;
 const MAX_APPOINTMENTS = 2_000_000;
 const MAX_SLOT_WINDOW_DAYS = 366;
 const MAX_SNAPSHOT_BYTES = 512 << 20;
+const MAX_RESCHEDULES = 100;
+const MAX_HOLD_MINUTES = 7 * 1440;
+const MAX_NOTICE_MINUTES = 366 * 1440;
+const MAX_HORIZON_DAYS = 3660;
+const MAX_FIND_WINDOW_DAYS = 31;
+const MAX_FIND_LIMIT = 1000;
+const MAX_FIND_DOCTORS = 1000;
 const MAX_COUNTER = 2 ** 53 - 1;
 const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
@@ -33,14 +48,20 @@ function hospitalError(code, message, details) {
   error.details = details;
   return error;
 }
+// A hospital-wide limit names no field: its details are {} (as the package's).
 const invalid = (field, reason) =>
-  hospitalError("INVALID_INPUT", field ? `invalid ${field}: ${reason}` : `invalid input: ${reason}`, { field });
+  hospitalError("INVALID_INPUT", field ? `invalid ${field}: ${reason}` : `invalid input: ${reason}`, field ? { field } : {});
 const doctorNotFound = (doctorId) => hospitalError("DOCTOR_NOT_FOUND", `no doctor with id ${JSON.stringify(doctorId)}`, { doctorId });
 const appointmentNotFound = (appointmentId) =>
   hospitalError("APPOINTMENT_NOT_FOUND", `no appointment with id ${JSON.stringify(appointmentId)}`, { appointmentId });
 const duplicateId = (what, id) => hospitalError("DUPLICATE_ID", `a ${what} with id ${JSON.stringify(id)} already exists`, { id });
 const offGrid = (field, slotMinutes) =>
   hospitalError("OFF_GRID", `${field} is not on the ${slotMinutes}-minute slot grid`, { field, slotMinutes });
+const alreadyCancelled = (appointmentId) =>
+  hospitalError("ALREADY_CANCELLED", `appointment ${JSON.stringify(appointmentId)} is already cancelled`, { appointmentId });
+const holdExpired = (appointmentId, holdExpires) =>
+  hospitalError("HOLD_EXPIRED", `the hold on appointment ${JSON.stringify(appointmentId)} lapsed at ${holdExpires}`, { appointmentId, holdExpires });
+const notHeld = (appointmentId) => hospitalError("NOT_HELD", `appointment ${JSON.stringify(appointmentId)} is not a hold`, { appointmentId });
 
 // ----- time: minutes since 1970-01-01T00:00, local wall clock -----
 
@@ -113,6 +134,7 @@ function formatDateTime(minutes) {
 // ----- input checking (types first, in the order the object lists its keys; then missing
 // fields in declaration order; then the content rules) -----
 
+const NOT_NULL = "not null";
 const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 const STRING = (v) => typeof v === "string";
 const U32 = (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
@@ -121,6 +143,8 @@ const BOOL = (v) => typeof v === "boolean";
 /**
  * Reads `value` as an object with the fields of `spec` ({ key: [check, required] }). Returns a
  * plain copy with absent optional fields left out. `name` names the whole value in errors.
+ * `required` is true, false (optional: `null` counts as absent) or NOT_NULL (optional, but
+ * `null` is checked like any value: serde's `#[serde(default)]` on a non-`Option` field).
  */
 function readObject(value, name, spec, prefix = "") {
   if (!isObject(value)) throw invalid(prefix || name, "expected an object");
@@ -130,11 +154,11 @@ function readObject(value, name, spec, prefix = "") {
     const entry = Object.hasOwn(spec, key) ? spec[key] : undefined;
     if (entry === undefined) throw invalid(field, `unknown field \`${key}\``);
     const v = value[key];
-    if (v === undefined || (v === null && !entry[1])) continue;
+    if (v === undefined || (v === null && entry[1] === false)) continue;
     out[key] = entry[0](v, field);
   }
   for (const key of Object.keys(spec)) {
-    if (spec[key][1] && !(key in out)) throw invalid(prefix ? `${prefix}.${key}` : key, `missing field \`${key}\``);
+    if (spec[key][1] === true && !(key in out)) throw invalid(prefix ? `${prefix}.${key}` : key, `missing field \`${key}\``);
   }
   return out;
 }
@@ -179,8 +203,10 @@ const scheduleSpec = arrayOf(rule);
 
 const utf8Length = (s) => Buffer.byteLength(s, "utf8");
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// Rust's `str::trim` (Unicode White_Space): unlike JS's `trim`, it keeps U+FEFF.
+const BLANK = /^[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
 function checkText(field, value, max) {
-  if (value.trim() === "") throw invalid(field, "must not be empty");
+  if (BLANK.test(value)) throw invalid(field, "must not be empty");
   if (utf8Length(value) > max) throw invalid(field, `is longer than ${max} bytes`);
   if (CONTROL.test(value)) throw invalid(field, "must not contain control characters");
 }
@@ -259,6 +285,8 @@ function publicAppointment(a) {
   if (a.patient !== undefined) out.patient = a.patient;
   if (a.requestId !== undefined) out.requestId = a.requestId;
   out.status = a.status;
+  if (a.holdExpires !== undefined) out.holdExpires = a.holdExpires;
+  if (a.rescheduledFrom !== undefined) out.rescheduledFrom = a.rescheduledFrom.map((p) => ({ location: p.location, start: p.start, end: p.end }));
   if (a.cancelReason !== undefined) out.cancelReason = a.cancelReason;
   return out;
 }
@@ -284,32 +312,92 @@ function removeSorted(list, a) {
   const i = lowerBound(list, a.s, a.seq);
   if (list[i] === a) list.splice(i, 1);
 }
-/** The booked appointment in `booked` overlapping [s, e), if any. */
-function overlapping(booked, s, e) {
-  const i = lowerBound(booked, e) - 1; // the last one starting before e
-  if (i >= 0 && booked[i].e > s) return booked[i];
+/** The holds, sorted by (expiry, seq). */
+function holdIndex(list, x, seq) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const h = list[mid];
+    if (h.x < x || (h.x === x && h.seq < seq)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+/** Whether an active appointment still takes its time at `clock` (null: unknown, so a hold does). */
+const isLive = (a, clock) => a.x === undefined || clock === null || clock < a.x;
+/**
+ * The latest-starting live appointment in `active` (sorted by start, never overlapping)
+ * overlapping [s, e), other than `skip`, if any: walk back from the last one starting before
+ * `e` while they end after `s`.
+ */
+function overlapping(active, s, e, clock, skip) {
+  for (let i = lowerBound(active, e) - 1; i >= 0; i--) {
+    const a = active[i];
+    if (a.e <= s) return undefined;
+    if (a !== skip && isLive(a, clock)) return a;
+  }
   return undefined;
 }
+const roundUp = (minute, step) => Math.ceil(minute / step) * step;
 
-const OPTIONS = { slotMinutes: [u32, false], defaultDurationMinutes: [u32, false], timeZone: [strict, false] };
+const OPTIONS = {
+  slotMinutes: [u32, false],
+  defaultDurationMinutes: [u32, false],
+  timeZone: [strict, false],
+  minNoticeMinutes: [u32, false],
+  horizonDays: [u32, false],
+  preventPatientOverlap: [bool, false],
+};
 const NEW_DOCTOR = { id: [strict, false], name: [strict, true], locations: [locationsSpec, true], schedule: [scheduleSpec, true] };
 const PATCH = { name: [strict, false], locations: [locationsSpec, false], schedule: [scheduleSpec, false] };
 const CHANGE_OPTIONS = { cancelAppointments: [bool, false] };
 const BOOK = {
-  doctorId: [str, true],
+  doctorId: [strict, true],
   location: [strict, true],
   start: [dateTime, true],
   durationMinutes: [u32, false],
   patient: [strict, false],
   id: [strict, false],
   requestId: [strict, false],
+  now: [dateTime, false],
 };
+const HOLD = {
+  doctorId: [strict, true],
+  location: [strict, true],
+  start: [dateTime, true],
+  durationMinutes: [u32, false],
+  patient: [strict, false],
+  id: [strict, false],
+  requestId: [strict, false],
+  now: [dateTime, true],
+  ttlMinutes: [u32, true],
+};
+const CONFIRM = { now: [dateTime, true] };
+const RESCHEDULE = { start: [dateTime, true], location: [strict, false], durationMinutes: [u32, false], now: [dateTime, false] };
+const STATUSES = ["active", "booked", "held", "cancelled", "all"];
 const STATUS = (v, field) => {
-  if (v !== "booked" && v !== "cancelled" && v !== "all") throw invalid(field, "unknown variant");
+  if (!STATUSES.includes(v)) throw invalid(field, "unknown variant");
   return v;
 };
-const QUERY = { from: [strict, false], to: [strict, false], status: [STATUS, false] };
-const SLOT_QUERY = { from: [strict, true], to: [strict, true], durationMinutes: [u32, false], location: [strict, false], limit: [u32, false] };
+const QUERY = { from: [strict, false], to: [strict, false], status: [STATUS, false], now: [dateTime, false] };
+const SLOT_QUERY = {
+  from: [strict, true],
+  to: [strict, true],
+  durationMinutes: [u32, false],
+  location: [strict, false],
+  limit: [u32, false],
+  now: [dateTime, false],
+};
+const FIND_QUERY = {
+  location: [strict, false],
+  doctorIds: [arrayOf(strict), false],
+  from: [strict, true],
+  to: [strict, true],
+  durationMinutes: [u32, false],
+  limit: [u32, true],
+  now: [dateTime, false],
+};
 const CANCEL = { reason: [strict, false] };
 
 function validateOptions(o) {
@@ -321,13 +409,24 @@ function validateOptions(o) {
   if (z !== null && (z === "" || z.length > MAX_TIME_ZONE_LEN || !/^[A-Za-z0-9/_+-]+$/.test(z))) {
     throw invalid("timeZone", "is not an IANA time zone name");
   }
+  if (o.minNoticeMinutes !== null && o.minNoticeMinutes > MAX_NOTICE_MINUTES) throw invalid("minNoticeMinutes", `is more than ${MAX_NOTICE_MINUTES}`);
+  if (o.horizonDays !== null && (o.horizonDays === 0 || o.horizonDays > MAX_HORIZON_DAYS)) {
+    throw invalid("horizonDays", `is not between 1 and ${MAX_HORIZON_DAYS}`);
+  }
+}
+/** The options as a snapshot writes them: the time rules only when they are on. */
+function optionsText(o) {
+  const out = { slotMinutes: o.slotMinutes, defaultDurationMinutes: o.defaultDurationMinutes, timeZone: o.timeZone };
+  if (o.minNoticeMinutes !== null) out.minNoticeMinutes = o.minNoticeMinutes;
+  if (o.horizonDays !== null) out.horizonDays = o.horizonDays;
+  if (o.preventPatientOverlap) out.preventPatientOverlap = true;
+  return out;
 }
 function readOptional(value, name, spec) {
   return value === undefined || value === null ? {} : readObject(value, name, spec);
 }
 function readId(value, field) {
-  if (typeof value !== "string") throw invalid(field, "expected a string");
-  return value;
+  return strict(value, field);
 }
 function parseWindow(from, to) {
   let f;
@@ -343,18 +442,70 @@ function parseWindow(from, to) {
   if (f !== undefined && t !== undefined && t < f) throw invalid("to", "is before from");
   return [f, t];
 }
+/** A search window [from, to) of at most `maxDays` days. */
+function searchWindow(from, to, maxDays) {
+  const [f, t] = parseWindow(from, to);
+  if (t - f > maxDays * MINUTES_PER_DAY) throw invalid("to", `the window may span at most ${maxDays} days`);
+  return [f, t];
+}
+const optionalTime = (text) => (text === undefined ? undefined : parseDateTime(text));
+
+/**
+ * The free starts of one doctor on one day (`day` is a day number) inside `search`, in order,
+ * each passed to `found`: every grid start whose whole interval fits a block of the day's
+ * hours, ends by the window's end, starts by the horizon and misses every live appointment.
+ */
+function daySlots(state, day, search, found) {
+  const { slot, duration } = search;
+  const midnight = day * MINUTES_PER_DAY;
+  const earliest = Math.max(search.from - midnight, 0);
+  const windowEnd = search.to - midnight;
+  const latestStart = search.latestStart === null ? MINUTES_PER_DAY : search.latestStart - midnight;
+  const active = state.active;
+  const dayEnd = midnight + MINUTES_PER_DAY;
+  // Appointments never cross midnight: only today's can be in the way.
+  let k = lowerBound(active, midnight);
+  for (const [open, closeOfBlock] of state.hours[weekdayOf(midnight)]) {
+    const close = Math.min(closeOfBlock, windowEnd);
+    let minute = roundUp(Math.max(open, earliest), slot);
+    while (minute + duration <= close && minute <= latestStart) {
+      const start = midnight + minute;
+      const end = start + duration;
+      while (k < active.length && active[k].s < dayEnd && (active[k].e <= start || !isLive(active[k], search.clock))) k++;
+      const next = k < active.length && active[k].s < dayEnd ? active[k] : undefined;
+      if (next !== undefined && next.s < end) {
+        minute = roundUp(next.e - midnight, slot);
+      } else {
+        found(start);
+        minute += slot;
+      }
+    }
+  }
+}
+/** The search window capped so that every slot ends before 10000-01-01, as the package does. */
+const lastSearchMinute = END_OF_RANGE - 1;
 
 export class Hospital {
   #options;
   #revision = 0;
-  /** id → { doctor, hours, booked: sorted by start, cancelled: sorted by (start, seq) } */
+  /**
+   * id → { doctor, hours, number (insertion order), active: booked and held appointments sorted
+   * by start (they never overlap), cancelled: sorted by (start, seq) }
+   */
   #doctors = new Map();
+  #doctorNumber = 0;
   /** id → internal appointment, in booking order */
   #appointments = new Map();
   #requests = new Map();
   #seq = 0;
   #nextDoctor = 1;
   #nextAppointment = 1;
+  /** The latest `now` a successful call passed (minutes), or null. */
+  #clock = null;
+  /** Live holds, sorted by (expiry, seq), so that lapsed ones are dropped in order. */
+  #holds = [];
+  /** patient → their booked and held appointments sorted by start (with preventPatientOverlap). */
+  #patients = new Map();
 
   constructor(options) {
     const o = readOptional(options, "options", OPTIONS);
@@ -363,6 +514,9 @@ export class Hospital {
       slotMinutes: slot,
       defaultDurationMinutes: o.defaultDurationMinutes ?? Math.ceil(15 / Math.max(slot, 1)) * slot,
       timeZone: o.timeZone ?? null,
+      minNoticeMinutes: o.minNoticeMinutes ?? null,
+      horizonDays: o.horizonDays ?? null,
+      preventPatientOverlap: o.preventPatientOverlap ?? false,
     };
     validateOptions(this.#options);
   }
@@ -417,14 +571,15 @@ export class Hospital {
       schedule: p.schedule ?? state.doctor.schedule,
     };
     const hours = weeklyHours(doctor.schedule);
-    const orphans = state.booked.filter((a) => !doctor.locations.includes(a.location) || !hoursContain(hours, a.s, a.e));
+    // Holds count while they are in the calendar, lapsed or not (as in the package).
+    const orphans = state.active.filter((a) => !doctor.locations.includes(a.location) || !hoursContain(hours, a.s, a.e));
     if (orphans.length > 0 && o.cancelAppointments !== true) {
       throw hospitalError("HAS_APPOINTMENTS", `doctor ${JSON.stringify(id)} has booked appointments in the way`, {
         doctorId: id,
         appointmentIds: orphans.map((a) => a.id),
       });
     }
-    for (const a of orphans) this.#cancelInternal(state, a, "doctor updated");
+    for (const a of orphans) this.#cancelInternal(a, "doctor updated");
     state.doctor = doctor;
     state.hours = hours;
     this.#revision += 1;
@@ -436,13 +591,17 @@ export class Hospital {
     const o = readOptional(options, "options", CHANGE_OPTIONS);
     checkLookupId("id", id);
     const state = this.#findDoctor(id);
-    if (state.booked.length > 0 && o.cancelAppointments !== true) {
+    if (state.active.length > 0 && o.cancelAppointments !== true) {
       throw hospitalError("HAS_APPOINTMENTS", `doctor ${JSON.stringify(id)} has booked appointments`, {
         doctorId: id,
-        appointmentIds: state.booked.map((a) => a.id),
+        appointmentIds: state.active.map((a) => a.id),
       });
     }
-    for (const list of [state.booked, state.cancelled]) {
+    for (const a of state.active) {
+      if (a.x !== undefined) this.#holds.splice(holdIndex(this.#holds, a.x, a.seq), 1);
+      if (this.#options.preventPatientOverlap && a.patient !== undefined) this.#unindexPatient(a);
+    }
+    for (const list of [state.active, state.cancelled]) {
       for (const a of list) {
         this.#appointments.delete(a.id);
         if (a.requestId !== undefined) this.#requests.delete(a.requestId);
@@ -456,59 +615,68 @@ export class Hospital {
   // ----- appointments -----
 
   book(request) {
-    const r = readObject(request, "request", BOOK);
-    checkLookupId("doctorId", r.doctorId);
-    checkText("location", r.location, MAX_LOCATION_LEN);
-    if (r.patient !== undefined) checkText("patient", r.patient, MAX_PATIENT_LEN);
-    if (r.id !== undefined) checkId("id", r.id);
-    if (r.requestId !== undefined) checkText("requestId", r.requestId, MAX_REQUEST_ID_LEN);
-    const duration = r.durationMinutes ?? this.#options.defaultDurationMinutes;
+    return this.#create(readObject(request, "request", BOOK), undefined);
+  }
+
+  hold(request) {
+    const r = readObject(request, "request", HOLD);
+    return this.#create(r, r.ttlMinutes);
+  }
+
+  confirm(appointmentId, options) {
+    readId(appointmentId, "appointmentId");
+    const o = readObject(options, "options", CONFIRM);
+    checkLookupId("appointmentId", appointmentId);
+    const now = parseDateTime(o.now);
+    const a = this.#appointments.get(appointmentId);
+    if (a === undefined) throw appointmentNotFound(appointmentId);
+    if (a.status === "cancelled") throw alreadyCancelled(appointmentId);
+    if (a.status !== "held") throw notHeld(appointmentId);
+    if (this.#clockAt(now) >= a.x) throw holdExpired(appointmentId, a.holdExpires);
+    this.#advanceClock(now);
+    // It keeps its place in the doctor's and the patient's calendars: only the hold goes.
+    this.#holds.splice(holdIndex(this.#holds, a.x, a.seq), 1);
+    a.status = "booked";
+    a.x = undefined;
+    a.holdExpires = undefined;
+    this.#revision += 1;
+    return publicAppointment(a);
+  }
+
+  reschedule(appointmentId, request) {
+    readId(appointmentId, "appointmentId");
+    const r = readObject(request, "request", RESCHEDULE);
+    checkLookupId("appointmentId", appointmentId);
+    if (r.location !== undefined) checkText("location", r.location, MAX_LOCATION_LEN);
+    const now = optionalTime(r.now);
+    this.#checkNowGiven(now);
+    const clock = this.#clockAt(now);
+    const a = this.#appointments.get(appointmentId);
+    if (a === undefined) throw appointmentNotFound(appointmentId);
+    if (a.status === "cancelled") throw alreadyCancelled(appointmentId);
+    if (!isLive(a, clock)) throw holdExpired(appointmentId, a.holdExpires);
+    const location = r.location ?? a.location;
+    const duration = r.durationMinutes ?? a.durationMinutes;
     const s = parseDateTime(r.start);
-    // Rule 0.
-    if (r.requestId !== undefined) {
-      const existing = this.#requests.get(r.requestId);
-      if (existing !== undefined) {
-        const same =
-          existing.doctorId === r.doctorId &&
-          existing.location === r.location &&
-          existing.s === s &&
-          existing.durationMinutes === duration &&
-          existing.patient === r.patient &&
-          (r.id === undefined || r.id === existing.id);
-        if (same) return publicAppointment(existing);
-        throw hospitalError("REQUEST_ID_REUSED", `requestId ${JSON.stringify(r.requestId)} was used for a different request`, {
-          requestId: r.requestId,
-          appointmentId: existing.id,
-        });
-      }
+    if (location === a.location && s === a.s && duration === a.durationMinutes) return publicAppointment(a);
+    if (a.rescheduledFrom !== undefined && a.rescheduledFrom.length >= MAX_RESCHEDULES) {
+      throw invalid("", `appointment ${JSON.stringify(appointmentId)} was rescheduled ${MAX_RESCHEDULES} times, the most it records`);
     }
-    if (r.id !== undefined && this.#appointments.has(r.id)) throw duplicateId("appointment", r.id);
-    // Rules 1 to 4.
-    const state = this.#findDoctor(r.doctorId);
-    const e = this.#checkRules(state, r.location, s, duration);
-    if (this.#appointments.size >= MAX_APPOINTMENTS) throw invalid("", `the hospital already has ${MAX_APPOINTMENTS} appointments`);
-    let id = r.id;
-    if (id === undefined) {
-      let next;
-      [id, next] = this.#freeId("a", this.#nextAppointment, this.#appointments);
-      this.#nextAppointment = next;
-    }
-    const a = {
-      id,
-      doctorId: r.doctorId,
-      location: r.location,
-      start: r.start,
-      end: formatDateTime(e),
-      durationMinutes: duration,
-      patient: r.patient,
-      requestId: r.requestId,
-      status: "booked",
-      cancelReason: undefined,
-      s,
-      e,
-      seq: 0,
-    };
-    this.#insertAppointment(state, a);
+    const state = this.#findDoctor(a.doctorId);
+    const e = this.#checkProposal(state, location, s, duration, a.patient, now, clock, a);
+    this.#advanceClock(now);
+    const patientIndexed = this.#options.preventPatientOverlap && a.patient !== undefined;
+    removeSorted(state.active, a);
+    if (patientIndexed) this.#unindexPatient(a);
+    (a.rescheduledFrom ??= []).push({ location: a.location, start: a.start, end: a.end });
+    a.location = location;
+    a.start = formatDateTime(s);
+    a.end = formatDateTime(e);
+    a.durationMinutes = duration;
+    a.s = s;
+    a.e = e;
+    insertSorted(state.active, a);
+    if (patientIndexed) this.#indexPatient(a);
     this.#revision += 1;
     return publicAppointment(a);
   }
@@ -527,17 +695,24 @@ export class Hospital {
     checkLookupId("doctorId", doctorId);
     const [from, to] = parseWindow(q.from, q.to);
     const state = this.#findDoctor(doctorId);
+    const clock = this.#clockAt(optionalTime(q.now));
     const slice = (list) => {
       const lo = from === undefined ? 0 : lowerBound(list, from);
       const hi = to === undefined ? list.length : lowerBound(list, to);
       return list.slice(lo, hi);
     };
-    const status = q.status ?? "booked";
+    const status = q.status ?? "active";
+    const active = () => {
+      const found = slice(state.active);
+      if (status === "booked") return found.filter((a) => a.x === undefined);
+      if (status === "held") return found.filter((a) => a.x !== undefined && isLive(a, clock));
+      return this.#holds.length === 0 ? found : found.filter((a) => isLive(a, clock));
+    };
     let found;
-    if (status === "booked") found = slice(state.booked);
-    else if (status === "cancelled") found = slice(state.cancelled);
+    if (status === "cancelled") found = slice(state.cancelled);
+    else if (status !== "all") found = active();
     else {
-      found = slice(state.booked).concat(slice(state.cancelled));
+      found = active().concat(slice(state.cancelled));
       found.sort((x, y) => x.s - y.s || x.seq - y.seq);
     }
     return found.map(publicAppointment);
@@ -550,10 +725,8 @@ export class Hospital {
     if (o.reason !== undefined) checkText("reason", o.reason, MAX_REASON_LEN);
     const a = this.#appointments.get(appointmentId);
     if (a === undefined) throw appointmentNotFound(appointmentId);
-    if (a.status !== "booked") {
-      throw hospitalError("ALREADY_CANCELLED", `appointment ${JSON.stringify(appointmentId)} is already cancelled`, { appointmentId });
-    }
-    this.#cancelInternal(this.#findDoctor(a.doctorId), a, o.reason);
+    if (a.status === "cancelled") throw alreadyCancelled(appointmentId);
+    this.#cancelInternal(a, o.reason);
     this.#revision += 1;
     return publicAppointment(a);
   }
@@ -563,47 +736,83 @@ export class Hospital {
     const q = readObject(options, "options", SLOT_QUERY);
     checkLookupId("doctorId", doctorId);
     if (q.location !== undefined) checkText("location", q.location, MAX_LOCATION_LEN);
-    const [from, windowTo] = parseWindow(q.from, q.to);
-    if (windowTo - from > MAX_SLOT_WINDOW_DAYS * MINUTES_PER_DAY) {
-      throw invalid("to", `the window may span at most ${MAX_SLOT_WINDOW_DAYS} days`);
-    }
+    const [from, to] = searchWindow(q.from, q.to, MAX_SLOT_WINDOW_DAYS);
+    const now = optionalTime(q.now);
+    this.#checkNowGiven(now);
     const state = this.#findDoctor(doctorId);
     if (q.location !== undefined && !state.doctor.locations.includes(q.location)) {
       throw hospitalError("LOCATION_NOT_SERVED", "the doctor does not work there", { doctorId, location: q.location });
     }
-    const slot = this.#options.slotMinutes;
-    const duration = q.durationMinutes ?? this.#options.defaultDurationMinutes;
-    if (duration === 0 || duration % slot !== 0) throw offGrid("durationMinutes", slot);
+    const search = this.#slotSearch(q.durationMinutes, from, to, now);
     const limit = q.limit ?? Infinity;
     const slots = [];
-    if (limit === 0 || windowTo <= from) return slots;
-    const to = Math.min(windowTo, END_OF_RANGE - 1);
-    const booked = state.booked;
-    const firstDay = Math.floor(from / MINUTES_PER_DAY);
-    let k = lowerBound(booked, firstDay * MINUTES_PER_DAY);
-    const lastDay = Math.floor((to - 1) / MINUTES_PER_DAY);
-    for (let day = firstDay; day <= lastDay; day++) {
-      const midnight = day * MINUTES_PER_DAY;
-      const earliest = Math.max(from - midnight, 0);
-      for (const [open, closeOfBlock] of state.hours[weekdayOf(midnight)]) {
-        const close = Math.min(closeOfBlock, to - midnight, MINUTES_PER_DAY);
-        let minute = Math.ceil(Math.max(open, earliest) / slot) * slot;
-        while (minute + duration <= close) {
-          const start = midnight + minute;
-          const end = start + duration;
-          while (k < booked.length && booked[k].s < to && booked[k].e <= start) k++;
-          const next = k < booked.length && booked[k].s < to ? booked[k] : undefined;
-          if (next !== undefined && next.s < end) {
-            minute = Math.ceil((next.e - midnight) / slot) * slot;
-          } else {
-            slots.push(formatDateTime(start));
-            if (slots.length >= limit) return slots;
-            minute += slot;
-          }
-        }
+    if (limit === 0) return slots;
+    const lastDay = Math.floor((search.to - 1) / MINUTES_PER_DAY);
+    const push = (start) => slots.push(formatDateTime(start));
+    for (let day = Math.floor(search.from / MINUTES_PER_DAY); day <= lastDay && search.from < search.to; day++) {
+      daySlots(state, day, search, push);
+      if (slots.length >= limit) {
+        slots.length = limit;
+        return slots;
       }
     }
     return slots;
+  }
+
+  findSlots(query) {
+    const q = readObject(query, "query", FIND_QUERY);
+    if (q.location !== undefined) checkText("location", q.location, MAX_LOCATION_LEN);
+    if (q.doctorIds !== undefined) {
+      if (q.doctorIds.length > MAX_FIND_DOCTORS) throw invalid("doctorIds", `${q.doctorIds.length} ids; the limit is ${MAX_FIND_DOCTORS}`);
+      q.doctorIds.forEach((id, i) => checkLookupId(`doctorIds[${i}]`, id));
+    }
+    if (q.limit === 0 || q.limit > MAX_FIND_LIMIT) throw invalid("limit", `${q.limit} is not between 1 and ${MAX_FIND_LIMIT}`);
+    const [from, to] = searchWindow(q.from, q.to, MAX_FIND_WINDOW_DAYS);
+    const now = optionalTime(q.now);
+    this.#checkNowGiven(now);
+    let states;
+    if (q.doctorIds === undefined) states = Array.from(this.#doctors.values());
+    else {
+      // Each named doctor once, in the order they were added.
+      states = Array.from(new Set(q.doctorIds.map((id) => this.#findDoctor(id))));
+      states.sort((x, y) => x.number - y.number);
+    }
+    const search = this.#slotSearch(q.durationMinutes, from, to, now);
+    // Who works at the location (or anywhere), and the location their slots name: the one asked
+    // for, or their first (with weekly schedules only, every location has the same hours).
+    const doctors = [];
+    const locations = [];
+    for (const state of states) {
+      if (q.location === undefined) {
+        doctors.push(state);
+        locations.push(state.doctor.locations[0]);
+      } else if (state.doctor.locations.includes(q.location)) {
+        doctors.push(state);
+        locations.push(q.location);
+      }
+    }
+    const limit = q.limit;
+    const found = [];
+    let dayStart = search.from;
+    const today = [];
+    while (dayStart < search.to && found.length < limit) {
+      const day = Math.floor(dayStart / MINUTES_PER_DAY);
+      const nextMidnight = Math.min((day + 1) * MINUTES_PER_DAY, search.to);
+      const daySearch = { ...search, from: dayStart, to: nextMidnight };
+      // Every doctor's free starts today as [start, doctor index]; a stable sort by start keeps
+      // the doctors in the order they were added within one start.
+      today.length = 0;
+      for (let d = 0; d < doctors.length; d++) daySlots(doctors[d], day, daySearch, (start) => today.push([start, d]));
+      today.sort((x, y) => x[0] - y[0]);
+      const date = formatDateTime(day * MINUTES_PER_DAY).slice(0, 11);
+      for (let i = 0; i < today.length && found.length < limit; i++) {
+        const [start, d] = today[i];
+        const minute = start - day * MINUTES_PER_DAY;
+        found.push({ doctorId: doctors[d].doctor.id, location: locations[d], start: date + pad2(Math.floor(minute / 60)) + ":" + pad2(minute % 60) });
+      }
+      dayStart = nextMidnight;
+    }
+    return found;
   }
 
   // ----- snapshots -----
@@ -613,11 +822,11 @@ export class Hospital {
       format: "dr-schedule",
       version: 2,
       revision: this.#revision,
-      options: this.#options,
+      options: optionsText(this.#options),
       doctors: Array.from(this.#doctors.values(), (s) => s.doctor),
       appointments: Array.from(this.#appointments.values(), publicAppointment),
       nextIds: { doctor: this.#nextDoctor, appointment: this.#nextAppointment },
-      lastNow: null,
+      lastNow: this.#clock === null ? null : formatDateTime(this.#clock),
     });
   }
 
@@ -639,10 +848,6 @@ export class Hospital {
     if (value.version > 2) {
       throw hospitalError("UNSUPPORTED_VERSION", `snapshot version ${value.version} is newer than 2`, { version: value.version, supportedVersion: 2 });
     }
-    // Version 2 records the latest `now` (null here: this baseline implements the 0.1 contract,
-    // which knows no current time); version 1 has no such field.
-    if (value.version === 2 && value.lastNow !== null) throw bad("lastNow", "expected null");
-    if (value.version === 1 && "lastNow" in value) throw bad("lastNow", "version 1 snapshots have no lastNow");
     const at = (prefix, fn) => {
       try {
         return fn();
@@ -656,32 +861,61 @@ export class Hospital {
       if (!Number.isInteger(v) || v < 0) throw invalid(f, "expected a non-negative integer");
       return v;
     };
+    const SNAPSHOT_OPTIONS = {
+      slotMinutes: [u32, true],
+      defaultDurationMinutes: [u32, true],
+      timeZone: [strict, false],
+      minNoticeMinutes: [u32, false],
+      horizonDays: [u32, false],
+      preventPatientOverlap: [bool, NOT_NULL],
+    };
     const SNAPSHOT = {
       format: [str, true],
       version: [COUNTER, true],
       revision: [COUNTER, true],
-      options: [(v, f) => readObject(v, f, { slotMinutes: [u32, true], defaultDurationMinutes: [u32, true], timeZone: [strict, false] }, f), true],
+      options: [(v, f) => readObject(v, f, SNAPSHOT_OPTIONS, f), true],
       doctors: [arrayOf((v, f) => v), true],
       appointments: [arrayOf((v, f) => v), true],
       nextIds: [(v, f) => readObject(v, f, { doctor: [COUNTER, true], appointment: [COUNTER, true] }, f), true],
-      lastNow: [(v) => v, false],
+      // Read as given: absent and null differ (see below).
+      lastNow: [(v, f) => (v === null ? v : dateTime(v, f)), NOT_NULL],
     };
     const snap = at("", () => readObject(value, "", SNAPSHOT));
-    const options = { timeZone: null, ...snap.options };
+    // Version 2 records the latest `now` (or null); version 1 has no such field.
+    if (value.version === 1 && "lastNow" in snap) throw bad("lastNow", "version 1 snapshots have no lastNow");
+    if (value.version === 2 && !("lastNow" in snap)) throw bad("lastNow", "missing: version 2 records the latest now it was given, or null");
+    const options = {
+      timeZone: null,
+      minNoticeMinutes: null,
+      horizonDays: null,
+      preventPatientOverlap: false,
+      ...snap.options,
+    };
     at("options", () => validateOptions(options));
-    const h = new Hospital({ slotMinutes: options.slotMinutes, defaultDurationMinutes: options.defaultDurationMinutes, timeZone: options.timeZone ?? undefined });
+    const h = new Hospital({
+      slotMinutes: options.slotMinutes,
+      defaultDurationMinutes: options.defaultDurationMinutes,
+      timeZone: options.timeZone ?? undefined,
+      minNoticeMinutes: options.minNoticeMinutes ?? undefined,
+      horizonDays: options.horizonDays ?? undefined,
+      preventPatientOverlap: options.preventPatientOverlap,
+    });
+    h.#clock = snap.lastNow == null ? null : parseDateTime(snap.lastNow);
     const DOCTOR = { id: [strict, true], name: [strict, true], locations: [locationsSpec, true], schedule: [scheduleSpec, true] };
     snap.doctors.forEach((d, i) => at(`doctors[${i}]`, () => h.#restoreDoctor(readObject(d, "", DOCTOR))));
+    const PREVIOUS = { location: [strict, true], start: [dateTime, true], end: [dateTime, true] };
     const APPOINTMENT = {
       id: [strict, true],
-      doctorId: [str, true],
+      doctorId: [strict, true],
       location: [strict, true],
       start: [dateTime, true],
       end: [dateTime, true],
       durationMinutes: [u32, true],
       patient: [strict, false],
       requestId: [strict, false],
-      status: [(v, f) => (v === "booked" || v === "cancelled" ? v : STATUS(null, f)), true],
+      status: [(v, f) => (v === "booked" || v === "held" || v === "cancelled" ? v : STATUS(null, f)), true],
+      holdExpires: [dateTime, false],
+      rescheduledFrom: [arrayOf((v, f) => readObject(v, f, PREVIOUS, f)), NOT_NULL],
       cancelReason: [strict, false],
     };
     snap.appointments.forEach((a, i) => at(`appointments[${i}]`, () => h.#restoreAppointment(readObject(a, "", APPOINTMENT))));
@@ -713,9 +947,20 @@ export class Hospital {
     checkId("id", r.id);
     if (r.requestId !== undefined) checkText("requestId", r.requestId, MAX_REQUEST_ID_LEN);
     if (r.cancelReason !== undefined) {
-      if (r.status === "booked") throw invalid("cancelReason", "only a cancelled appointment has one");
+      if (r.status !== "cancelled") throw invalid("cancelReason", "only a cancelled appointment has one");
       checkText("cancelReason", r.cancelReason, MAX_REASON_LEN);
     }
+    const held = r.status === "held";
+    const x = optionalTime(r.holdExpires);
+    if (held && x === undefined) throw invalid("holdExpires", "a hold needs one");
+    if (!held && x !== undefined) throw invalid("holdExpires", "only a hold has one");
+    if (held && this.#clock !== null && x <= this.#clock) throw invalid("holdExpires", "the hold lapsed by the snapshot's lastNow");
+    const trace = r.rescheduledFrom ?? [];
+    if (trace.length > MAX_RESCHEDULES) throw invalid("rescheduledFrom", `the limit is ${MAX_RESCHEDULES}`);
+    trace.forEach((p, i) => {
+      checkText(`rescheduledFrom[${i}].location`, p.location, MAX_LOCATION_LEN);
+      if (parseDateTime(p.end) <= parseDateTime(p.start)) throw invalid(`rescheduledFrom[${i}].end`, "is not after start");
+    });
     if (this.#appointments.size >= MAX_APPOINTMENTS) throw invalid("", "too many appointments");
     if (this.#appointments.has(r.id)) throw invalid("id", "duplicate id");
     if (r.requestId !== undefined && this.#requests.has(r.requestId)) throw invalid("requestId", "reused");
@@ -723,17 +968,166 @@ export class Hospital {
     if (state === undefined) throw invalid("doctorId", "unknown doctor");
     const s = parseDateTime(r.start);
     let e;
-    if (r.status === "booked") {
+    if (r.status !== "cancelled") {
       try {
-        e = this.#checkRules(state, r.location, s, r.durationMinutes);
+        e = this.#checkProposal(state, r.location, s, r.durationMinutes, r.patient, undefined, this.#clock, undefined);
       } catch (error) {
-        throw invalid(error.code === "LOCATION_NOT_SERVED" ? "location" : "start", error.message);
+        throw invalid(error.details.field ?? (error.code === "LOCATION_NOT_SERVED" ? "location" : "start"), error.message);
       }
     } else {
       e = this.#checkGrid(s, r.durationMinutes);
     }
     if (e !== parseDateTime(r.end)) throw invalid("end", "is not start + durationMinutes");
-    this.#insertAppointment(state, { ...r, s, e, seq: 0 });
+    this.#insertAppointment(state, {
+      id: r.id,
+      doctorId: r.doctorId,
+      location: r.location,
+      start: r.start,
+      end: r.end,
+      durationMinutes: r.durationMinutes,
+      patient: r.patient,
+      requestId: r.requestId,
+      status: r.status,
+      holdExpires: r.holdExpires,
+      rescheduledFrom: r.rescheduledFrom?.length ? r.rescheduledFrom : undefined,
+      cancelReason: r.cancelReason,
+      s,
+      e,
+      x,
+      seq: 0,
+    });
+  }
+
+  /** Books (`ttl` undefined) or holds an appointment: `book` and `hold`. */
+  #create(r, ttl) {
+    checkLookupId("doctorId", r.doctorId);
+    checkText("location", r.location, MAX_LOCATION_LEN);
+    if (r.patient !== undefined) checkText("patient", r.patient, MAX_PATIENT_LEN);
+    if (r.id !== undefined) checkId("id", r.id);
+    if (r.requestId !== undefined) checkText("requestId", r.requestId, MAX_REQUEST_ID_LEN);
+    if (ttl !== undefined && (ttl === 0 || ttl > MAX_HOLD_MINUTES)) throw invalid("ttlMinutes", `is not between 1 and ${MAX_HOLD_MINUTES}`);
+    const now = optionalTime(r.now);
+    this.#checkNowGiven(now);
+    const duration = r.durationMinutes ?? this.#options.defaultDurationMinutes;
+    const clock = this.#clockAt(now);
+    const s = parseDateTime(r.start);
+    // Rule 0: a lapsed hold's request id and id no longer count.
+    if (r.requestId !== undefined) {
+      const existing = this.#requests.get(r.requestId);
+      if (existing !== undefined && isLive(existing, clock)) {
+        const same =
+          existing.doctorId === r.doctorId &&
+          existing.location === r.location &&
+          existing.s === s &&
+          existing.durationMinutes === duration &&
+          existing.patient === r.patient &&
+          (r.id === undefined || r.id === existing.id);
+        if (same) return publicAppointment(existing);
+        throw hospitalError("REQUEST_ID_REUSED", `requestId ${JSON.stringify(r.requestId)} was used for a different request`, {
+          requestId: r.requestId,
+          appointmentId: existing.id,
+        });
+      }
+    }
+    if (r.id !== undefined) {
+      const existing = this.#appointments.get(r.id);
+      if (existing !== undefined && isLive(existing, clock)) throw duplicateId("appointment", r.id);
+    }
+    // Rules 1 to 6.
+    const state = this.#findDoctor(r.doctorId);
+    const e = this.#checkProposal(state, r.location, s, duration, r.patient, now, clock, undefined);
+    let x;
+    if (ttl !== undefined) {
+      x = now + ttl;
+      if (x >= END_OF_RANGE) throw invalid("ttlMinutes", "the hold would lapse after the year 9999");
+      if (clock !== null && x <= clock) throw invalid("ttlMinutes", "the hold would lapse before the latest now seen");
+    }
+    if (this.#appointments.size >= MAX_APPOINTMENTS) throw invalid("", `the hospital already has ${MAX_APPOINTMENTS} appointments`);
+    let id = r.id;
+    let next;
+    if (id === undefined) [id, next] = this.#freeId("a", this.#nextAppointment, this.#appointments);
+    // Every check has passed.
+    this.#advanceClock(now);
+    if (next !== undefined) this.#nextAppointment = next;
+    const a = {
+      id,
+      doctorId: r.doctorId,
+      location: r.location,
+      start: r.start,
+      end: formatDateTime(e),
+      durationMinutes: duration,
+      patient: r.patient,
+      requestId: r.requestId,
+      status: x === undefined ? "booked" : "held",
+      holdExpires: x === undefined ? undefined : formatDateTime(x),
+      rescheduledFrom: undefined,
+      cancelReason: undefined,
+      s,
+      e,
+      x,
+      seq: 0,
+    };
+    this.#insertAppointment(state, a);
+    this.#revision += 1;
+    return publicAppointment(a);
+  }
+
+  /** The time against which holds lapse for a call passing `now`: the later of it and the clock. */
+  #clockAt(now) {
+    if (now === undefined) return this.#clock;
+    return this.#clock === null || now > this.#clock ? now : this.#clock;
+  }
+
+  /** Moves the clock to `now` if later and drops the holds lapsed by then (successful calls only). */
+  #advanceClock(now) {
+    const clock = this.#clockAt(now);
+    this.#clock = clock;
+    if (clock === null) return;
+    const holds = this.#holds;
+    let n = 0;
+    while (n < holds.length && holds[n].x <= clock) n++;
+    if (n === 0) return;
+    for (const a of holds.splice(0, n)) {
+      removeSorted(this.#doctors.get(a.doctorId).active, a);
+      if (this.#options.preventPatientOverlap && a.patient !== undefined) this.#unindexPatient(a);
+      this.#appointments.delete(a.id);
+      if (a.requestId !== undefined) this.#requests.delete(a.requestId);
+    }
+  }
+
+  #checkNowGiven(now) {
+    if (now === undefined && (this.#options.minNoticeMinutes !== null || this.#options.horizonDays !== null)) {
+      throw invalid("now", "is required: this hospital has a minimum notice or a booking horizon");
+    }
+  }
+
+  /** The earliest start the minimum notice allows at `now` (on the grid), or null. */
+  #earliestStart(now) {
+    if (this.#options.minNoticeMinutes === null) return null;
+    const earliest = now + this.#options.minNoticeMinutes;
+    const pastGrid = minuteOfDay(earliest) % this.#options.slotMinutes;
+    return pastGrid === 0 ? earliest : earliest + this.#options.slotMinutes - pastGrid;
+  }
+
+  /** The latest start the horizon allows at `now` (on the grid), or null. */
+  #latestStart(now) {
+    if (this.#options.horizonDays === null) return null;
+    const latest = now + this.#options.horizonDays * MINUTES_PER_DAY;
+    return latest - (minuteOfDay(latest) % this.#options.slotMinutes);
+  }
+
+  /** What a slot search looks for: `duration` (default when undefined; on the grid) in [from, to). */
+  #slotSearch(durationMinutes, from, to, now) {
+    const slot = this.#options.slotMinutes;
+    const duration = durationMinutes ?? this.#options.defaultDurationMinutes;
+    if (duration === 0 || duration % slot !== 0) throw offGrid("durationMinutes", slot);
+    let latestStart = null;
+    if (now !== undefined) {
+      const earliest = this.#earliestStart(now);
+      if (earliest !== null) from = Math.max(from, earliest);
+      latestStart = this.#latestStart(now);
+    }
+    return { slot, duration, from, to: Math.min(to, lastSearchMinute), latestStart, clock: this.#clockAt(now) };
   }
 
   #findDoctor(id) {
@@ -758,8 +1152,11 @@ export class Hospital {
     return s + duration;
   }
 
-  /** Rules 1 (location) to 4; returns the end. */
-  #checkRules(state, location, s, duration) {
+  /**
+   * Rules 1 (location) to 6 for an appointment of `state`'s doctor at [s, s + duration), the
+   * first broken one thrown; `moving` (reschedule) does not count against itself. Returns the end.
+   */
+  #checkProposal(state, location, s, duration, patient, now, clock, moving) {
     const doctorId = state.doctor.id;
     if (!state.doctor.locations.includes(location)) {
       throw hospitalError("LOCATION_NOT_SERVED", `doctor ${JSON.stringify(doctorId)} does not work at ${JSON.stringify(location)}`, { doctorId, location });
@@ -768,32 +1165,76 @@ export class Hospital {
     if (!(e - s <= MINUTES_PER_DAY && e < END_OF_RANGE && hoursContain(state.hours, s, e))) {
       throw hospitalError("OUTSIDE_HOURS", `not inside doctor ${JSON.stringify(doctorId)}'s hours`, { doctorId });
     }
-    const conflict = overlapping(state.booked, s, e);
+    const conflict = overlapping(state.active, s, e, clock, moving);
     if (conflict !== undefined) {
       throw hospitalError("SLOT_TAKEN", `the time overlaps appointment ${JSON.stringify(conflict.id)}`, {
         conflictingAppointmentId: conflict.id,
       });
+    }
+    if (now !== undefined) {
+      const earliest = this.#earliestStart(now);
+      if (earliest !== null && s < earliest) {
+        const details = s < now ? { reason: "inThePast", earliestStart: formatDateTime(earliest) } : { earliestStart: formatDateTime(earliest) };
+        throw hospitalError("TOO_SOON", `${formatDateTime(s)} is too soon`, details);
+      }
+      const latest = this.#latestStart(now);
+      if (latest !== null && s > latest) {
+        throw hospitalError("BEYOND_HORIZON", `${formatDateTime(s)} is beyond the booking horizon`, { latestStart: formatDateTime(latest) });
+      }
+    }
+    if (patient !== undefined && this.#options.preventPatientOverlap) {
+      const calendar = this.#patients.get(patient);
+      const busy = calendar === undefined ? undefined : overlapping(calendar, s, e, clock, moving);
+      if (busy !== undefined) {
+        throw hospitalError("PATIENT_BUSY", `patient ${JSON.stringify(patient)} already has an overlapping appointment`, {
+          patient,
+          conflictingAppointmentId: busy.id,
+        });
+      }
     }
     return e;
   }
 
   #insertDoctor(doctor) {
     doctor = copyDoctor(doctor);
-    this.#doctors.set(doctor.id, { doctor, hours: weeklyHours(doctor.schedule), booked: [], cancelled: [] });
+    this.#doctors.set(doctor.id, { doctor, hours: weeklyHours(doctor.schedule), number: this.#doctorNumber++, active: [], cancelled: [] });
   }
 
   #insertAppointment(state, a) {
     a.seq = this.#seq++;
-    if (a.status === "booked") insertSorted(state.booked, a);
-    else insertSorted(state.cancelled, a);
+    if (a.status === "cancelled") insertSorted(state.cancelled, a);
+    else {
+      insertSorted(state.active, a);
+      if (a.x !== undefined) this.#holds.splice(holdIndex(this.#holds, a.x, a.seq), 0, a);
+      if (this.#options.preventPatientOverlap && a.patient !== undefined) this.#indexPatient(a);
+    }
     this.#appointments.set(a.id, a);
     if (a.requestId !== undefined) this.#requests.set(a.requestId, a);
   }
 
-  #cancelInternal(state, a, reason) {
-    removeSorted(state.booked, a);
-    insertSorted(state.cancelled, a);
+  #indexPatient(a) {
+    let calendar = this.#patients.get(a.patient);
+    if (calendar === undefined) this.#patients.set(a.patient, (calendar = []));
+    insertSorted(calendar, a);
+  }
+
+  #unindexPatient(a) {
+    const calendar = this.#patients.get(a.patient);
+    if (calendar === undefined) return;
+    removeSorted(calendar, a);
+    if (calendar.length === 0) this.#patients.delete(a.patient);
+  }
+
+  /** Cancels a booked or held appointment: it stays, and its time is free. */
+  #cancelInternal(a, reason) {
+    const state = this.#doctors.get(a.doctorId);
+    removeSorted(state.active, a);
+    if (a.x !== undefined) this.#holds.splice(holdIndex(this.#holds, a.x, a.seq), 1);
+    if (this.#options.preventPatientOverlap && a.patient !== undefined) this.#unindexPatient(a);
     a.status = "cancelled";
+    a.x = undefined;
+    a.holdExpires = undefined;
     a.cancelReason = reason;
+    insertSorted(state.cancelled, a);
   }
 }

@@ -19,7 +19,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Hospital } from "dr-schedule";
-import { DEFAULT_SNAPSHOT_EVERY, Store } from "./store.mjs";
+import { DEFAULT_SNAPSHOT_EVERY } from "../service/hospital-service.mjs";
+import { SqliteStore } from "./store.mjs";
 
 const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 3000);
 const WARMUP = 300;
@@ -128,8 +129,7 @@ async function measure(existing) {
   try {
     let t = performance.now();
     const hospital = buildHospital(existing);
-    const store = Store.open(db, { seed: () => hospital, snapshotEvery: SNAPSHOT_EVERY });
-    store.close();
+    SqliteStore.open(db, { seed: () => hospital }).close();
     const buildMs = performance.now() - t;
     t = performance.now();
     const server = await startServer(db);

@@ -1,49 +1,39 @@
-// The node:http adapter: turns an HTTP request into the plain request of api.mjs, runs it through
-// the store (a read or a write transaction), and writes the plain response back.
+// The node:http transport of the REST server: sockets in, plain requests to the service
+// (../service/hospital-service.mjs) out, under the HTTP conventions of ../service/http.mjs.
+// What is Node's own is here:
 //
-// Before anything reaches the engine: a body over `bodyLimit` bytes is refused with 413, a body
-// whose Content-Type is not JSON with 415, a body that is not UTF-8 JSON with 400
-// INVALID_INPUT (body.mjs, shared with the Durable Object of ../worker). Unknown routes get 404
-// and wrong methods 405 (with Allow) without the body being parsed.
+// - Connections: at most `maxConnections` in total and `maxConnectionsPerClient` from one client
+//   address (an IPv6 client by its /64); a connection over either cap is answered 503
+//   TOO_MANY_CONNECTIONS and closed at once, so one client cannot starve the others.
+// - Slow clients: the request headers must arrive within `headersTimeoutMs` and the whole
+//   request within `requestTimeoutMs`; idle keep-alive connections close after 5 s. The sweep
+//   that enforces both runs every second (Node's default is 30 s).
+// - The request line and Host: only HTTP/1.0 and 1.1 (an HTTP/0.9-style line without a version
+//   is 400 BAD_REQUEST), and exactly one Host header (node:http keeps the first of two, so the
+//   raw headers are counted here). Node's lenient parser (`insecureHTTPParser`) stays off.
+// - A client that goes away or times out (an abort, a 408) is a client's failure: one short log
+//   line, never an "internal error" with a stack.
 import http from "node:http";
-import { errorResponse, handle, resolve } from "./api.mjs";
-import { DEFAULT_BODY_LIMIT, parseBody, tooLarge } from "./body.mjs";
-import { StoreBusyError } from "./store.mjs";
+import { errorResponse } from "../service/api.mjs";
+import { DEFAULT_BODY_LIMIT, defaultAllowedHosts, parseBody, precheck, serialize, splitTarget, tooLarge } from "../service/http.mjs";
+import { consoleLog } from "../service/hospital-service.mjs";
 
-export { DEFAULT_BODY_LIMIT, isJsonContentType } from "./body.mjs";
+export { DEFAULT_BODY_LIMIT, isJsonContentType } from "../service/http.mjs";
 
-/** A 5xx response of the handler: the store treats it as a failure and rebuilds its Hospital. */
-class FailedResponse extends Error {
-  constructor(response) {
-    super(response.body?.error?.message ?? "failed response");
-    this.response = response;
+/** The defaults of the connection settings (README, "The REST server"). */
+export const CONNECTION_DEFAULTS = Object.freeze({
+  maxConnections: 1000,
+  maxConnectionsPerClient: 256,
+  headersTimeoutMs: 5000,
+  requestTimeoutMs: 15_000,
+});
+
+/** The request ended (the client closed its connection or Node timed it out) before its body did. */
+class ClientGone extends Error {
+  constructor(what) {
+    super(what);
+    this.name = "ClientGone";
   }
-}
-
-/**
- * Answers a parsed request through `store`: GET in a read (after catching up with the
- * database), everything else in a write transaction that is committed before this returns.
- */
-export function respond(store, request, { logError = defaultLogError } = {}) {
-  const route = resolve(request);
-  if (route.error) return route.error;
-  const run = (hospital) => {
-    const response = handle(hospital, request);
-    if (response.status >= 500) throw new FailedResponse(response);
-    return response;
-  };
-  try {
-    return route.mutates ? store.write(run) : store.read(run);
-  } catch (error) {
-    if (error instanceof FailedResponse) return error.response;
-    if (error instanceof StoreBusyError) return errorResponse("STORE_BUSY", error.message, {}, { "retry-after": "1" });
-    logError(error);
-    return errorResponse("INTERNAL", "internal error (see the server log); nothing was stored", {});
-  }
-}
-
-function defaultLogError(error) {
-  console.error(`[dr-schedule] ${new Date().toISOString()} internal error:`, error);
 }
 
 /** Reads the body into a Buffer, or resolves null as soon as it exceeds `limit` bytes. */
@@ -64,31 +54,36 @@ function readBody(req, limit) {
       cleanup();
       resolvePromise(Buffer.concat(chunks, size));
     };
-    const onError = (error) => {
+    const onGone = () => {
       cleanup();
-      reject(error);
+      reject(new ClientGone("the connection closed before the request body was complete"));
     };
     const cleanup = () => {
       req.off("data", onData);
       req.off("end", onEnd);
-      req.off("error", onError);
+      req.off("error", onGone);
+      req.off("close", onGone);
     };
     req.on("data", onData);
     req.on("end", onEnd);
-    req.on("error", onError);
+    req.on("error", onGone);
+    req.on("close", onGone);
   });
 }
 
 function send(res, response) {
-  const payload = response.body === undefined ? "" : JSON.stringify(response.body);
-  res.writeHead(response.status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(payload),
-    "cache-control": "no-store",
-    "x-content-type-options": "nosniff",
-    ...response.headers,
-  });
+  const { status, headers, payload } = serialize(response);
+  headers["content-length"] = Buffer.byteLength(payload);
+  res.writeHead(status, headers);
   res.end(payload);
+}
+
+/** A raw HTTP/1.1 response for a socket with no request object (clientError, refused connections). */
+function rawResponse(response) {
+  const { status, headers, payload } = serialize(response);
+  const reason = http.STATUS_CODES[status] ?? "Error";
+  const lines = Object.entries({ ...headers, "content-length": Buffer.byteLength(payload), connection: "close" }).map(([k, v]) => `${k}: ${v}`);
+  return `HTTP/1.1 ${status} ${reason}\r\n${lines.join("\r\n")}\r\n\r\n${payload}`;
 }
 
 /**
@@ -104,43 +99,131 @@ function sendTooLarge(req, res, limit) {
   req.socket.once("close", () => clearTimeout(timer));
 }
 
+/** The Host header as sent: its values joined, so that two of them are seen as two. */
+function hostHeader(req) {
+  const values = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === "host") values.push(req.rawHeaders[i + 1]);
+  return values.length === 0 ? undefined : values.join(", ");
+}
+
+/** Who a client is for the per-client cap: its IPv4 address, or the /64 of its IPv6 address. */
+export function clientKey(address) {
+  if (typeof address !== "string") return "unknown";
+  if (!address.includes(":") || address.startsWith("::ffff:")) return address.replace(/^::ffff:/, "");
+  const [head, tail = ""] = address.split("::");
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === "" ? [] : tail.split(":");
+  const groups = address.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
+
+function clientLabel(req) {
+  return `${req.socket?.remoteAddress ?? "?"} ${req.method} ${(req.url ?? "").slice(0, 200)}`;
+}
+
 /** The request handler; exported for tests that want to mount it on their own server. */
-export function createHandler({ store, bodyLimit = DEFAULT_BODY_LIMIT, logError = defaultLogError }) {
+export function createHandler({ service, bodyLimit = DEFAULT_BODY_LIMIT, allowedHosts = defaultAllowedHosts("127.0.0.1"), log = consoleLog }) {
   return async function onRequest(req, res) {
+    if (req.socket.refused) {
+      req.socket.destroy();
+      return;
+    }
     try {
-      const target = req.url ?? "";
-      const q = target.indexOf("?");
-      const request = {
-        method: req.method,
-        path: q === -1 ? target : target.slice(0, q),
-        query: new URLSearchParams(q === -1 ? "" : target.slice(q + 1)),
-        headers: req.headers,
-        body: undefined,
-      };
-      const declared = req.headers["content-length"];
-      if (declared !== undefined && Number(declared) > bodyLimit) return sendTooLarge(req, res, bodyLimit);
-      const route = resolve(request);
-      if (route.error) return send(res, route.error);
+      if (req.httpVersionMajor !== 1) {
+        res.shouldKeepAlive = false;
+        send(res, errorResponse("BAD_REQUEST", `HTTP/${req.httpVersion} is not served: send HTTP/1.1`, { httpVersion: req.httpVersion }, { connection: "close" }));
+        return;
+      }
+      const { path, query } = splitTarget(req.url);
+      const headers = { ...req.headers, host: hostHeader(req) };
+      const checked = precheck({ method: req.method, path, headers }, { allowedHosts, bodyLimit });
+      if (checked.error) {
+        if (checked.error.body.error.code === "PAYLOAD_TOO_LARGE") sendTooLarge(req, res, bodyLimit);
+        else send(res, checked.error);
+        return;
+      }
       const bytes = await readBody(req, bodyLimit);
-      if (bytes === null) return sendTooLarge(req, res, bodyLimit);
+      if (bytes === null) {
+        sendTooLarge(req, res, bodyLimit);
+        return;
+      }
       const parsed = parseBody(bytes, req.headers["content-type"]);
-      if (parsed.error) return send(res, parsed.error);
-      request.body = parsed.body;
-      return send(res, respond(store, request, { logError }));
+      if (parsed.error) {
+        send(res, parsed.error);
+        return;
+      }
+      send(res, await service.handle({ method: req.method, path, query, headers, body: parsed.body }, checked.route));
     } catch (error) {
-      logError(error);
+      if (error instanceof ClientGone || res.destroyed) {
+        log.warn(`client ${clientLabel(req)}: ${error instanceof ClientGone ? error.message : "gone before the answer"}`);
+        return;
+      }
+      log.error("internal error:", error);
       if (!res.headersSent) send(res, errorResponse("INTERNAL", "internal error (see the server log)", {}));
       else res.destroy();
-      return undefined;
     }
   };
 }
 
-/** An http.Server serving the API of `store`. */
+/**
+ * An http.Server serving `service`. Options: `bodyLimit`, `allowedHosts` (names the Host header
+ * may carry; see ../service/http.mjs), `maxConnections`, `maxConnectionsPerClient`,
+ * `headersTimeoutMs`, `requestTimeoutMs` (defaults: CONNECTION_DEFAULTS), `log`.
+ */
 export function createServer(options) {
-  const server = http.createServer(createHandler(options));
-  // Bounded: a client that trickles a request is cut off.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+  const { maxConnections, maxConnectionsPerClient, headersTimeoutMs, requestTimeoutMs } = { ...CONNECTION_DEFAULTS, ...stripUndefined(options) };
+  const log = options.log ?? consoleLog;
+  const server = http.createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
+      keepAliveTimeout: 5000,
+      insecureHTTPParser: false,
+    },
+    createHandler({ ...options, log }),
+  );
+
+  // Connections per client address, and in total.
+  const perClient = new Map();
+  let open = 0;
+  server.on("connection", (socket) => {
+    const key = clientKey(socket.remoteAddress);
+    const mine = perClient.get(key) ?? 0;
+    if (open >= maxConnections || mine >= maxConnectionsPerClient) {
+      socket.refused = true;
+      const which = open >= maxConnections ? `${maxConnections} in total` : `${maxConnectionsPerClient} from one client`;
+      socket.end(rawResponse(errorResponse("TOO_MANY_CONNECTIONS", `too many connections (${which}); retry later`, {}, { "retry-after": "1" })), () => socket.destroy());
+      socket.on("error", () => {});
+      setTimeout(() => socket.destroy(), 1000).unref();
+      return;
+    }
+    open += 1;
+    perClient.set(key, mine + 1);
+    socket.once("close", () => {
+      open -= 1;
+      const left = perClient.get(key) - 1;
+      if (left === 0) perClient.delete(key);
+      else perClient.set(key, left);
+    });
+  });
+
+  // A request Node could not parse or that timed out: answered with the error body, one log line.
+  server.on("clientError", (error, socket) => {
+    if (socket.refused || !socket.writable || socket._httpMessage?.headersSent || error.code === "ECONNRESET") {
+      socket.destroy();
+      return;
+    }
+    const timeout = error.code === "ERR_HTTP_REQUEST_TIMEOUT";
+    const response = timeout
+      ? errorResponse("REQUEST_TIMEOUT", `the request did not arrive in time (headers within ${headersTimeoutMs} ms, the whole request within ${requestTimeoutMs} ms)`, {})
+      : errorResponse("BAD_REQUEST", `malformed HTTP request (${error.code ?? "parse error"})`, { reason: String(error.code ?? "") });
+    if (error.code !== "HPE_INVALID_EOF_STATE") log.warn(`client ${socket.remoteAddress ?? "?"}: ${timeout ? "request timed out (408)" : `malformed request (${error.code})`}`);
+    socket.end(rawResponse(response), () => socket.destroy());
+  });
   return server;
+}
+
+function stripUndefined(object) {
+  return Object.fromEntries(Object.entries(object ?? {}).filter(([, value]) => value !== undefined));
 }

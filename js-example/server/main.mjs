@@ -1,52 +1,73 @@
 #!/usr/bin/env node
-// The dr-schedule REST server: `node server/main.mjs`.
+// The dr-schedule REST server: `node server/main.mjs`. Its settings are the environment
+// variables of settings.mjs (README, "The REST server", the settings table).
 //
-//   DR_SCHEDULE_DB              SQLite file (default: dr-schedule.sqlite in the working directory;
-//                               created with a demo hospital when new)
-//   PORT                        default 5000 (0 picks a free port)
-//   HOST                        default 127.0.0.1
-//   DR_SCHEDULE_SNAPSHOT_EVERY  write a snapshot every N changes (default 1000)
-//
-// Logs one line when it listens; stops cleanly on SIGTERM and SIGINT.
+// Logs one line when it listens; stops cleanly on SIGTERM and SIGINT. It starts and listens even
+// when the stored hospital cannot be loaded: then it answers 503 HOSPITAL_UNAVAILABLE and its log
+// says what is wrong and how to recover.
 import { resolve as resolvePath } from "node:path";
+import { DEFAULT_BODY_LIMIT } from "../service/http.mjs";
+import { HospitalService, consoleLog } from "../service/hospital-service.mjs";
+import { SettingsError, readSettings } from "../service/settings.mjs";
+import { StoredDataError, unavailableStore } from "../service/storage.mjs";
 import { createServer } from "./http.mjs";
-import { DEFAULT_SNAPSHOT_EVERY, Store } from "./store.mjs";
+import { SETTINGS } from "./settings.mjs";
+import { SqliteStore } from "./store.mjs";
 
 function fail(message) {
   console.error(`[dr-schedule] ${message}`);
   process.exit(1);
 }
 
-function integerFromEnv(name, fallback, min, max) {
-  const text = process.env[name];
-  if (text === undefined || text === "") return fallback;
-  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) fail(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  return Number(text);
+let settings;
+try {
+  settings = readSettings(process.env, SETTINGS);
+} catch (error) {
+  if (!(error instanceof SettingsError)) throw error;
+  fail(`bad setting: ${error.message}`);
 }
-
-const dbPath = resolvePath(process.env.DR_SCHEDULE_DB || "dr-schedule.sqlite");
-const port = integerFromEnv("PORT", 5000, 0, 65535);
-const host = process.env.HOST || "127.0.0.1";
-const snapshotEvery = integerFromEnv("DR_SCHEDULE_SNAPSHOT_EVERY", DEFAULT_SNAPSHOT_EVERY, 1, 1_000_000_000);
+if (settings.requestTimeoutMs < settings.headersTimeoutMs) {
+  fail(`DR_SCHEDULE_REQUEST_TIMEOUT_MS (${settings.requestTimeoutMs}) must not be below DR_SCHEDULE_HEADERS_TIMEOUT_MS (${settings.headersTimeoutMs})`);
+}
+const dbPath = resolvePath(settings.db);
 
 let store;
 try {
-  store = Store.open(dbPath, { snapshotEvery });
+  store = SqliteStore.open(dbPath, { allowNew: settings.newDatabase });
 } catch (error) {
-  fail(`cannot open ${dbPath}: ${error.message}`);
+  // Stored data this server cannot use is reported by the service (503 and the log); a path it
+  // cannot open at all is a wrong setting.
+  if (!(error instanceof StoredDataError)) fail(`cannot open ${dbPath}: ${error.message}`);
+  store = unavailableStore(error, `SQLite file ${dbPath}`);
 }
+if (settings.newDatabase) consoleLog.warn("DR_SCHEDULE_NEW_DATABASE is set: a missing database is replaced by a new, empty one; unset it once the server has started");
 
-const server = createServer({ store });
+const service = await new HospitalService({ store, snapshotEvery: settings.snapshotEvery }).open();
+const server = createServer({
+  service,
+  bodyLimit: DEFAULT_BODY_LIMIT,
+  allowedHosts: settings.allowedHosts,
+  maxConnections: settings.maxConnections,
+  maxConnectionsPerClient: settings.maxConnectionsPerClient,
+  headersTimeoutMs: settings.headersTimeoutMs,
+  requestTimeoutMs: settings.requestTimeoutMs,
+});
 server.on("error", (error) => {
   store.close();
-  fail(`cannot listen on ${host}:${port}: ${error.message}`);
+  fail(`cannot listen on ${settings.host}:${settings.port}: ${error.message}`);
 });
-server.listen(port, host, () => {
-  const { port: actual } = server.address();
-  const h = store.hospital;
-  console.log(
-    `[dr-schedule] listening on http://${host}:${actual} (database ${dbPath}, revision ${h.revision}, ${h.listDoctors().length} doctors)`,
-  );
+server.listen(settings.port, settings.host, () => {
+  const { port } = server.address();
+  const where = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${port}`;
+  let state;
+  try {
+    // O(doctors) for now; the package gains a count later.
+    const h = service.hospital;
+    state = h === null ? `hospital UNAVAILABLE (${service.unavailable?.details?.reason}): see above` : `revision ${h.revision}, ${h.listDoctors().length} doctors`;
+  } catch (error) {
+    state = `hospital state unknown (${error?.message ?? error})`;
+  }
+  console.log(`[dr-schedule] listening on ${where} (database ${dbPath}, ${state})`);
 });
 
 let stopping = false;
@@ -54,9 +75,10 @@ function shutdown(signal) {
   if (stopping) return;
   stopping = true;
   console.log(`[dr-schedule] ${signal}: shutting down`);
-  // Requests run synchronously from start to commit, so none is half-done here; stop accepting,
-  // let in-flight responses finish, and give up on idle keep-alive connections.
-  server.close(() => {
+  // Stop accepting, let in-flight requests finish (the service's queue drains: nothing is left
+  // half-committed), and give up on idle keep-alive connections.
+  server.close(async () => {
+    await service.close();
     store.close();
     process.exit(0);
   });

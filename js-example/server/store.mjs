@@ -1,98 +1,145 @@
-// SQLite persistence of one Hospital, shared safely by any number of processes.
+// The SQLite store of the Node server: one hospital in one SQLite file, which any number of
+// processes may share. It implements the storage interface of ../service/storage.mjs; the rules
+// (catching up, snapshots, pruning, what a failure means) are ../service/hospital-service.mjs's.
+// What is SQLite's is here:
 //
-// Two tables: `snapshot` holds one row, the latest snapshot and its revision; `changes` holds the
-// change records after it (one row per mutation, keyed by the revision the mutation produced).
-// The database is the truth; each process keeps a Hospital in memory as a cache of it, at some
-// revision, and brings it up to date before every request.
+//   snapshot(id = 1, revision, body)   the latest snapshot and its revision (one row)
+//   changes(revision PRIMARY KEY, record)   the change records after it, one per revision
 //
-// A write (Store#write) runs entirely inside one BEGIN IMMEDIATE transaction, which holds
-// SQLite's write lock:
-//   1. catch up: apply the stored changes after the in-memory revision;
-//   2. run the mutation on the in-memory Hospital;
-//   3. insert its change records; `revision` is the primary key, so the insert succeeds only if
-//      no one else stored that revision: the write is conditional on the revision it was
-//      computed from;
-//   4. every `snapshotEvery` changes, write a snapshot and drop the change rows the previous
-//      snapshot covers (keeping one generation lets a process that lags by less than
-//      `snapshotEvery` revisions catch up without re-reading the snapshot);
-//   5. COMMIT, and only then return (the caller responds after that).
-// On a primary-key conflict the Hospital is rebuilt from the store and the write is retried once.
-// Any other failure after step 2 means memory and disk may differ: the Hospital is rebuilt from
-// the store before the error is rethrown. A process killed at any point leaves the database at
-// its last COMMIT (WAL, synchronous=FULL).
+// - WAL mode, synchronous=FULL, a busy timeout (default 5 s): a process killed at any moment
+//   leaves the file at its last COMMIT, and an acknowledged write is on disk.
+// - A write holds SQLite's write lock from BEGIN IMMEDIATE to COMMIT (the service catches up,
+//   mutates and appends inside it); a read runs in one deferred transaction, so it sees one
+//   state of the file. A change row's revision is its primary key: inserting a revision someone
+//   else stored first fails (RevisionConflictError), so writes are conditional on the revision.
+// - The file is the one that was opened: before every read and write, and again after each
+//   COMMIT, its device and inode are compared with the ones opened (one stat(2), about a
+//   microsecond). A file deleted or replaced under the running server gives
+//   StoreUnavailableError, so nothing is acknowledged into a file no one will read again.
+// - A marker that the database was created survives the database: `.dr-schedule/<file
+//   name>.initialized` in the database's directory. A database that is missing (or empty)
+//   where the marker says one was created is refused (StoredDataError "databaseMissing"), not
+//   silently replaced by a new one, unless the operator asks for a new one (`allowNew`). Only a
+//   first start, with no marker, gets the demo hospital. One marker per database file, in the
+//   directory that holds them, so a data directory of one file per hospital gets one each.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { Hospital } from "dr-schedule";
 import { demoHospital } from "../browser/demo.mjs";
+import { RevisionConflictError, StoreBusyError, StoreUnavailableError, StoredDataError } from "../service/storage.mjs";
 
 export { demoHospital };
 
-export const DEFAULT_SNAPSHOT_EVERY = 1000;
 const SCHEMA_VERSION = 1;
-
-/** Thrown when the write lock could not be taken within the busy timeout; nothing changed. */
-export class StoreBusyError extends Error {
-  constructor(cause) {
-    super("the database is busy (write lock not obtained within the busy timeout); nothing was changed", { cause });
-    this.name = "StoreBusyError";
-  }
-}
-
-function isConflict(error) {
-  return error?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
-}
 
 function isBusy(error) {
   return typeof error?.code === "string" && error.code.startsWith("SQLITE_BUSY");
 }
 
-/**
- * Applies stored change rows one `applyChanges` call each: a single change applies in place,
- * while a batch is applied on a copy of the whole hospital (all or nothing), which would make
- * every catch-up cost O(size of the hospital). A failure leaves the hospital at the last change
- * that applied; callers reload then.
- */
-function applyOneByOne(hospital, rows) {
-  for (const row of rows) hospital.applyChanges([JSON.parse(row.record)]);
+/** The marker recording that the database at `dbPath` was created. */
+export function markerPath(dbPath) {
+  return join(dirname(dbPath), ".dr-schedule", `${basename(dbPath)}.initialized`);
 }
 
-export class Store {
+/** Writes the marker (once; durable before this returns). */
+function writeMarker(marker, dbPath) {
+  if (existsSync(marker)) return;
+  mkdirSync(dirname(marker), { recursive: true });
+  const tmp = `${marker}.${process.pid}.tmp`;
+  const fd = openSync(tmp, "w");
+  try {
+    writeSync(fd, `${JSON.stringify({ database: basename(dbPath), created: new Date().toISOString() })}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, marker);
+}
+
+function missingDatabase(path, marker) {
+  return new StoredDataError(
+    "databaseMissing",
+    `the database ${path} is missing or empty, but ${marker} records that it was created: it was deleted, moved or truncated`,
+    {
+      recovery:
+        "Put the database back (from a backup) and restart; or, to begin a new, empty database in its place, " +
+        "restart once with DR_SCHEDULE_NEW_DATABASE=1.",
+    },
+  );
+}
+
+export class SqliteStore {
+  /** Other processes may write the same file: the service catches up before every request. */
+  shared = true;
+  #path;
   #db;
   #q;
-  #hospital = null;
-  #snapshotRevision = 0;
-  #snapshotEvery;
   #hooks;
-  /** The catch-up of a read, in one deferred transaction so that it sees one state of the file. */
-  #readTransaction;
+  #identity;
+  #view;
+  #tx;
 
   /**
-   * Opens (creating if needed) the database at `path`. A new database gets `seed()` as its
-   * first snapshot. Options: `snapshotEvery` (default DEFAULT_SNAPSHOT_EVERY), `busyTimeoutMs`
-   * (default 5000), `seed` (default demoHospital), `hooks` (tests only: fault injection).
+   * Opens the database at `path`, creating it if it is the first start there. Options:
+   * `busyTimeoutMs` (default 5000); `seed` (default demoHospital), the first start's hospital;
+   * `allowNew` (default false): create a new, empty database where the marker says one existed;
+   * `hooks` (tests only: fault injection, `beforeInsert(db, rows)`, `beforeCommit(db)`).
+   * Throws StoredDataError when the file holds no hospital this server can use (missing where
+   * one existed, a newer schema, not a database); other exceptions for a path it cannot open.
    */
   static open(path, options = {}) {
-    return new Store(path, options);
+    return new SqliteStore(path, options);
   }
 
-  constructor(path, { snapshotEvery = DEFAULT_SNAPSHOT_EVERY, busyTimeoutMs = 5000, seed = demoHospital, hooks = {} } = {}) {
-    if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 1) {
-      throw new RangeError(`snapshotEvery must be a positive integer, got ${snapshotEvery}`);
-    }
-    this.#snapshotEvery = snapshotEvery;
+  constructor(path, { busyTimeoutMs = 5000, seed = demoHospital, allowNew = false, hooks = {} } = {}) {
+    this.#path = path;
     this.#hooks = hooks;
-    this.#db = new Database(path, { timeout: busyTimeoutMs });
+    const marker = markerPath(path);
+    const created = existsSync(marker);
+    const hasData = existsSync(path) && statSync(path).size > 0;
+    if (created && !hasData && !allowNew) throw missingDatabase(path, marker);
+    if (!hasData) {
+      // Left behind by a deleted database: SQLite would try to apply its WAL to a new file.
+      for (const suffix of ["-wal", "-shm", "-journal"]) {
+        if (existsSync(path + suffix) && !existsSync(path)) renameSync(path + suffix, `${path}${suffix}.orphaned-${Date.now()}`);
+      }
+    }
+    try {
+      this.#db = new Database(path, { timeout: busyTimeoutMs });
+    } catch (error) {
+      throw this.#storedDataError(error) ?? error;
+    }
     try {
       this.#enableWal(busyTimeoutMs);
       this.#db.pragma("synchronous = FULL");
       // A snapshot write makes the WAL large; truncate it back after checkpoints.
       this.#db.pragma("journal_size_limit = 67108864");
-      this.#initialize(seed);
+      this.#initialize(() => {
+        if (!created) return seed();
+        if (allowNew) return new Hospital();
+        throw missingDatabase(path, marker);
+      });
       this.#prepare();
-      this.#reload();
+      writeMarker(marker, path);
+      const { dev, ino } = statSync(path);
+      this.#identity = { dev, ino };
     } catch (error) {
       this.#db.close();
-      throw error;
+      throw this.#storedDataError(error) ?? error;
     }
+  }
+
+  /** A StoredDataError for a file that is not a usable database, or undefined. */
+  #storedDataError(error) {
+    if (error instanceof StoredDataError) return error;
+    if (error?.code === "SQLITE_NOTADB" || error?.code === "SQLITE_CORRUPT") {
+      return new StoredDataError("databaseCorrupt", `${this.#path} is not a SQLite database or is corrupt (${error.code}: ${error.message})`, {
+        cause: error,
+        recovery: "Restore the database from a backup.",
+      });
+    }
+    return undefined;
   }
 
   /**
@@ -113,11 +160,16 @@ export class Store {
     }
   }
 
-  #initialize(seed) {
+  /** Creates the tables; a file without a snapshot gets `initial()`'s hospital as its first one. */
+  #initialize(initial) {
     this.#db.exec("BEGIN IMMEDIATE");
     try {
       const version = this.#db.pragma("user_version", { simple: true });
-      if (version > SCHEMA_VERSION) throw new Error(`database schema version ${version} is newer than this server's ${SCHEMA_VERSION}`);
+      if (version > SCHEMA_VERSION) {
+        throw new StoredDataError("schemaNewer", `the database schema version ${version} of ${this.#path} is newer than this server's ${SCHEMA_VERSION}`, {
+          recovery: "Run the dr-schedule server version that wrote it, or restore the database from a backup.",
+        });
+      }
       this.#db.exec(`
         CREATE TABLE IF NOT EXISTS snapshot (
           id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -131,7 +183,7 @@ export class Store {
       `);
       this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
       if (this.#db.prepare("SELECT 1 FROM snapshot WHERE id = 1").get() === undefined) {
-        const h = seed();
+        const h = initial();
         try {
           this.#db.prepare("INSERT INTO snapshot (id, revision, body) VALUES (1, ?, ?)").run(h.revision, h.toSnapshot());
         } finally {
@@ -147,165 +199,124 @@ export class Store {
 
   #prepare() {
     const db = this.#db;
-    this.#q = {
+    const q = {
       snapshot: db.prepare("SELECT revision, body FROM snapshot WHERE id = 1"),
       snapshotRevision: db.prepare("SELECT revision FROM snapshot WHERE id = 1").pluck(),
       head: db.prepare("SELECT max(revision) FROM changes").pluck(),
       changesAfter: db.prepare("SELECT revision, record FROM changes WHERE revision > ? ORDER BY revision"),
       insertChange: db.prepare("INSERT INTO changes (revision, record) VALUES (?, ?)"),
       writeSnapshot: db.prepare("UPDATE snapshot SET revision = ?, body = ? WHERE id = 1"),
-      dropChanges: db.prepare("DELETE FROM changes WHERE revision <= ?"),
+      prune: db.prepare("DELETE FROM changes WHERE revision <= ?"),
     };
-    this.#readTransaction = db.transaction(() => this.#catchUp());
+    this.#q = q;
+    this.#view = {
+      loadSnapshot: () => {
+        const row = q.snapshot.get();
+        if (row === undefined) {
+          throw new StoredDataError("snapshotMissing", `${this.#path} has no snapshot row (table snapshot, id 1)`, { recovery: "Restore the database from a backup." });
+        }
+        return { revision: row.revision, text: row.body };
+      },
+      snapshotRevision: () => q.snapshotRevision.get() ?? 0,
+      changesAfter: (revision) => q.changesAfter.all(revision),
+      head: () => Math.max(q.snapshotRevision.get() ?? 0, q.head.get() ?? 0),
+    };
+    this.#tx = {
+      ...this.#view,
+      append: (rows) => {
+        this.#hooks.beforeInsert?.(db, rows);
+        for (const { revision, record } of rows) {
+          try {
+            q.insertChange.run(revision, record);
+          } catch (error) {
+            if (error?.code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw new RevisionConflictError(revision, { cause: error });
+            throw error;
+          }
+        }
+      },
+      writeSnapshot: (revision, text) => {
+        q.writeSnapshot.run(revision, text);
+      },
+      prune: (revision) => {
+        q.prune.run(revision);
+      },
+    };
   }
 
-  /** The in-memory Hospital (as of the last catch-up). */
-  get hospital() {
-    return this.#hospital;
+  describe() {
+    return `SQLite file ${this.#path}`;
   }
 
-  get revision() {
-    return this.#hospital?.revision;
+  where(kind, revision) {
+    return kind === "snapshot" ? `table snapshot, revision ${revision}` : `table changes, revision ${revision}`;
   }
 
-  /** Runs `fn(hospital)` on an up-to-date Hospital without writing. */
-  read(fn) {
-    this.#readTransaction.deferred();
+  /** Throws StoreUnavailableError unless the path still names the file that was opened. */
+  #check() {
+    let stat;
     try {
-      return fn(this.#hospital);
+      stat = statSync(this.#path);
     } catch (error) {
-      // A trap or a bug while reading: do not keep using a Hospital that may be broken.
-      this.#rebuild();
-      throw error;
+      if (error?.code !== "ENOENT") throw error;
+      throw this.#gone("was deleted");
     }
+    if (stat.ino !== this.#identity.ino || stat.dev !== this.#identity.dev) throw this.#gone("was replaced by another file");
   }
 
-  /**
-   * Runs `fn(hospital)`, which may mutate the Hospital, and persists its changes before
-   * returning `fn`'s result. Throws StoreBusyError when the write lock is not obtained (nothing
-   * changed); rethrows any other failure after rebuilding the Hospital from the store.
-   */
-  write(fn) {
-    try {
-      return this.#writeOnce(fn);
-    } catch (error) {
-      if (!isConflict(error)) throw error;
-      return this.#writeOnce(fn);
-    }
+  #gone(what) {
+    return new StoreUnavailableError(`the database file ${this.#path} ${what} while the server was running`, {
+      recovery:
+        "Nothing more is stored or acknowledged. Put the database back (from a backup) and restart the server; " +
+        "or restart it with DR_SCHEDULE_NEW_DATABASE=1 to begin a new, empty database.",
+    });
   }
 
-  #writeOnce(fn) {
+  async read(fn) {
+    this.#check();
+    this.#db.exec("BEGIN");
     try {
-      this.#db.exec("BEGIN IMMEDIATE");
-    } catch (error) {
-      if (isBusy(error)) throw new StoreBusyError(error);
-      throw error;
-    }
-    try {
-      this.#catchUp();
-      const h = this.#hospital;
-      const before = h.revision;
-      const result = fn(h);
-      const changes = h.changesSince(before);
-      if (changes.length > 0) {
-        this.#hooks.beforeInsert?.(this.#db, changes);
-        for (const change of changes) this.#q.insertChange.run(change.revision, JSON.stringify(change));
-        if (h.revision - this.#snapshotRevision >= this.#snapshotEvery) this.#writeSnapshot(h);
-        this.#hooks.beforeCommit?.(this.#db, changes);
-      }
+      const result = await fn(this.#view);
       this.#db.exec("COMMIT");
       return result;
     } catch (error) {
-      if (this.#db.inTransaction) {
-        try {
-          this.#db.exec("ROLLBACK");
-        } catch {
-          // The connection rolls back by itself when the statement that failed was COMMIT.
-        }
-      }
-      // Memory may hold a mutation the disk does not: rebuild from the store.
-      this.#rebuild();
+      this.#rollback();
       throw error;
     }
   }
 
-  #writeSnapshot(h) {
-    const previous = this.#snapshotRevision;
-    this.#q.writeSnapshot.run(h.revision, h.toSnapshot());
-    this.#q.dropChanges.run(previous);
-    this.#snapshotRevision = h.revision;
-  }
-
-  /**
-   * Brings the in-memory Hospital to the stored head: applies the change rows after its
-   * revision, or reloads everything when they do not follow on (the rows were dropped behind a
-   * newer snapshot) or when memory is somehow ahead of the store.
-   */
-  #catchUp() {
-    if (this.#hospital === null) return this.#reload();
-    const snapshotRevision = this.#q.snapshotRevision.get();
-    if (snapshotRevision === undefined) throw new Error("the database has no snapshot");
-    this.#snapshotRevision = snapshotRevision;
-    const mine = this.#hospital.revision;
-    const rows = this.#q.changesAfter.all(mine);
-    if (rows.length > 0) {
-      if (rows[0].revision !== mine + 1) return this.#reload();
-      try {
-        applyOneByOne(this.#hospital, rows);
-      } catch {
-        // Each change applies whole or not at all, but reloading is the safe answer to any
-        // surprise.
-        return this.#reload();
-      }
-      return undefined;
-    }
-    const head = Math.max(snapshotRevision, this.#q.head.get() ?? 0);
-    if (mine !== head) return this.#reload();
-    return undefined;
-  }
-
-  /** Loads the snapshot and replays the changes after it (inside the caller's transaction, if any). */
-  #reload() {
-    const load = () => {
-      const row = this.#q.snapshot.get();
-      if (row === undefined) throw new Error("the database has no snapshot");
-      const h = Hospital.fromSnapshot(row.body);
-      try {
-        const rows = this.#q.changesAfter.all(row.revision);
-        applyOneByOne(h, rows);
-      } catch (error) {
-        h.free();
-        throw error;
-      }
-      this.#replaceHospital(h);
-      this.#snapshotRevision = row.revision;
-    };
-    if (this.#db.inTransaction) load();
-    else this.#db.transaction(load).deferred();
-  }
-
-  /** Reload after a failure; if even that fails, drop the Hospital so the next call reloads. */
-  #rebuild() {
+  async write(fn) {
+    this.#check();
     try {
-      this.#reload();
+      this.#db.exec("BEGIN IMMEDIATE");
+    } catch (error) {
+      if (isBusy(error)) throw new StoreBusyError(undefined, { cause: error });
+      throw error;
+    }
+    let result;
+    try {
+      result = await fn(this.#tx);
+      this.#hooks.beforeCommit?.(this.#db);
+      this.#check();
+      this.#db.exec("COMMIT");
+    } catch (error) {
+      this.#rollback();
+      throw error;
+    }
+    // Committed, but into a file that may have gone meanwhile: then it is not acknowledged.
+    this.#check();
+    return result;
+  }
+
+  #rollback() {
+    if (!this.#db.inTransaction) return;
+    try {
+      this.#db.exec("ROLLBACK");
     } catch {
-      this.#replaceHospital(null);
+      // The connection rolls back by itself when the statement that failed was COMMIT.
     }
   }
 
-  #replaceHospital(h) {
-    const old = this.#hospital;
-    this.#hospital = h;
-    if (old !== null && old !== h) {
-      try {
-        old.free();
-      } catch {
-        // A Hospital of a trapped instance cannot be freed; it is garbage either way.
-      }
-    }
-  }
-
-  /** Rows currently in the `changes` table and the snapshot's revision (for tests and /health). */
+  /** Rows currently in the `changes` table and the snapshot's revision (for tests). */
   stats() {
     return {
       snapshotRevision: this.#q.snapshotRevision.get(),
@@ -314,7 +325,8 @@ export class Store {
   }
 
   close() {
-    this.#replaceHospital(null);
-    if (this.#db.open) this.#db.close();
+    if (this.#db?.open) this.#db.close();
   }
 }
+
+export { StoreBusyError };

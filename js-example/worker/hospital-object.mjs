@@ -1,77 +1,58 @@
-// One Durable Object per hospital: it keeps the hospital's `Hospital` in memory and answers the
-// v1 JSON API of the REST server (../server/api.mjs, the same routes and answers), persisting
-// every mutation in its SQLite storage (storage.mjs) before it answers.
+// One Durable Object per hospital: the v1 API of the REST server (the same service, routes,
+// checks and answers: ../service), its hospital stored in the object's SQLite storage
+// (storage.mjs). What differs from the Node server:
 //
-// Cloudflare runs at most one instance of an object at a time and delivers its requests one
-// event at a time. A request's only await is reading its body; from there on it runs
-// synchronously (the engine call, then the storage transaction), so no other request of the same
-// hospital can interleave with it: two bookings of one slot are decided one after the other, and
-// the storage's output gate holds each answer until its write is durable.
+// - Only the v1 API and /health, under `/hospitals/{name}`; `Location` headers carry that prefix.
+// - No Host check: a Worker answers only the hostnames its deployment routes to it, so DNS
+//   rebinding cannot reach it; the cross-site checks (Origin, Sec-Fetch-Site, the JSON
+//   Content-Type of every state-changing request) apply as in the Node server.
+// - No connection caps or header timeouts: Cloudflare's edge owns the sockets.
+// - One writer: Cloudflare runs at most one instance of an object, so the service never needs to
+//   catch up; its queue still orders the requests, since a request awaits its body.
 import { DurableObject } from "cloudflare:workers";
-import { errorResponse, handle, resolve } from "../server/api.mjs";
-import { DEFAULT_BODY_LIMIT, parseBody, tooLarge } from "../server/body.mjs";
-import { readBody, toResponse } from "./http.mjs";
-import { HospitalStorage } from "./storage.mjs";
+import { DEFAULT_BODY_LIMIT, hospitalPath, parseBody, precheck, tooLarge } from "../service/http.mjs";
+import { HospitalService } from "../service/hospital-service.mjs";
+import { integer, readSettings } from "../service/settings.mjs";
+import { discardBody, plainHeaders, readBody, toResponse } from "./http.mjs";
+import { DurableStore } from "./storage.mjs";
 
-/** The paths this object serves: the v1 API and /health (not the seed API). */
-function served(path) {
-  return path === "/health" || path.startsWith("/v1/");
-}
-
-/** A positive integer from a `vars` string, or the default when it is absent. */
-function positiveInteger(env, name, fallback) {
-  const text = env[name];
-  if (text === undefined) return fallback;
-  if (!/^[1-9][0-9]{0,9}$/.test(text)) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
+const SETTINGS = {
+  snapshotEvery: integer("SNAPSHOT_EVERY", 1000, 1, 1_000_000_000),
+  chunkBytes: integer("SNAPSHOT_CHUNK_BYTES", 1024 * 1024, 1, 2_000_000),
+};
 
 export class HospitalObject extends DurableObject {
-  #storage;
-  #hospital;
+  #service;
 
   constructor(ctx, env) {
     super(ctx, env);
-    this.#storage = new HospitalStorage(ctx.storage, {
-      snapshotEvery: positiveInteger(env, "SNAPSHOT_EVERY", 1000),
-      chunkBytes: positiveInteger(env, "SNAPSHOT_CHUNK_BYTES", 1024 * 1024),
+    const settings = readSettings(env, SETTINGS);
+    this.#service = new HospitalService({
+      store: new DurableStore(ctx.storage, { chunkBytes: settings.chunkBytes }),
+      snapshotEvery: settings.snapshotEvery,
+      seedApi: false,
     });
     // No request reaches the object before its hospital is rebuilt from storage.
-    ctx.blockConcurrencyWhile(async () => {
-      this.#hospital = this.#storage.load();
-    });
+    ctx.blockConcurrencyWhile(() => this.#service.open());
   }
 
   async fetch(request) {
     const url = new URL(request.url);
-    const apiRequest = { method: request.method, path: url.pathname, query: url.searchParams, headers: {}, body: undefined };
-    if (!served(url.pathname)) return toResponse(errorResponse("ROUTE_NOT_FOUND", `no route ${url.pathname}`, { path: url.pathname }));
-    const route = resolve(apiRequest);
-    if (route.error) return toResponse(route.error);
+    const target = hospitalPath(url.pathname);
+    if (target.error) return toResponse(target.error);
+    const query = url.searchParams;
+    // The deployment's own host is the URL's: the origin a page of this worker would send.
+    const headers = { ...plainHeaders(request), host: url.host };
+    const checked = precheck({ method: request.method, path: target.path, headers }, { bodyLimit: DEFAULT_BODY_LIMIT, seedApi: false });
+    if (checked.error) {
+      await discardBody(request, DEFAULT_BODY_LIMIT);
+      return toResponse(checked.error);
+    }
     const bytes = await readBody(request, DEFAULT_BODY_LIMIT);
     if (bytes === null) return toResponse(tooLarge(DEFAULT_BODY_LIMIT));
-    const parsed = parseBody(bytes, request.headers.get("content-type") ?? undefined);
+    const parsed = parseBody(bytes, headers["content-type"]);
     if (parsed.error) return toResponse(parsed.error);
-    apiRequest.body = parsed.body;
-    return toResponse(this.#answer(apiRequest));
-  }
-
-  /** Runs one request on the hospital and stores what it changed; synchronous from start to end. */
-  #answer(request) {
-    const before = this.#hospital.revision;
-    let response;
-    try {
-      response = handle(this.#hospital, request);
-      if (this.#hospital.revision !== before) this.#storage.save(this.#hospital, before);
-    } catch (error) {
-      // The engine threw something other than a HospitalError, or storage failed: memory may be
-      // ahead of storage, so it is rebuilt from storage, which is the truth.
-      console.error("[dr-schedule] internal error:", error);
-      this.#hospital = this.#storage.load();
-      return errorResponse("INTERNAL", "internal error; nothing was stored", {});
-    }
-    // A 5xx of the engine (INSTANCE_FAILED after a trap) leaves nothing to trust in memory either.
-    if (response.status >= 500) this.#hospital = this.#storage.load();
-    return response;
+    const apiRequest = { method: request.method, path: target.path, query, headers, body: parsed.body, basePath: target.basePath };
+    return toResponse(await this.#service.handle(apiRequest, checked.route));
   }
 }

@@ -1,33 +1,75 @@
-// Between the Fetch API of workerd and the plain requests and responses of ../server/api.mjs.
+// Between the Fetch API of workerd and the plain requests and responses of ../service: the
+// HTTP conventions themselves are ../service/http.mjs's.
+import { serialize } from "../service/http.mjs";
 
-/** A Response from an api.mjs response `{ status, body, headers? }`. */
-export function toResponse({ status, body, headers }) {
-  return new Response(body === undefined ? null : JSON.stringify(body), {
-    status,
-    headers: {
-      "content-type": "application/json; charset=utf-8",
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-      ...headers,
-    },
-  });
+/** A Response from a plain response `{ status, body, headers? }`. */
+export function toResponse(response) {
+  const { status, headers, payload } = serialize(response);
+  return new Response(payload === "" ? null : payload, { status, headers });
+}
+
+/** The request's headers as a plain object with lower-case names (duplicates joined by ", "). */
+export function plainHeaders(request) {
+  return Object.fromEntries(request.headers);
 }
 
 /**
- * The request body as bytes, or null when it exceeds `limit` bytes. Past the limit the rest is
- * read and thrown away, not kept: answering before the client has sent its whole body would
- * reset its connection instead of showing it the 413 (Cloudflare caps the size of request
- * bodies before they reach the worker).
+ * How far past the limit a body is still read (and thrown away) before answering 413. An HTTP/1.1
+ * client that is still sending when the answer comes and the connection closes sees a reset,
+ * not the 413; reading a little more lets the common case (a body somewhat too large) see its
+ * answer, while a huge body is never read: past this, the stream is cancelled.
+ */
+export const DRAIN_BYTES = 1024 * 1024;
+
+/**
+ * Cancels the body of a request answered without reading it: right away when it is declared
+ * larger than `limit` + DRAIN_BYTES, else after reading and dropping what remains of it.
+ */
+export async function discardBody(request, limit) {
+  if (request.body === null || request.bodyUsed) return;
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (!(declared <= limit + DRAIN_BYTES)) {
+    await request.body.cancel("not read").catch(() => {});
+    return;
+  }
+  await drain(request.body.getReader(), DRAIN_BYTES);
+}
+
+async function drain(reader, budget) {
+  let left = budget;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      left -= value.byteLength;
+      if (left < 0) break;
+    }
+    await reader.cancel("request body over the limit");
+  } catch {
+    // the client went away: nothing to drain
+  }
+}
+
+/**
+ * The request body as bytes, or null when it exceeds `limit` bytes: then at most DRAIN_BYTES
+ * more are read (and dropped) and the stream is cancelled. A declared Content-Length over the
+ * limit is refused before this is called (precheck).
  */
 export async function readBody(request, limit) {
   if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
   const chunks = [];
   let size = 0;
-  for await (const chunk of request.body) {
-    size += chunk.byteLength;
-    if (size <= limit) chunks.push(chunk);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await drain(reader, DRAIN_BYTES);
+      return null;
+    }
+    chunks.push(value);
   }
-  if (size > limit) return null;
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

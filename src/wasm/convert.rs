@@ -3,19 +3,16 @@
 //! JS → Rust: serde reads the engine's input types straight from JS values through the strict
 //! [`JsDeserializer`], which tracks the path itself, so wrong types, missing fields, unknown
 //! fields and values JSON cannot say are `INVALID_INPUT` naming the field's path, exactly as
-//! `core::input::read` names it.
+//! `engine::read_input` names it.
 //! Rust → JS: plain JSON-compatible objects, written as JSON text ([`super::write`]) and parsed
 //! by `JSON.parse`.
 
 use super::error::to_js_error;
 use super::js_deserializer::{js_string, DeError, JsDeserializer, MAX_STRING_UNITS};
 use super::write::WriteJson;
-use crate::core::limits::MAX_SNAPSHOT_BYTES;
-use crate::core::object_only::ObjectOnly;
-use crate::core::snapshot::{SnapshotData, SnapshotHeader};
-use crate::core::{self as engine, Error};
+use crate::engine::{self, Error, MAX_SNAPSHOT_BYTES};
 use js_sys::{JsString, JSON};
-use serde::de::{Deserialize, DeserializeOwned};
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -27,11 +24,11 @@ extern "C" {
 }
 
 /// The result of every bound method: a JS value, or a thrown `HospitalError`.
-pub type JsResult<T = JsValue> = Result<T, JsValue>;
+pub(super) type JsResult<T = JsValue> = Result<T, JsValue>;
 
 /// Reads a JS value into `T`. `name` is the parameter's name, used as the field when the
 /// value as a whole is wrong (`doctor: invalid type: string "x", expected struct NewDoctor`).
-pub fn from_js<T: DeserializeOwned>(value: impl Into<JsValue>, name: &str) -> JsResult<T> {
+pub(super) fn from_js<T: DeserializeOwned>(value: impl Into<JsValue>, name: &str) -> JsResult<T> {
     T::deserialize(JsDeserializer::new(value.into())).map_err(|e| to_js_error(e.into_error(name)))
 }
 
@@ -39,7 +36,7 @@ pub fn from_js<T: DeserializeOwned>(value: impl Into<JsValue>, name: &str) -> Js
 /// the same reader as for arguments reads its value, so that the binary holds one reader per
 /// type instead of two. Problems are `INVALID_SNAPSHOT` with the path, as the engine's own
 /// text reader reports them.
-pub fn hospital_from_snapshot(text: &JsValue) -> JsResult<engine::Hospital> {
+pub(super) fn hospital_from_snapshot(text: &JsValue) -> JsResult<engine::Hospital> {
     if !text.is_string() {
         return Err(to_js_error(Error::invalid_input(
             "json",
@@ -60,21 +57,14 @@ pub fn hospital_from_snapshot(text: &JsValue) -> JsResult<engine::Hospital> {
             .unwrap_or_default();
         to_js_error(Error::invalid_snapshot("", format!("not JSON: {reason}")))
     })?;
-    core(engine::Hospital::from_snapshot_with(
-        || snapshot_part::<SnapshotHeader>(&value),
-        || snapshot_part::<SnapshotData>(&value),
+    throw_on_err(engine::Hospital::from_snapshot_reader(
+        || JsDeserializer::for_snapshot(value.clone()),
+        DeError::into_snapshot_error,
     ))
 }
 
-/// Reads a snapshot object as `T` (the header, or the whole).
-fn snapshot_part<T: DeserializeOwned>(value: &JsValue) -> crate::core::Result<T> {
-    ObjectOnly::<T>::deserialize(JsDeserializer::for_snapshot(value.clone()))
-        .map(|object| object.0)
-        .map_err(DeError::into_snapshot_error)
-}
-
 /// Reads an optional options object: `undefined` or `null` means all defaults.
-pub fn options_from_js<T: DeserializeOwned + Default>(
+pub(super) fn options_from_js<T: DeserializeOwned + Default>(
     value: Option<impl Into<JsValue>>,
     name: &str,
 ) -> JsResult<T> {
@@ -86,12 +76,12 @@ pub fn options_from_js<T: DeserializeOwned + Default>(
 
 /// Reads a string argument such as an id. Anything but a JS string is `INVALID_INPUT`, and so
 /// is one longer than [`MAX_STRING_UNITS`].
-pub fn string_from_js(value: &JsValue, name: &str) -> JsResult<String> {
+pub(super) fn string_from_js(value: &JsValue, name: &str) -> JsResult<String> {
     text_from_js(value, name, MAX_STRING_UNITS)
 }
 
 /// Reads a string argument of up to `max_units` UTF-16 code units.
-pub fn text_from_js(value: &JsValue, name: &str, max_units: u32) -> JsResult<String> {
+pub(super) fn text_from_js(value: &JsValue, name: &str, max_units: u32) -> JsResult<String> {
     if !value.is_string() {
         return Err(to_js_error(Error::invalid_input(
             name,
@@ -105,7 +95,7 @@ pub fn text_from_js(value: &JsValue, name: &str, max_units: u32) -> JsResult<Str
 /// appointments and slot starts, through serde_json for the rest) and `JSON.parse` builds it
 /// in one call, which keeps the binary small and crosses the boundary once instead of once
 /// per field.
-pub fn to_js<T: WriteJson + ?Sized>(value: &T) -> JsResult {
+pub(super) fn to_js<T: WriteJson + ?Sized>(value: &T) -> JsResult {
     let mut text = String::new();
     value.write_json(&mut text).map_err(|e| {
         to_js_error(Error::invalid_input(
@@ -116,8 +106,9 @@ pub fn to_js<T: WriteJson + ?Sized>(value: &T) -> JsResult {
     JSON::parse(&text)
 }
 
-/// A core result as a JS result.
-pub fn core<T>(result: crate::core::Result<T>) -> JsResult<T> {
+/// An engine result as a JS result: an engine error becomes the `HospitalError` the method
+/// throws.
+pub(super) fn throw_on_err<T>(result: engine::Result<T>) -> JsResult<T> {
     result.map_err(to_js_error)
 }
 

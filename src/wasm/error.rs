@@ -1,14 +1,15 @@
-//! Core errors as JS `Error` objects: `name` "HospitalError", `code`, `details` (DESIGN §3).
+//! Engine errors as JS `Error` objects: `name` "HospitalError", `code`, `details` (the README's
+//! "Errors").
 
-use crate::core::Error;
+use crate::engine::Error;
 use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::JsValue;
 
 /// The `name` every thrown error carries.
-pub const ERROR_NAME: &str = "HospitalError";
+pub(super) const ERROR_NAME: &str = "HospitalError";
 
 /// Builds the JS `Error` thrown for `error`.
-pub fn to_js_error(error: Error) -> JsValue {
+pub(super) fn to_js_error(error: Error) -> JsValue {
     let js_error = js_sys::Error::new(&error.message);
     js_error.set_name(ERROR_NAME);
     // Through JSON text rather than serde-wasm-bindgen: a number beyond 2^53 (a hostile

@@ -1,15 +1,15 @@
-//! The `Hospital` class. Each method parses its arguments, calls one core method and converts
+//! The `Hospital` class. Each method parses its arguments, calls one engine method and converts
 //! the result; every failure is thrown as a `HospitalError`.
 
 use super::convert::{
-    core, from_js, hospital_from_snapshot, options_from_js, string_from_js, to_js, JsResult,
+    from_js, hospital_from_snapshot, options_from_js, string_from_js, throw_on_err, to_js, JsResult,
 };
 use super::types::{
     AppointmentQueryArg, BookRequestArg, CancelOptionsArg, ChangeOptionsArg, ChangesArg,
     ConfirmOptionsArg, DoctorPatchArg, ExplainRequestArg, FindSlotsQueryArg, HoldRequestArg,
     HospitalOptionsArg, NewDoctorArg, RescheduleRequestArg, SlotQueryArg,
 };
-use crate::core::{self as engine, ChangeOptions};
+use crate::engine::{self, ChangeOptions};
 use wasm_bindgen::prelude::*;
 
 /// A hospital: doctors with locations and weekly hours, and their appointments, held in
@@ -38,7 +38,7 @@ impl JsHospital {
     pub fn new(options: Option<HospitalOptionsArg>) -> JsResult<JsHospital> {
         let options = options_from_js(options, "options")?;
         Ok(JsHospital {
-            inner: core(engine::Hospital::new(options))?,
+            inner: throw_on_err(engine::Hospital::new(options))?,
         })
     }
 
@@ -55,7 +55,7 @@ impl JsHospital {
     #[wasm_bindgen(js_name = addDoctor, unchecked_return_type = "Doctor")]
     pub fn add_doctor(&mut self, doctor: NewDoctorArg) -> JsResult {
         let doctor = from_js(doctor, "doctor")?;
-        to_js(core(self.inner.add_doctor(doctor))?)
+        to_js(throw_on_err(self.inner.add_doctor(doctor))?)
     }
 
     /// The doctor with this id; throws `DOCTOR_NOT_FOUND`.
@@ -70,7 +70,7 @@ impl JsHospital {
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     ) -> JsResult {
         let id = string_from_js(&id, "id")?;
-        to_js(core(self.inner.get_doctor(&id))?)
+        to_js(throw_on_err(self.inner.get_doctor(&id))?)
     }
 
     /// Every doctor, in the order they were added.
@@ -102,7 +102,7 @@ impl JsHospital {
         let id = string_from_js(&id, "id")?;
         let patch = from_js(patch, "patch")?;
         let options: ChangeOptions = options_from_js(options, "options")?;
-        to_js(core(self.inner.update_doctor(&id, patch, options))?)
+        to_js(throw_on_err(self.inner.update_doctor(&id, patch, options))?)
     }
 
     /// Removes a doctor with their whole appointment history and returns the doctor. Throws
@@ -121,7 +121,7 @@ impl JsHospital {
     ) -> JsResult {
         let id = string_from_js(&id, "id")?;
         let options: ChangeOptions = options_from_js(options, "options")?;
-        to_js(&core(self.inner.remove_doctor(&id, options))?)
+        to_js(&throw_on_err(self.inner.remove_doctor(&id, options))?)
     }
 
     /// Books an appointment. The rules, checked in order before anything changes: a known
@@ -140,7 +140,7 @@ impl JsHospital {
     #[wasm_bindgen(unchecked_return_type = "Appointment")]
     pub fn book(&mut self, request: BookRequestArg) -> JsResult {
         let request = from_js(request, "request")?;
-        to_js(core(self.inner.book(request))?)
+        to_js(throw_on_err(self.inner.book(request))?)
     }
 
     /// The appointment with this id, booked, held or cancelled; throws `APPOINTMENT_NOT_FOUND`.
@@ -155,7 +155,7 @@ impl JsHospital {
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     ) -> JsResult {
         let id = string_from_js(&id, "id")?;
-        to_js(core(self.inner.get_appointment(&id))?)
+        to_js(throw_on_err(self.inner.get_appointment(&id))?)
     }
 
     /// A doctor's appointments whose start lies in `[from, to)` (default: all time), booked and
@@ -174,7 +174,7 @@ impl JsHospital {
     ) -> JsResult {
         let doctor_id = string_from_js(&doctor_id, "doctorId")?;
         let query = options_from_js(options, "options")?;
-        to_js(&core(self.inner.appointments(&doctor_id, query))?)
+        to_js(&throw_on_err(self.inner.appointments(&doctor_id, query))?)
     }
 
     /// Cancels a booked or held appointment and returns it: it stays, with
@@ -194,7 +194,7 @@ impl JsHospital {
     ) -> JsResult {
         let appointment_id = string_from_js(&appointment_id, "appointmentId")?;
         let options = options_from_js(options, "options")?;
-        to_js(core(self.inner.cancel(&appointment_id, options))?)
+        to_js(throw_on_err(self.inner.cancel(&appointment_id, options))?)
     }
 
     /// Every slot start in `[from, to)` where an appointment of `durationMinutes` could be
@@ -215,7 +215,9 @@ impl JsHospital {
     ) -> JsResult {
         let doctor_id = string_from_js(&doctor_id, "doctorId")?;
         let query = from_js(options, "options")?;
-        to_js(&core(self.inner.available_slots(&doctor_id, query))?)
+        to_js(&throw_on_err(
+            self.inner.available_slots(&doctor_id, query),
+        )?)
     }
 
     /// Holds a time while the patient decides: checked like `book` (with `now` required) and
@@ -230,7 +232,7 @@ impl JsHospital {
     #[wasm_bindgen(unchecked_return_type = "Appointment")]
     pub fn hold(&mut self, request: HoldRequestArg) -> JsResult {
         let request = from_js(request, "request")?;
-        to_js(core(self.inner.hold(request))?)
+        to_js(throw_on_err(self.inner.hold(request))?)
     }
 
     /// Turns a live hold into a booking and returns it. Throws `HOLD_EXPIRED` once `now` has
@@ -250,7 +252,7 @@ impl JsHospital {
     ) -> JsResult {
         let appointment_id = string_from_js(&appointment_id, "appointmentId")?;
         let options = from_js(options, "options")?;
-        to_js(core(self.inner.confirm(&appointment_id, options))?)
+        to_js(throw_on_err(self.inner.confirm(&appointment_id, options))?)
     }
 
     /// Moves a booked or held appointment to a new start (and location, duration), atomically:
@@ -272,7 +274,9 @@ impl JsHospital {
     ) -> JsResult {
         let appointment_id = string_from_js(&appointment_id, "appointmentId")?;
         let request = from_js(request, "request")?;
-        to_js(core(self.inner.reschedule(&appointment_id, request))?)
+        to_js(throw_on_err(
+            self.inner.reschedule(&appointment_id, request),
+        )?)
     }
 
     /// Free slots across doctors (all, or `doctorIds`), earliest first and then in the order
@@ -286,7 +290,7 @@ impl JsHospital {
     #[wasm_bindgen(js_name = findSlots, unchecked_return_type = "FoundSlot[]")]
     pub fn find_slots(&self, query: FindSlotsQueryArg) -> JsResult {
         let query = from_js(query, "query")?;
-        to_js(&core(self.inner.find_slots(query))?)
+        to_js(&throw_on_err(self.inner.find_slots(query))?)
     }
 
     /// Every reason this time cannot be booked, in the order of the booking rules, each as the
@@ -301,7 +305,7 @@ impl JsHospital {
     #[wasm_bindgen(unchecked_return_type = "BookingProblem[]")]
     pub fn explain(&self, request: ExplainRequestArg) -> JsResult {
         let request = from_js(request, "request")?;
-        to_js(&core(self.inner.explain(request))?)
+        to_js(&throw_on_err(self.inner.explain(request))?)
     }
 
     /// The whole hospital as JSON text to store as-is. Deterministic: the same state always
@@ -313,7 +317,7 @@ impl JsHospital {
     /// ```
     #[wasm_bindgen(js_name = toSnapshot)]
     pub fn to_snapshot(&self) -> JsResult<String> {
-        core(self.inner.to_snapshot())
+        throw_on_err(self.inner.to_snapshot())
     }
 
     /// Rebuilds a hospital from `toSnapshot()` text. All or nothing: throws `INVALID_SNAPSHOT`
@@ -349,7 +353,7 @@ impl JsHospital {
         #[wasm_bindgen(unchecked_param_type = "number")] revision: JsValue,
     ) -> JsResult {
         let revision: u64 = from_js(revision, "revision")?;
-        to_js(&core(self.inner.changes_since(revision))?)
+        to_js(&throw_on_err(self.inner.changes_since(revision))?)
     }
 
     /// Replays change records from `changesSince` of a hospital in the same state, in order,
@@ -365,7 +369,7 @@ impl JsHospital {
     #[wasm_bindgen(js_name = applyChanges)]
     pub fn apply_changes(&mut self, changes: ChangesArg) -> JsResult<f64> {
         let changes = from_js(changes, "changes")?;
-        Ok(core(self.inner.apply_changes(changes))? as f64)
+        Ok(throw_on_err(self.inner.apply_changes(changes))? as f64)
     }
 
     /// How many successful mutations the hospital has seen; +1 on each. Kept in snapshots.
@@ -385,6 +389,6 @@ impl JsHospital {
     #[cfg(feature = "test-trap")]
     #[wasm_bindgen(js_name = debugTrap)]
     pub fn debug_trap(&self) {
-        ::core::arch::wasm32::unreachable()
+        core::arch::wasm32::unreachable()
     }
 }

@@ -19,9 +19,7 @@
 //! Each error carries the path of the field at fault, added level by level as it passes out
 //! (no generic path-tracking wrapper: that doubled the code of every input type).
 
-use crate::core::input::{self, Step};
-use crate::core::limits::MAX_APPOINTMENTS;
-use crate::core::Error;
+use crate::engine::{self, Error, Step, MAX_APPOINTMENTS};
 use js_sys::{Array, JsString, Reflect};
 use serde::de::value::StrDeserializer;
 use serde::de::{
@@ -32,19 +30,19 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Deepest nesting an argument may have; the engine's inputs need four levels.
-pub const MAX_DEPTH: usize = 16;
+pub(super) const MAX_DEPTH: usize = 16;
 
 /// Longest array an argument may hold (the engine's own limits are far lower, except for
 /// `applyChanges`, which takes at most this many changes per call).
-pub const MAX_ITEMS: u32 = 100_000;
+pub(super) const MAX_ITEMS: u32 = 100_000;
 
 /// Longest array a snapshot may hold (read from `JSON.parse`'s value): one more than the
 /// appointments a hospital holds, so that the engine reports a snapshot with too many.
-pub const MAX_SNAPSHOT_ITEMS: u32 = MAX_APPOINTMENTS as u32 + 1;
+pub(super) const MAX_SNAPSHOT_ITEMS: u32 = MAX_APPOINTMENTS as u32 + 1;
 
 /// Longest string an argument may hold, in UTF-16 code units (the engine's own limits are far
 /// lower); refused before it is copied into wasm memory.
-pub const MAX_STRING_UNITS: u32 = 65_536;
+pub(super) const MAX_STRING_UNITS: u32 = 65_536;
 
 /// Largest integer a JS number holds exactly.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -73,7 +71,7 @@ extern "C" {
 /// step first (each level adds its step as the error passes through it on the way out, so
 /// the path costs nothing unless there is an error).
 #[derive(Debug)]
-pub struct DeError {
+pub(super) struct DeError {
     message: String,
     path: Vec<Step>,
 }
@@ -93,14 +91,13 @@ impl DeError {
     }
 
     /// The `INVALID_INPUT` error for the argument `name`, naming the field at fault.
-    pub fn into_error(self, name: &str) -> Error {
-        input::invalid_input_at(name, self.path.into_iter().rev(), self.message)
+    pub(super) fn into_error(self, name: &str) -> Error {
+        engine::invalid_input_at(name, self.path.into_iter().rev(), self.message)
     }
 
     /// The `INVALID_SNAPSHOT` error for a snapshot, at the path of the value at fault.
-    pub fn into_snapshot_error(self) -> Error {
-        let path = input::path_text(self.path.into_iter().rev(), &self.message);
-        Error::invalid_snapshot(path, self.message)
+    pub(super) fn into_snapshot_error(self) -> Error {
+        engine::invalid_snapshot_at(self.path.into_iter().rev(), self.message)
     }
 }
 
@@ -224,7 +221,7 @@ enum Kind {
 }
 
 /// Reads one JS value.
-pub struct JsDeserializer {
+pub(super) struct JsDeserializer {
     value: JsValue,
     depth: usize,
     /// The longest array it reads.
@@ -236,7 +233,7 @@ pub struct JsDeserializer {
 
 impl JsDeserializer {
     /// A deserializer for a top-level argument.
-    pub fn new(value: JsValue) -> Self {
+    pub(super) fn new(value: JsValue) -> Self {
         JsDeserializer {
             value,
             depth: 0,
@@ -247,7 +244,7 @@ impl JsDeserializer {
 
     /// A deserializer for a whole snapshot, as `JSON.parse` made it: its arrays may be as long
     /// as [`MAX_SNAPSHOT_ITEMS`].
-    pub fn for_snapshot(value: JsValue) -> Self {
+    pub(super) fn for_snapshot(value: JsValue) -> Self {
         JsDeserializer {
             max_items: MAX_SNAPSHOT_ITEMS,
             ..JsDeserializer::new(value)
@@ -415,7 +412,7 @@ impl JsDeserializer {
 
 /// A JS string as UTF-8; a lone surrogate is refused rather than silently replaced by U+FFFD,
 /// and a string longer than `max_units` UTF-16 code units is refused before it is copied.
-pub fn js_string(value: &JsValue, max_units: u32) -> Result<String, String> {
+pub(super) fn js_string(value: &JsValue, max_units: u32) -> Result<String, String> {
     let text: &JsString = value.unchecked_ref();
     let units = text.length();
     if units > max_units {

@@ -1,5 +1,5 @@
-//! The JavaScript binding: the `Hospital` class. A thin layer over [`crate::core`]: each method
-//! parses its JS input, calls one core method, converts the result. No scheduling rule lives
+//! The JavaScript binding: the `Hospital` class. A thin layer over [`crate::engine`]: each method
+//! parses its JS input, calls one engine method, converts the result. No scheduling rule lives
 //! here.
 
 mod convert;

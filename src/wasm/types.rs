@@ -1,7 +1,9 @@
 //! The TypeScript types of every input and output shape, added to the generated `.d.ts`.
 //! Bound methods take their object arguments as the extern types below (so optional ones stay
 //! optional, `options?: AppointmentQuery | null`) and name their results with
-//! `unchecked_return_type`, so the public signatures carry no `any`. `tests/typescript_types.rs` checks the error-code union against the engine.
+//! `unchecked_return_type`, so the public signatures carry no `any`. `tests/typescript_types.rs`
+//! checks the error-code union against the engine; `tests/js/test/shapes.test.mjs` checks the
+//! fields of every output type against the objects the built package returns.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

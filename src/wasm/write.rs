@@ -1,13 +1,13 @@
 //! Results as JSON text for `JSON.parse`: appointments and slot starts, the results of every
-//! booking, lookup, listing and free-slot search, by the core's hand-written writer
-//! ([`crate::core::json`]); every other result through serde_json.
+//! booking, lookup, listing and free-slot search, by the engine's hand-written writer
+//! (`Appointment::write_json`, `LocalDateTime::write_json`); every other result through
+//! serde_json.
 
-use crate::core::json::{write_appointment, write_date_time};
-use crate::core::{Appointment, Change, Doctor, Error, FoundSlot, LocalDateTime};
+use crate::engine::{Appointment, Change, Doctor, Error, FoundSlot, LocalDateTime};
 use serde::Serialize;
 
 /// A result that can be written as JSON text.
-pub trait WriteJson {
+pub(super) trait WriteJson {
     /// Appends the value's JSON text to `out`; an error says why it could not be written.
     fn write_json(&self, out: &mut String) -> Result<(), String>;
 }
@@ -51,7 +51,7 @@ impl WriteJson for Vec<Error> {
 
 impl WriteJson for Appointment {
     fn write_json(&self, out: &mut String) -> Result<(), String> {
-        write_appointment(out, self);
+        self.write_json(out);
         Ok(())
     }
 }
@@ -64,7 +64,7 @@ impl WriteJson for Vec<&Appointment> {
             if i > 0 {
                 out.push(',');
             }
-            write_appointment(out, item);
+            item.write_json(out);
         }
         out.push(']');
         Ok(())
@@ -79,7 +79,7 @@ impl WriteJson for Vec<LocalDateTime> {
             if i > 0 {
                 out.push(',');
             }
-            write_date_time(out, *start);
+            start.write_json(out);
         }
         out.push(']');
         Ok(())

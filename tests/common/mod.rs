@@ -5,11 +5,13 @@
 //! test reads like the JS call it stands for.
 
 #![allow(dead_code)]
+// `pub` here means "for the test files that include this module", not "exported".
+#![allow(unreachable_pub)]
 // clippy.toml's allow-unwrap/panic-in-tests covers `#[test]` functions only; these helpers are
 // test code too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use dr_schedule::core::{
+use dr_schedule::engine::{
     Appointment, AppointmentQuery, CancelOptions, ChangeOptions, ConfirmOptions, Doctor,
     DoctorPatch, Error, ErrorCode, ExplainRequest, FindSlotsQuery, FoundSlot, HoldRequest,
     Hospital, HospitalOptionsInput, RescheduleRequest, SlotQuery,
@@ -32,11 +34,11 @@ pub fn at(date: &str, time: &str) -> String {
 }
 
 /// Reads an engine input from JSON as the wasm binding reads JS values
-/// (`dr_schedule::core::input::read`): a serde error becomes `INVALID_INPUT` whose
+/// (`dr_schedule::engine::read_input`): a serde error becomes `INVALID_INPUT` whose
 /// `details.field` is the path of the bad or missing field (`start`, `schedule[0].end`), or
 /// `name` when the value as a whole is wrong.
 pub fn input<T: DeserializeOwned>(name: &str, value: Value) -> Result<T, Error> {
-    dr_schedule::core::input::read(value, name)
+    dr_schedule::engine::read_input(value, name)
 }
 
 /// An empty hospital with default options (15-minute slots, 15-minute default duration).

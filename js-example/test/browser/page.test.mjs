@@ -1,33 +1,24 @@
-// The package in a real browser: Debian's headless Chromium driven by playwright-core (no
-// browser download). The smoke test's transcript and trap recovery, through the package's
-// browser entry, and the example page of js-example/browser used by clicking: book a slot, see
-// it on the grid, cancel it, export and import a snapshot. Screenshots go to test-output/.
+// The example page of js-example/browser in a real browser: Debian's headless Chromium driven by
+// playwright-core (no browser download), used by clicking: book a slot, see it on the grid,
+// cancel it, export and import a snapshot. Screenshots go to test-output/. (The package itself
+// in Chromium is tested in tests/js/test/runtimes/chromium.test.mjs.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { Hospital } from "dr-schedule";
-import { browserDir, createStaticServer, installedPackage } from "../../browser/serve.mjs";
-import { exampleOf } from "../markdown.mjs";
-import { EXPECTED, EXPECTED_TRAP } from "../runtimes/expected.mjs";
+import { createStaticServer } from "../../browser/serve.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 const outputDir = fileURLToPath(new URL("../../test-output/", import.meta.url));
-const trapBuild = fileURLToPath(new URL("../../../target/pkg-test-trap/", import.meta.url));
-const mounts = (packageDir) => ({
-  "/": browserDir,
-  "/modules/dr-schedule/": packageDir,
-  "/runtimes/": fileURLToPath(new URL("../runtimes/", import.meta.url)),
-  "/test/": fileURLToPath(new URL(".", import.meta.url)),
-});
 
 let browser;
 const servers = [];
 
-/** Serves `packageDir` (and the page) on a free port, or other `mounts`; returns the base URL. */
-async function serve(packageDir, served = mounts(packageDir)) {
-  const server = createStaticServer(served);
+/** Serves the page and the package, as browser/serve.mjs does, on a free port; returns the base URL. */
+async function serve() {
+  const server = createStaticServer();
   servers.push(server);
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${server.address().port}`;
@@ -59,49 +50,10 @@ async function newPage(t) {
   return page;
 }
 
-/** Runs test/browser/smoke.html against `base` and returns its JSON result. */
-async function smokeResult(t, base, query = "") {
-  const page = await newPage(t);
-  await page.goto(`${base}/test/smoke.html${query}`);
-  await page.locator("#result[data-done=true]").waitFor();
-  return JSON.parse(await page.locator("#result").textContent());
-}
-
-test("Chromium: the package prints the smoke test's transcript", async (t) => {
-  const result = await smokeResult(t, await serve(installedPackage));
-  assert.deepEqual(result, { lines: EXPECTED });
-});
-
-test("Chromium: a trap is recovered from (browser.js of the test-trap build)", async (t) => {
-  assert.ok(existsSync(`${trapBuild}browser.js`), "build it first: CARGO_TARGET_DIR=target/trap scripts/build.sh --features test-trap --out-dir target/pkg-test-trap");
-  const result = await smokeResult(t, await serve(trapBuild), "?run=trap");
-  assert.deepEqual(result, { lines: EXPECTED_TRAP });
-});
-
-test("the README's browser example logs what the README says", async (t) => {
-  const { code, output } = exampleOf("html");
-  writeFileSync(`${outputDir}readme.html`, code);
-  const base = await serve(installedPackage, { "/": outputDir, "/node_modules/dr-schedule/": installedPackage });
-  const page = await newPage(t);
-  const expected = output.trimEnd().split("\n");
-  const logged = [];
-  const done = new Promise((resolve, reject) => {
-    page.on("pageerror", reject);
-    page.on("console", (message) => {
-      if (message.type() !== "log") return;
-      logged.push(message.text());
-      if (logged.length === expected.length) resolve();
-    });
-  });
-  await page.goto(`${base}/readme.html`);
-  await done;
-  assert.deepEqual(logged, expected);
-});
-
 test("the page: book a slot by clicking, see it on the grid, cancel it, export and import", async (t) => {
   const page = await newPage(t);
   // 2019-02-01 is a Friday: Dr. Ada Lovelace (the first doctor) works 09:00-17:00.
-  await page.goto(`${await serve(installedPackage)}/?week=2019-02-01`);
+  await page.goto(`${await serve()}/?week=2019-02-01`);
   await page.locator("body[data-ready=true]").waitFor();
   assert.equal(await page.locator("#week-label").textContent(), "2019-01-28 – 2019-02-03");
   assert.equal(await page.locator("#doctor option:checked").textContent(), "Dr. Ada Lovelace");

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "../../server/http.mjs";
-import { Store } from "../../server/store.mjs";
+import { SqliteStore } from "../../server/store.mjs";
+import { HospitalService } from "../../service/hospital-service.mjs";
 
 export const MAIN = fileURLToPath(new URL("../../server/main.mjs", import.meta.url));
 
@@ -27,10 +28,22 @@ export function tempDb() {
   return join(tempDir(), "test.sqlite");
 }
 
-/** A server in this process on an ephemeral port: { url, port, store, close() }. */
-export async function startInProcess({ db = tempDb(), storeOptions = {}, serverOptions = {} } = {}) {
-  const store = Store.open(db, storeOptions);
-  const server = createServer({ store, logError: () => {}, ...serverOptions });
+/** A log that keeps its lines (`lines`) instead of printing them. */
+export function memoryLog() {
+  const lines = [];
+  const add = (level) => (message, error) => lines.push(`${level} ${message}${error === undefined ? "" : ` ${error?.stack ?? error}`}`);
+  return { lines, info: add("info"), warn: add("warn"), error: add("error") };
+}
+
+/**
+ * A server in this process on an ephemeral port: { url, port, store, service, log, close() }.
+ * `storeOptions` go to SqliteStore.open and, for `snapshotEvery`, to the service.
+ */
+export async function startInProcess({ db = tempDb(), storeOptions = {}, serviceOptions = {}, serverOptions = {} } = {}) {
+  const store = SqliteStore.open(db, storeOptions);
+  const log = memoryLog();
+  const service = await new HospitalService({ store, snapshotEvery: storeOptions.snapshotEvery, log, ...serviceOptions }).open();
+  const server = createServer({ service, log, ...serverOptions });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address();
   let closed = false;
@@ -39,10 +52,11 @@ export async function startInProcess({ db = tempDb(), storeOptions = {}, serverO
     closed = true;
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+    await service.close();
     store.close();
   };
   cleanups.unshift(close);
-  return { url: `http://127.0.0.1:${port}`, port, store, db, close };
+  return { url: `http://127.0.0.1:${port}`, port, store, service, log, server, db, close };
 }
 
 /**
@@ -107,17 +121,20 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 /**
  * One HTTP request. `body` (any value but undefined) is sent as JSON unless `raw` is given
- * (a string or Buffer sent as is). Resolves { status, headers, body (parsed JSON or undefined), text }.
+ * (a string or Buffer sent as is). A request of any method but GET, HEAD and OPTIONS without
+ * `raw` says `Content-Type: application/json` even without a body, as the API requires and as
+ * a JSON client does. Resolves { status, headers, body (parsed JSON or undefined), text }.
  */
 export function request(baseUrl, method, path, { body, raw, headers = {}, timeoutMs = 15_000 } = {}) {
   const url = new URL(baseUrl); // `path` is sent exactly as given (it may start with "//")
   return new Promise((resolve, reject) => {
     let payload;
     const allHeaders = { ...headers };
+    const typed = Object.keys(allHeaders).some((h) => h.toLowerCase() === "content-type");
     if (raw !== undefined) payload = raw;
-    else if (body !== undefined) {
-      payload = JSON.stringify(body);
-      if (!Object.keys(allHeaders).some((h) => h.toLowerCase() === "content-type")) allHeaders["content-type"] = "application/json";
+    else if (body !== undefined) payload = JSON.stringify(body);
+    if (raw === undefined && !typed && (body !== undefined || !["GET", "HEAD", "OPTIONS"].includes(method))) {
+      allHeaders["content-type"] = "application/json";
     }
     if (payload !== undefined) allHeaders["content-length"] = Buffer.byteLength(payload);
     const req = http.request(

@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { fencedBlocks, readme } from "../markdown.mjs";
+import { fencedBlocks, readme } from "../../../tests/js/test/markdown.mjs";
 import { startProcess, stopAll, tempDb } from "./harness.mjs";
 
 const start = readme.indexOf("\n## The REST server\n");

@@ -3,7 +3,7 @@
 // hospital's revision moves only on a successful mutation. Deterministic (seeded PRNG), bounded.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { STATUS_BY_CODE, handle, isMutation } from "../../server/api.mjs";
+import { STATUS_BY_CODE, handle, isMutation } from "../../service/api.mjs";
 import { demoHospital } from "../../server/store.mjs";
 
 function prng(seed) {

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Hospital } from "dr-schedule";
-import { STATUS_BY_CODE, handle, statusFor } from "../../server/api.mjs";
+import { STATUS_BY_CODE, handle, statusFor } from "../../service/api.mjs";
 import { client, expectError, startInProcess, stopAll } from "./harness.mjs";
 
 let api;
@@ -425,15 +425,17 @@ describe("the code → status table", () => {
 
   test("the documented mapping", () => {
     const expected = {
-      400: ["INVALID_INPUT", "OFF_GRID"],
+      400: ["INVALID_INPUT", "OFF_GRID", "BAD_REQUEST", "INVALID_HOST"],
+      403: ["CROSS_SITE_REQUEST"],
       404: ["DOCTOR_NOT_FOUND", "APPOINTMENT_NOT_FOUND", "ROUTE_NOT_FOUND"],
       405: ["METHOD_NOT_ALLOWED"],
+      408: ["REQUEST_TIMEOUT"],
       409: ["DUPLICATE_ID", "SLOT_TAKEN", "PATIENT_BUSY", "ALREADY_CANCELLED", "REQUEST_ID_REUSED", "HAS_APPOINTMENTS", "NOT_HELD", "HOLD_EXPIRED"],
       413: ["PAYLOAD_TOO_LARGE"],
       415: ["UNSUPPORTED_MEDIA_TYPE"],
       422: ["LOCATION_NOT_SERVED", "OUTSIDE_HOURS", "TOO_SOON", "BEYOND_HORIZON"],
       500: ["INVALID_SNAPSHOT", "UNSUPPORTED_VERSION", "CHANGES_UNAVAILABLE", "REVISION_MISMATCH", "INSTANCE_FAILED", "INTERNAL"],
-      503: ["STORE_BUSY"],
+      503: ["STORE_BUSY", "STORE_UNAVAILABLE", "HOSPITAL_UNAVAILABLE", "TOO_MANY_CONNECTIONS"],
     };
     const actual = {};
     for (const [code, status] of Object.entries(STATUS_BY_CODE)) (actual[status] ??= []).push(code);

@@ -1,5 +1,5 @@
-// Runs workers in workerd through Miniflare, the way `wrangler dev` would: the hospital worker of
-// ../../worker (configured by its wrangler.json) or a test worker.
+// Runs the hospital worker of ../../worker in workerd through Miniflare, the way `wrangler dev`
+// would (configured by its wrangler.json).
 //
 // Wrangler bundles a worker; Miniflare alone resolves only relative imports. So this module
 // lists the worker's modules itself: it follows static imports from the main module, resolves
@@ -30,7 +30,7 @@ function packageEntry(packageDir) {
 
 // Static imports and re-exports at the start of a line: `import x from "…"`, `import source x
 // from "…"`, `import { a, b } from "…"`, `import * as x from "…"`, `export { x } from "…"`,
-// `import "…"`. That is all the files of this repository and of the package use.
+// `import "…"`. That is all the worker and the package use.
 const IMPORT =
   /^(?:import|export)\s+(?:(?:source\s+)?(?:[\w$]+|\*\s+as\s+[\w$]+|\*|\{[^}]*\})(?:\s*,\s*(?:\{[^}]*\}|\*\s+as\s+[\w$]+))?\s+from\s+)?["']([^"']+)["']/gm;
 
@@ -93,14 +93,5 @@ export function hospitalWorker({ persistDir, vars = {} }) {
       wranglerConfig.durable_objects.bindings.map(({ name, class_name }) => [name, { className: class_name, useSQLite: sqliteClasses.has(class_name) }]),
     ),
     durableObjectsPersist: persistDir,
-  });
-}
-
-/** A Miniflare running a test worker (no bindings) whose main module is `mainPath`. */
-export function testWorker(mainPath, { packageDir = installedPackage } = {}) {
-  return new Miniflare({
-    modulesRoot: repoRoot,
-    modules: workerModules(mainPath, { packageDir }),
-    compatibilityDate: wranglerConfig.compatibility_date,
   });
 }

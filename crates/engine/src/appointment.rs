@@ -1,0 +1,80 @@
+//! Appointments as the API returns them and a snapshot stores them.
+
+use crate::object_only;
+use crate::time::LocalDateTime;
+use serde::{Deserialize, Serialize};
+
+/// Whether an appointment takes its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AppointmentStatus {
+    /// Takes its time: no other appointment of the doctor may overlap it.
+    Booked,
+    /// Takes its time until `holdExpires`, unless confirmed before; then it is dropped.
+    Held,
+    /// Kept as history; its time is free again.
+    Cancelled,
+}
+
+/// Where and when an appointment was before `reschedule` moved it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PreviousTime {
+    /// The location it was at.
+    pub location: String,
+    /// Its start then.
+    pub start: LocalDateTime,
+    /// Its end then.
+    pub end: LocalDateTime,
+}
+
+/// A booked, held or cancelled appointment. Cancelling keeps it, with `status: "cancelled"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Appointment {
+    /// The appointment's id, chosen by the host or assigned by the hospital.
+    pub id: String,
+    /// The doctor it is with.
+    pub doctor_id: String,
+    /// Where: one of the doctor's locations when it was booked.
+    pub location: String,
+    /// First minute, hospital-local wall clock.
+    pub start: LocalDateTime,
+    /// End (exclusive): `start + durationMinutes`.
+    pub end: LocalDateTime,
+    /// Length in minutes, a multiple of the slot length.
+    pub duration_minutes: u32,
+    /// The host's reference to the patient, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient: Option<String>,
+    /// The idempotency key it was booked with, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Booked, held or cancelled.
+    pub status: AppointmentStatus,
+    /// When a hold lapses (`status: "held"` only): from this minute on it takes no time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_expires: Option<LocalDateTime>,
+    /// Where and when it was before each `reschedule`, oldest first.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "object_only::vec"
+    )]
+    pub rescheduled_from: Vec<PreviousTime>,
+    /// Why it was cancelled, if a reason was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_reason: Option<String>,
+}
+
+impl Appointment {
+    /// Whether it is booked (not held, not cancelled).
+    pub fn is_booked(&self) -> bool {
+        self.status == AppointmentStatus::Booked
+    }
+
+    /// Whether it takes its time (booked, or held; a lapsed hold is dropped by the hospital).
+    pub fn is_active(&self) -> bool {
+        self.status != AppointmentStatus::Cancelled
+    }
+}

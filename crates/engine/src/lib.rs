@@ -1,0 +1,96 @@
+//! # dr-schedule-engine
+//!
+//! The scheduling engine of dr-schedule: doctors with locations and weekly hours, appointments
+//! booked, held, listed and cancelled under rules that never let a doctor be in two places at
+//! once. Pure Rust: it never reads a clock, draws random numbers or does I/O (the build checks
+//! its dependencies and sources: `tools/check-engine-purity.sh`), and every failure is an
+//! [`Error`] with a stable code. The `dr-schedule` crate binds it to JavaScript.
+//!
+//! Start at [`Hospital`]: every call of the JavaScript API is one of its methods, taking one
+//! of the input types below (read them from JSON or any serde format with [`read_input`]) and
+//! returning the output types or an [`Error`]. Where each booking rule, the snapshot format and
+//! the change records live is in `docs/ARCHITECTURE.md`; the README is the API reference.
+//!
+//! ```
+//! use dr_schedule_engine::{read_input, Hospital, HospitalOptionsInput};
+//! use serde_json::json;
+//!
+//! # fn main() -> Result<(), dr_schedule_engine::Error> {
+//! let mut hospital = Hospital::new(HospitalOptionsInput::default())?;
+//! let doctor = read_input(json!({
+//!     "name": "Dr. Ada Lovelace",
+//!     "locations": ["1 Main St"],
+//!     "schedule": [{ "days": ["mon", "tue"], "start": "09:00", "end": "17:00" }]
+//! }), "doctor")?;
+//! let id = hospital.add_doctor(doctor)?.id.clone();
+//! let request = read_input(json!({
+//!     "doctorId": id, "location": "1 Main St", "start": "2019-02-04T11:00"
+//! }), "request")?;
+//! let appointment = hospital.book(request)?;
+//! assert_eq!(appointment.end.to_string(), "2019-02-04T11:15");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Every module is private: the `pub use` list below is the whole API.
+
+mod appointment;
+mod booking;
+mod calendar;
+mod changes;
+mod doctor;
+mod error;
+mod hospital;
+mod hours;
+mod input;
+mod json;
+mod limits;
+mod object_only;
+mod options;
+mod path;
+mod queries;
+mod requests;
+mod slots;
+mod snapshot;
+mod time;
+mod validate;
+
+// The hospital and its options.
+pub use hospital::Hospital;
+pub use options::{HospitalOptions, HospitalOptionsInput};
+
+// Inputs: doctors, requests that change the hospital, queries that read it.
+pub use doctor::{DateOverride, DoctorPatch, HoursBlock, NewDoctor, ScheduleRule, TimeOff};
+pub use queries::{AppointmentQuery, FindSlotsQuery, SlotQuery, StatusFilter};
+pub use requests::{
+    BookRequest, CancelOptions, ChangeOptions, ConfirmOptions, ExplainRequest, HoldRequest,
+    RescheduleRequest,
+};
+
+// Outputs: doctors, appointments, free slots, change records, snapshot counters.
+pub use appointment::{Appointment, AppointmentStatus, PreviousTime};
+pub use changes::Change;
+pub use doctor::Doctor;
+pub use slots::FoundSlot;
+pub use snapshot::NextIds;
+
+// Dates and times as the API spells them.
+pub use time::{ClockTime, LocalDate, LocalDateTime, Weekday};
+
+// Errors.
+pub use error::{Details, Error, ErrorCode, Result, TimeOffDetails};
+
+// Reading inputs from any serde format, with the path of a bad field; the error for readers
+// that track their own path (the wasm binding's).
+pub use input::{invalid_input_at, invalid_snapshot_at, read_input};
+pub use path::Step;
+
+// The size limits (the README's "Limits").
+pub use limits::{
+    MAX_APPOINTMENTS, MAX_COUNTER, MAX_DOCTORS, MAX_FIELD_PATH_LEN, MAX_FIND_DOCTORS,
+    MAX_FIND_LIMIT, MAX_FIND_WINDOW_DAYS, MAX_HOLD_MINUTES, MAX_HORIZON_DAYS, MAX_ID_LEN,
+    MAX_LOCATIONS_PER_DOCTOR, MAX_LOCATION_LEN, MAX_MESSAGE_LEN, MAX_NAME_LEN, MAX_NOTICE_MINUTES,
+    MAX_OVERRIDES, MAX_PATIENT_LEN, MAX_REASON_LEN, MAX_REQUEST_ID_LEN, MAX_RESCHEDULES,
+    MAX_RETAINED_CHANGES, MAX_SCHEDULE_RULES, MAX_SLOT_WINDOW_DAYS, MAX_SNAPSHOT_BYTES,
+    MAX_TIME_OFF, MAX_TIME_ZONE_LEN,
+};

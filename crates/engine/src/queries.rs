@@ -1,0 +1,143 @@
+//! The inputs of the read-only calls that list and search: `appointments`, `availableSlots`,
+//! `findSlots`; and the time windows they describe.
+
+use crate::error::{Error, Result};
+use crate::time::{Bound, LocalDateTime};
+use serde::Deserialize;
+
+/// Which appointments `appointments` lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusFilter {
+    /// Those that take their time: booked ones and live holds (the default).
+    #[default]
+    Active,
+    /// Only booked ones.
+    Booked,
+    /// Only live holds.
+    Held,
+    /// Only cancelled ones.
+    Cancelled,
+    /// All of them.
+    All,
+}
+
+/// The options of `appointments`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppointmentQuery {
+    /// Start of the window: a date (its midnight) or a date-time. Default: all time.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// End of the window, exclusive: a date (including that whole day) or a date-time.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Which statuses to list; `active` (booked and held) by default.
+    #[serde(default)]
+    pub status: Option<StatusFilter>,
+    /// The caller's current time: holds that have lapsed by then are left out.
+    #[serde(default)]
+    pub now: Option<LocalDateTime>,
+}
+
+/// The options of `availableSlots`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SlotQuery {
+    /// Start of the window: a date or a date-time.
+    pub from: String,
+    /// End of the window, exclusive: a date (including that whole day) or a date-time.
+    pub to: String,
+    /// Length of the wanted appointment; the hospital's default when absent.
+    #[serde(default)]
+    pub duration_minutes: Option<u32>,
+    /// Only slots bookable at this location (one of the doctor's).
+    #[serde(default)]
+    pub location: Option<String>,
+    /// At most this many slots, earliest first.
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// The caller's current time: needed when the hospital has a minimum notice or a horizon;
+    /// lets an expired hold free its time.
+    #[serde(default)]
+    pub now: Option<LocalDateTime>,
+}
+
+/// The input of `findSlots`: free slots across doctors.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FindSlotsQuery {
+    /// Only doctors who work here, and only slots here.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// Only these doctors; every doctor when absent.
+    #[serde(default)]
+    pub doctor_ids: Option<Vec<String>>,
+    /// Start of the window: a date or a date-time.
+    pub from: String,
+    /// End of the window, exclusive: a date (including that whole day) or a date-time.
+    pub to: String,
+    /// Length of the wanted appointment; the hospital's default when absent.
+    #[serde(default)]
+    pub duration_minutes: Option<u32>,
+    /// At most this many slots (required, at most 1,000).
+    pub limit: u32,
+    /// The caller's current time, as for `availableSlots`.
+    #[serde(default)]
+    pub now: Option<LocalDateTime>,
+}
+
+/// A half-open window `[from, to)`; an absent bound is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Window {
+    /// Inclusive start.
+    pub from: Option<LocalDateTime>,
+    /// Exclusive end.
+    pub to: Option<LocalDateTime>,
+}
+
+impl Window {
+    /// Parses the bounds (`from`: a date means its midnight; `to`: a date includes that day).
+    pub(crate) fn parse(from: Option<&str>, to: Option<&str>) -> Result<Self> {
+        let from = from
+            .map(|f| LocalDateTime::parse_bound(f, Bound::From))
+            .transpose()
+            .map_err(|reason| Error::invalid_input("from", reason))?;
+        let to = to
+            .map(|t| LocalDateTime::parse_bound(t, Bound::To))
+            .transpose()
+            .map_err(|reason| Error::invalid_input("to", reason))?;
+        if let (Some(from), Some(to)) = (from, to) {
+            if to < from {
+                return Err(Error::invalid_input(
+                    "to",
+                    format!("{to} is before from ({from})"),
+                ));
+            }
+        }
+        Ok(Window { from, to })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_parse_both_shapes_and_refuse_reversed_bounds() {
+        let w = Window::parse(Some("2019-02-01"), Some("2019-02-01")).unwrap();
+        assert_eq!(w.from.unwrap().to_string(), "2019-02-01T00:00");
+        assert_eq!(w.to.unwrap().to_string(), "2019-02-02T00:00");
+        assert_eq!(
+            Window::parse(None, None).unwrap(),
+            Window {
+                from: None,
+                to: None
+            }
+        );
+        let e = Window::parse(Some("2019-02-02"), Some("2019-02-01T10:00")).unwrap_err();
+        assert_eq!(e.details.field.as_deref(), Some("to"));
+        let e = Window::parse(Some("2019-02-30"), None).unwrap_err();
+        assert_eq!(e.details.field.as_deref(), Some("from"));
+    }
+}

@@ -1,0 +1,164 @@
+//! The inputs of the calls that change the hospital: `book`, `hold`, `reschedule`, `confirm`,
+//! `cancel`, the options of `updateDoctor` and `removeDoctor`, and of `explain`, which asks
+//! whether a booking would succeed. (The doctor inputs are in [`crate::doctor`]; the
+//! read-only queries in [`crate::queries`].)
+
+use crate::error::Result;
+use crate::limits::{MAX_LOCATION_LEN, MAX_PATIENT_LEN, MAX_REQUEST_ID_LEN};
+use crate::options::HospitalOptions;
+use crate::time::LocalDateTime;
+use crate::validate;
+use serde::Deserialize;
+
+/// The input of `book`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BookRequest {
+    /// The doctor to book.
+    pub doctor_id: String,
+    /// One of the doctor's locations.
+    pub location: String,
+    /// First minute, `YYYY-MM-DDTHH:MM`.
+    pub start: LocalDateTime,
+    /// Length in minutes; the hospital's default when absent.
+    #[serde(default)]
+    pub duration_minutes: Option<u32>,
+    /// The host's reference to the patient.
+    #[serde(default)]
+    pub patient: Option<String>,
+    /// An id of the host's choosing; when absent the hospital assigns one.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// An idempotency key: sending the same request again returns the same appointment.
+    #[serde(default)]
+    pub request_id: Option<String>,
+    /// The caller's current time: needed when the hospital has a minimum notice or a horizon;
+    /// lets an expired hold free its time.
+    #[serde(default)]
+    pub now: Option<LocalDateTime>,
+}
+
+impl BookRequest {
+    /// Checks the free-text fields (the input itself), before any rule.
+    pub(crate) fn validate(&self) -> Result<()> {
+        validate::lookup_id("doctorId", &self.doctor_id)?;
+        validate::text("location", &self.location, MAX_LOCATION_LEN)?;
+        if let Some(patient) = &self.patient {
+            validate::text("patient", patient, MAX_PATIENT_LEN)?;
+        }
+        if let Some(id) = &self.id {
+            validate::id("id", id)?;
+        }
+        if let Some(request_id) = &self.request_id {
+            validate::text("requestId", request_id, MAX_REQUEST_ID_LEN)?;
+        }
+        Ok(())
+    }
+
+    /// The duration asked for, or the hospital's default.
+    pub(crate) fn duration(&self, options: &HospitalOptions) -> u32 {
+        self.duration_minutes
+            .unwrap_or(options.default_duration_minutes)
+    }
+}
+
+/// The input of `hold`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HoldRequest {
+    /// The doctor.
+    pub doctor_id: String,
+    /// One of the doctor's locations.
+    pub location: String,
+    /// First minute.
+    pub start: LocalDateTime,
+    /// Length in minutes; the hospital's default when absent.
+    #[serde(default)]
+    pub duration_minutes: Option<u32>,
+    /// The host's reference to the patient.
+    #[serde(default)]
+    pub patient: Option<String>,
+    /// An id of the host's choosing; when absent the hospital assigns one.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// An idempotency key, as for `book`.
+    #[serde(default)]
+    pub request_id: Option<String>,
+    /// The caller's current time (required).
+    pub now: LocalDateTime,
+    /// How long the hold lasts, in minutes from `now` (1 to a week).
+    pub ttl_minutes: u32,
+}
+
+/// The input of `reschedule`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RescheduleRequest {
+    /// The new start.
+    pub start: LocalDateTime,
+    /// The new location; the current one when absent.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// The new length; the current one when absent.
+    #[serde(default)]
+    pub duration_minutes: Option<u32>,
+    /// The caller's current time, as for `book`.
+    #[serde(default)]
+    pub now: Option<LocalDateTime>,
+}
+
+/// The options of `confirm`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmOptions {
+    /// The caller's current time (required): a hold that has lapsed by then cannot be
+    /// confirmed.
+    pub now: LocalDateTime,
+}
+
+/// The input of `explain`: a time to check against every booking rule.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExplainRequest {
+    /// The doctor.
+    pub doctor_id: String,
+    /// The location.
+    pub location: String,
+    /// First minute.
+    pub start: LocalDateTime,
+    /// Length in minutes; the hospital's default when absent.
+    #[serde(default)]
+    pub duration_minutes: Option<u32>,
+    /// The caller's current time, as for `book`.
+    #[serde(default)]
+    pub now: Option<LocalDateTime>,
+    /// The patient, for the patient-overlap rule.
+    #[serde(default)]
+    pub patient: Option<String>,
+}
+
+/// The options of `updateDoctor` and `removeDoctor`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChangeOptions {
+    /// Cancel the booked appointments that the change would orphan, instead of failing with
+    /// `HAS_APPOINTMENTS`.
+    #[serde(default)]
+    pub cancel_appointments: Option<bool>,
+}
+
+impl ChangeOptions {
+    /// Whether to cancel the appointments in the way (`cancelAppointments: true`).
+    pub(crate) fn cancels(&self) -> bool {
+        self.cancel_appointments == Some(true)
+    }
+}
+
+/// The options of `cancel`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelOptions {
+    /// Why, kept on the appointment as `cancelReason`.
+    #[serde(default)]
+    pub reason: Option<String>,
+}

@@ -1,0 +1,424 @@
+//! Wall-clock dates and times: strict parsing of the ISO shapes the API accepts, and
+//! formatting back to them.
+//!
+//! The hospital computes in local wall-clock time (the README's "API": times are hospital-local
+//! wall clock). An instant is a number of minutes ([`LocalDateTime`]), a time of day is a number of
+//! minutes since midnight ([`ClockTime`]). Only these shapes are accepted, exactly: a date
+//! `YYYY-MM-DD`, a date-time `YYYY-MM-DDTHH:MM`, a time of day `HH:MM` (`24:00` where an end is
+//! meant). Years run from 0001 to 9999.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// Minutes in a day.
+pub(crate) const MINUTES_PER_DAY: i64 = 1440;
+
+/// A wall-clock instant with minute precision: minutes since 0001-01-01T00:00 minus one day
+/// (so that day numbers match chrono's `num_days_from_ce`). Ordered, cheap to copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalDateTime(i64);
+
+impl LocalDateTime {
+    /// The first instant that is not representable: 10000-01-01T00:00. Appointments end
+    /// before it, so that every end can be written as `YYYY-MM-DDTHH:MM`.
+    pub const END_OF_RANGE: LocalDateTime = LocalDateTime(3_652_060 * MINUTES_PER_DAY);
+
+    /// The instant `minute_of_day` minutes after the midnight that starts day `day`.
+    pub fn from_day_and_minute(day: i64, minute_of_day: i64) -> Self {
+        LocalDateTime(day * MINUTES_PER_DAY + minute_of_day)
+    }
+
+    /// The day number (chrono's `num_days_from_ce`: 0001-01-01 is day 1).
+    pub fn day(self) -> i64 {
+        self.0.div_euclid(MINUTES_PER_DAY)
+    }
+
+    /// Minutes since the midnight that starts this instant's day.
+    pub fn minute_of_day(self) -> i64 {
+        self.0.rem_euclid(MINUTES_PER_DAY)
+    }
+
+    /// The weekday of this instant's day.
+    pub fn weekday(self) -> Weekday {
+        Weekday::of_day(self.day())
+    }
+
+    /// This instant plus `minutes`.
+    pub fn plus_minutes(self, minutes: i64) -> Self {
+        LocalDateTime(self.0.saturating_add(minutes))
+    }
+
+    /// Minutes from `earlier` to `self`.
+    pub fn minutes_since(self, earlier: LocalDateTime) -> i64 {
+        self.0 - earlier.0
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM`. The error is a reason to put after the field name.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bytes = text.as_bytes();
+        match (bytes.get(..10), bytes.get(10), bytes.get(11..)) {
+            (Some(_), Some(b'T'), Some(time)) if time.len() == 5 => {
+                let day = parse_date_bytes(text)?;
+                let minute = parse_hh_mm(time, false).ok_or_else(|| {
+                    format!("{text:?} has no valid time of day (HH:MM, 00:00 to 23:59)")
+                })?;
+                Ok(LocalDateTime::from_day_and_minute(day, i64::from(minute)))
+            }
+            _ => Err(format!(
+                "{text:?} is not a date-time of the form YYYY-MM-DDTHH:MM"
+            )),
+        }
+    }
+
+    /// Parses the bound of a window `[from, to)`: a date-time as itself, a bare date `from` as
+    /// its midnight and a bare date `to` as the next midnight (it includes that whole day).
+    pub(crate) fn parse_bound(text: &str, bound: Bound) -> Result<Self, String> {
+        if text.len() == 10 {
+            let day = parse_date_bytes(text)?;
+            Ok(match bound {
+                Bound::From => LocalDateTime::from_day_and_minute(day, 0),
+                Bound::To => LocalDateTime::from_day_and_minute(day + 1, 0),
+            })
+        } else {
+            LocalDateTime::parse(text).map_err(|_| {
+                format!(
+                    "{text:?} is neither a date (YYYY-MM-DD) nor a date-time (YYYY-MM-DDTHH:MM)"
+                )
+            })
+        }
+    }
+}
+
+/// Which end of a window a bound is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bound {
+    /// The inclusive start.
+    From,
+    /// The exclusive end.
+    To,
+}
+
+/// Parses the first ten bytes of `text` as `YYYY-MM-DD` into a day number; the rest of `text`
+/// is the caller's business.
+fn parse_date_bytes(text: &str) -> Result<i64, String> {
+    let bad = || format!("{text:?} is not a valid date (YYYY-MM-DD)");
+    let bytes = text.as_bytes();
+    let (year, month, day) = match bytes.get(..10) {
+        Some([y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2]) => (
+            digits(&[*y1, *y2, *y3, *y4]).ok_or_else(bad)?,
+            digits(&[*m1, *m2]).ok_or_else(bad)?,
+            digits(&[*d1, *d2]).ok_or_else(bad)?,
+        ),
+        _ => return Err(bad()),
+    };
+    if year == 0 {
+        return Err(format!("{text:?}: years start at 0001"));
+    }
+    let date = i32::try_from(year)
+        .ok()
+        .and_then(|y| NaiveDate::from_ymd_opt(y, month, day))
+        .ok_or_else(|| format!("{text:?} is not a date of the calendar"))?;
+    Ok(i64::from(date.num_days_from_ce()))
+}
+
+/// Parses ASCII digits into a number; `None` if any byte is not a digit.
+fn digits(bytes: &[u8]) -> Option<u32> {
+    bytes.iter().try_fold(0u32, |acc, b| {
+        b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+    })
+}
+
+/// Parses `HH:MM` into minutes since midnight; `24:00` only when `allow_24` is set.
+fn parse_hh_mm(bytes: &[u8], allow_24: bool) -> Option<u16> {
+    match bytes {
+        [h1, h2, b':', m1, m2] => {
+            let hours = digits(&[*h1, *h2])?;
+            let minutes = digits(&[*m1, *m2])?;
+            let valid = (hours < 24 && minutes < 60) || (allow_24 && hours == 24 && minutes == 0);
+            if !valid {
+                return None;
+            }
+            u16::try_from(hours * 60 + minutes).ok()
+        }
+        _ => None,
+    }
+}
+
+impl fmt::Display for LocalDateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let date = i32::try_from(self.day())
+            .ok()
+            .and_then(NaiveDate::from_num_days_from_ce_opt);
+        match date {
+            Some(date) => {
+                let minute = self.minute_of_day();
+                write!(
+                    f,
+                    "{:04}-{:02}-{:02}T{:02}:{:02}",
+                    date.year(),
+                    date.month(),
+                    date.day(),
+                    minute / 60,
+                    minute % 60
+                )
+            }
+            None => write!(f, "(minute {} out of range)", self.0),
+        }
+    }
+}
+
+impl Serialize for LocalDateTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for LocalDateTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        LocalDateTime::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A calendar date, `YYYY-MM-DD`: a day number as [`LocalDateTime::day`] counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalDate(i64);
+
+impl LocalDate {
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        if text.len() != 10 {
+            return Err(format!("{text:?} is not a date of the form YYYY-MM-DD"));
+        }
+        parse_date_bytes(text).map(LocalDate)
+    }
+
+    /// The date of an instant.
+    pub fn of(instant: LocalDateTime) -> Self {
+        LocalDate(instant.day())
+    }
+
+    /// The day number.
+    pub fn day(self) -> i64 {
+        self.0
+    }
+
+    /// Its midnight.
+    pub fn midnight(self) -> LocalDateTime {
+        LocalDateTime::from_day_and_minute(self.0, 0)
+    }
+}
+
+impl fmt::Display for LocalDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.midnight().to_string();
+        f.write_str(text.get(..10).unwrap_or(&text))
+    }
+}
+
+impl Serialize for LocalDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for LocalDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        LocalDate::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A time of day: minutes since midnight, `0..=1440` (1440 is `24:00`, an end of day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClockTime(u16);
+
+impl ClockTime {
+    /// Midnight at the end of the day, `24:00`.
+    pub const END_OF_DAY: ClockTime = ClockTime(1440);
+
+    /// Parses `HH:MM` (`00:00` to `23:59`, or `24:00`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        parse_hh_mm(text.as_bytes(), true)
+            .map(ClockTime)
+            .ok_or_else(|| {
+                format!("{text:?} is not a time of day of the form HH:MM (00:00 to 24:00)")
+            })
+    }
+
+    /// Minutes since midnight.
+    pub fn minutes(self) -> u16 {
+        self.0
+    }
+}
+
+impl fmt::Display for ClockTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
+    }
+}
+
+impl Serialize for ClockTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClockTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        ClockTime::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A day of the week, spelled `"mon"` … `"sun"` on the JS side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    /// Monday.
+    Mon,
+    /// Tuesday.
+    Tue,
+    /// Wednesday.
+    Wed,
+    /// Thursday.
+    Thu,
+    /// Friday.
+    Fri,
+    /// Saturday.
+    Sat,
+    /// Sunday.
+    Sun,
+}
+
+impl fmt::Display for Weekday {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Weekday::Mon => "mon",
+            Weekday::Tue => "tue",
+            Weekday::Wed => "wed",
+            Weekday::Thu => "thu",
+            Weekday::Fri => "fri",
+            Weekday::Sat => "sat",
+            Weekday::Sun => "sun",
+        })
+    }
+}
+
+impl Weekday {
+    /// All seven, Monday first.
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+
+    /// Monday is 0, Sunday 6.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The weekday of a day number (day 1, 0001-01-01, was a Monday).
+    pub fn of_day(day: i64) -> Weekday {
+        match (day - 1).rem_euclid(7) {
+            0 => Weekday::Mon,
+            1 => Weekday::Tue,
+            2 => Weekday::Wed,
+            3 => Weekday::Thu,
+            4 => Weekday::Fri,
+            5 => Weekday::Sat,
+            _ => Weekday::Sun,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> LocalDateTime {
+        LocalDateTime::parse(text).unwrap()
+    }
+
+    #[test]
+    fn date_times_round_trip_through_display() {
+        for text in [
+            "2019-02-01T11:00",
+            "2024-02-29T23:59",
+            "0001-01-01T00:00",
+            "9999-12-31T23:45",
+        ] {
+            assert_eq!(at(text).to_string(), text);
+        }
+    }
+
+    #[test]
+    fn end_of_range_is_year_ten_thousand() {
+        assert_eq!(
+            at("9999-12-31T23:00").plus_minutes(60),
+            LocalDateTime::END_OF_RANGE
+        );
+    }
+
+    #[test]
+    fn weekdays_match_the_calendar() {
+        assert_eq!(at("2019-02-01T11:00").weekday(), Weekday::Fri);
+        assert_eq!(at("2024-02-29T00:00").weekday(), Weekday::Thu);
+        assert_eq!(at("0001-01-01T00:00").weekday(), Weekday::Mon);
+        assert_eq!(at("2026-11-29T12:00").weekday(), Weekday::Sun);
+    }
+
+    #[test]
+    fn rejects_anything_but_the_exact_shapes() {
+        for bad in [
+            "2019-02-30T10:00",
+            "2019-02-01T25:00",
+            "2019-02-01T24:00",
+            "2019-02-01T10:60",
+            "2019-02-01 10:00",
+            "2019-2-01T10:00",
+            "2019-02-01T10:00:00",
+            "2019-02-01T10:00Z",
+            "0000-01-01T00:00",
+            "+2019-02-01T10:00",
+            "2023-02-29T10:00",
+            "",
+            "２０１９-02-01T10:00",
+        ] {
+            assert!(LocalDateTime::parse(bad).is_err(), "{bad} parsed");
+        }
+    }
+
+    #[test]
+    fn window_bounds_treat_bare_dates_as_whole_days() {
+        assert_eq!(
+            LocalDateTime::parse_bound("2019-02-01", Bound::From).unwrap(),
+            at("2019-02-01T00:00")
+        );
+        assert_eq!(
+            LocalDateTime::parse_bound("2019-02-01", Bound::To).unwrap(),
+            at("2019-02-02T00:00")
+        );
+        assert_eq!(
+            LocalDateTime::parse_bound("2019-02-01T10:15", Bound::To).unwrap(),
+            at("2019-02-01T10:15")
+        );
+        assert!(LocalDateTime::parse_bound("2019-02-30", Bound::To).is_err());
+        assert!(LocalDateTime::parse_bound("tomorrow", Bound::From).is_err());
+    }
+
+    #[test]
+    fn clock_times_allow_24_00_only_as_is() {
+        assert_eq!(ClockTime::parse("24:00").unwrap(), ClockTime::END_OF_DAY);
+        assert_eq!(ClockTime::parse("09:30").unwrap().minutes(), 570);
+        assert_eq!(ClockTime::parse("09:30").unwrap().to_string(), "09:30");
+        for bad in ["24:01", "25:00", "9:30", "09:3", "09-30", "", "12:60"] {
+            assert!(ClockTime::parse(bad).is_err(), "{bad} parsed");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+// The Node server's settings: environment variables, read by ../service/settings.mjs. The
+// README's settings table lists each of them (test/server/readme-tables.test.mjs checks it).
+import { defaultAllowedHosts } from "../service/http.mjs";
+import { DEFAULT_SNAPSHOT_EVERY } from "../service/hospital-service.mjs";
+import { boolean, integer, list, string } from "../service/settings.mjs";
+import { CONNECTION_DEFAULTS } from "./http.mjs";
+
+export const SETTINGS = {
+  db: string("DR_SCHEDULE_DB", "dr-schedule.sqlite"),
+  port: integer("PORT", 5000, 0, 65535),
+  host: string("HOST", "127.0.0.1"),
+  snapshotEvery: integer("DR_SCHEDULE_SNAPSHOT_EVERY", DEFAULT_SNAPSHOT_EVERY, 1, 1_000_000_000),
+  newDatabase: boolean("DR_SCHEDULE_NEW_DATABASE", false),
+  allowedHosts: list("DR_SCHEDULE_ALLOWED_HOSTS", (s) => defaultAllowedHosts(s.host), {
+    item: /^(\*|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?|[A-Za-z0-9.-]+(:[0-9]{1,5})?)$/,
+    what: "host names (name, name:port or *)",
+  }),
+  maxConnections: integer("DR_SCHEDULE_MAX_CONNECTIONS", CONNECTION_DEFAULTS.maxConnections, 1, 1_000_000),
+  maxConnectionsPerClient: integer("DR_SCHEDULE_MAX_CONNECTIONS_PER_CLIENT", CONNECTION_DEFAULTS.maxConnectionsPerClient, 1, 1_000_000),
+  headersTimeoutMs: integer("DR_SCHEDULE_HEADERS_TIMEOUT_MS", CONNECTION_DEFAULTS.headersTimeoutMs, 100, 600_000),
+  requestTimeoutMs: integer("DR_SCHEDULE_REQUEST_TIMEOUT_MS", CONNECTION_DEFAULTS.requestTimeoutMs, 100, 3_600_000),
+};

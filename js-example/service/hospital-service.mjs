@@ -1,0 +1,499 @@
+// One stored hospital behind the REST API: the storage rules and the order of requests, written
+// once for the Node server (a SQLite file several processes may share) and the Durable Object
+// (its own SQLite storage). The store is any object of the interface in storage.mjs; every
+// storage call is awaited, so an asynchronous store fits as well as the two synchronous ones.
+//
+// The store is the truth; the service keeps a Hospital in memory as a cache of it.
+//
+// Order. Requests of the hospital run one batch at a time, first come first served, from one
+// queue: consecutive reads form one batch (one catch-up serves them all), consecutive writes
+// another (one storage transaction, one commit for all: group commit, when requests arrive
+// while the previous commit is under way). So:
+//   - mutations are serialised: each is computed on the state the previous one left;
+//   - an answer to a write is sent only after the commit that stored it is durable;
+//   - a read never sees a mutation that is not committed: it runs before the write batch
+//     started or after its commit (or its rollback and rebuild).
+//
+// Catching up. When the store is shared (`store.shared`), before every batch the service
+// applies the change rows stored after its own revision, one `applyChanges` call each (a
+// single change applies in place; a batch would be applied on a copy of the whole hospital),
+// or reloads snapshot and rows when they do not follow on (dropped behind a newer snapshot).
+// For writes this happens inside the store's write lock, and the change rows are inserted under
+// their revision as key: a write is conditional on the revision it was computed from.
+//
+// Snapshots and pruning, the one rule: after a write batch, when `snapshotEvery` revisions or
+// more have passed since the stored snapshot, the batch's transaction also writes a snapshot of
+// the new revision and drops the change rows up to the *previous* snapshot's revision. The rows
+// of the last generation stay, because
+//   - a process sharing the store that lags by fewer than `snapshotEvery` revisions catches up
+//     from them, O(rows), instead of reloading the whole snapshot, O(hospital);
+//   - they are few and bounded: the store never holds more than 2 × `snapshotEvery` rows;
+//   - they cost nothing to load: a start replays only the rows after the newest snapshot.
+// A single-writer store (the Durable Object) keeps them too: one rule, and at most
+// `snapshotEvery` extra rows of a few hundred bytes.
+//
+// Failures, decided by the error, never by the status it maps to:
+//   - A HospitalError is an answer (the engine changes nothing on a failed call); a read never
+//     reloads for one.
+//   - INSTANCE_FAILED, or an exception that is not a HospitalError (the engine, or this code,
+//     failed unexpectedly): memory may be wrong, so it is rebuilt from the store; a write batch
+//     is rolled back and its other requests run again.
+//   - A storage failure during a write (commit refused, disk full, the file gone): memory holds
+//     mutations the store does not, so it is rebuilt from the store; nothing is acknowledged.
+//   - A revision conflict (another process stored that revision first): rebuild, and run the
+//     batch once more.
+//   - Stored data that cannot make a hospital (a snapshot the package refuses, a change row that
+//     does not apply, a missing database): the service does not crash; every request is answered
+//     503 HOSPITAL_UNAVAILABLE, the log says what is wrong, where, and how to recover, and a load
+//     is tried again at most every `retryLoadMs`.
+import { Hospital } from "dr-schedule";
+import { errorResponse, execute, resolve } from "./api.mjs";
+import { RevisionConflictError, StoreBusyError, StoreUnavailableError, StoredDataError } from "./storage.mjs";
+
+export const DEFAULT_SNAPSHOT_EVERY = 1000;
+/** The most requests one batch (one transaction, one commit) holds. */
+export const DEFAULT_MAX_BATCH = 64;
+/** How long an unloadable hospital is left alone before the next try. */
+export const DEFAULT_RETRY_LOAD_MS = 10_000;
+
+/** Log lines: `[dr-schedule] …` on stderr, errors with their stack. */
+export const consoleLog = Object.freeze({
+  info: (message) => console.log(`[dr-schedule] ${message}`),
+  warn: (message) => console.error(`[dr-schedule] ${message}`),
+  error: (message, error) => console.error(`[dr-schedule] ${new Date().toISOString()} ${message}`, ...(error === undefined ? [] : [error])),
+});
+
+function isHospitalError(error) {
+  return error instanceof Error && error.name === "HospitalError" && typeof error.code === "string";
+}
+
+function describeError(error) {
+  if (isHospitalError(error)) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** A failure of one request inside a batch that makes memory suspect. */
+class SuspectMemory extends Error {
+  constructor(task, outcome) {
+    super("memory is suspect");
+    this.task = task;
+    this.outcome = outcome;
+  }
+}
+
+/** One queued request: `exec(hospital)` runs it; `finish(outcome)` or `fail(error)` answers it. */
+class Task {
+  constructor(kind, exec, finish, fail) {
+    this.kind = kind;
+    this.exec = exec;
+    this.finish = finish;
+    this.fail = fail;
+  }
+}
+
+export class HospitalService {
+  #store;
+  #hospital = null;
+  /** Why there is no hospital: `{ error, retryAt }`, or null. */
+  #unavailable = null;
+  #snapshotEvery;
+  #maxBatch;
+  #retryLoadMs;
+  #seedApi;
+  #log;
+  #now;
+  #queue = [];
+  #running = false;
+  #draining = null;
+  #closed = false;
+  /** Counters for tests and the curious: loads from the store, commits, batches. */
+  stats = { loads: 0, commits: 0, writeBatches: 0, readBatches: 0, rebuilds: 0 };
+
+  /**
+   * @param options.store the storage adapter (storage.mjs)
+   * @param options.snapshotEvery revisions between snapshots (default 1000)
+   * @param options.maxBatch most requests per batch (default 64)
+   * @param options.retryLoadMs least time between two tries to load an unloadable hospital
+   * @param options.seedApi whether the seed API's routes exist (the Node server: true)
+   * @param options.log `{ info, warn, error }` (default: the console)
+   */
+  constructor({
+    store,
+    snapshotEvery = DEFAULT_SNAPSHOT_EVERY,
+    maxBatch = DEFAULT_MAX_BATCH,
+    retryLoadMs = DEFAULT_RETRY_LOAD_MS,
+    seedApi = true,
+    log = consoleLog,
+    now = Date.now,
+  }) {
+    if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 1) throw new RangeError(`snapshotEvery must be a positive integer, got ${snapshotEvery}`);
+    if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
+    this.#store = store;
+    this.#snapshotEvery = snapshotEvery;
+    this.#maxBatch = maxBatch;
+    this.#retryLoadMs = retryLoadMs;
+    this.#seedApi = seedApi;
+    this.#log = log;
+    this.#now = now;
+  }
+
+  /** Loads the hospital. Never throws: if it cannot be loaded, the service answers 503 and says why. */
+  async open() {
+    await this.#load();
+    return this;
+  }
+
+  /** The hospital in memory (null while it cannot be loaded). Between requests, it is committed state. */
+  get hospital() {
+    return this.#hospital;
+  }
+
+  get revision() {
+    return this.#hospital?.revision;
+  }
+
+  /** null, or `{ code, message, details }`: why requests are answered 503. */
+  get unavailable() {
+    return this.#unavailable === null ? null : this.#failure(this.#unavailable.error).body.error;
+  }
+
+  /**
+   * Answers a request (`{ method, path, query, body, basePath }`, see api.mjs). `route` is the
+   * result of `resolve` when the caller already has it (precheck in http.mjs). Never rejects.
+   */
+  handle(request, route = resolve(request, { seedApi: this.#seedApi })) {
+    if (route.error) return Promise.resolve(route.error);
+    return new Promise((resolvePromise) => {
+      const exec = (h) => execute(h, route, request);
+      const finish = (outcome) => resolvePromise(outcome.response);
+      const fail = (error) => resolvePromise(this.#failure(error));
+      this.#enqueue(new Task(route.mutates ? "write" : "read", exec, finish, fail));
+    });
+  }
+
+  /**
+   * Runs `fn(hospital)` in the queue as a read (`read`) or a write whose changes are stored
+   * before the promise resolves (`write`): for tests and tools. A HospitalError thrown by `fn`
+   * rejects the promise and changes nothing; so does any failure of the service.
+   */
+  read(fn) {
+    return this.#call("read", fn);
+  }
+
+  write(fn) {
+    return this.#call("write", fn);
+  }
+
+  #call(kind, fn) {
+    return new Promise((resolvePromise, reject) => {
+      const exec = (h) => {
+        try {
+          return { value: fn(h) };
+        } catch (error) {
+          if (isHospitalError(error)) return { thrown: error, suspect: error.code === "INSTANCE_FAILED" };
+          return { error };
+        }
+      };
+      const finish = (outcome) => ("thrown" in outcome ? reject(outcome.thrown) : resolvePromise(outcome.value));
+      this.#enqueue(new Task(kind, exec, finish, reject));
+    });
+  }
+
+  /** Waits for the queued requests, then frees the hospital. Later requests are answered 503. */
+  async close() {
+    this.#closed = true;
+    while (this.#running) await this.#draining;
+    this.#replace(null);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  #enqueue(task) {
+    if (this.#closed) {
+      task.fail(new StoreUnavailableError("the server is shutting down"));
+      return;
+    }
+    this.#queue.push(task);
+    if (!this.#running) {
+      this.#running = true;
+      this.#draining = this.#drain();
+    }
+  }
+
+  /**
+   * Runs batches until the queue is empty. `#running` is cleared in the same synchronous step
+   * that finds the queue empty, so a request queued right after always starts a new drain.
+   */
+  async #drain() {
+    try {
+      while (this.#queue.length > 0) {
+        if (this.#hospital === null) {
+          if (this.#unavailable === null || this.#now() >= this.#unavailable.retryAt) await this.#load();
+          if (this.#hospital === null) {
+            // Every queued request would fail the same way.
+            const error = this.#unavailable.error;
+            for (const task of this.#queue.splice(0)) task.fail(error);
+            continue;
+          }
+        }
+        const kind = this.#queue[0].kind;
+        let n = 1;
+        while (n < this.#queue.length && n < this.#maxBatch && this.#queue[n].kind === kind) n += 1;
+        const batch = this.#queue.splice(0, n);
+        if (kind === "read") await this.#runReads(batch);
+        else await this.#runWrites(batch);
+      }
+    } finally {
+      // In the same synchronous step as the check that found the queue empty.
+      this.#running = false;
+    }
+  }
+
+  async #runReads(batch) {
+    this.stats.readBatches += 1;
+    if (this.#store.shared) {
+      try {
+        await this.#store.read((view) => this.#catchUp(view));
+      } catch (error) {
+        // Memory is still a committed state (a change applies whole or not at all); only the
+        // store could not be read, or what it holds cannot be loaded (then #catchUp has
+        // dropped the hospital).
+        this.#storeFailed(error);
+        for (const task of batch) task.fail(error);
+        return;
+      }
+    }
+    const h = this.#hospital;
+    for (let i = 0; i < batch.length; i++) {
+      const outcome = batch[i].exec(h);
+      if (outcome.error !== undefined || outcome.suspect) {
+        // The engine failed in a way a HospitalError does not explain: do not keep using it.
+        this.#answerSuspect(batch[i], outcome);
+        this.#queue.unshift(...batch.slice(i + 1));
+        await this.#rebuild();
+        return;
+      }
+      batch[i].finish(outcome);
+    }
+  }
+
+  async #runWrites(batch) {
+    this.stats.writeBatches += 1;
+    for (let attempt = 0; ; attempt++) {
+      // Set once the engine has been called: from then on memory may be ahead of the store.
+      let touched = false;
+      try {
+        const outcomes = await this.#store.write(async (tx) => {
+          if (this.#store.shared) await this.#catchUp(tx);
+          const h = this.#hospital;
+          const base = h.revision;
+          const results = [];
+          for (const task of batch) {
+            touched = true;
+            const outcome = task.exec(h);
+            if (outcome.error !== undefined || outcome.suspect) throw new SuspectMemory(task, outcome);
+            results.push(outcome);
+          }
+          if (h.revision !== base) await this.#persist(tx, h, base);
+          return results;
+        });
+        this.stats.commits += 1;
+        batch.forEach((task, i) => task.finish(outcomes[i]));
+        return;
+      } catch (error) {
+        if (touched) await this.#rebuild();
+        if (error instanceof SuspectMemory) {
+          this.#answerSuspect(error.task, error.outcome);
+          // The others were fine but are not stored: they run again, first in line.
+          this.#queue.unshift(...batch.filter((task) => task !== error.task));
+          return;
+        }
+        if (error instanceof RevisionConflictError && attempt === 0 && this.#hospital !== null) continue;
+        this.#storeFailed(error);
+        for (const task of batch) task.fail(error);
+        return;
+      }
+    }
+  }
+
+  /** Stores the changes after `base` and, by the rule at the top of this file, a snapshot. */
+  async #persist(tx, h, base) {
+    const rows = h.changesSince(base).map((change) => ({ revision: change.revision, record: JSON.stringify(change) }));
+    await tx.append(rows);
+    const previous = await tx.snapshotRevision();
+    if (h.revision - previous >= this.#snapshotEvery) {
+      await tx.writeSnapshot(h.revision, h.toSnapshot());
+      await tx.prune(previous);
+    }
+  }
+
+  /**
+   * Brings memory to the store's head: applies the rows after its revision, or reloads when
+   * they do not follow on, when memory is ahead of the store, or when a row does not apply.
+   */
+  async #catchUp(view) {
+    const h = this.#hospital;
+    const mine = h.revision;
+    const rows = await view.changesAfter(mine);
+    if (rows.length === 0) {
+      if ((await view.head()) !== mine) await this.#reload(view);
+      return;
+    }
+    if (rows[0].revision !== mine + 1) {
+      await this.#reload(view);
+      return;
+    }
+    try {
+      for (const row of rows) h.applyChanges([JSON.parse(row.record)]);
+    } catch {
+      // Each change applies whole or not at all, but reloading is the safe answer to any
+      // surprise (and names the row if it is the stored data that is wrong).
+      await this.#reload(view);
+    }
+  }
+
+  /** Reloads inside the caller's view; if that fails, the hospital is gone until a load succeeds. */
+  async #reload(view) {
+    try {
+      this.#replace(await this.#build(view));
+      this.#unavailable = null;
+    } catch (error) {
+      this.#setUnavailable(error);
+      throw this.#unavailable.error;
+    }
+  }
+
+  /** Loads from the store in a read of its own; on failure the service answers 503 and logs why. */
+  async #load() {
+    try {
+      const h = await this.#store.read((view) => this.#build(view));
+      this.#replace(h);
+      if (this.#unavailable !== null) this.#log.info(`the hospital loads again (revision ${h.revision}); serving`);
+      this.#unavailable = null;
+    } catch (error) {
+      this.#setUnavailable(error);
+    }
+  }
+
+  async #rebuild() {
+    this.stats.rebuilds += 1;
+    await this.#load();
+  }
+
+  /** A Hospital from the store's snapshot and the change rows after it. */
+  async #build(view) {
+    this.stats.loads += 1;
+    const snapshot = await view.loadSnapshot();
+    let h;
+    if (snapshot === null) {
+      h = new Hospital();
+    } else {
+      try {
+        h = Hospital.fromSnapshot(snapshot.text);
+      } catch (error) {
+        const newer = isHospitalError(error) && error.code === "UNSUPPORTED_VERSION";
+        throw new StoredDataError("snapshotRefused", `the snapshot (${this.#store.where("snapshot", snapshot.revision)}) is refused: ${describeError(error)}`, {
+          revision: snapshot.revision,
+          cause: error,
+          recovery: newer
+            ? "It was written by a newer dr-schedule: run that version again, or restore the database from a backup."
+            : "Restore the database from a backup; a snapshot the package refuses cannot be repaired here.",
+        });
+      }
+    }
+    try {
+      const rows = await view.changesAfter(h.revision);
+      for (const row of rows) {
+        try {
+          h.applyChanges([JSON.parse(row.record)]);
+        } catch (error) {
+          throw new StoredDataError("changeRefused", `the change record ${this.#store.where("change", row.revision)} does not apply: ${describeError(error)}`, {
+            revision: row.revision,
+            cause: error,
+            recovery:
+              `Restore the database from a backup; or give up this change and every later one by deleting them ` +
+              `(SQLite: DELETE FROM changes WHERE revision >= ${row.revision}), which loses those changes.`,
+          });
+        }
+      }
+    } catch (error) {
+      this.#free(h);
+      throw error;
+    }
+    return h;
+  }
+
+  #setUnavailable(error) {
+    const previous = this.#unavailable?.error;
+    const wrapped =
+      error instanceof StoredDataError || error instanceof StoreUnavailableError
+        ? error
+        : new StoredDataError("storageFailed", `reading ${this.#store.describe()} failed: ${describeError(error)}`, {
+            cause: error,
+            recovery: "Check the storage (disk, permissions); the load is tried again on a later request.",
+          });
+    this.#replace(null);
+    this.#unavailable = { error: wrapped, retryAt: this.#now() + this.#retryLoadMs };
+    if (previous === undefined || previous.message !== wrapped.message) {
+      const answer = wrapped instanceof StoreUnavailableError ? "STORE_UNAVAILABLE" : "HOSPITAL_UNAVAILABLE";
+      this.#log.error(
+        `cannot serve the hospital of ${this.#store.describe()}: ${wrapped.message}. ` +
+          `${wrapped.recovery ? `${wrapped.recovery} ` : ""}Until then every hospital route answers 503 ${answer}.`,
+      );
+    }
+  }
+
+  /** Answers the request after which memory is rebuilt: its own answer, or 500 INTERNAL. */
+  #answerSuspect(task, outcome) {
+    if (outcome.error !== undefined) {
+      this.#log.error("internal error (the hospital is rebuilt from storage):", outcome.error);
+      task.fail(outcome.error);
+    } else {
+      this.#log.error(`the engine failed (${outcome.response?.body?.error?.code ?? "INSTANCE_FAILED"}); the hospital is rebuilt from storage`);
+      task.finish(outcome);
+    }
+  }
+
+  /**
+   * After a batch failed in the store: a store whose data is gone makes the service unavailable
+   * (logged once, not once per request); a busy store or unloadable data is already said; any
+   * other failure is logged with its stack.
+   */
+  #storeFailed(error) {
+    if (error instanceof StoreUnavailableError) this.#setUnavailable(error);
+    else if (!(error instanceof StoreBusyError || error instanceof StoredDataError)) this.#log.error("internal error:", error);
+  }
+
+  /** The response for a request that failed for a reason other than its own. */
+  #failure(error) {
+    if (error instanceof StoreBusyError) return errorResponse("STORE_BUSY", error.message, {}, { "retry-after": "1" });
+    if (error instanceof StoreUnavailableError) {
+      return errorResponse("STORE_UNAVAILABLE", "the hospital's storage is gone or was replaced, or the server is stopping; nothing was stored; see the server log", {});
+    }
+    if (error instanceof StoredDataError) {
+      const details = { reason: error.reason };
+      if (error.revision !== undefined) details.revision = error.revision;
+      if (isHospitalError(error.cause)) details.cause = error.cause.code;
+      const retryAt = this.#unavailable?.retryAt ?? this.#now();
+      return errorResponse("HOSPITAL_UNAVAILABLE", `the stored hospital cannot be loaded (${error.reason}); the server log says why and how to recover`, details, {
+        "retry-after": String(Math.max(1, Math.ceil((retryAt - this.#now()) / 1000))),
+      });
+    }
+    if (isHospitalError(error)) return errorResponse(error.code, error.message, error.details ?? {});
+    return errorResponse("INTERNAL", "internal error (see the server log); nothing was stored", {});
+  }
+
+  #replace(h) {
+    const old = this.#hospital;
+    this.#hospital = h;
+    if (old !== null && old !== h) this.#free(old);
+  }
+
+  #free(h) {
+    try {
+      h.free();
+    } catch {
+      // A Hospital of a trapped instance cannot be freed; it is garbage either way.
+    }
+  }
+}

@@ -1,0 +1,198 @@
+// Each output shape is stated in the engine's serde derives (and its hand-written JSON writer),
+// in the TypeScript types the package ships and in the README. This test holds the shipped
+// types to what the package really returns: it reads dr_schedule.d.ts with the TypeScript
+// compiler API and, for every output interface and every `Change` variant, compares the declared
+// fields (required or optional) with the keys of real objects, built so that every optional field
+// is present at least once and absent at least once. A key the type lacks, a required field
+// missing, or an optional field never (or always) returned fails.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import ts from "typescript";
+import { Hospital } from "dr-schedule";
+import { NOW, packageFile, thrown, timedHospital } from "./fixture.mjs";
+
+// ----- the declared shapes -----
+
+const dts = readFileSync(packageFile("dr_schedule.d.ts"), "utf8");
+const source = ts.createSourceFile("dr_schedule.d.ts", dts, ts.ScriptTarget.Latest, true);
+
+/** A type literal's or interface's fields: name → { optional, type (the TypeNode) }. */
+function fieldsOf(members) {
+  const fields = new Map();
+  for (const member of members) {
+    if (!ts.isPropertySignature(member)) continue;
+    fields.set(member.name.getText(source), { optional: member.questionToken !== undefined, type: member.type });
+  }
+  return fields;
+}
+
+/** Every interface and type literal of the .d.ts that describes an object, by name. */
+const shapes = new Map();
+for (const statement of source.statements) {
+  if (ts.isInterfaceDeclaration(statement)) {
+    shapes.set(statement.name.text, fieldsOf(statement.members));
+  } else if (ts.isTypeAliasDeclaration(statement) && statement.name.text === "Change") {
+    // One shape per variant of the union, named after its `op`.
+    for (const variant of statement.type.types) {
+      const fields = fieldsOf(variant.members);
+      const op = fields.get("op").type.literal.text;
+      shapes.set(`Change:${op}`, fields);
+    }
+  }
+}
+
+/** The object type a field's type names, if any: `Doctor`, `TimeOff[]` → "Doctor", "TimeOff". */
+function namedShape(type) {
+  if (type === undefined) return undefined;
+  if (ts.isArrayTypeNode(type)) return namedShape(type.elementType);
+  if (ts.isTypeReferenceNode(type) && shapes.has(type.typeName.getText(source))) return type.typeName.getText(source);
+  return undefined;
+}
+
+// ----- real objects, sorted by shape -----
+
+/** Shape name → the objects of that shape the package returned. */
+const samples = new Map();
+
+/** Files `value` under `shape` and every object inside it under the shape its field declares. */
+function collect(shape, value) {
+  const name = shape === "Change" ? `Change:${value.op}` : shape;
+  const fields = shapes.get(name);
+  assert.ok(fields, `no shape ${name} in dr_schedule.d.ts`);
+  if (!samples.has(name)) samples.set(name, []);
+  samples.get(name).push(value);
+  for (const [key, item] of Object.entries(value)) {
+    const inner = namedShape(fields.get(key)?.type);
+    if (inner === undefined) continue;
+    for (const element of Array.isArray(item) ? item : [item]) collect(inner, element);
+  }
+}
+
+const fridays = [{ days: ["fri"], start: "09:00", end: "17:00" }];
+const h = new Hospital();
+collect("Doctor", h.addDoctor({
+  name: "Dr. Ada",
+  locations: ["A", "B"],
+  schedule: [...fridays, { days: ["mon"], start: "09:00", end: "12:00", locations: ["B"] }],
+}));
+collect("Doctor", h.addDoctor({
+  name: "Dr. Grace",
+  locations: ["A", "B"],
+  schedule: fridays,
+  overrides: [
+    { date: "2019-02-08", hours: [{ start: "10:00", end: "12:00" }, { start: "13:00", end: "14:00", locations: ["A"] }] },
+    { date: "2019-02-15", hours: [] },
+  ],
+  timeOff: [
+    { start: "2019-02-22T09:00", end: "2019-02-22T12:00", reason: "conference" },
+    { start: "2019-03-01T09:00", end: "2019-03-01T10:00" },
+  ],
+}));
+collect("Doctor", h.addDoctor({ id: "gone", name: "Dr. Gone", locations: ["A"], schedule: fridays }));
+collect("Appointment", h.book({ doctorId: "d1", location: "A", start: "2019-02-01T09:00" }));
+collect("Appointment", h.book({ doctorId: "d1", location: "A", start: "2019-02-01T09:30", patient: "p1", requestId: "r1", now: NOW }));
+collect("Appointment", h.hold({ doctorId: "d1", location: "A", start: "2019-02-01T10:00", now: NOW, ttlMinutes: 60 }));
+collect("Appointment", h.confirm("a3", { now: "2019-01-31T09:05" }));
+collect("Appointment", h.reschedule("a1", { start: "2019-02-01T11:00" }));
+collect("Appointment", h.reschedule("a2", { start: "2019-02-01T11:30", location: "B", now: "2019-01-31T09:10" }));
+collect("Appointment", h.hold({ doctorId: "d2", location: "B", start: "2019-02-01T09:00", patient: "p2", now: "2019-01-31T09:10", ttlMinutes: 600 }));
+collect("Appointment", h.cancel("a1", { reason: "ill" }));
+collect("Appointment", h.cancel("a2"));
+collect("Doctor", h.updateDoctor("d1", { name: "Dr. Ada Lovelace" }));
+collect("Doctor", h.removeDoctor("gone"));
+for (const doctor of h.listDoctors()) collect("Doctor", doctor);
+collect("Doctor", h.getDoctor("d2"));
+for (const doctorId of ["d1", "d2"]) {
+  for (const appointment of h.appointments(doctorId, { status: "all" })) collect("Appointment", appointment);
+}
+collect("Appointment", h.getAppointment("a3"));
+for (const slot of h.findSlots({ from: "2019-02-01", to: "2019-02-08", limit: 5 })) collect("FoundSlot", slot);
+for (const change of h.changesSince(0)) collect("Change", change);
+
+// Every reason a time cannot be booked, as `explain` lists them.
+for (const request of [
+  { doctorId: "d1", location: "C", start: "2019-02-01T11:05" }, // not served, off the grid, taken
+  { doctorId: "d2", location: "A", start: "2019-02-15T10:00" }, // closed by an override
+  { doctorId: "d2", location: "A", start: "2019-02-22T10:00" }, // time off
+  { doctorId: "d1", location: "A", start: "2019-02-04T10:00" }, // works at B only then
+]) {
+  for (const problem of h.explain(request)) collect("BookingProblem", problem);
+}
+
+// The errors the package throws, one per detail it can carry.
+const timed = timedHospital();
+const v3 = JSON.stringify({ format: "dr-schedule", version: 3 });
+const errors = [
+  () => h.book({ doctorId: "d1", location: "A", start: "2019-02-30T10:00" }),
+  () => h.book({ doctorId: "d9", location: "A", start: "2019-02-01T10:00" }),
+  () => h.cancel("a404"),
+  () => h.addDoctor({ id: "d1", name: "Dr. B", locations: ["A"], schedule: [] }),
+  () => h.book({ doctorId: "d1", location: "C", start: "2019-02-01T13:00" }),
+  () => h.book({ doctorId: "d1", location: "A", start: "2019-02-01T13:05" }),
+  () => h.book({ doctorId: "d1", location: "A", start: "2019-02-01T10:00" }),
+  () => h.book({ doctorId: "d1", location: "A", start: "2019-02-01T13:00", requestId: "r1" }),
+  () => h.removeDoctor("d1"),
+  () => h.cancel("a1"),
+  () => h.confirm("a3", { now: NOW }),
+  () => Hospital.fromSnapshot("{"),
+  () => Hospital.fromSnapshot(v3),
+  () => Hospital.fromSnapshot(h.toSnapshot()).changesSince(1),
+  () => h.applyChanges([{ op: "cancel", revision: 99, id: "a3" }]),
+  () => timed.book({ doctorId: "d1", location: "A", start: "2019-02-01T09:00", now: NOW.replace("01-31", "02-01") }),
+  () => timed.book({ doctorId: "d1", location: "A", start: "2019-03-15T10:00", now: NOW }),
+  () => timed.book({ doctorId: "d2", location: "B", start: "2019-02-01T11:00", patient: "p1", now: NOW }),
+  () => timed.confirm("a2", { now: "2019-01-31T09:10" }),
+];
+for (const call of errors) {
+  const error = thrown(call);
+  assert.equal(error.name, "HospitalError", String(error));
+  collect("HospitalError", error);
+}
+
+// ----- the comparison -----
+
+/** The output shapes: every one must have been returned, and match its declaration. */
+const OUTPUTS = [
+  "Appointment",
+  "PreviousTime",
+  "Doctor",
+  "ScheduleRule",
+  "HoursBlock",
+  "DateOverride",
+  "TimeOff",
+  "FoundSlot",
+  "BookingProblem",
+  "HospitalError",
+  "HospitalErrorDetails",
+  ...[...shapes.keys()].filter((name) => name.startsWith("Change:")),
+];
+
+test("the .d.ts declares every output shape, and one Change variant per op", () => {
+  for (const name of OUTPUTS) assert.ok(shapes.has(name), `dr_schedule.d.ts declares no ${name}`);
+  const ops = OUTPUTS.filter((name) => name.startsWith("Change:")).map((name) => name.slice(7)).sort();
+  assert.deepEqual(ops, ["addDoctor", "book", "cancel", "confirm", "hold", "removeDoctor", "reschedule", "updateDoctor"]);
+});
+
+for (const name of OUTPUTS) {
+  test(`${name}: the fields the package returns are the fields its type declares`, () => {
+    const fields = shapes.get(name);
+    const objects = samples.get(name) ?? [];
+    assert.ok(objects.length > 0, `the package returned no ${name} here`);
+    // A HospitalError is an Error: its message and stack are Error's own fields.
+    const declared = name === "HospitalError" ? new Set([...fields.keys(), "message", "stack", "cause"]) : new Set(fields.keys());
+    for (const object of objects) {
+      const keys = Object.keys(object);
+      const undeclared = keys.filter((key) => !declared.has(key));
+      assert.deepEqual(undeclared, [], `${name} ${JSON.stringify(object)} has fields its type lacks`);
+      const missing = [...fields].filter(([key, { optional }]) => !optional && !keys.includes(key)).map(([key]) => key);
+      assert.deepEqual(missing, [], `${name} ${JSON.stringify(object)} lacks required fields`);
+    }
+    for (const [key, { optional }] of fields) {
+      if (!optional) continue;
+      const present = objects.filter((object) => Object.hasOwn(object, key)).length;
+      assert.ok(present > 0, `${name}.${key} is optional in the type, but no ${name} here has it`);
+      assert.ok(present < objects.length, `${name}.${key} is optional in the type, but every ${name} here has it`);
+    }
+  });
+}

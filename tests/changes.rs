@@ -37,7 +37,7 @@ fn with_doctors(h: &mut Hospital) {
 }
 
 fn book(h: &mut Hospital, request: Value) -> String {
-    h.book(read(request)).unwrap().id.clone()
+    h.book(read(request)).unwrap().id().to_string()
 }
 
 /// Every kind of mutation, including assigned and explicit ids, a requestId, defaults, a

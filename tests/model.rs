@@ -1774,21 +1774,21 @@ fn perform(h: &mut Hospital, call: &Call, cal: &Cal) -> Result<Value, Error> {
             .map(|d| to_json(&d)),
         Call::Book(b) if b.ttl.is_some() => {
             let request: HoldRequest = read(arg(), "request")?;
-            h.hold(request).map(to_json)
+            h.hold(request).map(|a| to_json(&a))
         }
         Call::Book(_) => {
             let request: BookRequest = read(arg(), "request")?;
-            h.book(request).map(to_json)
+            h.book(request).map(|a| to_json(&a))
         }
         Call::Confirm(id, _) => {
             arg();
             let options: ConfirmOptions = read(arg(), "options")?;
-            h.confirm(id, options).map(to_json)
+            h.confirm(id, options).map(|a| to_json(&a))
         }
         Call::Reschedule(id, _) => {
             arg();
             let request: RescheduleRequest = read(arg(), "request")?;
-            h.reschedule(id, request).map(to_json)
+            h.reschedule(id, request).map(|a| to_json(&a))
         }
         Call::Cancel(id, reason) => {
             arg();
@@ -1796,14 +1796,16 @@ fn perform(h: &mut Hospital, call: &Call, cal: &Cal) -> Result<Value, Error> {
                 Some(_) => read(arg(), "options")?,
                 None => CancelOptions::default(),
             };
-            h.cancel(id, options).map(to_json)
+            h.cancel(id, options).map(|a| to_json(&a))
         }
-        Call::GetAppointment(id) => h.get_appointment(id).map(to_json),
+        Call::GetAppointment(id) => h.get_appointment(id).map(|a| to_json(&a)),
         Call::Appointments(q) => {
             arg();
             let query: AppointmentQuery = read(arg(), "query")?;
             let list = h.appointments(&q.doctor, query)?;
-            Ok(Value::Array(list.into_iter().map(to_json).collect()))
+            Ok(Value::Array(
+                list.into_iter().map(|a| to_json(&a)).collect(),
+            ))
         }
         Call::Slots(q) => {
             arg();
@@ -3550,11 +3552,11 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
             status: Some(dr_schedule::engine::StatusFilter::All),
             ..AppointmentQuery::default()
         };
-        let listed: Vec<&str> = h
+        let listed: Vec<String> = h
             .appointments(&d.id, query)
             .map_err(|e| format!("appointments({:?}, all) failed: {e}", d.id))?
             .into_iter()
-            .map(|a| a.id.as_str())
+            .map(|a| a.id().to_string())
             .collect();
         let expected: Vec<&str> = m
             .appts_of(&d.id)
@@ -3569,7 +3571,7 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
         }
     }
     // Every appointment, and nothing else: the whole set, whatever its order.
-    let mut all: Vec<Value> = h.all_appointments().map(to_json).collect();
+    let mut all: Vec<Value> = h.all_appointments().map(|a| to_json(&a)).collect();
     let mut expected: Vec<Value> = m.appts.iter().map(|a| m.appt_json(a)).collect();
     let by_id = |v: &Value| v["id"].as_str().unwrap_or_default().to_owned();
     all.sort_by_key(by_id);
@@ -3589,7 +3591,7 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
             return Err(format!("doctor id {:?} is used twice", d.id));
         }
     }
-    let appts: Vec<_> = h.all_appointments().collect();
+    let appts: Vec<_> = h.all_appointments().map(|a| a.to_appointment()).collect();
     // (id, doctor, patient, start, end) of the appointments that take their time.
     let mut intervals: Vec<(&str, &str, Option<&str>, i64, i64)> = Vec::new();
     for (i, a) in appts.iter().enumerate() {

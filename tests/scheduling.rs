@@ -179,9 +179,12 @@ fn changing_overrides_or_time_off_follows_the_has_appointments_rule() {
     assert_eq!(e.details.appointment_ids, Some(vec![orphan.id.clone()]));
     update_doctor(&mut h, "ada", patch, json!({ "cancelAppointments": true })).unwrap();
     let cancelled = h.get_appointment(&orphan.id).unwrap();
-    assert_eq!(cancelled.status, AppointmentStatus::Cancelled);
-    assert_eq!(cancelled.cancel_reason.as_deref(), Some("doctor updated"));
-    assert!(h.get_appointment(&kept.id).unwrap().is_booked());
+    assert_eq!(cancelled.status(), AppointmentStatus::Cancelled);
+    assert_eq!(cancelled.cancel_reason(), Some("doctor updated"));
+    assert_eq!(
+        h.get_appointment(&kept.id).unwrap().status(),
+        AppointmentStatus::Booked
+    );
     let closing = json!({ "overrides": [{ "date": MON, "hours": [] }] });
     fails_with!(
         h,
@@ -409,7 +412,7 @@ fn a_hold_takes_its_time_until_confirmed() {
 }
 
 #[test]
-fn a_lapsed_hold_frees_its_time_and_is_dropped() {
+fn a_lapsed_hold_frees_its_time_and_expires() {
     let mut h = clinic();
     let held = hold(&mut h, hold_at(&at(MON, "10:00"), NOW, 10)).unwrap();
     let e = fails_with!(
@@ -440,17 +443,27 @@ fn a_lapsed_hold_frees_its_time_and_is_dropped() {
         h.to_snapshot().unwrap().contains("\"held\""),
         "still in the snapshot"
     );
-    // The first successful call with a later `now` drops it, and can take its place.
+    // The first successful call with a later `now` marks it expired, and can take its place.
     let mut replacement = request(&at(MON, "10:00"));
     replacement["now"] = json!("2019-02-01T08:30");
     book_ok(&mut h, replacement);
+    let expired = h.get_appointment(&held.id).unwrap();
+    assert_eq!(expired.status(), AppointmentStatus::Expired);
+    assert_eq!(
+        expired.hold_expires().map(|e| e.to_string()).as_deref(),
+        Some("2019-02-01T08:10")
+    );
+    // It stays in the history, and neither cancel nor confirm bring it back.
     fails_with!(
         h,
-        ErrorCode::AppointmentNotFound,
+        ErrorCode::HoldExpired,
         cancel(&mut h, &held.id, json!({}))
     );
+    let ids = appointment_ids(&h, "ada", json!({ "status": "expired" }));
+    assert_eq!(ids, [held.id.clone()]);
     let snapshot = h.to_snapshot().unwrap();
     assert!(!snapshot.contains("\"held\""));
+    assert!(snapshot.contains("\"expired\""));
     assert!(snapshot.contains("\"lastNow\":\"2019-02-01T08:30\""));
     // A hold that would lapse before the hospital's clock is refused.
     let e = err(hold(
@@ -500,7 +513,7 @@ fn a_hold_never_lapses_after_the_last_writable_minute() {
 }
 
 #[test]
-fn a_lapsed_holds_ids_are_free_again() {
+fn a_lapsed_holds_ids_stay_its_own() {
     let mut h = clinic();
     let mut request_json = hold_at(&at(MON, "10:00"), NOW, 10);
     request_json["id"] = json!("visit-1");
@@ -509,16 +522,29 @@ fn a_lapsed_holds_ids_are_free_again() {
     // While live: the same request replays it.
     let again = hold(&mut h, request_json.clone()).unwrap();
     assert_eq!(again.id, "visit-1");
-    // Once lapsed (by this call's now), the id and request id may be used again.
-    let mut later = hold_at(&at(MON, "10:00"), "2019-02-01T09:00", 10);
-    later["id"] = json!("visit-1");
-    later["requestId"] = json!("form-1");
-    let renewed = hold(&mut h, later).unwrap();
+    // Once lapsed, a retry of the same request still returns it, expired (a retry never
+    // makes a second appointment); its id is still taken.
+    let mut later = request_json.clone();
+    later["now"] = json!("2019-02-01T09:00");
+    let retried = hold(&mut h, later.clone()).unwrap();
+    assert_eq!(retried.id, "visit-1");
     assert_eq!(
-        renewed.hold_expires.unwrap().to_string(),
-        "2019-02-01T09:10"
+        retried.status,
+        AppointmentStatus::Held,
+        "lapsed, not yet expired"
     );
-    assert_eq!(h.all_appointments().count(), 1);
+    let mut other = hold_at(&at(MON, "11:00"), "2019-02-01T09:00", 10);
+    other["id"] = json!("visit-1");
+    fails_with!(h, ErrorCode::DuplicateId, hold(&mut h, other.clone()));
+    other["id"] = json!("visit-2");
+    hold(&mut h, other).unwrap();
+    assert_eq!(
+        h.get_appointment("visit-1").unwrap().status(),
+        AppointmentStatus::Expired
+    );
+    let retried = hold(&mut h, later).unwrap();
+    assert_eq!(retried.status, AppointmentStatus::Expired);
+    assert_eq!(h.all_appointments().count(), 2);
 }
 
 // ----- notice and horizon -----
@@ -695,7 +721,13 @@ fn find_slots_looks_across_doctors_earliest_first() {
     let found = find_slots(&h, json!({ "from": MON, "to": MON, "limit": 4 })).unwrap();
     let got: Vec<(String, String, String)> = found
         .iter()
-        .map(|s| (s.doctor_id.clone(), s.location.clone(), s.start.to_string()))
+        .map(|s| {
+            (
+                s.doctor_id.to_owned(),
+                s.location.to_owned(),
+                s.start.to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -927,18 +959,25 @@ fn new_operations_replay_from_their_change_records() {
 }
 
 #[test]
-fn the_v2_fixture_loads_and_re_serializes_byte_for_byte() {
+fn the_v2_fixture_loads_and_is_written_back_as_version_3() {
     let text = include_str!("fixtures/snapshot-v2.json").trim_end();
     let h = Hospital::from_snapshot(text).unwrap();
-    assert_eq!(h.to_snapshot().unwrap(), text);
+    let v3 = h.to_snapshot().unwrap();
+    assert!(v3.starts_with("{\"format\":\"dr-schedule\",\"version\":3,"));
+    assert_eq!(
+        Hospital::from_snapshot(&v3).unwrap().to_snapshot().unwrap(),
+        v3
+    );
     let ada = h.get_doctor("ada").unwrap();
     assert_eq!(ada.overrides.len(), 1);
     assert_eq!(ada.time_off.len(), 1);
     assert!(ada.schedule.iter().any(|r| r.locations.is_some()));
     assert!(h
         .all_appointments()
-        .any(|a| a.status == AppointmentStatus::Held));
-    assert!(h.all_appointments().any(|a| !a.rescheduled_from.is_empty()));
+        .any(|a| a.status() == AppointmentStatus::Held));
+    assert!(h
+        .all_appointments()
+        .any(|a| !a.rescheduled_from().is_empty()));
     assert!(h.options().prevent_patient_overlap);
     assert_eq!(
         h.clock().map(|c| c.to_string()).as_deref(),

@@ -340,9 +340,10 @@ fn the_v1_fixture_loads_and_re_serializes_byte_for_byte() {
         ["a1", "a2", "visit-42"]
     );
     let a2 = h.get_appointment("a2").unwrap();
-    assert_eq!(a2.status, AppointmentStatus::Cancelled);
+    assert_eq!(a2.status(), AppointmentStatus::Cancelled);
     assert_eq!(
-        a2.location, "Klinik Süd",
+        a2.location(),
+        "Klinik Süd",
         "a cancelled appointment at a former location"
     );
     assert_eq!(
@@ -354,11 +355,19 @@ fn the_v1_fixture_loads_and_re_serializes_byte_for_byte() {
         ["a4", "a5"]
     );
     assert_eq!(
-        h.get_appointment("a4").unwrap().cancel_reason.as_deref(),
+        h.get_appointment("a4")
+            .unwrap()
+            .to_appointment()
+            .cancel_reason
+            .as_deref(),
         Some("Patient hat abgesagt")
     );
     assert_eq!(
-        h.get_appointment("a7").unwrap().end.to_string(),
+        h.get_appointment("a7")
+            .unwrap()
+            .to_appointment()
+            .end
+            .to_string(),
         "2026-03-07T00:00"
     );
     // It behaves: replays, conflicts, counters.
@@ -734,7 +743,10 @@ fn cancelled_appointments_need_not_pass_the_booking_rules() {
             "status": "cancelled", "cancelReason": "doctor updated"
         }));
     });
-    assert_eq!(h.get_appointment("old").unwrap().location, "Old Clinic");
+    assert_eq!(
+        h.get_appointment("old").unwrap().to_appointment().location,
+        "Old Clinic"
+    );
     // A booked appointment after a cancelled one at the same time is fine too.
     let h = loads(|s| {
         s["appointments"][0]["status"] = json!("cancelled");

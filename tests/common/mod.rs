@@ -106,7 +106,7 @@ pub fn remove_doctor(h: &mut Hospital, id: &str, options: Value) -> Result<Docto
 /// `h.book(json)`.
 pub fn book(h: &mut Hospital, request: Value) -> Result<Appointment, Error> {
     let request = input("request", request)?;
-    h.book(request).cloned()
+    h.book(request).map(|a| a.to_appointment())
 }
 
 /// `h.book(json)`, which must succeed.
@@ -120,7 +120,7 @@ pub fn book_ok(h: &mut Hospital, request: Value) -> Appointment {
 /// `h.cancel(id, options)`.
 pub fn cancel(h: &mut Hospital, id: &str, options: Value) -> Result<Appointment, Error> {
     let options: CancelOptions = input("options", options)?;
-    h.cancel(id, options).cloned()
+    h.cancel(id, options).map(|a| a.to_appointment())
 }
 
 /// `h.appointments(doctorId, query)`.
@@ -132,7 +132,7 @@ pub fn appointments(
     let query: AppointmentQuery = input("query", query)?;
     Ok(h.appointments(doctor_id, query)?
         .into_iter()
-        .cloned()
+        .map(|a| a.to_appointment())
         .collect())
 }
 
@@ -157,19 +157,19 @@ pub fn slots(h: &Hospital, doctor_id: &str, query: Value) -> Result<Vec<String>,
 /// `h.hold(json)`.
 pub fn hold(h: &mut Hospital, request: Value) -> Result<Appointment, Error> {
     let request: HoldRequest = input("request", request)?;
-    h.hold(request).cloned()
+    h.hold(request).map(|a| a.to_appointment())
 }
 
 /// `h.confirm(id, { now })`.
 pub fn confirm(h: &mut Hospital, id: &str, now: &str) -> Result<Appointment, Error> {
     let options: ConfirmOptions = input("options", json!({ "now": now }))?;
-    h.confirm(id, options).cloned()
+    h.confirm(id, options).map(|a| a.to_appointment())
 }
 
 /// `h.reschedule(id, json)`.
 pub fn reschedule(h: &mut Hospital, id: &str, request: Value) -> Result<Appointment, Error> {
     let request: RescheduleRequest = input("request", request)?;
-    h.reschedule(id, request).cloned()
+    h.reschedule(id, request).map(|a| a.to_appointment())
 }
 
 /// `h.findSlots(json)`.

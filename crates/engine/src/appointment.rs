@@ -1,5 +1,6 @@
 //! Appointments as the API returns them and a snapshot stores them.
 
+use crate::metadata::Metadata;
 use crate::object_only;
 use crate::time::LocalDateTime;
 use serde::{Deserialize, Serialize};
@@ -10,10 +11,12 @@ use serde::{Deserialize, Serialize};
 pub enum AppointmentStatus {
     /// Takes its time: no other appointment of the doctor may overlap it.
     Booked,
-    /// Takes its time until `holdExpires`, unless confirmed before; then it is dropped.
+    /// Takes its time until `holdExpires`, unless confirmed before; then it expires.
     Held,
     /// Kept as history; its time is free again.
     Cancelled,
+    /// A hold that lapsed before it was confirmed: kept as history, its time free again.
+    Expired,
 }
 
 /// Where and when an appointment was before `reschedule` moved it.
@@ -28,7 +31,8 @@ pub struct PreviousTime {
     pub end: LocalDateTime,
 }
 
-/// A booked, held or cancelled appointment. Cancelling keeps it, with `status: "cancelled"`.
+/// A booked, held, cancelled or expired appointment. Cancelling keeps it, with
+/// `status: "cancelled"`; a hold that lapses stays, with `status: "expired"`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Appointment {
@@ -50,9 +54,10 @@ pub struct Appointment {
     /// The idempotency key it was booked with, if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    /// Booked, held or cancelled.
+    /// Booked, held, cancelled or expired.
     pub status: AppointmentStatus,
-    /// When a hold lapses (`status: "held"` only): from this minute on it takes no time.
+    /// When a hold lapses (`status: "held"`), or lapsed (`"expired"`): from this minute on it
+    /// takes no time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold_expires: Option<LocalDateTime>,
     /// Where and when it was before each `reschedule`, oldest first.
@@ -65,6 +70,12 @@ pub struct Appointment {
     /// Why it was cancelled, if a reason was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason: Option<String>,
+    /// Notes for people, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// The host's metadata, a small JSON object, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Metadata>,
 }
 
 impl Appointment {
@@ -73,8 +84,11 @@ impl Appointment {
         self.status == AppointmentStatus::Booked
     }
 
-    /// Whether it takes its time (booked, or held; a lapsed hold is dropped by the hospital).
+    /// Whether it takes its time (booked, or held).
     pub fn is_active(&self) -> bool {
-        self.status != AppointmentStatus::Cancelled
+        matches!(
+            self.status,
+            AppointmentStatus::Booked | AppointmentStatus::Held
+        )
     }
 }

@@ -19,31 +19,15 @@
 //!
 //! [`Hospital::book`]: crate::Hospital::book
 
-use crate::appointment::Appointment;
-use crate::calendar::{Calendar, Seq};
+use crate::calendar::{Calendar, TimeIndex};
 use crate::doctor::Doctor;
 use crate::error::{Error, Result};
 use crate::hours::Availability;
+use crate::limits::MAX_APPOINTMENT_MINUTES;
 use crate::options::HospitalOptions;
-use crate::requests::BookRequest;
+use crate::store::{Appointments, Seq};
 use crate::time::{LocalDate, LocalDateTime, MINUTES_PER_DAY};
 use std::ops::ControlFlow;
-
-/// Rule 0: whether `existing`, the appointment first created with this request's `requestId`,
-/// came from the same request: same doctor, location, start, duration and patient (and the
-/// same id, if the request names one).
-pub(crate) fn is_same_request(
-    existing: &Appointment,
-    request: &BookRequest,
-    duration: u32,
-) -> bool {
-    existing.doctor_id == request.doctor_id
-        && existing.location == request.location
-        && existing.start == request.start
-        && existing.duration_minutes == duration
-        && existing.patient == request.patient
-        && request.id.as_ref().is_none_or(|id| *id == existing.id)
-}
 
 /// What a booking check looks at: a proposed appointment of one doctor.
 #[derive(Debug, Clone, Copy)]
@@ -72,10 +56,14 @@ pub(crate) struct Context<'a> {
     pub hours: &'a Availability,
     /// The doctor's appointments.
     pub calendar: &'a Calendar,
+    /// The hospital's appointments.
+    pub store: &'a Appointments,
     /// The current time for hold expiry: the latest `now` the hospital knows of.
     pub clock: Option<LocalDateTime>,
-    /// The patient's calendar, when the patient-overlap rule applies and the patient has one.
-    pub patient_calendar: Option<&'a Calendar>,
+    /// The appointments by patient, when the patient-overlap rule applies.
+    pub patients: Option<&'a TimeIndex<u64>>,
+    /// The proposal's patient's key in `patients`.
+    pub patient_key: Option<u64>,
     /// Names the appointments in the way.
     pub id_of: &'a dyn AppointmentIds,
 }
@@ -84,6 +72,8 @@ pub(crate) struct Context<'a> {
 pub(crate) trait AppointmentIds {
     /// The id of the appointment `seq`.
     fn appointment_id(&self, seq: Seq) -> String;
+    /// The patient of the appointment `seq`.
+    fn patient(&self, seq: Seq) -> Option<&str>;
 }
 
 /// Rules 1 to 6 for a proposal, in order: every problem when `all` is set (`explain`), the
@@ -120,9 +110,10 @@ fn check(context: &Context<'_>, proposal: &Proposal<'_>, report: Report<'_>) -> 
         doctor,
         hours,
         calendar,
+        store,
         clock,
-        patient_calendar,
         id_of,
+        ..
     } = context;
     let Proposal {
         location,
@@ -147,26 +138,79 @@ fn check(context: &Context<'_>, proposal: &Proposal<'_>, report: Report<'_>) -> 
         check_hours(doctor, hours, index, start, end, report)?;
     }
     // Rule 4: the latest-starting appointment in the way first, as `book` always reported.
-    for seq in calendar.overlapping(start, end, *clock, moving) {
+    for seq in calendar.overlapping(store, start, end, *clock, moving) {
         report(Error::slot_taken(&id_of.appointment_id(seq)))?;
     }
-    // Rule 5.
+    // Rule 5, against the exact bounds (an off-grid start, refused by rule 2 already, is not
+    // also too soon for being before the rounded earliest start).
     if let Some(now) = now {
-        if let Some(earliest) = options.earliest_start(now) {
-            if start < earliest {
+        if let (Some(notice), Some(earliest)) =
+            (options.min_notice_minutes, options.earliest_start(now))
+        {
+            if start < now.plus_minutes(i64::from(notice)) {
                 report(Error::too_soon(start, earliest, start < now))?;
             }
         }
-        if let Some(latest) = options.latest_start(now) {
-            if start > latest {
+        if let (Some(days), Some(latest)) = (options.horizon_days, options.latest_start(now)) {
+            if start > now.plus_minutes(i64::from(days) * MINUTES_PER_DAY) {
                 report(Error::beyond_horizon(start, latest))?;
             }
         }
     }
     // Rule 6.
-    if let (Some(patient), Some(calendar)) = (patient, patient_calendar) {
-        for seq in calendar.overlapping(start, end, *clock, moving) {
-            report(Error::patient_busy(patient, &id_of.appointment_id(seq)))?;
+    if let Some(patient) = patient {
+        check_patient(context, patient, start, end, moving, report)?;
+    }
+    ControlFlow::Continue(())
+}
+
+/// Rule 6 alone, for `patient` over `[start, end)`, leaving out `moving`: every appointment of
+/// the patient in the way (`updateAppointment` giving an appointment a new patient).
+pub(crate) fn patient_problems(
+    context: &Context<'_>,
+    patient: &str,
+    start: LocalDateTime,
+    end: LocalDateTime,
+    moving: Option<Seq>,
+) -> Vec<Error> {
+    let mut found = Vec::new();
+    let _ = check_patient(context, patient, start, end, moving, &mut |e| {
+        found.push(e);
+        ControlFlow::Continue(())
+    });
+    found
+}
+
+/// Rule 6: the patient's active appointments that overlap `[start, end)`, latest first.
+fn check_patient(
+    context: &Context<'_>,
+    patient: &str,
+    start: LocalDateTime,
+    end: LocalDateTime,
+    moving: Option<Seq>,
+    report: Report<'_>,
+) -> ControlFlow<()> {
+    let (Some(index), Some(key)) = (context.patients, context.patient_key) else {
+        return ControlFlow::Continue(());
+    };
+    let window_start = start.plus_minutes(-MAX_APPOINTMENT_MINUTES);
+    for (_, seq) in index.active_in(key, window_start, end).rev() {
+        let Some(record) = context.store.get(seq) else {
+            continue;
+        };
+        let lapsed = record
+            .hold_expires()
+            .zip(context.clock)
+            .is_some_and(|(expires, clock)| clock >= expires);
+        if record.end() > start
+            && !lapsed
+            && Some(seq) != moving
+            && context.id_of.patient(seq) == Some(patient)
+        {
+            report(Error::patient_busy(
+                patient,
+                &context.id_of.appointment_id(seq),
+            ))?;
         }
     }
     ControlFlow::Continue(())

@@ -1,29 +1,38 @@
-//! One doctor's (or one patient's) appointments, ordered by start, so that the overlap check,
-//! booking and cancelling cost O(log n) in that doctor's appointments and listing a window
-//! costs O(log n + k).
+//! One doctor's appointments ordered by start, so that the overlap check, booking and cancelling
+//! cost O(log n) in that doctor's appointments and listing a window costs O(log n + k); and the
+//! same order by patient and by location, for the questions the front desk asks.
 //!
-//! Booked appointments and holds both take their time. A hold stops taking it once it has
-//! expired, which depends on the current time the caller passes in (`clock`): an expired hold
-//! is skipped by every query here until the hospital drops it.
+//! Booked appointments and holds take their time. A hold stops taking it once it has lapsed,
+//! which depends on the current time the caller passes in (`clock`): a lapsed hold is skipped by
+//! every query here until the hospital marks it expired (and moves it to the history).
 
+use crate::store::{Appointments, Seq};
 use crate::time::LocalDateTime;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound::{Excluded, Included, Unbounded};
 
-/// The hospital-wide booking sequence number of an appointment: booking order.
-pub(crate) type Seq = u64;
+/// An appointment that takes its time, as the calendar keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slot {
+    /// The appointment.
+    pub(crate) seq: Seq,
+    /// Its length in minutes.
+    pub(crate) duration: u16,
+    /// Whether it is a hold (whose expiry is in the record).
+    pub(crate) held: bool,
+}
 
 /// An appointment that takes its time: booked, or held until `expires`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Entry {
     /// First minute.
-    pub start: LocalDateTime,
+    pub(crate) start: LocalDateTime,
     /// Exclusive end.
-    pub end: LocalDateTime,
+    pub(crate) end: LocalDateTime,
     /// The appointment.
-    pub seq: Seq,
+    pub(crate) seq: Seq,
     /// When a hold lapses; `None` for a booked appointment.
-    pub expires: Option<LocalDateTime>,
+    pub(crate) expires: Option<LocalDateTime>,
 }
 
 impl Entry {
@@ -36,208 +45,301 @@ impl Entry {
     }
 }
 
-/// The ordered index of one doctor's appointments. It holds sequence numbers; the appointments
-/// themselves live in the hospital.
+/// A doctor's appointments.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Calendar {
-    /// Booked and held appointments by start → (end, seq, hold expiry). They never overlap
-    /// (expired holds included: the hospital drops them before it books over them), so starts
-    /// are unique and ends are in the same order as starts.
-    active: BTreeMap<LocalDateTime, (LocalDateTime, Seq, Option<LocalDateTime>)>,
-    /// Cancelled appointments by (start, seq).
-    cancelled: BTreeSet<(LocalDateTime, Seq)>,
-}
-
-fn entry(
-    (start, (end, seq, expires)): (&LocalDateTime, &(LocalDateTime, Seq, Option<LocalDateTime>)),
-) -> Entry {
-    Entry {
-        start: *start,
-        end: *end,
-        seq: *seq,
-        expires: *expires,
-    }
+    /// Booked and held appointments by start. They never overlap (lapsed holds included: the
+    /// hospital expires them before it books over them), so starts are unique and ends are in
+    /// the same order as starts.
+    active: BTreeMap<LocalDateTime, Slot>,
+    /// Cancelled and expired ones, by (start, seq).
+    history: BTreeSet<(LocalDateTime, Seq)>,
 }
 
 impl Calendar {
+    fn entry(store: &Appointments, start: LocalDateTime, slot: Slot) -> Entry {
+        Entry {
+            start,
+            end: start.plus_minutes(i64::from(slot.duration)),
+            seq: slot.seq,
+            expires: if slot.held {
+                store.get(slot.seq).and_then(|r| r.hold_expires())
+            } else {
+                None
+            },
+        }
+    }
+
     /// Live appointments overlapping `[start, end)`, latest first, leaving out `skip`. Entries
     /// never overlap, so walking back from the last one that starts before `end` can stop at
     /// the first that ends by `start`.
-    pub(crate) fn overlapping(
-        &self,
+    pub(crate) fn overlapping<'a>(
+        &'a self,
+        store: &'a Appointments,
         start: LocalDateTime,
         end: LocalDateTime,
         clock: Option<LocalDateTime>,
         skip: Option<Seq>,
-    ) -> impl Iterator<Item = Seq> + '_ {
+    ) -> impl Iterator<Item = Seq> + 'a {
         self.active
             .range(..end)
             .rev()
-            .map(entry)
+            .map(move |(&s, &slot)| Calendar::entry(store, s, slot))
             .take_while(move |e| e.end > start)
             .filter(move |e| e.is_live(clock) && Some(e.seq) != skip)
             .map(|e| e.seq)
     }
 
-    /// Records a booked (`expires: None`) or held appointment. The caller has checked that it
-    /// overlaps nothing.
-    pub(crate) fn insert(
-        &mut self,
-        start: LocalDateTime,
-        end: LocalDateTime,
-        seq: Seq,
-        expires: Option<LocalDateTime>,
-    ) {
-        self.active.insert(start, (end, seq, expires));
+    /// Records a booked or held appointment. The caller has checked that it overlaps nothing.
+    pub(crate) fn insert(&mut self, start: LocalDateTime, slot: Slot) {
+        self.active.insert(start, slot);
     }
 
-    /// Records a cancelled appointment.
-    pub(crate) fn insert_cancelled(&mut self, start: LocalDateTime, seq: Seq) {
-        self.cancelled.insert((start, seq));
+    /// Records a cancelled or expired appointment.
+    pub(crate) fn insert_history(&mut self, start: LocalDateTime, seq: Seq) {
+        self.history.insert((start, seq));
     }
 
     /// Forgets the booked or held appointment `seq` starting at `start`.
     pub(crate) fn remove(&mut self, start: LocalDateTime, seq: Seq) {
-        if self.active.get(&start).is_some_and(|e| e.1 == seq) {
+        if self.active.get(&start).is_some_and(|slot| slot.seq == seq) {
             self.active.remove(&start);
         }
     }
 
-    /// Forgets the cancelled appointment `seq` starting at `start`.
-    pub(crate) fn remove_cancelled(&mut self, start: LocalDateTime, seq: Seq) {
-        self.cancelled.remove(&(start, seq));
+    /// Forgets the cancelled or expired appointment `seq` starting at `start`.
+    pub(crate) fn remove_history(&mut self, start: LocalDateTime, seq: Seq) {
+        self.history.remove(&(start, seq));
     }
 
-    /// Booked and held appointments (expired holds included) starting in `[from, to)`, by start.
-    pub(crate) fn active_in(
-        &self,
+    /// Booked and held appointments (lapsed holds included) starting in `[from, to)`, by start.
+    pub(crate) fn active_in<'a>(
+        &'a self,
+        store: &'a Appointments,
         from: Option<LocalDateTime>,
         to: Option<LocalDateTime>,
-    ) -> impl DoubleEndedIterator<Item = Entry> + '_ {
+    ) -> impl DoubleEndedIterator<Item = Entry> + 'a {
         let lower = from.map_or(Unbounded, Included);
         let upper = to.map_or(Unbounded, Excluded);
-        self.active.range((lower, upper)).map(entry)
+        self.active
+            .range((lower, upper))
+            .map(move |(&s, &slot)| Calendar::entry(store, s, slot))
     }
 
-    /// Cancelled appointments starting in `[from, to)`, as (start, seq), by start then seq.
-    pub(crate) fn cancelled_in(
+    /// Cancelled and expired appointments starting in `[from, to)`, as (start, seq), by start
+    /// then seq.
+    pub(crate) fn history_in(
         &self,
         from: Option<LocalDateTime>,
         to: Option<LocalDateTime>,
     ) -> impl Iterator<Item = (LocalDateTime, Seq)> + '_ {
         let lower = from.map_or(Unbounded, |f| Included((f, Seq::MIN)));
         let upper = to.map_or(Unbounded, |t| Excluded((t, Seq::MIN)));
-        self.cancelled.range((lower, upper)).copied()
+        self.history.range((lower, upper)).copied()
     }
 
-    /// Sequence numbers of every appointment, booked, held and cancelled.
+    /// Every appointment, active first, then the history.
     pub(crate) fn all_seqs(&self) -> impl Iterator<Item = Seq> + '_ {
         self.active
             .values()
-            .map(|(_, seq, _)| *seq)
-            .chain(self.cancelled.iter().map(|(_, seq)| *seq))
+            .map(|slot| slot.seq)
+            .chain(self.history.iter().map(|&(_, seq)| seq))
     }
 
     /// Whether any appointment is booked or held.
     pub(crate) fn has_active(&self) -> bool {
         !self.active.is_empty()
     }
+}
 
-    /// Whether nothing at all is recorded.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.active.is_empty() && self.cancelled.is_empty()
+/// Appointments by a key (a patient, a location) and then by start: the active ones apart from
+/// the history, so that an overlap check never walks cancelled appointments.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct TimeIndex<K: Ord + Copy> {
+    active: BTreeSet<(K, LocalDateTime, Seq)>,
+    history: BTreeSet<(K, LocalDateTime, Seq)>,
+}
+
+impl<K: Ord + Copy> TimeIndex<K> {
+    /// Records `seq`, starting at `start`, under `key`.
+    pub(crate) fn insert(&mut self, key: K, start: LocalDateTime, seq: Seq, active: bool) {
+        if active {
+            self.active.insert((key, start, seq));
+        } else {
+            self.history.insert((key, start, seq));
+        }
+    }
+
+    /// Forgets `seq`.
+    pub(crate) fn remove(&mut self, key: K, start: LocalDateTime, seq: Seq, active: bool) {
+        if active {
+            self.active.remove(&(key, start, seq));
+        } else {
+            self.history.remove(&(key, start, seq));
+        }
+    }
+
+    /// The active appointments under `key` starting in `[from, to)`, by start then seq.
+    pub(crate) fn active_in(
+        &self,
+        key: K,
+        from: LocalDateTime,
+        to: LocalDateTime,
+    ) -> impl DoubleEndedIterator<Item = (LocalDateTime, Seq)> + '_ {
+        self.active
+            .range((key, from, Seq::MIN)..(key, to, Seq::MIN))
+            .map(|&(_, start, seq)| (start, seq))
+    }
+
+    /// The cancelled and expired appointments under `key` starting in `[from, to)`.
+    pub(crate) fn history_in(
+        &self,
+        key: K,
+        from: LocalDateTime,
+        to: LocalDateTime,
+    ) -> impl DoubleEndedIterator<Item = (LocalDateTime, Seq)> + '_ {
+        self.history
+            .range((key, from, Seq::MIN)..(key, to, Seq::MIN))
+            .map(|&(_, start, seq)| (start, seq))
+    }
+
+    /// Forgets everything.
+    pub(crate) fn clear(&mut self) {
+        self.active.clear();
+        self.history.clear();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{Record, Status};
 
     fn at(hhmm: &str) -> LocalDateTime {
         LocalDateTime::parse(&format!("2019-02-01T{hhmm}")).unwrap()
     }
 
-    fn calendar() -> Calendar {
-        let mut c = Calendar::default();
-        c.insert(at("10:00"), at("10:30"), 1, None);
-        c.insert(at("11:00"), at("11:15"), 2, None);
-        c
+    fn store_and_calendar(bookings: &[(&str, u16, Option<&str>)]) -> (Appointments, Calendar) {
+        let mut store = Appointments::default();
+        let mut calendar = Calendar::default();
+        for (n, &(start, duration, expires)) in bookings.iter().enumerate() {
+            let mut record = Record {
+                start: at(start),
+                number: n as u64 + 1,
+                patient: None,
+                doctor: 0,
+                place: 0,
+                duration,
+                status: if expires.is_some() {
+                    Status::Held
+                } else {
+                    Status::Booked
+                },
+                extra: None,
+            };
+            if let Some(expires) = expires {
+                record.extra_mut().hold_expires = Some(at(expires));
+            }
+            let seq = store.insert(record, None).unwrap();
+            calendar.insert(
+                at(start),
+                Slot {
+                    seq,
+                    duration,
+                    held: expires.is_some(),
+                },
+            );
+        }
+        (store, calendar)
     }
 
-    fn first(c: &Calendar, start: &str, end: &str) -> Option<Seq> {
-        c.overlapping(at(start), at(end), None, None).next()
+    fn first(s: &Appointments, c: &Calendar, start: &str, end: &str) -> Option<Seq> {
+        c.overlapping(s, at(start), at(end), None, None).next()
     }
 
     #[test]
     fn overlap_is_half_open() {
-        let c = calendar();
-        assert_eq!(first(&c, "09:45", "10:00"), None);
-        assert_eq!(first(&c, "10:30", "11:00"), None);
-        assert_eq!(first(&c, "10:15", "10:45"), Some(1));
-        assert_eq!(first(&c, "09:00", "12:00"), Some(2));
-        assert_eq!(first(&c, "10:45", "11:05"), Some(2));
-        assert_eq!(first(&c, "11:14", "11:15"), Some(2));
+        let (s, c) = store_and_calendar(&[("10:00", 30, None), ("11:00", 15, None)]);
+        assert_eq!(first(&s, &c, "09:45", "10:00"), None);
+        assert_eq!(first(&s, &c, "10:30", "11:00"), None);
+        assert_eq!(first(&s, &c, "10:15", "10:45"), Some(0));
+        assert_eq!(first(&s, &c, "09:00", "12:00"), Some(1));
+        assert_eq!(first(&s, &c, "11:14", "11:15"), Some(1));
         let all: Vec<Seq> = c
-            .overlapping(at("09:00"), at("12:00"), None, None)
+            .overlapping(&s, at("09:00"), at("12:00"), None, None)
             .collect();
-        assert_eq!(all, vec![2, 1]);
+        assert_eq!(all, vec![1, 0]);
         let skipped: Vec<Seq> = c
-            .overlapping(at("09:00"), at("12:00"), None, Some(2))
+            .overlapping(&s, at("09:00"), at("12:00"), None, Some(1))
             .collect();
-        assert_eq!(skipped, vec![1]);
+        assert_eq!(skipped, vec![0]);
     }
 
     #[test]
-    fn an_expired_hold_takes_no_time() {
-        let mut c = calendar();
-        c.insert(at("12:00"), at("12:30"), 3, Some(at("09:00")));
-        c.insert(at("12:30"), at("13:00"), 4, None);
+    fn a_lapsed_hold_takes_no_time() {
+        let (s, c) = store_and_calendar(&[
+            ("10:00", 30, None),
+            ("11:00", 15, None),
+            ("12:00", 30, Some("09:00")),
+            ("12:30", 30, None),
+        ]);
         assert_eq!(
-            first(&c, "12:00", "12:15"),
-            Some(3),
-            "no clock: the hold holds"
+            first(&s, &c, "12:00", "12:15"),
+            Some(2),
+            "no clock: it holds"
         );
         let clock = Some(at("08:59"));
         assert_eq!(
-            c.overlapping(at("12:00"), at("12:15"), clock, None).next(),
-            Some(3)
+            c.overlapping(&s, at("12:00"), at("12:15"), clock, None)
+                .next(),
+            Some(2)
         );
         let clock = Some(at("09:00"));
         assert_eq!(
-            c.overlapping(at("12:00"), at("12:15"), clock, None).next(),
+            c.overlapping(&s, at("12:00"), at("12:15"), clock, None)
+                .next(),
             None
         );
-        // Walking back past the expired hold still finds the booking before it.
         let found: Vec<Seq> = c
-            .overlapping(at("10:15"), at("12:45"), clock, None)
+            .overlapping(&s, at("10:15"), at("12:45"), clock, None)
             .collect();
-        assert_eq!(found, vec![4, 2, 1]);
+        assert_eq!(found, vec![3, 1, 0]);
     }
 
     #[test]
-    fn cancelling_frees_the_time_and_keeps_history() {
-        let mut c = calendar();
-        c.remove(at("10:00"), 1);
-        c.insert_cancelled(at("10:00"), 1);
-        assert_eq!(first(&c, "10:00", "10:30"), None);
+    fn history_keeps_what_frees_its_time() {
+        let (s, mut c) = store_and_calendar(&[("10:00", 30, None), ("11:00", 15, None)]);
+        c.remove(at("10:00"), 0);
+        c.insert_history(at("10:00"), 0);
+        assert_eq!(first(&s, &c, "10:00", "10:30"), None);
         assert_eq!(
-            c.cancelled_in(None, None).collect::<Vec<_>>(),
-            vec![(at("10:00"), 1)]
+            c.history_in(None, None).collect::<Vec<_>>(),
+            vec![(at("10:00"), 0)]
         );
         assert_eq!(c.all_seqs().count(), 2);
         c.remove(at("11:00"), 99);
         assert!(c.has_active(), "removing needs the right seq");
+        let window: Vec<Seq> = c
+            .active_in(&s, Some(at("10:00")), Some(at("11:01")))
+            .map(|e| e.seq)
+            .collect();
+        assert_eq!(window, vec![1]);
     }
 
     #[test]
-    fn windows_are_half_open_on_start() {
-        let c = calendar();
-        let seqs: Vec<_> = c
-            .active_in(Some(at("10:00")), Some(at("11:00")))
-            .map(|e| e.seq)
+    fn a_time_index_keeps_keys_apart() {
+        let mut index = TimeIndex::<u64>::default();
+        index.insert(7, at("10:00"), 3, true);
+        index.insert(7, at("09:00"), 5, true);
+        index.insert(8, at("09:30"), 4, true);
+        index.insert(7, at("09:30"), 6, false);
+        let seven: Vec<Seq> = index
+            .active_in(7, at("00:00"), at("23:00"))
+            .map(|(_, s)| s)
             .collect();
-        assert_eq!(seqs, vec![1]);
-        assert_eq!(c.active_in(None, None).count(), 2);
-        assert_eq!(c.active_in(Some(at("10:01")), None).count(), 1);
+        assert_eq!(seven, vec![5, 3]);
+        assert_eq!(index.history_in(7, at("00:00"), at("23:00")).count(), 1);
+        index.remove(7, at("10:00"), 3, true);
+        assert_eq!(index.active_in(7, at("00:00"), at("23:00")).count(), 1);
     }
 }

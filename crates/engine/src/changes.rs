@@ -1,37 +1,48 @@
 //! Change records: incremental persistence.
 //!
-//! Every successful mutation appends one [`Change`] to the hospital's log. A host persists the
-//! records after each mutation (`changes_since`) and a snapshot now and then; snapshot + the
+//! Every successful mutation appends one change record to the hospital's log. A host persists
+//! the records after each mutation (`changes_since`) and a snapshot now and then; snapshot + the
 //! changes after it rebuild the same hospital (`apply_changes`), byte for byte, at a cost per
 //! write that does not grow with the hospital.
 //!
 //! A record holds what the mutation did (the doctor or appointment as created, the doctor as
-//! updated) and `apply_changes` replays it through the same public method
-//! (`hospital/replay.rs`), so a replayed change is validated like any call and must produce
-//! exactly the recorded result.
+//! updated), who did it (`actor`, when the host says), and `apply_changes` replays it through
+//! the same public method (`hospital/replay.rs`), so a replayed change is validated like any
+//! call and must produce exactly the recorded result.
+//!
+//! The log keeps each record as the JSON text it is read back from ([`ChangeText`] writes it
+//! when the mutation commits), bounded both in records and in bytes.
 
 use crate::appointment::Appointment;
 use crate::doctor::Doctor;
 use crate::error::{Error, Result};
-use crate::limits::MAX_RETAINED_CHANGES;
+use crate::hospital::AppointmentView;
+use crate::json::{self, write_date_time, write_str, write_u64};
+use crate::limits::{MAX_RETAINED_CHANGES, MAX_RETAINED_CHANGE_BYTES};
+use crate::metadata::Metadata;
 use crate::object_only;
 use crate::time::LocalDateTime;
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::VecDeque;
 
-/// One successful mutation, as JSON: `{"op": "book", "revision": 7, ...}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    tag = "op",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase",
-    try_from = "ChangeFields"
-)]
-pub enum Change {
+/// One successful mutation, as JSON: `{"op": "book", "revision": 7, ..., "actor"?: "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "ChangeFields")]
+pub struct Change {
+    /// The hospital's revision after this change.
+    pub revision: u64,
+    /// Who made it, as the host said ([`Hospital::set_actor`](crate::Hospital::set_actor)).
+    pub actor: Option<String>,
+    /// What changed.
+    pub op: ChangeOp,
+}
+
+/// What a [`Change`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeOp {
     /// `addDoctor` created `doctor`; `assignedId` when the hospital chose its id.
     AddDoctor {
-        /// The hospital's revision after this change.
-        revision: u64,
         /// The doctor as created.
         doctor: Doctor,
         /// Whether the hospital assigned the id (replay must assign the same one).
@@ -39,8 +50,6 @@ pub enum Change {
     },
     /// `updateDoctor` left the doctor as `doctor`.
     UpdateDoctor {
-        /// The hospital's revision after this change.
-        revision: u64,
         /// The doctor as updated.
         doctor: Doctor,
         /// Whether appointments in the way were cancelled.
@@ -48,29 +57,22 @@ pub enum Change {
     },
     /// `removeDoctor` removed the doctor `id` and their history.
     RemoveDoctor {
-        /// The hospital's revision after this change.
-        revision: u64,
         /// The doctor removed.
         id: String,
         /// Whether booked appointments were cancelled first.
         cancel_appointments: bool,
     },
-    /// `book` created `appointment`; `assignedId` when the hospital chose its id.
+    /// `book` created `appointment`.
     Book {
-        /// The hospital's revision after this change.
-        revision: u64,
         /// The appointment as created.
         appointment: Appointment,
         /// Whether the hospital assigned the id (replay must assign the same one).
         assigned_id: bool,
         /// The `now` the call passed, if any.
-        #[serde(skip_serializing_if = "Option::is_none")]
         now: Option<LocalDateTime>,
     },
     /// `hold` created the held `appointment` at `now`.
     Hold {
-        /// The hospital's revision after this change.
-        revision: u64,
         /// The appointment as created, with its `holdExpires`.
         appointment: Appointment,
         /// Whether the hospital assigned the id (replay must assign the same one).
@@ -80,8 +82,6 @@ pub enum Change {
     },
     /// `confirm` turned the hold `id` into a booking at `now`.
     Confirm {
-        /// The hospital's revision after this change.
-        revision: u64,
         /// The appointment confirmed.
         id: String,
         /// The `now` the call passed.
@@ -89,8 +89,6 @@ pub enum Change {
     },
     /// `reschedule` moved the appointment `id`.
     Reschedule {
-        /// The hospital's revision after this change.
-        revision: u64,
         /// The appointment moved.
         id: String,
         /// Its new location.
@@ -100,22 +98,158 @@ pub enum Change {
         /// Its new length.
         duration_minutes: u32,
         /// The `now` the call passed, if any.
-        #[serde(skip_serializing_if = "Option::is_none")]
         now: Option<LocalDateTime>,
+        /// The notes the call set, if any.
+        notes: Option<String>,
+        /// The metadata the call set, if any.
+        metadata: Option<Metadata>,
     },
     /// `cancel` cancelled the appointment `id`.
     Cancel {
-        /// The hospital's revision after this change.
-        revision: u64,
         /// The appointment cancelled.
         id: String,
         /// The reason given, if any.
-        #[serde(skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+    },
+    /// `updateAppointment` changed the appointment `id`: each field is absent when unchanged,
+    /// `null` when cleared.
+    UpdateAppointment {
+        /// The appointment changed.
+        id: String,
+        /// Its new patient reference (`Some(None)`: cleared).
+        patient: Option<Option<String>>,
+        /// Its new notes (`Some(None)`: cleared).
+        notes: Option<Option<String>>,
+        /// Its new metadata (`Some(None)`: cleared).
+        metadata: Option<Option<Metadata>>,
     },
 }
 
-/// The operation a [`Change`] records, as its `op` field spells it.
+impl Change {
+    /// The hospital's revision after this change.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+}
+
+/// As the hospital writes its change records (and [`Change`] reads them).
+impl Serialize for Change {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        let op = match &self.op {
+            ChangeOp::AddDoctor { .. } => "addDoctor",
+            ChangeOp::UpdateDoctor { .. } => "updateDoctor",
+            ChangeOp::RemoveDoctor { .. } => "removeDoctor",
+            ChangeOp::Book { .. } => "book",
+            ChangeOp::Hold { .. } => "hold",
+            ChangeOp::Confirm { .. } => "confirm",
+            ChangeOp::Reschedule { .. } => "reschedule",
+            ChangeOp::Cancel { .. } => "cancel",
+            ChangeOp::UpdateAppointment { .. } => "updateAppointment",
+        };
+        map.serialize_entry("op", op)?;
+        map.serialize_entry("revision", &self.revision)?;
+        match &self.op {
+            ChangeOp::AddDoctor {
+                doctor,
+                assigned_id,
+            } => {
+                map.serialize_entry("doctor", doctor)?;
+                map.serialize_entry("assignedId", assigned_id)?;
+            }
+            ChangeOp::UpdateDoctor {
+                doctor,
+                cancel_appointments,
+            } => {
+                map.serialize_entry("doctor", doctor)?;
+                map.serialize_entry("cancelAppointments", cancel_appointments)?;
+            }
+            ChangeOp::RemoveDoctor {
+                id,
+                cancel_appointments,
+            } => {
+                map.serialize_entry("id", id)?;
+                map.serialize_entry("cancelAppointments", cancel_appointments)?;
+            }
+            ChangeOp::Book {
+                appointment,
+                assigned_id,
+                now,
+            } => {
+                map.serialize_entry("appointment", appointment)?;
+                map.serialize_entry("assignedId", assigned_id)?;
+                if let Some(now) = now {
+                    map.serialize_entry("now", now)?;
+                }
+            }
+            ChangeOp::Hold {
+                appointment,
+                assigned_id,
+                now,
+            } => {
+                map.serialize_entry("appointment", appointment)?;
+                map.serialize_entry("assignedId", assigned_id)?;
+                map.serialize_entry("now", now)?;
+            }
+            ChangeOp::Confirm { id, now } => {
+                map.serialize_entry("id", id)?;
+                map.serialize_entry("now", now)?;
+            }
+            ChangeOp::Reschedule {
+                id,
+                location,
+                start,
+                duration_minutes,
+                now,
+                notes,
+                metadata,
+            } => {
+                map.serialize_entry("id", id)?;
+                map.serialize_entry("location", location)?;
+                map.serialize_entry("start", start)?;
+                map.serialize_entry("durationMinutes", duration_minutes)?;
+                if let Some(now) = now {
+                    map.serialize_entry("now", now)?;
+                }
+                if let Some(notes) = notes {
+                    map.serialize_entry("notes", notes)?;
+                }
+                if let Some(metadata) = metadata {
+                    map.serialize_entry("metadata", metadata)?;
+                }
+            }
+            ChangeOp::Cancel { id, reason } => {
+                map.serialize_entry("id", id)?;
+                if let Some(reason) = reason {
+                    map.serialize_entry("reason", reason)?;
+                }
+            }
+            ChangeOp::UpdateAppointment {
+                id,
+                patient,
+                notes,
+                metadata,
+            } => {
+                map.serialize_entry("id", id)?;
+                if let Some(patient) = patient {
+                    map.serialize_entry("patient", patient)?;
+                }
+                if let Some(notes) = notes {
+                    map.serialize_entry("notes", notes)?;
+                }
+                if let Some(metadata) = metadata {
+                    map.serialize_entry("metadata", metadata)?;
+                }
+            }
+        }
+        if let Some(actor) = &self.actor {
+            map.serialize_entry("actor", actor)?;
+        }
+        map.end()
+    }
+}
+
+/// The operation a record holds, as its `op` field spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 enum Op {
@@ -127,6 +261,7 @@ enum Op {
     Confirm,
     Reschedule,
     Cancel,
+    UpdateAppointment,
 }
 
 /// A change record as read: every field any op has, as a flat object, so that reading one
@@ -158,12 +293,27 @@ struct ChangeFields {
     start: Option<LocalDateTime>,
     #[serde(default)]
     duration_minutes: Option<u32>,
+    #[serde(default, deserialize_with = "present")]
+    patient: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    notes: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    metadata: Option<Option<Metadata>>,
+    #[serde(default)]
+    actor: Option<String>,
+}
+
+/// Reads a field that may be `null` as `Some(None)`, so that absent and `null` differ.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 impl TryFrom<ChangeFields> for Change {
     type Error = String;
 
-    fn try_from(fields: ChangeFields) -> Result<Self, String> {
+    fn try_from(fields: ChangeFields) -> std::result::Result<Self, String> {
         let ChangeFields {
             op,
             revision,
@@ -177,6 +327,10 @@ impl TryFrom<ChangeFields> for Change {
             location,
             start,
             duration_minutes,
+            patient,
+            notes,
+            metadata,
+            actor,
         } = fields;
         let present = [
             ("doctor", doctor.is_some()),
@@ -189,6 +343,9 @@ impl TryFrom<ChangeFields> for Change {
             ("location", location.is_some()),
             ("start", start.is_some()),
             ("durationMinutes", duration_minutes.is_some()),
+            ("patient", patient.is_some()),
+            ("notes", notes.is_some()),
+            ("metadata", metadata.is_some()),
         ];
         let (own, optional): (&[&str], &[&str]) = match op {
             Op::AddDoctor => (&["doctor", "assignedId"], &[]),
@@ -197,8 +354,12 @@ impl TryFrom<ChangeFields> for Change {
             Op::Book => (&["appointment", "assignedId"], &["now"]),
             Op::Hold => (&["appointment", "assignedId", "now"], &[]),
             Op::Confirm => (&["id", "now"], &[]),
-            Op::Reschedule => (&["id", "location", "start", "durationMinutes"], &["now"]),
+            Op::Reschedule => (
+                &["id", "location", "start", "durationMinutes"],
+                &["now", "notes", "metadata"],
+            ),
             Op::Cancel => (&["id"], &["reason"]),
+            Op::UpdateAppointment => (&["id"], &["patient", "notes", "metadata"]),
         };
         for (name, is_present) in present {
             if own.contains(&name) && !is_present {
@@ -209,79 +370,221 @@ impl TryFrom<ChangeFields> for Change {
             }
         }
         let missing = || format!("incomplete {op:?} record");
-        Ok(match op {
-            Op::AddDoctor => Change::AddDoctor {
-                revision,
+        let op = match op {
+            Op::AddDoctor => ChangeOp::AddDoctor {
                 doctor: doctor.ok_or_else(missing)?,
                 assigned_id: assigned_id.ok_or_else(missing)?,
             },
-            Op::UpdateDoctor => Change::UpdateDoctor {
-                revision,
+            Op::UpdateDoctor => ChangeOp::UpdateDoctor {
                 doctor: doctor.ok_or_else(missing)?,
                 cancel_appointments: cancel_appointments.ok_or_else(missing)?,
             },
-            Op::RemoveDoctor => Change::RemoveDoctor {
-                revision,
+            Op::RemoveDoctor => ChangeOp::RemoveDoctor {
                 id: id.ok_or_else(missing)?,
                 cancel_appointments: cancel_appointments.ok_or_else(missing)?,
             },
-            Op::Book => Change::Book {
-                revision,
+            Op::Book => ChangeOp::Book {
                 appointment: appointment.ok_or_else(missing)?,
                 assigned_id: assigned_id.ok_or_else(missing)?,
                 now,
             },
-            Op::Hold => Change::Hold {
-                revision,
+            Op::Hold => ChangeOp::Hold {
                 appointment: appointment.ok_or_else(missing)?,
                 assigned_id: assigned_id.ok_or_else(missing)?,
                 now: now.ok_or_else(missing)?,
             },
-            Op::Confirm => Change::Confirm {
-                revision,
+            Op::Confirm => ChangeOp::Confirm {
                 id: id.ok_or_else(missing)?,
                 now: now.ok_or_else(missing)?,
             },
-            Op::Reschedule => Change::Reschedule {
-                revision,
+            Op::Reschedule => ChangeOp::Reschedule {
                 id: id.ok_or_else(missing)?,
                 location: location.ok_or_else(missing)?,
                 start: start.ok_or_else(missing)?,
                 duration_minutes: duration_minutes.ok_or_else(missing)?,
                 now,
+                notes: notes.flatten(),
+                metadata: metadata.flatten(),
             },
-            Op::Cancel => Change::Cancel {
-                revision,
+            Op::Cancel => ChangeOp::Cancel {
                 id: id.ok_or_else(missing)?,
                 reason,
             },
+            Op::UpdateAppointment => ChangeOp::UpdateAppointment {
+                id: id.ok_or_else(missing)?,
+                patient,
+                notes,
+                metadata,
+            },
+        };
+        Ok(Change {
+            revision,
+            actor,
+            op,
         })
     }
 }
 
-impl Change {
-    /// The hospital's revision after this change.
-    pub fn revision(&self) -> u64 {
-        match self {
-            Change::AddDoctor { revision, .. }
-            | Change::UpdateDoctor { revision, .. }
-            | Change::RemoveDoctor { revision, .. }
-            | Change::Book { revision, .. }
-            | Change::Hold { revision, .. }
-            | Change::Confirm { revision, .. }
-            | Change::Reschedule { revision, .. }
-            | Change::Cancel { revision, .. } => *revision,
+/// The JSON text of a change record, written as the mutation commits: `{"op": …, "revision": …`,
+/// the op's fields in the order [`Change`] reads them, then `"actor"` if there is one.
+pub(crate) struct ChangeText(String);
+
+impl ChangeText {
+    fn begin(op: &str, revision: u64) -> Self {
+        let mut text = String::with_capacity(256);
+        text.push_str("{\"op\":\"");
+        text.push_str(op);
+        text.push_str("\",\"revision\":");
+        write_u64(&mut text, revision);
+        ChangeText(text)
+    }
+
+    fn key(&mut self, name: &str) -> &mut String {
+        self.0.push_str(",\"");
+        self.0.push_str(name);
+        self.0.push_str("\":");
+        &mut self.0
+    }
+
+    fn boolean(&mut self, name: &str, value: bool) {
+        self.key(name)
+            .push_str(if value { "true" } else { "false" });
+    }
+
+    fn now(&mut self, now: Option<LocalDateTime>) {
+        if let Some(now) = now {
+            write_date_time(self.key("now"), now);
         }
+    }
+
+    /// `addDoctor`; `doctor` is the doctor's JSON text.
+    pub(crate) fn add_doctor(revision: u64, doctor: &str, assigned_id: bool) -> Self {
+        let mut c = ChangeText::begin("addDoctor", revision);
+        c.key("doctor").push_str(doctor);
+        c.boolean("assignedId", assigned_id);
+        c
+    }
+
+    /// `updateDoctor`; `doctor` is the doctor's JSON text.
+    pub(crate) fn update_doctor(revision: u64, doctor: &str, cancel_appointments: bool) -> Self {
+        let mut c = ChangeText::begin("updateDoctor", revision);
+        c.key("doctor").push_str(doctor);
+        c.boolean("cancelAppointments", cancel_appointments);
+        c
+    }
+
+    /// `removeDoctor`.
+    pub(crate) fn remove_doctor(revision: u64, id: &str, cancel_appointments: bool) -> Self {
+        let mut c = ChangeText::begin("removeDoctor", revision);
+        write_str(c.key("id"), id);
+        c.boolean("cancelAppointments", cancel_appointments);
+        c
+    }
+
+    /// `book` or `hold` (`held`) of the appointment now stored as `view`.
+    pub(crate) fn create(
+        revision: u64,
+        view: &AppointmentView<'_>,
+        assigned_id: bool,
+        now: Option<LocalDateTime>,
+        held: bool,
+    ) -> Self {
+        let mut c = ChangeText::begin(if held { "hold" } else { "book" }, revision);
+        json::write_appointment(c.key("appointment"), view);
+        c.boolean("assignedId", assigned_id);
+        c.now(now);
+        c
+    }
+
+    /// `confirm`.
+    pub(crate) fn confirm(revision: u64, id: &str, now: LocalDateTime) -> Self {
+        let mut c = ChangeText::begin("confirm", revision);
+        write_str(c.key("id"), id);
+        c.now(Some(now));
+        c
+    }
+
+    /// `reschedule`; `notes` and `metadata` (JSON text) when the call set them.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn reschedule(
+        revision: u64,
+        id: &str,
+        location: &str,
+        start: LocalDateTime,
+        duration_minutes: u32,
+        now: Option<LocalDateTime>,
+        notes: Option<&str>,
+        metadata: Option<&str>,
+    ) -> Self {
+        let mut c = ChangeText::begin("reschedule", revision);
+        write_str(c.key("id"), id);
+        write_str(c.key("location"), location);
+        write_date_time(c.key("start"), start);
+        write_u64(c.key("durationMinutes"), u64::from(duration_minutes));
+        c.now(now);
+        if let Some(notes) = notes {
+            write_str(c.key("notes"), notes);
+        }
+        if let Some(metadata) = metadata {
+            c.key("metadata").push_str(metadata);
+        }
+        c
+    }
+
+    /// `cancel`.
+    pub(crate) fn cancel(revision: u64, id: &str, reason: Option<&str>) -> Self {
+        let mut c = ChangeText::begin("cancel", revision);
+        write_str(c.key("id"), id);
+        if let Some(reason) = reason {
+            write_str(c.key("reason"), reason);
+        }
+        c
+    }
+
+    /// `updateAppointment`: each field given is set (`Some(None)`: cleared).
+    pub(crate) fn update_appointment(
+        revision: u64,
+        id: &str,
+        patient: Option<Option<&str>>,
+        notes: Option<Option<&str>>,
+        metadata: Option<Option<&str>>,
+    ) -> Self {
+        let mut c = ChangeText::begin("updateAppointment", revision);
+        write_str(c.key("id"), id);
+        for (name, value, raw) in [
+            ("patient", patient, false),
+            ("notes", notes, false),
+            ("metadata", metadata, true),
+        ] {
+            match value {
+                None => {}
+                Some(None) => c.key(name).push_str("null"),
+                Some(Some(text)) if raw => c.key(name).push_str(text),
+                Some(Some(text)) => write_str(c.key(name), text),
+            }
+        }
+        c
+    }
+
+    /// The record's text, closed, with the actor of the change if there is one.
+    pub(crate) fn finish(mut self, actor: Option<&str>) -> Box<str> {
+        if let Some(actor) = actor {
+            write_str(self.key("actor"), actor);
+        }
+        self.0.push('}');
+        self.0.into_boxed_str()
     }
 }
 
-/// The most recent changes, at most [`MAX_RETAINED_CHANGES`]: enough for a host that persists
-/// after every mutation, bounded so that memory does not grow with the hospital's history.
+/// The most recent change records, at most [`MAX_RETAINED_CHANGES`] of them and at most
+/// [`MAX_RETAINED_CHANGE_BYTES`] of text: enough for a host that persists after every mutation,
+/// bounded so that memory does not grow with the hospital's history.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct ChangeLog {
     /// The revision before the oldest retained change.
     base: u64,
-    records: VecDeque<Change>,
+    records: VecDeque<Box<str>>,
+    bytes: usize,
 }
 
 impl ChangeLog {
@@ -290,21 +593,44 @@ impl ChangeLog {
         ChangeLog {
             base: revision,
             records: VecDeque::new(),
+            bytes: 0,
         }
     }
 
-    /// Appends a change, dropping the oldest beyond the bound.
-    pub(crate) fn push(&mut self, change: Change) {
-        self.records.push_back(change);
-        while self.records.len() > MAX_RETAINED_CHANGES {
-            if let Some(dropped) = self.records.pop_front() {
-                self.base = dropped.revision();
+    /// Appends a record, dropping the oldest beyond the bounds; returns those dropped.
+    pub(crate) fn push(&mut self, record: Box<str>) -> Vec<Box<str>> {
+        self.bytes += record.len();
+        self.records.push_back(record);
+        let mut dropped = Vec::new();
+        while self.records.len() > MAX_RETAINED_CHANGES
+            || (self.bytes > MAX_RETAINED_CHANGE_BYTES && self.records.len() > 1)
+        {
+            match self.records.pop_front() {
+                Some(oldest) => {
+                    self.bytes -= oldest.len();
+                    self.base += 1;
+                    dropped.push(oldest);
+                }
+                None => break,
             }
         }
+        dropped
     }
 
-    /// The changes after `revision`, oldest first. `current` is the hospital's revision.
-    pub(crate) fn since(&self, revision: u64, current: u64) -> Result<Vec<Change>> {
+    /// Undoes the last [`ChangeLog::push`]: drops the newest record and puts `dropped` back.
+    pub(crate) fn unpush(&mut self, dropped: Vec<Box<str>>) {
+        if let Some(newest) = self.records.pop_back() {
+            self.bytes -= newest.len();
+        }
+        for record in dropped.into_iter().rev() {
+            self.bytes += record.len();
+            self.base -= 1;
+            self.records.push_front(record);
+        }
+    }
+
+    /// The records after `revision`, oldest first. `current` is the hospital's revision.
+    pub(crate) fn since(&self, revision: u64, current: u64) -> Result<impl Iterator<Item = &str>> {
         if revision > current {
             return Err(Error::invalid_input(
                 "revision",
@@ -315,6 +641,6 @@ impl ChangeLog {
             .checked_sub(self.base)
             .and_then(|skip| usize::try_from(skip).ok())
             .ok_or_else(|| Error::changes_unavailable(revision, self.base))?;
-        Ok(self.records.iter().skip(skip).cloned().collect())
+        Ok(self.records.iter().skip(skip).map(|r| &**r))
     }
 }

@@ -56,11 +56,14 @@ pub enum ErrorCode {
     HoldExpired,
     /// Confirming an appointment that is not a hold.
     NotHeld,
+    /// The hospital is as large as it may grow: its snapshot would pass `maxSnapshotBytes`, or
+    /// it holds the most doctors or appointments it can, or it has counted its last revision.
+    HospitalFull,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the README's table.
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::InvalidInput,
         ErrorCode::DoctorNotFound,
         ErrorCode::AppointmentNotFound,
@@ -81,6 +84,7 @@ impl ErrorCode {
         ErrorCode::PatientBusy,
         ErrorCode::HoldExpired,
         ErrorCode::NotHeld,
+        ErrorCode::HospitalFull,
     ];
 
     /// The code as JS sees it, e.g. `"SLOT_TAKEN"`.
@@ -106,6 +110,7 @@ impl ErrorCode {
             ErrorCode::PatientBusy => "PATIENT_BUSY",
             ErrorCode::HoldExpired => "HOLD_EXPIRED",
             ErrorCode::NotHeld => "NOT_HELD",
+            ErrorCode::HospitalFull => "HOSPITAL_FULL",
         }
     }
 }
@@ -191,6 +196,20 @@ pub struct Details {
     /// When the hold lapsed (`HOLD_EXPIRED`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hold_expires: Option<LocalDateTime>,
+    /// What is full (`HOSPITAL_FULL`): `"snapshotBytes"`, `"doctors"`, `"appointments"` or
+    /// `"revision"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit_of: Option<&'static str>,
+    /// How much of it the hospital has now (`HOSPITAL_FULL`): bytes, doctors, appointments, or
+    /// the revision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<u64>,
+    /// How much the refused change would have added (`HOSPITAL_FULL`, `snapshotBytes`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requested: Option<u64>,
+    /// The most it may have (`HOSPITAL_FULL`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
 }
 
 /// The doctor's time off that is in the way, as the doctor's profile states it (`timeOff` of
@@ -585,9 +604,75 @@ impl Error {
     }
 
     /// The same error with another message (shortened like every message).
-    fn with_message(mut self, message: String) -> Self {
+    pub(crate) fn with_message(mut self, message: String) -> Self {
         self.message = shortened(message, MAX_MESSAGE_LEN);
         self
+    }
+
+    /// `HOSPITAL_FULL`: growing the snapshot from `current` bytes by `requested` would pass
+    /// `limit` (`maxSnapshotBytes`).
+    pub(crate) fn hospital_full(current: u64, requested: u64, limit: u64) -> Self {
+        Error::new(
+            ErrorCode::HospitalFull,
+            format!(
+                "the hospital is full: its snapshot would grow from {current} to {} bytes, past \
+                 its maxSnapshotBytes of {limit}; remove what is no longer needed, or raise \
+                 the limit",
+                current.saturating_add(requested)
+            ),
+            Details {
+                limit_of: Some("snapshotBytes"),
+                current: Some(current),
+                requested: Some(requested),
+                limit: Some(limit),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `HOSPITAL_FULL`: the hospital has `current` doctors, the most it holds.
+    pub(crate) fn too_many_doctors(current: usize, limit: usize) -> Self {
+        Error::new(
+            ErrorCode::HospitalFull,
+            format!("the hospital already has {current} doctors, the most it holds ({limit})"),
+            Details {
+                limit_of: Some("doctors"),
+                current: Some(current as u64),
+                limit: Some(limit as u64),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `HOSPITAL_FULL`: the hospital has `current` appointments, the most it holds.
+    pub(crate) fn too_many_appointments(current: usize, limit: usize) -> Self {
+        Error::new(
+            ErrorCode::HospitalFull,
+            format!(
+                "the hospital already has {current} appointments (of every status), the most \
+                 it holds ({limit})"
+            ),
+            Details {
+                limit_of: Some("appointments"),
+                current: Some(current as u64),
+                limit: Some(limit as u64),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `HOSPITAL_FULL`: the revision counter reached `limit`, the last one it counts.
+    pub(crate) fn revision_exhausted(limit: u64) -> Self {
+        Error::new(
+            ErrorCode::HospitalFull,
+            format!("the hospital has reached revision {limit}, the last one it counts"),
+            Details {
+                limit_of: Some("revision"),
+                current: Some(limit),
+                limit: Some(limit),
+                ..Details::default()
+            },
+        )
     }
 
     /// The same error naming `field` as the one at fault, unless it already names one.

@@ -1,22 +1,25 @@
-//! JSON text for the values written most: appointments and date-times, by hand
-//! ([`Appointment::write_json`], [`LocalDateTime::write_json`]; the wasm binding writes the
-//! results of its hot calls with them, and snapshots their appointments).
+//! JSON text for the values written most, by hand: appointments as the API returns them
+//! ([`Appointment::write_json`], [`AppointmentView::write_json`]), appointments as rows of a
+//! snapshot, date-times ([`LocalDateTime::write_json`]), strings and numbers; and the lengths of
+//! those texts, which the hospital counts to know the size of its snapshot without writing it.
 //!
-//! A snapshot is mostly appointments, and every booking, lookup, listing and slot search returns
-//! appointments or date-times. Through serde_json (at `opt-level = "z"`) and chrono's
-//! formatting each costs a few microseconds; written here it costs a fraction of that. The text
-//! is byte for byte what serde_json writes for the same value (the same field order, omissions
-//! and escapes), so snapshots stay deterministic whichever writer wrote them; the tests below
-//! hold the two to that.
+//! Through serde_json (at `opt-level = "z"`) and chrono's formatting each appointment costs a few
+//! microseconds; written here it costs a fraction of that. The text is byte for byte what
+//! serde_json writes for the same value (the same field order, omissions and escapes), so
+//! snapshots stay deterministic whichever writer wrote them; the tests below hold the two to
+//! that.
 
-use crate::appointment::{Appointment, AppointmentStatus};
+use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
+use crate::doctor::Doctor;
+use crate::hospital::{AppointmentId, AppointmentView};
+use crate::store::{Record, Status};
 use crate::time::LocalDateTime;
 
 impl Appointment {
     /// Appends the appointment as JSON text to `out`, byte for byte what serde_json writes for
     /// it (its `Serialize`), several times faster.
     pub fn write_json(&self, out: &mut String) {
-        write_appointment(out, self);
+        write_fields(out, &Fields::of_appointment(self));
     }
 }
 
@@ -28,58 +31,317 @@ impl LocalDateTime {
     }
 }
 
-/// Appends `a` as serde_json writes it (`Appointment`'s derive).
-pub(crate) fn write_appointment(out: &mut String, a: &Appointment) {
+/// The fields of an appointment, borrowed from an [`Appointment`] or a view.
+pub(crate) struct Fields<'a> {
+    id: AppointmentId<'a>,
+    doctor_id: &'a str,
+    location: &'a str,
+    start: LocalDateTime,
+    duration: u32,
+    patient: Option<&'a str>,
+    request_id: Option<&'a str>,
+    status: AppointmentStatus,
+    hold_expires: Option<LocalDateTime>,
+    rescheduled_from: &'a [PreviousTime],
+    cancel_reason: Option<&'a str>,
+    notes: Option<&'a str>,
+    metadata: Option<&'a str>,
+}
+
+impl<'a> Fields<'a> {
+    fn of_appointment(a: &'a Appointment) -> Self {
+        Fields {
+            id: AppointmentId::Named(&a.id),
+            doctor_id: &a.doctor_id,
+            location: &a.location,
+            start: a.start,
+            duration: a.duration_minutes,
+            patient: a.patient.as_deref(),
+            request_id: a.request_id.as_deref(),
+            status: a.status,
+            hold_expires: a.hold_expires,
+            rescheduled_from: &a.rescheduled_from,
+            cancel_reason: a.cancel_reason.as_deref(),
+            notes: a.notes.as_deref(),
+            metadata: a.metadata.as_ref().map(|m| m.as_json()),
+        }
+    }
+
+    pub(crate) fn of_view(v: &AppointmentView<'a>) -> Self {
+        Fields {
+            id: v.id(),
+            doctor_id: v.doctor_id(),
+            location: v.location(),
+            start: v.start(),
+            duration: v.duration_minutes(),
+            patient: v.patient(),
+            request_id: v.request_id(),
+            status: v.status(),
+            hold_expires: v.hold_expires(),
+            rescheduled_from: v.rescheduled_from(),
+            cancel_reason: v.cancel_reason(),
+            notes: v.notes(),
+            metadata: v.metadata(),
+        }
+    }
+}
+
+fn status_text(status: AppointmentStatus) -> &'static str {
+    match status {
+        AppointmentStatus::Booked => "booked",
+        AppointmentStatus::Held => "held",
+        AppointmentStatus::Cancelled => "cancelled",
+        AppointmentStatus::Expired => "expired",
+    }
+}
+
+fn write_id(out: &mut String, id: AppointmentId<'_>) {
+    match id {
+        AppointmentId::Assigned(n) => {
+            out.push_str("\"a");
+            write_u64(out, n);
+            out.push('"');
+        }
+        AppointmentId::Named(id) => write_str(out, id),
+    }
+}
+
+/// Appends an appointment as the API returns it (as serde_json writes `Appointment`).
+pub(crate) fn write_appointment(out: &mut String, view: &AppointmentView<'_>) {
+    write_fields(out, &Fields::of_view(view));
+}
+
+fn write_fields(out: &mut String, a: &Fields<'_>) {
     out.push_str("{\"id\":");
-    write_str(out, &a.id);
+    write_id(out, a.id);
     out.push_str(",\"doctorId\":");
-    write_str(out, &a.doctor_id);
+    write_str(out, a.doctor_id);
     out.push_str(",\"location\":");
-    write_str(out, &a.location);
+    write_str(out, a.location);
     out.push_str(",\"start\":");
     write_date_time(out, a.start);
     out.push_str(",\"end\":");
-    write_date_time(out, a.end);
+    write_date_time(out, a.start.plus_minutes(i64::from(a.duration)));
     out.push_str(",\"durationMinutes\":");
-    write_u64(out, u64::from(a.duration_minutes));
-    if let Some(patient) = &a.patient {
+    write_u64(out, u64::from(a.duration));
+    if let Some(patient) = a.patient {
         out.push_str(",\"patient\":");
         write_str(out, patient);
     }
-    if let Some(request_id) = &a.request_id {
+    if let Some(request_id) = a.request_id {
         out.push_str(",\"requestId\":");
         write_str(out, request_id);
     }
-    out.push_str(match a.status {
-        AppointmentStatus::Booked => ",\"status\":\"booked\"",
-        AppointmentStatus::Held => ",\"status\":\"held\"",
-        AppointmentStatus::Cancelled => ",\"status\":\"cancelled\"",
-    });
+    out.push_str(",\"status\":\"");
+    out.push_str(status_text(a.status));
+    out.push('"');
     if let Some(expires) = a.hold_expires {
         out.push_str(",\"holdExpires\":");
         write_date_time(out, expires);
     }
     if !a.rescheduled_from.is_empty() {
-        out.push_str(",\"rescheduledFrom\":[");
-        for (i, previous) in a.rescheduled_from.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str("{\"location\":");
-            write_str(out, &previous.location);
-            out.push_str(",\"start\":");
-            write_date_time(out, previous.start);
-            out.push_str(",\"end\":");
-            write_date_time(out, previous.end);
-            out.push('}');
-        }
-        out.push(']');
+        out.push_str(",\"rescheduledFrom\":");
+        write_trace(out, a.rescheduled_from);
     }
-    if let Some(reason) = &a.cancel_reason {
+    if let Some(reason) = a.cancel_reason {
         out.push_str(",\"cancelReason\":");
         write_str(out, reason);
     }
+    if let Some(notes) = a.notes {
+        out.push_str(",\"notes\":");
+        write_str(out, notes);
+    }
+    if let Some(metadata) = a.metadata {
+        out.push_str(",\"metadata\":");
+        out.push_str(metadata);
+    }
     out.push('}');
+}
+
+fn write_trace(out: &mut String, trace: &[PreviousTime]) {
+    out.push('[');
+    for (i, previous) in trace.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"location\":");
+        write_str(out, &previous.location);
+        out.push_str(",\"start\":");
+        write_date_time(out, previous.start);
+        out.push_str(",\"end\":");
+        write_date_time(out, previous.end);
+        out.push('}');
+    }
+    out.push(']');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshot rows (format version 3)
+
+/// Appends an appointment as a row of a version 3 snapshot:
+/// `["id","doctorId","location","start",durationMinutes,"status",patient|null]`, and, when the
+/// appointment has any of them, an object of `requestId`, `holdExpires`, `rescheduledFrom`,
+/// `cancelReason`, `notes` and `metadata` as an eighth item.
+pub(crate) fn write_row(out: &mut String, view: &AppointmentView<'_>) {
+    let a = Fields::of_view(view);
+    out.push('[');
+    write_id(out, a.id);
+    out.push(',');
+    write_str(out, a.doctor_id);
+    out.push(',');
+    write_str(out, a.location);
+    out.push(',');
+    write_date_time(out, a.start);
+    out.push(',');
+    write_u64(out, u64::from(a.duration));
+    out.push_str(",\"");
+    out.push_str(status_text(a.status));
+    out.push_str("\",");
+    match a.patient {
+        Some(patient) => write_str(out, patient),
+        None => out.push_str("null"),
+    }
+    if has_extras(&a) {
+        out.push(',');
+        write_extras(out, &a);
+    }
+    out.push(']');
+}
+
+fn has_extras(a: &Fields<'_>) -> bool {
+    a.request_id.is_some()
+        || a.hold_expires.is_some()
+        || !a.rescheduled_from.is_empty()
+        || a.cancel_reason.is_some()
+        || a.notes.is_some()
+        || a.metadata.is_some()
+}
+
+fn write_extras(out: &mut String, a: &Fields<'_>) {
+    let mut first = true;
+    let mut key = |out: &mut String, name: &str| {
+        out.push_str(if first { "{\"" } else { ",\"" });
+        out.push_str(name);
+        out.push_str("\":");
+        first = false;
+    };
+    if let Some(request_id) = a.request_id {
+        key(out, "requestId");
+        write_str(out, request_id);
+    }
+    if let Some(expires) = a.hold_expires {
+        key(out, "holdExpires");
+        write_date_time(out, expires);
+    }
+    if !a.rescheduled_from.is_empty() {
+        key(out, "rescheduledFrom");
+        write_trace(out, a.rescheduled_from);
+    }
+    if let Some(reason) = a.cancel_reason {
+        key(out, "cancelReason");
+        write_str(out, reason);
+    }
+    if let Some(notes) = a.notes {
+        key(out, "notes");
+        write_str(out, notes);
+    }
+    if let Some(metadata) = a.metadata {
+        key(out, "metadata");
+        out.push_str(metadata);
+    }
+    out.push('}');
+}
+
+/// The length of a record's row in a snapshot plus its line break and comma, counted without
+/// writing the row (but its rarely present extras).
+pub(crate) fn row_bytes(record: &Record, doctor_id: &str, location: &str) -> u64 {
+    let id = match (
+        record.number,
+        record.extra.as_ref().and_then(|e| e.id.as_deref()),
+    ) {
+        (0, Some(id)) => str_bytes(id),
+        (n, _) => 3 + digits(n),
+    };
+    // A hold counts as the expired appointment it may become without a change of its own (when
+    // a later call moves the clock past it), so that expiring never grows the count.
+    let status = match record.status {
+        Status::Booked => "booked",
+        Status::Cancelled => "cancelled",
+        Status::Held | Status::Expired | Status::Gone => "expired",
+    };
+    let patient = record.patient.as_deref().map_or(4, str_bytes);
+    let extras = match &record.extra {
+        Some(extra) => {
+            let fields = Fields {
+                id: AppointmentId::Assigned(0),
+                doctor_id,
+                location,
+                start: record.start,
+                duration: 0,
+                patient: None,
+                request_id: extra.request_id.as_deref(),
+                status: AppointmentStatus::Booked,
+                hold_expires: extra.hold_expires,
+                rescheduled_from: &extra.rescheduled_from,
+                cancel_reason: extra.cancel_reason.as_deref(),
+                notes: extra.notes.as_deref(),
+                metadata: extra.metadata.as_deref(),
+            };
+            if has_extras(&fields) {
+                let mut text = String::new();
+                write_extras(&mut text, &fields);
+                1 + text.len() as u64
+            } else {
+                0
+            }
+        }
+        None => 0,
+    };
+    // [ id , doctor , location , "start" , duration , "status" , patient (, extras) ] \n ,
+    2 + 6
+        + id
+        + str_bytes(doctor_id)
+        + str_bytes(location)
+        + 18
+        + digits(u64::from(record.duration))
+        + 2
+        + status.len() as u64
+        + patient
+        + extras
+        + 2
+}
+
+/// A doctor as JSON text (through serde_json: doctors are few and written rarely).
+pub(crate) fn doctor_text(doctor: &Doctor) -> String {
+    serde_json::to_string(doctor).unwrap_or_default()
+}
+
+/// The bytes a line of `text` takes in a snapshot: the text, its line break and a comma.
+pub(crate) fn line_bytes(text: &str) -> u64 {
+    text.len() as u64 + 2
+}
+
+/// The length of `text` as a JSON string, quotes included.
+pub(crate) fn str_bytes(text: &str) -> u64 {
+    let mut length = text.len() as u64 + 2;
+    for b in text.bytes() {
+        length += match b {
+            b'"' | b'\\' | 0x08 | b'\t' | b'\n' | 0x0c | b'\r' => 1,
+            0..=0x1f => 5,
+            _ => 0,
+        };
+    }
+    length
+}
+
+/// The digits of `n`.
+pub(crate) fn digits(mut n: u64) -> u64 {
+    let mut count = 1;
+    while n >= 10 {
+        n /= 10;
+        count += 1;
+    }
+    count
 }
 
 /// Appends a JSON string as serde_json escapes it: `"` and `\`, the short escapes `\b \t \n \f
@@ -226,6 +488,8 @@ mod tests {
             hold_expires: None,
             rescheduled_from: vec![],
             cancel_reason: None,
+            notes: None,
+            metadata: None,
         };
         let held = Appointment {
             patient: Some("p\u{1}".into()),
@@ -249,11 +513,13 @@ mod tests {
         let cancelled = Appointment {
             status: AppointmentStatus::Cancelled,
             cancel_reason: Some("ill".into()),
+            notes: Some("bring \"x-rays\"\nand a scan".into()),
+            metadata: Some(serde_json::from_str(r#"{"visit":"follow-up","n":[1,2.5]}"#).unwrap()),
             ..plain.clone()
         };
         for a in [plain, held, cancelled] {
             let mut out = String::new();
-            write_appointment(&mut out, &a);
+            a.write_json(&mut out);
             assert_eq!(out, serde_json::to_string(&a).unwrap());
         }
     }

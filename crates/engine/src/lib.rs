@@ -45,32 +45,40 @@ mod hours;
 mod input;
 mod json;
 mod limits;
+mod metadata;
 mod object_only;
 mod options;
 mod path;
+mod places;
 mod queries;
 mod requests;
 mod slots;
 mod snapshot;
+mod store;
 mod time;
 mod validate;
 
-// The hospital and its options.
-pub use hospital::Hospital;
+// The hospital and its options; loading one from a snapshot read in pieces.
+pub use hospital::{Hospital, SnapshotLoader};
 pub use options::{HospitalOptions, HospitalOptionsInput};
 
 // Inputs: doctors, requests that change the hospital, queries that read it.
 pub use doctor::{DateOverride, DoctorPatch, HoursBlock, NewDoctor, ScheduleRule, TimeOff};
-pub use queries::{AppointmentQuery, FindSlotsQuery, SlotQuery, StatusFilter};
+pub use metadata::Metadata;
+pub use queries::{
+    AppointmentQuery, FindAppointmentsQuery, FindSlotsQuery, SlotQuery, StatusFilter,
+    WorkingHoursQuery,
+};
 pub use requests::{
-    BookRequest, CancelOptions, ChangeOptions, ConfirmOptions, ExplainRequest, HoldRequest,
-    RescheduleRequest,
+    AppointmentPatch, BookRequest, CancelOptions, ChangeOptions, ConfirmOptions, ExplainRequest,
+    HoldRequest, RescheduleRequest,
 };
 
 // Outputs: doctors, appointments, free slots, change records, snapshot counters.
 pub use appointment::{Appointment, AppointmentStatus, PreviousTime};
-pub use changes::Change;
+pub use changes::{Change, ChangeOp};
 pub use doctor::Doctor;
+pub use hospital::{AppointmentId, AppointmentView, Handles, WorkingBlock};
 pub use slots::FoundSlot;
 pub use snapshot::NextIds;
 
@@ -87,10 +95,12 @@ pub use path::Step;
 
 // The size limits (the README's "Limits").
 pub use limits::{
-    MAX_APPOINTMENTS, MAX_COUNTER, MAX_DOCTORS, MAX_FIELD_PATH_LEN, MAX_FIND_DOCTORS,
-    MAX_FIND_LIMIT, MAX_FIND_WINDOW_DAYS, MAX_HOLD_MINUTES, MAX_HORIZON_DAYS, MAX_ID_LEN,
-    MAX_LOCATIONS_PER_DOCTOR, MAX_LOCATION_LEN, MAX_MESSAGE_LEN, MAX_NAME_LEN, MAX_NOTICE_MINUTES,
-    MAX_OVERRIDES, MAX_PATIENT_LEN, MAX_REASON_LEN, MAX_REQUEST_ID_LEN, MAX_RESCHEDULES,
-    MAX_RETAINED_CHANGES, MAX_SCHEDULE_RULES, MAX_SLOT_WINDOW_DAYS, MAX_SNAPSHOT_BYTES,
-    MAX_TIME_OFF, MAX_TIME_ZONE_LEN,
+    DEFAULT_MAX_SNAPSHOT_BYTES, MAX_APPOINTMENTS, MAX_APPOINTMENT_MINUTES, MAX_COUNTER,
+    MAX_DOCTORS, MAX_FIELD_PATH_LEN, MAX_FIND_DOCTORS, MAX_FIND_LIMIT, MAX_FIND_WINDOW_DAYS,
+    MAX_HOLD_MINUTES, MAX_HORIZON_DAYS, MAX_ID_LEN, MAX_LOCATIONS_PER_DOCTOR, MAX_LOCATION_LEN,
+    MAX_MAX_SNAPSHOT_BYTES, MAX_MESSAGE_LEN, MAX_METADATA_BYTES, MAX_METADATA_DEPTH,
+    MAX_METADATA_ITEMS, MAX_NAME_LEN, MAX_NOTES_LEN, MAX_NOTICE_MINUTES, MAX_OVERRIDES, MAX_PAGE,
+    MAX_PATIENT_LEN, MAX_REASON_LEN, MAX_REQUEST_ID_LEN, MAX_RESCHEDULES, MAX_RETAINED_CHANGES,
+    MAX_RETAINED_CHANGE_BYTES, MAX_SCHEDULE_RULES, MAX_SLOT_WINDOW_DAYS, MAX_SNAPSHOT_BYTES,
+    MAX_TIME_OFF, MAX_TIME_ZONE_LEN, MIN_MAX_SNAPSHOT_BYTES,
 };

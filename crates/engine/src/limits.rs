@@ -49,6 +49,31 @@ pub const MAX_SLOT_WINDOW_DAYS: i64 = 366;
 pub const MAX_SNAPSHOT_BYTES: usize = 512 << 20;
 /// Most change records a hospital keeps for `changesSince`; older ones need a snapshot.
 pub const MAX_RETAINED_CHANGES: usize = 10_000;
+/// Most bytes of change records a hospital keeps for `changesSince` (whichever bound comes
+/// first): 10,000 changes of the largest doctors would otherwise take gigabytes.
+pub const MAX_RETAINED_CHANGE_BYTES: usize = 16 << 20;
+/// The default `maxSnapshotBytes`: 128 MiB, a quarter of the longest string V8 holds (512 MiB
+/// of UTF-16 units), which a host can hold, write and read back in one piece in every runtime
+/// the package supports. About 1.7 million appointments of the usual size.
+pub const DEFAULT_MAX_SNAPSHOT_BYTES: u64 = 128 << 20;
+/// The highest `maxSnapshotBytes` a hospital may set: 256 MiB, half of the longest string V8
+/// holds.
+pub const MAX_MAX_SNAPSHOT_BYTES: u64 = 256 << 20;
+/// The lowest `maxSnapshotBytes`: 16 KiB, room for the header and a doctor.
+pub const MIN_MAX_SNAPSHOT_BYTES: u64 = 16 << 10;
+/// The longest an appointment can last, in minutes: a day (it never crosses midnight), with room
+/// for a day that daylight saving lengthens.
+pub const MAX_APPOINTMENT_MINUTES: i64 = 1_500;
+/// Most appointments one page of `appointments` or `findAppointments` holds (`limit`).
+pub const MAX_PAGE: usize = 100_000;
+/// Longest appointment notes, in UTF-8 bytes.
+pub const MAX_NOTES_LEN: usize = 2_000;
+/// Largest appointment metadata, as compact JSON, in bytes.
+pub const MAX_METADATA_BYTES: usize = 4_096;
+/// Deepest nesting of appointment metadata (the object itself is level 1).
+pub const MAX_METADATA_DEPTH: usize = 4;
+/// Most keys of one metadata object, and items of one metadata array.
+pub const MAX_METADATA_ITEMS: usize = 64;
 /// The largest revision or id counter: 2^53 - 1, the largest integer a JS number holds
 /// exactly. A hospital at this revision refuses further mutations (after 2^53 of them).
 pub const MAX_COUNTER: u64 = (1 << 53) - 1;

@@ -3,7 +3,10 @@
 //! time per patient.
 
 use crate::error::{Error, Result};
-use crate::limits::{MAX_HORIZON_DAYS, MAX_NOTICE_MINUTES, MAX_TIME_ZONE_LEN};
+use crate::limits::{
+    DEFAULT_MAX_SNAPSHOT_BYTES, MAX_HORIZON_DAYS, MAX_MAX_SNAPSHOT_BYTES, MAX_NOTICE_MINUTES,
+    MAX_TIME_ZONE_LEN, MIN_MAX_SNAPSHOT_BYTES,
+};
 use crate::time::{LocalDateTime, MINUTES_PER_DAY};
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +29,9 @@ pub struct HospitalOptionsInput {
     pub horizon_days: Option<u32>,
     /// Refuse a second overlapping appointment for the same `patient`. Default `false`.
     pub prevent_patient_overlap: Option<bool>,
+    /// The most bytes the hospital's snapshot may take: a change that would grow it further is
+    /// refused with `HOSPITAL_FULL`. Default [`DEFAULT_MAX_SNAPSHOT_BYTES`].
+    pub max_snapshot_bytes: Option<u64>,
 }
 
 /// Validated options. Serialized as they appear in a snapshot.
@@ -47,6 +53,14 @@ pub struct HospitalOptions {
     /// Whether a patient's appointments may not overlap; left out when not.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub prevent_patient_overlap: bool,
+    /// The most bytes the hospital's snapshot may take (snapshots before version 3 have none:
+    /// the default).
+    #[serde(default = "default_max_snapshot_bytes")]
+    pub max_snapshot_bytes: u64,
+}
+
+fn default_max_snapshot_bytes() -> u64 {
+    DEFAULT_MAX_SNAPSHOT_BYTES
 }
 
 impl Default for HospitalOptions {
@@ -58,6 +72,7 @@ impl Default for HospitalOptions {
             min_notice_minutes: None,
             horizon_days: None,
             prevent_patient_overlap: false,
+            max_snapshot_bytes: DEFAULT_MAX_SNAPSHOT_BYTES,
         }
     }
 }
@@ -76,6 +91,9 @@ impl HospitalOptions {
             min_notice_minutes: input.min_notice_minutes,
             horizon_days: input.horizon_days,
             prevent_patient_overlap: input.prevent_patient_overlap.unwrap_or(false),
+            max_snapshot_bytes: input
+                .max_snapshot_bytes
+                .unwrap_or(DEFAULT_MAX_SNAPSHOT_BYTES),
         };
         options.validate()?;
         Ok(options)
@@ -95,6 +113,16 @@ impl HospitalOptions {
             return Err(Error::invalid_input(
                 "defaultDurationMinutes",
                 format!("{duration} is not a positive multiple of slotMinutes ({slot}) up to 1440"),
+            ));
+        }
+        if !(MIN_MAX_SNAPSHOT_BYTES..=MAX_MAX_SNAPSHOT_BYTES).contains(&self.max_snapshot_bytes) {
+            return Err(Error::invalid_input(
+                "maxSnapshotBytes",
+                format!(
+                    "{} is not between {MIN_MAX_SNAPSHOT_BYTES} and {MAX_MAX_SNAPSHOT_BYTES} \
+                     (256 MiB: half of the longest string a JS engine holds)",
+                    self.max_snapshot_bytes
+                ),
             ));
         }
         if let Some(zone) = &self.time_zone {

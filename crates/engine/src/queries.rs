@@ -18,6 +18,8 @@ pub enum StatusFilter {
     Held,
     /// Only cancelled ones.
     Cancelled,
+    /// Only holds that lapsed.
+    Expired,
     /// All of them.
     All,
 }
@@ -38,6 +40,60 @@ pub struct AppointmentQuery {
     /// The caller's current time: holds that have lapsed by then are left out.
     #[serde(default)]
     pub now: Option<LocalDateTime>,
+    /// At most this many, the first ones (a page).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// Only those after this appointment in the listing's order (the next page): the id of
+    /// the last one of the previous page.
+    #[serde(default)]
+    pub after: Option<String>,
+}
+
+/// The input of `findAppointments`: appointments across doctors, by patient, location, doctor
+/// and time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FindAppointmentsQuery {
+    /// Only this patient's.
+    #[serde(default)]
+    pub patient: Option<String>,
+    /// Only those at this location.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// Only this doctor's.
+    #[serde(default)]
+    pub doctor_id: Option<String>,
+    /// Start of the window: a date or a date-time. Default: all time.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// End of the window, exclusive.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Which statuses; `active` by default.
+    #[serde(default)]
+    pub status: Option<StatusFilter>,
+    /// The caller's current time: holds that have lapsed by then are left out.
+    #[serde(default)]
+    pub now: Option<LocalDateTime>,
+    /// At most this many (a page).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// Only those after this appointment in the order listed (the next page).
+    #[serde(default)]
+    pub after: Option<String>,
+}
+
+/// The input of `workingHours`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkingHoursQuery {
+    /// The first date: a date (or a date-time, whose date counts).
+    pub from: String,
+    /// The last date, included.
+    pub to: String,
+    /// Only this location.
+    #[serde(default)]
+    pub location: Option<String>,
 }
 
 /// The options of `availableSlots`.

@@ -4,11 +4,12 @@
 //! read-only queries in [`crate::queries`].)
 
 use crate::error::Result;
-use crate::limits::{MAX_LOCATION_LEN, MAX_PATIENT_LEN, MAX_REQUEST_ID_LEN};
+use crate::limits::{MAX_LOCATION_LEN, MAX_NOTES_LEN, MAX_PATIENT_LEN, MAX_REQUEST_ID_LEN};
+use crate::metadata::Metadata;
 use crate::options::HospitalOptions;
 use crate::time::LocalDateTime;
 use crate::validate;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 /// The input of `book`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -36,6 +37,12 @@ pub struct BookRequest {
     /// lets an expired hold free its time.
     #[serde(default)]
     pub now: Option<LocalDateTime>,
+    /// Notes for people (a visit type, instructions).
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// The host's metadata: a small JSON object.
+    #[serde(default)]
+    pub metadata: Option<Metadata>,
 }
 
 impl BookRequest {
@@ -51,6 +58,9 @@ impl BookRequest {
         }
         if let Some(request_id) = &self.request_id {
             validate::text("requestId", request_id, MAX_REQUEST_ID_LEN)?;
+        }
+        if let Some(notes) = &self.notes {
+            validate::notes("notes", notes, MAX_NOTES_LEN)?;
         }
         Ok(())
     }
@@ -88,6 +98,12 @@ pub struct HoldRequest {
     pub now: LocalDateTime,
     /// How long the hold lasts, in minutes from `now` (1 to a week).
     pub ttl_minutes: u32,
+    /// Notes for people.
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// The host's metadata: a small JSON object.
+    #[serde(default)]
+    pub metadata: Option<Metadata>,
 }
 
 /// The input of `reschedule`.
@@ -105,6 +121,48 @@ pub struct RescheduleRequest {
     /// The caller's current time, as for `book`.
     #[serde(default)]
     pub now: Option<LocalDateTime>,
+    /// New notes; the current ones when absent.
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// New metadata; the current metadata when absent.
+    #[serde(default)]
+    pub metadata: Option<Metadata>,
+}
+
+/// The input of `updateAppointment`: each field given replaces the appointment's; `null`
+/// clears it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppointmentPatch {
+    /// A new patient reference (`Some(None)`: none).
+    #[serde(default, deserialize_with = "present")]
+    pub patient: Option<Option<String>>,
+    /// New notes (`Some(None)`: none).
+    #[serde(default, deserialize_with = "present")]
+    pub notes: Option<Option<String>>,
+    /// New metadata (`Some(None)`: none).
+    #[serde(default, deserialize_with = "present")]
+    pub metadata: Option<Option<Metadata>>,
+}
+
+impl AppointmentPatch {
+    /// Checks the fields it names.
+    pub(crate) fn validate(&self) -> Result<()> {
+        if let Some(Some(patient)) = &self.patient {
+            validate::text("patient", patient, MAX_PATIENT_LEN)?;
+        }
+        if let Some(Some(notes)) = &self.notes {
+            validate::notes("notes", notes, MAX_NOTES_LEN)?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads a field that may be `null` as `Some(None)`, so that absent and `null` differ.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// The options of `confirm`.

@@ -6,19 +6,24 @@
 
 use crate::calendar::Calendar;
 use crate::hours::Availability;
+use crate::store::Appointments;
 use crate::time::{LocalDateTime, MINUTES_PER_DAY};
 use serde::Serialize;
 
-/// One result of `findSlots`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One result of `findSlots`, borrowed from the hospital.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct FoundSlot {
+pub struct FoundSlot<'a> {
     /// The doctor who is free.
-    pub doctor_id: String,
+    pub doctor_id: &'a str,
     /// Where: the location asked for, or the first of the doctor's where the slot fits.
-    pub location: String,
+    pub location: &'a str,
     /// First minute.
     pub start: LocalDateTime,
+    /// The doctor's key and stamp, and the location's number and stamp: handles for caches, as
+    /// [`AppointmentView::handles`](crate::AppointmentView::handles) describes them.
+    #[serde(skip)]
+    pub handles: [u32; 4],
 }
 
 /// What to search for.
@@ -43,6 +48,7 @@ pub(crate) struct SlotSearch {
 pub(crate) fn free_slots(
     hours: &Availability,
     calendar: &Calendar,
+    store: &Appointments,
     groups: &[usize],
     search: &SlotSearch,
     limit: usize,
@@ -62,13 +68,13 @@ pub(crate) fn free_slots(
     for day in from.day()..=last_day {
         if let [group] = groups {
             // One set of hours (the usual case): its slots are already in order.
-            day_slots(hours, calendar, *group, day, search, &mut |start| {
+            day_slots(hours, calendar, store, *group, day, search, &mut |start| {
                 slots.push((start, 0))
             });
         } else {
             today.clear();
             for (position, &group) in groups.iter().enumerate() {
-                day_slots(hours, calendar, group, day, search, &mut |start| {
+                day_slots(hours, calendar, store, group, day, search, &mut |start| {
                     today.push((start, position));
                 });
             }
@@ -88,6 +94,7 @@ pub(crate) fn free_slots(
 fn day_slots(
     hours: &Availability,
     calendar: &Calendar,
+    store: &Appointments,
     group: usize,
     day: i64,
     search: &SlotSearch,
@@ -103,7 +110,11 @@ fn day_slots(
         .map_or(MINUTES_PER_DAY, |latest| latest.minutes_since(midnight));
     // Appointments never cross midnight, so only today's can be in the way.
     let mut booked = calendar
-        .active_in(Some(midnight), Some(midnight.plus_minutes(MINUTES_PER_DAY)))
+        .active_in(
+            store,
+            Some(midnight),
+            Some(midnight.plus_minutes(MINUTES_PER_DAY)),
+        )
         .filter(|entry| entry.is_live(search.clock))
         .peekable();
     for (open, close) in hours.free_ranges(group, day) {
@@ -139,7 +150,9 @@ fn round_up(minute: i64, step: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::Slot;
     use crate::doctor::{Doctor, ScheduleRule, TimeOff};
+    use crate::store::{Record, Status};
     use crate::time::{ClockTime, Weekday};
 
     fn at(text: &str) -> LocalDateTime {
@@ -155,11 +168,13 @@ mod tests {
         }
     }
 
-    /// A doctor with the hours and calendar the hospital keeps beside them.
+    /// A doctor with the hours and calendar the hospital keeps beside them, and the store of
+    /// their appointments.
     struct DoctorState {
         doctor: Doctor,
         hours: Availability,
         calendar: Calendar,
+        store: Appointments,
     }
 
     impl DoctorState {
@@ -168,7 +183,40 @@ mod tests {
                 hours: Availability::from_doctor(&doctor),
                 doctor,
                 calendar: Calendar::default(),
+                store: Appointments::default(),
             }
+        }
+
+        /// Books `[start, end)`, held until `expires` if given.
+        fn take(&mut self, start: &str, end: &str, expires: Option<&str>) {
+            let (start, end) = (at(start), at(end));
+            let duration = u16::try_from(end.minutes_since(start)).unwrap();
+            let mut record = Record {
+                start,
+                number: u64::from(self.store.next_seq()) + 1,
+                patient: None,
+                doctor: 0,
+                place: 0,
+                duration,
+                status: if expires.is_some() {
+                    Status::Held
+                } else {
+                    Status::Booked
+                },
+                extra: None,
+            };
+            if let Some(expires) = expires {
+                record.extra_mut().hold_expires = Some(at(expires));
+            }
+            let seq = self.store.insert(record, None).unwrap();
+            self.calendar.insert(
+                start,
+                Slot {
+                    seq,
+                    duration,
+                    held: expires.is_some(),
+                },
+            );
         }
     }
 
@@ -179,7 +227,14 @@ mod tests {
         search: &SlotSearch,
         limit: usize,
     ) -> Vec<(LocalDateTime, usize)> {
-        super::free_slots(&state.hours, &state.calendar, groups, search, limit)
+        super::free_slots(
+            &state.hours,
+            &state.calendar,
+            &state.store,
+            groups,
+            search,
+            limit,
+        )
     }
 
     /// Works Fridays 09:00–10:00 and 11:00–12:00 (2019-02-01 is a Friday).
@@ -229,13 +284,11 @@ mod tests {
     #[test]
     fn skips_booked_time_and_live_holds_and_respects_window_and_limit() {
         let mut s = state();
-        s.calendar
-            .insert(at("2019-02-01T09:15"), at("2019-02-01T09:30"), 1, None);
-        s.calendar.insert(
-            at("2019-02-01T11:00"),
-            at("2019-02-01T11:15"),
-            2,
-            Some(at("2019-01-31T10:00")),
+        s.take("2019-02-01T09:15", "2019-02-01T09:30", None);
+        s.take(
+            "2019-02-01T11:00",
+            "2019-02-01T11:15",
+            Some("2019-01-31T10:00"),
         );
         let window = search("2019-02-01T09:05", "2019-02-01T11:30", 15);
         let slots = free_slots(&s, &[0], &window, 100);

@@ -1,33 +1,63 @@
-//! The snapshot format: JSON text holding the same `Doctor` and `Appointment` objects the API
-//! returns, so a snapshot reads like the API and needs no second schema (README, "Snapshots";
-//! docs/ARCHITECTURE.md, "Snapshots and change records"). This module is the format: its
-//! version, the shapes read, the deterministic writer and the checks that need no hospital.
-//! Writing a hospital and rebuilding one are in `hospital/snapshots.rs`.
+//! The snapshot format (README, "Persisting a hospital"; docs/ARCHITECTURE.md, "Snapshots and
+//! change records"). This module is the format: its versions, the shapes read, the layout
+//! written and the checks that need no hospital. Writing a hospital and rebuilding one are in
+//! `hospital/snapshots.rs`.
 //!
-//! Writing is deterministic: the same state always gives byte-identical text. Loading trusts
-//! nothing: it checks types, unknown fields, unique ids, references, every booking rule for
-//! booked appointments and the size limits, all or nothing, and reports the JSON path of the
-//! first problem.
+//! Version 3, written since: JSON in a fixed layout of one record per line, so that a host can
+//! hand it over in pieces and the engine reads it without holding the whole text, and compact:
+//! each appointment is a row (an array) rather than an object.
+//!
+//! ```text
+//! {"format":"dr-schedule","version":3,"revision":2,"options":{…},"nextIds":{…},"lastNow":null,"doctors":[
+//! {"id":"d1","name":"Dr. Ada",…}
+//! ],"appointments":[
+//! ["a1","d1","1 Main St","2019-02-01T11:00",15,"booked","p-100"]
+//! ]}
+//! ```
+//!
+//! A row is `[id, doctorId, location, start, durationMinutes, status, patient or null]`, with an
+//! eighth item, an object, when the appointment has any of `requestId`, `holdExpires`,
+//! `rescheduledFrom`, `cancelReason`, `notes`, `metadata` or `requested` (what a request with a
+//! request id asked for, once the appointment no longer looks like it). The same JSON in any
+//! other layout (pretty-printed, say) loads too, read whole.
+//!
+//! Versions 1 and 2 (one JSON object, appointments as objects) still load. Writing is
+//! deterministic: the same state always gives byte-identical text. Loading trusts nothing: it
+//! checks types, unknown fields, unique ids, references, every booking rule for booked and held
+//! appointments and the size limits, all or nothing, and reports the JSON path of the first
+//! problem.
 
-use crate::appointment::Appointment;
+use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
 use crate::doctor::Doctor;
 use crate::error::{Error, Result};
 use crate::json;
 use crate::limits::MAX_COUNTER;
+use crate::metadata::Metadata;
 use crate::object_only;
 use crate::options::HospitalOptions;
 use crate::path::serde_path;
 use crate::time::LocalDateTime;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::de::{self, DeserializeOwned, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
 
 /// The value of the `format` field.
 pub(crate) const FORMAT: &str = "dr-schedule";
-/// The format version this build writes, and the newest it reads. Version 2 added date
+/// The format version this build writes, and the newest it reads. Version 3 writes one record
+/// per line, appointments as rows; it added `maxSnapshotBytes` to the options and, to
+/// appointments, the status `expired`, `notes`, `metadata` and `requested`. Version 2 added date
 /// overrides, time off and per-location rules to doctors; holds and rescheduling traces to
-/// appointments; the notice, horizon and patient-overlap options; and `lastNow`. Version 1
-/// snapshots still load: every field version 2 added has a default.
-pub(crate) const VERSION: u32 = 2;
+/// appointments; the notice, horizon and patient-overlap options; and `lastNow`.
+pub(crate) const VERSION: u32 = 3;
+
+/// How a version 3 snapshot begins, to the byte: what tells the line reader it may read it.
+pub(crate) const V3_PREFIX: &str = "{\"format\":\"dr-schedule\",\"version\":3,";
+/// The line between the doctors and the appointments.
+pub(crate) const V3_MIDDLE: &str = "],\"appointments\":[";
+/// The last line.
+pub(crate) const V3_END: &str = "]}";
+/// How the first line ends.
+pub(crate) const V3_HEADER_END: &str = ",\"doctors\":[";
 
 /// The counters behind assigned ids (`d1`, `d2`… and `a1`, `a2`…), kept in snapshots so that a
 /// restored hospital assigns the same ids the original would have.
@@ -57,7 +87,7 @@ pub(crate) struct SnapshotHeader {
 }
 
 impl SnapshotHeader {
-    /// The version of a snapshot this build reads (1 or 2); `INVALID_SNAPSHOT` for another
+    /// The version of a snapshot this build reads (1 to 3); `INVALID_SNAPSHOT` for another
     /// format or version 0, `UNSUPPORTED_VERSION` for a newer one.
     pub(crate) fn readable_version(&self) -> Result<u64> {
         if self.format != FORMAT {
@@ -68,7 +98,7 @@ impl SnapshotHeader {
         }
         match self.version {
             0 => Err(Error::invalid_snapshot("version", "versions start at 1")),
-            1 | 2 => Ok(self.version),
+            1..=3 => Ok(self.version),
             newer => Err(Error::unsupported_version(newer, VERSION)),
         }
     }
@@ -96,6 +126,41 @@ pub(crate) struct SnapshotData {
     pub(crate) last_now: Option<Option<LocalDateTime>>,
 }
 
+/// A version 3 snapshot read whole (in any layout), not yet checked.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct SnapshotDataV3 {
+    #[allow(dead_code)]
+    format: String,
+    #[allow(dead_code)]
+    version: u64,
+    pub(crate) revision: u64,
+    #[serde(deserialize_with = "object_only::one")]
+    pub(crate) options: HospitalOptions,
+    #[serde(deserialize_with = "object_only::one")]
+    pub(crate) next_ids: NextIds,
+    pub(crate) last_now: Option<LocalDateTime>,
+    #[serde(deserialize_with = "object_only::vec")]
+    pub(crate) doctors: Vec<Doctor>,
+    pub(crate) appointments: Vec<Row>,
+}
+
+/// The first line of a version 3 snapshot as read by the line reader: the whole header object.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct HeaderLine {
+    #[allow(dead_code)]
+    format: String,
+    #[allow(dead_code)]
+    version: u64,
+    pub(crate) revision: u64,
+    #[serde(deserialize_with = "object_only::one")]
+    pub(crate) options: HospitalOptions,
+    #[serde(deserialize_with = "object_only::one")]
+    pub(crate) next_ids: NextIds,
+    pub(crate) last_now: Option<LocalDateTime>,
+}
+
 /// Reads a field that may be `null` as `Some(None)`, so that absent and `null` differ.
 fn present<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
@@ -119,6 +184,108 @@ impl SnapshotData {
                 "missing: version 2 records the latest now it was given, or null",
             )),
         }
+    }
+}
+
+/// An appointment as a row of a version 3 snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Row {
+    pub(crate) id: String,
+    pub(crate) doctor_id: String,
+    pub(crate) location: String,
+    pub(crate) start: LocalDateTime,
+    pub(crate) duration_minutes: u32,
+    pub(crate) status: AppointmentStatus,
+    pub(crate) patient: Option<String>,
+    pub(crate) extras: RowExtras,
+}
+
+/// The eighth item of a row: what only some appointments have.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct RowExtras {
+    #[serde(default)]
+    pub(crate) request_id: Option<String>,
+    #[serde(default)]
+    pub(crate) hold_expires: Option<LocalDateTime>,
+    #[serde(default, deserialize_with = "object_only::vec")]
+    pub(crate) rescheduled_from: Vec<PreviousTime>,
+    #[serde(default)]
+    pub(crate) cancel_reason: Option<String>,
+    #[serde(default)]
+    pub(crate) notes: Option<String>,
+    #[serde(default)]
+    pub(crate) metadata: Option<Metadata>,
+    #[serde(default, deserialize_with = "object_only::option")]
+    pub(crate) requested: Option<RequestedFields>,
+}
+
+/// What a request with a request id asked for (`requested` of a row).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct RequestedFields {
+    #[serde(default)]
+    pub(crate) held: bool,
+    pub(crate) location: String,
+    pub(crate) start: LocalDateTime,
+    pub(crate) duration_minutes: u32,
+    #[serde(default)]
+    pub(crate) patient: Option<String>,
+}
+
+/// The names of a row's items, for error paths: `appointments[3].start`, not `[3][3]`.
+pub(crate) const ROW_FIELDS: [&str; 8] = [
+    "id",
+    "doctorId",
+    "location",
+    "start",
+    "durationMinutes",
+    "status",
+    "patient",
+    "",
+];
+
+impl<'de> Deserialize<'de> for Row {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RowVisitor;
+
+        impl<'de> Visitor<'de> for RowVisitor {
+            type Value = Row;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an appointment row: [id, doctorId, location, start, durationMinutes, status, patient or null, extras?]")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Row, A::Error> {
+                let missing = |i: usize| de::Error::invalid_length(i, &self);
+                let id = seq.next_element()?.ok_or_else(|| missing(0))?;
+                let doctor_id = seq.next_element()?.ok_or_else(|| missing(1))?;
+                let location = seq.next_element()?.ok_or_else(|| missing(2))?;
+                let start = seq.next_element()?.ok_or_else(|| missing(3))?;
+                let duration_minutes = seq.next_element()?.ok_or_else(|| missing(4))?;
+                let status = seq.next_element()?.ok_or_else(|| missing(5))?;
+                let patient = seq.next_element()?.ok_or_else(|| missing(6))?;
+                let extras = seq
+                    .next_element::<object_only::ObjectOnly<RowExtras>>()?
+                    .map(|e| e.0)
+                    .unwrap_or_default();
+                if seq.next_element::<de::IgnoredAny>()?.is_some() {
+                    return Err(de::Error::custom("a row has at most 8 items"));
+                }
+                Ok(Row {
+                    id,
+                    doctor_id,
+                    location,
+                    start,
+                    duration_minutes,
+                    status,
+                    patient,
+                    extras,
+                })
+            }
+        }
+
+        deserializer.deserialize_seq(RowVisitor)
     }
 }
 
@@ -151,82 +318,117 @@ pub(crate) fn check_counters(revision: u64, next_ids: NextIds) -> Result<()> {
     Ok(())
 }
 
-/// What a snapshot holds, to be written.
-pub(crate) struct Contents<'a, A> {
-    /// The hospital's revision.
-    pub(crate) revision: u64,
-    /// Its options.
-    pub(crate) options: &'a HospitalOptions,
-    /// Its doctors, in insertion order.
-    pub(crate) doctors: &'a [&'a Doctor],
-    /// Every appointment, booked, held and cancelled, in booking order.
-    pub(crate) appointments: A,
-    /// The id counters.
-    pub(crate) next_ids: NextIds,
-    /// The latest `now` a successful call passed in.
-    pub(crate) last_now: Option<LocalDateTime>,
-}
-
-/// The snapshot text, deterministic. The fields come in this order: `format`, `version`,
-/// `revision`, `options`, `doctors`, `appointments`, `nextIds`, `lastNow`. Appointments, nearly
-/// all of a snapshot, are written by hand ([`json`](crate::json)), the rest by serde_json; the
-/// text is what serde_json would write for the whole.
-pub(crate) fn write<'a, A>(contents: Contents<'a, A>) -> Result<String>
-where
-    A: ExactSizeIterator<Item = &'a Appointment>,
-{
-    let Contents {
-        revision,
-        options,
-        doctors,
-        appointments,
-        next_ids,
-        last_now,
-    } = contents;
-    let mut out = String::with_capacity(256 + appointments.len() * 170);
-    out.push_str("{\"format\":");
-    json::write_str(&mut out, FORMAT);
-    out.push_str(",\"version\":");
-    json::write_u64(&mut out, u64::from(VERSION));
-    out.push_str(",\"revision\":");
-    json::write_u64(&mut out, revision);
+/// Writes the first line of a version 3 snapshot (without its line break).
+pub(crate) fn write_header(
+    out: &mut String,
+    revision: u64,
+    options_json: &str,
+    next_ids: NextIds,
+    last_now: Option<LocalDateTime>,
+) {
+    out.push_str(V3_PREFIX);
+    out.push_str("\"revision\":");
+    json::write_u64(out, revision);
     out.push_str(",\"options\":");
-    out.push_str(&serde_text(options)?);
-    out.push_str(",\"doctors\":");
-    out.push_str(&serde_text(doctors)?);
-    out.push_str(",\"appointments\":[");
-    for (i, appointment) in appointments.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        json::write_appointment(&mut out, appointment);
-    }
-    out.push_str("],\"nextIds\":");
-    out.push_str(&serde_text(&next_ids)?);
-    out.push_str(",\"lastNow\":");
+    out.push_str(options_json);
+    out.push_str(",\"nextIds\":{\"doctor\":");
+    json::write_u64(out, next_ids.doctor);
+    out.push_str(",\"appointment\":");
+    json::write_u64(out, next_ids.appointment);
+    out.push_str("},\"lastNow\":");
     match last_now {
-        Some(clock) => json::write_date_time(&mut out, clock),
+        Some(clock) => json::write_date_time(out, clock),
         None => out.push_str("null"),
     }
-    out.push('}');
-    Ok(out)
+    out.push_str(V3_HEADER_END);
 }
 
-/// The small parts of a snapshot, through serde_json.
-fn serde_text<T: Serialize + ?Sized>(value: &T) -> Result<String> {
-    serde_json::to_string(value)
-        .map_err(|e| Error::invalid_snapshot("", format!("could not be written: {e}")))
+/// The options as a snapshot writes them.
+pub(crate) fn options_json(options: &HospitalOptions) -> String {
+    serde_json::to_string(options).unwrap_or_default()
 }
 
-/// Parses snapshot text into `T`, naming the path of the first problem.
-pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T> {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
+/// Parses JSON bytes into `T`, naming the path of the first problem (`INVALID_SNAPSHOT`),
+/// with `prefix` before it.
+pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8], prefix: &str) -> Result<T> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let reason = e.inner().to_string();
-        Error::invalid_snapshot(serde_path(e.path(), &reason), reason)
+        let path = row_path(&crate::path::join_path(
+            prefix,
+            &serde_path(e.path(), &reason),
+        ));
+        Error::invalid_snapshot(path, reason)
     })?;
     deserializer
         .end()
-        .map_err(|e| Error::invalid_snapshot("", e))?;
+        .map_err(|e| Error::invalid_snapshot(prefix, e))?;
     Ok(value)
+}
+
+/// A path into a row named by the row's fields: `appointments[3][3]` is
+/// `appointments[3].start`, `appointments[3][7].notes` is `appointments[3].notes`.
+pub(crate) fn row_path(path: &str) -> String {
+    let Some(rest) = path.strip_prefix("appointments[") else {
+        return path.to_owned();
+    };
+    let Some((row, tail)) = rest.split_once(']') else {
+        return path.to_owned();
+    };
+    let Some(item) = tail.strip_prefix('[') else {
+        return path.to_owned();
+    };
+    let Some((index, after)) = item.split_once(']') else {
+        return path.to_owned();
+    };
+    let name = index
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| ROW_FIELDS.get(i))
+        .copied()
+        .unwrap_or("");
+    let mut out = format!("appointments[{row}]");
+    if !name.is_empty() {
+        out.push('.');
+        out.push_str(name);
+    }
+    out.push_str(after);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_paths_name_the_fields() {
+        assert_eq!(row_path("appointments[3][3]"), "appointments[3].start");
+        assert_eq!(
+            row_path("appointments[3][7].notes"),
+            "appointments[3].notes"
+        );
+        assert_eq!(row_path("appointments[3]"), "appointments[3]");
+        assert_eq!(row_path("doctors[1].name"), "doctors[1].name");
+    }
+
+    #[test]
+    fn rows_read_seven_or_eight_items() {
+        let row: Row =
+            serde_json::from_str(r#"["a1","d1","A","2019-02-01T11:00",15,"booked",null]"#).unwrap();
+        assert_eq!(row.extras, RowExtras::default());
+        let row: Row = serde_json::from_str(
+            r#"["x","d1","A","2019-02-01T11:00",15,"cancelled","p",{"cancelReason":"ill"}]"#,
+        )
+        .unwrap();
+        assert_eq!(row.extras.cancel_reason.as_deref(), Some("ill"));
+        for bad in [
+            r#"["a1","d1","A","2019-02-01T11:00",15,"booked"]"#,
+            r#"["a1","d1","A","2019-02-01T11:00",15,"booked",null,{},1]"#,
+            r#"["a1","d1","A","2019-02-01T11:00",15,"booked",null,{"x":1}]"#,
+            r#"["a1","d1","A","2019-02-01T11:00",15,"booked",null,[]]"#,
+            r#"{"id":"a1"}"#,
+        ] {
+            assert!(serde_json::from_str::<Row>(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -24,6 +24,12 @@ impl LocalDateTime {
     /// before it, so that every end can be written as `YYYY-MM-DDTHH:MM`.
     pub const END_OF_RANGE: LocalDateTime = LocalDateTime(3_652_060 * MINUTES_PER_DAY);
 
+    /// The earliest instant there is (before 0001-01-01T00:00): a bound for open windows.
+    pub(crate) const MIN: LocalDateTime = LocalDateTime(i64::MIN / 2);
+
+    /// The latest instant there is: a bound for open windows.
+    pub(crate) const MAX: LocalDateTime = LocalDateTime(i64::MAX / 2);
+
     /// The instant `minute_of_day` minutes after the midnight that starts day `day`.
     pub fn from_day_and_minute(day: i64, minute_of_day: i64) -> Self {
         LocalDateTime(day * MINUTES_PER_DAY + minute_of_day)

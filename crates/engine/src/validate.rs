@@ -24,6 +24,27 @@ pub(crate) fn text(field: &str, value: &str, max_len: usize) -> Result<()> {
     Ok(())
 }
 
+/// Notes: free text of at most `max_len` UTF-8 bytes; line breaks and tabs are allowed, other
+/// control characters are not.
+pub(crate) fn notes(field: &str, value: &str, max_len: usize) -> Result<()> {
+    if value.len() > max_len {
+        return Err(Error::invalid_input(
+            field,
+            format!("is {} bytes long; the limit is {max_len}", value.len()),
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    {
+        return Err(Error::invalid_input(
+            field,
+            "must not contain control characters other than line breaks and tabs",
+        ));
+    }
+    Ok(())
+}
+
 /// An id given to look something up: at most [`MAX_ID_LEN`] bytes, so that an over-long one
 /// is `INVALID_INPUT` (as the limits promise) rather than a not-found error echoing it. Its
 /// characters are not checked: an id that could never have been created is simply not found.

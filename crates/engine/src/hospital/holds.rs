@@ -3,18 +3,19 @@
 //! The hospital has no clock. Calls that care about the current time take it as `now`; the
 //! latest `now` of any successful call is the hospital's *clock*. A hold takes its time until
 //! `holdExpires`: every check made with a `now` (or clock) at or after that ignores it, and the
-//! first successful call that moves the clock past it drops it for good, so that snapshots and
-//! listings no longer show it. Dropping happens inside a successful, recorded call, so a
-//! hospital rebuilt from change records drops the same holds at the same revision.
+//! first successful call that moves the clock past it marks it expired, so that it frees its time
+//! for good and stays in the history, like a cancelled appointment. Expiring happens inside a
+//! successful, recorded call, so a hospital rebuilt from change records expires the same holds at
+//! the same revision.
 
-use super::Hospital;
-use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
+use super::{AppointmentView, Hospital};
+use crate::appointment::PreviousTime;
 use crate::booking::{self, Proposal};
-use crate::calendar::Seq;
-use crate::changes::Change;
+use crate::changes::ChangeText;
 use crate::error::{Error, Result};
 use crate::limits::{MAX_HOLD_MINUTES, MAX_LOCATION_LEN, MAX_RESCHEDULES};
 use crate::requests::{BookRequest, ConfirmOptions, HoldRequest, RescheduleRequest};
+use crate::store::Status;
 use crate::time::LocalDateTime;
 use crate::validate;
 
@@ -81,7 +82,7 @@ impl Hospital {
     /// Holds a time for a while: checked like a booking (with `now` always required), it
     /// returns an appointment with `status: "held"` that takes its time until
     /// `now + ttlMinutes`. Confirm it with [`Hospital::confirm`] before then.
-    pub fn hold(&mut self, request: HoldRequest) -> Result<&Appointment> {
+    pub fn hold(&mut self, request: HoldRequest) -> Result<AppointmentView<'_>> {
         let ttl = request.ttl_minutes;
         self.create(
             BookRequest {
@@ -93,125 +94,156 @@ impl Hospital {
                 id: request.id,
                 request_id: request.request_id,
                 now: Some(request.now),
+                notes: request.notes,
+                metadata: request.metadata,
             },
             Some(ttl),
         )
     }
 
-    /// Turns a live hold into a booking. Fails with `HOLD_EXPIRED` once `now` has reached
-    /// `holdExpires`, `NOT_HELD` for a booked appointment, `ALREADY_CANCELLED` for a cancelled
-    /// one.
-    pub fn confirm(&mut self, id: &str, options: ConfirmOptions) -> Result<&Appointment> {
+    /// Turns a live hold into a booking. Fails with `HOLD_EXPIRED` once `now` (or the clock)
+    /// has reached `holdExpires`, or once the hold has expired; `NOT_HELD` for a booked
+    /// appointment, `ALREADY_CANCELLED` for a cancelled one.
+    pub fn confirm(&mut self, id: &str, options: ConfirmOptions) -> Result<AppointmentView<'_>> {
         validate::lookup_id("appointmentId", id)?;
         let now = options.now;
         let seq = self.find_appointment(id)?;
-        let appointment = self.appointment(seq)?;
-        match (appointment.status, appointment.hold_expires) {
-            (AppointmentStatus::Cancelled, _) => return Err(Error::already_cancelled(id)),
-            (AppointmentStatus::Held, Some(expires)) => {
-                if self
-                    .clock_at(Some(now))
-                    .is_some_and(|clock| clock >= expires)
-                {
-                    return Err(Error::hold_expired(id, expires));
-                }
+        let record = self.record(seq)?;
+        let expires = record.hold_expires().unwrap_or(record.start);
+        match record.status {
+            Status::Cancelled => return Err(Error::already_cancelled(id)),
+            Status::Expired => return Err(Error::hold_expired(id, expires)),
+            Status::Held if self.lapsed(record, self.clock_at(Some(now))) => {
+                return Err(Error::hold_expired(id, expires));
             }
+            Status::Held => {}
             _ => return Err(Error::not_held(id)),
         }
         self.check_revision_room()?;
+        let mut next = record.clone();
+        self.keep_request(&mut next);
+        next.status = Status::Booked;
+        next.extra_mut().hold_expires = None;
+        next.tidy();
+        self.check_budget(self.row_bytes(&next) as i64 - self.row_bytes(record) as i64)?;
         self.advance_clock(Some(now));
-        self.modify(seq, |appointment| {
-            appointment.status = AppointmentStatus::Booked;
-            appointment.hold_expires = None;
-        });
-        self.commit(|revision| Change::Confirm {
-            revision,
-            id: id.to_owned(),
-            now,
-        });
-        self.appointment(seq)
+        self.replace(seq, next);
+        self.commit(|revision| ChangeText::confirm(revision, id, now));
+        self.view(seq)
     }
 
     /// Moves a booked or held appointment to a new start (and, if given, location and
     /// duration), keeping its id, patient and status, and adding where and when it was to
-    /// `rescheduledFrom`. The new time is checked like a booking that ignores the
-    /// appointment's own current time; on any failure nothing changes. Moving it to where it
-    /// already is changes nothing and returns it. A hold that has lapsed by `now` (or the
-    /// clock) cannot be moved: `HOLD_EXPIRED`.
-    pub fn reschedule(&mut self, id: &str, request: RescheduleRequest) -> Result<&Appointment> {
+    /// `rescheduledFrom`; `notes` and `metadata`, if given, replace the appointment's. The new
+    /// time is checked like a booking that ignores the appointment's own current time; on any
+    /// failure nothing changes. Moving it to where it already is changes nothing else. A hold
+    /// that has lapsed by `now` (or the clock) cannot be moved: `HOLD_EXPIRED`.
+    pub fn reschedule(
+        &mut self,
+        id: &str,
+        request: RescheduleRequest,
+    ) -> Result<AppointmentView<'_>> {
         validate::lookup_id("appointmentId", id)?;
         if let Some(location) = &request.location {
             validate::text("location", location, MAX_LOCATION_LEN)?;
         }
+        if let Some(notes) = &request.notes {
+            validate::notes("notes", notes, crate::limits::MAX_NOTES_LEN)?;
+        }
         self.check_now_given(request.now)?;
         let clock = self.clock_at(request.now);
         let seq = self.find_appointment(id)?;
-        let appointment = self.appointment(seq)?;
-        if !appointment.is_active() {
-            return Err(Error::already_cancelled(id));
+        let record = self.record(seq)?;
+        let expires = record.hold_expires().unwrap_or(record.start);
+        match record.status {
+            Status::Booked => {}
+            Status::Held if !self.lapsed(record, clock) => {}
+            Status::Held | Status::Expired => return Err(Error::hold_expired(id, expires)),
+            _ => return Err(Error::already_cancelled(id)),
         }
-        if let Some(expires) = appointment.hold_expires {
-            if self.live(Some(&seq), clock).is_none() {
-                return Err(Error::hold_expired(id, expires));
-            }
-        }
+        let state = self.doctor_state(record.doctor)?;
         let location = request
             .location
-            .unwrap_or_else(|| appointment.location.clone());
+            .clone()
+            .unwrap_or_else(|| self.places.name(record.place).to_owned());
         let duration = request
             .duration_minutes
-            .unwrap_or(appointment.duration_minutes);
-        let unchanged = location == appointment.location
-            && request.start == appointment.start
-            && duration == appointment.duration_minutes;
-        if unchanged {
-            return self.appointment(seq);
+            .unwrap_or(u32::from(record.duration));
+        let moves = location != self.places.name(record.place)
+            || request.start != record.start
+            || duration != u32::from(record.duration);
+        let mut next = record.clone();
+        let (notes_given, metadata_given) = (request.notes.is_some(), request.metadata.is_some());
+        if let Some(notes) = request.notes {
+            next.extra_mut().notes = Some(notes.into_boxed_str());
         }
-        if appointment.rescheduled_from.len() >= MAX_RESCHEDULES {
-            return Err(Error::invalid_input(
-                "",
-                format!(
-                    "appointment {id:?} was rescheduled {MAX_RESCHEDULES} times, the most it \
-                     records; cancel it and book a new one"
-                ),
-            ));
+        if let Some(metadata) = request.metadata {
+            next.extra_mut().metadata = Some(metadata.into_json().into_boxed_str());
         }
-        let (_, state) = self.find_doctor(&appointment.doctor_id)?;
-        let patient = appointment.patient.as_deref();
-        let end = booking::check_proposal(
-            &self.context(state, clock, patient),
-            &Proposal {
-                location: &location,
-                start: request.start,
-                duration,
-                patient,
-                now: request.now,
-                moving: Some(seq),
-            },
-        )?;
-        self.check_revision_room()?;
-        self.advance_clock(request.now);
-        let record_location = location.clone();
-        self.modify(seq, |appointment| {
+        if !moves && next == *record {
+            return self.view(seq);
+        }
+        if moves {
+            let trace = record
+                .extra
+                .as_ref()
+                .map_or(0, |e| e.rescheduled_from.len());
+            if trace >= MAX_RESCHEDULES {
+                return Err(Error::invalid_input(
+                    "appointmentId",
+                    format!(
+                        "appointment {id:?} was rescheduled {MAX_RESCHEDULES} times, the most \
+                         it records; cancel it and book a new one"
+                    ),
+                ));
+            }
+            let patient = record.patient.as_deref();
+            booking::check_proposal(
+                &self.context(state, clock, patient),
+                &Proposal {
+                    location: &location,
+                    start: request.start,
+                    duration,
+                    patient,
+                    now: request.now,
+                    moving: Some(seq),
+                },
+            )?;
+            let place = state
+                .place_of(&location)
+                .map(|(_, place)| place)
+                .ok_or_else(|| Error::location_not_served(&state.doctor.id, &location))?;
+            self.keep_request(&mut next);
             let previous = PreviousTime {
-                location: std::mem::replace(&mut appointment.location, location),
-                start: appointment.start,
-                end: appointment.end,
+                location: self.places.name(record.place).to_owned(),
+                start: record.start,
+                end: record.end(),
             };
-            appointment.rescheduled_from.push(previous);
-            appointment.start = request.start;
-            appointment.end = end;
-            appointment.duration_minutes = duration;
-        });
-        self.commit(|revision| Change::Reschedule {
-            revision,
-            id: id.to_owned(),
-            location: record_location,
-            start: request.start,
-            duration_minutes: duration,
-            now: request.now,
-        });
-        self.appointment(seq)
+            next.extra_mut().rescheduled_from.push(previous);
+            next.start = request.start;
+            next.duration = u16::try_from(duration).unwrap_or(u16::MAX);
+            next.place = place;
+        }
+        self.check_revision_room()?;
+        self.check_budget(self.row_bytes(&next) as i64 - self.row_bytes(record) as i64)?;
+        // Every check has passed: from here on the call succeeds.
+        self.advance_clock(request.now);
+        self.replace(seq, next);
+        let start = request.start;
+        let now = request.now;
+        let view = self.view(seq)?;
+        let text = ChangeText::reschedule(
+            self.revision + 1,
+            id,
+            &location,
+            start,
+            duration,
+            now,
+            view.notes().filter(|_| notes_given),
+            view.metadata().filter(|_| metadata_given),
+        );
+        self.commit_text(text);
+        self.view(seq)
     }
 
     /// The time against which holds lapse for a call passing `now`: the later of `now` and
@@ -220,33 +252,24 @@ impl Hospital {
         self.clock.max(now)
     }
 
-    /// `seq`, unless it is a hold that has lapsed at `clock`.
-    pub(super) fn live(&self, seq: Option<&Seq>, clock: Option<LocalDateTime>) -> Option<Seq> {
-        let seq = *seq?;
-        let appointment = self.appointments.get(&seq)?;
-        let lapsed = appointment
-            .hold_expires
-            .zip(clock)
-            .is_some_and(|(expires, clock)| clock >= expires);
-        (!lapsed).then_some(seq)
-    }
-
-    /// Moves the clock to `now` if that is later, and drops the holds that have lapsed by then.
-    /// Called by successful calls only, after every check.
+    /// Moves the clock to `now` if that is later, and marks the holds that have lapsed by then
+    /// expired. Called by successful calls only, after every check.
     pub(super) fn advance_clock(&mut self, now: Option<LocalDateTime>) {
         let clock = self.clock_at(now);
         self.clock = clock;
         let Some(clock) = clock else {
             return;
         };
-        while self
-            .holds
-            .first()
-            .is_some_and(|&(expires, _)| expires <= clock)
-        {
-            if let Some((_, seq)) = self.holds.pop_first() {
-                self.forget(seq);
+        while let Some(&(expires, seq)) = self.holds.first() {
+            if expires > clock {
+                break;
             }
+            let Some(mut next) = self.store.get(seq).cloned() else {
+                self.holds.pop_first();
+                continue;
+            };
+            next.status = Status::Expired;
+            self.replace(seq, next);
         }
     }
 }

@@ -3,35 +3,46 @@
 //! Each mutating method checks everything before it changes anything, so a failed call leaves
 //! the hospital exactly as it was, and bumps [`Hospital::revision`] once when it succeeds.
 //!
-//! This file holds the hospital's state, the doctor calls, booking, listing and cancelling, and
-//! the indexes kept in step with every change. Its children add the rest, with access to the
-//! hospital's private fields: `holds.rs` (holds, confirm, reschedule, the clock), `search.rs`
-//! (free slots, `findSlots`, `explain`), `replay.rs` (change records out and in),
-//! `snapshots.rs` (writing and loading snapshots) and `doctor_state.rs` (what is kept per
-//! doctor).
+//! This file holds the hospital's state, the doctor calls, and the primitives every change of an
+//! appointment goes through (insert, replace, remove), which keep the indexes, the snapshot size
+//! and the undo journal in step. Its children add the rest, with access to the hospital's private
+//! fields: `appointments.rs` (book, list, cancel, update, find), `holds.rs` (holds, confirm,
+//! reschedule, the clock), `search.rs` (free slots, `findSlots`, `explain`, working hours),
+//! `replay.rs` (change records out and in, with the undo journal), `snapshots.rs` (writing and
+//! loading snapshots), `view.rs` (appointments as the API shows them) and `doctor_state.rs`
+//! (what is kept per doctor).
 
+mod appointments;
 mod doctor_state;
 mod holds;
 mod replay;
 mod search;
 mod snapshots;
+mod view;
 
-use crate::appointment::{Appointment, AppointmentStatus};
-use crate::booking::{self, Context, Proposal};
-use crate::calendar::{Calendar, Seq};
-use crate::changes::{Change, ChangeLog};
+pub use search::WorkingBlock;
+pub use snapshots::SnapshotLoader;
+pub use view::{AppointmentId, AppointmentView, Handles};
+
+use crate::booking::{AppointmentIds, Context};
+use crate::calendar::{Slot, TimeIndex};
+use crate::changes::{ChangeLog, ChangeText};
 use crate::doctor::{Doctor, DoctorPatch, NewDoctor};
 use crate::error::{Error, Result};
 use crate::hours::Availability;
-use crate::limits::{MAX_APPOINTMENTS, MAX_COUNTER, MAX_DOCTORS, MAX_REASON_LEN};
+use crate::json;
+use crate::limits::{MAX_APPOINTMENTS, MAX_COUNTER, MAX_DOCTORS, MAX_REQUEST_ID_LEN};
 use crate::options::{HospitalOptions, HospitalOptionsInput};
-use crate::queries::{AppointmentQuery, StatusFilter, Window};
-use crate::requests::{BookRequest, CancelOptions, ChangeOptions};
+use crate::places::Places;
+use crate::requests::ChangeOptions;
 use crate::snapshot::NextIds;
+use crate::store::{Appointments, Record, Seq, Status};
 use crate::time::LocalDateTime;
 use crate::validate;
-use doctor_state::DoctorState;
-use std::collections::{BTreeMap, BTreeSet};
+use doctor_state::{DoctorState, Doctors};
+use replay::{Journal, Undo};
+use std::collections::BTreeSet;
+use std::hash::{Hash, Hasher};
 
 /// Why appointments cancelled by `updateDoctor` with `cancelAppointments: true` were cancelled.
 const DOCTOR_UPDATED_REASON: &str = "doctor updated";
@@ -41,24 +52,28 @@ const DOCTOR_UPDATED_REASON: &str = "doctor updated";
 pub struct Hospital {
     options: HospitalOptions,
     revision: u64,
-    /// Doctors by insertion number: iteration order is insertion order.
-    doctors: BTreeMap<u64, DoctorState>,
-    doctor_numbers: BTreeMap<String, u64>,
-    next_doctor_number: u64,
-    /// Appointments by booking sequence: iteration order is booking order.
-    appointments: BTreeMap<Seq, Appointment>,
-    appointment_seqs: BTreeMap<String, Seq>,
-    request_seqs: BTreeMap<String, Seq>,
-    next_seq: Seq,
     next_ids: NextIds,
-    /// The latest `now` a successful call passed in: holds that lapse by then are dropped.
+    /// The latest `now` a successful call passed in: holds that lapse by then expire.
     clock: Option<LocalDateTime>,
+    doctors: Doctors,
+    places: Places,
+    store: Appointments,
     /// Live holds by (expiry, seq), so that lapsed ones are found in order.
     holds: BTreeSet<(LocalDateTime, Seq)>,
-    /// Each patient's booked and held appointments (only with `preventPatientOverlap`).
-    patients: BTreeMap<String, Calendar>,
+    /// Appointments by patient (a hash of the reference; collisions are told apart by the
+    /// record) and start.
+    patients: TimeIndex<u64>,
+    /// Appointments by location number and start.
+    locations: TimeIndex<u32>,
     /// The most recent change records, for `changes_since`.
     log: ChangeLog,
+    /// The length of the hospital's snapshot, in bytes: exact for doctors and appointments, with
+    /// room for the largest counters in the header (see `snapshots.rs`).
+    size: u64,
+    /// Who makes the changes that follow, recorded in their change records.
+    actor: Option<Box<str>>,
+    /// While a batch of change records replays: how to undo it.
+    journal: Option<Journal>,
 }
 
 impl Hospital {
@@ -71,22 +86,24 @@ impl Hospital {
 
     /// An empty hospital with options that are already valid.
     fn with_options(options: HospitalOptions) -> Self {
-        Hospital {
+        let mut hospital = Hospital {
             options,
             revision: 0,
-            doctors: BTreeMap::new(),
-            doctor_numbers: BTreeMap::new(),
-            next_doctor_number: 0,
-            appointments: BTreeMap::new(),
-            appointment_seqs: BTreeMap::new(),
-            request_seqs: BTreeMap::new(),
-            next_seq: 0,
             next_ids: NextIds::default(),
             clock: None,
+            doctors: Doctors::default(),
+            places: Places::default(),
+            store: Appointments::default(),
             holds: BTreeSet::new(),
-            patients: BTreeMap::new(),
+            patients: TimeIndex::default(),
+            locations: TimeIndex::default(),
             log: ChangeLog::default(),
-        }
+            size: 0,
+            actor: None,
+            journal: None,
+        };
+        hospital.size = hospital.header_bytes();
+        hospital
     }
 
     /// The hospital's options.
@@ -109,10 +126,42 @@ impl Hospital {
         self.clock
     }
 
+    /// How many doctors the hospital has.
+    pub fn doctor_count(&self) -> usize {
+        self.doctors.len()
+    }
+
+    /// How many appointments the hospital keeps, of every status.
+    pub fn appointment_count(&self) -> usize {
+        self.store.live()
+    }
+
+    /// The length of [`Hospital::to_snapshot`]'s text, in bytes, or at most this: exact but for
+    /// the header, whose counters are counted at their longest. A mutation that would take it
+    /// past the hospital's `maxSnapshotBytes` is refused with `HOSPITAL_FULL`.
+    pub fn snapshot_bytes(&self) -> u64 {
+        self.size
+    }
+
+    /// Who is making the changes that follow (an API key's id, a user's name), recorded as
+    /// `actor` in their change records; `None` records none. At most 128 bytes of text.
+    pub fn set_actor(&mut self, actor: Option<&str>) -> Result<()> {
+        if let Some(actor) = actor {
+            validate::text("actor", actor, MAX_REQUEST_ID_LEN)?;
+        }
+        self.actor = actor.map(Into::into);
+        Ok(())
+    }
+
+    /// Who is making the changes, as set by [`Hospital::set_actor`].
+    pub fn actor(&self) -> Option<&str> {
+        self.actor.as_deref()
+    }
+
     // ----- doctors -----
 
-    /// Adds a doctor. Fails with `INVALID_INPUT` for a bad profile and `DUPLICATE_ID` for an id
-    /// in use.
+    /// Adds a doctor. Fails with `INVALID_INPUT` for a bad profile, `DUPLICATE_ID` for an id
+    /// in use and `HOSPITAL_FULL` when the hospital cannot take one more.
     pub fn add_doctor(&mut self, input: NewDoctor) -> Result<&Doctor> {
         if let Some(id) = &input.id {
             validate::id("id", id)?;
@@ -127,36 +176,34 @@ impl Hospital {
         };
         doctor.validate_profile()?;
         if self.doctors.len() >= MAX_DOCTORS {
-            return Err(Error::invalid_input(
-                "",
-                format!("the hospital already has {MAX_DOCTORS} doctors, the most it holds"),
-            ));
+            return Err(Error::too_many_doctors(self.doctors.len(), MAX_DOCTORS));
         }
         let assigned = if doctor.id.is_empty() {
             Some(self.peek_doctor_id().ok_or_else(|| no_id_left("doctor"))?)
-        } else if self.doctor_numbers.contains_key(&doctor.id) {
+        } else if self.doctors.key_of(&doctor.id).is_some() {
             return Err(Error::duplicate_id("doctor", &doctor.id));
         } else {
             None
         };
         self.check_revision_room()?;
-        // Every check has passed: from here on the call succeeds.
         let assigned_id = assigned.is_some();
-        let doctor = match assigned {
-            Some((id, next)) => {
-                self.next_ids.doctor = next;
-                Doctor { id, ..doctor }
-            }
+        let doctor = match &assigned {
+            Some((id, _)) => Doctor {
+                id: id.clone(),
+                ..doctor
+            },
             None => doctor,
         };
-        let record = doctor.clone();
-        let number = self.insert_doctor(doctor);
-        self.commit(|revision| Change::AddDoctor {
-            revision,
-            doctor: record,
-            assigned_id,
-        });
-        self.doctor_state(number).map(|state| &state.doctor)
+        let text = json::doctor_text(&doctor);
+        let bytes = json::line_bytes(&text);
+        self.check_budget(bytes as i64)?;
+        // Every check has passed: from here on the call succeeds.
+        if let Some((_, next)) = assigned {
+            self.next_ids.doctor = next;
+        }
+        let key = self.insert_doctor(doctor, bytes);
+        self.commit(|revision| ChangeText::add_doctor(revision, &text, assigned_id));
+        self.doctor_state(key).map(|state| &state.doctor)
     }
 
     /// The doctor with this id.
@@ -167,7 +214,7 @@ impl Hospital {
 
     /// Every doctor, in insertion order.
     pub fn list_doctors(&self) -> impl Iterator<Item = &Doctor> + '_ {
-        self.doctors.values().map(|state| &state.doctor)
+        self.doctors.iter().map(|(_, state)| &state.doctor)
     }
 
     /// Replaces the fields the patch names. If the new locations or hours (schedule,
@@ -182,18 +229,20 @@ impl Hospital {
     ) -> Result<&Doctor> {
         validate::lookup_id("id", id)?;
         patch.validate()?;
-        let (number, state) = self.find_doctor(id)?;
+        let (key, state) = self.find_doctor(id)?;
         let doctor = state.doctor.patched(patch);
         doctor.validate_profile()?;
         let hours = Availability::from_doctor(&doctor);
         let orphans: Vec<Seq> = state
             .calendar
-            .active_in(None, None)
+            .active_in(&self.store, None, None)
             .filter(|entry| {
-                let index = self
-                    .appointments
-                    .get(&entry.seq)
-                    .and_then(|a| doctor.location_index(&a.location));
+                let location = self
+                    .store
+                    .get(entry.seq)
+                    .map(|r| self.places.name(r.place))
+                    .unwrap_or_default();
+                let index = doctor.location_index(location);
                 !index.is_some_and(|index| hours.contains(index, entry.start, entry.end))
             })
             .map(|entry| entry.seq)
@@ -205,251 +254,344 @@ impl Hospital {
             ));
         }
         self.check_revision_room()?;
-        for seq in orphans {
-            self.cancel_seq(seq, Some(DOCTOR_UPDATED_REASON.to_owned()));
+        let text = json::doctor_text(&doctor);
+        let bytes = json::line_bytes(&text);
+        let mut growth = bytes as i64 - state.snapshot_bytes as i64;
+        let cancelled: Vec<(Seq, Record)> = orphans
+            .iter()
+            .filter_map(|&seq| {
+                let record = self.store.get(seq)?;
+                let next = cancelled_record(record, Some(DOCTOR_UPDATED_REASON));
+                growth += self.row_bytes(&next) as i64 - self.row_bytes(record) as i64;
+                Some((seq, next))
+            })
+            .collect();
+        self.check_budget(growth)?;
+        // Every check has passed: from here on the call succeeds.
+        for (seq, next) in cancelled {
+            self.replace(seq, next);
         }
-        let record = doctor.clone();
-        self.doctor_state_mut(number)?.set_doctor(doctor);
-        self.commit(|revision| Change::UpdateDoctor {
-            revision,
-            doctor: record,
-            cancel_appointments: options.cancels(),
-        });
-        self.doctor_state(number).map(|state| &state.doctor)
+        self.set_doctor(key, doctor, hours, bytes);
+        self.commit(|revision| ChangeText::update_doctor(revision, &text, options.cancels()));
+        self.doctor_state(key).map(|state| &state.doctor)
     }
 
     /// Removes a doctor and their whole appointment history. Fails with `HAS_APPOINTMENTS`
     /// while any of their appointments is booked or held, unless `cancelAppointments` is set.
     pub fn remove_doctor(&mut self, id: &str, options: ChangeOptions) -> Result<Doctor> {
         validate::lookup_id("id", id)?;
-        let (number, state) = self.find_doctor(id)?;
+        let (key, state) = self.find_doctor(id)?;
         if state.calendar.has_active() && !options.cancels() {
-            let active = state.calendar.active_in(None, None).map(|entry| entry.seq);
+            let active = state
+                .calendar
+                .active_in(&self.store, None, None)
+                .map(|entry| entry.seq);
             return Err(Error::has_appointments(id, self.ids_of(active)));
         }
         self.check_revision_room()?;
+        // Every check has passed: from here on the call succeeds (it only shrinks the hospital).
         let seqs: Vec<Seq> = state.calendar.all_seqs().collect();
         for seq in seqs {
-            self.forget(seq);
+            self.remove(seq);
         }
-        let state = self
-            .doctors
-            .remove(&number)
-            .ok_or_else(|| Error::doctor_not_found(id))?;
-        self.doctor_numbers.remove(id);
-        self.commit(|revision| Change::RemoveDoctor {
-            revision,
-            id: id.to_owned(),
-            cancel_appointments: options.cancels(),
-        });
-        Ok(state.doctor)
+        let doctor = self.remove_doctor_state(key)?;
+        self.commit(|revision| ChangeText::remove_doctor(revision, id, options.cancels()));
+        self.compact_if_worth_it();
+        Ok(doctor)
     }
 
-    // ----- appointments -----
-
-    /// Books an appointment under the booking rules (the README's "Booking rules", 0 to 6;
-    /// in code, `booking.rs`). A request id seen before returns the appointment it created, as
-    /// it is now, without booking again.
-    pub fn book(&mut self, request: BookRequest) -> Result<&Appointment> {
-        self.create(request, None)
-    }
-
-    /// Books (`ttl: None`) or holds (`ttl` minutes from `request.now`) an appointment.
-    fn create(&mut self, request: BookRequest, ttl: Option<u32>) -> Result<&Appointment> {
-        request.validate()?;
-        if let Some(ttl) = ttl {
-            holds::validate_ttl(ttl)?;
-        }
-        self.check_now_given(request.now)?;
-        let duration = request.duration(&self.options);
-        let clock = self.clock_at(request.now);
-        // Rule 0.
-        if let Some(request_id) = &request.request_id {
-            if let Some(seq) = self.live(self.request_seqs.get(request_id), clock) {
-                let existing = self.appointment(seq)?;
-                return if booking::is_same_request(existing, &request, duration) {
-                    Ok(existing)
-                } else {
-                    Err(Error::request_id_reused(request_id, &existing.id))
-                };
-            }
-        }
-        if let Some(id) = &request.id {
-            if self.live(self.appointment_seqs.get(id), clock).is_some() {
-                return Err(Error::duplicate_id("appointment", id));
-            }
-        }
-        // Rules 1 to 6.
-        let (_, state) = self.find_doctor(&request.doctor_id)?;
-        let end = booking::check_proposal(
-            &self.context(state, clock, request.patient.as_deref()),
-            &Proposal {
-                location: &request.location,
-                start: request.start,
-                duration,
-                patient: request.patient.as_deref(),
-                now: request.now,
-                moving: None,
-            },
-        )?;
-        let hold_expires = match (ttl, request.now) {
-            (Some(ttl), Some(now)) => Some(holds::expiry(now, ttl, clock)?),
-            _ => None,
-        };
-        if self.appointments.len() >= MAX_APPOINTMENTS {
-            return Err(Error::invalid_input(
-                "",
-                format!(
-                    "the hospital already has {MAX_APPOINTMENTS} appointments, the most it holds"
-                ),
-            ));
-        }
-        let assigned_id = request.id.is_none();
-        let (id, next_counter) = match request.id {
-            Some(id) => (id, None),
-            None => {
-                let (id, next) = self
-                    .peek_appointment_id()
-                    .ok_or_else(|| no_id_left("appointment"))?;
-                (id, Some(next))
-            }
-        };
-        self.check_revision_room()?;
-        // Every check has passed: from here on the call succeeds.
-        self.advance_clock(request.now);
-        if let Some(next) = next_counter {
-            self.next_ids.appointment = next;
-        }
-        let appointment = Appointment {
-            id,
-            doctor_id: request.doctor_id,
-            location: request.location,
-            start: request.start,
-            end,
-            duration_minutes: duration,
-            patient: request.patient,
-            request_id: request.request_id,
-            status: if hold_expires.is_some() {
-                AppointmentStatus::Held
-            } else {
-                AppointmentStatus::Booked
-            },
-            hold_expires,
-            rescheduled_from: Vec::new(),
-            cancel_reason: None,
-        };
-        let record = appointment.clone();
-        let now = request.now;
-        let seq = self.insert_appointment(appointment);
-        self.commit(|revision| match (ttl, now) {
-            (Some(_), Some(now)) => Change::Hold {
-                revision,
-                appointment: record,
-                assigned_id,
-                now,
-            },
-            _ => Change::Book {
-                revision,
-                appointment: record,
-                assigned_id,
-                now,
-            },
-        });
-        self.appointment(seq)
-    }
-
-    /// The appointment with this id, booked, held or cancelled.
-    pub fn get_appointment(&self, id: &str) -> Result<&Appointment> {
-        validate::lookup_id("id", id)?;
-        let seq = self.find_appointment(id)?;
-        self.appointment(seq)
-    }
-
-    /// A doctor's appointments starting in the window, with the status asked for (booked and
-    /// held by default), by start and then booking order. O(log n + k).
-    pub fn appointments(
-        &self,
-        doctor_id: &str,
-        query: AppointmentQuery,
-    ) -> Result<Vec<&Appointment>> {
-        validate::lookup_id("doctorId", doctor_id)?;
-        let window = Window::parse(query.from.as_deref(), query.to.as_deref())?;
-        let (_, state) = self.find_doctor(doctor_id)?;
-        let clock = self.clock_at(query.now);
-        let calendar = &state.calendar;
-        let status = query.status.unwrap_or_default();
-        let active = || {
-            calendar
-                .active_in(window.from, window.to)
-                .filter(move |entry| {
-                    entry.is_live(clock)
-                        && match status {
-                            StatusFilter::Booked => entry.expires.is_none(),
-                            StatusFilter::Held => entry.expires.is_some(),
-                            _ => true,
-                        }
-                })
-                .map(|entry| (entry.start, entry.seq))
-        };
-        let cancelled = || calendar.cancelled_in(window.from, window.to);
-        let keys: Vec<(LocalDateTime, Seq)> = match status {
-            StatusFilter::Active | StatusFilter::Booked | StatusFilter::Held => active().collect(),
-            StatusFilter::Cancelled => cancelled().collect(),
-            StatusFilter::All => merge_sorted(active(), cancelled()),
-        };
-        keys.into_iter()
-            .map(|(_, seq)| self.appointment(seq))
-            .collect()
-    }
-
-    /// Cancels a booked or held appointment: it stays, with `status: "cancelled"`, and its time
-    /// is free again.
-    pub fn cancel(&mut self, id: &str, options: CancelOptions) -> Result<&Appointment> {
-        validate::lookup_id("appointmentId", id)?;
-        if let Some(reason) = &options.reason {
-            validate::text("reason", reason, MAX_REASON_LEN)?;
-        }
-        let seq = self.find_appointment(id)?;
-        if !self.appointment(seq)?.is_active() {
-            return Err(Error::already_cancelled(id));
-        }
-        self.check_revision_room()?;
-        let reason = options.reason;
-        self.cancel_seq(seq, reason.clone());
-        self.commit(|revision| Change::Cancel {
-            revision,
-            id: id.to_owned(),
-            reason,
-        });
-        self.appointment(seq)
-    }
-
-    /// Every appointment, booked, held and cancelled, in booking order (for snapshots).
-    pub fn all_appointments(&self) -> impl Iterator<Item = &Appointment> + '_ {
-        self.appointments.values()
-    }
-
-    // ----- internals -----
+    // ----- internals: doctors -----
 
     /// The id `add_doctor` would assign now, with the counter after it; `None` if none is left.
     fn peek_doctor_id(&self) -> Option<(String, u64)> {
         free_id("d", self.next_ids.doctor, |id| {
-            self.doctor_numbers.contains_key(id)
+            self.doctors.key_of(id).is_some()
         })
     }
 
-    /// The id `book` would assign now, with the counter after it; `None` if none is left.
-    fn peek_appointment_id(&self) -> Option<(String, u64)> {
-        free_id("a", self.next_ids.appointment, |id| {
-            self.appointment_seqs.contains_key(id)
-        })
+    fn find_doctor(&self, id: &str) -> Result<(u32, &DoctorState)> {
+        self.doctors
+            .key_of(id)
+            .and_then(|key| Some((key, self.doctors.get(key)?)))
+            .ok_or_else(|| Error::doctor_not_found(id))
     }
 
-    /// Counts one successful mutation and logs its change record. Every mutation has checked
-    /// [`Hospital::check_revision_room`], so the revision stays within [`MAX_COUNTER`].
-    fn commit(&mut self, record: impl FnOnce(u64) -> Change) {
+    fn doctor_state(&self, key: u32) -> Result<&DoctorState> {
+        self.doctors
+            .get(key)
+            .ok_or_else(|| Error::doctor_not_found(&format!("#{key}")))
+    }
+
+    /// Adds a doctor whose id is free; returns its key.
+    fn insert_doctor(&mut self, doctor: Doctor, bytes: u64) -> u32 {
+        let places = doctor
+            .locations
+            .iter()
+            .map(|l| self.places.acquire(l))
+            .collect();
+        let hours = Availability::from_doctor(&doctor);
+        self.size += bytes;
+        let key = self.doctors.insert(doctor, hours, places, bytes);
+        self.journal(Undo::DoctorAdded(key));
+        key
+    }
+
+    /// Replaces a doctor's profile, keeping the calendar.
+    fn set_doctor(&mut self, key: u32, doctor: Doctor, hours: Availability, bytes: u64) {
+        let places: Vec<u32> = doctor
+            .locations
+            .iter()
+            .map(|l| self.places.acquire(l))
+            .collect();
+        let Some(state) = self.doctors.get_mut(key) else {
+            return;
+        };
+        let old_places = std::mem::replace(&mut state.places, places);
+        let old_doctor = std::mem::replace(&mut state.doctor, doctor);
+        let old_hours = std::mem::replace(&mut state.hours, hours);
+        let old_bytes = std::mem::replace(&mut state.snapshot_bytes, bytes);
+        self.size = self.size + bytes - old_bytes;
+        for place in &old_places {
+            self.places.release(*place);
+        }
+        self.journal(Undo::DoctorChanged(
+            key,
+            Box::new((old_doctor, old_hours, old_places, old_bytes)),
+        ));
+    }
+
+    /// Removes a doctor (whose appointments are gone) and returns it.
+    fn remove_doctor_state(&mut self, key: u32) -> Result<Doctor> {
+        let (state, order) = self
+            .doctors
+            .remove(key)
+            .ok_or_else(|| Error::doctor_not_found(&format!("#{key}")))?;
+        for place in &state.places {
+            self.places.release(*place);
+        }
+        self.size -= state.snapshot_bytes;
+        let doctor = state.doctor.clone();
+        self.journal(Undo::DoctorRemoved(key, Box::new(state), order));
+        Ok(doctor)
+    }
+
+    // ----- internals: the primitives every appointment change goes through -----
+
+    /// Stores a new appointment and indexes it; returns its seq. The caller has checked the
+    /// limits ([`Hospital::check_room_for_appointment`]).
+    fn insert(&mut self, record: Record, id: Option<&str>) -> Result<Seq> {
+        let bytes = self.row_bytes(&record);
+        self.places.add_ref(record.place);
+        let seq = self
+            .store
+            .insert(record, id)
+            .ok_or_else(|| Error::too_many_appointments(self.store.live(), MAX_APPOINTMENTS))?;
+        self.size += bytes;
+        self.index(seq);
+        self.journal(Undo::Inserted);
+        Ok(seq)
+    }
+
+    /// Replaces an appointment's record, keeping every index in step.
+    fn replace(&mut self, seq: Seq, next: Record) {
+        let Some(old_bytes) = self.store.get(seq).map(|r| self.row_bytes(r)) else {
+            return;
+        };
+        let new_bytes = self.row_bytes(&next);
+        self.unindex(seq);
+        self.places.add_ref(next.place);
+        let Some(slot) = self.store.get_mut(seq) else {
+            return;
+        };
+        // An appointment's id and request id never change: the store's indexes stay as they are.
+        let old = std::mem::replace(slot, next);
+        self.places.release(old.place);
+        self.size = self.size + new_bytes - old_bytes;
+        self.index(seq);
+        self.journal(Undo::Replaced(seq, old));
+    }
+
+    /// Removes an appointment and every trace of it.
+    fn remove(&mut self, seq: Seq) {
+        let Some(bytes) = self.store.get(seq).map(|r| self.row_bytes(r)) else {
+            return;
+        };
+        self.unindex(seq);
+        if let Some(record) = self.store.remove(seq) {
+            self.places.release(record.place);
+            self.size -= bytes;
+            self.journal(Undo::Removed(seq, record));
+        }
+    }
+
+    /// Enters an appointment in its doctor's calendar, the holds, and the patient and location
+    /// indexes, as its status says.
+    fn index(&mut self, seq: Seq) {
+        let Some(record) = self.store.get(seq) else {
+            return;
+        };
+        let active = record.status.is_active();
+        let (start, place) = (record.start, record.place);
+        let patient = record.patient.as_deref().map(patient_key);
+        let expires = record
+            .hold_expires()
+            .filter(|_| record.status == Status::Held);
+        if let Some(state) = self.doctors.get_mut(record.doctor) {
+            if active {
+                state.calendar.insert(
+                    start,
+                    Slot {
+                        seq,
+                        duration: record.duration,
+                        held: record.status == Status::Held,
+                    },
+                );
+            } else {
+                state.calendar.insert_history(start, seq);
+            }
+        }
+        if let Some(expires) = expires {
+            self.holds.insert((expires, seq));
+        }
+        if let Some(patient) = patient {
+            self.patients.insert(patient, start, seq, active);
+        }
+        self.locations.insert(place, start, seq, active);
+    }
+
+    /// Undoes [`Hospital::index`].
+    fn unindex(&mut self, seq: Seq) {
+        let Some(record) = self.store.get(seq) else {
+            return;
+        };
+        let active = record.status.is_active();
+        let (start, place) = (record.start, record.place);
+        let patient = record.patient.as_deref().map(patient_key);
+        if let Some(state) = self.doctors.get_mut(record.doctor) {
+            state.calendar.remove(start, seq);
+            state.calendar.remove_history(start, seq);
+        }
+        if let Some(expires) = record.hold_expires() {
+            self.holds.remove(&(expires, seq));
+        }
+        if let Some(patient) = patient {
+            self.patients.remove(patient, start, seq, active);
+        }
+        self.locations.remove(place, start, seq, active);
+    }
+
+    /// Renumbers the appointments once removals have left more holes than records, and rebuilds
+    /// the indexes that hold their numbers. Never while a batch replays (the journal holds
+    /// numbers).
+    fn compact_if_worth_it(&mut self) {
+        if self.journal.is_some() || !self.store.wants_compaction() {
+            return;
+        }
+        self.store.compact();
+        self.reindex();
+    }
+
+    /// Rebuilds every index from the records.
+    fn reindex(&mut self) {
+        self.holds.clear();
+        self.patients.clear();
+        self.locations.clear();
+        let keys: Vec<u32> = self.doctors.iter().map(|(key, _)| key).collect();
+        for key in keys {
+            if let Some(state) = self.doctors.get_mut(key) {
+                state.calendar = Default::default();
+            }
+        }
+        let seqs: Vec<Seq> = self.store.iter().map(|(seq, _)| seq).collect();
+        for seq in seqs {
+            self.index(seq);
+        }
+    }
+
+    fn find_appointment(&self, id: &str) -> Result<Seq> {
+        self.store
+            .find(id)
+            .ok_or_else(|| Error::appointment_not_found(id))
+    }
+
+    fn record(&self, seq: Seq) -> Result<&Record> {
+        self.store
+            .get(seq)
+            .ok_or_else(|| Error::appointment_not_found(&format!("#{seq}")))
+    }
+
+    /// The appointment `seq` as the API shows it.
+    fn view(&self, seq: Seq) -> Result<AppointmentView<'_>> {
+        let record = self.record(seq)?;
+        Ok(AppointmentView::new(self, seq, record))
+    }
+
+    fn id_of(&self, seq: Seq) -> String {
+        self.store
+            .get(seq)
+            .map(|r| AppointmentView::new(self, seq, r).id().to_string())
+            .unwrap_or_default()
+    }
+
+    fn ids_of(&self, seqs: impl Iterator<Item = Seq>) -> Vec<String> {
+        seqs.map(|seq| self.id_of(seq)).collect()
+    }
+
+    /// The bytes of an appointment's row in a snapshot.
+    fn row_bytes(&self, record: &Record) -> u64 {
+        let doctor_id = self
+            .doctors
+            .get(record.doctor)
+            .map_or("", |s| s.doctor.id.as_str());
+        json::row_bytes(record, doctor_id, self.places.name(record.place))
+    }
+
+    // ----- internals: limits, commits -----
+
+    /// Fails with `HOSPITAL_FULL` when growing the snapshot by `growth` bytes would take it past
+    /// `maxSnapshotBytes`. A change that does not grow the hospital always fits, so that one
+    /// loaded over its limit can still shrink.
+    fn check_budget(&self, growth: i64) -> Result<()> {
+        let limit = self.options.max_snapshot_bytes;
+        if growth > 0 && self.size.saturating_add(growth as u64) > limit {
+            return Err(Error::hospital_full(self.size, growth as u64, limit));
+        }
+        Ok(())
+    }
+
+    /// Fails with `HOSPITAL_FULL` when the hospital holds the most appointments it can.
+    fn check_room_for_appointment(&self) -> Result<()> {
+        if self.store.live() >= MAX_APPOINTMENTS {
+            return Err(Error::too_many_appointments(
+                self.store.live(),
+                MAX_APPOINTMENTS,
+            ));
+        }
+        Ok(())
+    }
+
+    /// Counts one successful mutation and logs its change record, which `record` writes for the
+    /// new revision. Every mutation has checked [`Hospital::check_revision_room`], so the
+    /// revision stays within [`MAX_COUNTER`].
+    fn commit(&mut self, record: impl FnOnce(u64) -> ChangeText) {
+        let text = record(self.revision + 1);
+        self.commit_text(text);
+    }
+
+    /// [`Hospital::commit`] with the record already written (for the revision after this one).
+    fn commit_text(&mut self, text: ChangeText) {
         self.revision = self.revision.saturating_add(1).min(MAX_COUNTER);
-        self.log.push(record(self.revision));
+        let evicted = self.log.push(text.finish(self.actor.as_deref()));
+        if let Some(journal) = &mut self.journal {
+            journal.pushed_to_log(evicted);
+        }
+    }
+
+    /// Records how to undo a primitive, while a batch replays.
+    fn journal(&mut self, undo: Undo) {
+        if let Some(journal) = &mut self.journal {
+            journal.record(undo);
+        }
     }
 
     /// What the booking rules need to check a proposal for a doctor.
@@ -464,8 +606,13 @@ impl Hospital {
             doctor: &state.doctor,
             hours: &state.hours,
             calendar: &state.calendar,
+            store: &self.store,
             clock,
-            patient_calendar: patient.and_then(|p| self.patients.get(p)),
+            patients: self
+                .options
+                .prevent_patient_overlap
+                .then_some(&self.patients),
+            patient_key: patient.map(patient_key),
             id_of: self,
         }
     }
@@ -482,176 +629,47 @@ impl Hospital {
         Ok(())
     }
 
-    fn find_doctor(&self, id: &str) -> Result<(u64, &DoctorState)> {
-        self.doctor_numbers
-            .get(id)
-            .and_then(|&number| Some((number, self.doctors.get(&number)?)))
-            .ok_or_else(|| Error::doctor_not_found(id))
-    }
-
-    fn doctor_state(&self, number: u64) -> Result<&DoctorState> {
-        self.doctors
-            .get(&number)
-            .ok_or_else(|| Error::doctor_not_found(&number.to_string()))
-    }
-
-    fn doctor_state_mut(&mut self, number: u64) -> Result<&mut DoctorState> {
-        self.doctors
-            .get_mut(&number)
-            .ok_or_else(|| Error::doctor_not_found(&number.to_string()))
-    }
-
-    fn find_appointment(&self, id: &str) -> Result<Seq> {
-        self.appointment_seqs
-            .get(id)
-            .copied()
-            .ok_or_else(|| Error::appointment_not_found(id))
-    }
-
-    fn appointment(&self, seq: Seq) -> Result<&Appointment> {
-        self.appointments
-            .get(&seq)
-            .ok_or_else(|| Error::appointment_not_found(&format!("#{seq}")))
-    }
-
-    fn id_of(&self, seq: Seq) -> String {
-        self.appointments
-            .get(&seq)
-            .map(|a| a.id.clone())
-            .unwrap_or_default()
-    }
-
-    fn ids_of(&self, seqs: impl Iterator<Item = Seq>) -> Vec<String> {
-        seqs.map(|seq| self.id_of(seq)).collect()
-    }
-
-    fn insert_doctor(&mut self, doctor: Doctor) -> u64 {
-        let number = self.next_doctor_number;
-        self.next_doctor_number = self.next_doctor_number.saturating_add(1);
-        self.doctor_numbers.insert(doctor.id.clone(), number);
-        self.doctors.insert(number, DoctorState::new(doctor));
-        number
-    }
-
-    /// Stores a new appointment and indexes it; returns its sequence number.
-    fn insert_appointment(&mut self, appointment: Appointment) -> Seq {
-        let seq = self.next_seq;
-        self.next_seq = self.next_seq.saturating_add(1);
-        self.appointment_seqs.insert(appointment.id.clone(), seq);
-        if let Some(request_id) = &appointment.request_id {
-            self.request_seqs.insert(request_id.clone(), seq);
-        }
-        self.appointments.insert(seq, appointment);
-        self.index(seq);
-        seq
-    }
-
-    /// Changes an appointment in place, keeping every index in step: it is taken out of the
-    /// calendars under its old time and status and put back under the new.
-    fn modify(&mut self, seq: Seq, change: impl FnOnce(&mut Appointment)) {
-        self.unindex(seq);
-        if let Some(appointment) = self.appointments.get_mut(&seq) {
-            change(appointment);
-        }
-        self.index(seq);
-    }
-
-    /// Removes an appointment and every trace of it.
-    fn forget(&mut self, seq: Seq) {
-        self.unindex(seq);
-        if let Some(appointment) = self.appointments.remove(&seq) {
-            self.appointment_seqs.remove(&appointment.id);
-            if let Some(request_id) = &appointment.request_id {
-                self.request_seqs.remove(request_id);
-            }
-        }
-    }
-
-    /// Enters an appointment in its doctor's calendar, its patient's and the holds, as its
-    /// status says.
-    fn index(&mut self, seq: Seq) {
-        let Some(appointment) = self.appointments.get(&seq) else {
-            return;
-        };
-        let number = self.doctor_numbers.get(&appointment.doctor_id).copied();
-        let calendar = number
-            .and_then(|n| self.doctors.get_mut(&n))
-            .map(|s| &mut s.calendar);
-        let (start, end, expires) = (appointment.start, appointment.end, appointment.hold_expires);
-        if !appointment.is_active() {
-            if let Some(calendar) = calendar {
-                calendar.insert_cancelled(start, seq);
-            }
-            return;
-        }
-        if let Some(calendar) = calendar {
-            calendar.insert(start, end, seq, expires);
-        }
-        if let Some(expires) = expires {
-            self.holds.insert((expires, seq));
-        }
-        if let (true, Some(patient)) = (self.options.prevent_patient_overlap, &appointment.patient)
-        {
-            self.patients
-                .entry(patient.clone())
-                .or_default()
-                .insert(start, end, seq, expires);
-        }
-    }
-
-    /// Undoes [`Hospital::index`].
-    fn unindex(&mut self, seq: Seq) {
-        let Some(appointment) = self.appointments.get(&seq) else {
-            return;
-        };
-        let start = appointment.start;
-        if let Some(state) = self
-            .doctor_numbers
-            .get(&appointment.doctor_id)
-            .and_then(|n| self.doctors.get_mut(n))
-        {
-            state.calendar.remove(start, seq);
-            state.calendar.remove_cancelled(start, seq);
-        }
-        if let Some(expires) = appointment.hold_expires {
-            self.holds.remove(&(expires, seq));
-        }
-        if let Some(patient) = &appointment.patient {
-            if let Some(calendar) = self.patients.get_mut(patient) {
-                calendar.remove(start, seq);
-                if calendar.is_empty() {
-                    self.patients.remove(patient);
-                }
-            }
-        }
-    }
-
-    fn cancel_seq(&mut self, seq: Seq, reason: Option<String>) {
-        self.modify(seq, |appointment| {
-            appointment.status = AppointmentStatus::Cancelled;
-            appointment.hold_expires = None;
-            appointment.cancel_reason = reason;
-        });
-    }
-
     /// Fails when the revision counter has reached [`MAX_COUNTER`]: one more mutation could not
     /// be counted exactly in JS, nor written to a snapshot. Checked with the other rules,
     /// before anything changes.
     fn check_revision_room(&self) -> Result<()> {
         if self.revision >= MAX_COUNTER {
-            return Err(Error::invalid_input(
-                "",
-                format!("the hospital has reached revision {MAX_COUNTER}, the last one it counts"),
-            ));
+            return Err(Error::revision_exhausted(MAX_COUNTER));
         }
         Ok(())
     }
 }
 
-impl booking::AppointmentIds for Hospital {
+impl AppointmentIds for Hospital {
     fn appointment_id(&self, seq: Seq) -> String {
         self.id_of(seq)
     }
+
+    fn patient(&self, seq: Seq) -> Option<&str> {
+        self.store.get(seq).and_then(|r| r.patient.as_deref())
+    }
+}
+
+/// The key of a patient reference in the patient index: a hash (SipHash, with fixed keys, so the
+/// engine stays deterministic; telling references apart that share one is the record's job).
+pub(crate) fn patient_key(patient: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    patient.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// `record` cancelled, with `reason`.
+fn cancelled_record(record: &Record, reason: Option<&str>) -> Record {
+    let mut next = record.clone();
+    next.status = Status::Cancelled;
+    if let Some(extra) = &mut next.extra {
+        extra.hold_expires = None;
+    }
+    if let Some(reason) = reason {
+        next.extra_mut().cancel_reason = Some(reason.into());
+    }
+    next.tidy();
+    next
 }
 
 /// The error when every id a counter could still assign is used up.
@@ -674,23 +692,4 @@ fn free_id(prefix: &str, mut counter: u64, taken: impl Fn(&str) -> bool) -> Opti
         }
     }
     None
-}
-
-/// Merges two iterators sorted by key into one sorted vector.
-fn merge_sorted<K: Ord + Copy>(a: impl Iterator<Item = K>, b: impl Iterator<Item = K>) -> Vec<K> {
-    let mut a = a.peekable();
-    let mut b = b.peekable();
-    let mut merged = Vec::new();
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) if x <= y => a.next(),
-            (Some(_), Some(_)) => b.next(),
-            (Some(_), None) => a.next(),
-            (None, _) => b.next(),
-        };
-        match next {
-            Some(key) => merged.push(key),
-            None => return merged,
-        }
-    }
 }

@@ -1,5 +1,5 @@
-//! Read-only questions about free time: one doctor's free slots, the first free slots across
-//! doctors, and why a time cannot be booked.
+//! Read-only questions about time: one doctor's free slots, the first free slots across
+//! doctors, why a time cannot be booked, and when a doctor works on given dates.
 
 use super::{DoctorState, Hospital};
 use crate::booking::{self, Proposal};
@@ -8,10 +8,24 @@ use crate::limits::{
     MAX_FIND_DOCTORS, MAX_FIND_LIMIT, MAX_FIND_WINDOW_DAYS, MAX_LOCATION_LEN, MAX_PATIENT_LEN,
     MAX_SLOT_WINDOW_DAYS,
 };
-use crate::queries::{FindSlotsQuery, SlotQuery, Window};
+use crate::queries::{FindSlotsQuery, SlotQuery, Window, WorkingHoursQuery};
 use crate::requests::ExplainRequest;
 use crate::slots::{self, FoundSlot, SlotSearch};
-use crate::time::{LocalDateTime, MINUTES_PER_DAY};
+use crate::time::{Bound, LocalDate, LocalDateTime, MINUTES_PER_DAY};
+use serde::Serialize;
+
+/// One open block of a doctor's working hours (`workingHours`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WorkingBlock<'a> {
+    /// The date.
+    pub date: LocalDate,
+    /// The location the block is at.
+    pub location: &'a str,
+    /// First minute.
+    pub start: LocalDateTime,
+    /// Exclusive end.
+    pub end: LocalDateTime,
+}
 use crate::validate;
 
 impl Hospital {
@@ -32,19 +46,24 @@ impl Hospital {
         };
         let search = self.slot_search(query.duration_minutes, from, to, query.now)?;
         let limit = query.limit.map_or(usize::MAX, |l| l as usize);
-        Ok(
-            slots::free_slots(&state.hours, &state.calendar, &groups, &search, limit)
-                .into_iter()
-                .map(|(start, _)| start)
-                .collect(),
+        Ok(slots::free_slots(
+            &state.hours,
+            &state.calendar,
+            &self.store,
+            &groups,
+            &search,
+            limit,
         )
+        .into_iter()
+        .map(|(start, _)| start)
+        .collect())
     }
 
     /// Free slots across doctors (all, or those named), earliest first and then in the order
     /// the doctors were added, each with the doctor and a location: the one asked for, or the
     /// first of the doctor's where the slot fits. At most `limit` (1 to 1,000) over a window of
     /// at most 31 days, so the cost is bounded by doctors × days.
-    pub fn find_slots(&self, query: FindSlotsQuery) -> Result<Vec<FoundSlot>> {
+    pub fn find_slots(&self, query: FindSlotsQuery) -> Result<Vec<FoundSlot<'_>>> {
         if let Some(location) = &query.location {
             validate::text("location", location, MAX_LOCATION_LEN)?;
         }
@@ -67,40 +86,34 @@ impl Hospital {
         }
         let (from, to) = window(&query.from, &query.to, MAX_FIND_WINDOW_DAYS)?;
         self.check_now_given(query.now)?;
-        let mut numbers: Vec<u64> = match &query.doctor_ids {
-            None => self.doctors.keys().copied().collect(),
-            Some(ids) => ids
-                .iter()
-                .map(|id| self.find_doctor(id).map(|(number, _)| number))
-                .collect::<Result<_>>()?,
+        let wanted: Option<std::collections::BTreeSet<u32>> = match &query.doctor_ids {
+            None => None,
+            Some(ids) => Some(
+                ids.iter()
+                    .map(|id| self.find_doctor(id).map(|(key, _)| key))
+                    .collect::<Result<_>>()?,
+            ),
         };
-        numbers.sort_unstable();
-        numbers.dedup();
         let search = self.slot_search(query.duration_minutes, from, to, query.now)?;
-        // Each doctor who works at the location (or anywhere), with the groups of hours to
-        // search and the location each group stands for.
-        let doctors: Vec<(&DoctorState, Vec<usize>, Vec<&str>)> = numbers
+        // Each doctor who works at the location (or anywhere), in the order they were added,
+        // with the groups of hours to search and the location (index) each group stands for.
+        let doctors: Vec<(u32, &DoctorState, Vec<usize>, Vec<usize>)> = self
+            .doctors
             .iter()
-            .filter_map(|number| self.doctors.get(number))
-            .filter_map(|state| {
-                let (groups, locations): (Vec<usize>, Vec<&str>) = match &query.location {
+            .filter(|(key, _)| wanted.as_ref().is_none_or(|w| w.contains(key)))
+            .filter_map(|(key, state)| {
+                let (groups, locations): (Vec<usize>, Vec<usize>) = match &query.location {
                     Some(location) => {
                         let index = state.doctor.location_index(location)?;
-                        (vec![state.hours.group_of(index)?], vec![location.as_str()])
+                        (vec![state.hours.group_of(index)?], vec![index])
                     }
-                    None => state
-                        .hours
-                        .groups()
-                        .filter_map(|(group, index)| {
-                            Some((group, state.doctor.locations.get(index)?.as_str()))
-                        })
-                        .unzip(),
+                    None => state.hours.groups().unzip(),
                 };
-                Some((state, groups, locations))
+                Some((key, state, groups, locations))
             })
             .collect();
         let limit = query.limit as usize;
-        let mut found: Vec<FoundSlot> = Vec::new();
+        let mut found: Vec<FoundSlot<'_>> = Vec::new();
         let mut day_start = search.from;
         while day_start < search.to && found.len() < limit {
             let next_midnight =
@@ -110,19 +123,23 @@ impl Hospital {
                 to: next_midnight,
                 ..search
             };
-            let mut today: Vec<FoundSlot> = Vec::new();
-            for (state, groups, locations) in &doctors {
-                for (start, position) in
-                    slots::free_slots(&state.hours, &state.calendar, groups, &day, limit)
-                {
+            let mut today: Vec<FoundSlot<'_>> = Vec::new();
+            for (key, state, groups, locations) in &doctors {
+                for (start, position) in slots::free_slots(
+                    &state.hours,
+                    &state.calendar,
+                    &self.store,
+                    groups,
+                    &day,
+                    limit,
+                ) {
+                    let index = locations.get(position).copied().unwrap_or(0);
+                    let place = state.places.get(index).copied().unwrap_or(0);
                     today.push(FoundSlot {
-                        doctor_id: state.doctor.id.clone(),
-                        location: locations
-                            .get(position)
-                            .copied()
-                            .unwrap_or_default()
-                            .to_owned(),
+                        doctor_id: &state.doctor.id,
+                        location: self.places.name(place),
                         start,
+                        handles: [*key, state.stamp, place, self.places.stamp(place)],
                     });
                 }
             }
@@ -158,6 +175,67 @@ impl Hospital {
         };
         let context = self.context(state, self.clock_at(request.now), patient);
         Ok(booking::problems(&context, &proposal, true))
+    }
+
+    /// When a doctor works on the dates from `from` to `to` (both included): the open blocks of
+    /// each date at each of the doctor's locations (or at `location`), after weekly rules,
+    /// overrides and time off, as the booking rules see them; by start, then in the order of
+    /// the doctor's locations. At most 366 dates.
+    pub fn working_hours(
+        &self,
+        doctor_id: &str,
+        query: WorkingHoursQuery,
+    ) -> Result<Vec<WorkingBlock<'_>>> {
+        validate::lookup_id("doctorId", doctor_id)?;
+        if let Some(location) = &query.location {
+            validate::text("location", location, MAX_LOCATION_LEN)?;
+        }
+        let first = LocalDateTime::parse_bound(&query.from, Bound::From)
+            .map_err(|reason| Error::invalid_input("from", reason))?
+            .day();
+        let last = LocalDateTime::parse_bound(&query.to, Bound::From)
+            .map_err(|reason| Error::invalid_input("to", reason))?
+            .day();
+        if last < first {
+            return Err(Error::invalid_input("to", "is before from"));
+        }
+        if last - first >= MAX_SLOT_WINDOW_DAYS {
+            return Err(Error::invalid_input(
+                "to",
+                format!("the dates may span at most {MAX_SLOT_WINDOW_DAYS} days"),
+            ));
+        }
+        let (_, state) = self.find_doctor(doctor_id)?;
+        let indexes: Vec<usize> = match &query.location {
+            Some(location) => vec![state
+                .doctor
+                .location_index(location)
+                .ok_or_else(|| Error::location_not_served(&state.doctor.id, location))?],
+            None => (0..state.doctor.locations.len()).collect(),
+        };
+        let mut blocks = Vec::new();
+        for day in first..=last {
+            let midnight = LocalDateTime::from_day_and_minute(day, 0);
+            let mut today: Vec<WorkingBlock<'_>> = Vec::new();
+            for &index in &indexes {
+                let Some(group) = state.hours.group_of(index) else {
+                    continue;
+                };
+                let location = state.doctor.locations.get(index).map_or("", String::as_str);
+                for (open, close) in state.hours.free_ranges(group, day) {
+                    today.push(WorkingBlock {
+                        date: LocalDate::of(midnight),
+                        location,
+                        start: midnight.plus_minutes(open),
+                        end: midnight.plus_minutes(close),
+                    });
+                }
+            }
+            // Stable: the doctor's order of locations within one start.
+            today.sort_by_key(|block| block.start);
+            blocks.extend(today);
+        }
+        Ok(blocks)
     }
 
     /// The group of hours at one of the doctor's locations; `LOCATION_NOT_SERVED` otherwise.

@@ -1,6 +1,6 @@
-//! A hospital's snapshots: [`Hospital::to_snapshot`] writes one, [`Hospital::from_snapshot`]
-//! rebuilds a hospital from one, checking everything (the format itself is
-//! [`crate::snapshot`]).
+//! A hospital's snapshots: [`Hospital::to_snapshot`] writes one (format version 3),
+//! [`SnapshotLoader`] rebuilds a hospital from one, read in pieces, checking everything (the
+//! format itself is [`crate::snapshot`]).
 
 use super::{holds, Hospital};
 use crate::appointment::{Appointment, AppointmentStatus};
@@ -8,81 +8,83 @@ use crate::booking::{self, Proposal};
 use crate::changes::ChangeLog;
 use crate::doctor::Doctor;
 use crate::error::{Error, ErrorCode, Result};
-use crate::limits::{MAX_APPOINTMENTS, MAX_DOCTORS, MAX_REASON_LEN, MAX_SNAPSHOT_BYTES};
+use crate::json;
+use crate::limits::{
+    MAX_COUNTER, MAX_DOCTORS, MAX_LOCATION_LEN, MAX_NOTES_LEN, MAX_PATIENT_LEN, MAX_REASON_LEN,
+    MAX_REQUEST_ID_LEN, MAX_SNAPSHOT_BYTES,
+};
 use crate::object_only::ObjectOnly;
+use crate::options::HospitalOptions;
 use crate::path::join_path;
-use crate::requests::BookRequest;
-use crate::snapshot::{self, Contents, SnapshotData, SnapshotHeader};
+use crate::snapshot::{
+    self, HeaderLine, NextIds, Row, RowExtras, SnapshotData, SnapshotDataV3, SnapshotHeader,
+    V3_END, V3_HEADER_END, V3_MIDDLE, V3_PREFIX,
+};
+use crate::store::{assigned_number, Extra, Record, Requested, Status};
+use crate::time::LocalDateTime;
 use crate::validate;
-use serde::{Deserialize, Deserializer};
 
 impl Hospital {
-    /// The hospital as JSON text, deterministic: `from_snapshot(s)?.to_snapshot()? == s`. The
-    /// fields come in this order: `format`, `version`, `revision`, `options`, `doctors`,
-    /// `appointments`, `nextIds`, `lastNow`. Appointments, nearly all of a snapshot, are written
-    /// by hand, the rest by serde_json; the text is what serde_json would write for the whole.
+    /// The hospital as JSON text (format version 3), deterministic:
+    /// `from_snapshot(s)?.to_snapshot()? == s`.
     pub fn to_snapshot(&self) -> Result<String> {
-        let doctors: Vec<&Doctor> = self.list_doctors().collect();
-        snapshot::write(Contents {
-            revision: self.revision,
-            options: &self.options,
-            doctors: &doctors,
-            appointments: self.appointments.values(),
-            next_ids: self.next_ids,
-            last_now: self.clock,
-        })
+        let mut out = String::with_capacity(usize::try_from(self.size).unwrap_or(0));
+        self.write_snapshot(&mut out);
+        Ok(out)
     }
 
-    /// Rebuilds a hospital from `to_snapshot` text. Fails with `INVALID_SNAPSHOT` (and
-    /// `details.path`) or `UNSUPPORTED_VERSION`; never returns a half-loaded hospital.
-    pub fn from_snapshot(text: &str) -> Result<Hospital> {
-        if text.len() > MAX_SNAPSHOT_BYTES {
-            return Err(Error::invalid_snapshot(
-                "",
-                format!("{} bytes; the limit is {MAX_SNAPSHOT_BYTES}", text.len()),
-            ));
+    /// Appends the hospital's snapshot (see [`Hospital::to_snapshot`]) to `out`.
+    pub fn write_snapshot(&self, out: &mut String) {
+        snapshot::write_header(
+            out,
+            self.revision,
+            &snapshot::options_json(&self.options),
+            self.next_ids,
+            self.clock,
+        );
+        out.push('\n');
+        for (i, (_, state)) in self.doctors.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&json::doctor_text(&state.doctor));
+            out.push('\n');
         }
-        Hospital::from_snapshot_with(
-            || snapshot::parse::<ObjectOnly<SnapshotHeader>>(text).map(|h| h.0),
-            || snapshot::parse::<ObjectOnly<SnapshotData>>(text).map(|d| d.0),
-        )
+        out.push_str(V3_MIDDLE);
+        out.push('\n');
+        for (i, (seq, record)) in self.store.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json::write_row(out, &super::AppointmentView::new(self, seq, record));
+            out.push('\n');
+        }
+        out.push_str(V3_END);
     }
 
-    /// Rebuilds a hospital from a snapshot that another serde reader reads, as
-    /// [`Hospital::from_snapshot`] does from text: the same checks, the same errors. The wasm
-    /// binding reads the value `JSON.parse` makes of the text this way, with the reader its
-    /// inputs use, so that no second reader is compiled in. `reader` gives a new deserializer
-    /// over the whole snapshot each time it is called (once for its header, then, if this
-    /// build reads that version, once for the whole); `error` turns what the reader reports
-    /// into `INVALID_SNAPSHOT` with the path of the value at fault (see
-    /// [`invalid_snapshot_at`](crate::invalid_snapshot_at)).
-    pub fn from_snapshot_reader<'de, D: Deserializer<'de>>(
-        reader: impl Fn() -> D,
-        error: impl Fn(D::Error) -> Error,
-    ) -> Result<Hospital> {
-        Hospital::from_snapshot_with(
-            || {
-                ObjectOnly::<SnapshotHeader>::deserialize(reader())
-                    .map(|h| h.0)
-                    .map_err(&error)
-            },
-            || {
-                ObjectOnly::<SnapshotData>::deserialize(reader())
-                    .map(|d| d.0)
-                    .map_err(&error)
-            },
-        )
+    /// Rebuilds a hospital from a snapshot (text of any version this build reads). Fails with
+    /// `INVALID_SNAPSHOT` (and `details.path`), `UNSUPPORTED_VERSION`, or `HOSPITAL_FULL` for a
+    /// snapshot larger than its `maxSnapshotBytes`; never returns a half-loaded hospital.
+    pub fn from_snapshot(text: &str) -> Result<Hospital> {
+        let mut loader = SnapshotLoader::new(None)?;
+        loader.feed(text.as_bytes())?;
+        loader.finish()
     }
 
-    /// Rebuilds a hospital from a snapshot read in two parts: first its header, then (if this
-    /// build reads its version) the whole of it. The readers report what they cannot read as
-    /// `INVALID_SNAPSHOT` with the path.
-    fn from_snapshot_with(
-        header: impl FnOnce() -> Result<SnapshotHeader>,
-        data: impl FnOnce() -> Result<SnapshotData>,
-    ) -> Result<Hospital> {
-        let version = header()?.readable_version()?;
-        load(data()?, version)
+    /// The bytes the header takes in a snapshot, counted with the longest counters it may hold.
+    pub(super) fn header_bytes(&self) -> u64 {
+        let mut header = String::new();
+        snapshot::write_header(
+            &mut header,
+            MAX_COUNTER,
+            &snapshot::options_json(&self.options),
+            NextIds {
+                doctor: MAX_COUNTER,
+                appointment: MAX_COUNTER,
+            },
+            Some(LocalDateTime::END_OF_RANGE),
+        );
+        (header.len() + 1 + V3_MIDDLE.len() + 1 + V3_END.len()) as u64
     }
 
     /// Adds a doctor from a snapshot: the same checks as [`Hospital::add_doctor`] except that
@@ -96,83 +98,73 @@ impl Hospital {
                 format!("more than {MAX_DOCTORS} doctors"),
             ));
         }
-        if self.doctor_numbers.contains_key(&doctor.id) {
+        if self.doctors.key_of(&doctor.id).is_some() {
             return Err(Error::duplicate_id("doctor", &doctor.id).with_field("id"));
         }
-        self.insert_doctor(doctor);
+        let bytes = json::line_bytes(&json::doctor_text(&doctor));
+        self.insert_doctor(doctor, bytes);
         Ok(())
     }
 
     /// Adds an appointment from a snapshot: a booked or held one must pass the booking rules
     /// that do not depend on the time of booking (1 to 4, and 6) against those restored before
-    /// it; a cancelled one needs only a known doctor and the grid. Does not count as a
-    /// mutation.
-    fn restore_appointment(&mut self, appointment: Appointment) -> Result<()> {
-        let request = BookRequest {
-            doctor_id: appointment.doctor_id.clone(),
-            location: appointment.location.clone(),
-            start: appointment.start,
-            duration_minutes: Some(appointment.duration_minutes),
-            patient: appointment.patient.clone(),
-            id: Some(appointment.id.clone()),
-            request_id: appointment.request_id.clone(),
-            now: None,
+    /// it; a cancelled or expired one needs only a known doctor and the grid. Does not count as
+    /// a mutation.
+    fn restore_row(&mut self, row: Row) -> Result<()> {
+        let Row {
+            id,
+            doctor_id,
+            location,
+            start,
+            duration_minutes,
+            status,
+            patient,
+            extras,
+        } = row;
+        validate::id("id", &id)?;
+        validate::lookup_id("doctorId", &doctor_id)?;
+        validate::text("location", &location, MAX_LOCATION_LEN)?;
+        if let Some(patient) = &patient {
+            validate::text("patient", patient, MAX_PATIENT_LEN)?;
+        }
+        let extra = self.restored_extra(&id, status, extras)?;
+        let status = match status {
+            AppointmentStatus::Booked => Status::Booked,
+            AppointmentStatus::Held => Status::Held,
+            AppointmentStatus::Cancelled => Status::Cancelled,
+            AppointmentStatus::Expired => Status::Expired,
         };
-        request.validate()?;
-        validate::id("id", &appointment.id)?;
-        if let Some(reason) = &appointment.cancel_reason {
-            if appointment.is_active() {
-                return Err(Error::invalid_input(
-                    "cancelReason",
-                    "only a cancelled appointment has one",
-                ));
-            }
-            validate::text("cancelReason", reason, MAX_REASON_LEN)?;
+        let duration = u16::try_from(duration_minutes)
+            .ok()
+            .filter(|&d| i64::from(d) <= crate::time::MINUTES_PER_DAY)
+            .ok_or_else(|| {
+                Error::invalid_input(
+                    "durationMinutes",
+                    format!("{duration_minutes} is longer than a day"),
+                )
+            })?;
+        self.check_room_for_appointment()?;
+        if self.store.find(&id).is_some() {
+            return Err(Error::duplicate_id("appointment", &id).with_field("id"));
         }
-        let held = appointment.status == AppointmentStatus::Held;
-        match appointment.hold_expires {
-            None if held => {
-                return Err(Error::invalid_input("holdExpires", "a hold needs one"));
-            }
-            Some(_) if !held => {
-                return Err(Error::invalid_input("holdExpires", "only a hold has one"));
-            }
-            Some(expires) if self.clock.is_some_and(|clock| expires <= clock) => {
-                return Err(Error::invalid_input(
-                    "holdExpires",
-                    "the hold lapsed by the snapshot's lastNow and should have been dropped",
-                ));
-            }
-            _ => {}
-        }
-        holds::validate_trace(&appointment.rescheduled_from)?;
-        if self.appointments.len() >= MAX_APPOINTMENTS {
-            return Err(Error::invalid_input(
-                "",
-                format!("more than {MAX_APPOINTMENTS} appointments"),
-            ));
-        }
-        if self.appointment_seqs.contains_key(&appointment.id) {
-            return Err(Error::duplicate_id("appointment", &appointment.id).with_field("id"));
-        }
-        if let Some(request_id) = &appointment.request_id {
-            if let Some(&seq) = self.request_seqs.get(request_id) {
+        if let Some(request_id) = &extra.request_id {
+            if let Some(seq) = self.store.find_request(request_id) {
                 return Err(
                     Error::request_id_reused(request_id, &self.id_of(seq)).with_field("requestId")
                 );
             }
         }
-        let (_, state) = self
-            .find_doctor(&appointment.doctor_id)
+        let (key, state) = self
+            .find_doctor(&doctor_id)
             .map_err(|e| e.with_field("doctorId"))?;
-        let end = if appointment.is_active() {
-            let patient = appointment.patient.as_deref();
+        let (place, borrowed) = if status.is_active() {
+            let patient = patient.as_deref();
             booking::check_proposal(
                 &self.context(state, self.clock, patient),
                 &Proposal {
-                    location: &appointment.location,
-                    start: appointment.start,
-                    duration: appointment.duration_minutes,
+                    location: &location,
+                    start,
+                    duration: duration_minutes,
                     patient,
                     now: None,
                     moving: None,
@@ -185,62 +177,499 @@ impl Hospital {
                     _ => "start",
                 };
                 e.with_field(field)
-            })?
+            })?;
+            let place = state
+                .place_of(&location)
+                .map(|(_, place)| place)
+                .ok_or_else(|| Error::location_not_served(&doctor_id, &location))?;
+            (place, false)
         } else {
-            booking::check_grid(
-                &self.options,
-                appointment.start,
-                appointment.duration_minutes,
-            )?
+            booking::check_grid(&self.options, start, duration_minutes)?;
+            // History may name a location the doctor no longer serves.
+            (self.places.acquire(&location), true)
         };
-        if end != appointment.end {
-            return Err(Error::invalid_input(
-                "end",
-                format!("is not start + durationMinutes ({end})"),
-            ));
+        let number = assigned_number(&id).unwrap_or(0);
+        let mut extra = extra;
+        if number == 0 {
+            extra.id = Some(id.as_str().into());
         }
-        self.insert_appointment(appointment);
+        let record = Record {
+            start,
+            number,
+            patient: patient.map(String::into_boxed_str),
+            doctor: key,
+            place,
+            duration,
+            status,
+            extra: (!extra.is_empty()).then(|| Box::new(extra)),
+        };
+        self.insert(record, Some(&id))?;
+        if borrowed {
+            self.places.release(place);
+        }
+        Ok(())
+    }
+
+    /// The extra part of a restored appointment of `status`, checked.
+    fn restored_extra(
+        &self,
+        id: &str,
+        status: AppointmentStatus,
+        extras: RowExtras,
+    ) -> Result<Extra> {
+        let RowExtras {
+            request_id,
+            hold_expires,
+            rescheduled_from,
+            cancel_reason,
+            notes,
+            metadata,
+            requested,
+        } = extras;
+        if let Some(request_id) = &request_id {
+            validate::text("requestId", request_id, MAX_REQUEST_ID_LEN)?;
+        }
+        if let Some(reason) = &cancel_reason {
+            if status != AppointmentStatus::Cancelled {
+                return Err(Error::invalid_input(
+                    "cancelReason",
+                    "only a cancelled appointment has one",
+                ));
+            }
+            validate::text("cancelReason", reason, MAX_REASON_LEN)?;
+        }
+        let hold = matches!(status, AppointmentStatus::Held | AppointmentStatus::Expired);
+        match hold_expires {
+            None if hold => {
+                return Err(Error::invalid_input("holdExpires", "a hold needs one"));
+            }
+            Some(_) if !hold => {
+                return Err(Error::invalid_input("holdExpires", "only a hold has one"));
+            }
+            Some(expires)
+                if status == AppointmentStatus::Held
+                    && self.clock.is_some_and(|clock| expires <= clock) =>
+            {
+                return Err(Error::invalid_input(
+                    "holdExpires",
+                    "the hold lapsed by the snapshot's lastNow: it should be expired",
+                ));
+            }
+            Some(expires)
+                if status == AppointmentStatus::Expired
+                    && self.clock.is_none_or(|clock| expires > clock) =>
+            {
+                return Err(Error::invalid_input(
+                    "holdExpires",
+                    "an expired hold lapsed by the snapshot's lastNow",
+                ));
+            }
+            _ => {}
+        }
+        holds::validate_trace(&rescheduled_from)?;
+        if let Some(notes) = &notes {
+            validate::notes("notes", notes, MAX_NOTES_LEN)?;
+        }
+        let requested = match requested {
+            Some(r) if request_id.is_some() => {
+                validate::text("requested.location", &r.location, MAX_LOCATION_LEN)?;
+                if let Some(patient) = &r.patient {
+                    validate::text("requested.patient", patient, MAX_PATIENT_LEN)?;
+                }
+                let duration = u16::try_from(r.duration_minutes).map_err(|_| {
+                    Error::invalid_input("requested.durationMinutes", "is longer than a day")
+                })?;
+                Some(Box::new(Requested {
+                    held: r.held,
+                    location: r.location.into_boxed_str(),
+                    start: r.start,
+                    duration,
+                    patient: r.patient.map(String::into_boxed_str),
+                }))
+            }
+            Some(_) => {
+                return Err(Error::invalid_input(
+                    "requested",
+                    format!("appointment {id:?} has no requestId"),
+                ))
+            }
+            None => None,
+        };
+        Ok(Extra {
+            id: None,
+            request_id: request_id.map(String::into_boxed_str),
+            hold_expires,
+            rescheduled_from,
+            cancel_reason: cancel_reason.map(String::into_boxed_str),
+            notes: notes.map(String::into_boxed_str),
+            metadata: metadata.map(|m| m.into_json().into_boxed_str()),
+            requested,
+        })
+    }
+
+    /// Fails with `HOSPITAL_FULL` when the loaded hospital is larger than its limit.
+    fn check_loaded_size(&self) -> Result<()> {
+        let limit = self.options.max_snapshot_bytes;
+        if self.size > limit {
+            return Err(
+                Error::hospital_full(self.size, 0, limit).with_message(format!(
+                "the snapshot takes {} bytes, more than its maxSnapshotBytes of {limit}; load it \
+                 with a higher maxSnapshotBytes if that is wanted",
+                self.size
+            )),
+            );
+        }
         Ok(())
     }
 }
 
-/// Re-labels an engine error as `INVALID_SNAPSHOT` at `prefix` + the error's field.
+/// An appointment of a version 1 or 2 snapshot as a row, after checking its `end`.
+fn row_of(appointment: Appointment) -> Result<Row> {
+    let end = appointment
+        .start
+        .plus_minutes(i64::from(appointment.duration_minutes));
+    if end != appointment.end {
+        return Err(Error::invalid_input(
+            "end",
+            format!("is not start + durationMinutes ({end})"),
+        ));
+    }
+    if appointment.status == AppointmentStatus::Expired {
+        return Err(Error::invalid_input(
+            "status",
+            "snapshots before version 3 have no expired appointments",
+        ));
+    }
+    Ok(Row {
+        id: appointment.id,
+        doctor_id: appointment.doctor_id,
+        location: appointment.location,
+        start: appointment.start,
+        duration_minutes: appointment.duration_minutes,
+        status: appointment.status,
+        patient: appointment.patient,
+        extras: RowExtras {
+            request_id: appointment.request_id,
+            hold_expires: appointment.hold_expires,
+            rescheduled_from: appointment.rescheduled_from,
+            cancel_reason: appointment.cancel_reason,
+            notes: appointment.notes,
+            metadata: appointment.metadata,
+            requested: None,
+        },
+    })
+}
+
+/// Re-labels an engine error as `INVALID_SNAPSHOT` at `prefix` + the error's field (a full
+/// hospital stays `HOSPITAL_FULL`).
 fn at(prefix: String) -> impl FnOnce(Error) -> Error {
     move |e| {
+        if e.code == ErrorCode::HospitalFull {
+            return e;
+        }
         let path = join_path(&prefix, e.details.field.as_deref().unwrap_or_default());
         Error::invalid_snapshot(path, e.message)
     }
 }
 
-/// Builds the hospital a snapshot of `version` describes, checking it all: the options, each
-/// doctor and appointment as it is added, then the counters.
-fn load(snapshot: SnapshotData, version: u64) -> Result<Hospital> {
-    let last_now = snapshot.checked_last_now(version)?;
-    snapshot.options.validate().map_err(at("options".into()))?;
-    let SnapshotData {
-        revision,
-        options,
-        doctors,
-        appointments,
-        next_ids,
-        ..
-    } = snapshot;
+/// Reads a snapshot handed over in pieces, of any size (each piece is read as it comes: a
+/// version 3 snapshot line by line, so the whole text is never held at once), and rebuilds the
+/// hospital when it ends. All or nothing: any error ends the load, and nothing of it remains.
+///
+/// ```
+/// use dr_schedule_engine::{Hospital, HospitalOptionsInput, SnapshotLoader};
+/// # fn main() -> Result<(), dr_schedule_engine::Error> {
+/// let text = Hospital::new(HospitalOptionsInput::default())?.to_snapshot()?;
+/// let mut loader = SnapshotLoader::new(None)?;
+/// for piece in text.as_bytes().chunks(7) {
+///     loader.feed(piece)?;
+/// }
+/// assert_eq!(loader.finish()?.to_snapshot()?, text);
+/// # Ok(())
+/// # }
+/// ```
+pub struct SnapshotLoader {
+    max_snapshot_bytes: Option<u64>,
+    bytes: usize,
+    mode: Mode,
+}
+
+enum Mode {
+    /// Not enough bytes yet to tell a version 3 layout.
+    Undecided(Vec<u8>),
+    /// A version 3 snapshot in its own layout, read line by line.
+    Lines(Box<LineReader>),
+    /// Anything else: read whole at the end.
+    Whole(Vec<u8>),
+}
+
+struct LineReader {
+    /// The bytes of a line not yet ended.
+    pending: Vec<u8>,
+    stage: Stage,
+    hospital: Option<Hospital>,
+    revision: u64,
+    next_ids: NextIds,
+    doctors: usize,
+    rows: usize,
+}
+
+#[derive(PartialEq, Eq)]
+enum Stage {
+    Header,
+    Doctors,
+    Appointments,
+    /// After the last line: only whitespace may follow.
+    Done,
+}
+
+impl SnapshotLoader {
+    /// A loader; `max_snapshot_bytes` raises the snapshot's own `maxSnapshotBytes`, so that a
+    /// snapshot larger than its limit can still be loaded on purpose.
+    pub fn new(max_snapshot_bytes: Option<u64>) -> Result<Self> {
+        if let Some(limit) = max_snapshot_bytes {
+            HospitalOptions {
+                max_snapshot_bytes: limit,
+                ..HospitalOptions::default()
+            }
+            .validate()?;
+        }
+        Ok(SnapshotLoader {
+            max_snapshot_bytes,
+            bytes: 0,
+            mode: Mode::Undecided(Vec::new()),
+        })
+    }
+
+    /// Reads the next piece of the snapshot.
+    pub fn feed(&mut self, piece: &[u8]) -> Result<()> {
+        self.bytes = self.bytes.saturating_add(piece.len());
+        if self.bytes > MAX_SNAPSHOT_BYTES {
+            return Err(Error::invalid_snapshot(
+                "",
+                format!("more than {MAX_SNAPSHOT_BYTES} bytes; the limit of a snapshot"),
+            ));
+        }
+        match &mut self.mode {
+            Mode::Undecided(start) => {
+                start.extend_from_slice(piece);
+                if start.len() < V3_PREFIX.len() {
+                    return Ok(());
+                }
+                let start = std::mem::take(start);
+                if start.starts_with(V3_PREFIX.as_bytes()) {
+                    let mut reader = Box::new(LineReader {
+                        pending: Vec::new(),
+                        stage: Stage::Header,
+                        hospital: None,
+                        revision: 0,
+                        next_ids: NextIds::default(),
+                        doctors: 0,
+                        rows: 0,
+                    });
+                    reader.feed(&start, self.max_snapshot_bytes)?;
+                    self.mode = Mode::Lines(reader);
+                } else {
+                    self.mode = Mode::Whole(start);
+                }
+                Ok(())
+            }
+            Mode::Lines(reader) => reader.feed(piece, self.max_snapshot_bytes),
+            Mode::Whole(text) => {
+                text.extend_from_slice(piece);
+                Ok(())
+            }
+        }
+    }
+
+    /// The hospital the snapshot describes, once all of it is read.
+    pub fn finish(self) -> Result<Hospital> {
+        match self.mode {
+            Mode::Undecided(text) | Mode::Whole(text) => load_whole(&text, self.max_snapshot_bytes),
+            Mode::Lines(reader) => reader.finish(),
+        }
+    }
+}
+
+impl LineReader {
+    fn feed(&mut self, piece: &[u8], max_snapshot_bytes: Option<u64>) -> Result<()> {
+        let mut rest = piece;
+        while let Some(end) = rest.iter().position(|&b| b == b'\n') {
+            let (line, tail) = rest.split_at(end);
+            rest = tail.get(1..).unwrap_or_default();
+            if self.pending.is_empty() {
+                self.line(line, max_snapshot_bytes)?;
+            } else {
+                let mut whole = std::mem::take(&mut self.pending);
+                whole.extend_from_slice(line);
+                self.line(&whole, max_snapshot_bytes)?;
+            }
+        }
+        self.pending.extend_from_slice(rest);
+        Ok(())
+    }
+
+    fn line(&mut self, line: &[u8], max_snapshot_bytes: Option<u64>) -> Result<()> {
+        match self.stage {
+            Stage::Header => {
+                let Some(head) = line.strip_suffix(V3_HEADER_END.as_bytes()) else {
+                    return Err(layout("the first line does not end with \"doctors\":["));
+                };
+                let mut object = head.to_vec();
+                object.push(b'}');
+                let header: HeaderLine = snapshot::parse::<ObjectOnly<HeaderLine>>(&object, "")?.0;
+                let mut options = header.options;
+                if let Some(limit) = max_snapshot_bytes {
+                    options.max_snapshot_bytes = options.max_snapshot_bytes.max(limit);
+                }
+                options.validate().map_err(at("options".into()))?;
+                let mut hospital = Hospital::with_options(options);
+                hospital.clock = header.last_now;
+                hospital.journal_free();
+                self.hospital = Some(hospital);
+                self.revision = header.revision;
+                self.next_ids = header.next_ids;
+                self.stage = Stage::Doctors;
+            }
+            Stage::Doctors if line == V3_MIDDLE.as_bytes() => self.stage = Stage::Appointments,
+            Stage::Doctors => {
+                let path = format!("doctors[{}]", self.doctors);
+                let json = record_of(line, self.doctors, &path)?;
+                let doctor: Doctor = snapshot::parse::<ObjectOnly<Doctor>>(json, &path)?.0;
+                let hospital = self.hospital.as_mut().ok_or_else(|| layout("no header"))?;
+                hospital.restore_doctor(doctor).map_err(at(path))?;
+                hospital.check_loaded_size()?;
+                self.doctors += 1;
+            }
+            Stage::Appointments if line == V3_END.as_bytes() => self.stage = Stage::Done,
+            Stage::Done if line.iter().all(u8::is_ascii_whitespace) => {}
+            Stage::Done => return Err(layout("something follows its last line")),
+            Stage::Appointments => {
+                let path = format!("appointments[{}]", self.rows);
+                let json = record_of(line, self.rows, &path)?;
+                let row: Row = snapshot::parse(json, &path)?;
+                let hospital = self.hospital.as_mut().ok_or_else(|| layout("no header"))?;
+                hospital.restore_row(row).map_err(at(path))?;
+                if self.rows % 1024 == 0 {
+                    hospital.check_loaded_size()?;
+                }
+                self.rows += 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Hospital> {
+        let last = std::mem::take(&mut self.pending);
+        let ended = match self.stage {
+            Stage::Appointments => last.trim_ascii_end() == V3_END.as_bytes(),
+            Stage::Done => last.iter().all(u8::is_ascii_whitespace),
+            _ => false,
+        };
+        if !ended {
+            return Err(layout(
+                "it ends before its last line, or its last line is not ]}",
+            ));
+        }
+        let mut hospital = self.hospital.ok_or_else(|| layout("no header"))?;
+        hospital.check_loaded_size()?;
+        snapshot::check_counters(self.revision, self.next_ids)?;
+        hospital.finish_load(self.revision, self.next_ids);
+        Ok(hospital)
+    }
+}
+
+/// The record of a line: without its comma, which every record but the first starts with.
+fn record_of<'a>(line: &'a [u8], index: usize, path: &str) -> Result<&'a [u8]> {
+    match (index, line.first()) {
+        (0, Some(b',')) | (1.., Some(b'[' | b'{')) => Err(Error::invalid_snapshot(
+            path,
+            "records are separated by a comma that starts each line but the first",
+        )),
+        (0, _) => Ok(line),
+        _ => Ok(line.get(1..).unwrap_or_default()),
+    }
+}
+
+/// `INVALID_SNAPSHOT` for a version 3 snapshot not in the layout it is written in.
+fn layout(reason: &str) -> Error {
+    Error::invalid_snapshot(
+        "",
+        format!(
+            "a version 3 snapshot that begins as this build writes it is read line by line, in \
+             the layout it is written in: {reason}"
+        ),
+    )
+}
+
+/// Reads a whole snapshot: versions 1 and 2, or version 3 in another layout.
+fn load_whole(text: &[u8], max_snapshot_bytes: Option<u64>) -> Result<Hospital> {
+    let version = snapshot::parse::<ObjectOnly<SnapshotHeader>>(text, "")?
+        .0
+        .readable_version()?;
+    let (revision, options, next_ids, last_now, doctors, rows) = if version == 3 {
+        let data = snapshot::parse::<ObjectOnly<SnapshotDataV3>>(text, "")?.0;
+        let rows = data.appointments.into_iter().map(Ok).collect::<Vec<_>>();
+        (
+            data.revision,
+            data.options,
+            data.next_ids,
+            data.last_now,
+            data.doctors,
+            rows,
+        )
+    } else {
+        let data = snapshot::parse::<ObjectOnly<SnapshotData>>(text, "")?.0;
+        let last_now = data.checked_last_now(version)?;
+        let rows = data
+            .appointments
+            .into_iter()
+            .map(row_of)
+            .collect::<Vec<_>>();
+        (
+            data.revision,
+            data.options,
+            data.next_ids,
+            last_now,
+            data.doctors,
+            rows,
+        )
+    };
+    let mut options = options;
+    if let Some(limit) = max_snapshot_bytes {
+        options.max_snapshot_bytes = options.max_snapshot_bytes.max(limit);
+    }
+    options.validate().map_err(at("options".into()))?;
     let mut hospital = Hospital::with_options(options);
     // Before the appointments, so that their holds are checked against it.
     hospital.clock = last_now;
+    hospital.journal_free();
     for (i, doctor) in doctors.into_iter().enumerate() {
         hospital
             .restore_doctor(doctor)
             .map_err(at(format!("doctors[{i}]")))?;
     }
-    for (i, appointment) in appointments.into_iter().enumerate() {
-        hospital
-            .restore_appointment(appointment)
-            .map_err(at(format!("appointments[{i}]")))?;
+    for (i, row) in rows.into_iter().enumerate() {
+        let path = format!("appointments[{i}]");
+        row.and_then(|row| hospital.restore_row(row))
+            .map_err(at(path))?;
     }
+    hospital.check_loaded_size()?;
     snapshot::check_counters(revision, next_ids)?;
-    hospital.revision = revision;
-    hospital.next_ids = next_ids;
-    hospital.log = ChangeLog::starting_at(revision);
+    hospital.finish_load(revision, next_ids);
     Ok(hospital)
+}
+
+impl Hospital {
+    /// Nothing to undo while loading: the hospital is thrown away on the first error.
+    fn journal_free(&mut self) {
+        self.journal = None;
+    }
+
+    /// Sets the counters a snapshot records, once everything in it is restored.
+    fn finish_load(&mut self, revision: u64, next_ids: NextIds) {
+        self.revision = revision;
+        self.next_ids = next_ids;
+        self.log = ChangeLog::starting_at(revision);
+    }
 }

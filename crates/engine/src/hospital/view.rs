@@ -1,0 +1,214 @@
+//! Appointments as the API shows them, read in place: [`AppointmentView`] borrows the compact
+//! record and the hospital's tables, so that returning an appointment copies nothing. Turn one
+//! into an owned [`Appointment`] with [`AppointmentView::to_appointment`].
+
+use super::Hospital;
+use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
+use crate::json;
+use crate::store::{Record, Seq, Status};
+use crate::time::LocalDateTime;
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// An appointment's id: `aN` as the hospital assigns them, or the text the host chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppointmentId<'a> {
+    /// `a` followed by this number.
+    Assigned(u64),
+    /// Any other id.
+    Named(&'a str),
+}
+
+impl fmt::Display for AppointmentId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AppointmentId::Assigned(n) => write!(f, "a{n}"),
+            AppointmentId::Named(id) => f.write_str(id),
+        }
+    }
+}
+
+/// One appointment of a hospital, as the API returns it, without copying it.
+#[derive(Clone, Copy)]
+pub struct AppointmentView<'a> {
+    hospital: &'a Hospital,
+    seq: Seq,
+    record: &'a Record,
+}
+
+impl<'a> AppointmentView<'a> {
+    pub(super) fn new(hospital: &'a Hospital, seq: Seq, record: &'a Record) -> Self {
+        AppointmentView {
+            hospital,
+            seq,
+            record,
+        }
+    }
+
+    /// The id.
+    pub fn id(&self) -> AppointmentId<'a> {
+        match self.record.extra.as_ref().and_then(|e| e.id.as_deref()) {
+            Some(id) if self.record.number == 0 => AppointmentId::Named(id),
+            _ => AppointmentId::Assigned(self.record.number),
+        }
+    }
+
+    /// The doctor's id.
+    pub fn doctor_id(&self) -> &'a str {
+        self.hospital
+            .doctors
+            .get(self.record.doctor)
+            .map_or("", |s| s.doctor.id.as_str())
+    }
+
+    /// The location.
+    pub fn location(&self) -> &'a str {
+        self.hospital.places.name(self.record.place)
+    }
+
+    /// First minute.
+    pub fn start(&self) -> LocalDateTime {
+        self.record.start
+    }
+
+    /// Exclusive end.
+    pub fn end(&self) -> LocalDateTime {
+        self.record.end()
+    }
+
+    /// Length in minutes.
+    pub fn duration_minutes(&self) -> u32 {
+        u32::from(self.record.duration)
+    }
+
+    /// The host's reference to the patient.
+    pub fn patient(&self) -> Option<&'a str> {
+        self.record.patient.as_deref()
+    }
+
+    /// The request id it was made with.
+    pub fn request_id(&self) -> Option<&'a str> {
+        self.record
+            .extra
+            .as_ref()
+            .and_then(|e| e.request_id.as_deref())
+    }
+
+    /// Booked, held, cancelled or expired.
+    pub fn status(&self) -> AppointmentStatus {
+        match self.record.status {
+            Status::Held => AppointmentStatus::Held,
+            Status::Cancelled => AppointmentStatus::Cancelled,
+            Status::Expired => AppointmentStatus::Expired,
+            Status::Booked | Status::Gone => AppointmentStatus::Booked,
+        }
+    }
+
+    /// When a hold lapses (or, for an expired one, lapsed).
+    pub fn hold_expires(&self) -> Option<LocalDateTime> {
+        self.record.hold_expires()
+    }
+
+    /// Where and when it was before each move, oldest first.
+    pub fn rescheduled_from(&self) -> &'a [PreviousTime] {
+        self.record
+            .extra
+            .as_ref()
+            .map_or(&[], |e| e.rescheduled_from.as_slice())
+    }
+
+    /// Why it was cancelled.
+    pub fn cancel_reason(&self) -> Option<&'a str> {
+        self.record
+            .extra
+            .as_ref()
+            .and_then(|e| e.cancel_reason.as_deref())
+    }
+
+    /// Notes for people.
+    pub fn notes(&self) -> Option<&'a str> {
+        self.record.extra.as_ref().and_then(|e| e.notes.as_deref())
+    }
+
+    /// Metadata: a JSON object, as compact JSON text.
+    pub fn metadata(&self) -> Option<&'a str> {
+        self.record
+            .extra
+            .as_ref()
+            .and_then(|e| e.metadata.as_deref())
+    }
+
+    /// Numbers for caches of the binding, each stable while what it stands for is: the
+    /// appointment's place in the store, its doctor's key and stamp, its location's number and
+    /// stamp. A key or number is reused only with a different stamp.
+    pub fn handles(&self) -> Handles {
+        let doctor = self.hospital.doctors.get(self.record.doctor);
+        Handles {
+            appointment: self.seq,
+            doctor: self.record.doctor,
+            doctor_stamp: doctor.map_or(0, |s| s.stamp),
+            location: self.record.place,
+            location_stamp: self.hospital.places.stamp(self.record.place),
+        }
+    }
+
+    /// The appointment as an owned value.
+    pub fn to_appointment(&self) -> Appointment {
+        Appointment {
+            id: self.id().to_string(),
+            doctor_id: self.doctor_id().to_owned(),
+            location: self.location().to_owned(),
+            start: self.start(),
+            end: self.end(),
+            duration_minutes: self.duration_minutes(),
+            patient: self.patient().map(str::to_owned),
+            request_id: self.request_id().map(str::to_owned),
+            status: self.status(),
+            hold_expires: self.hold_expires(),
+            rescheduled_from: self.rescheduled_from().to_vec(),
+            cancel_reason: self.cancel_reason().map(str::to_owned),
+            notes: self.notes().map(str::to_owned),
+            metadata: self
+                .metadata()
+                .map(|m| crate::metadata::Metadata::from_canonical(m.to_owned())),
+        }
+    }
+
+    /// Appends the appointment as JSON, as the API returns it.
+    pub fn write_json(&self, out: &mut String) {
+        json::write_appointment(out, self);
+    }
+}
+
+/// See [`AppointmentView::handles`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handles {
+    /// The appointment's place in the store.
+    pub appointment: u32,
+    /// Its doctor's key.
+    pub doctor: u32,
+    /// Different for every doctor that ever held the key.
+    pub doctor_stamp: u32,
+    /// Its location's number.
+    pub location: u32,
+    /// Different for every location that ever held the number.
+    pub location_stamp: u32,
+}
+
+impl fmt::Debug for AppointmentView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.to_appointment(), f)
+    }
+}
+
+impl Serialize for AppointmentView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_appointment().serialize(serializer)
+    }
+}
+
+impl PartialEq<Appointment> for AppointmentView<'_> {
+    fn eq(&self, other: &Appointment) -> bool {
+        self.to_appointment() == *other
+    }
+}

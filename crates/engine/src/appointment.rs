@@ -1,7 +1,6 @@
 //! Appointments as the API returns them and a snapshot stores them.
 
 use crate::metadata::Metadata;
-use crate::object_only;
 use crate::time::LocalDateTime;
 use serde::{Deserialize, Serialize};
 
@@ -61,11 +60,7 @@ pub struct Appointment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold_expires: Option<LocalDateTime>,
     /// Where and when it was before each `reschedule`, oldest first.
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "object_only::vec"
-    )]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rescheduled_from: Vec<PreviousTime>,
     /// Why it was cancelled, if a reason was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]

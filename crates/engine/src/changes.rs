@@ -20,7 +20,6 @@ use crate::hospital::AppointmentView;
 use crate::json::{self, write_date_time, write_str, write_u64};
 use crate::limits::{MAX_RETAINED_CHANGES, MAX_RETAINED_CHANGE_BYTES};
 use crate::metadata::Metadata;
-use crate::object_only;
 use crate::time::LocalDateTime;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -273,9 +272,9 @@ enum Op {
 struct ChangeFields {
     op: Op,
     revision: u64,
-    #[serde(default, deserialize_with = "object_only::option")]
+    #[serde(default)]
     doctor: Option<Doctor>,
-    #[serde(default, deserialize_with = "object_only::option")]
+    #[serde(default)]
     appointment: Option<Appointment>,
     #[serde(default)]
     id: Option<String>,

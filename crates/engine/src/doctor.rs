@@ -7,7 +7,6 @@ use crate::limits::{
     MAX_LOCATIONS_PER_DOCTOR, MAX_LOCATION_LEN, MAX_NAME_LEN, MAX_OVERRIDES, MAX_REASON_LEN,
     MAX_SCHEDULE_RULES, MAX_TIME_OFF,
 };
-use crate::object_only;
 use crate::time::{ClockTime, LocalDate, LocalDateTime, Weekday};
 use crate::validate;
 use serde::{Deserialize, Serialize};
@@ -48,7 +47,6 @@ pub struct DateOverride {
     /// The date, `YYYY-MM-DD`.
     pub date: LocalDate,
     /// The working time that day; empty when the doctor does not work.
-    #[serde(deserialize_with = "object_only::vec")]
     pub hours: Vec<HoursBlock>,
 }
 
@@ -76,22 +74,12 @@ pub struct Doctor {
     /// The locations (addresses) the doctor works at, matched exactly when booking.
     pub locations: Vec<String>,
     /// The weekly schedule.
-    #[serde(deserialize_with = "object_only::vec")]
     pub schedule: Vec<ScheduleRule>,
     /// Dates whose hours replace the weekly schedule's; left out when there are none.
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "object_only::vec"
-    )]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<DateOverride>,
     /// Time off; left out when there is none.
-    #[serde(
-        default,
-        rename = "timeOff",
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "object_only::vec"
-    )]
+    #[serde(default, rename = "timeOff", skip_serializing_if = "Vec::is_empty")]
     pub time_off: Vec<TimeOff>,
 }
 

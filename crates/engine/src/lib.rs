@@ -46,17 +46,18 @@ mod input;
 mod json;
 mod limits;
 mod metadata;
-mod object_only;
 mod options;
 mod path;
 mod places;
 mod queries;
+mod reader;
 mod requests;
 mod slots;
 mod snapshot;
 mod store;
 mod time;
 mod validate;
+mod words;
 
 // The hospital and its options; loading one from a snapshot read in pieces.
 pub use hospital::{Hospital, SnapshotLoader};
@@ -88,10 +89,8 @@ pub use time::{ClockTime, LocalDate, LocalDateTime, Weekday};
 // Errors.
 pub use error::{Details, Error, ErrorCode, Result, TimeOffDetails};
 
-// Reading inputs from any serde format, with the path of a bad field; the error for readers
-// that track their own path (the wasm binding's).
-pub use input::{invalid_input_at, invalid_snapshot_at, read_input};
-pub use path::Step;
+// Reading inputs from any serde format or from JSON text, with the path of a bad field.
+pub use input::{read_input, read_json};
 
 // The size limits (the README's "Limits").
 pub use limits::{

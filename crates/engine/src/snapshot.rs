@@ -33,9 +33,8 @@ use crate::error::{Error, Result};
 use crate::json;
 use crate::limits::MAX_COUNTER;
 use crate::metadata::Metadata;
-use crate::object_only;
 use crate::options::HospitalOptions;
-use crate::path::serde_path;
+use crate::reader::read_all;
 use crate::time::LocalDateTime;
 use serde::de::{self, DeserializeOwned, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -113,13 +112,9 @@ pub(crate) struct SnapshotData {
     #[allow(dead_code)]
     version: u64,
     pub(crate) revision: u64,
-    #[serde(deserialize_with = "object_only::one")]
     pub(crate) options: HospitalOptions,
-    #[serde(deserialize_with = "object_only::vec")]
     pub(crate) doctors: Vec<Doctor>,
-    #[serde(deserialize_with = "object_only::vec")]
     pub(crate) appointments: Vec<Appointment>,
-    #[serde(deserialize_with = "object_only::one")]
     pub(crate) next_ids: NextIds,
     /// Version 2 only, and required there: `Some(null)` when written as `null`.
     #[serde(default, deserialize_with = "present")]
@@ -135,12 +130,9 @@ pub(crate) struct SnapshotDataV3 {
     #[allow(dead_code)]
     version: u64,
     pub(crate) revision: u64,
-    #[serde(deserialize_with = "object_only::one")]
     pub(crate) options: HospitalOptions,
-    #[serde(deserialize_with = "object_only::one")]
     pub(crate) next_ids: NextIds,
     pub(crate) last_now: Option<LocalDateTime>,
-    #[serde(deserialize_with = "object_only::vec")]
     pub(crate) doctors: Vec<Doctor>,
     pub(crate) appointments: Vec<Row>,
 }
@@ -154,9 +146,7 @@ pub(crate) struct HeaderLine {
     #[allow(dead_code)]
     version: u64,
     pub(crate) revision: u64,
-    #[serde(deserialize_with = "object_only::one")]
     pub(crate) options: HospitalOptions,
-    #[serde(deserialize_with = "object_only::one")]
     pub(crate) next_ids: NextIds,
     pub(crate) last_now: Option<LocalDateTime>,
 }
@@ -208,7 +198,7 @@ pub(crate) struct RowExtras {
     pub(crate) request_id: Option<String>,
     #[serde(default)]
     pub(crate) hold_expires: Option<LocalDateTime>,
-    #[serde(default, deserialize_with = "object_only::vec")]
+    #[serde(default)]
     pub(crate) rescheduled_from: Vec<PreviousTime>,
     #[serde(default)]
     pub(crate) cancel_reason: Option<String>,
@@ -216,7 +206,7 @@ pub(crate) struct RowExtras {
     pub(crate) notes: Option<String>,
     #[serde(default)]
     pub(crate) metadata: Option<Metadata>,
-    #[serde(default, deserialize_with = "object_only::option")]
+    #[serde(default)]
     pub(crate) requested: Option<RequestedFields>,
 }
 
@@ -265,10 +255,7 @@ impl<'de> Deserialize<'de> for Row {
                 let duration_minutes = seq.next_element()?.ok_or_else(|| missing(4))?;
                 let status = seq.next_element()?.ok_or_else(|| missing(5))?;
                 let patient = seq.next_element()?.ok_or_else(|| missing(6))?;
-                let extras = seq
-                    .next_element::<object_only::ObjectOnly<RowExtras>>()?
-                    .map(|e| e.0)
-                    .unwrap_or_default();
+                let extras = seq.next_element::<RowExtras>()?.unwrap_or_default();
                 if seq.next_element::<de::IgnoredAny>()?.is_some() {
                     return Err(de::Error::custom("a row has at most 8 items"));
                 }
@@ -351,19 +338,10 @@ pub(crate) fn options_json(options: &HospitalOptions) -> String {
 /// Parses JSON bytes into `T`, naming the path of the first problem (`INVALID_SNAPSHOT`),
 /// with `prefix` before it.
 pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8], prefix: &str) -> Result<T> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let reason = e.inner().to_string();
-        let path = row_path(&crate::path::join_path(
-            prefix,
-            &serde_path(e.path(), &reason),
-        ));
-        Error::invalid_snapshot(path, reason)
-    })?;
-    deserializer
-        .end()
-        .map_err(|e| Error::invalid_snapshot(prefix, e))?;
-    Ok(value)
+    read_all(bytes).map_err(|e| {
+        let path = row_path(&crate::path::join_path(prefix, &e.path()));
+        Error::invalid_snapshot(path, e.message())
+    })
 }
 
 /// A path into a row named by the row's fields: `appointments[3][3]` is
@@ -413,11 +391,10 @@ mod tests {
 
     #[test]
     fn rows_read_seven_or_eight_items() {
-        let row: Row =
-            serde_json::from_str(r#"["a1","d1","A","2019-02-01T11:00",15,"booked",null]"#).unwrap();
+        let row: Row = read_all(br#"["a1","d1","A","2019-02-01T11:00",15,"booked",null]"#).unwrap();
         assert_eq!(row.extras, RowExtras::default());
-        let row: Row = serde_json::from_str(
-            r#"["x","d1","A","2019-02-01T11:00",15,"cancelled","p",{"cancelReason":"ill"}]"#,
+        let row: Row = read_all(
+            br#"["x","d1","A","2019-02-01T11:00",15,"cancelled","p",{"cancelReason":"ill"}]"#,
         )
         .unwrap();
         assert_eq!(row.extras.cancel_reason.as_deref(), Some("ill"));
@@ -428,7 +405,7 @@ mod tests {
             r#"["a1","d1","A","2019-02-01T11:00",15,"booked",null,[]]"#,
             r#"{"id":"a1"}"#,
         ] {
-            assert!(serde_json::from_str::<Row>(bad).is_err(), "{bad}");
+            assert!(read_all::<Row>(bad.as_bytes()).is_err(), "{bad}");
         }
     }
 }

@@ -69,7 +69,7 @@ impl Hospital {
         self.log
             .since(revision, self.revision)?
             .map(|text| {
-                serde_json::from_str(text).map_err(|e| {
+                crate::reader::read_all(text.as_bytes()).map_err(|e| {
                     Error::invalid_input("revision", format!("a change record is unreadable: {e}"))
                 })
             })

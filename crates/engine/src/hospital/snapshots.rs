@@ -13,7 +13,6 @@ use crate::limits::{
     MAX_COUNTER, MAX_DOCTORS, MAX_LOCATION_LEN, MAX_NOTES_LEN, MAX_PATIENT_LEN, MAX_REASON_LEN,
     MAX_REQUEST_ID_LEN, MAX_SNAPSHOT_BYTES,
 };
-use crate::object_only::ObjectOnly;
 use crate::options::HospitalOptions;
 use crate::path::join_path;
 use crate::snapshot::{
@@ -517,7 +516,7 @@ impl LineReader {
                 };
                 let mut object = head.to_vec();
                 object.push(b'}');
-                let header: HeaderLine = snapshot::parse::<ObjectOnly<HeaderLine>>(&object, "")?.0;
+                let header: HeaderLine = snapshot::parse::<HeaderLine>(&object, "")?;
                 let mut options = header.options;
                 if let Some(limit) = max_snapshot_bytes {
                     options.max_snapshot_bytes = options.max_snapshot_bytes.max(limit);
@@ -535,7 +534,7 @@ impl LineReader {
             Stage::Doctors => {
                 let path = format!("doctors[{}]", self.doctors);
                 let json = record_of(line, self.doctors, &path)?;
-                let doctor: Doctor = snapshot::parse::<ObjectOnly<Doctor>>(json, &path)?.0;
+                let doctor: Doctor = snapshot::parse::<Doctor>(json, &path)?;
                 let hospital = self.hospital.as_mut().ok_or_else(|| layout("no header"))?;
                 hospital.restore_doctor(doctor).map_err(at(path))?;
                 hospital.check_loaded_size()?;
@@ -604,11 +603,9 @@ fn layout(reason: &str) -> Error {
 
 /// Reads a whole snapshot: versions 1 and 2, or version 3 in another layout.
 fn load_whole(text: &[u8], max_snapshot_bytes: Option<u64>) -> Result<Hospital> {
-    let version = snapshot::parse::<ObjectOnly<SnapshotHeader>>(text, "")?
-        .0
-        .readable_version()?;
+    let version = snapshot::parse::<SnapshotHeader>(text, "")?.readable_version()?;
     let (revision, options, next_ids, last_now, doctors, rows) = if version == 3 {
-        let data = snapshot::parse::<ObjectOnly<SnapshotDataV3>>(text, "")?.0;
+        let data = snapshot::parse::<SnapshotDataV3>(text, "")?;
         let rows = data.appointments.into_iter().map(Ok).collect::<Vec<_>>();
         (
             data.revision,
@@ -619,7 +616,7 @@ fn load_whole(text: &[u8], max_snapshot_bytes: Option<u64>) -> Result<Hospital> 
             rows,
         )
     } else {
-        let data = snapshot::parse::<ObjectOnly<SnapshotData>>(text, "")?.0;
+        let data = snapshot::parse::<SnapshotData>(text, "")?;
         let last_now = data.checked_last_now(version)?;
         let rows = data
             .appointments

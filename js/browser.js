@@ -3,6 +3,6 @@
 // while it streams in. Importers wait for it through top-level await.
 import init from "./dr_schedule_bindings.js";
 
-export { Hospital } from "./dr_schedule.js";
+export { Hospital, HospitalError } from "./dr_schedule.js";
 
 await init({ module_or_path: new URL("./dr_schedule_bindings_bg.wasm", import.meta.url) });

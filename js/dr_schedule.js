@@ -1,15 +1,15 @@
-// The `Hospital` class every entry of the package exports (node.js, browser.js, workerd.js,
-// deno.js load the .wasm their runtime's way, then re-export this).
+// The `Hospital` class every entry of the package exports (node.js, browser.js, workerd.js and
+// deno.js load the .wasm their runtime's way, then re-export this module).
 //
 // Each method reads its arguments here (input.js: every getter and Proxy trap runs now, before
-// the engine is entered), writes them to wasm memory and calls one method of the engine's
-// binding (src/hospital.rs), which writes the result as numbers (output.js builds the objects)
-// or, for the rare large shapes (doctors, change records), as JSON text. Every failure is a
+// the engine is entered), writes them into wasm memory, and calls one method of the engine's
+// binding (src/binding/hospital.rs), which writes its result as numbers (output.js builds the
+// objects) or, for doctors and the other rare shapes, as JSON text. Every failure is a
 // HospitalError; a trap of the instance is INSTANCE_FAILED (instance.js).
 import { HospitalError, invalidInput } from "./errors.js";
 import {
-  bindings,
   beginArguments,
+  bindings,
   currentGeneration,
   engineError,
   failure,
@@ -17,6 +17,7 @@ import {
   memoryBytes,
   memoryNumbers,
   put,
+  rowText,
   singleRow,
   units,
 } from "./instance.js";
@@ -33,16 +34,21 @@ import {
   readU32,
   withProblem,
 } from "./input.js";
-import { ROW, appointment, dateTime, doctorStrings } from "./output.js";
+import { FOUND_ROW, ROW, appointment, dateTime, foundSlot, nameCache } from "./output.js";
 
 export { HospitalError };
 
 // ---------------------------------------------------------------------------------------------
 // The argument objects of the frequent calls, field by field: [reader, required]. The engine
-// states each shape once in Rust (src/… requests.rs, queries.rs); the tests compare these lists
-// with it and with the TypeScript types.
+// states each shape in Rust (crates/engine/src/requests.rs, queries.rs); the tests compare these
+// with the TypeScript types and refuse what the engine refuses.
 
 const STATUS_FILTERS = ["active", "booked", "held", "cancelled", "expired", "all"];
+
+/** A JSON value the engine reads (metadata): any value here, checked there. */
+function readAny(value) {
+  return value;
+}
 
 const BOOK = fieldsOf({
   doctorId: [readString, true],
@@ -53,6 +59,8 @@ const BOOK = fieldsOf({
   id: [readString, false],
   requestId: [readString, false],
   now: [readDateTime, false],
+  notes: [readString, false],
+  metadata: [readAny, false],
 });
 const HOLD = fieldsOf({
   doctorId: [readString, true],
@@ -64,12 +72,16 @@ const HOLD = fieldsOf({
   requestId: [readString, false],
   now: [readDateTime, true],
   ttlMinutes: [readU32, true],
+  notes: [readString, false],
+  metadata: [readAny, false],
 });
 const RESCHEDULE = fieldsOf({
   start: [readDateTime, true],
   location: [readString, false],
   durationMinutes: [readU32, false],
   now: [readDateTime, false],
+  notes: [readString, false],
+  metadata: [readAny, false],
 });
 const CONFIRM = fieldsOf({ now: [readDateTime, true] });
 const CANCEL = fieldsOf({ reason: [readString, false] });
@@ -98,8 +110,9 @@ const EXPLAIN = fieldsOf({
   patient: [readString, false],
   now: [readDateTime, false],
 });
+const LOAD = fieldsOf({ maxSnapshotBytes: [readCounter, false] });
 
-/** The number the engine reads as "absent" for an optional number. */
+/** What the engine reads as "absent" for an optional number or flag. */
 const ABSENT = -1;
 function number(value) {
   return value === undefined ? ABSENT : value;
@@ -108,8 +121,14 @@ function flag(value) {
   return value === undefined ? ABSENT : value ? 1 : 0;
 }
 
-/** Rows per call when the engine lists appointments for a call without a `limit`. */
+/** Rows per engine call when a listing has no `limit` (or a larger one). */
 const CHUNK = 1024;
+
+/** Metadata as JSON text, ready to write, with the problems met (see input.js). */
+function metadataJson(value) {
+  if (value === undefined) return { text: undefined, problems: [] };
+  return jsonText(value, "metadata");
+}
 
 // ---------------------------------------------------------------------------------------------
 // Hospitals and the engine objects behind them
@@ -118,17 +137,19 @@ const CHUNK = 1024;
 const inner = new WeakMap();
 
 /**
- * Frees the engine object of a Hospital that was garbage collected without `free()`: the memory
- * of a forgotten hospital comes back.
+ * Frees the engine object of a Hospital that is garbage collected without `free()`, so that the
+ * memory of a forgotten hospital comes back.
  */
 const forgotten =
   typeof FinalizationRegistry === "function"
     ? new FinalizationRegistry((entry) => {
-        if (entry.generation === currentGeneration() && entry.raw !== null) {
+        if (entry.generation === currentGeneration() && entry.raw !== null && !entry.busy) {
+          const raw = entry.raw;
+          entry.raw = null;
           try {
-            entry.raw.free();
+            raw.free();
           } catch {
-            // Nothing to do: the memory is lost with the instance.
+            // The instance is gone; so is the memory.
           }
         }
       })
@@ -136,7 +157,7 @@ const forgotten =
 
 function adopt(hospital, raw) {
   // The registry holds `entry`, never `hospital`, so it does not keep the hospital alive.
-  const entry = { raw, generation: currentGeneration(), busy: false, doctors: doctorStrings() };
+  const entry = { raw, generation: currentGeneration(), busy: false, names: nameCache() };
   inner.set(hospital, entry);
   forgotten?.register(hospital, entry, entry);
   return hospital;
@@ -144,8 +165,8 @@ function adopt(hospital, raw) {
 
 /** The engine object of `hospital`, now busy with a call; throws if it is not a live Hospital. */
 function enter(hospital) {
-  const entry = inner.get(hospital);
-  if (entry === undefined) {
+  const entry = typeof hospital === "object" && hospital !== null ? inner.get(hospital) : undefined;
+  if (entry === undefined || entry.raw === null) {
     throw new HospitalError("INVALID_INPUT", "invalid this: not a Hospital (or freed)", { field: "this" });
   }
   if (entry.generation !== currentGeneration()) {
@@ -162,22 +183,18 @@ function enter(hospital) {
   return entry;
 }
 
-function extrasOf(entry) {
-  return (seq) => JSON.parse(entry.raw.appointmentExtras(seq));
-}
-
-/** The appointment the last call wrote to the single-result row. */
+/** The appointment the last call wrote to the single row. */
 function single(entry) {
-  return appointment(memoryNumbers(), memoryBytes(), singleRow(), entry.doctors, extrasOf(entry));
+  return appointment(memoryNumbers(), memoryBytes(), singleRow(), entry.names, rowText());
 }
 
-/** JSON text the engine returned, or its error. */
+/** JSON text the engine returned, parsed, or its error. */
 function parsed(text) {
   if (text === undefined) throw engineError();
   return JSON.parse(text);
 }
 
-/** Writes a cold argument as JSON text; returns its length and the problems met. */
+/** Writes a JSON argument alone; returns its length and the problems met. */
 function putJson(value, name) {
   if (value === undefined || value === null) return { length: ABSENT, problems: [] };
   const { text, problems } = jsonText(value, name);
@@ -185,13 +202,32 @@ function putJson(value, name) {
   return { length: put(text), problems };
 }
 
-function rethrow(error, problems) {
-  throw failure(withProblem(error, problems));
+/**
+ * A list of appointments, fetched `CHUNK` at a time: `call(after, max)` writes the next rows
+ * after the appointment `after` (an id) and returns how many.
+ */
+function listOf(entry, limit, after, call) {
+  const wanted = limit === undefined ? Infinity : limit;
+  const list = [];
+  let next = after;
+  while (list.length < wanted) {
+    const max = Math.min(CHUNK, wanted - list.length);
+    const count = call(next, max);
+    if (count < 0) throw engineError();
+    const rows = memoryNumbers();
+    const bytes = memoryBytes();
+    const base = listRows();
+    const textAt = rowText();
+    for (let i = 0; i < count; i++) list.push(appointment(rows, bytes, base + i * ROW, entry.names, textAt));
+    if (count < max) break;
+    next = list[list.length - 1].id;
+  }
+  return list;
 }
 
 /**
  * A hospital: doctors with locations and weekly hours, and their appointments, held in memory
- * inside the WebAssembly instance. Persist it with `toSnapshot()` / `toSnapshotBytes()` (and
+ * inside the WebAssembly instance. Persist it with `toSnapshot()` or `toSnapshotBytes()` (and
  * `changesSince`), restore it with `Hospital.fromSnapshot()`.
  */
 export class Hospital {
@@ -203,17 +239,18 @@ export class Hospital {
       const json = putJson(options, "options");
       problems = json.problems;
       raw = bindings.RawHospital.create(json.length);
+      if (raw === undefined) throw engineError();
     } catch (error) {
-      rethrow(error, problems);
+      throw failure(withProblem(error, problems));
     }
-    if (raw === undefined) rethrow(engineError(), problems);
     adopt(this, raw);
   }
 
   /**
-   * Rebuilds a hospital from `toSnapshot()` text or `toSnapshotBytes()` bytes. All or nothing:
-   * INVALID_SNAPSHOT (with `details.path`) or UNSUPPORTED_VERSION instead of a half-loaded one.
-   * `options.maxSnapshotBytes` raises the size limit for a snapshot written under a higher one.
+   * Rebuilds a hospital from `toSnapshot()` text or `toSnapshotBytes()` bytes, of any format
+   * version this build reads. All or nothing: INVALID_SNAPSHOT (with `details.path`),
+   * UNSUPPORTED_VERSION or HOSPITAL_FULL instead of a half-loaded hospital.
+   * `options.maxSnapshotBytes` raises the limit the snapshot states, to load one larger than it.
    */
   static fromSnapshot(snapshot, options = undefined) {
     const [maxSnapshotBytes] = readFields(options, "options", LOAD, true);
@@ -238,11 +275,72 @@ export class Hospital {
     }
   }
 
-  /** How many doctors the hospital has (without listing them). */
+  /** How many doctors the hospital has, without listing them. */
   get doctorCount() {
     const entry = enter(this);
     try {
       return entry.raw.doctorCount();
+    } catch (error) {
+      throw failure(error);
+    } finally {
+      entry.busy = false;
+    }
+  }
+
+  /** How many appointments the hospital keeps, of every status, without listing them. */
+  get appointmentCount() {
+    const entry = enter(this);
+    try {
+      return entry.raw.appointmentCount();
+    } catch (error) {
+      throw failure(error);
+    } finally {
+      entry.busy = false;
+    }
+  }
+
+  /** How large the snapshot is, at most, in bytes: what `maxSnapshotBytes` limits. */
+  get snapshotBytes() {
+    const entry = enter(this);
+    try {
+      return entry.raw.snapshotBytes();
+    } catch (error) {
+      throw failure(error);
+    } finally {
+      entry.busy = false;
+    }
+  }
+
+  /** The hospital's options, every one of them (defaults filled in). */
+  get options() {
+    const entry = enter(this);
+    try {
+      return JSON.parse(entry.raw.options());
+    } catch (error) {
+      throw failure(error);
+    } finally {
+      entry.busy = false;
+    }
+  }
+
+  /** Who is making the changes that follow (recorded in their change records), or null. */
+  get actor() {
+    const entry = enter(this);
+    try {
+      return entry.raw.actor() ?? null;
+    } catch (error) {
+      throw failure(error);
+    } finally {
+      entry.busy = false;
+    }
+  }
+
+  set actor(actor) {
+    const entry = enter(this);
+    try {
+      const value = actor === null || actor === undefined ? undefined : readString(actor, "actor");
+      beginArguments(units(value));
+      if (entry.raw.setActor(put(value)) < 0) throw engineError();
     } catch (error) {
       throw failure(error);
     } finally {
@@ -255,16 +353,15 @@ export class Hospital {
     const entry = enter(this);
     let problems = [];
     try {
-      if (doctor === undefined) throw invalidInput("doctor", "is missing");
+      if (doctor === undefined) throw invalidInput("doctor", "is missing: addDoctor needs the doctor, { name, locations, schedule }");
       const json = putJson(doctor, "doctor");
       problems = json.problems;
       return parsed(entry.raw.addDoctor(json.length));
     } catch (error) {
-      rethrow(error, problems);
+      throw failure(withProblem(error, problems));
     } finally {
       entry.busy = false;
     }
-    return undefined;
   }
 
   /** The doctor with this id; DOCTOR_NOT_FOUND otherwise. */
@@ -299,18 +396,17 @@ export class Hospital {
     let problems = [];
     try {
       readString(id, "id");
-      const [cancelAppointments] = readFields(options, "options", CHANGE, true);
-      if (patch === undefined) throw invalidInput("patch", "is missing");
+      if (patch === undefined) throw invalidInput("patch", "is missing: updateDoctor needs the fields to change");
       const { text, problems: found } = jsonText(patch, "patch");
       problems = found;
+      const [cancelAppointments] = readFields(options, "options", CHANGE, true);
       beginArguments(id.length + text.length);
       return parsed(entry.raw.updateDoctor(put(id), put(text), flag(cancelAppointments)));
     } catch (error) {
-      rethrow(error, problems);
+      throw failure(withProblem(error, problems));
     } finally {
       entry.busy = false;
     }
-    return undefined;
   }
 
   /** Removes a doctor with their whole appointment history and returns the doctor. */
@@ -331,14 +427,17 @@ export class Hospital {
   /** Books an appointment under the booking rules (README, "Booking rules"). */
   book(request) {
     const entry = enter(this);
+    let problems = [];
     try {
       const f = readFields(request, "request", BOOK);
-      beginArguments(units(f[0]) + units(f[1]) + units(f[2]) + units(f[4]) + units(f[5]) + units(f[6]) + units(f[7]));
-      const status = entry.raw.book(put(f[0]), put(f[1]), put(f[2]), number(f[3]), put(f[4]), put(f[5]), put(f[6]), put(f[7]));
+      const metadata = metadataJson(f[9]);
+      problems = metadata.problems;
+      beginArguments(units(f[0]) + units(f[1]) + units(f[2]) + units(f[4]) + units(f[5]) + units(f[6]) + units(f[7]) + units(f[8]) + units(metadata.text));
+      const status = entry.raw.book(put(f[0]), put(f[1]), put(f[2]), number(f[3]), put(f[4]), put(f[5]), put(f[6]), put(f[7]), put(f[8]), put(metadata.text));
       if (status < 0) throw engineError();
       return single(entry);
     } catch (error) {
-      throw failure(error);
+      throw failure(withProblem(error, problems));
     } finally {
       entry.busy = false;
     }
@@ -347,14 +446,17 @@ export class Hospital {
   /** Holds a time until `now + ttlMinutes`; checked like `book`. */
   hold(request) {
     const entry = enter(this);
+    let problems = [];
     try {
       const f = readFields(request, "request", HOLD);
-      beginArguments(units(f[0]) + units(f[1]) + units(f[2]) + units(f[4]) + units(f[5]) + units(f[6]) + units(f[7]));
-      const status = entry.raw.hold(put(f[0]), put(f[1]), put(f[2]), number(f[3]), put(f[4]), put(f[5]), put(f[6]), put(f[7]), f[8]);
+      const metadata = metadataJson(f[10]);
+      problems = metadata.problems;
+      beginArguments(units(f[0]) + units(f[1]) + units(f[2]) + units(f[4]) + units(f[5]) + units(f[6]) + units(f[7]) + units(f[9]) + units(metadata.text));
+      const status = entry.raw.hold(put(f[0]), put(f[1]), put(f[2]), number(f[3]), put(f[4]), put(f[5]), put(f[6]), put(f[7]), f[8], put(f[9]), put(metadata.text));
       if (status < 0) throw engineError();
       return single(entry);
     } catch (error) {
-      throw failure(error);
+      throw failure(withProblem(error, problems));
     } finally {
       entry.busy = false;
     }
@@ -365,11 +467,12 @@ export class Hospital {
     const entry = enter(this);
     try {
       readString(appointmentId, "appointmentId");
-      if (options === undefined || options === null) throw invalidInput("options", "is missing: confirm needs { now }, the current time");
+      if (options === undefined || options === null) {
+        throw invalidInput("options", "is missing: confirm needs { now }, the current time, to know the hold is still live");
+      }
       const [now] = readFields(options, "options", CONFIRM);
       beginArguments(appointmentId.length + now.length);
-      const status = entry.raw.confirm(put(appointmentId), put(now));
-      if (status < 0) throw engineError();
+      if (entry.raw.confirm(put(appointmentId), put(now)) < 0) throw engineError();
       return single(entry);
     } catch (error) {
       throw failure(error);
@@ -381,30 +484,18 @@ export class Hospital {
   /** Moves a booked or held appointment, atomically. */
   reschedule(appointmentId, request) {
     const entry = enter(this);
+    let problems = [];
     try {
       readString(appointmentId, "appointmentId");
       const f = readFields(request, "request", RESCHEDULE);
-      beginArguments(appointmentId.length + units(f[0]) + units(f[1]) + units(f[3]));
-      const status = entry.raw.reschedule(put(appointmentId), put(f[0]), put(f[1]), number(f[2]), put(f[3]));
+      const metadata = metadataJson(f[5]);
+      problems = metadata.problems;
+      beginArguments(appointmentId.length + units(f[0]) + units(f[1]) + units(f[3]) + units(f[4]) + units(metadata.text));
+      const status = entry.raw.reschedule(put(appointmentId), put(f[0]), put(f[1]), number(f[2]), put(f[3]), put(f[4]), put(metadata.text));
       if (status < 0) throw engineError();
       return single(entry);
     } catch (error) {
-      throw failure(error);
-    } finally {
-      entry.busy = false;
-    }
-  }
-
-  /** The appointment with this id, whatever its status; APPOINTMENT_NOT_FOUND otherwise. */
-  getAppointment(id) {
-    const entry = enter(this);
-    try {
-      readString(id, "id");
-      beginArguments(id.length);
-      if (entry.raw.getAppointment(put(id)) < 0) throw engineError();
-      return single(entry);
-    } catch (error) {
-      throw failure(error);
+      throw failure(withProblem(error, problems));
     } finally {
       entry.busy = false;
     }
@@ -426,34 +517,74 @@ export class Hospital {
     }
   }
 
-  /** A doctor's appointments starting in the window, by start then booking order. */
+  /** Changes an appointment's `patient`, `notes` or `metadata` (`null` clears one). */
+  updateAppointment(appointmentId, patch) {
+    const entry = enter(this);
+    let problems = [];
+    try {
+      readString(appointmentId, "appointmentId");
+      if (patch === undefined || patch === null) throw invalidInput("patch", "is missing: updateAppointment needs { patient?, notes?, metadata? }");
+      const { text, problems: found } = jsonText(patch, "patch");
+      problems = found;
+      beginArguments(appointmentId.length + text.length);
+      if (entry.raw.updateAppointment(put(appointmentId), put(text)) < 0) throw engineError();
+      return single(entry);
+    } catch (error) {
+      throw failure(withProblem(error, problems));
+    } finally {
+      entry.busy = false;
+    }
+  }
+
+  /** The appointment with this id, whatever its status; APPOINTMENT_NOT_FOUND otherwise. */
+  getAppointment(id) {
+    const entry = enter(this);
+    try {
+      readString(id, "id");
+      beginArguments(id.length);
+      if (entry.raw.getAppointment(put(id)) < 0) throw engineError();
+      return single(entry);
+    } catch (error) {
+      throw failure(error);
+    } finally {
+      entry.busy = false;
+    }
+  }
+
+  /** A doctor's appointments starting in the window, by start then booking order; pages with `limit` and `after`. */
   appointments(doctorId, options = undefined) {
     const entry = enter(this);
     try {
       readString(doctorId, "doctorId");
       const [from, to, status, now, limit, after] = readFields(options, "options", LIST, true);
-      const wanted = limit === undefined ? Infinity : limit;
-      const list = [];
-      let afterStart = ABSENT;
-      let afterSeq = ABSENT;
-      let afterId = after;
-      while (list.length < wanted) {
-        const max = Math.min(CHUNK, wanted - list.length);
-        beginArguments(doctorId.length + units(from) + units(to) + units(now) + units(afterId));
-        const count = entry.raw.appointments(put(doctorId), put(from), put(to), number(status), put(now), put(afterId), afterStart, afterSeq, max);
-        if (count < 0) throw engineError();
-        const rows = memoryNumbers();
-        const bytes = memoryBytes();
-        const base = listRows();
-        for (let i = 0; i < count; i++) list.push(appointment(rows, bytes, base + i * ROW, entry.doctors, extrasOf(entry)));
-        if (count < max) break;
-        afterId = undefined;
-        afterStart = rows[base + (count - 1) * ROW + 11];
-        afterSeq = rows[base + (count - 1) * ROW + 23];
-      }
-      return list;
+      return listOf(entry, limit, after, (next, max) => {
+        beginArguments(doctorId.length + units(from) + units(to) + units(now) + units(next));
+        return entry.raw.appointments(put(doctorId), put(from), put(to), number(status), put(now), put(next), max);
+      });
     } catch (error) {
       throw failure(error);
+    } finally {
+      entry.busy = false;
+    }
+  }
+
+  /** Appointments across doctors by patient, location or doctor, by start then booking order. */
+  findAppointments(query) {
+    const entry = enter(this);
+    let problems = [];
+    try {
+      if (query === undefined || query === null) throw invalidInput("query", "is missing: findAppointments needs { patient?, location?, doctorId?, … }");
+      const { text, problems: found } = jsonText(query, "query");
+      problems = found;
+      // The limit as read (its getter ran once, above); the engine checks it.
+      const { limit } = found.length === 0 ? JSON.parse(text) : {};
+      const wanted = Number.isSafeInteger(limit) && limit > 0 ? limit : undefined;
+      return listOf(entry, wanted, undefined, (next, max) => {
+        beginArguments(text.length + units(next));
+        return entry.raw.findAppointments(put(text), put(next), max);
+      });
+    } catch (error) {
+      throw failure(withProblem(error, problems));
     } finally {
       entry.busy = false;
     }
@@ -485,7 +616,7 @@ export class Hospital {
     const entry = enter(this);
     let problems = [];
     try {
-      if (query === undefined) throw invalidInput("query", "is missing");
+      if (query === undefined) throw invalidInput("query", "is missing: findSlots needs { from, to, limit, … }");
       const json = putJson(query, "query");
       problems = json.problems;
       const count = entry.raw.findSlots(json.length);
@@ -494,14 +625,13 @@ export class Hospital {
       const bytes = memoryBytes();
       const base = listRows();
       const found = new Array(count);
-      for (let i = 0; i < count; i++) found[i] = foundSlot(entry.doctors, rows, bytes, base + i * FOUND_ROW);
+      for (let i = 0; i < count; i++) found[i] = foundSlot(rows, bytes, base + i * FOUND_ROW, entry.names);
       return found;
     } catch (error) {
-      rethrow(error, problems);
+      throw failure(withProblem(error, problems));
     } finally {
       entry.busy = false;
     }
-    return undefined;
   }
 
   /** Every reason this time cannot be booked, in the order of the rules; [] when it can be. */
@@ -518,11 +648,29 @@ export class Hospital {
     }
   }
 
+  /** When a doctor works on the dates `from` to `to`: the open blocks per date and location. */
+  workingHours(doctorId, query) {
+    const entry = enter(this);
+    let problems = [];
+    try {
+      readString(doctorId, "doctorId");
+      if (query === undefined || query === null) throw invalidInput("query", "is missing: workingHours needs { from, to, location? }");
+      const { text, problems: found } = jsonText(query, "query");
+      problems = found;
+      beginArguments(doctorId.length + text.length);
+      return parsed(entry.raw.workingHours(put(doctorId), put(text)));
+    } catch (error) {
+      throw failure(withProblem(error, problems));
+    } finally {
+      entry.busy = false;
+    }
+  }
+
   /** The whole hospital as JSON text, deterministic. */
   toSnapshot() {
     const entry = enter(this);
     try {
-      return snapshotOut(entry, (bytes) => snapshotDecoder.decode(bytes));
+      return snapshotOut(entry, (bytes) => textDecoder.decode(bytes));
     } catch (error) {
       throw failure(error);
     } finally {
@@ -530,7 +678,7 @@ export class Hospital {
     }
   }
 
-  /** The whole hospital as UTF-8 bytes of the same JSON text. */
+  /** The whole hospital as the UTF-8 bytes of the same JSON text. */
   toSnapshotBytes() {
     const entry = enter(this);
     try {
@@ -559,32 +707,31 @@ export class Hospital {
     const entry = enter(this);
     let problems = [];
     try {
-      if (changes === undefined) throw invalidInput("changes", "is missing");
+      if (changes === undefined) throw invalidInput("changes", "is missing: applyChanges needs an array of change records");
       const json = putJson(changes, "changes");
       problems = json.problems;
       const revision = entry.raw.applyChanges(json.length);
       if (revision < 0) throw engineError();
       return revision;
     } catch (error) {
-      rethrow(error, problems);
+      throw failure(withProblem(error, problems));
     } finally {
       entry.busy = false;
     }
-    return undefined;
   }
 
   /** Frees the hospital's memory now instead of when it is garbage collected. */
   free() {
-    const entry = inner.get(this);
+    const entry = typeof this === "object" && this !== null ? inner.get(this) : undefined;
     if (entry === undefined) return;
     if (entry.busy) {
       throw new HospitalError("INVALID_INPUT", "invalid call: free() while this Hospital is busy with another call", {});
     }
     inner.delete(this);
     forgotten?.unregister(entry);
-    if (entry.generation === currentGeneration() && entry.raw !== null) {
-      const raw = entry.raw;
-      entry.raw = null;
+    const raw = entry.raw;
+    entry.raw = null;
+    if (raw !== null && entry.generation === currentGeneration()) {
       try {
         raw.free();
       } catch (error) {
@@ -596,18 +743,15 @@ export class Hospital {
 
 if (typeof Symbol.dispose === "symbol") Hospital.prototype[Symbol.dispose] = Hospital.prototype.free;
 
-const LOAD = fieldsOf({ maxSnapshotBytes: [readCounter, false] });
-
 // ---------------------------------------------------------------------------------------------
 // Snapshots
 
-const snapshotDecoder = new TextDecoder("utf-8", { fatal: true });
+const textDecoder = new TextDecoder("utf-8");
 const encoder = new TextEncoder();
 
 /** The snapshot the engine writes, handed to `take` as a view of wasm memory, then released. */
 function snapshotOut(entry, take) {
   const length = entry.raw.toSnapshot();
-  if (length < 0) throw engineError();
   try {
     const at = bindings.snapshotPtr();
     return take(memoryBytes().subarray(at, at + length));
@@ -616,26 +760,29 @@ function snapshotOut(entry, take) {
   }
 }
 
-/** Loads a snapshot, text or bytes, in pieces of whole lines so that it is never copied whole. */
+/** Bytes (or UTF-16 units) fed to the loader per call, give or take a line. */
+const PIECE = 1 << 20;
+
+/** Loads a snapshot, text or bytes, in pieces of whole lines, so that it is never copied whole. */
 function loadSnapshot(snapshot, maxSnapshotBytes) {
   const isText = typeof snapshot === "string";
   if (!isText && !(snapshot instanceof Uint8Array)) {
     throw invalidInput("snapshot", `expected the text of toSnapshot() or the bytes of toSnapshotBytes() (a Uint8Array), not ${describeSnapshot(snapshot)}`);
   }
-  const loader = bindings.RawLoader.begin(maxSnapshotBytes, isText ? snapshot.length : snapshot.length);
+  const loader = bindings.RawLoader.begin(maxSnapshotBytes);
   if (loader === undefined) throw engineError();
   try {
     const length = snapshot.length;
     let offset = 0;
     while (offset < length) {
-      // A piece ends after a newline (the format puts one record per line), or is the rest.
+      // A piece ends after a line break (the format puts one record per line), or is the rest.
       let end = Math.min(length, offset + PIECE);
       if (end < length) {
-        const newline = isText ? snapshot.lastIndexOf("\n", end - 1) : snapshot.lastIndexOf(10, end - 1);
-        end = newline >= offset ? newline + 1 : isText ? findNewline(snapshot, end) : findByte(snapshot, end);
+        const lineEnd = isText ? snapshot.indexOf("\n", end) : snapshot.indexOf(10, end);
+        end = lineEnd < 0 ? length : lineEnd + 1;
       }
-      const pieceLength = isText ? writeText(snapshot, offset, end) : writeBytes(snapshot, offset, end);
-      if (loader.feed(pieceLength) < 0) throw engineError();
+      const fed = isText ? writeText(snapshot, offset, end) : writeBytes(snapshot, offset, end);
+      if (loader.feed(fed) < 0) throw engineError();
       offset = end;
     }
     const raw = loader.finish();
@@ -646,64 +793,28 @@ function loadSnapshot(snapshot, maxSnapshotBytes) {
   }
 }
 
-/** Bytes (or UTF-16 units) fed to the loader per call, give or take a line. */
-const PIECE = 1 << 20;
-
-function findNewline(text, from) {
-  const at = text.indexOf("\n", from);
-  return at < 0 ? text.length : at + 1;
-}
-
-function findByte(bytes, from) {
-  const at = bytes.indexOf(10, from);
-  return at < 0 ? bytes.length : at + 1;
-}
-
 function writeText(text, start, end) {
   const piece = text.slice(start, end);
   if (!piece.isWellFormed()) {
-    throw new HospitalError("INVALID_SNAPSHOT", "invalid snapshot: holds a lone surrogate (half a UTF-16 pair)", { path: "" });
+    throw new HospitalError("INVALID_SNAPSHOT", "invalid snapshot: it holds a lone surrogate (half a UTF-16 pair), which is not text", { path: "" });
   }
   beginArguments(piece.length);
-  return encoder.encodeInto(piece, memoryBytes().subarray(scratchStart(), scratchStart() + piece.length * 3)).written;
+  const at = bindings.scratchPtr();
+  return encoder.encodeInto(piece, memoryBytes().subarray(at, at + piece.length * 3)).written;
 }
 
 function writeBytes(bytes, start, end) {
   beginArguments(Math.ceil((end - start) / 3));
-  memoryBytes().set(bytes.subarray(start, end), scratchStart());
+  memoryBytes().set(bytes.subarray(start, end), bindings.scratchPtr());
   return end - start;
-}
-
-function scratchStart() {
-  return bindings.scratchPtr();
 }
 
 function describeSnapshot(value) {
   if (value === null) return "null";
   if (typeof value !== "object") return typeof value;
-  return value?.constructor?.name ?? "an object";
-}
-
-// ---------------------------------------------------------------------------------------------
-// findSlots rows
-
-const FOUND_ROW = 8;
-
-function foundSlot(doctors, rows, bytes, at) {
-  const key = rows[at];
-  const stamp = rows[at + 1];
-  let doctor = doctors[key];
-  if (doctor === undefined || doctor.stamp !== stamp) {
-    doctor = { stamp, id: textAt(bytes, rows[at + 2], rows[at + 3]), places: [] };
-    doctors[key] = doctor;
+  try {
+    return Array.isArray(value) ? "an array" : `an object of class ${value.constructor?.name ?? "unknown"}`;
+  } catch {
+    return "an object";
   }
-  const place = rows[at + 4];
-  let location = doctor.places[place];
-  if (location === undefined) location = doctor.places[place] = textAt(bytes, rows[at + 5], rows[at + 6]);
-  return { doctorId: doctor.id, location, start: dateTime(rows[at + 7]) };
-}
-
-const textDecoder = new TextDecoder();
-function textAt(bytes, ptr, len) {
-  return textDecoder.decode(bytes.subarray(ptr, ptr + len));
 }

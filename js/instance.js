@@ -65,6 +65,11 @@ export function listRows() {
   return bindings.listPtr() >>> 3;
 }
 
+/** Where the JSON parts of the last call's rows are (a byte address). */
+export function rowText() {
+  return bindings.textPtr();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Writing arguments
 

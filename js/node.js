@@ -4,6 +4,6 @@
 import { readFileSync } from "node:fs";
 import { initSync } from "./dr_schedule_bindings.js";
 
-export { Hospital } from "./dr_schedule.js";
+export { Hospital, HospitalError } from "./dr_schedule.js";
 
 initSync({ module: readFileSync(new URL("./dr_schedule_bindings_bg.wasm", import.meta.url)) });

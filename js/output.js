@@ -1,12 +1,12 @@
-// Results, built from numbers: the engine writes each appointment or slot as a row of numbers
-// (and pointers to the strings it holds) into an area of wasm memory, and this module builds the
-// plain objects the API returns. No JSON text crosses for them: a date-time is formatted here
-// (through a cache, since a hospital's starts repeat), a doctor's id and locations are decoded
-// once per version of the doctor, the other strings straight from wasm memory.
+// Results, built from numbers: the engine writes each appointment or found slot as a row of
+// numbers (and addresses of the strings it holds) into wasm memory (src/binding/rows.rs), and
+// this module builds the plain objects the API returns. No JSON crosses for them: a date-time is
+// formatted here through a cache (a hospital's starts repeat), a doctor's id and a location are
+// decoded once per doctor and location (the rows carry stable numbers for them), the other
+// strings straight from wasm memory.
 
-/** The numbers of one appointment row; `ROW` of them per appointment (see src/output.rs). */
-export const ROW = 24;
-/** Where each number of a row is (the binding writes them in this order). */
+/** The position of each number in an appointment row (as src/binding/rows.rs writes them). */
+export const ROW = 26;
 const FLAGS = 0;
 const ID_NUMBER = 1;
 const ID_PTR = 2;
@@ -16,21 +16,35 @@ const DOCTOR_STAMP = 5;
 const DOCTOR_PTR = 6;
 const DOCTOR_LEN = 7;
 const PLACE = 8;
-const PLACE_PTR = 9;
-const PLACE_LEN = 10;
-const START = 11;
-const DURATION = 12;
-const STATUS = 13;
-const PATIENT_PTR = 14;
-const PATIENT_LEN = 15;
-const REQUEST_PTR = 16;
-const REQUEST_LEN = 17;
-const HOLD_EXPIRES = 18;
-const REASON_PTR = 19;
-const REASON_LEN = 20;
-const NOTES_PTR = 21;
-const NOTES_LEN = 22;
-const SEQ = 23;
+const PLACE_STAMP = 9;
+const PLACE_PTR = 10;
+const PLACE_LEN = 11;
+const START = 12;
+const DURATION = 13;
+const STATUS = 14;
+const PATIENT_PTR = 15;
+const PATIENT_LEN = 16;
+const REQUEST_PTR = 17;
+const REQUEST_LEN = 18;
+const HOLD_EXPIRES = 19;
+const REASON_PTR = 20;
+const REASON_LEN = 21;
+const NOTES_PTR = 22;
+const NOTES_LEN = 23;
+const EXTRAS_OFFSET = 24;
+const EXTRAS_LEN = 25;
+
+/** The names of the positions above, in order: a test compares them with the engine's. */
+export const LAYOUT = [
+  "flags", "idNumber", "idPtr", "idLen", "doctorKey", "doctorStamp", "doctorPtr", "doctorLen",
+  "place", "placeStamp", "placePtr", "placeLen", "start", "duration", "status", "patientPtr",
+  "patientLen", "requestPtr", "requestLen", "holdExpires", "reasonPtr", "reasonLen", "notesPtr",
+  "notesLen", "extrasOffset", "extrasLen",
+];
+
+/** A found slot's row. */
+export const FOUND_ROW = 9;
+export const FOUND_LAYOUT = ["doctorKey", "doctorStamp", "doctorPtr", "doctorLen", "place", "placeStamp", "placePtr", "placeLen", "start"];
 
 /** Which optional parts an appointment has (bits of FLAGS). */
 const HAS_PATIENT = 1;
@@ -48,7 +62,7 @@ const STATUSES = ["booked", "held", "cancelled", "expired"];
 
 const utf8 = new TextDecoder();
 
-/** The UTF-8 string of `len` bytes at `ptr` in `bytes` (wasm memory). */
+/** The UTF-8 string of `len` bytes at `ptr` in `bytes` (a view of wasm memory). */
 export function text(bytes, ptr, len) {
   if (len > 24) return utf8.decode(bytes.subarray(ptr, ptr + len));
   let out = "";
@@ -72,81 +86,76 @@ const cachedMinute = new Float64Array(CACHE_SIZE).fill(NaN);
 const cachedText = new Array(CACHE_SIZE).fill("");
 
 /**
- * The engine counts minutes from 0001-01-01T00:00 minus a day (day 1 is 0001-01-01, as chrono's
- * `num_days_from_ce`); JS dates count milliseconds from 1970-01-01 (day 719163).
+ * The engine counts minutes from 0001-01-01T00:00 minus a day (day 1 is 0001-01-01); JS dates
+ * count milliseconds from 1970-01-01 (day 719,163).
  */
 const UNIX_EPOCH_DAY = 719_163;
 
-/** `YYYY-MM-DD` of a day number, for years 0001 to 9999. */
-function dateText(day) {
-  const iso = new Date((day - UNIX_EPOCH_DAY) * 86_400_000).toISOString();
-  // Years 0001-9999 print as YYYY-MM-DDT…; nothing else reaches here.
-  return iso.slice(0, 10);
-}
-
-/** `YYYY-MM-DDTHH:MM` of a minute number. */
+/** `YYYY-MM-DDTHH:MM` of an engine minute (years 0001 to 9999). */
 export function dateTime(minute) {
   const slot = minute & (CACHE_SIZE - 1);
   if (cachedMinute[slot] === minute) return cachedText[slot];
   const day = Math.floor(minute / MINUTES_PER_DAY);
-  const formatted = `${dateText(day)}T${CLOCK[minute - day * MINUTES_PER_DAY]}`;
+  const date = new Date((day - UNIX_EPOCH_DAY) * 86_400_000).toISOString().slice(0, 10);
+  const formatted = `${date}T${CLOCK[minute - day * MINUTES_PER_DAY]}`;
   cachedMinute[slot] = minute;
   cachedText[slot] = formatted;
   return formatted;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Appointments
+// Appointments and found slots
 
 /**
- * Per hospital: its doctors' ids and locations as JS strings, by doctor key, valid while the
- * doctor's stamp (which changes on every update) is the same.
+ * A hospital's decoded doctor ids and locations: by the engine's number for each, checked by
+ * its stamp (a number is reused only with another stamp).
  */
-export function doctorStrings() {
-  return [];
+export function nameCache() {
+  return { doctors: [], places: [] };
 }
 
-function doctorOf(doctors, row, bytes, at) {
-  const key = row[at + DOCTOR_KEY];
-  const stamp = row[at + DOCTOR_STAMP];
-  let doctor = doctors[key];
-  if (doctor === undefined || doctor.stamp !== stamp) {
-    doctor = { stamp, id: text(bytes, row[at + DOCTOR_PTR], row[at + DOCTOR_LEN]), places: [] };
-    doctors[key] = doctor;
-  }
-  return doctor;
+function cached(list, key, stamp, bytes, ptr, len) {
+  const entry = list[key];
+  if (entry !== undefined && entry.stamp === stamp) return entry.name;
+  const name = text(bytes, ptr, len);
+  list[key] = { stamp, name };
+  return name;
 }
 
 /**
- * The appointment of the row at `at` in `row` (a Float64Array over wasm memory), as the API
- * returns it. `extras(seq)` returns `{ rescheduledFrom, metadata }` for the rare appointment that
- * has either (JSON the engine writes).
+ * The appointment in `rows` (a Float64Array of wasm memory) at `at`, as the API returns it;
+ * `textAt` is where the rows' JSON parts are (the engine's text area).
  */
-export function appointment(row, bytes, at, doctors, extras) {
-  const flags = row[at + FLAGS];
-  const doctor = doctorOf(doctors, row, bytes, at);
-  const place = row[at + PLACE];
-  let location = doctor.places[place];
-  if (location === undefined) location = doctor.places[place] = text(bytes, row[at + PLACE_PTR], row[at + PLACE_LEN]);
-  const number = row[at + ID_NUMBER];
-  const start = row[at + START];
-  const duration = row[at + DURATION];
+export function appointment(rows, bytes, at, names, textAt) {
+  const flags = rows[at + FLAGS];
+  const number = rows[at + ID_NUMBER];
+  const start = rows[at + START];
+  const duration = rows[at + DURATION];
   const result = {
-    id: number > 0 ? `a${number}` : text(bytes, row[at + ID_PTR], row[at + ID_LEN]),
-    doctorId: doctor.id,
-    location,
+    id: number > 0 ? `a${number}` : text(bytes, rows[at + ID_PTR], rows[at + ID_LEN]),
+    doctorId: cached(names.doctors, rows[at + DOCTOR_KEY], rows[at + DOCTOR_STAMP], bytes, rows[at + DOCTOR_PTR], rows[at + DOCTOR_LEN]),
+    location: cached(names.places, rows[at + PLACE], rows[at + PLACE_STAMP], bytes, rows[at + PLACE_PTR], rows[at + PLACE_LEN]),
     start: dateTime(start),
     end: dateTime(start + duration),
     durationMinutes: duration,
   };
-  if (flags & HAS_PATIENT) result.patient = text(bytes, row[at + PATIENT_PTR], row[at + PATIENT_LEN]);
-  if (flags & HAS_REQUEST_ID) result.requestId = text(bytes, row[at + REQUEST_PTR], row[at + REQUEST_LEN]);
-  result.status = STATUSES[row[at + STATUS]];
-  if (flags & HAS_HOLD_EXPIRES) result.holdExpires = dateTime(row[at + HOLD_EXPIRES]);
-  const more = flags & (HAS_RESCHEDULED_FROM | HAS_METADATA) ? extras(row[at + SEQ]) : undefined;
-  if (flags & HAS_RESCHEDULED_FROM) result.rescheduledFrom = more.rescheduledFrom;
-  if (flags & HAS_CANCEL_REASON) result.cancelReason = text(bytes, row[at + REASON_PTR], row[at + REASON_LEN]);
-  if (flags & HAS_NOTES) result.notes = text(bytes, row[at + NOTES_PTR], row[at + NOTES_LEN]);
-  if (flags & HAS_METADATA) result.metadata = more.metadata;
+  if (flags & HAS_PATIENT) result.patient = text(bytes, rows[at + PATIENT_PTR], rows[at + PATIENT_LEN]);
+  if (flags & HAS_REQUEST_ID) result.requestId = text(bytes, rows[at + REQUEST_PTR], rows[at + REQUEST_LEN]);
+  result.status = STATUSES[rows[at + STATUS]];
+  if (flags & HAS_HOLD_EXPIRES) result.holdExpires = dateTime(rows[at + HOLD_EXPIRES]);
+  const extras = flags & (HAS_RESCHEDULED_FROM | HAS_METADATA) ? JSON.parse(text(bytes, textAt + rows[at + EXTRAS_OFFSET], rows[at + EXTRAS_LEN])) : undefined;
+  if (flags & HAS_RESCHEDULED_FROM) result.rescheduledFrom = extras.rescheduledFrom;
+  if (flags & HAS_CANCEL_REASON) result.cancelReason = text(bytes, rows[at + REASON_PTR], rows[at + REASON_LEN]);
+  if (flags & HAS_NOTES) result.notes = text(bytes, rows[at + NOTES_PTR], rows[at + NOTES_LEN]);
+  if (flags & HAS_METADATA) result.metadata = extras.metadata;
   return result;
+}
+
+/** The found slot in `rows` at `at`, as `findSlots` returns it. */
+export function foundSlot(rows, bytes, at, names) {
+  return {
+    doctorId: cached(names.doctors, rows[at], rows[at + 1], bytes, rows[at + 2], rows[at + 3]),
+    location: cached(names.places, rows[at + 4], rows[at + 5], bytes, rows[at + 6], rows[at + 7]),
+    start: dateTime(rows[at + 8]),
+  };
 }

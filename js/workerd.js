@@ -5,6 +5,6 @@
 import module from "./dr_schedule_bindings_bg.wasm";
 import { initSync } from "./dr_schedule_bindings.js";
 
-export { Hospital } from "./dr_schedule.js";
+export { Hospital, HospitalError } from "./dr_schedule.js";
 
 initSync({ module });

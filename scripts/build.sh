@@ -44,10 +44,10 @@ tools/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
 
-cp js/dr_schedule.js js/node.js js/browser.js js/workerd.js js/deno.js "$out_dir/"
-# The entries' class has the bindings' API, so it carries the bindings' types, minus the loader.
-node scripts/public-dts.mjs "$out_dir/dr_schedule_bindings.d.ts" > "$out_dir/dr_schedule.d.ts"
-# Nothing imports the bindings' own types; the package holds only what it ships.
+# The JS layer (the class and its modules), one entry per runtime, and the public types, written
+# by hand beside the class: the bindings' own types describe the raw binding, not the API.
+cp js/dr_schedule.js js/errors.js js/input.js js/instance.js js/output.js \
+  js/node.js js/browser.js js/workerd.js js/deno.js js/dr_schedule.d.ts "$out_dir/"
 rm "$out_dir/dr_schedule_bindings.d.ts" "$out_dir/dr_schedule_bindings_bg.wasm.d.ts"
 cp README.md LICENSE "$out_dir/"
 node scripts/package-json.mjs > "$out_dir/package.json"

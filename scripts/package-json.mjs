@@ -48,6 +48,10 @@ const manifest = {
   types: "dr_schedule.d.ts",
   files: [
     "dr_schedule.js",
+    "errors.js",
+    "input.js",
+    "instance.js",
+    "output.js",
     "dr_schedule.d.ts",
     "dr_schedule_bindings.js",
     "dr_schedule_bindings_bg.wasm",

@@ -6,8 +6,10 @@
 //! This crate is the JavaScript binding. The engine is its own crate, `dr-schedule-engine`
 //! (`crates/engine`), pure Rust: it never reads a clock, draws random numbers or does I/O, and
 //! every failure is an [`engine::Error`] with a stable code. Built for `wasm32`, this crate
-//! exports the `Hospital` class to JavaScript (`src/wasm`), a thin layer that converts values
-//! and calls the engine. Rust users use the engine, re-exported here as [`engine`]:
+//! exports the raw class the package's JavaScript layer (`js/`) wraps into `Hospital`: each of
+//! its methods takes plain numbers and text written into a scratch area of wasm memory, calls
+//! one engine method, and writes the result as numbers (`rows.rs`) or JSON text. Rust users
+//! use the engine, re-exported here as [`engine`]:
 //!
 //! ```
 //! use dr_schedule::engine::{Hospital, HospitalOptionsInput};
@@ -23,9 +25,11 @@
 pub use dr_schedule_engine as engine;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+mod binding;
 
-/// The JavaScript `Hospital` class (`wasm32` only), public so that the wasm-bindgen-test tests
-/// under `tests/` can call its methods with real JS values.
+/// The linear memory grows in large steps (see the crate `dr-schedule-wasm-alloc`), so that a
+/// large hospital does not make V8 collect garbage at every 64 KiB.
 #[cfg(target_arch = "wasm32")]
-pub use wasm::JsHospital;
+#[global_allocator]
+static ALLOCATOR: dr_schedule_wasm_alloc::GrowingAllocator =
+    dr_schedule_wasm_alloc::GrowingAllocator::new();

@@ -1,0 +1,774 @@
+// The public types of the dr-schedule package: the `Hospital` class every entry exports, the
+// `HospitalError` it throws, and every input and output shape. Written by hand beside the class
+// (js/dr_schedule.js); tests compare them with what the package returns and refuses
+// (tests/js/test/shapes.test.mjs, types.test.mjs) and with the engine's error codes
+// (tests/typescript_types.rs).
+/// <reference lib="esnext.disposable" />
+
+/** A day of the week. */
+export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+
+/**
+ * One rule of a weekly schedule: on each of `days`, from `start` to `end` (`HH:MM`; `end` may
+ * be `"24:00"`), at `locations` (all of the doctor's when absent). A doctor's hours at a
+ * location on a date are the union of the rules naming that weekday and applying there;
+ * touching or overlapping rules merge.
+ */
+export interface ScheduleRule {
+  days: Weekday[];
+  start: string;
+  end: string;
+  /** Some of the doctor's locations; the rule applies at all of them when absent. */
+  locations?: string[];
+}
+
+/** A block of working time on an overridden date: `HH:MM` to `HH:MM`. */
+export interface HoursBlock {
+  start: string;
+  end: string;
+  /** Some of the doctor's locations; the block applies at all of them when absent. */
+  locations?: string[];
+}
+
+/** A date whose hours replace the weekly schedule's; `hours: []` closes the day. */
+export interface DateOverride {
+  /** `YYYY-MM-DD`. */
+  date: string;
+  hours: HoursBlock[];
+}
+
+/** Time off, taken out of the doctor's hours whatever they are: `[start, end)`. */
+export interface TimeOff {
+  /** `YYYY-MM-DDTHH:MM`. */
+  start: string;
+  /** `YYYY-MM-DDTHH:MM`, after `start` (exclusive). */
+  end: string;
+  /** For people: "vacation", "conference". */
+  reason?: string;
+}
+
+/** Options of `new Hospital(...)`. */
+export interface HospitalOptions {
+  /** Length of one slot in minutes; divides 1440 (5, 10, 15, 20, 30, 60…). Default 15. */
+  slotMinutes?: number;
+  /** Duration of a booking that names none; a multiple of `slotMinutes`. Default 15. */
+  defaultDurationMinutes?: number;
+  /** IANA time zone name, kept for exports (0.1 computes in local wall-clock time). */
+
+/** A JSON value, as `metadata` holds them. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** The input of `book`. */
+export interface BookRequest {
+  doctorId: string;
+  /** One of the doctor's locations (exact match). */
+  location: string;
+  /** Hospital-local wall-clock start, `YYYY-MM-DDTHH:MM`, on the slot grid. */
+  start: string;
+  /** A positive multiple of `slotMinutes`; default `defaultDurationMinutes`. */
+  durationMinutes?: number;
+  /** Your reference to the patient. */
+  patient?: string;
+  /** An id of your choosing; assigned when absent. */
+  id?: string;
+  /** Idempotency key: the same request again returns the same appointment. */
+  requestId?: string;
+  /**
+   * Your current time, `YYYY-MM-DDTHH:MM`: required when the hospital has `minNoticeMinutes`
+   * or `horizonDays`; lets a lapsed hold free its time.
+   */
+  now?: string;
+  /** Notes for people (up to 2,000 bytes; line breaks allowed). */
+  notes?: string;
+  /** A small JSON object of your own (up to 4 KiB, 4 levels, 64 keys or items each). */
+  metadata?: { [key: string]: JsonValue };
+}
+
+/** The input of `hold`: a booking request that reserves the time for `ttlMinutes`. */
+export interface HoldRequest {
+  doctorId: string;
+  location: string;
+  start: string;
+  durationMinutes?: number;
+  patient?: string;
+  id?: string;
+  requestId?: string;
+  /** Your current time (required). */
+  now: string;
+  /** How long the hold lasts from `now`: 1 to 10080 minutes (a week). */
+  ttlMinutes: number;
+  notes?: string;
+  metadata?: { [key: string]: JsonValue };
+}
+
+/** The input of `reschedule`. */
+export interface RescheduleRequest {
+  /** The new start. */
+  start: string;
+  /** The new location; the current one when absent. */
+  location?: string;
+  /** The new length; the current one when absent. */
+  durationMinutes?: number;
+  /** Your current time, as for `book`. */
+  now?: string;
+  /** New notes; the current ones when absent. */
+  notes?: string;
+  /** New metadata; the current metadata when absent. */
+  metadata?: { [key: string]: JsonValue };
+}
+
+/** The input of `updateAppointment`: each field given replaces the appointment's; `null` clears it. */
+export interface AppointmentPatch {
+  patient?: string | null;
+  notes?: string | null;
+  metadata?: { [key: string]: JsonValue } | null;
+}
+
+/** Options of `confirm`. */
+export interface ConfirmOptions {
+  /** Your current time (required): a hold that has lapsed by then cannot be confirmed. */
+  now: string;
+}
+
+/** The input of `explain`. */
+export interface ExplainRequest {
+  doctorId: string;
+  location: string;
+  start: string;
+  durationMinutes?: number;
+  /** Your current time, as for `book`. */
+  now?: string;
+  /** Checks the patient-overlap rule too. */
+  patient?: string;
+}
+
+/** Why a time cannot be booked: the error `book` would throw for it. */
+export interface BookingProblem {
+  code: HospitalErrorCode;
+  message: string;
+  details: HospitalErrorDetails;
+}
+
+/** Options of `findSlots`. */
+export interface FindSlotsQuery {
+  /** Only doctors who work here, and slots here. */
+  location?: string;
+  /** Only these doctors (at most 1,000); all when absent. */
+  doctorIds?: string[];
+  /** Window start: a date or a date-time. */
+  from: string;
+  /** Window end, exclusive: a date (that whole day included) or a date-time; at most 31 days. */
+  to: string;
+  durationMinutes?: number;
+  /** At most this many slots: 1 to 1,000. */
+  limit: number;
+  /** Your current time, as for `availableSlots`. */
+  now?: string;
+}
+
+/** One free slot found by `findSlots`. */
+export interface FoundSlot {
+  doctorId: string;
+  /** The location asked for, or the first of the doctor's where the slot fits. */
+  location: string;
+  start: string;
+}
+
+/**
+ * Where an appointment stands: booked or held (until `holdExpires`) take their time; cancelled
+ * and expired (a hold that lapsed) are history.
+ */
+export type AppointmentStatus = "booked" | "held" | "cancelled" | "expired";
+
+/** Where and when an appointment was before a `reschedule`. */
+export interface PreviousTime {
+  location: string;
+  start: string;
+  end: string;
+}
+
+/** An appointment; cancelling keeps it with `status: "cancelled"`, a lapsed hold with `"expired"`. */
+export interface Appointment {
+  id: string;
+  doctorId: string;
+  location: string;
+  /** `YYYY-MM-DDTHH:MM`, hospital-local wall clock. */
+  start: string;
+  /** `start + durationMinutes`, exclusive. */
+  end: string;
+  durationMinutes: number;
+  patient?: string;
+  requestId?: string;
+  status: AppointmentStatus;
+  /** When a hold lapses (or, expired, lapsed). */
+  holdExpires?: string;
+  /** Where and when it was before each `reschedule`, oldest first; absent if never moved. */
+  rescheduledFrom?: PreviousTime[];
+  cancelReason?: string;
+  notes?: string;
+  metadata?: { [key: string]: JsonValue };
+}
+
+/** Options of `appointments`. */
+export interface AppointmentQuery {
+  /** Window start: a date (its midnight) or a date-time. Default: all time. */
+  from?: string;
+  /** Window end, exclusive: a date (that whole day included) or a date-time. */
+  to?: string;
+  /** Default `"active"`: booked and live holds. */
+  status?: AppointmentStatus | "active" | "all";
+  /** Your current time: holds that have lapsed by then are left out. */
+  now?: string;
+  /** At most this many (a page; 1 to 100,000). */
+  limit?: number;
+  /** Only those after this appointment in the listing's order: the id of the last one of the previous page. */
+  after?: string;
+}
+
+/** The input of `findAppointments`: at least one of `patient`, `location`, `doctorId`. */
+export interface FindAppointmentsQuery {
+  patient?: string;
+  location?: string;
+  doctorId?: string;
+  from?: string;
+  to?: string;
+  status?: AppointmentStatus | "active" | "all";
+  now?: string;
+  limit?: number;
+  after?: string;
+}
+
+/** The input of `workingHours`. */
+export interface WorkingHoursQuery {
+  /** The first date, `YYYY-MM-DD`. */
+  from: string;
+  /** The last date, included (at most 366 days after `from`). */
+  to: string;
+  /** Only this location. */
+  location?: string;
+}
+
+/** One open block of a doctor's hours, as `workingHours` returns them. */
+export interface WorkingBlock {
+  /** `YYYY-MM-DD`. */
+  date: string;
+  location: string;
+  /** `YYYY-MM-DDTHH:MM`. */
+  start: string;
+  /** `YYYY-MM-DDTHH:MM`, exclusive. */
+  end: string;
+}
+
+/** Options of `cancel`. */
+export interface CancelOptions {
+  /** Kept on the appointment as `cancelReason`. */
+  reason?: string;
+}
+
+/** Options of `availableSlots`. */
+export interface SlotQuery {
+  /** Window start: a date or a date-time. */
+  from: string;
+  /** Window end, exclusive: a date (that whole day included) or a date-time. */
+  to: string;
+  /** Default `defaultDurationMinutes`. */
+  durationMinutes?: number;
+  /** Only check this location (one of the doctor's). */
+  location?: string;
+  /** At most this many slots, earliest first. */
+  limit?: number;
+  /** Your current time: required with `minNoticeMinutes` or `horizonDays`; lapsed holds free their time. */
+  now?: string;
+}
+
+/** Options of `Hospital.fromSnapshot`. */
+export interface LoadOptions {
+  /** Load a snapshot larger than the `maxSnapshotBytes` it states (and keep this higher limit). */
+  maxSnapshotBytes?: number;
+}
+
+/**
+ * One successful mutation, as `changesSince` returns it and `applyChanges` replays it.
+ * `revision` is the hospital's revision after the change; `actor`, who made it (when set with
+ * `hospital.actor`). Store the records as they are.
+ */
+export type Change = { revision: number; actor?: string } & (
+  | { op: "addDoctor"; doctor: Doctor; assignedId: boolean }
+  | { op: "updateDoctor"; doctor: Doctor; cancelAppointments: boolean }
+  | { op: "removeDoctor"; id: string; cancelAppointments: boolean }
+  | { op: "book"; appointment: Appointment; assignedId: boolean; now?: string }
+  | { op: "hold"; appointment: Appointment; assignedId: boolean; now: string }
+  | { op: "confirm"; id: string; now: string }
+  | {
+      op: "reschedule";
+      id: string;
+      location: string;
+      start: string;
+      durationMinutes: number;
+      now?: string;
+      notes?: string;
+      metadata?: { [key: string]: JsonValue };
+    }
+  | { op: "cancel"; id: string; reason?: string }
+  | {
+      op: "updateAppointment";
+      id: string;
+      patient?: string | null;
+      notes?: string | null;
+      metadata?: { [key: string]: JsonValue } | null;
+    }
+);
+
+/** The stable code of every error the hospital throws. */
+export type HospitalErrorCode =
+  | "INVALID_INPUT"
+  | "DOCTOR_NOT_FOUND"
+  | "APPOINTMENT_NOT_FOUND"
+  | "DUPLICATE_ID"
+  | "LOCATION_NOT_SERVED"
+  | "OFF_GRID"
+  | "OUTSIDE_HOURS"
+  | "SLOT_TAKEN"
+  | "ALREADY_CANCELLED"
+  | "REQUEST_ID_REUSED"
+  | "HAS_APPOINTMENTS"
+  | "INVALID_SNAPSHOT"
+  | "UNSUPPORTED_VERSION"
+  | "CHANGES_UNAVAILABLE"
+  | "REVISION_MISMATCH"
+  | "TOO_SOON"
+  | "BEYOND_HORIZON"
+  | "PATIENT_BUSY"
+  | "HOLD_EXPIRED"
+  | "NOT_HELD"
+  | "HOSPITAL_FULL"
+  | "INSTANCE_FAILED";
+
+/** What a caller needs to act on an error; only the fields that apply are set. */
+export interface HospitalErrorDetails {
+  /** The input field at fault, as a path: `"start"`, `"schedule[1].end"`. */
+  field?: string;
+  doctorId?: string;
+  appointmentId?: string;
+  /** The id already in use (`DUPLICATE_ID`). */
+  id?: string;
+  location?: string;
+  /** The booked appointment in the way (`SLOT_TAKEN`, `PATIENT_BUSY`). */
+  conflictingAppointmentId?: string;
+  /** The booked appointments in the way, by start (`HAS_APPOINTMENTS`). */
+  appointmentIds?: string[];
+  requestId?: string;
+  slotMinutes?: number;
+  /** Where in a snapshot the first problem is (`INVALID_SNAPSHOT`). */
+  path?: string;
+  version?: number;
+  supportedVersion?: number;
+  /** The revision asked for or carried (`CHANGES_UNAVAILABLE`, `REVISION_MISMATCH`). */
+  revision?: number;
+  /** The oldest revision `changesSince` still answers for (`CHANGES_UNAVAILABLE`). */
+  oldestRevision?: number;
+  /** The revision the next change must carry (`REVISION_MISMATCH`). */
+  expectedRevision?: number;
+  /**
+   * Which hours rule (`OUTSIDE_HOURS`): `"closedByOverride"`, `"timeOff"`, `"notServedThere"`
+   * (absent: the weekly hours); `"inThePast"` (`TOO_SOON`).
+   */
+  reason?: "closedByOverride" | "timeOff" | "notServedThere" | "inThePast";
+  /** The overridden date (`closedByOverride`). */
+  date?: string;
+  /** The time off in the way (`timeOff`). */
+  timeOff?: TimeOff;
+  /** Where the doctor works at that time (`notServedThere`). */
+  locations?: string[];
+  /** The earliest start allowed now (`TOO_SOON`). */
+  earliestStart?: string;
+  /** The latest start allowed now (`BEYOND_HORIZON`). */
+  latestStart?: string;
+  /** The patient concerned (`PATIENT_BUSY`). */
+  patient?: string;
+  /** When the hold lapsed (`HOLD_EXPIRED`). */
+  holdExpires?: string;
+  /** What is full (`HOSPITAL_FULL`). */
+  limitOf?: "snapshotBytes" | "doctors" | "appointments" | "revision";
+  /** How much of it the hospital has (`HOSPITAL_FULL`): bytes, doctors, appointments, the revision. */
+  current?: number;
+  /** How much the refused change would have added (`HOSPITAL_FULL`, `snapshotBytes`). */
+  requested?: number;
+  /** The most it may have (`HOSPITAL_FULL`). */
+  limit?: number;
+}
+
+/**
+ * What every method throws on failure: a real `Error` (`error instanceof HospitalError`) with a
+ * stable `code` to branch on and `details` to act on.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   h.book({ doctorId: "d1", location: "1 Main St", start: "2019-02-01T11:00" });
+ * } catch (error) {
+ *   if (error instanceof HospitalError && error.code === "SLOT_TAKEN") console.log(error.details.conflictingAppointmentId);
+ * }
+ * ```
+ */
+export class HospitalError extends Error {
+  constructor(code: HospitalErrorCode, message: string, details?: HospitalErrorDetails, options?: { cause?: unknown });
+  readonly name: "HospitalError";
+  readonly code: HospitalErrorCode;
+  readonly details: HospitalErrorDetails;
+}
+
+/**
+ * A hospital: doctors with locations and weekly hours, and their appointments, held in memory.
+ * Persist it with `toSnapshot()` (or `toSnapshotBytes()`) and `changesSince()`; restore it with
+ * `Hospital.fromSnapshot()`. Free it with `free()` (or `using`) when done; one that is garbage
+ * collected is freed too.
+ *
+ * @example
+ * ```ts
+ * import { Hospital } from "dr-schedule";
+ * const h = new Hospital({ slotMinutes: 15 });
+ * ```
+ */
+export class Hospital {
+  /**
+   * Creates an empty hospital. Options are checked: a bad one throws `INVALID_INPUT` rather than
+   * falling back to a default.
+   *
+   * @example
+   * ```ts
+   * const h = new Hospital({ slotMinutes: 15, defaultDurationMinutes: 30, timeZone: "America/New_York" });
+   * ```
+   */
+  constructor(options?: HospitalOptions | null);
+
+  /**
+   * Rebuilds a hospital from `toSnapshot()` text or `toSnapshotBytes()` bytes (any format
+   * version this build reads). All or nothing: throws `INVALID_SNAPSHOT` (with
+   * `details.path`), `UNSUPPORTED_VERSION` or `HOSPITAL_FULL` instead of loading part of it.
+   *
+   * @example
+   * ```ts
+   * const h = Hospital.fromSnapshot(fs.readFileSync("hospital.json"));
+   * ```
+   */
+  static fromSnapshot(snapshot: string | Uint8Array, options?: LoadOptions | null): Hospital;
+
+  /**
+   * How many successful mutations the hospital has seen; +1 on each. Kept in snapshots.
+   *
+   * @example
+   * ```ts
+   * const before = h.revision;
+   * ```
+   */
+  readonly revision: number;
+
+  /**
+   * How many doctors the hospital has, without listing them.
+   *
+   * @example
+   * ```ts
+   * console.log(`${h.doctorCount} doctors`);
+   * ```
+   */
+  readonly doctorCount: number;
+
+  /**
+   * How many appointments the hospital keeps, of every status, without listing them.
+   *
+   * @example
+   * ```ts
+   * console.log(`${h.appointmentCount} appointments`);
+   * ```
+   */
+  readonly appointmentCount: number;
+
+  /**
+   * How large the hospital's snapshot is, at most, in bytes: what `maxSnapshotBytes` limits.
+   *
+   * @example
+   * ```ts
+   * const full = h.snapshotBytes / h.options.maxSnapshotBytes;
+   * ```
+   */
+  readonly snapshotBytes: number;
+
+  /**
+   * The hospital's options, every one of them.
+   *
+   * @example
+   * ```ts
+   * const { timeZone, slotMinutes } = h.options;
+   * ```
+   */
+  readonly options: HospitalOptionsRead;
+
+  /**
+   * Who is making the changes that follow (an API key's id, a user name): recorded as `actor` in
+   * their change records; `null` for nobody.
+   *
+   * @example
+   * ```ts
+   * h.actor = "key_7f3a";
+   * ```
+   */
+  actor: string | null;
+
+  /**
+   * Adds a doctor and returns it, with its id assigned if you gave none.
+   *
+   * @example
+   * ```ts
+   * const doctor = h.addDoctor({
+   *   name: "Dr. Ada Lovelace",
+   *   locations: ["1 Main St", "9 Elm Ave"],
+   *   schedule: [{ days: ["mon", "tue", "wed"], start: "09:00", end: "17:00" }],
+   * });
+   * ```
+   */
+  addDoctor(doctor: NewDoctor): Doctor;
+
+  /**
+   * The doctor with this id; throws `DOCTOR_NOT_FOUND`.
+   *
+   * @example
+   * ```ts
+   * const doctor = h.getDoctor("d1");
+   * ```
+   */
+  getDoctor(id: string): Doctor;
+
+  /**
+   * Every doctor, in the order they were added.
+   *
+   * @example
+   * ```ts
+   * const names = h.listDoctors().map((d) => d.name);
+   * ```
+   */
+  listDoctors(): Doctor[];
+
+  /**
+   * Replaces the fields the patch names and returns the doctor. If new locations or hours would
+   * leave booked appointments or live holds outside them, throws `HAS_APPOINTMENTS` (with
+   * `details.appointmentIds`) unless `cancelAppointments: true`, which cancels exactly those.
+   *
+   * @example
+   * ```ts
+   * h.updateDoctor("d1", { schedule: [{ days: ["mon"], start: "09:00", end: "12:00" }] }, { cancelAppointments: true });
+   * ```
+   */
+  updateDoctor(id: string, patch: DoctorPatch, options?: ChangeOptions | null): Doctor;
+
+  /**
+   * Removes a doctor with their whole appointment history and returns the doctor. Throws
+   * `HAS_APPOINTMENTS` while any of their appointments is booked or held, unless
+   * `cancelAppointments: true`.
+   *
+   * @example
+   * ```ts
+   * const removed = h.removeDoctor("d1", { cancelAppointments: true });
+   * ```
+   */
+  removeDoctor(id: string, options?: ChangeOptions | null): Doctor;
+
+  /**
+   * Books an appointment under the booking rules, checked in order before anything changes (the
+   * README's "Booking rules").
+   *
+   * @example
+   * ```ts
+   * const appointment = h.book({ doctorId: "d1", location: "1 Main St", start: "2019-02-04T11:00", patient: "p-42" });
+   * ```
+   */
+  book(request: BookRequest): Appointment;
+
+  /**
+   * Holds a time while the patient decides: checked like `book` (with `now` required) and
+   * returned with `status: "held"` and `holdExpires = now + ttlMinutes`.
+   *
+   * @example
+   * ```ts
+   * const held = h.hold({ doctorId: "d1", location: "1 Main St", start: "2019-02-04T11:00", now: "2019-02-01T09:00", ttlMinutes: 10 });
+   * ```
+   */
+  hold(request: HoldRequest): Appointment;
+
+  /**
+   * Turns a live hold into a booking. Throws `HOLD_EXPIRED` once it has lapsed, `NOT_HELD` for a
+   * booked appointment, `ALREADY_CANCELLED` for a cancelled one.
+   *
+   * @example
+   * ```ts
+   * const booked = h.confirm(held.id, { now: "2019-02-01T09:05" });
+   * ```
+   */
+  confirm(appointmentId: string, options: ConfirmOptions): Appointment;
+
+  /**
+   * Moves a booked or held appointment to a new start (and location, duration), atomically.
+   *
+   * @example
+   * ```ts
+   * const moved = h.reschedule("a1", { start: "2019-02-04T11:15" });
+   * ```
+   */
+  reschedule(appointmentId: string, request: RescheduleRequest): Appointment;
+
+  /**
+   * Cancels a booked or held appointment and returns it: it stays, with `status: "cancelled"`.
+   *
+   * @example
+   * ```ts
+   * h.cancel("a1", { reason: "patient called" });
+   * ```
+   */
+  cancel(appointmentId: string, options?: CancelOptions | null): Appointment;
+
+  /**
+   * Changes an appointment's patient, notes or metadata, whatever its status; `null` clears one.
+   *
+   * @example
+   * ```ts
+   * h.updateAppointment("a1", { notes: "bring the x-rays", metadata: { visit: "follow-up" } });
+   * ```
+   */
+  updateAppointment(appointmentId: string, patch: AppointmentPatch): Appointment;
+
+  /**
+   * The appointment with this id, whatever its status; throws `APPOINTMENT_NOT_FOUND`.
+   *
+   * @example
+   * ```ts
+   * const { status } = h.getAppointment("a1");
+   * ```
+   */
+  getAppointment(id: string): Appointment;
+
+  /**
+   * A doctor's appointments whose start lies in `[from, to)`, active ones by default, by start
+   * and then booking order; a page of them with `limit` and `after`.
+   *
+   * @example
+   * ```ts
+   * const week = h.appointments("d1", { from: "2019-02-04", to: "2019-02-10", status: "all" });
+   * ```
+   */
+  appointments(doctorId: string, options?: AppointmentQuery | null): Appointment[];
+
+  /**
+   * Appointments across doctors: a patient's, those at a location, or a doctor's, by start and
+   * then booking order; a page of them with `limit` and `after`.
+   *
+   * @example
+   * ```ts
+   * const [next] = h.findAppointments({ patient: "p-42", from: "2019-02-01", limit: 1 });
+   * ```
+   */
+  findAppointments(query: FindAppointmentsQuery): Appointment[];
+
+  /**
+   * Every slot start in `[from, to)` where an appointment of `durationMinutes` could be booked
+   * right now, earliest first, at most `limit`.
+   *
+   * @example
+   * ```ts
+   * const free = h.availableSlots("d1", { from: "2019-02-04", to: "2019-02-04", limit: 5 });
+   * ```
+   */
+  availableSlots(doctorId: string, options: SlotQuery): string[];
+
+  /**
+   * Free slots across doctors, earliest first and then in the order the doctors were added.
+   *
+   * @example
+   * ```ts
+   * const [first] = h.findSlots({ location: "1 Main St", from: "2019-02-04", to: "2019-02-08", limit: 1 });
+   * ```
+   */
+  findSlots(query: FindSlotsQuery): FoundSlot[];
+
+  /**
+   * Every reason this time cannot be booked, in the order of the booking rules; `[]` when it can be.
+   *
+   * @example
+   * ```ts
+   * for (const problem of h.explain({ doctorId: "d1", location: "1 Main St", start: "2019-02-09T10:00" })) console.log(problem.code);
+   * ```
+   */
+  explain(request: ExplainRequest): BookingProblem[];
+
+  /**
+   * When a doctor works on the dates `from` to `to`: the open blocks per date and location, after
+   * weekly rules, overrides and time off.
+   *
+   * @example
+   * ```ts
+   * const blocks = h.workingHours("d1", { from: "2019-02-04", to: "2019-02-08" });
+   * ```
+   */
+  workingHours(doctorId: string, query: WorkingHoursQuery): WorkingBlock[];
+
+  /**
+   * The whole hospital as JSON text to store as it is. Deterministic.
+   *
+   * @example
+   * ```ts
+   * fs.writeFileSync("hospital.json", h.toSnapshot());
+   * ```
+   */
+  toSnapshot(): string;
+
+  /**
+   * The whole hospital as the UTF-8 bytes of the same JSON text.
+   *
+   * @example
+   * ```ts
+   * fs.writeFileSync("hospital.json", h.toSnapshotBytes());
+   * ```
+   */
+  toSnapshotBytes(): Uint8Array;
+
+  /**
+   * The change records after `revision`, oldest first: one per successful mutation. Throws
+   * `CHANGES_UNAVAILABLE` when `revision` is older than the records kept.
+   *
+   * @example
+   * ```ts
+   * for (const change of h.changesSince(before)) store.append(JSON.stringify(change));
+   * ```
+   */
+  changesSince(revision: number): Change[];
+
+  /**
+   * Replays change records of a hospital in the same state, in order, each validated like the
+   * call it records. All or nothing. Returns the new revision.
+   *
+   * @example
+   * ```ts
+   * h.applyChanges(records);
+   * ```
+   */
+  applyChanges(changes: Change[]): number;
+
+  /**
+   * Frees the hospital's memory now (a hospital garbage collected without it is freed too).
+   *
+   * @example
+   * ```ts
+   * h.free();
+   * ```
+   */
+  free(): void;
+
+  /**
+   * Frees the hospital at the end of a `using` block.
+   *
+   * @example
+   * ```ts
+   * { using h = Hospital.fromSnapshot(text); console.log(h.revision); }
+   * ```
+   */
+  [Symbol.dispose](): void;
+}

@@ -1,0 +1,154 @@
+//! The areas of wasm memory the JS layer and the binding exchange values through, so that a
+//! call passes numbers, not JS objects (reading a JS object from Rust costs about a microsecond
+//! per four fields; reading numbers from memory, nanoseconds):
+//!
+//! - the *scratch* area, where the JS layer writes a call's text arguments as UTF-8, one after
+//!   the other; the call gets their lengths;
+//! - the *row*, where a call that returns one appointment writes it as numbers (`rows.rs`), at an
+//!   address that never changes;
+//! - the *list*, where a call that returns several writes them, and the *text*, where rows put
+//!   the rare JSON parts (rescheduling traces, metadata); their addresses may change with every
+//!   call, so the JS layer asks for them after it;
+//! - the *snapshot*, the text `toSnapshot` writes, until the JS layer has copied it;
+//! - the last *error*, as JSON text, until the JS layer takes it.
+//!
+//! The JS layer reads these through views of the memory, which it renews when the memory grows.
+
+use dr_schedule_engine::Error;
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
+
+/// The numbers of one appointment row (`rows.rs` says which is which).
+pub(crate) const ROW: usize = 26;
+
+/// The single-appointment row: f64 bits.
+static SINGLE: [AtomicU64; ROW] = [const { AtomicU64::new(0) }; ROW];
+
+/// The scratch area starts at this size and grows on request.
+const SCRATCH_START: usize = 64 << 10;
+
+thread_local! {
+    static SCRATCH: RefCell<Vec<u8>> = RefCell::new(vec![0; SCRATCH_START]);
+    static LIST: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+    static TEXT: RefCell<String> = const { RefCell::new(String::new()) };
+    static SNAPSHOT: RefCell<String> = const { RefCell::new(String::new()) };
+    static ERROR: RefCell<Option<Error>> = const { RefCell::new(None) };
+}
+
+/// The instance's memory (`WebAssembly.Memory`), for the JS layer's views.
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Where the single-appointment row is (a byte address; 8-byte aligned).
+#[wasm_bindgen(js_name = rowPtr)]
+pub fn row_ptr() -> usize {
+    SINGLE.as_ptr() as usize
+}
+
+/// Writes number `index` of the single row.
+pub(crate) fn set_single(index: usize, value: f64) {
+    if let Some(slot) = SINGLE.get(index) {
+        slot.store(value.to_bits(), Ordering::Relaxed);
+    }
+}
+
+/// Where the scratch area is.
+#[wasm_bindgen(js_name = scratchPtr)]
+pub fn scratch_ptr() -> usize {
+    SCRATCH.with(|s| s.borrow().as_ptr() as usize)
+}
+
+/// How many bytes the scratch area holds.
+#[wasm_bindgen(js_name = scratchSize)]
+pub fn scratch_size() -> usize {
+    SCRATCH.with(|s| s.borrow().len())
+}
+
+/// Makes the scratch area hold at least `bytes`; returns where it is now.
+#[wasm_bindgen(js_name = scratchReserve)]
+pub fn scratch_reserve(bytes: usize) -> usize {
+    SCRATCH.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.len() < bytes {
+            s.resize(bytes.next_power_of_two(), 0);
+        }
+        s.as_ptr() as usize
+    })
+}
+
+/// Runs `read` on the scratch area.
+pub(crate) fn with_scratch<T>(read: impl FnOnce(&[u8]) -> T) -> T {
+    SCRATCH.with(|s| read(&s.borrow()))
+}
+
+/// Where the list the last call wrote is.
+#[wasm_bindgen(js_name = listPtr)]
+pub fn list_ptr() -> usize {
+    LIST.with(|l| l.borrow().as_ptr() as usize)
+}
+
+/// Runs `write` on an emptied list and text.
+pub(crate) fn with_list<T>(write: impl FnOnce(&mut Vec<f64>, &mut String) -> T) -> T {
+    LIST.with(|l| {
+        TEXT.with(|t| {
+            let (mut list, mut text) = (l.borrow_mut(), t.borrow_mut());
+            list.clear();
+            text.clear();
+            write(&mut list, &mut text)
+        })
+    })
+}
+
+/// Where the text the last call's rows point into is.
+#[wasm_bindgen(js_name = textPtr)]
+pub fn text_ptr() -> usize {
+    TEXT.with(|t| t.borrow().as_ptr() as usize)
+}
+
+/// Runs `write` on the emptied snapshot area; returns the text's length.
+pub(crate) fn with_snapshot(write: impl FnOnce(&mut String)) -> usize {
+    SNAPSHOT.with(|s| {
+        let mut s = s.borrow_mut();
+        s.clear();
+        write(&mut s);
+        s.len()
+    })
+}
+
+/// Where the snapshot the last `toSnapshot` wrote is.
+#[wasm_bindgen(js_name = snapshotPtr)]
+pub fn snapshot_ptr() -> usize {
+    SNAPSHOT.with(|s| s.borrow().as_ptr() as usize)
+}
+
+/// Gives back the snapshot's memory once the JS layer has copied it.
+#[wasm_bindgen(js_name = releaseSnapshot)]
+pub fn release_snapshot() {
+    SNAPSHOT.with(|s| *s.borrow_mut() = String::new());
+}
+
+/// Keeps a failed call's error for [`take_error`].
+pub(crate) fn fail(error: Error) {
+    ERROR.with(|e| *e.borrow_mut() = Some(error));
+}
+
+/// The engine's result, or `None` after keeping its error.
+pub(crate) fn answer<T>(result: dr_schedule_engine::Result<T>) -> Option<T> {
+    result.map_err(fail).ok()
+}
+
+/// The error of the call that just failed, as JSON: `{"code", "message", "details"}`.
+#[wasm_bindgen(js_name = takeError)]
+pub fn take_error() -> String {
+    ERROR
+        .with(|e| e.borrow_mut().take())
+        .and_then(|e| serde_json::to_string(&e).ok())
+        .unwrap_or_else(|| {
+            r#"{"code":"INVALID_INPUT","message":"invalid input: no error to report","details":{}}"#
+                .to_owned()
+        })
+}

@@ -460,7 +460,7 @@ fn a_lapsed_hold_frees_its_time_and_expires() {
         cancel(&mut h, &held.id, json!({}))
     );
     let ids = appointment_ids(&h, "ada", json!({ "status": "expired" }));
-    assert_eq!(ids, [held.id.clone()]);
+    assert_eq!(ids, std::slice::from_ref(&held.id));
     let snapshot = h.to_snapshot().unwrap();
     assert!(!snapshot.contains("\"held\""));
     assert!(snapshot.contains("\"expired\""));

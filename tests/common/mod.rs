@@ -173,7 +173,7 @@ pub fn reschedule(h: &mut Hospital, id: &str, request: Value) -> Result<Appointm
 }
 
 /// `h.findSlots(json)`.
-pub fn find_slots(h: &Hospital, query: Value) -> Result<Vec<FoundSlot>, Error> {
+pub fn find_slots(h: &Hospital, query: Value) -> Result<Vec<FoundSlot<'_>>, Error> {
     let query: FindSlotsQuery = input("query", query)?;
     h.find_slots(query)
 }

@@ -541,7 +541,10 @@ impl LineReader {
                 hospital.check_loaded_size()?;
                 self.doctors += 1;
             }
-            Stage::Appointments if line == V3_END.as_bytes() => self.stage = Stage::Done,
+            // Whitespace may follow the last line, on it or after a line break.
+            Stage::Appointments if line.trim_ascii_end() == V3_END.as_bytes() => {
+                self.stage = Stage::Done
+            }
             Stage::Done if line.iter().all(u8::is_ascii_whitespace) => {}
             Stage::Done => return Err(layout("something follows its last line")),
             Stage::Appointments => {

@@ -139,6 +139,8 @@ pub(crate) struct SnapshotDataV3 {
     pub(crate) options: HospitalOptions,
     #[serde(deserialize_with = "object_only::one")]
     pub(crate) next_ids: NextIds,
+    /// Required (`null` when no call passed a `now`).
+    #[serde(deserialize_with = "nullable")]
     pub(crate) last_now: Option<LocalDateTime>,
     #[serde(deserialize_with = "object_only::vec")]
     pub(crate) doctors: Vec<Doctor>,
@@ -158,7 +160,16 @@ pub(crate) struct HeaderLine {
     pub(crate) options: HospitalOptions,
     #[serde(deserialize_with = "object_only::one")]
     pub(crate) next_ids: NextIds,
+    /// Required (`null` when no call passed a `now`).
+    #[serde(deserialize_with = "nullable")]
     pub(crate) last_now: Option<LocalDateTime>,
+}
+
+/// Reads a date-time or `null`; unlike a plain `Option` field, one that is absent is missing.
+fn nullable<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<LocalDateTime>, D::Error> {
+    Option::<LocalDateTime>::deserialize(deserializer)
 }
 
 /// Reads a field that may be `null` as `Some(None)`, so that absent and `null` differ.

@@ -2,7 +2,7 @@
 //! doctor's, finding them across doctors by patient or location, cancelling, and changing the
 //! patient, notes and metadata of one.
 
-use super::{cancelled_record, patient_key, AppointmentView, Hospital};
+use super::{patient_key, AppointmentView, Hospital};
 use crate::booking::{self, Proposal};
 use crate::changes::ChangeText;
 use crate::error::{Error, Result};
@@ -403,7 +403,7 @@ impl Hospital {
             _ => return Err(Error::already_cancelled(id)),
         }
         self.check_revision_room()?;
-        let next = cancelled_record(record, options.reason.as_deref());
+        let next = self.cancelled_record(record, options.reason.as_deref());
         self.check_budget(self.row_bytes(&next) as i64 - self.row_bytes(record) as i64)?;
         self.replace(seq, next);
         let reason = options.reason;

@@ -239,6 +239,11 @@ impl Hospital {
             (Some(from), Some((start, _))) => Some(from.max(start)),
             (from, after) => from.or(after.map(|(start, _)| start)),
         };
+        // A cursor past the window's end: nothing is left (and a range from past its end
+        // would panic).
+        if from.zip(window.to).is_some_and(|(from, to)| from > to) {
+            return Ok(Vec::new());
+        }
         let wants_active = !matches!(filter, StatusFilter::Cancelled);
         let wants_history = matches!(
             filter,
@@ -304,6 +309,11 @@ impl Hospital {
             .max(after.map(|(start, _)| start))
             .unwrap_or(LocalDateTime::MIN);
         let to = window.to.unwrap_or(LocalDateTime::MAX);
+        // A cursor past the window's end: nothing is left (and a range from past its end
+        // would panic).
+        if from > to {
+            return Ok(Vec::new());
+        }
         let place = match &query.location {
             Some(location) => match self.places.find(location) {
                 Some(place) => Some(place),

@@ -1,4 +1,5 @@
-//! Helpers shared by the native integration tests (`booking_rules`, `doctors`, `snapshots`).
+//! Helpers shared by the native integration tests (`booking_rules`, `doctors`, `snapshots`,
+//! `scheduling`, `appointment_data`, `budget`).
 //!
 //! Inputs are built from JSON with the camelCase names JS callers use, read the way the wasm
 //! binding reads them (serde, with the path of a bad field reported as `INVALID_INPUT`), so a
@@ -12,9 +13,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use dr_schedule::engine::{
-    Appointment, AppointmentQuery, CancelOptions, ChangeOptions, ConfirmOptions, Doctor,
-    DoctorPatch, Error, ErrorCode, ExplainRequest, FindSlotsQuery, FoundSlot, HoldRequest,
-    Hospital, HospitalOptionsInput, RescheduleRequest, SlotQuery,
+    Appointment, AppointmentPatch, AppointmentQuery, CancelOptions, ChangeOptions, ConfirmOptions,
+    Doctor, DoctorPatch, Error, ErrorCode, ExplainRequest, FindAppointmentsQuery, FindSlotsQuery,
+    FoundSlot, HoldRequest, Hospital, HospitalOptionsInput, RescheduleRequest, SlotQuery,
+    WorkingHoursQuery,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -145,6 +147,36 @@ pub fn appointment_ids(h: &Hospital, doctor_id: &str, query: Value) -> Vec<Strin
         .collect()
 }
 
+/// `h.updateAppointment(id, patch)`.
+pub fn update_appointment(h: &mut Hospital, id: &str, patch: Value) -> Result<Appointment, Error> {
+    let patch: AppointmentPatch = input("patch", patch)?;
+    h.update_appointment(id, patch).map(|a| a.to_appointment())
+}
+
+/// `h.findAppointments(query)`.
+pub fn find_appointments(h: &Hospital, query: Value) -> Result<Vec<Appointment>, Error> {
+    let query: FindAppointmentsQuery = input("query", query)?;
+    Ok(h.find_appointments(query)?
+        .into_iter()
+        .map(|a| a.to_appointment())
+        .collect())
+}
+
+/// The ids `h.findAppointments(query)` lists, in order.
+pub fn found_ids(h: &Hospital, query: Value) -> Vec<String> {
+    find_appointments(h, query)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect()
+}
+
+/// `h.workingHours(doctorId, query)`, as the JSON the API returns.
+pub fn working_hours(h: &Hospital, doctor_id: &str, query: Value) -> Result<Value, Error> {
+    let query: WorkingHoursQuery = input("query", query)?;
+    Ok(serde_json::to_value(h.working_hours(doctor_id, query)?).unwrap())
+}
+
 /// `h.availableSlots(doctorId, query)`, as ISO strings.
 pub fn slots(h: &Hospital, doctor_id: &str, query: Value) -> Result<Vec<String>, Error> {
     let query: SlotQuery = input("query", query)?;
@@ -173,7 +205,7 @@ pub fn reschedule(h: &mut Hospital, id: &str, request: Value) -> Result<Appointm
 }
 
 /// `h.findSlots(json)`.
-pub fn find_slots(h: &Hospital, query: Value) -> Result<Vec<FoundSlot>, Error> {
+pub fn find_slots(h: &Hospital, query: Value) -> Result<Vec<FoundSlot<'_>>, Error> {
     let query: FindSlotsQuery = input("query", query)?;
     h.find_slots(query)
 }

@@ -12,7 +12,7 @@
 use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
 use crate::doctor::Doctor;
 use crate::hospital::{AppointmentId, AppointmentView};
-use crate::store::{Record, Status};
+use crate::store::{Record, Requested, Status};
 use crate::time::LocalDateTime;
 
 impl Appointment {
@@ -46,6 +46,8 @@ pub(crate) struct Fields<'a> {
     cancel_reason: Option<&'a str>,
     notes: Option<&'a str>,
     metadata: Option<&'a str>,
+    /// What the first request asked for (snapshot rows only: the API does not show it).
+    requested: Option<&'a Requested>,
 }
 
 impl<'a> Fields<'a> {
@@ -64,6 +66,7 @@ impl<'a> Fields<'a> {
             cancel_reason: a.cancel_reason.as_deref(),
             notes: a.notes.as_deref(),
             metadata: a.metadata.as_ref().map(|m| m.as_json()),
+            requested: None,
         }
     }
 
@@ -82,6 +85,7 @@ impl<'a> Fields<'a> {
             cancel_reason: v.cancel_reason(),
             notes: v.notes(),
             metadata: v.metadata(),
+            requested: None,
         }
     }
 }
@@ -181,9 +185,12 @@ fn write_trace(out: &mut String, trace: &[PreviousTime]) {
 /// Appends an appointment as a row of a version 3 snapshot:
 /// `["id","doctorId","location","start",durationMinutes,"status",patient|null]`, and, when the
 /// appointment has any of them, an object of `requestId`, `holdExpires`, `rescheduledFrom`,
-/// `cancelReason`, `notes` and `metadata` as an eighth item.
+/// `cancelReason`, `notes`, `metadata` and `requested` as an eighth item.
 pub(crate) fn write_row(out: &mut String, view: &AppointmentView<'_>) {
-    let a = Fields::of_view(view);
+    let a = Fields {
+        requested: view.requested(),
+        ..Fields::of_view(view)
+    };
     out.push('[');
     write_id(out, a.id);
     out.push(',');
@@ -215,6 +222,7 @@ fn has_extras(a: &Fields<'_>) -> bool {
         || a.cancel_reason.is_some()
         || a.notes.is_some()
         || a.metadata.is_some()
+        || a.requested.is_some()
 }
 
 fn write_extras(out: &mut String, a: &Fields<'_>) {
@@ -248,6 +256,30 @@ fn write_extras(out: &mut String, a: &Fields<'_>) {
     if let Some(metadata) = a.metadata {
         key(out, "metadata");
         out.push_str(metadata);
+    }
+    if let Some(requested) = a.requested {
+        key(out, "requested");
+        write_requested(out, requested);
+    }
+    out.push('}');
+}
+
+/// `{"held":true,"location":…,"start":…,"durationMinutes":…,"patient":…}`, `held` and
+/// `patient` only when there is one (as the snapshot reader's defaults say).
+fn write_requested(out: &mut String, requested: &Requested) {
+    out.push('{');
+    if requested.held {
+        out.push_str("\"held\":true,");
+    }
+    out.push_str("\"location\":");
+    write_str(out, &requested.location);
+    out.push_str(",\"start\":");
+    write_date_time(out, requested.start);
+    out.push_str(",\"durationMinutes\":");
+    write_u64(out, u64::from(requested.duration));
+    if let Some(patient) = &requested.patient {
+        out.push_str(",\"patient\":");
+        write_str(out, patient);
     }
     out.push('}');
 }
@@ -286,6 +318,7 @@ pub(crate) fn row_bytes(record: &Record, doctor_id: &str, location: &str) -> u64
                 cancel_reason: extra.cancel_reason.as_deref(),
                 notes: extra.notes.as_deref(),
                 metadata: extra.metadata.as_deref(),
+                requested: extra.requested.as_deref(),
             };
             if has_extras(&fields) {
                 let mut text = String::new();

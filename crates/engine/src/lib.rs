@@ -27,7 +27,7 @@
 //!     "doctorId": id, "location": "1 Main St", "start": "2019-02-04T11:00"
 //! }), "request")?;
 //! let appointment = hospital.book(request)?;
-//! assert_eq!(appointment.end.to_string(), "2019-02-04T11:15");
+//! assert_eq!(appointment.end().to_string(), "2019-02-04T11:15");
 //! # Ok(())
 //! # }
 //! ```

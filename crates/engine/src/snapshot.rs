@@ -132,6 +132,8 @@ pub(crate) struct SnapshotDataV3 {
     pub(crate) revision: u64,
     pub(crate) options: HospitalOptions,
     pub(crate) next_ids: NextIds,
+    /// Required (`null` when no call passed a `now`).
+    #[serde(deserialize_with = "nullable")]
     pub(crate) last_now: Option<LocalDateTime>,
     pub(crate) doctors: Vec<Doctor>,
     pub(crate) appointments: Vec<Row>,
@@ -148,7 +150,16 @@ pub(crate) struct HeaderLine {
     pub(crate) revision: u64,
     pub(crate) options: HospitalOptions,
     pub(crate) next_ids: NextIds,
+    /// Required (`null` when no call passed a `now`).
+    #[serde(deserialize_with = "nullable")]
     pub(crate) last_now: Option<LocalDateTime>,
+}
+
+/// Reads a date-time or `null`; unlike a plain `Option` field, one that is absent is missing.
+fn nullable<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<LocalDateTime>, D::Error> {
+    Option::<LocalDateTime>::deserialize(deserializer)
 }
 
 /// Reads a field that may be `null` as `Some(None)`, so that absent and `null` differ.

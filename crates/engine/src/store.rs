@@ -214,11 +214,12 @@ impl Appointments {
     pub(crate) fn find(&self, id: &str) -> Option<Seq> {
         if let Some(n) = assigned_number(id) {
             if let Ok(i) = self.numbered.binary_search_by_key(&n, |&(m, _)| m) {
-                return self
-                    .numbered
-                    .get(i)
-                    .map(|&(_, seq)| seq)
-                    .filter(|&s| s != Seq::MAX);
+                let seq = self.numbered.get(i).map(|&(_, seq)| seq);
+                if let Some(seq) = seq.filter(|&s| s != Seq::MAX) {
+                    return Some(seq);
+                }
+                // A gone record's number: an appointment stored since with the same id (chosen
+                // by the host) is among the named ones.
             }
         }
         self.named.get(id).copied()
@@ -456,6 +457,26 @@ mod tests {
         assert_eq!(store.find_request("r1"), Some(visit));
         store.remove(a1);
         assert_eq!(store.find("a1"), None);
+    }
+
+    #[test]
+    fn an_assigned_id_freed_by_a_removal_can_be_stored_again() {
+        let mut store = Appointments::default();
+        let a1 = store.insert(record(1, 0), None).unwrap();
+        store.insert(record(2, 15), None).unwrap();
+        store.remove(a1);
+        assert_eq!(store.find("a1"), None);
+        // A host chooses "a1" again: below the last number, it is stored by name.
+        let again = store.insert(record(1, 30), Some("a1")).unwrap();
+        assert_eq!(store.find("a1"), Some(again));
+        assert_eq!(store.find("a2"), Some(1));
+        store.remove(again);
+        assert_eq!(store.find("a1"), None);
+        let third = store.insert(record(1, 45), Some("a1")).unwrap();
+        store.pop();
+        assert_eq!(store.find("a1"), None);
+        assert_eq!(store.find("a2"), Some(1));
+        assert_eq!(store.next_seq(), third);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! doctor's, finding them across doctors by patient or location, cancelling, and changing the
 //! patient, notes and metadata of one.
 
-use super::{cancelled_record, patient_key, AppointmentView, Hospital};
+use super::{patient_key, AppointmentView, Hospital};
 use crate::booking::{self, Proposal};
 use crate::changes::ChangeText;
 use crate::error::{Error, Result};
@@ -239,6 +239,11 @@ impl Hospital {
             (Some(from), Some((start, _))) => Some(from.max(start)),
             (from, after) => from.or(after.map(|(start, _)| start)),
         };
+        // A cursor past the window's end: nothing is left (and a range from past its end
+        // would panic).
+        if from.zip(window.to).is_some_and(|(from, to)| from > to) {
+            return Ok(Vec::new());
+        }
         let wants_active = !matches!(filter, StatusFilter::Cancelled);
         let wants_history = matches!(
             filter,
@@ -304,6 +309,11 @@ impl Hospital {
             .max(after.map(|(start, _)| start))
             .unwrap_or(LocalDateTime::MIN);
         let to = window.to.unwrap_or(LocalDateTime::MAX);
+        // A cursor past the window's end: nothing is left (and a range from past its end
+        // would panic).
+        if from > to {
+            return Ok(Vec::new());
+        }
         let place = match &query.location {
             Some(location) => match self.places.find(location) {
                 Some(place) => Some(place),
@@ -403,7 +413,7 @@ impl Hospital {
             _ => return Err(Error::already_cancelled(id)),
         }
         self.check_revision_room()?;
-        let next = cancelled_record(record, options.reason.as_deref());
+        let next = self.cancelled_record(record, options.reason.as_deref());
         self.check_budget(self.row_bytes(&next) as i64 - self.row_bytes(record) as i64)?;
         self.replace(seq, next);
         let reason = options.reason;

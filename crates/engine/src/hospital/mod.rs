@@ -261,7 +261,7 @@ impl Hospital {
             .iter()
             .filter_map(|&seq| {
                 let record = self.store.get(seq)?;
-                let next = cancelled_record(record, Some(DOCTOR_UPDATED_REASON));
+                let next = self.cancelled_record(record, Some(DOCTOR_UPDATED_REASON));
                 growth += self.row_bytes(&next) as i64 - self.row_bytes(record) as i64;
                 Some((seq, next))
             })
@@ -656,6 +656,18 @@ pub(crate) fn patient_key(patient: &str) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
     patient.hash(&mut hasher);
     hasher.finish()
+}
+
+impl Hospital {
+    /// `record` cancelled, with `reason`. A hold keeps what its request asked for first: that it
+    /// was a hold, which its status no longer says (booking rule 0).
+    fn cancelled_record(&self, record: &Record, reason: Option<&str>) -> Record {
+        let mut held = record.clone();
+        if record.status == Status::Held {
+            self.keep_request(&mut held);
+        }
+        cancelled_record(&held, reason)
+    }
 }
 
 /// `record` cancelled, with `reason`.

@@ -394,7 +394,7 @@ pub struct SnapshotLoader {
 }
 
 enum Mode {
-    /// Not enough bytes yet to tell a version 3 layout.
+    /// Not enough bytes yet to tell the line layout: the first line has not ended.
     Undecided(Vec<u8>),
     /// A version 3 snapshot in its own layout, read line by line.
     Lines(Box<LineReader>),
@@ -452,11 +452,23 @@ impl SnapshotLoader {
         match &mut self.mode {
             Mode::Undecided(start) => {
                 start.extend_from_slice(piece);
-                if start.len() < V3_PREFIX.len() {
+                // The line layout is this build's own: a text that begins as it does and whose
+                // first line is a whole header. Anything else (other key orders, pretty-printed,
+                // the same JSON on one line as `JSON.stringify(JSON.parse(text))` gives, other
+                // line breaks) is read whole. Undecided holds at most the first line, or the
+                // whole text if it has no line break (as reading it whole would).
+                let prefix = V3_PREFIX.as_bytes();
+                let begins = start.get(..prefix.len().min(start.len()));
+                let lines = if begins.is_none_or(|b| !prefix.starts_with(b)) {
+                    false
+                } else if let Some(end) = start.iter().position(|&b| b == b'\n') {
+                    let first = start.get(..end).unwrap_or_default();
+                    first.starts_with(prefix) && first.ends_with(V3_HEADER_END.as_bytes())
+                } else {
                     return Ok(());
-                }
+                };
                 let start = std::mem::take(start);
-                if start.starts_with(V3_PREFIX.as_bytes()) {
+                if lines {
                     let mut reader = Box::new(LineReader {
                         pending: Vec::new(),
                         stage: Stage::Header,
@@ -540,7 +552,10 @@ impl LineReader {
                 hospital.check_loaded_size()?;
                 self.doctors += 1;
             }
-            Stage::Appointments if line == V3_END.as_bytes() => self.stage = Stage::Done,
+            // Whitespace may follow the last line, on it or after a line break.
+            Stage::Appointments if line.trim_ascii_end() == V3_END.as_bytes() => {
+                self.stage = Stage::Done
+            }
             Stage::Done if line.iter().all(u8::is_ascii_whitespace) => {}
             Stage::Done => return Err(layout("something follows its last line")),
             Stage::Appointments => {

@@ -5,7 +5,7 @@
 use super::Hospital;
 use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
 use crate::json;
-use crate::store::{Record, Seq, Status};
+use crate::store::{Record, Requested, Seq, Status};
 use crate::time::LocalDateTime;
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -136,6 +136,15 @@ impl<'a> AppointmentView<'a> {
             .extra
             .as_ref()
             .and_then(|e| e.metadata.as_deref())
+    }
+
+    /// What the request that created it asked for, once the appointment no longer looks like
+    /// it (booking rule 0; kept in snapshots, not shown by the API).
+    pub(crate) fn requested(&self) -> Option<&'a Requested> {
+        self.record
+            .extra
+            .as_ref()
+            .and_then(|e| e.requested.as_deref())
     }
 
     /// Numbers for caches of the binding, each stable while what it stands for is: the

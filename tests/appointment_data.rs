@@ -324,7 +324,7 @@ fn notes_and_metadata_are_kept_returned_and_replayed() {
     let base = replica.revision();
     let text = h.changes_since_json(base).unwrap();
     assert!(text.contains("\"op\":\"updateAppointment\""), "{text}");
-    let changes: Vec<Change> = serde_json::from_str(&text).unwrap();
+    let changes: Vec<Change> = dr_schedule::engine::read_json(text.as_bytes(), "changes").unwrap();
     replica.apply_changes(changes).unwrap();
     assert_eq!(replica.to_snapshot().unwrap(), h.to_snapshot().unwrap());
     assert_eq!(

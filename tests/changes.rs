@@ -12,10 +12,9 @@
 
 use dr_schedule::engine::MAX_RETAINED_CHANGES;
 use dr_schedule::engine::{read_input, Change, ErrorCode, Hospital, HospitalOptionsInput};
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-fn read<T: DeserializeOwned>(value: Value) -> T {
+fn read<T: dr_schedule::engine::ReadJson>(value: Value) -> T {
     read_input(value, "input").unwrap()
 }
 
@@ -177,7 +176,7 @@ fn changes_survive_json_text() {
     let text = serde_json::to_string(&h.changes_since(0).unwrap()).unwrap();
     let mut replica = hospital();
     replica
-        .apply_changes(serde_json::from_str(&text).unwrap())
+        .apply_changes(dr_schedule::engine::read_json(text.as_bytes(), "changes").unwrap())
         .unwrap();
     assert_eq!(replica.to_snapshot().unwrap(), h.to_snapshot().unwrap());
 }
@@ -223,7 +222,7 @@ fn a_change_that_fails_its_rules_fails_the_whole_batch() {
     changes[3]["appointment"]["end"] = json!("2019-02-01T10:15");
     let mut h = hospital();
     let e = h
-        .apply_changes(serde_json::from_value(changes).unwrap())
+        .apply_changes(dr_schedule::engine::read_input(changes, "changes").unwrap())
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SlotTaken, "{e}");
     assert!(e.message.starts_with("changes[3]: "), "{e}");
@@ -262,7 +261,7 @@ fn tampered_records_are_refused_before_anything_changes() {
         tamper(&mut changes);
         let mut h = base.clone();
         let e = h
-            .apply_changes(serde_json::from_value(changes).unwrap())
+            .apply_changes(dr_schedule::engine::read_input(changes, "changes").unwrap())
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput, "{e}");
         assert_eq!(
@@ -274,14 +273,14 @@ fn tampered_records_are_refused_before_anything_changes() {
     }
     // A booking whose requestId the hospital has already seen would replay as a no-op.
     let mut h = base.clone();
-    h.apply_changes(serde_json::from_value(good.clone()).unwrap())
+    h.apply_changes(dr_schedule::engine::read_input(good.clone(), "changes").unwrap())
         .unwrap();
     let mut again = good.clone();
     again[0]["revision"] = json!(4);
     again[0]["appointment"]["id"] = json!("a2");
     let after = h.to_snapshot().unwrap();
     let e = h
-        .apply_changes(serde_json::from_value(again).unwrap())
+        .apply_changes(dr_schedule::engine::read_input(again, "changes").unwrap())
         .unwrap_err();
     assert_eq!(
         e.details.field.as_deref(),

@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 /// 2^53 - 1: the largest revision or id counter a snapshot may hold.
 const MAX_COUNTER: u64 = (1 << 53) - 1;
 
-fn read<T: serde::de::DeserializeOwned>(value: Value) -> T {
+fn read<T: dr_schedule::engine::ReadJson>(value: Value) -> T {
     read_input(value, "input").unwrap()
 }
 

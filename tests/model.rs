@@ -1735,7 +1735,7 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Value {
     serde_json::to_value(value).unwrap()
 }
 
-fn read<T: serde::de::DeserializeOwned>(value: Value, name: &str) -> Result<T, Error> {
+fn read<T: dr_schedule::engine::ReadJson>(value: Value, name: &str) -> Result<T, Error> {
     read_input(value, name)
 }
 

@@ -950,7 +950,7 @@ fn new_operations_replay_from_their_change_records() {
         let mut restored = Hospital::from_snapshot(&replica.to_snapshot().unwrap()).unwrap();
         // Through JSON, as a store keeps them.
         let rest: Vec<dr_schedule::engine::Change> =
-            serde_json::from_str(&serde_json::to_string(&all[split..]).unwrap()).unwrap();
+            dr_schedule::engine::read_input(&all[split..], "changes").unwrap();
         restored.apply_changes(rest).unwrap();
         assert_eq!(
             restored.to_snapshot().unwrap(),

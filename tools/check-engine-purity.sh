@@ -3,10 +3,10 @@
 # no clock, no randomness, no I/O. Run by scripts/test.sh; the README and docs/ARCHITECTURE.md
 # promise this.
 #
-# 1. Its dependencies, as built for wasm32-unknown-unknown: the direct ones are exactly chrono,
-#    serde, serde_json and serde_path_to_error; nothing in the tree is wasm-bindgen (or one of
-#    its crates), js-sys, web-sys or getrandom; and chrono, as the engine and as the whole
-#    package build it, has none of its clock features (clock, now, wasmbind).
+# 1. Its dependencies, as built for wasm32-unknown-unknown: the direct ones are exactly serde
+#    and serde_json (serialization for Rust callers; the engine reads and writes its JSON
+#    itself); nothing in the tree is wasm-bindgen (or one of its crates), js-sys, web-sys or
+#    getrandom, nor chrono (the engine counts its own days, without a clock).
 # 2. Its sources (comments aside): no std::time, SystemTime, Instant, std::fs, std::net,
 #    std::env, std::process, std::io, std::thread, rand, getrandom, wasm_bindgen, js_sys,
 #    web_sys, Utc::now / Local::now, and no print!/println!/eprint!/eprintln!/dbg!.
@@ -27,23 +27,16 @@ fail() {
 tree() { cargo tree --quiet -e normal,build --target "$target" --prefix none "$@"; }
 
 direct=$(tree -p "$engine" --depth 1 --format '{p}' | awk 'NR > 1 { print $1 }' | sort -u | tr '\n' ' ')
-allowed="chrono serde serde_json serde_path_to_error "
+allowed="serde serde_json "
 if [ "$direct" != "$allowed" ]; then
   fail "the engine's direct dependencies are [${direct% }], not [${allowed% }]"
 fi
 
 forbidden=$(tree -p "$engine" --format '{p}' | awk '{ print $1 }' | sort -u |
-  grep -E '^(wasm-bindgen(-[a-z-]+)?|js-sys|web-sys|getrandom)$' || true)
+  grep -E '^(wasm-bindgen(-[a-z-]+)?|js-sys|web-sys|getrandom|chrono)$' || true)
 if [ -n "$forbidden" ]; then
   fail "the engine's dependency tree for $target holds: $(echo "$forbidden" | tr '\n' ' ')"
 fi
-
-for package in "$engine" dr-schedule; do
-  features=$(tree -p "$package" --format '{p} {f}' | awk '$1 == "chrono" { print $3 }' | sort -u)
-  if echo "$features" | tr ',' '\n' | grep -qxE 'clock|now|wasmbind'; then
-    fail "chrono is built with a clock feature for $package: $features"
-  fi
-done
 
 # ----- 2. sources -----
 
@@ -68,4 +61,4 @@ fi
 if [ "$failed" -ne 0 ]; then
   exit 1
 fi
-echo "[purity] $engine: dependencies $allowed(none of wasm-bindgen, js-sys, web-sys, getrandom; chrono without a clock), sources without clock, randomness, I/O or JS"
+echo "[purity] $engine: dependencies $allowed(none of wasm-bindgen, js-sys, web-sys, getrandom, chrono), sources without clock, randomness, I/O or JS"

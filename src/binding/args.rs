@@ -6,8 +6,7 @@
 //! engine's reader, which names the field at fault.
 
 use super::exchange::with_scratch;
-use dr_schedule_engine::{read_json, Error, LocalDateTime, Result};
-use serde::de::DeserializeOwned;
+use dr_schedule_engine::{read_json, Error, LocalDateTime, ReadJson, Result};
 
 /// The arguments in the scratch area, read in the order the JS layer wrote them.
 pub(crate) struct Args<'a> {
@@ -22,10 +21,9 @@ impl<'a> Args<'a> {
             return Ok(None);
         };
         let end = self.at.saturating_add(length);
-        let bytes = self
-            .bytes
-            .get(self.at..end)
-            .ok_or_else(|| Error::invalid_input("", "an argument is longer than it was said to be"))?;
+        let bytes = self.bytes.get(self.at..end).ok_or_else(|| {
+            Error::invalid_input("", "an argument is longer than it was said to be")
+        })?;
         self.at = end;
         std::str::from_utf8(bytes)
             .map(Some)
@@ -66,7 +64,7 @@ impl<'a> Args<'a> {
     }
 
     /// A JSON argument (the argument `name`), read into `T`; `None` when absent.
-    pub(crate) fn json<T: DeserializeOwned>(&mut self, name: &str, length: i32) -> Result<Option<T>> {
+    pub(crate) fn json<T: ReadJson>(&mut self, name: &str, length: i32) -> Result<Option<T>> {
         let Ok(length) = usize::try_from(length) else {
             return Ok(None);
         };

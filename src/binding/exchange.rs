@@ -14,7 +14,7 @@
 //!
 //! The JS layer reads these through views of the memory, which it renews when the memory grows.
 
-use dr_schedule_engine::Error;
+use dr_schedule_engine::{Error, WriteJson};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -146,7 +146,7 @@ pub(crate) fn answer<T>(result: dr_schedule_engine::Result<T>) -> Option<T> {
 pub fn take_error() -> String {
     ERROR
         .with(|e| e.borrow_mut().take())
-        .and_then(|e| serde_json::to_string(&e).ok())
+        .map(|e| e.to_json())
         .unwrap_or_else(|| {
             r#"{"code":"INVALID_INPUT","message":"invalid input: no error to report","details":{}}"#
                 .to_owned()

@@ -7,10 +7,10 @@ use super::args::{flag, number, read};
 use super::exchange::{answer, fail, set_single, with_list, with_snapshot};
 use super::rows;
 use dr_schedule_engine::{
-    AppointmentPatch, AppointmentQuery, AppointmentView, BookRequest, CancelOptions,
-    ChangeOptions, ConfirmOptions, DoctorPatch, Error, ExplainRequest, FindAppointmentsQuery,
-    FindSlotsQuery, HoldRequest, Hospital, HospitalOptionsInput, Metadata, NewDoctor,
-    RescheduleRequest, Result, SlotQuery, StatusFilter, WorkingHoursQuery,
+    AppointmentPatch, AppointmentQuery, AppointmentView, BookRequest, CancelOptions, ChangeOptions,
+    ConfirmOptions, DoctorPatch, Error, ExplainRequest, FindAppointmentsQuery, FindSlotsQuery,
+    HoldRequest, Hospital, HospitalOptionsInput, Metadata, NewDoctor, RescheduleRequest, Result,
+    SlotQuery, StatusFilter, WorkingHoursQuery, WriteJson,
 };
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -62,11 +62,8 @@ fn list(result: Result<Vec<AppointmentView<'_>>>) -> i32 {
 }
 
 /// JSON text of a value, or `None` after keeping the error.
-fn json<T: serde::Serialize>(result: Result<T>) -> Option<String> {
-    answer(result.and_then(|value| {
-        serde_json::to_string(&value)
-            .map_err(|e| Error::invalid_input("", format!("could not write the result: {e}")))
-    }))
+fn json<T: WriteJson>(result: Result<T>) -> Option<String> {
+    answer(result).map(|value| value.to_json())
 }
 
 impl RawHospital {
@@ -110,7 +107,7 @@ impl RawHospital {
 
     /// The options, as JSON.
     pub fn options(&self) -> String {
-        serde_json::to_string(self.inner.options()).unwrap_or_default()
+        self.inner.options().to_json()
     }
 
     /// Sets (or, with -1, clears) the actor recorded in the change records that follow.
@@ -144,7 +141,7 @@ impl RawHospital {
     /// `listDoctors()`.
     #[wasm_bindgen(js_name = listDoctors)]
     pub fn list_doctors(&self) -> String {
-        json(Ok(self.inner.list_doctors().collect::<Vec<_>>())).unwrap_or_default()
+        self.inner.list_doctors().collect::<Vec<_>>().to_json()
     }
 
     /// `updateDoctor(id, patch, { cancelAppointments })`.
@@ -393,7 +390,8 @@ impl RawHospital {
             };
             Ok((doctor_id, query))
         });
-        let slots = args.and_then(|(doctor_id, query)| self.inner.available_slots(&doctor_id, query));
+        let slots =
+            args.and_then(|(doctor_id, query)| self.inner.available_slots(&doctor_id, query));
         match slots {
             Ok(slots) => with_list(|list, _| {
                 list.extend(slots.iter().map(|&start| rows::minutes(start)));

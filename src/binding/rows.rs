@@ -6,7 +6,9 @@
 //! (`js/output.js`) reads rows by the same positions; `rowLayout()` gives them, for its test.
 
 use super::exchange::ROW;
-use dr_schedule_engine::{AppointmentId, AppointmentStatus, AppointmentView, FoundSlot, LocalDateTime};
+use dr_schedule_engine::{
+    AppointmentId, AppointmentStatus, AppointmentView, FoundSlot, LocalDateTime, WriteJson,
+};
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// The numbers of a row, in order.
@@ -58,7 +60,12 @@ pub(crate) const FOUND_ROW: usize = 9;
 /// The names of a row's numbers, in order, as JSON: `{"appointment": [...], "foundSlot": [...]}`.
 #[wasm_bindgen(js_name = rowLayout)]
 pub fn row_layout() -> String {
-    serde_json::json!({ "appointment": LAYOUT, "foundSlot": FOUND_LAYOUT }).to_string()
+    let names = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+    format!(
+        "{{\"appointment\":{},\"foundSlot\":{}}}",
+        names(&LAYOUT).to_json(),
+        names(&FOUND_LAYOUT).to_json()
+    )
 }
 
 /// Which optional parts an appointment has (bits of `flags`).
@@ -81,7 +88,11 @@ fn address(text: &str) -> (f64, f64) {
 
 /// Writes `view` as a row through `put(index, value)`; its rescheduling trace and metadata, if
 /// any, go to `text` as JSON (`{"rescheduledFrom": […], "metadata": {…}}`).
-pub(crate) fn appointment(view: &AppointmentView<'_>, text: &mut String, put: &mut dyn FnMut(usize, f64)) {
+pub(crate) fn appointment(
+    view: &AppointmentView<'_>,
+    text: &mut String,
+    put: &mut dyn FnMut(usize, f64),
+) {
     let mut flags = 0;
     match view.id() {
         AppointmentId::Assigned(n) => put(1, n as f64),
@@ -138,7 +149,7 @@ pub(crate) fn appointment(view: &AppointmentView<'_>, text: &mut String, put: &m
         if !trace.is_empty() {
             flags |= HAS_RESCHEDULED_FROM;
             text.push_str("\"rescheduledFrom\":");
-            text.push_str(&serde_json::to_string(trace).unwrap_or_else(|_| "[]".to_owned()));
+            trace.write_json(text);
         }
         if let Some(metadata) = metadata {
             flags |= HAS_METADATA;

@@ -18,7 +18,6 @@ use dr_schedule::engine::{
     FoundSlot, HoldRequest, Hospital, HospitalOptionsInput, RescheduleRequest, SlotQuery,
     WorkingHoursQuery,
 };
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 /// The weekdays of the week of 2019-02-04 (a Monday), for readable dates.
@@ -39,7 +38,7 @@ pub fn at(date: &str, time: &str) -> String {
 /// (`dr_schedule::engine::read_input`): a serde error becomes `INVALID_INPUT` whose
 /// `details.field` is the path of the bad or missing field (`start`, `schedule[0].end`), or
 /// `name` when the value as a whole is wrong.
-pub fn input<T: DeserializeOwned>(name: &str, value: Value) -> Result<T, Error> {
+pub fn input<T: dr_schedule::engine::ReadJson>(name: &str, value: Value) -> Result<T, Error> {
     dr_schedule::engine::read_input(value, name)
 }
 

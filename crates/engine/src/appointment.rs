@@ -1,11 +1,12 @@
 //! Appointments as the API returns them and a snapshot stores them.
 
 use crate::metadata::Metadata;
+use crate::reader::{read_choice, read_object};
 use crate::time::LocalDateTime;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Whether an appointment takes its time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AppointmentStatus {
     /// Takes its time: no other appointment of the doctor may overlap it.
@@ -18,9 +19,16 @@ pub enum AppointmentStatus {
     Expired,
 }
 
+read_choice!(AppointmentStatus {
+    Booked = "booked",
+    Held = "held",
+    Cancelled = "cancelled",
+    Expired = "expired",
+});
+
 /// Where and when an appointment was before `reschedule` moved it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PreviousTime {
     /// The location it was at.
     pub location: String,
@@ -30,10 +38,16 @@ pub struct PreviousTime {
     pub end: LocalDateTime,
 }
 
+read_object!(PreviousTime {
+    location: "location" required,
+    start: "start" required,
+    end: "end" required,
+});
+
 /// A booked, held, cancelled or expired appointment. Cancelling keeps it, with
 /// `status: "cancelled"`; a hold that lapses stays, with `status: "expired"`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Appointment {
     /// The appointment's id, chosen by the host or assigned by the hospital.
     pub id: String,
@@ -48,30 +62,47 @@ pub struct Appointment {
     /// Length in minutes, a multiple of the slot length.
     pub duration_minutes: u32,
     /// The host's reference to the patient, if given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub patient: Option<String>,
     /// The idempotency key it was booked with, if given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Booked, held, cancelled or expired.
     pub status: AppointmentStatus,
     /// When a hold lapses (`status: "held"`), or lapsed (`"expired"`): from this minute on it
     /// takes no time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hold_expires: Option<LocalDateTime>,
     /// Where and when it was before each `reschedule`, oldest first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rescheduled_from: Vec<PreviousTime>,
     /// Why it was cancelled, if a reason was given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_reason: Option<String>,
     /// Notes for people, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The host's metadata, a small JSON object, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
 }
+
+read_object!(Appointment {
+    id: "id" required,
+    doctor_id: "doctorId" required,
+    location: "location" required,
+    start: "start" required,
+    end: "end" required,
+    duration_minutes: "durationMinutes" required,
+    patient: "patient" optional,
+    request_id: "requestId" optional,
+    status: "status" required,
+    hold_expires: "holdExpires" optional,
+    rescheduled_from: "rescheduledFrom" default,
+    cancel_reason: "cancelReason" optional,
+    notes: "notes" optional,
+    metadata: "metadata" optional,
+});
 
 impl Appointment {
     /// Whether it is booked (not held, not cancelled).

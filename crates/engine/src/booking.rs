@@ -61,9 +61,9 @@ pub(crate) struct Context<'a> {
     /// The current time for hold expiry: the latest `now` the hospital knows of.
     pub clock: Option<LocalDateTime>,
     /// The appointments by patient, when the patient-overlap rule applies.
-    pub patients: Option<&'a TimeIndex<u64>>,
+    pub patients: Option<&'a TimeIndex<u32>>,
     /// The proposal's patient's key in `patients`.
-    pub patient_key: Option<u64>,
+    pub patient_key: Option<u32>,
     /// Names the appointments in the way.
     pub id_of: &'a dyn AppointmentIds,
 }

@@ -20,14 +20,15 @@ use crate::hospital::AppointmentView;
 use crate::json::{self, write_date_time, write_str, write_u64};
 use crate::limits::{MAX_RETAINED_CHANGES, MAX_RETAINED_CHANGE_BYTES};
 use crate::metadata::Metadata;
+use crate::reader::{read_choice, read_object, JsonReader, Read, ReadError, ReadJson};
 use crate::time::LocalDateTime;
+use crate::words::Quoted;
 use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use std::collections::VecDeque;
 
 /// One successful mutation, as JSON: `{"op": "book", "revision": 7, ..., "actor"?: "..."}`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "ChangeFields")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     /// The hospital's revision after this change.
     pub revision: u64,
@@ -249,8 +250,7 @@ impl Serialize for Change {
 }
 
 /// The operation a record holds, as its `op` field spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
     AddDoctor,
     UpdateDoctor,
@@ -263,50 +263,81 @@ enum Op {
     UpdateAppointment,
 }
 
+impl Op {
+    /// The op as records spell it.
+    fn name(self) -> &'static str {
+        match self {
+            Op::AddDoctor => "addDoctor",
+            Op::UpdateDoctor => "updateDoctor",
+            Op::RemoveDoctor => "removeDoctor",
+            Op::Book => "book",
+            Op::Hold => "hold",
+            Op::Confirm => "confirm",
+            Op::Reschedule => "reschedule",
+            Op::Cancel => "cancel",
+            Op::UpdateAppointment => "updateAppointment",
+        }
+    }
+}
+
+read_choice!(Op {
+    AddDoctor = "addDoctor",
+    UpdateDoctor = "updateDoctor",
+    RemoveDoctor = "removeDoctor",
+    Book = "book",
+    Hold = "hold",
+    Confirm = "confirm",
+    Reschedule = "reschedule",
+    Cancel = "cancel",
+    UpdateAppointment = "updateAppointment",
+});
+
 /// A change record as read: every field any op has, as a flat object, so that reading one
 /// needs no buffering of the whole record (serde's internally tagged enums do, at a cost in
 /// code size) and a bad field is reported at its own path. [`Change::try_from`] then checks
 /// that the op has exactly its own fields.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ChangeFields {
     op: Op,
     revision: u64,
-    #[serde(default)]
     doctor: Option<Doctor>,
-    #[serde(default)]
     appointment: Option<Appointment>,
-    #[serde(default)]
     id: Option<String>,
-    #[serde(default)]
     assigned_id: Option<bool>,
-    #[serde(default)]
     cancel_appointments: Option<bool>,
-    #[serde(default)]
     reason: Option<String>,
-    #[serde(default)]
     now: Option<LocalDateTime>,
-    #[serde(default)]
     location: Option<String>,
-    #[serde(default)]
     start: Option<LocalDateTime>,
-    #[serde(default)]
     duration_minutes: Option<u32>,
-    #[serde(default, deserialize_with = "present")]
     patient: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
     notes: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
     metadata: Option<Option<Metadata>>,
-    #[serde(default)]
     actor: Option<String>,
 }
 
-/// Reads a field that may be `null` as `Some(None)`, so that absent and `null` differ.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    deserializer: D,
-) -> std::result::Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
+read_object!(ChangeFields {
+    op: "op" required,
+    revision: "revision" required,
+    doctor: "doctor" optional,
+    appointment: "appointment" optional,
+    id: "id" optional,
+    assigned_id: "assignedId" optional,
+    cancel_appointments: "cancelAppointments" optional,
+    reason: "reason" optional,
+    now: "now" optional,
+    location: "location" optional,
+    start: "start" optional,
+    duration_minutes: "durationMinutes" optional,
+    patient: "patient" nullable,
+    notes: "notes" nullable,
+    metadata: "metadata" nullable,
+    actor: "actor" optional,
+});
+
+impl ReadJson for Change {
+    fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+        Change::try_from(ChangeFields::read_json(reader)?).map_err(ReadError::new)
+    }
 }
 
 impl TryFrom<ChangeFields> for Change {
@@ -362,13 +393,21 @@ impl TryFrom<ChangeFields> for Change {
         };
         for (name, is_present) in present {
             if own.contains(&name) && !is_present {
-                return Err(format!("missing field `{name}` for op {op:?}"));
+                return Err(format!(
+                    "a record of op {} needs the field {q_name}",
+                    op.name(),
+                    q_name = Quoted(name)
+                ));
             }
             if is_present && !own.contains(&name) && !optional.contains(&name) {
-                return Err(format!("field `{name}` does not belong to op {op:?}"));
+                return Err(format!(
+                    "the field {q_name} does not belong to a record of op {}",
+                    op.name(),
+                    q_name = Quoted(name)
+                ));
             }
         }
-        let missing = || format!("incomplete {op:?} record");
+        let missing = || format!("an incomplete record of op {}", op.name());
         let op = match op {
             Op::AddDoctor => ChangeOp::AddDoctor {
                 doctor: doctor.ok_or_else(missing)?,

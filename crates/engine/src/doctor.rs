@@ -7,14 +7,15 @@ use crate::limits::{
     MAX_LOCATIONS_PER_DOCTOR, MAX_LOCATION_LEN, MAX_NAME_LEN, MAX_OVERRIDES, MAX_REASON_LEN,
     MAX_SCHEDULE_RULES, MAX_TIME_OFF,
 };
+use crate::reader::read_object;
 use crate::time::{ClockTime, LocalDate, LocalDateTime, Weekday};
 use crate::validate;
-use serde::{Deserialize, Serialize};
+use crate::words::Quoted;
+use serde::Serialize;
 
 /// One rule of a weekly schedule: on each of `days`, from `start` to `end`, at `locations`
 /// (all of the doctor's when absent).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ScheduleRule {
     /// The weekdays the rule applies to; at least one, no repeats.
     pub days: Vec<Weekday>,
@@ -23,26 +24,37 @@ pub struct ScheduleRule {
     /// End of the working time, `HH:MM`, after `start`; may be `24:00`.
     pub end: ClockTime,
     /// The doctor's locations the rule applies to; all of them when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<String>>,
 }
 
+read_object!(ScheduleRule {
+    days: "days" required,
+    start: "start" required,
+    end: "end" required,
+    locations: "locations" optional,
+});
+
 /// A block of working time on an overridden date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HoursBlock {
     /// Start, `HH:MM`.
     pub start: ClockTime,
     /// End, `HH:MM`, after `start`; may be `24:00`.
     pub end: ClockTime,
     /// The doctor's locations the block applies to; all of them when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<String>>,
 }
 
+read_object!(HoursBlock {
+    start: "start" required,
+    end: "end" required,
+    locations: "locations" optional,
+});
+
 /// A date whose hours replace the weekly schedule's: `hours: []` closes the day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DateOverride {
     /// The date, `YYYY-MM-DD`.
     pub date: LocalDate,
@@ -50,22 +62,31 @@ pub struct DateOverride {
     pub hours: Vec<HoursBlock>,
 }
 
+read_object!(DateOverride {
+    date: "date" required,
+    hours: "hours" required,
+});
+
 /// Time off: `[start, end)` is taken out of the doctor's hours, whatever they are.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TimeOff {
     /// First minute off, `YYYY-MM-DDTHH:MM`.
     pub start: LocalDateTime,
     /// First minute back (exclusive end), after `start`.
     pub end: LocalDateTime,
     /// Why, for people: "vacation", "conference".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
+read_object!(TimeOff {
+    start: "start" required,
+    end: "end" required,
+    reason: "reason" optional,
+});
+
 /// A doctor as the API returns it and a snapshot stores it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Doctor {
     /// The doctor's id, chosen by the host or assigned by the hospital.
     pub id: String,
@@ -76,19 +97,26 @@ pub struct Doctor {
     /// The weekly schedule.
     pub schedule: Vec<ScheduleRule>,
     /// Dates whose hours replace the weekly schedule's; left out when there are none.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<DateOverride>,
     /// Time off; left out when there is none.
-    #[serde(default, rename = "timeOff", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "timeOff", skip_serializing_if = "Vec::is_empty")]
     pub time_off: Vec<TimeOff>,
 }
 
+read_object!(Doctor {
+    id: "id" required,
+    name: "name" required,
+    locations: "locations" required,
+    schedule: "schedule" required,
+    overrides: "overrides" default,
+    time_off: "timeOff" default,
+});
+
 /// The input of `addDoctor`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewDoctor {
     /// An id of the host's choosing; when absent the hospital assigns one.
-    #[serde(default)]
     pub id: Option<String>,
     /// Display name.
     pub name: String,
@@ -97,33 +125,42 @@ pub struct NewDoctor {
     /// The weekly schedule.
     pub schedule: Vec<ScheduleRule>,
     /// Date overrides; none when absent.
-    #[serde(default)]
     pub overrides: Vec<DateOverride>,
     /// Time off; none when absent.
-    #[serde(default, rename = "timeOff")]
     pub time_off: Vec<TimeOff>,
 }
 
+read_object!(NewDoctor {
+    id: "id" optional,
+    name: "name" required,
+    locations: "locations" required,
+    schedule: "schedule" required,
+    overrides: "overrides" default,
+    time_off: "timeOff" default,
+});
+
 /// The input of `updateDoctor`: the fields to replace.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DoctorPatch {
     /// A new display name.
-    #[serde(default)]
     pub name: Option<String>,
     /// A new list of locations, replacing the old one.
-    #[serde(default)]
     pub locations: Option<Vec<String>>,
     /// A new weekly schedule, replacing the old one.
-    #[serde(default)]
     pub schedule: Option<Vec<ScheduleRule>>,
     /// New date overrides, replacing the old ones.
-    #[serde(default)]
     pub overrides: Option<Vec<DateOverride>>,
     /// New time off, replacing the old.
-    #[serde(default, rename = "timeOff")]
     pub time_off: Option<Vec<TimeOff>>,
 }
+
+read_object!(DoctorPatch {
+    name: "name" optional,
+    locations: "locations" optional,
+    schedule: "schedule" optional,
+    overrides: "overrides" optional,
+    time_off: "timeOff" optional,
+});
 
 impl Doctor {
     /// Checks everything but the id: name, locations, schedule, overrides, time off. Errors
@@ -201,7 +238,10 @@ fn validate_locations(locations: &[String]) -> Result<()> {
         if locations.iter().take(i).any(|l| l == location) {
             return Err(Error::invalid_input(
                 field,
-                format!("{location:?} is listed twice"),
+                format!(
+                    "{q_location} is listed twice",
+                    q_location = Quoted(location)
+                ),
             ));
         }
     }
@@ -229,13 +269,19 @@ fn validate_location_subset(
         if all.is_some_and(|all| !all.contains(location)) {
             return Err(Error::invalid_input(
                 field,
-                format!("{location:?} is not one of the doctor's locations"),
+                format!(
+                    "{q_location} is not one of the doctor's locations",
+                    q_location = Quoted(location)
+                ),
             ));
         }
         if subset.iter().take(i).any(|l| l == location) {
             return Err(Error::invalid_input(
                 field,
-                format!("{location:?} is listed twice"),
+                format!(
+                    "{q_location} is listed twice",
+                    q_location = Quoted(location)
+                ),
             ));
         }
     }

@@ -7,6 +7,7 @@
 use crate::limits::{MAX_FIELD_PATH_LEN, MAX_MESSAGE_LEN};
 use crate::path::join_path;
 use crate::time::{LocalDate, LocalDateTime};
+use crate::words::{Quoted, QuotedList};
 use serde::Serialize;
 use std::fmt;
 
@@ -278,7 +279,10 @@ impl Error {
     pub(crate) fn doctor_not_found(doctor_id: &str) -> Self {
         Error::new(
             ErrorCode::DoctorNotFound,
-            format!("no doctor with id {doctor_id:?}"),
+            format!(
+                "no doctor with id {q_doctor_id}",
+                q_doctor_id = Quoted(doctor_id)
+            ),
             Details {
                 doctor_id: Some(doctor_id.to_owned()),
                 ..Details::default()
@@ -290,7 +294,10 @@ impl Error {
     pub(crate) fn appointment_not_found(appointment_id: &str) -> Self {
         Error::new(
             ErrorCode::AppointmentNotFound,
-            format!("no appointment with id {appointment_id:?}"),
+            format!(
+                "no appointment with id {q_appointment_id}",
+                q_appointment_id = Quoted(appointment_id)
+            ),
             Details {
                 appointment_id: Some(appointment_id.to_owned()),
                 ..Details::default()
@@ -302,7 +309,7 @@ impl Error {
     pub(crate) fn duplicate_id(what: &str, id: &str) -> Self {
         Error::new(
             ErrorCode::DuplicateId,
-            format!("a {what} with id {id:?} already exists"),
+            format!("a {what} with id {q_id} already exists", q_id = Quoted(id)),
             Details {
                 id: Some(id.to_owned()),
                 ..Details::default()
@@ -314,7 +321,11 @@ impl Error {
     pub(crate) fn location_not_served(doctor_id: &str, location: &str) -> Self {
         Error::new(
             ErrorCode::LocationNotServed,
-            format!("doctor {doctor_id:?} does not work at {location:?}"),
+            format!(
+                "doctor {q_doctor_id} does not work at {q_location}",
+                q_doctor_id = Quoted(doctor_id),
+                q_location = Quoted(location)
+            ),
             Details {
                 doctor_id: Some(doctor_id.to_owned()),
                 location: Some(location.to_owned()),
@@ -344,7 +355,10 @@ impl Error {
     ) -> Self {
         Error::new(
             ErrorCode::OutsideHours,
-            format!("{start} to {end} is not inside doctor {doctor_id:?}'s hours"),
+            format!(
+                "{start} to {end} is not inside doctor {q_doctor_id}'s hours",
+                q_doctor_id = Quoted(doctor_id)
+            ),
             Details {
                 doctor_id: Some(doctor_id.to_owned()),
                 ..Details::default()
@@ -356,7 +370,10 @@ impl Error {
     pub(crate) fn slot_taken(conflicting_appointment_id: &str) -> Self {
         Error::new(
             ErrorCode::SlotTaken,
-            format!("the time overlaps appointment {conflicting_appointment_id:?}"),
+            format!(
+                "the time overlaps appointment {q_conflicting_appointment_id}",
+                q_conflicting_appointment_id = Quoted(conflicting_appointment_id)
+            ),
             Details {
                 conflicting_appointment_id: Some(conflicting_appointment_id.to_owned()),
                 ..Details::default()
@@ -368,7 +385,10 @@ impl Error {
     pub(crate) fn already_cancelled(appointment_id: &str) -> Self {
         Error::new(
             ErrorCode::AlreadyCancelled,
-            format!("appointment {appointment_id:?} is already cancelled"),
+            format!(
+                "appointment {q_appointment_id} is already cancelled",
+                q_appointment_id = Quoted(appointment_id)
+            ),
             Details {
                 appointment_id: Some(appointment_id.to_owned()),
                 ..Details::default()
@@ -381,8 +401,10 @@ impl Error {
         Error::new(
             ErrorCode::RequestIdReused,
             format!(
-                "requestId {request_id:?} already booked appointment {appointment_id:?} \
-                 with a different request"
+                "requestId {q_request_id} already booked appointment {q_appointment_id} \
+                 with a different request",
+                q_request_id = Quoted(request_id),
+                q_appointment_id = Quoted(appointment_id)
             ),
             Details {
                 request_id: Some(request_id.to_owned()),
@@ -397,9 +419,10 @@ impl Error {
         Error::new(
             ErrorCode::HasAppointments,
             format!(
-                "doctor {doctor_id:?} has {} booked appointment(s) in the way; \
+                "doctor {q_doctor_id} has {} booked appointment(s) in the way; \
                  pass cancelAppointments: true to cancel them",
-                appointment_ids.len()
+                appointment_ids.len(),
+                q_doctor_id = Quoted(doctor_id)
             ),
             Details {
                 doctor_id: Some(doctor_id.to_owned()),
@@ -483,8 +506,9 @@ impl Error {
         end: LocalDateTime,
     ) -> Self {
         let mut e = Error::outside_hours(doctor_id, start, end).with_message(format!(
-            "{start} to {end} is not inside doctor {doctor_id:?}'s hours on {date}, which an \
-             override replaces"
+            "{start} to {end} is not inside doctor {q_doctor_id}'s hours on {date}, which an \
+             override replaces",
+            q_doctor_id = Quoted(doctor_id)
         ));
         e.details.reason = Some("closedByOverride");
         e.details.date = Some(date);
@@ -500,7 +524,8 @@ impl Error {
     ) -> Self {
         let why = reason.map(|r| format!(" ({r})")).unwrap_or_default();
         let mut e = Error::outside_hours(doctor_id, start, end).with_message(format!(
-            "doctor {doctor_id:?} is off from {start} to {end}{why}"
+            "doctor {q_doctor_id} is off from {start} to {end}{why}",
+            q_doctor_id = Quoted(doctor_id)
         ));
         e.details.reason = Some("timeOff");
         e.details.time_off = Some(TimeOffDetails {
@@ -520,7 +545,10 @@ impl Error {
         locations: Vec<String>,
     ) -> Self {
         let mut e = Error::outside_hours(doctor_id, start, end).with_message(format!(
-            "from {start} to {end} doctor {doctor_id:?} works at {locations:?}, not at {location:?}"
+            "from {start} to {end} doctor {} works at {}, not at {}",
+            Quoted(doctor_id),
+            QuotedList(&locations),
+            Quoted(location)
         ));
         e.details.reason = Some("notServedThere");
         e.details.location = Some(location.to_owned());
@@ -567,8 +595,10 @@ impl Error {
         Error::new(
             ErrorCode::PatientBusy,
             format!(
-                "patient {patient:?} already has appointment {conflicting_appointment_id:?} \
-                 at an overlapping time"
+                "patient {q_patient} already has appointment {q_conflicting_appointment_id} \
+                 at an overlapping time",
+                q_patient = Quoted(patient),
+                q_conflicting_appointment_id = Quoted(conflicting_appointment_id)
             ),
             Details {
                 patient: Some(patient.to_owned()),
@@ -582,7 +612,10 @@ impl Error {
     pub(crate) fn hold_expired(appointment_id: &str, expired: LocalDateTime) -> Self {
         Error::new(
             ErrorCode::HoldExpired,
-            format!("the hold on appointment {appointment_id:?} lapsed at {expired}"),
+            format!(
+                "the hold on appointment {q_appointment_id} lapsed at {expired}",
+                q_appointment_id = Quoted(appointment_id)
+            ),
             Details {
                 appointment_id: Some(appointment_id.to_owned()),
                 hold_expires: Some(expired),
@@ -595,7 +628,10 @@ impl Error {
     pub(crate) fn not_held(appointment_id: &str) -> Self {
         Error::new(
             ErrorCode::NotHeld,
-            format!("appointment {appointment_id:?} is not a hold"),
+            format!(
+                "appointment {q_appointment_id} is not a hold",
+                q_appointment_id = Quoted(appointment_id)
+            ),
             Details {
                 appointment_id: Some(appointment_id.to_owned()),
                 ..Details::default()

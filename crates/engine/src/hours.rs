@@ -73,6 +73,7 @@ impl Availability {
                 .iter()
                 .map(|t| (t.start, t.end))
                 .collect::<Vec<_>>(),
+            |start| start.as_minutes(),
         );
         availability
     }
@@ -230,9 +231,9 @@ fn group_hours(doctor: &Doctor, location: &str) -> GroupHours {
     hours
 }
 
-/// Sorts ranges and merges the touching or overlapping ones.
-fn merge_ranges<T: Ord + Copy>(mut ranges: Vec<(T, T)>) -> Vec<(T, T)> {
-    ranges.sort_unstable();
+/// Sorts ranges by their start (`start_key`) and merges the touching or overlapping ones.
+fn merge_ranges<T: Ord + Copy>(mut ranges: Vec<(T, T)>, start_key: fn(&T) -> i64) -> Vec<(T, T)> {
+    crate::sorting::sort_by_key(&mut ranges, |(start, _)| start_key(start));
     let mut merged: Vec<(T, T)> = Vec::with_capacity(ranges.len());
     for (start, end) in ranges {
         match merged.last_mut() {
@@ -244,7 +245,7 @@ fn merge_ranges<T: Ord + Copy>(mut ranges: Vec<(T, T)>) -> Vec<(T, T)> {
 }
 
 fn merge_blocks(blocks: Vec<Block>) -> Vec<Block> {
-    merge_ranges(blocks)
+    merge_ranges(blocks, |&start| i64::from(start))
 }
 
 #[cfg(test)]

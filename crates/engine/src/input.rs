@@ -4,21 +4,20 @@
 
 use crate::error::{Error, Result};
 use crate::path::field_of;
-use crate::reader::read_all;
-use serde::de::DeserializeOwned;
+use crate::reader::{read_all, ReadJson};
 use serde::Serialize;
 
 /// Reads a `T` from JSON text (UTF-8 bytes), the argument `name`: the whole text must be one JSON
 /// value. A wrong type, a missing, unknown or repeated field, an unparseable value or text that
 /// is not JSON is `INVALID_INPUT` whose `details.field` is the path of the field (`start`,
 /// `schedule[0].end`), or `name` when the value as a whole is wrong.
-pub fn read_json<T: DeserializeOwned>(json: &[u8], name: &str) -> Result<T> {
+pub fn read_json<T: ReadJson>(json: &[u8], name: &str) -> Result<T> {
     read_all(json).map_err(|e| Error::invalid_input(field_of(name, e.path()), e.message()))
 }
 
 /// Reads a `T` from any serializable value (a `serde_json::Value`, say) as [`read_json`] reads
 /// its JSON text.
-pub fn read_input<T: DeserializeOwned, V: Serialize>(value: V, name: &str) -> Result<T> {
+pub fn read_input<T: ReadJson, V: Serialize>(value: V, name: &str) -> Result<T> {
     let json = serde_json::to_vec(&value)
         .map_err(|e| Error::invalid_input(name, format!("cannot be written as JSON: {e}")))?;
     read_json(&json, name)

@@ -1,33 +1,341 @@
-//! JSON text for the values written most, by hand: appointments as the API returns them
-//! ([`Appointment::write_json`], [`AppointmentView::write_json`]), appointments as rows of a
-//! snapshot, date-times ([`LocalDateTime::write_json`]), strings and numbers; and the lengths of
-//! those texts, which the hospital counts to know the size of its snapshot without writing it.
+//! The engine's JSON writer: the text of every value the engine gives out ([`WriteJson`]):
+//! appointments, doctors, options, errors, working hours; appointments as rows of a snapshot;
+//! and the lengths of those texts, which the hospital counts to know the size of its snapshot
+//! without writing it.
 //!
-//! Through serde_json (at `opt-level = "z"`) and chrono's formatting each appointment costs a few
-//! microseconds; written here it costs a fraction of that. The text is byte for byte what
-//! serde_json writes for the same value (the same field order, omissions and escapes), so
-//! snapshots stay deterministic whichever writer wrote them; the tests below hold the two to
-//! that.
+//! Written by hand, an appointment costs a fraction of what serde_json takes for it, and the
+//! wasm carries no serializer (serde's `Serialize`, kept for Rust callers, is compiled only where
+//! it is used). The text is byte for byte what serde_json writes for the same value (the same
+//! field order, omissions and escapes), so that it is deterministic and the same whichever
+//! writer wrote it; the tests below hold the two to that.
 
 use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
-use crate::doctor::Doctor;
-use crate::hospital::{AppointmentId, AppointmentView};
+use crate::doctor::{DateOverride, Doctor, HoursBlock, ScheduleRule, TimeOff};
+use crate::error::{Details, Error, TimeOffDetails};
+use crate::hospital::{AppointmentId, AppointmentView, WorkingBlock};
+use crate::options::HospitalOptions;
 use crate::store::{Record, Requested, Status};
-use crate::time::LocalDateTime;
+use crate::time::{date_time_bytes, ClockTime, LocalDate, LocalDateTime};
 
-impl Appointment {
-    /// Appends the appointment as JSON text to `out`, byte for byte what serde_json writes for
-    /// it (its `Serialize`), several times faster.
-    pub fn write_json(&self, out: &mut String) {
+/// A value the engine writes as JSON text.
+pub trait WriteJson {
+    /// Appends the value as JSON text to `out`: byte for byte what serde_json writes for it.
+    fn write_json(&self, out: &mut String);
+
+    /// The value as JSON text.
+    fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+}
+
+impl<T: WriteJson> WriteJson for [T] {
+    fn write_json(&self, out: &mut String) {
+        out.push('[');
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            item.write_json(out);
+        }
+        out.push(']');
+    }
+}
+
+impl<T: WriteJson> WriteJson for Vec<T> {
+    fn write_json(&self, out: &mut String) {
+        self.as_slice().write_json(out);
+    }
+}
+
+impl<T: WriteJson + ?Sized> WriteJson for &T {
+    fn write_json(&self, out: &mut String) {
+        (**self).write_json(out);
+    }
+}
+
+impl WriteJson for String {
+    fn write_json(&self, out: &mut String) {
+        write_str(out, self);
+    }
+}
+
+impl WriteJson for Appointment {
+    fn write_json(&self, out: &mut String) {
         write_fields(out, &Fields::of_appointment(self));
     }
 }
 
-impl LocalDateTime {
-    /// Appends the date-time as a JSON string to `out` (`"YYYY-MM-DDTHH:MM"`), byte for byte
-    /// what serde_json writes for it, without chrono or `format!`.
-    pub fn write_json(self, out: &mut String) {
-        write_date_time(out, self);
+impl WriteJson for AppointmentView<'_> {
+    fn write_json(&self, out: &mut String) {
+        write_appointment(out, self);
+    }
+}
+
+impl WriteJson for LocalDateTime {
+    fn write_json(&self, out: &mut String) {
+        write_date_time(out, *self);
+    }
+}
+
+impl WriteJson for LocalDate {
+    fn write_json(&self, out: &mut String) {
+        let text = date_time_bytes(self.midnight());
+        let date = text.as_ref().and_then(|t| t.get(..10));
+        match date.and_then(|d| std::str::from_utf8(d).ok()) {
+            Some(date) => {
+                out.push('"');
+                out.push_str(date);
+                out.push('"');
+            }
+            None => write_str(out, &self.to_string()),
+        }
+    }
+}
+
+impl WriteJson for ClockTime {
+    fn write_json(&self, out: &mut String) {
+        let minutes = self.minutes();
+        let text = [
+            b'"',
+            b'0' + (minutes / 600 % 10) as u8,
+            b'0' + (minutes / 60 % 10) as u8,
+            b':',
+            b'0' + (minutes % 60 / 10) as u8,
+            b'0' + (minutes % 10) as u8,
+            b'"',
+        ];
+        out.push_str(std::str::from_utf8(&text).unwrap_or("\"\""));
+    }
+}
+
+impl WriteJson for PreviousTime {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Object::new(out);
+        o.str("location", &self.location);
+        o.value("start", &self.start);
+        o.value("end", &self.end);
+        o.end();
+    }
+}
+
+impl WriteJson for Doctor {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Object::new(out);
+        o.str("id", &self.id);
+        o.str("name", &self.name);
+        o.value("locations", &self.locations);
+        o.value("schedule", &self.schedule);
+        if !self.overrides.is_empty() {
+            o.value("overrides", &self.overrides);
+        }
+        if !self.time_off.is_empty() {
+            o.value("timeOff", &self.time_off);
+        }
+        o.end();
+    }
+}
+
+impl WriteJson for ScheduleRule {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Object::new(out);
+        o.key("days");
+        o.out.push('[');
+        for (i, day) in self.days.iter().enumerate() {
+            if i > 0 {
+                o.out.push(',');
+            }
+            o.out.push('"');
+            o.out.push_str(day.name());
+            o.out.push('"');
+        }
+        o.out.push(']');
+        o.value("start", &self.start);
+        o.value("end", &self.end);
+        o.optional("locations", self.locations.as_ref());
+        o.end();
+    }
+}
+
+impl WriteJson for HoursBlock {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Object::new(out);
+        o.value("start", &self.start);
+        o.value("end", &self.end);
+        o.optional("locations", self.locations.as_ref());
+        o.end();
+    }
+}
+
+impl WriteJson for DateOverride {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Object::new(out);
+        o.value("date", &self.date);
+        o.value("hours", &self.hours);
+        o.end();
+    }
+}
+
+impl WriteJson for TimeOff {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Object::new(out);
+        o.value("start", &self.start);
+        o.value("end", &self.end);
+        o.optional("reason", self.reason.as_ref());
+        o.end();
+    }
+}
+
+impl WriteJson for HospitalOptions {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Object::new(out);
+        o.u64("slotMinutes", u64::from(self.slot_minutes));
+        o.u64(
+            "defaultDurationMinutes",
+            u64::from(self.default_duration_minutes),
+        );
+        o.key("timeZone");
+        match &self.time_zone {
+            Some(zone) => write_str(o.out, zone),
+            None => o.out.push_str("null"),
+        }
+        o.optional_u64("minNoticeMinutes", self.min_notice_minutes.map(u64::from));
+        o.optional_u64("horizonDays", self.horizon_days.map(u64::from));
+        if self.prevent_patient_overlap {
+            o.key("preventPatientOverlap");
+            o.out.push_str("true");
+        }
+        o.u64("maxSnapshotBytes", self.max_snapshot_bytes);
+        o.end();
+    }
+}
+
+impl WriteJson for Error {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Object::new(out);
+        o.str("code", self.code.as_str());
+        o.str("message", &self.message);
+        o.value("details", &*self.details);
+        o.end();
+    }
+}
+
+impl WriteJson for Details {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Object::new(out);
+        o.optional("field", self.field.as_ref());
+        o.optional("doctorId", self.doctor_id.as_ref());
+        o.optional("appointmentId", self.appointment_id.as_ref());
+        o.optional("id", self.id.as_ref());
+        o.optional("location", self.location.as_ref());
+        o.optional(
+            "conflictingAppointmentId",
+            self.conflicting_appointment_id.as_ref(),
+        );
+        o.optional("appointmentIds", self.appointment_ids.as_ref());
+        o.optional("requestId", self.request_id.as_ref());
+        o.optional_u64("slotMinutes", self.slot_minutes.map(u64::from));
+        o.optional("path", self.path.as_ref());
+        o.optional_u64("version", self.version);
+        o.optional_u64("supportedVersion", self.supported_version.map(u64::from));
+        o.optional_u64("revision", self.revision);
+        o.optional_u64("oldestRevision", self.oldest_revision);
+        o.optional_u64("expectedRevision", self.expected_revision);
+        if let Some(reason) = self.reason {
+            o.str("reason", reason);
+        }
+        o.optional("date", self.date.as_ref());
+        o.optional("timeOff", self.time_off.as_ref());
+        o.optional("locations", self.locations.as_ref());
+        o.optional("earliestStart", self.earliest_start.as_ref());
+        o.optional("latestStart", self.latest_start.as_ref());
+        o.optional("patient", self.patient.as_ref());
+        o.optional("holdExpires", self.hold_expires.as_ref());
+        if let Some(limit_of) = self.limit_of {
+            o.str("limitOf", limit_of);
+        }
+        o.optional_u64("current", self.current);
+        o.optional_u64("requested", self.requested);
+        o.optional_u64("limit", self.limit);
+        o.end();
+    }
+}
+
+impl WriteJson for TimeOffDetails {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Object::new(out);
+        o.value("start", &self.start);
+        o.value("end", &self.end);
+        o.optional("reason", self.reason.as_ref());
+        o.end();
+    }
+}
+
+impl WriteJson for WorkingBlock<'_> {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Object::new(out);
+        o.value("date", &self.date);
+        o.str("location", self.location);
+        o.value("start", &self.start);
+        o.value("end", &self.end);
+        o.end();
+    }
+}
+
+/// Writes a JSON object key by key: `{"a":1,"b":"x"}`.
+struct Object<'a> {
+    out: &'a mut String,
+    empty: bool,
+}
+
+impl<'a> Object<'a> {
+    fn new(out: &'a mut String) -> Self {
+        out.push('{');
+        Object { out, empty: true }
+    }
+
+    /// Starts the entry `key` (a name the engine chose: nothing to escape).
+    fn key(&mut self, key: &str) {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\":");
+    }
+
+    fn str(&mut self, key: &str, value: &str) {
+        self.key(key);
+        write_str(self.out, value);
+    }
+
+    fn u64(&mut self, key: &str, value: u64) {
+        self.key(key);
+        write_u64(self.out, value);
+    }
+
+    fn value(&mut self, key: &str, value: &dyn WriteJson) {
+        self.key(key);
+        value.write_json(self.out);
+    }
+
+    /// The entry, when there is a value; nothing otherwise.
+    fn optional<T: WriteJson>(&mut self, key: &str, value: Option<&T>) {
+        if let Some(value) = value {
+            self.value(key, value);
+        }
+    }
+
+    fn optional_u64(&mut self, key: &str, value: Option<u64>) {
+        if let Some(value) = value {
+            self.u64(key, value);
+        }
+    }
+
+    fn end(self) {
+        self.out.push('}');
     }
 }
 
@@ -90,7 +398,7 @@ impl<'a> Fields<'a> {
     }
 }
 
-fn status_text(status: AppointmentStatus) -> &'static str {
+pub(crate) fn status_text(status: AppointmentStatus) -> &'static str {
     match status {
         AppointmentStatus::Booked => "booked",
         AppointmentStatus::Held => "held",
@@ -145,7 +453,7 @@ fn write_fields(out: &mut String, a: &Fields<'_>) {
     }
     if !a.rescheduled_from.is_empty() {
         out.push_str(",\"rescheduledFrom\":");
-        write_trace(out, a.rescheduled_from);
+        a.rescheduled_from.write_json(out);
     }
     if let Some(reason) = a.cancel_reason {
         out.push_str(",\"cancelReason\":");
@@ -160,23 +468,6 @@ fn write_fields(out: &mut String, a: &Fields<'_>) {
         out.push_str(metadata);
     }
     out.push('}');
-}
-
-fn write_trace(out: &mut String, trace: &[PreviousTime]) {
-    out.push('[');
-    for (i, previous) in trace.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"location\":");
-        write_str(out, &previous.location);
-        out.push_str(",\"start\":");
-        write_date_time(out, previous.start);
-        out.push_str(",\"end\":");
-        write_date_time(out, previous.end);
-        out.push('}');
-    }
-    out.push(']');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,7 +534,7 @@ fn write_extras(out: &mut String, a: &Fields<'_>) {
     }
     if !a.rescheduled_from.is_empty() {
         key(out, "rescheduledFrom");
-        write_trace(out, a.rescheduled_from);
+        a.rescheduled_from.write_json(out);
     }
     if let Some(reason) = a.cancel_reason {
         key(out, "cancelReason");
@@ -344,9 +635,9 @@ pub(crate) fn row_bytes(record: &Record, doctor_id: &str, location: &str) -> u64
         + 2
 }
 
-/// A doctor as JSON text (through serde_json: doctors are few and written rarely).
+/// A doctor as JSON text.
 pub(crate) fn doctor_text(doctor: &Doctor) -> String {
-    serde_json::to_string(doctor).unwrap_or_default()
+    doctor.to_json()
 }
 
 /// The bytes a line of `text` takes in a snapshot: the text, its line break and a comma.
@@ -431,42 +722,17 @@ pub(crate) fn write_u64(out: &mut String, mut n: u64) {
     }
 }
 
-/// Appends `"YYYY-MM-DDTHH:MM"` as `LocalDateTime`'s `Display` writes it, without chrono or
-/// `format!`: the civil date of the day number by Howard Hinnant's `civil_from_days`.
+/// Appends `"YYYY-MM-DDTHH:MM"` as `LocalDateTime`'s `Display` writes it, without `format!`.
 pub(crate) fn write_date_time(out: &mut String, t: LocalDateTime) {
-    // chrono's num_days_from_ce of 1970-01-01 is 719,163; the algorithm counts from 0000-03-01.
-    let z = t.day() - 719_163 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    if !(1..=9999).contains(&year) {
-        // Never for a stored time (years 0001 to 9999); as Display says it.
-        write_str(out, &t.to_string());
-        return;
-    }
-    let minute = t.minute_of_day();
-    let mut text = *b"\"0000-00-00T00:00\"";
-    let fields = [
-        (1, 4, year),
-        (6, 2, month),
-        (9, 2, day),
-        (12, 2, minute / 60),
-        (15, 2, minute % 60),
-    ];
-    for (at, width, mut value) in fields {
-        for i in (at..at + width).rev() {
-            if let Some(slot) = text.get_mut(i) {
-                *slot = b'0' + (value % 10) as u8;
-            }
-            value /= 10;
+    match date_time_bytes(t) {
+        Some(text) => {
+            out.push('"');
+            out.push_str(std::str::from_utf8(&text).unwrap_or_default());
+            out.push('"');
         }
+        // Never for a stored time (years 0001 to 9999); as Display says it.
+        None => write_str(out, &t.to_string()),
     }
-    out.push_str(std::str::from_utf8(&text).unwrap_or("\"\""));
 }
 
 #[cfg(test)]
@@ -547,7 +813,9 @@ mod tests {
             status: AppointmentStatus::Cancelled,
             cancel_reason: Some("ill".into()),
             notes: Some("bring \"x-rays\"\nand a scan".into()),
-            metadata: Some(serde_json::from_str(r#"{"visit":"follow-up","n":[1,2.5]}"#).unwrap()),
+            metadata: Some(
+                crate::read_json(br#"{"visit":"follow-up","n":[1,2.5]}"#, "metadata").unwrap(),
+            ),
             ..plain.clone()
         };
         for a in [plain, held, cancelled] {

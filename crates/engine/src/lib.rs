@@ -54,6 +54,7 @@ mod reader;
 mod requests;
 mod slots;
 mod snapshot;
+mod sorting;
 mod store;
 mod time;
 mod validate;
@@ -91,6 +92,8 @@ pub use error::{Details, Error, ErrorCode, Result, TimeOffDetails};
 
 // Reading inputs from any serde format or from JSON text, with the path of a bad field.
 pub use input::{read_input, read_json};
+pub use json::WriteJson;
+pub use reader::{JsonReader, Read, ReadError, ReadJson};
 
 // The size limits (the README's "Limits").
 pub use limits::{

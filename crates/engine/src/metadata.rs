@@ -1,16 +1,17 @@
 //! Appointment metadata: a small plain-JSON object the host attaches to an appointment (a visit
 //! type, contact details, its own ids), stored and returned as given, in compact JSON.
 //!
-//! Read from any serde format, it is checked as it is read: an object at the top, nesting at most
-//! [`MAX_METADATA_DEPTH`] levels, at most [`MAX_METADATA_ITEMS`] keys per object and items per
+//! Read by the engine's JSON reader, it is checked as it is read: an object at the top, objects
+//! and arrays nested at most [`MAX_METADATA_DEPTH`] levels, at most [`MAX_METADATA_ITEMS`] keys per object and items per
 //! array, no key twice in one object, finite numbers, and at most [`MAX_METADATA_BYTES`] of
 //! compact JSON in all. Keys keep their order, so the same object always gives the same text.
 
+use crate::json;
 use crate::limits::{MAX_METADATA_BYTES, MAX_METADATA_DEPTH, MAX_METADATA_ITEMS};
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use crate::reader::{JsonReader, Read, ReadError, ReadJson};
+use crate::words::Quoted;
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
-use serde::{Deserialize, Serialize, Serializer};
-use std::fmt;
+use serde::{Serialize, Serializer};
 
 /// A metadata object, as compact JSON text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,166 +34,90 @@ impl Metadata {
     }
 }
 
-impl<'de> Deserialize<'de> for Metadata {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut out = String::new();
-        deserializer.deserialize_map(Writer {
-            out: &mut out,
-            depth: 1,
-        })?;
-        if out.len() > MAX_METADATA_BYTES {
-            return Err(de::Error::custom(format!(
-                "takes {} bytes of JSON; the most is {MAX_METADATA_BYTES}",
-                out.len()
-            )));
+impl ReadJson for Metadata {
+    fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+        if reader.kind() != Some(b'{') {
+            return Err(reader.refuse("a JSON object"));
         }
+        let mut out = String::new();
+        write_value(reader, &mut out, 1)?;
         Ok(Metadata(out))
     }
 }
 
-/// Writes the value it visits as compact JSON into `out`, checking the limits.
-struct Writer<'a> {
-    out: &'a mut String,
-    depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for Writer<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Writer<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.depth == 1 {
-            f.write_str("a JSON object")
-        } else {
-            f.write_str("a JSON value")
-        }
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        self.out.push_str(if v { "true" } else { "false" });
-        Ok(())
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.out.push_str(&v.to_string());
-        Ok(())
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.out.push_str(&v.to_string());
-        Ok(())
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        let number = serde_json::Number::from_f64(v)
-            .ok_or_else(|| E::custom("holds a number JSON cannot say"))?;
-        self.out.push_str(&number.to_string());
-        Ok(())
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        crate::json::write_str(self.out, v);
-        self.check_size()
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.out.push_str("null");
-        Ok(())
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        self.visit_unit()
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let depth = self.depth + 1;
-        if depth > MAX_METADATA_DEPTH {
-            return Err(de::Error::custom(format!(
-                "nests deeper than {MAX_METADATA_DEPTH} levels"
-            )));
-        }
-        self.out.push('[');
-        let mut items = 0;
-        loop {
-            let mark = self.out.len();
-            if items > 0 {
-                self.out.push(',');
-            }
-            let seed = Writer {
-                out: &mut *self.out,
-                depth,
-            };
-            if seq.next_element_seed(seed)?.is_none() {
-                self.out.truncate(mark);
-                break;
-            }
-            items += 1;
-            if items > MAX_METADATA_ITEMS {
-                return Err(de::Error::custom(format!(
-                    "has an array of more than {MAX_METADATA_ITEMS} items"
-                )));
-            }
-            self.check_size()?;
-        }
-        self.out.push(']');
-        Ok(())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        if self.depth > MAX_METADATA_DEPTH {
-            return Err(de::Error::custom(format!(
-                "nests deeper than {MAX_METADATA_DEPTH} levels"
-            )));
-        }
-        self.out.push('{');
-        let mut keys: Vec<String> = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if keys.len() >= MAX_METADATA_ITEMS {
-                return Err(de::Error::custom(format!(
-                    "has an object of more than {MAX_METADATA_ITEMS} keys"
-                )));
-            }
-            if keys.contains(&key) {
-                return Err(de::Error::custom(format!("has the key {key:?} twice")));
-            }
-            if !keys.is_empty() {
-                self.out.push(',');
-            }
-            crate::json::write_str(self.out, &key);
-            self.out.push(':');
-            keys.push(key);
-            map.next_value_seed(Writer {
-                out: &mut *self.out,
-                depth: self.depth + 1,
+/// Copies the value at the cursor into `out` as compact JSON, checking the limits as it goes
+/// (so that a huge value is not copied whole); `level` is how deep the value is (the top object
+/// is at level 1). Numbers are copied as written: JSON's readers all read them alike.
+fn write_value(reader: &mut JsonReader<'_>, out: &mut String, level: usize) -> Read<()> {
+    match reader.kind() {
+        Some(b'{') => {
+            deep_enough(level)?;
+            out.push('{');
+            let mut keys: Vec<String> = Vec::new();
+            reader.entries(&mut |reader, key| {
+                if keys.len() >= MAX_METADATA_ITEMS {
+                    return Err(ReadError::new(format!(
+                        "has an object of more than {MAX_METADATA_ITEMS} keys"
+                    )));
+                }
+                if keys.iter().any(|k| *k == key) {
+                    return Err(ReadError::new(format!(
+                        "has the key {q_key} twice",
+                        q_key = Quoted(&key)
+                    )));
+                }
+                if !keys.is_empty() {
+                    out.push(',');
+                }
+                json::write_str(out, &key);
+                out.push(':');
+                keys.push(key.into_owned());
+                write_value(reader, out, level + 1)
             })?;
-            self.check_size()?;
+            out.push('}');
         }
-        self.out.push('}');
-        Ok(())
+        Some(b'[') => {
+            deep_enough(level)?;
+            out.push('[');
+            reader.array("an array", &mut |reader, index| {
+                if index as usize >= MAX_METADATA_ITEMS {
+                    return Err(ReadError::new(format!(
+                        "has an array of more than {MAX_METADATA_ITEMS} items"
+                    )));
+                }
+                if index > 0 {
+                    out.push(',');
+                }
+                write_value(reader, out, level + 1)
+            })?;
+            out.push(']');
+        }
+        Some(b'"') => {
+            let text = reader.raw_string()?;
+            json::write_str(out, &text);
+        }
+        Some(b'-' | b'0'..=b'9') => {
+            out.push_str(reader.number_text()?);
+        }
+        Some(b't' | b'f' | b'n') => out.push_str(reader.raw_literal()?),
+        _ => reader.skip()?,
     }
+    if out.len() > MAX_METADATA_BYTES {
+        return Err(ReadError::new(format!(
+            "takes more than {MAX_METADATA_BYTES} bytes of JSON"
+        )));
+    }
+    Ok(())
 }
 
-impl Writer<'_> {
-    /// Stops early once the text is over the limit, so that a huge value is not copied whole.
-    fn check_size<E: de::Error>(&self) -> Result<(), E> {
-        if self.out.len() > MAX_METADATA_BYTES {
-            return Err(E::custom(format!(
-                "takes more than {MAX_METADATA_BYTES} bytes of JSON"
-            )));
-        }
-        Ok(())
+/// Refuses an object or array deeper than [`MAX_METADATA_DEPTH`] levels.
+fn deep_enough(level: usize) -> Read<()> {
+    if level > MAX_METADATA_DEPTH {
+        return Err(ReadError::new(format!(
+            "nests deeper than {MAX_METADATA_DEPTH} levels"
+        )));
     }
+    Ok(())
 }
 
 impl Serialize for Metadata {
@@ -325,7 +250,7 @@ mod tests {
     use serde_json::json;
 
     fn read(value: serde_json::Value) -> Result<Metadata, String> {
-        Metadata::deserialize(value).map_err(|e| e.to_string())
+        crate::read_input(value, "metadata").map_err(|e| e.message)
     }
 
     #[test]
@@ -342,8 +267,9 @@ mod tests {
             back,
             json!({"visit": "follow-up", "phone": "+1 555", "n": [1, 2.5, null, true]})
         );
-        let text: Metadata = serde_json::from_str(r#"{"b":1,"a":{"c":"\"q\""}}"#).unwrap();
-        assert_eq!(text.as_json(), r#"{"b":1,"a":{"c":"\"q\""}}"#);
+        let text: Metadata =
+            crate::read_json(br#"{ "b" : 1.50, "a":{"c":"\"q\""}}"#, "metadata").unwrap();
+        assert_eq!(text.as_json(), r#"{"b":1.50,"a":{"c":"\"q\""}}"#);
     }
 
     #[test]
@@ -356,11 +282,13 @@ mod tests {
         );
         assert!(read(json!({"a": {"b": {"c": {"d": 1}}}})).is_ok());
         assert!(read(json!({"a": [[[[1]]]]})).is_err(), "arrays count too");
+        assert!(read(json!({"a": [[[1]]]})).is_ok());
+        assert!(crate::read_json::<Metadata>(br#"{"a":1e999}"#, "metadata").is_err());
         let many: serde_json::Map<String, serde_json::Value> =
             (0..65).map(|i| (format!("k{i}"), json!(i))).collect();
         assert!(read(serde_json::Value::Object(many)).is_err());
         assert!(read(json!({"a": "x".repeat(5000)})).is_err(), "too large");
-        let twice: Result<Metadata, _> = serde_json::from_str(r#"{"a":1,"a":2}"#);
+        let twice = crate::read_json::<Metadata>(br#"{"a":1,"a":2}"#, "metadata");
         assert!(twice.is_err());
     }
 }

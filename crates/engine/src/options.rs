@@ -7,12 +7,13 @@ use crate::limits::{
     DEFAULT_MAX_SNAPSHOT_BYTES, MAX_HORIZON_DAYS, MAX_MAX_SNAPSHOT_BYTES, MAX_NOTICE_MINUTES,
     MAX_TIME_ZONE_LEN, MIN_MAX_SNAPSHOT_BYTES,
 };
+use crate::reader::read_object;
 use crate::time::{LocalDateTime, MINUTES_PER_DAY};
-use serde::{Deserialize, Serialize};
+use crate::words::Quoted;
+use serde::Serialize;
 
 /// Options as they come in: every field optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HospitalOptionsInput {
     /// Length of one slot in minutes; divides 1440. Default 15.
     pub slot_minutes: Option<u32>,
@@ -34,9 +35,19 @@ pub struct HospitalOptionsInput {
     pub max_snapshot_bytes: Option<u64>,
 }
 
+read_object!(HospitalOptionsInput {
+    slot_minutes: "slotMinutes" optional,
+    default_duration_minutes: "defaultDurationMinutes" optional,
+    time_zone: "timeZone" optional,
+    min_notice_minutes: "minNoticeMinutes" optional,
+    horizon_days: "horizonDays" optional,
+    prevent_patient_overlap: "preventPatientOverlap" optional,
+    max_snapshot_bytes: "maxSnapshotBytes" optional,
+});
+
 /// Validated options. Serialized as they appear in a snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HospitalOptions {
     /// Length of one slot in minutes; divides 1440.
     pub slot_minutes: u32,
@@ -45,23 +56,28 @@ pub struct HospitalOptions {
     /// IANA time zone name, or `null`.
     pub time_zone: Option<String>,
     /// Minimum notice in minutes; left out when off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_notice_minutes: Option<u32>,
     /// Booking horizon in days; left out when off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub horizon_days: Option<u32>,
     /// Whether a patient's appointments may not overlap; left out when not.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub prevent_patient_overlap: bool,
     /// The most bytes the hospital's snapshot may take (snapshots before version 3 have none:
     /// the default).
-    #[serde(default = "default_max_snapshot_bytes")]
     pub max_snapshot_bytes: u64,
 }
 
-fn default_max_snapshot_bytes() -> u64 {
-    DEFAULT_MAX_SNAPSHOT_BYTES
-}
+read_object!(HospitalOptions {
+    slot_minutes: "slotMinutes" required,
+    default_duration_minutes: "defaultDurationMinutes" required,
+    time_zone: "timeZone" optional,
+    min_notice_minutes: "minNoticeMinutes" optional,
+    horizon_days: "horizonDays" optional,
+    prevent_patient_overlap: "preventPatientOverlap" default,
+    max_snapshot_bytes: "maxSnapshotBytes" or(DEFAULT_MAX_SNAPSHOT_BYTES),
+});
 
 impl Default for HospitalOptions {
     fn default() -> Self {
@@ -134,7 +150,10 @@ impl HospitalOptions {
             if !well_formed {
                 return Err(Error::invalid_input(
                     "timeZone",
-                    format!("{zone:?} is not an IANA time zone name such as \"America/New_York\""),
+                    format!(
+                        "{q_zone} is not an IANA time zone name such as \"America/New_York\"",
+                        q_zone = Quoted(zone)
+                    ),
                 ));
             }
         }

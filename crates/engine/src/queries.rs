@@ -2,12 +2,11 @@
 //! `findSlots`; and the time windows they describe.
 
 use crate::error::{Error, Result};
+use crate::reader::{read_choice, read_object};
 use crate::time::{Bound, LocalDateTime};
-use serde::Deserialize;
 
 /// Which appointments `appointments` lists.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum StatusFilter {
     /// Those that take their time: booked ones and live holds (the default).
     #[default]
@@ -24,124 +23,150 @@ pub enum StatusFilter {
     All,
 }
 
+read_choice!(StatusFilter {
+    Active = "active",
+    Booked = "booked",
+    Held = "held",
+    Cancelled = "cancelled",
+    Expired = "expired",
+    All = "all",
+});
+
 /// The options of `appointments`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AppointmentQuery {
     /// Start of the window: a date (its midnight) or a date-time. Default: all time.
-    #[serde(default)]
     pub from: Option<String>,
     /// End of the window, exclusive: a date (including that whole day) or a date-time.
-    #[serde(default)]
     pub to: Option<String>,
     /// Which statuses to list; `active` (booked and held) by default.
-    #[serde(default)]
     pub status: Option<StatusFilter>,
     /// The caller's current time: holds that have lapsed by then are left out.
-    #[serde(default)]
     pub now: Option<LocalDateTime>,
     /// At most this many, the first ones (a page).
-    #[serde(default)]
     pub limit: Option<u32>,
     /// Only those after this appointment in the listing's order (the next page): the id of
     /// the last one of the previous page.
-    #[serde(default)]
     pub after: Option<String>,
 }
+
+read_object!(AppointmentQuery {
+    from: "from" optional,
+    to: "to" optional,
+    status: "status" optional,
+    now: "now" optional,
+    limit: "limit" optional,
+    after: "after" optional,
+});
 
 /// The input of `findAppointments`: appointments across doctors, by patient, location, doctor
 /// and time.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FindAppointmentsQuery {
     /// Only this patient's.
-    #[serde(default)]
     pub patient: Option<String>,
     /// Only those at this location.
-    #[serde(default)]
     pub location: Option<String>,
     /// Only this doctor's.
-    #[serde(default)]
     pub doctor_id: Option<String>,
     /// Start of the window: a date or a date-time. Default: all time.
-    #[serde(default)]
     pub from: Option<String>,
     /// End of the window, exclusive.
-    #[serde(default)]
     pub to: Option<String>,
     /// Which statuses; `active` by default.
-    #[serde(default)]
     pub status: Option<StatusFilter>,
     /// The caller's current time: holds that have lapsed by then are left out.
-    #[serde(default)]
     pub now: Option<LocalDateTime>,
     /// At most this many (a page).
-    #[serde(default)]
     pub limit: Option<u32>,
     /// Only those after this appointment in the order listed (the next page).
-    #[serde(default)]
     pub after: Option<String>,
 }
 
+read_object!(FindAppointmentsQuery {
+    patient: "patient" optional,
+    location: "location" optional,
+    doctor_id: "doctorId" optional,
+    from: "from" optional,
+    to: "to" optional,
+    status: "status" optional,
+    now: "now" optional,
+    limit: "limit" optional,
+    after: "after" optional,
+});
+
 /// The input of `workingHours`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkingHoursQuery {
     /// The first date: a date (or a date-time, whose date counts).
     pub from: String,
     /// The last date, included.
     pub to: String,
     /// Only this location.
-    #[serde(default)]
     pub location: Option<String>,
 }
 
+read_object!(WorkingHoursQuery {
+    from: "from" required,
+    to: "to" required,
+    location: "location" optional,
+});
+
 /// The options of `availableSlots`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlotQuery {
     /// Start of the window: a date or a date-time.
     pub from: String,
     /// End of the window, exclusive: a date (including that whole day) or a date-time.
     pub to: String,
     /// Length of the wanted appointment; the hospital's default when absent.
-    #[serde(default)]
     pub duration_minutes: Option<u32>,
     /// Only slots bookable at this location (one of the doctor's).
-    #[serde(default)]
     pub location: Option<String>,
     /// At most this many slots, earliest first.
-    #[serde(default)]
     pub limit: Option<u32>,
     /// The caller's current time: needed when the hospital has a minimum notice or a horizon;
     /// lets an expired hold free its time.
-    #[serde(default)]
     pub now: Option<LocalDateTime>,
 }
 
+read_object!(SlotQuery {
+    from: "from" required,
+    to: "to" required,
+    duration_minutes: "durationMinutes" optional,
+    location: "location" optional,
+    limit: "limit" optional,
+    now: "now" optional,
+});
+
 /// The input of `findSlots`: free slots across doctors.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FindSlotsQuery {
     /// Only doctors who work here, and only slots here.
-    #[serde(default)]
     pub location: Option<String>,
     /// Only these doctors; every doctor when absent.
-    #[serde(default)]
     pub doctor_ids: Option<Vec<String>>,
     /// Start of the window: a date or a date-time.
     pub from: String,
     /// End of the window, exclusive: a date (including that whole day) or a date-time.
     pub to: String,
     /// Length of the wanted appointment; the hospital's default when absent.
-    #[serde(default)]
     pub duration_minutes: Option<u32>,
     /// At most this many slots (required, at most 1,000).
     pub limit: u32,
     /// The caller's current time, as for `availableSlots`.
-    #[serde(default)]
     pub now: Option<LocalDateTime>,
 }
+
+read_object!(FindSlotsQuery {
+    location: "location" optional,
+    doctor_ids: "doctorIds" optional,
+    from: "from" required,
+    to: "to" required,
+    duration_minutes: "durationMinutes" optional,
+    limit: "limit" required,
+    now: "now" optional,
+});
 
 /// A half-open window `[from, to)`; an absent bound is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,46 +1,48 @@
-//! The engine's JSON reader: a serde [`Deserializer`] over UTF-8 JSON text that reads the
-//! engine's types straight from the text, one pass, and when something is wrong names the path
-//! of the value at fault (`schedule[0].end`) and says what is wrong in plain words ("expected a
-//! whole number from 0 to 65535, not the string \"15\"").
+//! The engine's JSON reader: reads the engine's types from UTF-8 JSON text in one pass and,
+//! when something is wrong, names the path of the value at fault (`schedule[0].end`) and says
+//! what is wrong in plain words ("expected a whole number from 0 to 65535, not the string
+//! \"15\"").
+//!
+//! A type is read by its [`ReadJson`] implementation, written next to the type: structs with
+//! `read_object!`, which lists each field's key and whether it is required.
+//! The reader's own functions do the work and are compiled once, not once per type, which keeps
+//! the wasm small (a serde derive compiles a visitor per type and data format).
 //!
 //! It is stricter than JSON needs to be where the engine's trust rules ask it to be:
 //! - a struct is read only from an object, never from an array by position;
-//! - a key given twice in one object is refused (by the struct that reads it), never "the last
-//!   one wins";
+//! - a key given twice in one object is refused, never "the last one wins";
 //! - a number too large for a double (`1e999`) is refused where it is, naming its path;
-//! - nesting deeper than [`MAX_DEPTH`] is refused; values that are skipped (the fields a header
-//!   reader does not look at) are checked as JSON without recursion, however deep.
+//! - unknown keys are refused, except where a reader skips them (a snapshot's header check);
+//!   skipped values are checked as JSON without recursion, however deep they nest.
 //!
 //! Errors travel up as a [`ReadError`] that collects the path on its way out of each object and
-//! array, so the reader never wraps the visitors of the types it reads (which would double the
-//! code each type compiles to).
+//! array.
 
 use crate::path::Step;
 use crate::words;
-use serde::de::{
-    self, DeserializeSeed, Deserializer, EnumAccess, Expected, MapAccess, SeqAccess, Unexpected,
-    VariantAccess, Visitor,
-};
 use std::borrow::Cow;
 use std::fmt;
 
-/// How deep objects and arrays may nest in a value the engine reads into its types.
-pub(crate) const MAX_DEPTH: usize = 128;
-
 /// What went wrong reading a value, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ReadError {
+pub struct ReadError {
     message: String,
     /// The path to the value at fault, innermost step first (the order it is collected in).
     steps: Vec<Step>,
 }
 
 impl ReadError {
-    fn new(message: String) -> Self {
+    /// An error about the value being read, in plain words.
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         ReadError {
-            message,
+            message: message.into(),
             steps: Vec::new(),
         }
+    }
+
+    /// A required field that is absent.
+    pub(crate) fn missing(key: &str) -> Self {
+        ReadError::new("is missing (a required field)").inside(Step::Field(key.to_owned()))
     }
 
     /// The error one step further out: the value at fault is inside `step`.
@@ -50,12 +52,12 @@ impl ReadError {
     }
 
     /// The path of the value at fault, outermost first (`schedule[0].end`; `""` for the whole).
-    pub(crate) fn path(&self) -> String {
+    pub fn path(&self) -> String {
         crate::path::path_text(self.steps.iter().rev())
     }
 
     /// What is wrong, in plain words.
-    pub(crate) fn message(&self) -> &str {
+    pub fn message(&self) -> &str {
         &self.message
     }
 }
@@ -68,101 +70,63 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-impl de::Error for ReadError {
-    fn custom<T: fmt::Display>(message: T) -> Self {
-        ReadError::new(message.to_string())
-    }
+/// A result of the reader.
+pub type Read<T> = std::result::Result<T, ReadError>;
 
-    fn invalid_type(given: Unexpected<'_>, expected: &dyn Expected) -> Self {
-        ReadError::new(words::expected_not(
-            &expected.to_string(),
-            &words::given(&given),
-        ))
-    }
-
-    fn invalid_value(given: Unexpected<'_>, expected: &dyn Expected) -> Self {
-        Self::invalid_type(given, expected)
-    }
-
-    fn invalid_length(length: usize, expected: &dyn Expected) -> Self {
-        ReadError::new(format!(
-            "has {length} items; expected {}",
-            words::expected(&expected.to_string())
-        ))
-    }
-
-    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
-        ReadError::new(format!(
-            "expected {}, not {}",
-            words::choices(expected),
-            words::quoted(variant)
-        ))
-    }
-
-    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
-        let message = if expected.is_empty() {
-            format!(
-                "unknown field {}; no field is expected here",
-                words::quoted(field)
-            )
-        } else {
-            format!(
-                "unknown field {}; expected {}",
-                words::quoted(field),
-                words::choices(expected)
-            )
-        };
-        ReadError::new(message).inside(Step::Field(field.to_owned()))
-    }
-
-    fn missing_field(field: &'static str) -> Self {
-        ReadError::new("is missing (a required field)".to_owned())
-            .inside(Step::Field(field.to_owned()))
-    }
-
-    fn duplicate_field(field: &'static str) -> Self {
-        ReadError::new(format!("has the key {} twice", words::quoted(field)))
-            .inside(Step::Field(field.to_owned()))
-    }
+/// A type the engine reads from JSON: its input types, its snapshot records and change records.
+/// Read one with [`read_json`](crate::read_json).
+pub trait ReadJson: Sized {
+    /// Reads one value at the reader's cursor.
+    fn read_json(reader: &mut JsonReader<'_>) -> Read<Self>;
 }
 
-/// A result of the reader.
-pub(crate) type Read<T> = std::result::Result<T, ReadError>;
-
 /// Reads one `T` from the whole of `text`: nothing but whitespace may follow it.
-pub(crate) fn read_all<'de, T: de::Deserialize<'de>>(text: &'de [u8]) -> Read<T> {
+pub(crate) fn read_all<T: ReadJson>(text: &[u8]) -> Read<T> {
     let mut reader = JsonReader::new(text);
-    let value = T::deserialize(&mut reader)?;
+    let value = T::read_json(&mut reader)?;
     reader.end()?;
     Ok(value)
 }
 
+/// How deep objects and arrays may nest in a value read into a type (values that are skipped
+/// are not limited).
+pub(crate) const MAX_DEPTH: usize = 128;
+
 /// A number as JSON text gives it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Number {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Number<'a> {
+    /// A whole number from 0 up (to `u64::MAX`).
     Unsigned(u64),
+    /// A negative whole number (from `i64::MIN`).
     Negative(i64),
-    Float(f64),
+    /// Any other number a double holds (a fraction, an exponent, or beyond the integers), as
+    /// written: the engine stores no such number, it only names it in errors.
+    Other(&'a str),
+}
+
+/// What a reader does with a key its object does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UnknownKeys {
+    /// Refuse it, naming it.
+    Refuse,
+    /// Pass over its value.
+    Skip,
 }
 
 /// The reader: the text and how far it has read.
-pub(crate) struct JsonReader<'de> {
-    text: &'de [u8],
+pub struct JsonReader<'a> {
+    text: &'a [u8],
     at: usize,
     depth: usize,
-    /// The depth of the last object or array whose end was read: how the reader knows a visitor
-    /// read a whole object or array, not only its start.
-    closed: usize,
 }
 
-impl<'de> JsonReader<'de> {
+impl<'a> JsonReader<'a> {
     /// A reader at the start of `text`.
-    pub(crate) fn new(text: &'de [u8]) -> Self {
+    pub(crate) fn new(text: &'a [u8]) -> Self {
         JsonReader {
             text,
             at: 0,
             depth: 0,
-            closed: usize::MAX,
         }
     }
 
@@ -213,8 +177,231 @@ impl<'de> JsonReader<'de> {
         }
     }
 
-    /// Reads a string; the cursor is on its opening quote.
-    fn string(&mut self) -> Read<Cow<'de, str>> {
+    /// The error for a value of the wrong kind at the cursor: `expected {expected}, not …`.
+    pub(crate) fn refuse(&mut self, expected: &str) -> ReadError {
+        match self.describe() {
+            Ok(given) => ReadError::new(format!("expected {expected}, not {given}")),
+            Err(e) => e,
+        }
+    }
+
+    /// What the value at the cursor is, in words, for an error; the value is consumed.
+    fn describe(&mut self) -> Read<String> {
+        Ok(match self.peek() {
+            Some(b'{') => {
+                self.skip()?;
+                "an object".to_owned()
+            }
+            Some(b'[') => {
+                self.skip()?;
+                "an array".to_owned()
+            }
+            Some(b'"') => format!("the string {}", words::quoted(&self.raw_string()?)),
+            Some(b'-' | b'0'..=b'9') => words::number(self.raw_number()?),
+            Some(b't') => {
+                self.literal(b"true")?;
+                "true".to_owned()
+            }
+            Some(b'f') => {
+                self.literal(b"false")?;
+                "false".to_owned()
+            }
+            Some(b'n') => {
+                self.literal(b"null")?;
+                "null".to_owned()
+            }
+            _ => return Err(self.syntax("expected a value")),
+        })
+    }
+
+    /// Whether the value at the cursor is `null`; if it is, it is consumed.
+    pub(crate) fn null(&mut self) -> Read<bool> {
+        if self.peek() == Some(b'n') {
+            self.literal(b"null")?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    /// Reads a string; `expected` says what was wanted when the value is not one.
+    pub(crate) fn string(&mut self, expected: &str) -> Read<Cow<'a, str>> {
+        if self.peek() == Some(b'"') {
+            self.raw_string()
+        } else {
+            Err(self.refuse(expected))
+        }
+    }
+
+    /// Reads a string and parses it with `parse`, whose error is the message.
+    pub(crate) fn parsed<T>(
+        &mut self,
+        expected: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Read<T> {
+        let text = self.string(expected)?;
+        parse(&text).map_err(ReadError::new)
+    }
+
+    /// Reads `true` or `false`.
+    pub(crate) fn boolean(&mut self) -> Read<bool> {
+        match self.peek() {
+            Some(b't') => self.literal(b"true").map(|()| true),
+            Some(b'f') => self.literal(b"false").map(|()| false),
+            _ => Err(self.refuse("true or false")),
+        }
+    }
+
+    /// Reads a whole number from 0 to `max`; `expected` says so in words.
+    pub(crate) fn unsigned(&mut self, max: u64, expected: &str) -> Read<u64> {
+        if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
+            return Err(self.refuse(expected));
+        }
+        match self.raw_number()? {
+            Number::Unsigned(n) if n <= max => Ok(n),
+            other => Err(ReadError::new(format!(
+                "expected {expected}, not {}",
+                words::number(other)
+            ))),
+        }
+    }
+
+    /// Reads a string that must be one of `names`; the index of the one it is.
+    pub(crate) fn choice(&mut self, names: &[&str]) -> Read<usize> {
+        let expected = words::choices(names);
+        let name = self.string(&expected)?;
+        names
+            .iter()
+            .position(|candidate| *candidate == name)
+            .ok_or_else(|| {
+                ReadError::new(format!("expected {expected}, not {}", words::quoted(&name)))
+            })
+    }
+
+    /// Reads an object whose keys are `keys`: `field(reader, index)` reads the value of
+    /// `keys[index]`. An unknown key is refused or skipped, as `unknown` says; a key given twice
+    /// is refused. An error inside a value is at the value's key.
+    pub(crate) fn object(
+        &mut self,
+        keys: &[&str],
+        unknown: UnknownKeys,
+        field: &mut dyn FnMut(&mut Self, usize) -> Read<()>,
+    ) -> Read<()> {
+        let mut seen = vec![false; keys.len()];
+        self.entries(&mut |reader, key| {
+            let Some(index) = keys.iter().position(|k| *k == key) else {
+                return match unknown {
+                    UnknownKeys::Skip => reader.skip(),
+                    UnknownKeys::Refuse => Err(ReadError::new(words::unknown_key(&key, keys))),
+                };
+            };
+            if let Some(seen) = seen.get_mut(index) {
+                if *seen {
+                    return Err(ReadError::new(format!(
+                        "has the key {} twice",
+                        words::quoted(&key)
+                    )));
+                }
+                *seen = true;
+            }
+            field(reader, index)
+        })
+    }
+
+    /// Reads an object of any keys: `entry(reader, key)` reads each entry's value. An error in
+    /// it is at the entry's key.
+    pub(crate) fn entries(
+        &mut self,
+        entry: &mut dyn FnMut(&mut Self, Cow<'a, str>) -> Read<()>,
+    ) -> Read<()> {
+        if self.peek() != Some(b'{') {
+            return Err(self.refuse("an object"));
+        }
+        self.descend()?;
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        loop {
+            if self.peek() != Some(b'"') {
+                return Err(self.syntax("expected a key (a string)"));
+            }
+            let key = self.raw_string()?;
+            self.expect(b':', "expected a colon after the key")?;
+            let step = || Step::Field(key.to_string());
+            entry(self, key.clone()).map_err(|e| e.inside(step()))?;
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b'}') => {
+                    self.at += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                _ => {
+                    let e = self.syntax("expected a comma or the end of the object");
+                    return Err(e.inside(step()));
+                }
+            }
+        }
+    }
+
+    /// Reads an array: `item(reader, index)` reads each item. `expected` says what was wanted
+    /// when the value is not an array. An error in an item is at its index.
+    pub(crate) fn array(
+        &mut self,
+        expected: &str,
+        item: &mut dyn FnMut(&mut Self, u32) -> Read<()>,
+    ) -> Read<()> {
+        if self.peek() != Some(b'[') {
+            return Err(self.refuse(expected));
+        }
+        self.descend()?;
+        if self.peek() == Some(b']') {
+            self.at += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        let mut index = 0u32;
+        loop {
+            item(self, index).map_err(|e| e.inside(Step::Item(index)))?;
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b']') => {
+                    self.at += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                _ => {
+                    let e = self.syntax("expected a comma or the end of the array");
+                    return Err(e.inside(Step::Item(index)));
+                }
+            }
+            index = index.saturating_add(1);
+        }
+    }
+
+    /// Goes one level deeper into an object or array: past its opening bracket.
+    fn descend(&mut self) -> Read<()> {
+        if self.depth >= MAX_DEPTH {
+            return Err(ReadError::new(format!(
+                "nests deeper than {MAX_DEPTH} levels"
+            )));
+        }
+        self.depth += 1;
+        self.at += 1;
+        Ok(())
+    }
+
+    /// What kind of value is at the cursor: its first byte (`{`, `[`, `"`, a digit or `-`,
+    /// `t`, `f`, `n`), not consumed.
+    pub(crate) fn kind(&mut self) -> Option<u8> {
+        self.peek()
+    }
+
+    /// Reads a string; the next byte that is not whitespace is its opening quote.
+    pub(crate) fn raw_string(&mut self) -> Read<Cow<'a, str>> {
+        self.peek();
         self.at += 1;
         let start = self.at;
         let mut escaped = false;
@@ -237,16 +424,45 @@ impl<'de> JsonReader<'de> {
         if !escaped {
             return std::str::from_utf8(raw)
                 .map(Cow::Borrowed)
-                .map_err(|_| ReadError::new("is not UTF-8 text".to_owned()));
+                .map_err(|_| ReadError::new("is not UTF-8 text"));
         }
         unescape(raw).map(Cow::Owned)
     }
 
-    /// Reads a number; the cursor is on its first byte.
-    fn number(&mut self) -> Read<Number> {
+    /// Reads a number; the next byte that is not whitespace is its first.
+    pub(crate) fn raw_number(&mut self) -> Read<Number<'a>> {
+        let text = self.number_text()?;
+        if !text.contains(['.', 'e', 'E']) {
+            let negative = text.starts_with('-');
+            if let Ok(magnitude) = text.trim_start_matches('-').parse::<u64>() {
+                if !negative {
+                    return Ok(Number::Unsigned(magnitude));
+                }
+                if let Some(value) = 0i64.checked_sub_unsigned(magnitude) {
+                    return Ok(Number::Negative(value));
+                }
+            }
+        }
+        Ok(Number::Other(text))
+    }
+
+    /// Passes over a number, checking its grammar and that a double holds it (JSON allows
+    /// `1e999`; JavaScript reads it as `Infinity`); its text.
+    pub(crate) fn number_text(&mut self) -> Read<&'a str> {
+        let text = self.number_grammar()?;
+        if beyond_double(text) {
+            return Err(ReadError::new(
+                "is a number out of range (larger than any a double holds)",
+            ));
+        }
+        Ok(text)
+    }
+
+    /// Passes over a number, checking its grammar; its text.
+    fn number_grammar(&mut self) -> Read<&'a str> {
+        self.peek();
         let start = self.at;
-        let negative = self.byte() == Some(b'-');
-        if negative {
+        if self.byte() == Some(b'-') {
             self.at += 1;
         }
         match self.byte() {
@@ -254,9 +470,7 @@ impl<'de> JsonReader<'de> {
             Some(b'1'..=b'9') => self.digits(),
             _ => return Err(self.syntax("expected a digit")),
         }
-        let mut whole = true;
         if self.byte() == Some(b'.') {
-            whole = false;
             self.at += 1;
             if !self.byte().is_some_and(|b| b.is_ascii_digit()) {
                 return Err(self.syntax("expected a digit after the decimal point"));
@@ -264,7 +478,6 @@ impl<'de> JsonReader<'de> {
             self.digits();
         }
         if matches!(self.byte(), Some(b'e' | b'E')) {
-            whole = false;
             self.at += 1;
             if matches!(self.byte(), Some(b'+' | b'-')) {
                 self.at += 1;
@@ -274,26 +487,9 @@ impl<'de> JsonReader<'de> {
             }
             self.digits();
         }
+        // Only ASCII digits, signs, points and exponent marks were passed over.
         let text = self.text.get(start..self.at).unwrap_or_default();
-        // Only ASCII digits and signs were passed over.
-        let text = std::str::from_utf8(text).unwrap_or_default();
-        if whole {
-            let digits = text.trim_start_matches('-');
-            if let Ok(magnitude) = digits.parse::<u64>() {
-                if !negative {
-                    return Ok(Number::Unsigned(magnitude));
-                }
-                if let Some(value) = 0i64.checked_sub_unsigned(magnitude) {
-                    return Ok(Number::Negative(value));
-                }
-            }
-        }
-        match text.parse::<f64>() {
-            Ok(value) if value.is_finite() => Ok(Number::Float(value)),
-            _ => Err(ReadError::new(
-                "is a number out of range (larger than any a double holds)".to_owned(),
-            )),
-        }
+        Ok(std::str::from_utf8(text).unwrap_or_default())
     }
 
     fn digits(&mut self) {
@@ -302,72 +498,18 @@ impl<'de> JsonReader<'de> {
         }
     }
 
-    /// Goes one level deeper into an object or array.
-    fn descend(&mut self) -> Read<()> {
-        if self.depth >= MAX_DEPTH {
-            return Err(ReadError::new(format!(
-                "nests deeper than {MAX_DEPTH} levels"
-            )));
-        }
-        self.depth += 1;
-        self.at += 1;
-        Ok(())
-    }
-
-    /// Checks that the object or array just visited was read to its end.
-    fn ascend(&mut self) -> Read<()> {
-        let read_whole = self.closed == self.depth;
-        self.depth -= 1;
-        if read_whole {
-            Ok(())
-        } else {
-            Err(self.syntax("a value was not read to its end"))
-        }
-    }
-
-    /// What the value at the cursor is, in words, for an error; the value is consumed.
-    fn describe(&mut self) -> Read<String> {
-        Ok(match self.peek() {
-            Some(b'{') => {
-                self.skip()?;
-                "an object".to_owned()
-            }
-            Some(b'[') => {
-                self.skip()?;
-                "an array".to_owned()
-            }
-            Some(b'"') => words::given(&Unexpected::Str(&self.string()?)),
-            Some(b'-' | b'0'..=b'9') => match self.number()? {
-                Number::Unsigned(n) => words::given(&Unexpected::Unsigned(n)),
-                Number::Negative(n) => words::given(&Unexpected::Signed(n)),
-                Number::Float(f) => words::given(&Unexpected::Float(f)),
-            },
-            Some(b't') => {
-                self.literal(b"true")?;
-                "true".to_owned()
-            }
-            Some(b'f') => {
-                self.literal(b"false")?;
-                "false".to_owned()
-            }
-            Some(b'n') => {
-                self.literal(b"null")?;
-                "null".to_owned()
-            }
-            _ => return Err(self.syntax("expected a value")),
-        })
-    }
-
-    /// The error for a value of the wrong kind at the cursor.
-    fn refuse(&mut self, expected: &dyn Expected) -> ReadError {
-        match self.describe() {
-            Ok(given) => ReadError::new(words::expected_not(&expected.to_string(), &given)),
-            Err(e) => e,
-        }
+    /// Reads `true`, `false` or `null`, whichever is at the cursor; its text.
+    pub(crate) fn raw_literal(&mut self) -> Read<&'static str> {
+        let word = match self.peek() {
+            Some(b't') => "true",
+            Some(b'f') => "false",
+            _ => "null",
+        };
+        self.literal(word.as_bytes()).map(|()| word)
     }
 
     /// Passes over one value, checking that it is JSON, without recursion.
-    fn skip(&mut self) -> Read<()> {
+    pub(crate) fn skip(&mut self) -> Read<()> {
         // The objects (`{`) and arrays (`[`) open around the cursor.
         let mut open: Vec<u8> = Vec::new();
         loop {
@@ -387,14 +529,14 @@ impl<'de> JsonReader<'de> {
                     }
                 }
                 Some(b'"') => {
-                    self.string()?;
+                    self.raw_string()?;
                 }
                 Some(b'-' | b'0'..=b'9') => {
-                    self.number()?;
+                    self.number_grammar()?;
                 }
-                Some(b't') => self.literal(b"true")?,
-                Some(b'f') => self.literal(b"false")?,
-                Some(b'n') => self.literal(b"null")?,
+                Some(b't' | b'f' | b'n') => {
+                    self.raw_literal()?;
+                }
                 _ => return Err(self.syntax("expected a value")),
             }
             // After a value: close what ends here, then the next item or the end.
@@ -429,8 +571,47 @@ impl<'de> JsonReader<'de> {
         if self.peek() != Some(b'"') {
             return Err(self.syntax("expected a key (a string)"));
         }
-        self.string()?;
+        self.raw_string()?;
         self.expect(b':', "expected a colon after the key")
+    }
+}
+
+/// Whether the number `text` (valid JSON) is too large for a double: above
+/// 1.7976931348623157e308, the largest one, in magnitude. Worked out on the digits (a number
+/// within one part in 10^16 of that largest one counts as beyond it), without parsing the
+/// number: a double parser would bring its tables into the wasm.
+fn beyond_double(text: &str) -> bool {
+    const LARGEST: &str = "17976931348623157";
+    let unsigned = text.trim_start_matches('-');
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (&unsigned[..at], unsigned.get(at + 1..).unwrap_or("0")),
+        None => (unsigned, "0"),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: String = whole.chars().chain(fraction.chars()).collect();
+    let significant = digits.trim_start_matches('0');
+    if significant.is_empty() {
+        return false;
+    }
+    // The power of ten of the first significant digit.
+    let leading_zeros = digits.len() - significant.len();
+    let exponent: i64 = match exponent.trim_start_matches('+').parse::<i64>() {
+        Ok(exponent) => exponent,
+        // More digits than an i64: astronomically large or small.
+        Err(_) => return !exponent.starts_with('-'),
+    };
+    let power = exponent
+        .saturating_add(whole.len() as i64)
+        .saturating_sub(leading_zeros as i64)
+        .saturating_sub(1);
+    match power {
+        p if p > 308 => true,
+        308 => {
+            let significant = significant.trim_end_matches('0');
+            let head = significant.get(..LARGEST.len()).unwrap_or(significant);
+            head > LARGEST || (head == LARGEST && significant.len() > LARGEST.len())
+        }
+        _ => false,
     }
 }
 
@@ -442,10 +623,7 @@ fn unescape(raw: &[u8]) -> Read<String> {
     loop {
         let plain_len = rest.iter().position(|&b| b == b'\\').unwrap_or(rest.len());
         let (plain, tail) = rest.split_at(plain_len);
-        out.push_str(
-            std::str::from_utf8(plain)
-                .map_err(|_| ReadError::new("is not UTF-8 text".to_owned()))?,
-        );
+        out.push_str(std::str::from_utf8(plain).map_err(|_| ReadError::new("is not UTF-8 text"))?);
         let Some((_, tail)) = tail.split_first() else {
             return Ok(out);
         };
@@ -489,7 +667,7 @@ fn unescape(raw: &[u8]) -> Read<String> {
 }
 
 fn lone_surrogate() -> ReadError {
-    ReadError::new("holds a lone surrogate (half a UTF-16 pair), which is not text".to_owned())
+    ReadError::new("holds a lone surrogate (half a UTF-16 pair), which is not text")
 }
 
 /// Four hex digits at the start of `bytes`, and what follows them.
@@ -504,319 +682,196 @@ fn hex4(bytes: &[u8]) -> Option<(u16, &[u8])> {
         .map(|unit| (unit, rest))
 }
 
-impl<'de> Deserializer<'de> for &mut JsonReader<'de> {
-    type Error = ReadError;
+/// A required field's value, or the error that it is missing.
+pub(crate) fn required<T>(value: Option<T>, key: &str) -> Read<T> {
+    value.ok_or_else(|| ReadError::missing(key))
+}
 
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Read<V::Value> {
-        match self.peek() {
-            Some(b'{') => self.deserialize_map(visitor),
-            Some(b'[') => self.deserialize_seq(visitor),
-            Some(b'"') => match self.string()? {
-                Cow::Borrowed(text) => visitor.visit_borrowed_str(text),
-                Cow::Owned(text) => visitor.visit_string(text),
-            },
-            Some(b'-' | b'0'..=b'9') => match self.number()? {
-                Number::Unsigned(n) => visitor.visit_u64(n),
-                Number::Negative(n) => visitor.visit_i64(n),
-                Number::Float(f) => visitor.visit_f64(f),
-            },
-            Some(b't') => {
-                self.literal(b"true")?;
-                visitor.visit_bool(true)
+/// An optional field's value: absent and `null` are both `None`.
+pub(crate) fn optional<T>(value: Option<Option<T>>) -> Option<T> {
+    value.flatten()
+}
+
+/// A field's value, or its type's default when absent.
+pub(crate) fn or_default<T: Default>(value: Option<T>) -> T {
+    value.unwrap_or_default()
+}
+
+/// Implements [`ReadJson`] for a struct read from an object, listing each field with its key and
+/// how it is read:
+/// - `required`: must be present (`Option<T>` fields may then be `null`);
+/// - `optional`: an `Option<T>`, `None` when absent or `null`;
+/// - `default`: the type's default when absent;
+/// - `or(value)`: `value` when absent;
+/// - `nullable`: an `Option<Option<T>>`, `None` when absent, `Some(None)` when `null`.
+///
+/// `skip_unknown` before the type skips keys it does not list instead of refusing them.
+macro_rules! read_object {
+    ($type:ident { $($field:ident: $key:literal $how:ident $(($default:expr))?),* $(,)? }) => {
+        $crate::reader::read_object!(@impl $type, $crate::reader::UnknownKeys::Refuse,
+            { $($field: $key $how $(($default))?),* });
+    };
+    (skip_unknown $type:ident {
+        $($field:ident: $key:literal $how:ident $(($default:expr))?),* $(,)?
+    }) => {
+        $crate::reader::read_object!(@impl $type, $crate::reader::UnknownKeys::Skip,
+            { $($field: $key $how $(($default))?),* });
+    };
+    (@impl $type:ident, $unknown:expr,
+        { $($field:ident: $key:literal $how:ident $(($default:expr))?),* }) => {
+        impl $crate::reader::ReadJson for $type {
+            fn read_json(
+                reader: &mut $crate::reader::JsonReader<'_>,
+            ) -> $crate::reader::Read<Self> {
+                $(let mut $field = None;)*
+                reader.object(&[$($key),*], $unknown, &mut |reader, index| {
+                    let mut at = 0usize;
+                    $(
+                        if index == at {
+                            $field = Some($crate::reader::ReadJson::read_json(reader)?);
+                            return Ok(());
+                        }
+                        at += 1;
+                    )*
+                    let _ = at;
+                    Ok(())
+                })?;
+                Ok($type {
+                    $($field: $crate::reader::read_object!(@take $how, $field, $key $(, $default)?)),*
+                })
             }
-            Some(b'f') => {
-                self.literal(b"false")?;
-                visitor.visit_bool(false)
-            }
-            Some(b'n') => {
-                self.literal(b"null")?;
-                visitor.visit_unit()
-            }
-            _ => Err(self.syntax("expected a value")),
         }
-    }
+    };
+    (@take required, $value:ident, $key:literal) => { $crate::reader::required($value, $key)? };
+    (@take optional, $value:ident, $key:literal) => { $crate::reader::optional($value) };
+    (@take default, $value:ident, $key:literal) => { $crate::reader::or_default($value) };
+    (@take or, $value:ident, $key:literal, $default:expr) => { $value.unwrap_or($default) };
+    (@take nullable, $value:ident, $key:literal) => { $value };
+}
 
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Read<V::Value> {
-        if self.peek() == Some(b'n') {
-            self.literal(b"null")?;
-            visitor.visit_none()
+pub(crate) use read_object;
+
+/// Implements [`ReadJson`] for an enum written as one of a few strings.
+macro_rules! read_choice {
+    ($type:ident { $($variant:ident = $name:literal),* $(,)? }) => {
+        impl $crate::reader::ReadJson for $type {
+            fn read_json(
+                reader: &mut $crate::reader::JsonReader<'_>,
+            ) -> $crate::reader::Read<Self> {
+                const VARIANTS: &[$type] = &[$($type::$variant),*];
+                let index = reader.choice(&[$($name),*])?;
+                VARIANTS
+                    .get(index)
+                    .copied()
+                    .ok_or_else(|| $crate::reader::ReadError::new("is not one of the choices"))
+            }
+        }
+    };
+}
+
+pub(crate) use read_choice;
+
+impl ReadJson for String {
+    fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+        reader.string("a string").map(Cow::into_owned)
+    }
+}
+
+impl ReadJson for bool {
+    fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+        reader.boolean()
+    }
+}
+
+impl ReadJson for u16 {
+    fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+        let n = reader.unsigned(u64::from(u16::MAX), "a whole number from 0 to 65535")?;
+        Ok(u16::try_from(n).unwrap_or(u16::MAX))
+    }
+}
+
+impl ReadJson for u32 {
+    fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+        let n = reader.unsigned(u64::from(u32::MAX), "a whole number from 0 to 4294967295")?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+}
+
+impl ReadJson for u64 {
+    fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+        reader.unsigned(u64::MAX, "a whole number from 0 up")
+    }
+}
+
+impl<T: ReadJson> ReadJson for Option<T> {
+    fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+        if reader.null()? {
+            Ok(None)
         } else {
-            visitor.visit_some(self)
+            T::read_json(reader).map(Some)
         }
     }
+}
 
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Read<V::Value> {
-        if self.peek() != Some(b'{') {
-            return Err(self.refuse(&visitor));
-        }
-        self.descend()?;
-        let value = visitor.visit_map(Entries {
-            reader: &mut *self,
-            first: true,
-            done: false,
-            key_at: 0,
+impl<T: ReadJson> ReadJson for Vec<T> {
+    fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+        let mut items = Vec::new();
+        reader.array("an array", &mut |reader, _| {
+            items.push(T::read_json(reader)?);
+            Ok(())
         })?;
-        self.ascend()?;
-        Ok(value)
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Read<V::Value> {
-        self.deserialize_map(visitor)
-    }
-
-    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Read<V::Value> {
-        if self.peek() != Some(b'[') {
-            return Err(self.refuse(&visitor));
-        }
-        self.descend()?;
-        let value = visitor.visit_seq(Items {
-            reader: &mut *self,
-            index: 0,
-            done: false,
-        })?;
-        self.ascend()?;
-        Ok(value)
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Read<V::Value> {
-        self.deserialize_seq(visitor)
-    }
-
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _len: usize,
-        visitor: V,
-    ) -> Read<V::Value> {
-        self.deserialize_seq(visitor)
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> Read<V::Value> {
-        if self.peek() != Some(b'"') {
-            return Err(self.refuse(&visitor));
-        }
-        let name = self.string()?;
-        visitor.visit_enum(UnitVariant(name))
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Read<V::Value> {
-        visitor.visit_newtype_struct(self)
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Read<V::Value> {
-        self.skip()?;
-        visitor.visit_unit()
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct identifier
-    }
-}
-
-/// An object's entries, as a visitor reads them.
-struct Entries<'a, 'de> {
-    reader: &'a mut JsonReader<'de>,
-    first: bool,
-    /// The closing brace was read: every later call has no more entries.
-    done: bool,
-    /// Where the current key starts (its opening quote), to name it in an error.
-    key_at: usize,
-}
-
-impl<'de> Entries<'_, 'de> {
-    /// The current key, for an error's path.
-    fn key(&self) -> String {
-        let mut again = JsonReader::new(self.reader.text);
-        again.at = self.key_at;
-        again.string().map(Cow::into_owned).unwrap_or_default()
-    }
-}
-
-impl<'de> MapAccess<'de> for Entries<'_, 'de> {
-    type Error = ReadError;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Read<Option<K::Value>> {
-        let reader = &mut *self.reader;
-        if self.done {
-            return Ok(None);
-        }
-        match reader.peek() {
-            Some(b'}') => {
-                reader.at += 1;
-                reader.closed = reader.depth;
-                self.done = true;
-                return Ok(None);
-            }
-            Some(b',') if !self.first => {
-                reader.at += 1;
-            }
-            _ if self.first => {}
-            _ => return Err(reader.syntax("expected a comma or the end of the object")),
-        }
-        self.first = false;
-        if reader.peek() != Some(b'"') {
-            return Err(reader.syntax("expected a key (a string)"));
-        }
-        self.key_at = reader.at;
-        let key = reader.string()?;
-        reader.expect(b':', "expected a colon after the key")?;
-        seed.deserialize(Key(key)).map(Some)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Read<V::Value> {
-        seed.deserialize(&mut *self.reader)
-            .map_err(|e| e.inside(Step::Field(self.key())))
-    }
-}
-
-/// An array's items, as a visitor reads them.
-struct Items<'a, 'de> {
-    reader: &'a mut JsonReader<'de>,
-    index: u32,
-    /// The closing bracket was read: every later call has no more items.
-    done: bool,
-}
-
-impl<'de> SeqAccess<'de> for Items<'_, 'de> {
-    type Error = ReadError;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Read<Option<T::Value>> {
-        let reader = &mut *self.reader;
-        if self.done {
-            return Ok(None);
-        }
-        match reader.peek() {
-            Some(b']') => {
-                reader.at += 1;
-                reader.closed = reader.depth;
-                self.done = true;
-                return Ok(None);
-            }
-            Some(b',') if self.index > 0 => {
-                reader.at += 1;
-            }
-            _ if self.index == 0 => {}
-            _ => return Err(reader.syntax("expected a comma or the end of the array")),
-        }
-        let index = self.index;
-        self.index = self.index.saturating_add(1);
-        seed.deserialize(&mut *self.reader)
-            .map(Some)
-            .map_err(|e| e.inside(Step::Item(index)))
-    }
-}
-
-/// An object's key, read as the visitor asks (a field name, a map key).
-struct Key<'de>(Cow<'de, str>);
-
-impl<'de> Deserializer<'de> for Key<'de> {
-    type Error = ReadError;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Read<V::Value> {
-        match self.0 {
-            Cow::Borrowed(text) => visitor.visit_borrowed_str(text),
-            Cow::Owned(text) => visitor.visit_string(text),
-        }
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
-        identifier ignored_any
-    }
-}
-
-/// An enum written as a string: its variant's name.
-struct UnitVariant<'de>(Cow<'de, str>);
-
-impl<'de> EnumAccess<'de> for UnitVariant<'de> {
-    type Error = ReadError;
-    type Variant = Self;
-
-    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Read<(V::Value, Self)> {
-        let value = seed.deserialize(Key(self.0.clone()))?;
-        Ok((value, self))
-    }
-}
-
-impl<'de> VariantAccess<'de> for UnitVariant<'de> {
-    type Error = ReadError;
-
-    fn unit_variant(self) -> Read<()> {
-        Ok(())
-    }
-
-    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, _seed: T) -> Read<T::Value> {
-        Err(de::Error::invalid_type(
-            Unexpected::UnitVariant,
-            &"an object",
-        ))
-    }
-
-    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Read<V::Value> {
-        Err(de::Error::invalid_type(
-            Unexpected::UnitVariant,
-            &"an array",
-        ))
-    }
-
-    fn struct_variant<V: Visitor<'de>>(
-        self,
-        _fields: &'static [&'static str],
-        _visitor: V,
-    ) -> Read<V::Value> {
-        Err(de::Error::invalid_type(
-            Unexpected::UnitVariant,
-            &"an object",
-        ))
+        Ok(items)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Deserialize;
-    use std::collections::BTreeMap;
 
-    #[derive(Debug, Deserialize, PartialEq)]
-    #[serde(deny_unknown_fields, rename_all = "camelCase")]
-    struct Rule {
-        start: u16,
-        #[serde(default)]
-        days: Vec<Day>,
-        #[serde(default)]
-        label: Option<String>,
+    /// Any JSON value, read and thrown away (checked as JSON).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct Ignored;
+
+    impl ReadJson for Ignored {
+        fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+            reader.skip().map(|()| Ignored)
+        }
     }
 
-    #[derive(Debug, Deserialize, PartialEq)]
-    #[serde(rename_all = "lowercase")]
+    #[derive(Debug, PartialEq)]
+    struct Rule {
+        start: u16,
+        days: Vec<Day>,
+        label: Option<String>,
+        note: Option<Option<String>>,
+    }
+    crate::reader::read_object!(Rule {
+        start: "start" required,
+        days: "days" default,
+        label: "label" optional,
+        note: "note" nullable,
+    });
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
     enum Day {
         Mon,
         Tue,
     }
+    crate::reader::read_choice!(Day { Mon = "mon", Tue = "tue" });
 
-    #[derive(Debug, Deserialize, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, PartialEq)]
     struct Outer {
         rules: Vec<Rule>,
     }
+    crate::reader::read_object!(Outer { rules: "rules" required });
 
-    fn error<T: for<'de> Deserialize<'de> + fmt::Debug>(text: &str) -> (String, String) {
+    #[derive(Debug, PartialEq)]
+    struct Header {
+        v: u32,
+    }
+    crate::reader::read_object!(skip_unknown Header { v: "v" required });
+
+    fn error<T: ReadJson + fmt::Debug>(text: &str) -> (String, String) {
         let e = read_all::<T>(text.as_bytes()).unwrap_err();
         (e.path(), e.message().to_owned())
     }
@@ -824,22 +879,39 @@ mod tests {
     #[test]
     fn reads_what_it_is_given() {
         let outer: Outer = read_all(
-            br#" {"rules":[{"start":5,"days":["mon","tue"],"label":"a\"\u00e9\ud83d\ude00"},{"start":0,"label":null}]} "#,
+            br#" {"rules":[{"start":5,"days":["mon","tue"],"label":"a\"\u00e9\ud83d\ude00","note":null},{"start":0,"label":null}]} "#,
         )
         .unwrap();
         assert_eq!(outer.rules[0].days, vec![Day::Mon, Day::Tue]);
         assert_eq!(outer.rules[0].label.as_deref(), Some("a\"é😀"));
+        assert_eq!(outer.rules[0].note, Some(None));
         assert_eq!(outer.rules[1].label, None);
-        let numbers: Vec<f64> =
-            read_all(b"[0, -0, 1.5, -2e3, 1E-2, 18446744073709551616]").unwrap();
+        assert_eq!(outer.rules[1].note, None);
+        assert!(outer.rules[1].days.is_empty());
+        let big: Vec<u64> = read_all(b"[0, 18446744073709551615]").unwrap();
+        assert_eq!(big, vec![0, u64::MAX]);
+        let mut reader = JsonReader::new(
+            b"[0, -0, 1.5, -2e3, 1E-2, -9223372036854775808, 18446744073709551616]",
+        );
+        let mut numbers = Vec::new();
+        reader
+            .array("an array", &mut |r, _| {
+                numbers.push(r.raw_number()?);
+                Ok(())
+            })
+            .unwrap();
         assert_eq!(
             numbers,
-            vec![0.0, 0.0, 1.5, -2000.0, 0.01, 18446744073709551616.0]
+            vec![
+                Number::Unsigned(0),
+                Number::Negative(0),
+                Number::Other("1.5"),
+                Number::Other("-2e3"),
+                Number::Other("1E-2"),
+                Number::Negative(i64::MIN),
+                Number::Other("18446744073709551616"),
+            ]
         );
-        let signed: Vec<i64> = read_all(b"[-9223372036854775808, 9223372036854775807]").unwrap();
-        assert_eq!(signed, vec![i64::MIN, i64::MAX]);
-        let map: BTreeMap<String, bool> = read_all(br#"{"a":true,"b":false}"#).unwrap();
-        assert_eq!(map.len(), 2);
     }
 
     #[test]
@@ -859,6 +931,10 @@ mod tests {
             )
         );
         assert_eq!(
+            error::<Outer>(r#"{"rules":[{"start":70000}]}"#).1,
+            "expected a whole number from 0 to 65535, not the number 70000"
+        );
+        assert_eq!(
             error::<Outer>(r#"{"rules":[{}]}"#),
             (
                 "rules[0].start".into(),
@@ -866,8 +942,11 @@ mod tests {
             )
         );
         assert_eq!(
-            error::<Outer>(r#"{"rules":[{"start":1,"colour":2}]}"#).0,
-            "rules[0].colour"
+            error::<Outer>(r#"{"rules":[{"start":1,"colour":2}]}"#),
+            (
+                "rules[0].colour".into(),
+                "unknown field \"colour\"; expected one of \"start\", \"days\", \"label\", \"note\"".into()
+            )
         );
         assert_eq!(
             error::<Outer>(r#"{"rules":[{"start":1,"start":2}]}"#),
@@ -892,44 +971,72 @@ mod tests {
             ("".into(), "expected an object, not an array".into())
         );
         assert_eq!(
-            error::<Outer>(r#"{"rules":[{"start":1e999}]}"#).0,
-            "rules[0].start"
+            error::<Outer>(r#"{"rules":{}}"#),
+            ("rules".into(), "expected an array, not an object".into())
         );
-        assert!(error::<Outer>(r#"{"rules":[{"start":1e999}]}"#)
-            .1
-            .contains("number out of range"));
+        let (path, message) = error::<Outer>(r#"{"rules":[{"start":1e999}]}"#);
+        assert_eq!(path, "rules[0].start");
+        assert!(message.contains("number out of range"), "{message}");
         assert_eq!(
             error::<Outer>(r#"{"rules":[{"start":1,"label":"\ud800"}]}"#).0,
             "rules[0].label"
         );
         assert_eq!(error::<Outer>(r#"{"rules":[]} x"#).0, "");
         assert_eq!(error::<Outer>(r#"{"rules":[}"#).0, "rules[0]");
+        assert_eq!(
+            error::<Outer>(r#"{"rules":[{"start":1} {}]}"#).0,
+            "rules[0]"
+        );
         assert_eq!(error::<Outer>(r#"{"#).0, "");
+        assert_eq!(error::<Outer>(r#"{"rules":[],"#).0, "");
     }
 
     #[test]
     fn skips_deep_values_without_recursion_and_limits_read_depth() {
-        #[derive(Debug, Deserialize)]
-        struct Header {
-            #[allow(dead_code)]
-            v: u8,
-        }
         let deep = format!(
-            r#"{{"x":{}{},"v":1}}"#,
+            r#"{{"x":{}{},"v":1,"y":{{"a":[1,{{"b":null}}]}}}}"#,
             "[".repeat(100_000),
             "]".repeat(100_000)
         );
-        assert!(read_all::<Header>(deep.as_bytes()).is_ok());
+        assert_eq!(read_all::<Header>(deep.as_bytes()), Ok(Header { v: 1 }));
         let unclosed = format!(r#"{{"x":{},"v":1}}"#, "[".repeat(100_000));
         assert!(read_all::<Header>(unclosed.as_bytes()).is_err());
+        assert!(read_all::<Header>(br#"{"v":1,"v":2}"#).is_err());
         let nested = "[".repeat(200) + &"]".repeat(200);
-        let e = read_all::<serde::de::IgnoredAny>(nested.as_bytes());
-        assert!(e.is_ok(), "ignored values are skipped");
-        #[derive(Debug, Deserialize)]
-        #[allow(dead_code)]
-        struct Tree(Vec<Tree>);
+        assert!(read_all::<Ignored>(nested.as_bytes()).is_ok());
+        #[derive(Debug)]
+        struct Tree;
+        impl ReadJson for Tree {
+            fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+                reader.array("an array", &mut |r, _| Tree::read_json(r).map(|_| ()))?;
+                Ok(Tree)
+            }
+        }
         let e = read_all::<Tree>(nested.as_bytes()).unwrap_err();
         assert!(e.message().contains("deeper than 128"), "{}", e.message());
+    }
+
+    #[test]
+    fn knows_which_numbers_a_double_holds() {
+        for inside in [
+            "0", "-0", "1e308", "1.7976931348623157e308", "-1.7976931348623157e308",
+            "179769313486231570000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+            "0.00017976931348623157e312", "1e-400", "123456789012345678901234567890", "1e-99999999999999999999",
+        ] {
+            assert!(!beyond_double(inside), "{inside}");
+        }
+        for beyond in [
+            "1e309",
+            "1e999",
+            "-1e400",
+            "1.8e308",
+            "1.79769313486231571e308",
+            "2e308",
+            "0.0018e311",
+            "1e99999999999999999999",
+        ] {
+            assert!(beyond_double(beyond), "{beyond}");
+        }
     }
 
     #[test]
@@ -957,12 +1064,12 @@ mod tests {
             "\"\\ud800\"",
             "\"\\udc00\\ud800\"",
             "\"\\u12\"",
+            "{\"a\":1}}",
+            "[]]",
         ] {
-            assert!(
-                read_all::<serde::de::IgnoredAny>(bad.as_bytes()).is_err(),
-                "{bad:?}"
-            );
+            assert!(read_all::<Ignored>(bad.as_bytes()).is_err(), "{bad:?}");
         }
         assert!(read_all::<String>(b"\"\xff\"").is_err());
+        assert!(read_all::<String>(b"\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\"").is_ok());
     }
 }

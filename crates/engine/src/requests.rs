@@ -7,13 +7,12 @@ use crate::error::Result;
 use crate::limits::{MAX_LOCATION_LEN, MAX_NOTES_LEN, MAX_PATIENT_LEN, MAX_REQUEST_ID_LEN};
 use crate::metadata::Metadata;
 use crate::options::HospitalOptions;
+use crate::reader::read_object;
 use crate::time::LocalDateTime;
 use crate::validate;
-use serde::{Deserialize, Deserializer};
 
 /// The input of `book`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BookRequest {
     /// The doctor to book.
     pub doctor_id: String,
@@ -22,28 +21,34 @@ pub struct BookRequest {
     /// First minute, `YYYY-MM-DDTHH:MM`.
     pub start: LocalDateTime,
     /// Length in minutes; the hospital's default when absent.
-    #[serde(default)]
     pub duration_minutes: Option<u32>,
     /// The host's reference to the patient.
-    #[serde(default)]
     pub patient: Option<String>,
     /// An id of the host's choosing; when absent the hospital assigns one.
-    #[serde(default)]
     pub id: Option<String>,
     /// An idempotency key: sending the same request again returns the same appointment.
-    #[serde(default)]
     pub request_id: Option<String>,
     /// The caller's current time: needed when the hospital has a minimum notice or a horizon;
     /// lets an expired hold free its time.
-    #[serde(default)]
     pub now: Option<LocalDateTime>,
     /// Notes for people (a visit type, instructions).
-    #[serde(default)]
     pub notes: Option<String>,
     /// The host's metadata: a small JSON object.
-    #[serde(default)]
     pub metadata: Option<Metadata>,
 }
+
+read_object!(BookRequest {
+    doctor_id: "doctorId" required,
+    location: "location" required,
+    start: "start" required,
+    duration_minutes: "durationMinutes" optional,
+    patient: "patient" optional,
+    id: "id" optional,
+    request_id: "requestId" optional,
+    now: "now" optional,
+    notes: "notes" optional,
+    metadata: "metadata" optional,
+});
 
 impl BookRequest {
     /// Checks the free-text fields (the input itself), before any rule.
@@ -73,8 +78,7 @@ impl BookRequest {
 }
 
 /// The input of `hold`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HoldRequest {
     /// The doctor.
     pub doctor_id: String,
@@ -83,67 +87,80 @@ pub struct HoldRequest {
     /// First minute.
     pub start: LocalDateTime,
     /// Length in minutes; the hospital's default when absent.
-    #[serde(default)]
     pub duration_minutes: Option<u32>,
     /// The host's reference to the patient.
-    #[serde(default)]
     pub patient: Option<String>,
     /// An id of the host's choosing; when absent the hospital assigns one.
-    #[serde(default)]
     pub id: Option<String>,
     /// An idempotency key, as for `book`.
-    #[serde(default)]
     pub request_id: Option<String>,
     /// The caller's current time (required).
     pub now: LocalDateTime,
     /// How long the hold lasts, in minutes from `now` (1 to a week).
     pub ttl_minutes: u32,
     /// Notes for people.
-    #[serde(default)]
     pub notes: Option<String>,
     /// The host's metadata: a small JSON object.
-    #[serde(default)]
     pub metadata: Option<Metadata>,
 }
 
+read_object!(HoldRequest {
+    doctor_id: "doctorId" required,
+    location: "location" required,
+    start: "start" required,
+    duration_minutes: "durationMinutes" optional,
+    patient: "patient" optional,
+    id: "id" optional,
+    request_id: "requestId" optional,
+    now: "now" required,
+    ttl_minutes: "ttlMinutes" required,
+    notes: "notes" optional,
+    metadata: "metadata" optional,
+});
+
 /// The input of `reschedule`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RescheduleRequest {
     /// The new start.
     pub start: LocalDateTime,
     /// The new location; the current one when absent.
-    #[serde(default)]
     pub location: Option<String>,
     /// The new length; the current one when absent.
-    #[serde(default)]
     pub duration_minutes: Option<u32>,
     /// The caller's current time, as for `book`.
-    #[serde(default)]
     pub now: Option<LocalDateTime>,
     /// New notes; the current ones when absent.
-    #[serde(default)]
     pub notes: Option<String>,
     /// New metadata; the current metadata when absent.
-    #[serde(default)]
     pub metadata: Option<Metadata>,
 }
 
+read_object!(RescheduleRequest {
+    start: "start" required,
+    location: "location" optional,
+    duration_minutes: "durationMinutes" optional,
+    now: "now" optional,
+    notes: "notes" optional,
+    metadata: "metadata" optional,
+});
+
 /// The input of `updateAppointment`: each field given replaces the appointment's; `null`
 /// clears it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AppointmentPatch {
     /// A new patient reference (`Some(None)`: none).
-    #[serde(default, deserialize_with = "present")]
     pub patient: Option<Option<String>>,
     /// New notes (`Some(None)`: none).
-    #[serde(default, deserialize_with = "present")]
     pub notes: Option<Option<String>>,
     /// New metadata (`Some(None)`: none).
-    #[serde(default, deserialize_with = "present")]
     pub metadata: Option<Option<Metadata>>,
 }
+
+read_object!(AppointmentPatch {
+    patient: "patient" nullable,
+    notes: "notes" nullable,
+    metadata: "metadata" nullable,
+});
 
 impl AppointmentPatch {
     /// Checks the fields it names.
@@ -158,25 +175,20 @@ impl AppointmentPatch {
     }
 }
 
-/// Reads a field that may be `null` as `Some(None)`, so that absent and `null` differ.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    deserializer: D,
-) -> std::result::Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
 /// The options of `confirm`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConfirmOptions {
     /// The caller's current time (required): a hold that has lapsed by then cannot be
     /// confirmed.
     pub now: LocalDateTime,
 }
 
+read_object!(ConfirmOptions {
+    now: "now" required,
+});
+
 /// The input of `explain`: a time to check against every booking rule.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExplainRequest {
     /// The doctor.
     pub doctor_id: String,
@@ -185,25 +197,33 @@ pub struct ExplainRequest {
     /// First minute.
     pub start: LocalDateTime,
     /// Length in minutes; the hospital's default when absent.
-    #[serde(default)]
     pub duration_minutes: Option<u32>,
     /// The caller's current time, as for `book`.
-    #[serde(default)]
     pub now: Option<LocalDateTime>,
     /// The patient, for the patient-overlap rule.
-    #[serde(default)]
     pub patient: Option<String>,
 }
 
+read_object!(ExplainRequest {
+    doctor_id: "doctorId" required,
+    location: "location" required,
+    start: "start" required,
+    duration_minutes: "durationMinutes" optional,
+    now: "now" optional,
+    patient: "patient" optional,
+});
+
 /// The options of `updateDoctor` and `removeDoctor`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ChangeOptions {
     /// Cancel the booked appointments that the change would orphan, instead of failing with
     /// `HAS_APPOINTMENTS`.
-    #[serde(default)]
     pub cancel_appointments: Option<bool>,
 }
+
+read_object!(ChangeOptions {
+    cancel_appointments: "cancelAppointments" optional,
+});
 
 impl ChangeOptions {
     /// Whether to cancel the appointments in the way (`cancelAppointments: true`).
@@ -213,10 +233,12 @@ impl ChangeOptions {
 }
 
 /// The options of `cancel`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CancelOptions {
     /// Why, kept on the appointment as `cancelReason`.
-    #[serde(default)]
     pub reason: Option<String>,
 }
+
+read_object!(CancelOptions {
+    reason: "reason" optional,
+});

@@ -78,7 +78,8 @@ pub(crate) fn free_slots(
                     today.push((start, position));
                 });
             }
-            today.sort_unstable();
+            // Pushed group by group, so a stable sort by start orders ties by position.
+            crate::sorting::sort_by_key(&mut today, |(start, _)| start.as_minutes());
             today.dedup_by_key(|(start, _)| *start);
             slots.extend_from_slice(&today);
         }

@@ -30,15 +30,14 @@
 use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
 use crate::doctor::Doctor;
 use crate::error::{Error, Result};
-use crate::json;
+use crate::json::{self, WriteJson};
 use crate::limits::MAX_COUNTER;
 use crate::metadata::Metadata;
 use crate::options::HospitalOptions;
-use crate::reader::read_all;
+use crate::reader::{read_all, read_object, JsonReader, Read, ReadError, ReadJson};
 use crate::time::LocalDateTime;
-use serde::de::{self, DeserializeOwned, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
-use std::fmt;
+use crate::words::Quoted;
+use serde::Serialize;
 
 /// The value of the `format` field.
 pub(crate) const FORMAT: &str = "dr-schedule";
@@ -60,14 +59,18 @@ pub(crate) const V3_HEADER_END: &str = ",\"doctors\":[";
 
 /// The counters behind assigned ids (`d1`, `d2`… and `a1`, `a2`…), kept in snapshots so that a
 /// restored hospital assigns the same ids the original would have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct NextIds {
     /// The number in the next assigned doctor id.
     pub doctor: u64,
     /// The number in the next assigned appointment id.
     pub appointment: u64,
 }
+
+read_object!(NextIds {
+    doctor: "doctor" required,
+    appointment: "appointment" required,
+});
 
 impl Default for NextIds {
     fn default() -> Self {
@@ -79,11 +82,15 @@ impl Default for NextIds {
 }
 
 /// Just enough to pick a reader: read first, ignoring every other field.
-#[derive(Deserialize)]
 pub(crate) struct SnapshotHeader {
     format: String,
     version: u64,
 }
+
+read_object!(skip_unknown SnapshotHeader {
+    format: "format" required,
+    version: "version" required,
+});
 
 impl SnapshotHeader {
     /// The version of a snapshot this build reads (1 to 3); `INVALID_SNAPSHOT` for another
@@ -92,7 +99,7 @@ impl SnapshotHeader {
         if self.format != FORMAT {
             return Err(Error::invalid_snapshot(
                 "format",
-                format!("{:?} is not {FORMAT:?}", self.format),
+                format!("{} is not {}", Quoted(&self.format), Quoted(FORMAT)),
             ));
         }
         match self.version {
@@ -104,8 +111,6 @@ impl SnapshotHeader {
 }
 
 /// A version 1 or 2 snapshot, read but not yet checked.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct SnapshotData {
     #[allow(dead_code)]
     format: String,
@@ -117,13 +122,21 @@ pub(crate) struct SnapshotData {
     pub(crate) appointments: Vec<Appointment>,
     pub(crate) next_ids: NextIds,
     /// Version 2 only, and required there: `Some(null)` when written as `null`.
-    #[serde(default, deserialize_with = "present")]
     pub(crate) last_now: Option<Option<LocalDateTime>>,
 }
 
+read_object!(SnapshotData {
+    format: "format" required,
+    version: "version" required,
+    revision: "revision" required,
+    options: "options" required,
+    doctors: "doctors" required,
+    appointments: "appointments" required,
+    next_ids: "nextIds" required,
+    last_now: "lastNow" nullable,
+});
+
 /// A version 3 snapshot read whole (in any layout), not yet checked.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct SnapshotDataV3 {
     #[allow(dead_code)]
     format: String,
@@ -133,15 +146,23 @@ pub(crate) struct SnapshotDataV3 {
     pub(crate) options: HospitalOptions,
     pub(crate) next_ids: NextIds,
     /// Required (`null` when no call passed a `now`).
-    #[serde(deserialize_with = "nullable")]
     pub(crate) last_now: Option<LocalDateTime>,
     pub(crate) doctors: Vec<Doctor>,
     pub(crate) appointments: Vec<Row>,
 }
 
+read_object!(SnapshotDataV3 {
+    format: "format" required,
+    version: "version" required,
+    revision: "revision" required,
+    options: "options" required,
+    next_ids: "nextIds" required,
+    last_now: "lastNow" required,
+    doctors: "doctors" required,
+    appointments: "appointments" required,
+});
+
 /// The first line of a version 3 snapshot as read by the line reader: the whole header object.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct HeaderLine {
     #[allow(dead_code)]
     format: String,
@@ -151,23 +172,17 @@ pub(crate) struct HeaderLine {
     pub(crate) options: HospitalOptions,
     pub(crate) next_ids: NextIds,
     /// Required (`null` when no call passed a `now`).
-    #[serde(deserialize_with = "nullable")]
     pub(crate) last_now: Option<LocalDateTime>,
 }
 
-/// Reads a date-time or `null`; unlike a plain `Option` field, one that is absent is missing.
-fn nullable<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<LocalDateTime>, D::Error> {
-    Option::<LocalDateTime>::deserialize(deserializer)
-}
-
-/// Reads a field that may be `null` as `Some(None)`, so that absent and `null` differ.
-fn present<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<Option<LocalDateTime>>, D::Error> {
-    Option::<LocalDateTime>::deserialize(deserializer).map(Some)
-}
+read_object!(HeaderLine {
+    format: "format" required,
+    version: "version" required,
+    revision: "revision" required,
+    options: "options" required,
+    next_ids: "nextIds" required,
+    last_now: "lastNow" required,
+});
 
 impl SnapshotData {
     /// The `lastNow` a snapshot of `version` records: version 1 has none, version 2 must have
@@ -202,37 +217,44 @@ pub(crate) struct Row {
 }
 
 /// The eighth item of a row: what only some appointments have.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct RowExtras {
-    #[serde(default)]
     pub(crate) request_id: Option<String>,
-    #[serde(default)]
     pub(crate) hold_expires: Option<LocalDateTime>,
-    #[serde(default)]
     pub(crate) rescheduled_from: Vec<PreviousTime>,
-    #[serde(default)]
     pub(crate) cancel_reason: Option<String>,
-    #[serde(default)]
     pub(crate) notes: Option<String>,
-    #[serde(default)]
     pub(crate) metadata: Option<Metadata>,
-    #[serde(default)]
     pub(crate) requested: Option<RequestedFields>,
 }
 
+read_object!(RowExtras {
+    request_id: "requestId" optional,
+    hold_expires: "holdExpires" optional,
+    rescheduled_from: "rescheduledFrom" default,
+    cancel_reason: "cancelReason" optional,
+    notes: "notes" optional,
+    metadata: "metadata" optional,
+    requested: "requested" optional,
+});
+
 /// What a request with a request id asked for (`requested` of a row).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RequestedFields {
-    #[serde(default)]
     pub(crate) held: bool,
     pub(crate) location: String,
     pub(crate) start: LocalDateTime,
     pub(crate) duration_minutes: u32,
-    #[serde(default)]
     pub(crate) patient: Option<String>,
 }
+
+read_object!(RequestedFields {
+    held: "held" default,
+    location: "location" required,
+    start: "start" required,
+    duration_minutes: "durationMinutes" required,
+    patient: "patient" optional,
+});
 
 /// The names of a row's items, for error paths: `appointments[3].start`, not `[3][3]`.
 pub(crate) const ROW_FIELDS: [&str; 8] = [
@@ -246,44 +268,41 @@ pub(crate) const ROW_FIELDS: [&str; 8] = [
     "",
 ];
 
-impl<'de> Deserialize<'de> for Row {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct RowVisitor;
-
-        impl<'de> Visitor<'de> for RowVisitor {
-            type Value = Row;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an appointment row: [id, doctorId, location, start, durationMinutes, status, patient or null, extras?]")
+impl ReadJson for Row {
+    fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+        const EXPECTED: &str = "an appointment row: [id, doctorId, location, start, \
+                                durationMinutes, status, patient or null, extras?]";
+        let (mut id, mut doctor_id, mut location, mut start) = (None, None, None, None);
+        let (mut duration_minutes, mut status, mut patient, mut extras) = (None, None, None, None);
+        let mut items = 0;
+        reader.array(EXPECTED, &mut |reader, index| {
+            match index {
+                0 => id = Some(ReadJson::read_json(reader)?),
+                1 => doctor_id = Some(ReadJson::read_json(reader)?),
+                2 => location = Some(ReadJson::read_json(reader)?),
+                3 => start = Some(ReadJson::read_json(reader)?),
+                4 => duration_minutes = Some(ReadJson::read_json(reader)?),
+                5 => status = Some(ReadJson::read_json(reader)?),
+                6 => patient = Some(ReadJson::read_json(reader)?),
+                7 => extras = Some(ReadJson::read_json(reader)?),
+                _ => return Err(ReadError::new("a row has at most 8 items")),
             }
-
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Row, A::Error> {
-                let missing = |i: usize| de::Error::invalid_length(i, &self);
-                let id = seq.next_element()?.ok_or_else(|| missing(0))?;
-                let doctor_id = seq.next_element()?.ok_or_else(|| missing(1))?;
-                let location = seq.next_element()?.ok_or_else(|| missing(2))?;
-                let start = seq.next_element()?.ok_or_else(|| missing(3))?;
-                let duration_minutes = seq.next_element()?.ok_or_else(|| missing(4))?;
-                let status = seq.next_element()?.ok_or_else(|| missing(5))?;
-                let patient = seq.next_element()?.ok_or_else(|| missing(6))?;
-                let extras = seq.next_element::<RowExtras>()?.unwrap_or_default();
-                if seq.next_element::<de::IgnoredAny>()?.is_some() {
-                    return Err(de::Error::custom("a row has at most 8 items"));
-                }
-                Ok(Row {
-                    id,
-                    doctor_id,
-                    location,
-                    start,
-                    duration_minutes,
-                    status,
-                    patient,
-                    extras,
-                })
-            }
-        }
-
-        deserializer.deserialize_seq(RowVisitor)
+            items = index + 1;
+            Ok(())
+        })?;
+        let row = (|| {
+            Some(Row {
+                id: id?,
+                doctor_id: doctor_id?,
+                location: location?,
+                start: start?,
+                duration_minutes: duration_minutes?,
+                status: status?,
+                patient: patient?,
+                extras: extras.unwrap_or_default(),
+            })
+        })();
+        row.ok_or_else(|| ReadError::new(format!("has {items} items; expected {EXPECTED}")))
     }
 }
 
@@ -343,12 +362,12 @@ pub(crate) fn write_header(
 
 /// The options as a snapshot writes them.
 pub(crate) fn options_json(options: &HospitalOptions) -> String {
-    serde_json::to_string(options).unwrap_or_default()
+    options.to_json()
 }
 
 /// Parses JSON bytes into `T`, naming the path of the first problem (`INVALID_SNAPSHOT`),
 /// with `prefix` before it.
-pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8], prefix: &str) -> Result<T> {
+pub(crate) fn parse<T: ReadJson>(bytes: &[u8], prefix: &str) -> Result<T> {
     read_all(bytes).map_err(|e| {
         let path = row_path(&crate::path::join_path(prefix, &e.path()));
         Error::invalid_snapshot(path, e.message())

@@ -7,15 +7,17 @@
 //! `YYYY-MM-DD`, a date-time `YYYY-MM-DDTHH:MM`, a time of day `HH:MM` (`24:00` where an end is
 //! meant). Years run from 0001 to 9999.
 
-use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::reader::{read_choice, JsonReader, Read, ReadJson};
+use crate::words::Quoted;
+use serde::{Serialize, Serializer};
 use std::fmt;
 
 /// Minutes in a day.
 pub(crate) const MINUTES_PER_DAY: i64 = 1440;
 
-/// A wall-clock instant with minute precision: minutes since 0001-01-01T00:00 minus one day
-/// (so that day numbers match chrono's `num_days_from_ce`). Ordered, cheap to copy.
+/// A wall-clock instant with minute precision: minutes since 0001-01-01T00:00 plus one day
+/// (day numbers count 0001-01-01 as day 1, as the proleptic Gregorian "days from the common
+/// era" do). Ordered, cheap to copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LocalDateTime(i64);
 
@@ -35,7 +37,7 @@ impl LocalDateTime {
         LocalDateTime(day * MINUTES_PER_DAY + minute_of_day)
     }
 
-    /// The day number (chrono's `num_days_from_ce`: 0001-01-01 is day 1).
+    /// The day number (0001-01-01 is day 1).
     pub fn day(self) -> i64 {
         self.0.div_euclid(MINUTES_PER_DAY)
     }
@@ -55,6 +57,11 @@ impl LocalDateTime {
         LocalDateTime(self.0.saturating_add(minutes))
     }
 
+    /// The instant as a number of minutes (ordered as the instants are).
+    pub(crate) fn as_minutes(self) -> i64 {
+        self.0
+    }
+
     /// Minutes from `earlier` to `self`.
     pub fn minutes_since(self, earlier: LocalDateTime) -> i64 {
         self.0 - earlier.0
@@ -67,12 +74,16 @@ impl LocalDateTime {
             (Some(_), Some(b'T'), Some(time)) if time.len() == 5 => {
                 let day = parse_date_bytes(text)?;
                 let minute = parse_hh_mm(time, false).ok_or_else(|| {
-                    format!("{text:?} has no valid time of day (HH:MM, 00:00 to 23:59)")
+                    format!(
+                        "{q_text} has no valid time of day (HH:MM, 00:00 to 23:59)",
+                        q_text = Quoted(text)
+                    )
                 })?;
                 Ok(LocalDateTime::from_day_and_minute(day, i64::from(minute)))
             }
             _ => Err(format!(
-                "{text:?} is not a date-time of the form YYYY-MM-DDTHH:MM"
+                "{q_text} is not a date-time of the form YYYY-MM-DDTHH:MM",
+                q_text = Quoted(text)
             )),
         }
     }
@@ -89,7 +100,8 @@ impl LocalDateTime {
         } else {
             LocalDateTime::parse(text).map_err(|_| {
                 format!(
-                    "{text:?} is neither a date (YYYY-MM-DD) nor a date-time (YYYY-MM-DDTHH:MM)"
+                    "{q_text} is neither a date (YYYY-MM-DD) nor a date-time (YYYY-MM-DDTHH:MM)",
+                    q_text = Quoted(text)
                 )
             })
         }
@@ -108,7 +120,12 @@ pub(crate) enum Bound {
 /// Parses the first ten bytes of `text` as `YYYY-MM-DD` into a day number; the rest of `text`
 /// is the caller's business.
 fn parse_date_bytes(text: &str) -> Result<i64, String> {
-    let bad = || format!("{text:?} is not a valid date (YYYY-MM-DD)");
+    let bad = || {
+        format!(
+            "{q_text} is not a valid date (YYYY-MM-DD)",
+            q_text = Quoted(text)
+        )
+    };
     let bytes = text.as_bytes();
     let (year, month, day) = match bytes.get(..10) {
         Some([y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2]) => (
@@ -119,13 +136,80 @@ fn parse_date_bytes(text: &str) -> Result<i64, String> {
         _ => return Err(bad()),
     };
     if year == 0 {
-        return Err(format!("{text:?}: years start at 0001"));
+        return Err(format!(
+            "{q_text}: years start at 0001",
+            q_text = Quoted(text)
+        ));
     }
-    let date = i32::try_from(year)
-        .ok()
-        .and_then(|y| NaiveDate::from_ymd_opt(y, month, day))
-        .ok_or_else(|| format!("{text:?} is not a date of the calendar"))?;
-    Ok(i64::from(date.num_days_from_ce()))
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return Err(format!(
+            "{q_text} is not a date of the calendar",
+            q_text = Quoted(text)
+        ));
+    }
+    Ok(days_from_civil(i64::from(year), month, day))
+}
+
+/// How many days `month` (1 to 12) of `year` has.
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// The day number of a date of the proleptic Gregorian calendar (0001-01-01 is day 1), by
+/// Howard Hinnant's `days_from_civil`, which counts from 1970-01-01 (day 719,163 here).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let (month, day) = (i64::from(month), i64::from(day));
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let mp = if month > 2 { month - 3 } else { month + 9 };
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468 + 719_163
+}
+
+/// The date of a day number: `(year, month, day)`, by Howard Hinnant's `civil_from_days`.
+pub(crate) fn civil_from_days(day_number: i64) -> (i64, i64, i64) {
+    let z = day_number - 719_163 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// `YYYY-MM-DDTHH:MM` of an instant in years 0001 to 9999, as bytes; `None` outside them.
+pub(crate) fn date_time_bytes(t: LocalDateTime) -> Option<[u8; 16]> {
+    let (year, month, day) = civil_from_days(t.day());
+    if !(1..=9999).contains(&year) {
+        return None;
+    }
+    let minute = t.minute_of_day();
+    let mut text = *b"0000-00-00T00:00";
+    let fields = [
+        (0, 4, year),
+        (5, 2, month),
+        (8, 2, day),
+        (11, 2, minute / 60),
+        (14, 2, minute % 60),
+    ];
+    for (at, width, mut value) in fields {
+        for i in (at..at + width).rev() {
+            if let Some(slot) = text.get_mut(i) {
+                *slot = b'0' + (value % 10) as u8;
+            }
+            value /= 10;
+        }
+    }
+    Some(text)
 }
 
 /// Parses ASCII digits into a number; `None` if any byte is not a digit.
@@ -153,22 +237,8 @@ fn parse_hh_mm(bytes: &[u8], allow_24: bool) -> Option<u16> {
 
 impl fmt::Display for LocalDateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let date = i32::try_from(self.day())
-            .ok()
-            .and_then(NaiveDate::from_num_days_from_ce_opt);
-        match date {
-            Some(date) => {
-                let minute = self.minute_of_day();
-                write!(
-                    f,
-                    "{:04}-{:02}-{:02}T{:02}:{:02}",
-                    date.year(),
-                    date.month(),
-                    date.day(),
-                    minute / 60,
-                    minute % 60
-                )
-            }
+        match date_time_bytes(*self) {
+            Some(text) => f.write_str(std::str::from_utf8(&text).unwrap_or_default()),
             None => write!(f, "(minute {} out of range)", self.0),
         }
     }
@@ -180,10 +250,12 @@ impl Serialize for LocalDateTime {
     }
 }
 
-impl<'de> Deserialize<'de> for LocalDateTime {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        LocalDateTime::parse(&text).map_err(serde::de::Error::custom)
+impl ReadJson for LocalDateTime {
+    fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+        reader.parsed(
+            "a date-time string like 2025-03-09T09:00",
+            LocalDateTime::parse,
+        )
     }
 }
 
@@ -195,7 +267,10 @@ impl LocalDate {
     /// Parses `YYYY-MM-DD`.
     pub fn parse(text: &str) -> Result<Self, String> {
         if text.len() != 10 {
-            return Err(format!("{text:?} is not a date of the form YYYY-MM-DD"));
+            return Err(format!(
+                "{q_text} is not a date of the form YYYY-MM-DD",
+                q_text = Quoted(text)
+            ));
         }
         parse_date_bytes(text).map(LocalDate)
     }
@@ -229,10 +304,9 @@ impl Serialize for LocalDate {
     }
 }
 
-impl<'de> Deserialize<'de> for LocalDate {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        LocalDate::parse(&text).map_err(serde::de::Error::custom)
+impl ReadJson for LocalDate {
+    fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+        reader.parsed("a date string like 2025-03-09", LocalDate::parse)
     }
 }
 
@@ -249,7 +323,10 @@ impl ClockTime {
         parse_hh_mm(text.as_bytes(), true)
             .map(ClockTime)
             .ok_or_else(|| {
-                format!("{text:?} is not a time of day of the form HH:MM (00:00 to 24:00)")
+                format!(
+                    "{q_text} is not a time of day of the form HH:MM (00:00 to 24:00)",
+                    q_text = Quoted(text)
+                )
             })
     }
 
@@ -271,15 +348,14 @@ impl Serialize for ClockTime {
     }
 }
 
-impl<'de> Deserialize<'de> for ClockTime {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        ClockTime::parse(&text).map_err(serde::de::Error::custom)
+impl ReadJson for ClockTime {
+    fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+        reader.parsed("a time of day string like 09:00", ClockTime::parse)
     }
 }
 
 /// A day of the week, spelled `"mon"` … `"sun"` on the JS side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Weekday {
     /// Monday.
@@ -298,17 +374,19 @@ pub enum Weekday {
     Sun,
 }
 
+read_choice!(Weekday {
+    Mon = "mon",
+    Tue = "tue",
+    Wed = "wed",
+    Thu = "thu",
+    Fri = "fri",
+    Sat = "sat",
+    Sun = "sun",
+});
+
 impl fmt::Display for Weekday {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Weekday::Mon => "mon",
-            Weekday::Tue => "tue",
-            Weekday::Wed => "wed",
-            Weekday::Thu => "thu",
-            Weekday::Fri => "fri",
-            Weekday::Sat => "sat",
-            Weekday::Sun => "sun",
-        })
+        f.write_str(self.name())
     }
 }
 
@@ -323,6 +401,19 @@ impl Weekday {
         Weekday::Sat,
         Weekday::Sun,
     ];
+
+    /// The day as JSON spells it: `"mon"` … `"sun"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Weekday::Mon => "mon",
+            Weekday::Tue => "tue",
+            Weekday::Wed => "wed",
+            Weekday::Thu => "thu",
+            Weekday::Fri => "fri",
+            Weekday::Sat => "sat",
+            Weekday::Sun => "sun",
+        }
+    }
 
     /// Monday is 0, Sunday 6.
     pub fn index(self) -> usize {
@@ -369,6 +460,22 @@ mod tests {
             at("9999-12-31T23:00").plus_minutes(60),
             LocalDateTime::END_OF_RANGE
         );
+    }
+
+    #[test]
+    fn day_numbers_match_the_calendar() {
+        assert_eq!(at("0001-01-01T00:00").day(), 1);
+        assert_eq!(at("1970-01-01T00:00").day(), 719_163);
+        for day in [1, 59, 60, 365, 366, 719_163, 730_000, 3_652_059] {
+            let (y, m, d) = civil_from_days(day);
+            let text = format!("{y:04}-{m:02}-{d:02}T00:00");
+            assert_eq!(at(&text).day(), day, "{text}");
+        }
+        assert!(LocalDateTime::parse("2000-02-29T00:00").is_ok());
+        assert!(LocalDateTime::parse("1900-02-29T00:00").is_err());
+        assert!(LocalDateTime::parse("2019-04-31T00:00").is_err());
+        assert!(LocalDateTime::parse("2019-13-01T00:00").is_err());
+        assert!(LocalDateTime::parse("2019-00-01T00:00").is_err());
     }
 
     #[test]

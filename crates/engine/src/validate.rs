@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::limits::MAX_ID_LEN;
+use crate::words::Quoted;
 
 /// A non-blank string of at most `max_len` UTF-8 bytes with no control characters.
 pub(crate) fn text(field: &str, value: &str, max_len: usize) -> Result<()> {
@@ -74,7 +75,10 @@ pub(crate) fn id(field: &str, value: &str) -> Result<()> {
     if !value.chars().all(allowed) {
         return Err(Error::invalid_input(
             field,
-            format!("{value:?} may only contain A-Z, a-z, 0-9, '_', '-', '.' and ':'"),
+            format!(
+                "{q_value} may only contain A-Z, a-z, 0-9, '_', '-', '.' and ':'",
+                q_value = Quoted(value)
+            ),
         ));
     }
     Ok(())

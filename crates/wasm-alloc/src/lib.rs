@@ -98,7 +98,9 @@ mod wasm {
     impl GrowingAllocator {
         /// The allocator, with nothing allocated yet.
         pub const fn new() -> Self {
-            GrowingAllocator(UnsafeCell::new(dlmalloc::Dlmalloc::new_with_allocator(Pages)))
+            GrowingAllocator(UnsafeCell::new(dlmalloc::Dlmalloc::new_with_allocator(
+                Pages,
+            )))
         }
     }
 
@@ -152,7 +154,11 @@ mod tests {
         assert_eq!(step_pages(17, 1), MIN_STEP_PAGES);
         assert_eq!(step_pages(1_024, 1), 256, "64 MiB grows by 16 MiB");
         assert_eq!(step_pages(40_000, 1), MAX_STEP_PAGES);
-        assert_eq!(step_pages(1_024, 5_000), 5_000, "never less than the request");
+        assert_eq!(
+            step_pages(1_024, 5_000),
+            5_000,
+            "never less than the request"
+        );
     }
 
     #[test]

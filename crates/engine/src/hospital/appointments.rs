@@ -12,6 +12,7 @@ use crate::requests::{AppointmentPatch, BookRequest, CancelOptions};
 use crate::store::{assigned_number, Extra, Record, Requested, Seq, Status};
 use crate::time::LocalDateTime;
 use crate::validate;
+use crate::words::Quoted;
 
 /// Which of a listing's appointments a status filter keeps, for a record of `status` that, if a
 /// hold, has lapsed by the call's clock (`lapsed`).
@@ -380,7 +381,10 @@ impl Hospital {
         let seq = self.store.find(id).ok_or_else(|| {
             Error::invalid_input(
                 "after",
-                format!("{id:?} is not an appointment of this hospital"),
+                format!(
+                    "{q_id} is not an appointment of this hospital",
+                    q_id = Quoted(id)
+                ),
             )
         })?;
         Ok(Some((self.record(seq)?.start, seq)))

@@ -24,6 +24,8 @@ pub(crate) struct DoctorState {
     pub(crate) stamp: u32,
     /// The length of the doctor's line in a snapshot, in bytes.
     pub(crate) snapshot_bytes: u64,
+    /// When the doctor was added, among all doctors ever added: the order of `listDoctors`.
+    order: u64,
 }
 
 impl DoctorState {
@@ -40,10 +42,11 @@ impl DoctorState {
 pub(crate) struct Doctors {
     slots: Vec<Option<DoctorState>>,
     free: Vec<u32>,
-    /// Insertion number → key: the order of `listDoctors` and of ties in `findSlots`.
-    order: BTreeMap<u64, u32>,
-    /// Doctor id → (key, insertion number).
-    ids: BTreeMap<Box<str>, (u32, u64)>,
+    /// (Insertion number, key), sorted: the order of `listDoctors` and of ties in `findSlots`.
+    /// A sorted list, not a map: doctors are few, and it keeps the wasm small.
+    order: Vec<(u64, u32)>,
+    /// Doctor id → key.
+    ids: BTreeMap<Box<str>, u32>,
     next_order: u64,
     next_stamp: u32,
 }
@@ -56,7 +59,7 @@ impl Doctors {
 
     /// The key of the doctor with this id.
     pub(crate) fn key_of(&self, id: &str) -> Option<u32> {
-        self.ids.get(id).map(|&(key, _)| key)
+        self.ids.get(id).copied()
     }
 
     pub(crate) fn get(&self, key: u32) -> Option<&DoctorState> {
@@ -70,8 +73,8 @@ impl Doctors {
     /// Every doctor, in the order they were added, with its key.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, &DoctorState)> + '_ {
         self.order
-            .values()
-            .filter_map(|&key| Some((key, self.get(key)?)))
+            .iter()
+            .filter_map(|&(_, key)| Some((key, self.get(key)?)))
     }
 
     /// Adds a doctor (whose id is not taken); returns its key.
@@ -93,6 +96,7 @@ impl Doctors {
             calendar: Calendar::default(),
             stamp: self.next_stamp,
             snapshot_bytes,
+            order,
         };
         let key = match self.free.pop() {
             Some(key) => {
@@ -106,40 +110,43 @@ impl Doctors {
                 (self.slots.len() - 1) as u32
             }
         };
-        self.order.insert(order, key);
-        self.ids.insert(id, (key, order));
+        // Insertion numbers only grow: the new doctor goes last.
+        self.order.push((order, key));
+        self.ids.insert(id, key);
         key
     }
 
-    /// Removes the doctor under `key` and returns it, with its insertion number (to put it
-    /// back in its place, undoing this).
-    pub(crate) fn remove(&mut self, key: u32) -> Option<(DoctorState, u64)> {
+    /// Removes the doctor under `key` and returns it (to put it back in its place with
+    /// [`Doctors::restore`], undoing this).
+    pub(crate) fn remove(&mut self, key: u32) -> Option<DoctorState> {
         let state = self.slots.get_mut(key as usize)?.take()?;
-        let (_, order) = self.ids.remove(state.doctor.id.as_str())?;
-        self.order.remove(&order);
+        self.ids.remove(state.doctor.id.as_str());
+        if let Ok(at) = self.order.binary_search(&(state.order, key)) {
+            self.order.remove(at);
+        }
         self.free.push(key);
-        Some((state, order))
+        Some(state)
     }
 
     /// Puts back a doctor [`Doctors::remove`] took out, under the same key and in the same
     /// place.
-    pub(crate) fn restore(&mut self, key: u32, state: DoctorState, order: u64) {
+    pub(crate) fn restore(&mut self, key: u32, state: DoctorState) {
         if let Some(slot) = self.slots.get_mut(key as usize) {
             self.free.retain(|&k| k != key);
-            self.order.insert(order, key);
-            self.ids
-                .insert(state.doctor.id.as_str().into(), (key, order));
+            if let Err(at) = self.order.binary_search(&(state.order, key)) {
+                self.order.insert(at, (state.order, key));
+            }
+            self.ids.insert(state.doctor.id.as_str().into(), key);
             *slot = Some(state);
         }
     }
 
     /// Forgets the doctor added last (undoing [`Doctors::insert`]).
     pub(crate) fn pop_last(&mut self) {
-        if let Some((&order, &key)) = self.order.iter().next_back() {
+        if let Some((order, key)) = self.order.pop() {
             if let Some(state) = self.slots.get_mut(key as usize).and_then(Option::take) {
                 self.ids.remove(state.doctor.id.as_str());
             }
-            self.order.remove(&order);
             self.free.push(key);
             self.next_order = order;
         }

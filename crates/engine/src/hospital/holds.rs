@@ -18,6 +18,7 @@ use crate::requests::{BookRequest, ConfirmOptions, HoldRequest, RescheduleReques
 use crate::store::Status;
 use crate::time::LocalDateTime;
 use crate::validate;
+use crate::words::Quoted;
 
 /// Checks a hold's length on its own: 1 minute to a week.
 pub(super) fn validate_ttl(ttl: u32) -> Result<()> {
@@ -192,8 +193,9 @@ impl Hospital {
                 return Err(Error::invalid_input(
                     "appointmentId",
                     format!(
-                        "appointment {id:?} was rescheduled {MAX_RESCHEDULES} times, the most \
-                         it records; cancel it and book a new one"
+                        "appointment {q_id} was rescheduled {MAX_RESCHEDULES} times, the most \
+                         it records; cancel it and book a new one",
+                        q_id = Quoted(id)
                     ),
                 ));
             }

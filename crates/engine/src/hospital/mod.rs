@@ -62,7 +62,7 @@ pub struct Hospital {
     holds: BTreeSet<(LocalDateTime, Seq)>,
     /// Appointments by patient (a hash of the reference; collisions are told apart by the
     /// record) and start.
-    patients: TimeIndex<u64>,
+    patients: TimeIndex<u32>,
     /// Appointments by location number and start.
     locations: TimeIndex<u32>,
     /// The most recent change records, for `changes_since`.
@@ -362,7 +362,7 @@ impl Hospital {
 
     /// Removes a doctor (whose appointments are gone) and returns it.
     fn remove_doctor_state(&mut self, key: u32) -> Result<Doctor> {
-        let (state, order) = self
+        let state = self
             .doctors
             .remove(key)
             .ok_or_else(|| Error::doctor_not_found(&format!("#{key}")))?;
@@ -371,7 +371,7 @@ impl Hospital {
         }
         self.size -= state.snapshot_bytes;
         let doctor = state.doctor.clone();
-        self.journal(Undo::DoctorRemoved(key, Box::new(state), order));
+        self.journal(Undo::DoctorRemoved(key, Box::new(state)));
         Ok(doctor)
     }
 
@@ -652,10 +652,12 @@ impl AppointmentIds for Hospital {
 
 /// The key of a patient reference in the patient index: a hash (SipHash, with fixed keys, so the
 /// engine stays deterministic; telling references apart that share one is the record's job).
-pub(crate) fn patient_key(patient: &str) -> u64 {
+pub(crate) fn patient_key(patient: &str) -> u32 {
     let mut hasher = std::hash::DefaultHasher::new();
     patient.hash(&mut hasher);
-    hasher.finish()
+    // Half the hash: patients who share a key are told apart by their record's patient, and
+    // one index type for patients and locations keeps the wasm smaller.
+    hasher.finish() as u32
 }
 
 impl Hospital {

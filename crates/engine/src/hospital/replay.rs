@@ -21,6 +21,7 @@ use crate::requests::{
 use crate::snapshot::NextIds;
 use crate::store::{Record, Seq};
 use crate::time::LocalDateTime;
+use crate::words::Quoted;
 
 /// One primitive change, and what undoes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +37,7 @@ pub(super) enum Undo {
     /// The doctor under the key was changed: its profile, hours, locations and line length.
     DoctorChanged(u32, Box<(Doctor, Availability, Vec<u32>, u64)>),
     /// The doctor under the key was removed: put it back, in its place.
-    DoctorRemoved(u32, Box<DoctorState>, u64),
+    DoctorRemoved(u32, Box<DoctorState>),
 }
 
 /// How to undo a batch of change records.
@@ -169,11 +170,11 @@ impl Hospital {
                         }
                     }
                 }
-                Undo::DoctorRemoved(key, state, order) => {
+                Undo::DoctorRemoved(key, state) => {
                     for &place in &state.places {
                         self.places.add_ref(place);
                     }
-                    self.doctors.restore(key, *state, order);
+                    self.doctors.restore(key, *state);
                 }
             }
         }
@@ -342,8 +343,9 @@ impl Hospital {
             return Err(Error::invalid_input(
                 "appointment.status",
                 format!(
-                    "a {} record holds a new {status:?} appointment",
-                    if held { "hold" } else { "book" }
+                    "a {} record holds a new {} appointment",
+                    if held { "hold" } else { "book" },
+                    crate::json::status_text(status)
                 ),
             ));
         }
@@ -351,7 +353,10 @@ impl Hospital {
             if self.store.find_request(request_id).is_some() {
                 return Err(Error::invalid_input(
                     "appointment.requestId",
-                    format!("{request_id:?} was already booked; a replay would book nothing"),
+                    format!(
+                        "{q_request_id} was already booked; a replay would book nothing",
+                        q_request_id = Quoted(request_id)
+                    ),
                 ));
             }
         }
@@ -396,7 +401,11 @@ impl Hospital {
             Some(next) if next == recorded => Ok(None),
             next => Err(Error::invalid_input(
                 "id",
-                format!("was assigned {recorded:?}, but this hospital would assign {next:?}"),
+                format!(
+                    "was assigned {}, but this hospital would assign {}",
+                    Quoted(recorded),
+                    Quoted(next.as_deref().unwrap_or("none"))
+                ),
             )),
         }
     }

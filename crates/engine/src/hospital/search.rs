@@ -86,13 +86,17 @@ impl Hospital {
         }
         let (from, to) = window(&query.from, &query.to, MAX_FIND_WINDOW_DAYS)?;
         self.check_now_given(query.now)?;
-        let wanted: Option<std::collections::BTreeSet<u32>> = match &query.doctor_ids {
+        // The keys of the doctors asked for, sorted, to search.
+        let wanted: Option<Vec<u32>> = match &query.doctor_ids {
             None => None,
-            Some(ids) => Some(
-                ids.iter()
+            Some(ids) => {
+                let mut keys = ids
+                    .iter()
                     .map(|id| self.find_doctor(id).map(|(key, _)| key))
-                    .collect::<Result<_>>()?,
-            ),
+                    .collect::<Result<Vec<_>>>()?;
+                crate::sorting::sort_by_key(&mut keys, |&key| i64::from(key));
+                Some(keys)
+            }
         };
         let search = self.slot_search(query.duration_minutes, from, to, query.now)?;
         // Each doctor who works at the location (or anywhere), in the order they were added,
@@ -100,7 +104,7 @@ impl Hospital {
         let doctors: Vec<(u32, &DoctorState, Vec<usize>, Vec<usize>)> = self
             .doctors
             .iter()
-            .filter(|(key, _)| wanted.as_ref().is_none_or(|w| w.contains(key)))
+            .filter(|(key, _)| wanted.as_ref().is_none_or(|w| w.binary_search(key).is_ok()))
             .filter_map(|(key, state)| {
                 let (groups, locations): (Vec<usize>, Vec<usize>) = match &query.location {
                     Some(location) => {
@@ -144,7 +148,7 @@ impl Hospital {
                 }
             }
             // Stable: doctors stay in the order they were added within one start.
-            today.sort_by_key(|slot| slot.start);
+            crate::sorting::sort_by_key(&mut today, |slot| slot.start.as_minutes());
             found.extend(today.into_iter().take(limit - found.len()));
             day_start = next_midnight;
         }
@@ -232,7 +236,7 @@ impl Hospital {
                 }
             }
             // Stable: the doctor's order of locations within one start.
-            today.sort_by_key(|block| block.start);
+            crate::sorting::sort_by_key(&mut today, |block| block.start.as_minutes());
             blocks.extend(today);
         }
         Ok(blocks)

@@ -22,6 +22,7 @@ use crate::snapshot::{
 use crate::store::{assigned_number, Extra, Record, Requested, Status};
 use crate::time::LocalDateTime;
 use crate::validate;
+use crate::words::Quoted;
 
 impl Hospital {
     /// The hospital as JSON text (format version 3), deterministic:
@@ -289,7 +290,7 @@ impl Hospital {
             Some(_) => {
                 return Err(Error::invalid_input(
                     "requested",
-                    format!("appointment {id:?} has no requestId"),
+                    format!("appointment {q_id} has no requestId", q_id = Quoted(id)),
                 ))
             }
             None => None,

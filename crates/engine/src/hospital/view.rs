@@ -4,7 +4,6 @@
 
 use super::Hospital;
 use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
-use crate::json;
 use crate::store::{Record, Requested, Seq, Status};
 use crate::time::LocalDateTime;
 use serde::{Serialize, Serializer};
@@ -181,11 +180,6 @@ impl<'a> AppointmentView<'a> {
                 .metadata()
                 .map(|m| crate::metadata::Metadata::from_canonical(m.to_owned())),
         }
-    }
-
-    /// Appends the appointment as JSON, as the API returns it.
-    pub fn write_json(&self, out: &mut String) {
-        json::write_appointment(out, self);
     }
 }
 

@@ -756,6 +756,77 @@ mod tests {
         }
     }
 
+    /// `value`'s text from WriteJson is serde_json's for it.
+    fn same_as_serde<T: WriteJson + serde::Serialize>(value: &T) {
+        assert_eq!(value.to_json(), serde_json::to_string(value).unwrap());
+    }
+
+    #[test]
+    fn doctors_options_errors_and_hours_are_written_as_serde_writes_them() {
+        let doctor: Doctor = crate::read_json(
+            br#"{"id":"d1","name":"Dr. \"Ada\" \u00e9","locations":["A","B"],
+                "schedule":[{"days":["mon","sun"],"start":"00:00","end":"24:00"},
+                            {"days":["fri"],"start":"09:05","end":"17:00","locations":["B"]}],
+                "overrides":[{"date":"2019-02-01","hours":[]},
+                             {"date":"9999-12-31","hours":[{"start":"09:00","end":"10:00","locations":["A"]}]}],
+                "timeOff":[{"start":"2019-02-01T09:00","end":"2019-02-02T00:00"},
+                           {"start":"0001-01-01T00:00","end":"0001-01-01T00:15","reason":"x\ny"}]}"#,
+            "doctor",
+        )
+        .unwrap();
+        same_as_serde(&doctor);
+        same_as_serde(&Doctor {
+            overrides: Vec::new(),
+            time_off: Vec::new(),
+            ..doctor.clone()
+        });
+        same_as_serde(&HospitalOptions::default());
+        same_as_serde(&HospitalOptions {
+            time_zone: Some("Europe/Paris".into()),
+            min_notice_minutes: Some(0),
+            horizon_days: Some(30),
+            prevent_patient_overlap: true,
+            ..HospitalOptions::default()
+        });
+        let errors = [
+            Error::invalid_input("schedule[0].start", "expected a string"),
+            Error::slot_taken("a\"1"),
+            Error::time_off(
+                "d1",
+                at("2019-02-01T09:00"),
+                at("2019-02-01T09:15"),
+                doctor.time_off[1].reason.as_deref(),
+            ),
+            Error::not_served_there(
+                "d1",
+                "C",
+                at("2019-02-01T09:00"),
+                at("2019-02-01T09:15"),
+                vec!["A".into(), "B".into()],
+            ),
+            Error::unsupported_version(4, 3),
+        ];
+        for e in &errors {
+            same_as_serde(e);
+        }
+        let mut full = errors[0].clone();
+        full.details.appointment_ids = Some(vec!["a1".into(), "a2".into()]);
+        full.details.date = Some(crate::time::LocalDate::of(at("2019-02-01T09:00")));
+        full.details.earliest_start = Some(at("2019-02-01T09:00"));
+        full.details.limit_of = Some("snapshotBytes");
+        full.details.current = Some(5);
+        full.details.requested = Some(6);
+        full.details.limit = Some(u64::MAX);
+        same_as_serde(&full);
+        let block = WorkingBlock {
+            date: crate::time::LocalDate::of(at("2019-02-01T09:00")),
+            location: "A \"x\"",
+            start: at("2019-02-01T09:00"),
+            end: at("2019-02-02T00:00"),
+        };
+        same_as_serde(&vec![block, block]);
+    }
+
     #[test]
     fn strings_and_numbers_are_written_as_serde_writes_them() {
         let mut every_control: String = (0u8..0x20).map(char::from).collect();

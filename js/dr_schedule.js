@@ -126,9 +126,12 @@ const CHUNK = 1024;
 
 /** Metadata as JSON text, ready to write, with the problems met (see input.js). */
 function metadataJson(value) {
-  if (value === undefined) return { text: undefined, problems: [] };
+  if (value === undefined) return NO_JSON;
   return jsonText(value, "metadata");
 }
+
+/** What `metadataJson` gives for no metadata (shared: nothing changes it). */
+const NO_JSON = Object.freeze({ text: undefined, problems: Object.freeze([]) });
 
 // ---------------------------------------------------------------------------------------------
 // Hospitals and the engine objects behind them
@@ -183,9 +186,9 @@ function enter(hospital) {
   return entry;
 }
 
-/** The appointment the last call wrote to the single row. */
-function single(entry) {
-  return appointment(memoryNumbers(), memoryBytes(), singleRow(), entry.names, rowText());
+/** The appointment the last call wrote to the single row (whose id is `knownId`, if given). */
+function single(entry, knownId = undefined) {
+  return appointment(memoryNumbers(), memoryBytes(), singleRow(), entry.names, rowText, knownId);
 }
 
 /** JSON text the engine returned, parsed, or its error. */
@@ -217,8 +220,7 @@ function listOf(entry, limit, after, call) {
     const rows = memoryNumbers();
     const bytes = memoryBytes();
     const base = listRows();
-    const textAt = rowText();
-    for (let i = 0; i < count; i++) list.push(appointment(rows, bytes, base + i * ROW, entry.names, textAt));
+    for (let i = 0; i < count; i++) list.push(appointment(rows, bytes, base + i * ROW, entry.names, rowText));
     if (count < max) break;
     next = list[list.length - 1].id;
   }
@@ -543,7 +545,7 @@ export class Hospital {
       readString(id, "id");
       beginArguments(id.length);
       if (entry.raw.getAppointment(put(id)) < 0) throw engineError();
-      return single(entry);
+      return single(entry, id);
     } catch (error) {
       throw failure(error);
     } finally {

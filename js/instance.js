@@ -95,20 +95,23 @@ export function put(text) {
   if (text === undefined) return -1;
   const start = cursor;
   const length = text.length;
+  if (length > 32) {
+    cursor += encoder.encodeInto(text, bytes.subarray(start, scratchAt + scratchSize)).written;
+    return cursor - start;
+  }
+  // Short strings (ids, dates) byte by byte while they are ASCII, in locals (the module's
+  // variables would be loaded and stored on every byte).
+  const view = bytes;
+  let at = start;
   let i = 0;
-  if (length > 32) i = length; // long strings: encodeInto below
   for (; i < length; i++) {
     const c = text.charCodeAt(i);
     if (c > 127) break;
-    bytes[cursor++] = c;
+    view[at++] = c;
   }
-  if (length > 32) {
-    cursor += encoder.encodeInto(text, bytes.subarray(cursor, scratchAt + scratchSize)).written;
-  } else if (i < length) {
-    const { written } = encoder.encodeInto(text.slice(i), bytes.subarray(cursor, scratchAt + scratchSize));
-    cursor += written;
-  }
-  return cursor - start;
+  if (i < length) at += encoder.encodeInto(text.slice(i), view.subarray(at, scratchAt + scratchSize)).written;
+  cursor = at;
+  return at - start;
 }
 
 /** The length of `text` in UTF-16 units, 0 for `undefined` (for `beginArguments`). */

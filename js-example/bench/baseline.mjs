@@ -8,9 +8,10 @@
 //
 // Implemented: the options (with minNoticeMinutes, horizonDays, preventPatientOverlap), doctors
 // with weekly schedules, book, hold, confirm, reschedule, cancel, getAppointment, appointments,
-// availableSlots, findSlots, the hospital clock (`now`; lapsed holds ignored, and dropped by
-// the first successful call that moves the clock past them), snapshots (format version 2, with
-// holds, rescheduledFrom and lastNow).
+// availableSlots, findSlots, the hospital clock (`now`; lapsed holds ignored, and marked
+// expired, kept as history, by the first successful call that moves the clock past them), rule 0
+// against what the first request asked for, snapshots (format version 3 written, in its line
+// layout; versions 2 and 3 read), maxSnapshotBytes (kept, not enforced).
 // Not implemented (the benchmark does not use them): doctors' `overrides`, `timeOff` and rule
 // `locations` (refused as unknown fields), `explain`, changesSince / applyChanges (the
 // benchmark reports those rows for the package only).
@@ -29,6 +30,9 @@ const MAX_DOCTORS = 10_000;
 const MAX_APPOINTMENTS = 2_000_000;
 const MAX_SLOT_WINDOW_DAYS = 366;
 const MAX_SNAPSHOT_BYTES = 512 << 20;
+const DEFAULT_MAX_SNAPSHOT_BYTES = 128 << 20;
+const MIN_MAX_SNAPSHOT_BYTES = 16 << 10;
+const MAX_MAX_SNAPSHOT_BYTES = 256 << 20;
 const MAX_RESCHEDULES = 100;
 const MAX_HOLD_MINUTES = 7 * 1440;
 const MAX_NOTICE_MINUTES = 366 * 1440;
@@ -291,6 +295,38 @@ function publicAppointment(a) {
   return out;
 }
 
+/** An appointment as a row of a version 3 snapshot. */
+function appointmentRow(a) {
+  const row = [a.id, a.doctorId, a.location, a.start, a.durationMinutes, a.status, a.patient ?? null];
+  const extras = {};
+  if (a.requestId !== undefined) extras.requestId = a.requestId;
+  if (a.holdExpires !== undefined) extras.holdExpires = a.holdExpires;
+  if (a.rescheduledFrom !== undefined) extras.rescheduledFrom = a.rescheduledFrom.map((p) => ({ location: p.location, start: p.start, end: p.end }));
+  if (a.cancelReason !== undefined) extras.cancelReason = a.cancelReason;
+  if (a.requested !== undefined) {
+    const q = a.requested;
+    extras.requested = {
+      ...(q.held ? { held: true } : {}),
+      location: q.location,
+      start: formatDateTime(q.s),
+      durationMinutes: q.durationMinutes,
+      ...(q.patient !== undefined ? { patient: q.patient } : {}),
+    };
+  }
+  if (Object.keys(extras).length > 0) row.push(extras);
+  return JSON.stringify(row);
+}
+
+/** What the request that created `a` asked for (booking rule 0). */
+function requested(a) {
+  return a.requested ?? { held: a.status === "held" || a.status === "expired", location: a.location, s: a.s, durationMinutes: a.durationMinutes, patient: a.patient };
+}
+
+/** `a` about to change what rule 0 compares: keeps what its request asked for. */
+function keepRequest(a) {
+  if (a.requestId !== undefined && a.requested === undefined) a.requested = requested(a);
+}
+
 // ----- sorted arrays -----
 
 /** First index in `list` (sorted by .s, then .seq) whose key is >= (s, seq). */
@@ -348,6 +384,7 @@ const OPTIONS = {
   minNoticeMinutes: [u32, false],
   horizonDays: [u32, false],
   preventPatientOverlap: [bool, false],
+  maxSnapshotBytes: [u32, false],
 };
 const NEW_DOCTOR = { id: [strict, false], name: [strict, true], locations: [locationsSpec, true], schedule: [scheduleSpec, true] };
 const PATCH = { name: [strict, false], locations: [locationsSpec, false], schedule: [scheduleSpec, false] };
@@ -375,7 +412,7 @@ const HOLD = {
 };
 const CONFIRM = { now: [dateTime, true] };
 const RESCHEDULE = { start: [dateTime, true], location: [strict, false], durationMinutes: [u32, false], now: [dateTime, false] };
-const STATUSES = ["active", "booked", "held", "cancelled", "all"];
+const STATUSES = ["active", "booked", "held", "cancelled", "expired", "all"];
 const STATUS = (v, field) => {
   if (!STATUSES.includes(v)) throw invalid(field, "unknown variant");
   return v;
@@ -413,6 +450,10 @@ function validateOptions(o) {
   if (o.horizonDays !== null && (o.horizonDays === 0 || o.horizonDays > MAX_HORIZON_DAYS)) {
     throw invalid("horizonDays", `is not between 1 and ${MAX_HORIZON_DAYS}`);
   }
+  const m = o.maxSnapshotBytes;
+  if (m < MIN_MAX_SNAPSHOT_BYTES || m > MAX_MAX_SNAPSHOT_BYTES) {
+    throw invalid("maxSnapshotBytes", `${m} is not between ${MIN_MAX_SNAPSHOT_BYTES} and ${MAX_MAX_SNAPSHOT_BYTES}`);
+  }
 }
 /** The options as a snapshot writes them: the time rules only when they are on. */
 function optionsText(o) {
@@ -420,6 +461,7 @@ function optionsText(o) {
   if (o.minNoticeMinutes !== null) out.minNoticeMinutes = o.minNoticeMinutes;
   if (o.horizonDays !== null) out.horizonDays = o.horizonDays;
   if (o.preventPatientOverlap) out.preventPatientOverlap = true;
+  out.maxSnapshotBytes = o.maxSnapshotBytes;
   return out;
 }
 function readOptional(value, name, spec) {
@@ -490,7 +532,7 @@ export class Hospital {
   #revision = 0;
   /**
    * id → { doctor, hours, number (insertion order), active: booked and held appointments sorted
-   * by start (they never overlap), cancelled: sorted by (start, seq) }
+   * by start (they never overlap), cancelled: cancelled and expired ones, sorted by (start, seq) }
    */
   #doctors = new Map();
   #doctorNumber = 0;
@@ -502,7 +544,7 @@ export class Hospital {
   #nextAppointment = 1;
   /** The latest `now` a successful call passed (minutes), or null. */
   #clock = null;
-  /** Live holds, sorted by (expiry, seq), so that lapsed ones are dropped in order. */
+  /** Holds not yet expired, sorted by (expiry, seq), so that lapsed ones expire in order. */
   #holds = [];
   /** patient → their booked and held appointments sorted by start (with preventPatientOverlap). */
   #patients = new Map();
@@ -517,6 +559,7 @@ export class Hospital {
       minNoticeMinutes: o.minNoticeMinutes ?? null,
       horizonDays: o.horizonDays ?? null,
       preventPatientOverlap: o.preventPatientOverlap ?? false,
+      maxSnapshotBytes: o.maxSnapshotBytes ?? DEFAULT_MAX_SNAPSHOT_BYTES,
     };
     validateOptions(this.#options);
   }
@@ -631,11 +674,13 @@ export class Hospital {
     const a = this.#appointments.get(appointmentId);
     if (a === undefined) throw appointmentNotFound(appointmentId);
     if (a.status === "cancelled") throw alreadyCancelled(appointmentId);
+    if (a.status === "expired") throw holdExpired(appointmentId, a.holdExpires);
     if (a.status !== "held") throw notHeld(appointmentId);
     if (this.#clockAt(now) >= a.x) throw holdExpired(appointmentId, a.holdExpires);
     this.#advanceClock(now);
     // It keeps its place in the doctor's and the patient's calendars: only the hold goes.
     this.#holds.splice(holdIndex(this.#holds, a.x, a.seq), 1);
+    keepRequest(a);
     a.status = "booked";
     a.x = undefined;
     a.holdExpires = undefined;
@@ -654,13 +699,13 @@ export class Hospital {
     const a = this.#appointments.get(appointmentId);
     if (a === undefined) throw appointmentNotFound(appointmentId);
     if (a.status === "cancelled") throw alreadyCancelled(appointmentId);
-    if (!isLive(a, clock)) throw holdExpired(appointmentId, a.holdExpires);
+    if (a.status === "expired" || !isLive(a, clock)) throw holdExpired(appointmentId, a.holdExpires);
     const location = r.location ?? a.location;
     const duration = r.durationMinutes ?? a.durationMinutes;
     const s = parseDateTime(r.start);
     if (location === a.location && s === a.s && duration === a.durationMinutes) return publicAppointment(a);
     if (a.rescheduledFrom !== undefined && a.rescheduledFrom.length >= MAX_RESCHEDULES) {
-      throw invalid("", `appointment ${JSON.stringify(appointmentId)} was rescheduled ${MAX_RESCHEDULES} times, the most it records`);
+      throw invalid("appointmentId", `appointment ${JSON.stringify(appointmentId)} was rescheduled ${MAX_RESCHEDULES} times, the most it records`);
     }
     const state = this.#findDoctor(a.doctorId);
     const e = this.#checkProposal(state, location, s, duration, a.patient, now, clock, a);
@@ -668,6 +713,7 @@ export class Hospital {
     const patientIndexed = this.#options.preventPatientOverlap && a.patient !== undefined;
     removeSorted(state.active, a);
     if (patientIndexed) this.#unindexPatient(a);
+    keepRequest(a);
     (a.rescheduledFrom ??= []).push({ location: a.location, start: a.start, end: a.end });
     a.location = location;
     a.start = formatDateTime(s);
@@ -702,17 +748,16 @@ export class Hospital {
       return list.slice(lo, hi);
     };
     const status = q.status ?? "active";
-    const active = () => {
-      const found = slice(state.active);
-      if (status === "booked") return found.filter((a) => a.x === undefined);
-      if (status === "held") return found.filter((a) => a.x !== undefined && isLive(a, clock));
-      return this.#holds.length === 0 ? found : found.filter((a) => isLive(a, clock));
-    };
+    const lapsed = (a) => a.x !== undefined && !isLive(a, clock);
     let found;
-    if (status === "cancelled") found = slice(state.cancelled);
-    else if (status !== "all") found = active();
+    if (status === "booked") found = slice(state.active).filter((a) => a.x === undefined);
+    else if (status === "held") found = slice(state.active).filter((a) => a.x !== undefined && isLive(a, clock));
+    else if (status === "active") found = this.#holds.length === 0 ? slice(state.active) : slice(state.active).filter((a) => isLive(a, clock));
+    else if (status === "cancelled") found = slice(state.cancelled).filter((a) => a.status === "cancelled");
     else {
-      found = active().concat(slice(state.cancelled));
+      // expired (marked so, or lapsed by `now`), or all.
+      const history = status === "all" ? slice(state.cancelled) : slice(state.cancelled).filter((a) => a.status === "expired");
+      found = (status === "all" ? slice(state.active) : slice(state.active).filter(lapsed)).concat(history);
       found.sort((x, y) => x.s - y.s || x.seq - y.seq);
     }
     return found.map(publicAppointment);
@@ -726,6 +771,7 @@ export class Hospital {
     const a = this.#appointments.get(appointmentId);
     if (a === undefined) throw appointmentNotFound(appointmentId);
     if (a.status === "cancelled") throw alreadyCancelled(appointmentId);
+    if (a.status === "expired") throw holdExpired(appointmentId, a.holdExpires);
     this.#cancelInternal(a, o.reason);
     this.#revision += 1;
     return publicAppointment(a);
@@ -817,17 +863,16 @@ export class Hospital {
 
   // ----- snapshots -----
 
+  /** Format version 3: a header line, a line per doctor, a line per appointment (a row). */
   toSnapshot() {
-    return JSON.stringify({
-      format: "dr-schedule",
-      version: 2,
-      revision: this.#revision,
-      options: optionsText(this.#options),
-      doctors: Array.from(this.#doctors.values(), (s) => s.doctor),
-      appointments: Array.from(this.#appointments.values(), publicAppointment),
-      nextIds: { doctor: this.#nextDoctor, appointment: this.#nextAppointment },
-      lastNow: this.#clock === null ? null : formatDateTime(this.#clock),
-    });
+    const clock = this.#clock === null ? "null" : JSON.stringify(formatDateTime(this.#clock));
+    const head =
+      `{"format":"dr-schedule","version":3,"revision":${this.#revision},"options":${JSON.stringify(optionsText(this.#options))},` +
+      `"nextIds":{"doctor":${this.#nextDoctor},"appointment":${this.#nextAppointment}},"lastNow":${clock},"doctors":[`;
+    const lines = (items) => (items.length === 0 ? "" : `${items.join("\n,")}\n`);
+    const doctors = Array.from(this.#doctors.values(), (state) => JSON.stringify(state.doctor));
+    const rows = Array.from(this.#appointments.values(), appointmentRow);
+    return `${head}\n${lines(doctors)}],"appointments":[\n${lines(rows)}]}`;
   }
 
   static fromSnapshot(json) {
@@ -845,8 +890,8 @@ export class Hospital {
     if (!U32(value.version) && !Number.isInteger(value.version)) throw bad("version", "expected an integer");
     if (value.format !== "dr-schedule") throw bad("format", "is not \"dr-schedule\"");
     if (value.version === 0) throw bad("version", "versions start at 1");
-    if (value.version > 2) {
-      throw hospitalError("UNSUPPORTED_VERSION", `snapshot version ${value.version} is newer than 2`, { version: value.version, supportedVersion: 2 });
+    if (value.version > 3) {
+      throw hospitalError("UNSUPPORTED_VERSION", `snapshot version ${value.version} is newer than 3`, { version: value.version, supportedVersion: 3 });
     }
     const at = (prefix, fn) => {
       try {
@@ -868,6 +913,7 @@ export class Hospital {
       minNoticeMinutes: [u32, false],
       horizonDays: [u32, false],
       preventPatientOverlap: [bool, NOT_NULL],
+      maxSnapshotBytes: [u32, value.version === 3],
     };
     const SNAPSHOT = {
       format: [str, true],
@@ -883,12 +929,13 @@ export class Hospital {
     const snap = at("", () => readObject(value, "", SNAPSHOT));
     // Version 2 records the latest `now` (or null); version 1 has no such field.
     if (value.version === 1 && "lastNow" in snap) throw bad("lastNow", "version 1 snapshots have no lastNow");
-    if (value.version === 2 && !("lastNow" in snap)) throw bad("lastNow", "missing: version 2 records the latest now it was given, or null");
+    if (value.version >= 2 && !("lastNow" in snap)) throw bad("lastNow", "missing: version 2 records the latest now it was given, or null");
     const options = {
       timeZone: null,
       minNoticeMinutes: null,
       horizonDays: null,
       preventPatientOverlap: false,
+      maxSnapshotBytes: DEFAULT_MAX_SNAPSHOT_BYTES,
       ...snap.options,
     };
     at("options", () => validateOptions(options));
@@ -899,6 +946,7 @@ export class Hospital {
       minNoticeMinutes: options.minNoticeMinutes ?? undefined,
       horizonDays: options.horizonDays ?? undefined,
       preventPatientOverlap: options.preventPatientOverlap,
+      maxSnapshotBytes: options.maxSnapshotBytes,
     });
     h.#clock = snap.lastNow == null ? null : parseDateTime(snap.lastNow);
     const DOCTOR = { id: [strict, true], name: [strict, true], locations: [locationsSpec, true], schedule: [scheduleSpec, true] };
@@ -913,12 +961,41 @@ export class Hospital {
       durationMinutes: [u32, true],
       patient: [strict, false],
       requestId: [strict, false],
-      status: [(v, f) => (v === "booked" || v === "held" || v === "cancelled" ? v : STATUS(null, f)), true],
+      status: [(v, f) => (v === "booked" || v === "held" || v === "cancelled" || (value.version === 3 && v === "expired") ? v : STATUS(null, f)), true],
       holdExpires: [dateTime, false],
       rescheduledFrom: [arrayOf((v, f) => readObject(v, f, PREVIOUS, f)), NOT_NULL],
       cancelReason: [strict, false],
     };
-    snap.appointments.forEach((a, i) => at(`appointments[${i}]`, () => h.#restoreAppointment(readObject(a, "", APPOINTMENT))));
+    const REQUESTED = { held: [bool, NOT_NULL], location: [strict, true], start: [dateTime, true], durationMinutes: [u32, true], patient: [strict, false] };
+    const EXTRAS = {
+      requestId: APPOINTMENT.requestId,
+      holdExpires: APPOINTMENT.holdExpires,
+      rescheduledFrom: APPOINTMENT.rescheduledFrom,
+      cancelReason: APPOINTMENT.cancelReason,
+      requested: [(v, f) => readObject(v, f, REQUESTED, f), false],
+    };
+    const ROW = ["id", "doctorId", "location", "start", "durationMinutes", "status", "patient"];
+    /** A version 3 row as the appointment object versions 1 and 2 write. */
+    const fromRow = (row) => {
+      if (!Array.isArray(row) || row.length < 7 || row.length > 8) throw invalid("", "expected an appointment row of 7 or 8 items");
+      const a = {};
+      ROW.forEach((name, k) => {
+        if (row[k] !== null || name !== "patient") a[name] = row[k];
+      });
+      const extras = row.length === 8 ? readObject(row[7], "", EXTRAS) : {};
+      const { requested, ...rest } = extras;
+      Object.assign(a, rest);
+      const s = parseDateTime(dateTime(a.start, "start"));
+      a.end = formatDateTime(s + u32(a.durationMinutes, "durationMinutes"));
+      return [readObject(a, "", APPOINTMENT), requested];
+    };
+    snap.appointments.forEach((a, i) =>
+      at(`appointments[${i}]`, () => {
+        if (value.version < 3) return h.#restoreAppointment(readObject(a, "", APPOINTMENT));
+        const [appointment, requested] = fromRow(a);
+        h.#restoreAppointment(appointment, requested);
+      }),
+    );
     for (const [path, counter] of [["revision", snap.revision], ["nextIds.doctor", snap.nextIds.doctor], ["nextIds.appointment", snap.nextIds.appointment]]) {
       if (counter > MAX_COUNTER) throw bad(path, "is above 2^53 - 1");
     }
@@ -940,7 +1017,7 @@ export class Hospital {
     this.#insertDoctor(doctor);
   }
 
-  #restoreAppointment(r) {
+  #restoreAppointment(r, requestedFields) {
     checkLookupId("doctorId", r.doctorId);
     checkText("location", r.location, MAX_LOCATION_LEN);
     if (r.patient !== undefined) checkText("patient", r.patient, MAX_PATIENT_LEN);
@@ -951,10 +1028,13 @@ export class Hospital {
       checkText("cancelReason", r.cancelReason, MAX_REASON_LEN);
     }
     const held = r.status === "held";
+    const expired = r.status === "expired";
     const x = optionalTime(r.holdExpires);
-    if (held && x === undefined) throw invalid("holdExpires", "a hold needs one");
-    if (!held && x !== undefined) throw invalid("holdExpires", "only a hold has one");
-    if (held && this.#clock !== null && x <= this.#clock) throw invalid("holdExpires", "the hold lapsed by the snapshot's lastNow");
+    if ((held || expired) && x === undefined) throw invalid("holdExpires", "a hold needs one");
+    if (!held && !expired && x !== undefined) throw invalid("holdExpires", "only a hold has one");
+    if (held && this.#clock !== null && x <= this.#clock) throw invalid("holdExpires", "the hold lapsed by the snapshot's lastNow: it should be expired");
+    if (expired && (this.#clock === null || x > this.#clock)) throw invalid("holdExpires", "an expired hold lapsed by the snapshot's lastNow");
+    if (requestedFields !== undefined && r.requestId === undefined) throw invalid("requested", "only an appointment with a requestId has one");
     const trace = r.rescheduledFrom ?? [];
     if (trace.length > MAX_RESCHEDULES) throw invalid("rescheduledFrom", `the limit is ${MAX_RESCHEDULES}`);
     trace.forEach((p, i) => {
@@ -968,7 +1048,7 @@ export class Hospital {
     if (state === undefined) throw invalid("doctorId", "unknown doctor");
     const s = parseDateTime(r.start);
     let e;
-    if (r.status !== "cancelled") {
+    if (r.status !== "cancelled" && r.status !== "expired") {
       try {
         e = this.#checkProposal(state, r.location, s, r.durationMinutes, r.patient, undefined, this.#clock, undefined);
       } catch (error) {
@@ -991,9 +1071,19 @@ export class Hospital {
       holdExpires: r.holdExpires,
       rescheduledFrom: r.rescheduledFrom?.length ? r.rescheduledFrom : undefined,
       cancelReason: r.cancelReason,
+      requested:
+        requestedFields === undefined
+          ? undefined
+          : {
+              held: requestedFields.held ?? false,
+              location: requestedFields.location,
+              s: parseDateTime(requestedFields.start),
+              durationMinutes: requestedFields.durationMinutes,
+              patient: requestedFields.patient,
+            },
       s,
       e,
-      x,
+      x: held ? x : undefined,
       seq: 0,
     });
   }
@@ -1011,16 +1101,19 @@ export class Hospital {
     const duration = r.durationMinutes ?? this.#options.defaultDurationMinutes;
     const clock = this.#clockAt(now);
     const s = parseDateTime(r.start);
-    // Rule 0: a lapsed hold's request id and id no longer count.
+    // Rule 0: a request id seen before answers with its appointment, as it is now, if the
+    // request is the one first made with it (whatever happened to the appointment since).
     if (r.requestId !== undefined) {
       const existing = this.#requests.get(r.requestId);
-      if (existing !== undefined && isLive(existing, clock)) {
+      if (existing !== undefined) {
+        const asked = requested(existing);
         const same =
           existing.doctorId === r.doctorId &&
-          existing.location === r.location &&
-          existing.s === s &&
-          existing.durationMinutes === duration &&
-          existing.patient === r.patient &&
+          asked.held === (ttl !== undefined) &&
+          asked.location === r.location &&
+          asked.s === s &&
+          asked.durationMinutes === duration &&
+          asked.patient === r.patient &&
           (r.id === undefined || r.id === existing.id);
         if (same) return publicAppointment(existing);
         throw hospitalError("REQUEST_ID_REUSED", `requestId ${JSON.stringify(r.requestId)} was used for a different request`, {
@@ -1029,10 +1122,7 @@ export class Hospital {
         });
       }
     }
-    if (r.id !== undefined) {
-      const existing = this.#appointments.get(r.id);
-      if (existing !== undefined && isLive(existing, clock)) throw duplicateId("appointment", r.id);
-    }
+    if (r.id !== undefined && this.#appointments.has(r.id)) throw duplicateId("appointment", r.id);
     // Rules 1 to 6.
     const state = this.#findDoctor(r.doctorId);
     const e = this.#checkProposal(state, r.location, s, duration, r.patient, now, clock, undefined);
@@ -1062,6 +1152,7 @@ export class Hospital {
       holdExpires: x === undefined ? undefined : formatDateTime(x),
       rescheduledFrom: undefined,
       cancelReason: undefined,
+      requested: undefined,
       s,
       e,
       x,
@@ -1078,7 +1169,7 @@ export class Hospital {
     return this.#clock === null || now > this.#clock ? now : this.#clock;
   }
 
-  /** Moves the clock to `now` if later and drops the holds lapsed by then (successful calls only). */
+  /** Moves the clock to `now` if later and marks the holds lapsed by then expired (successful calls only). */
   #advanceClock(now) {
     const clock = this.#clockAt(now);
     this.#clock = clock;
@@ -1088,10 +1179,12 @@ export class Hospital {
     while (n < holds.length && holds[n].x <= clock) n++;
     if (n === 0) return;
     for (const a of holds.splice(0, n)) {
-      removeSorted(this.#doctors.get(a.doctorId).active, a);
+      const state = this.#doctors.get(a.doctorId);
+      removeSorted(state.active, a);
       if (this.#options.preventPatientOverlap && a.patient !== undefined) this.#unindexPatient(a);
-      this.#appointments.delete(a.id);
-      if (a.requestId !== undefined) this.#requests.delete(a.requestId);
+      a.status = "expired";
+      a.x = undefined;
+      insertSorted(state.cancelled, a);
     }
   }
 
@@ -1202,7 +1295,7 @@ export class Hospital {
 
   #insertAppointment(state, a) {
     a.seq = this.#seq++;
-    if (a.status === "cancelled") insertSorted(state.cancelled, a);
+    if (a.status === "cancelled" || a.status === "expired") insertSorted(state.cancelled, a);
     else {
       insertSorted(state.active, a);
       if (a.x !== undefined) this.#holds.splice(holdIndex(this.#holds, a.x, a.seq), 0, a);
@@ -1231,6 +1324,7 @@ export class Hospital {
     removeSorted(state.active, a);
     if (a.x !== undefined) this.#holds.splice(holdIndex(this.#holds, a.x, a.seq), 1);
     if (this.#options.preventPatientOverlap && a.patient !== undefined) this.#unindexPatient(a);
+    if (a.status === "held") keepRequest(a);
     a.status = "cancelled";
     a.x = undefined;
     a.holdExpires = undefined;

@@ -30,6 +30,12 @@ impl<'a> Args<'a> {
             .map_err(|_| Error::invalid_input("", "an argument is not UTF-8"))
     }
 
+    /// A required text argument, `field` by name, borrowed from the scratch area.
+    pub(crate) fn required(&mut self, field: &str, length: i32) -> Result<&'a str> {
+        self.text(length)?
+            .ok_or_else(|| Error::invalid_input(field, "is missing (a required field)"))
+    }
+
     /// A required text argument, `field` by name.
     pub(crate) fn string(&mut self, field: &str, length: i32) -> Result<String> {
         self.text(length)?

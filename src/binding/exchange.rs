@@ -50,8 +50,8 @@ pub fn row_ptr() -> usize {
 }
 
 /// Writes number `index` of the single row.
-pub(crate) fn set_single(index: usize, value: f64) {
-    if let Some(slot) = SINGLE.get(index) {
+pub(crate) fn set_single(row: &[f64; ROW]) {
+    for (slot, value) in SINGLE.iter().zip(row) {
         slot.store(value.to_bits(), Ordering::Relaxed);
     }
 }

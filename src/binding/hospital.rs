@@ -35,7 +35,8 @@ fn single(result: Result<AppointmentView<'_>>) -> i32 {
     match result {
         Ok(view) => {
             // The single row has no text of its own: its rare JSON parts go to the list's text.
-            with_list(|_, text| rows::appointment(&view, text, &mut set_single));
+            let row = with_list(|_, text| rows::appointment(&view, text));
+            set_single(&row);
             0
         }
         Err(e) => {
@@ -243,11 +244,12 @@ impl RawHospital {
 
     /// `confirm(id, { now })`.
     pub fn confirm(&mut self, id: i32, now: i32) -> i32 {
-        let args = read(|a| Ok((a.string("appointmentId", id)?, a.date_time("now", now)?)));
-        match args {
-            Ok((id, now)) => single(self.inner.confirm(&id, ConfirmOptions { now })),
-            Err(e) => single(Err(e)),
-        }
+        let inner = &mut self.inner;
+        single(read(|a| {
+            let id = a.required("appointmentId", id)?;
+            let now = a.date_time("now", now)?;
+            inner.confirm(id, ConfirmOptions { now })
+        }))
     }
 
     /// `reschedule(id, request)`.
@@ -282,20 +284,18 @@ impl RawHospital {
 
     /// `cancel(id, { reason })`.
     pub fn cancel(&mut self, id: i32, reason: i32) -> i32 {
-        let args = read(|a| Ok((a.string("appointmentId", id)?, a.optional(reason)?)));
-        match args {
-            Ok((id, reason)) => single(self.inner.cancel(&id, CancelOptions { reason })),
-            Err(e) => single(Err(e)),
-        }
+        let inner = &mut self.inner;
+        single(read(|a| {
+            let id = a.required("appointmentId", id)?;
+            let reason = a.optional(reason)?;
+            inner.cancel(id, CancelOptions { reason })
+        }))
     }
 
     /// `getAppointment(id)`.
     #[wasm_bindgen(js_name = getAppointment)]
     pub fn get_appointment(&self, id: i32) -> i32 {
-        match read(|a| a.string("id", id)) {
-            Ok(id) => single(self.inner.get_appointment(&id)),
-            Err(e) => single(Err(e)),
-        }
+        single(read(|a| self.inner.get_appointment(a.required("id", id)?)))
     }
 
     /// `updateAppointment(id, patch)`.

@@ -86,60 +86,49 @@ fn address(text: &str) -> (f64, f64) {
     (text.as_ptr() as usize as f64, text.len() as f64)
 }
 
-/// Writes `view` as a row through `put(index, value)`; its rescheduling trace and metadata, if
-/// any, go to `text` as JSON (`{"rescheduledFrom": […], "metadata": {…}}`).
-pub(crate) fn appointment(
-    view: &AppointmentView<'_>,
-    text: &mut String,
-    put: &mut dyn FnMut(usize, f64),
-) {
+/// `view` as a row; its rescheduling trace and metadata, if any, go to `text` as JSON
+/// (`{"rescheduledFrom": […], "metadata": {…}}`), which the row points into.
+pub(crate) fn appointment(view: &AppointmentView<'_>, text: &mut String) -> [f64; ROW] {
+    let mut row = [0.0; ROW];
     let mut flags = 0;
     match view.id() {
-        AppointmentId::Assigned(n) => put(1, n as f64),
-        AppointmentId::Named(id) => {
-            put(1, 0.0);
-            let (ptr, len) = address(id);
-            put(2, ptr);
-            put(3, len);
-        }
+        AppointmentId::Assigned(n) => row[1] = n as f64,
+        AppointmentId::Named(id) => (row[2], row[3]) = address(id),
     }
     let handles = view.handles();
-    put(4, f64::from(handles.doctor));
-    put(5, f64::from(handles.doctor_stamp));
-    let (ptr, len) = address(view.doctor_id());
-    put(6, ptr);
-    put(7, len);
-    put(8, f64::from(handles.location));
-    put(9, f64::from(handles.location_stamp));
-    let (ptr, len) = address(view.location());
-    put(10, ptr);
-    put(11, len);
-    put(12, minutes(view.start()));
-    put(13, f64::from(view.duration_minutes()));
-    put(
-        14,
-        match view.status() {
-            AppointmentStatus::Booked => 0.0,
-            AppointmentStatus::Held => 1.0,
-            AppointmentStatus::Cancelled => 2.0,
-            AppointmentStatus::Expired => 3.0,
-        },
-    );
-    let mut part = |flag: u32, at: usize, value: Option<&str>| {
-        if let Some(value) = value {
-            flags |= flag;
-            let (ptr, len) = address(value);
-            put(at, ptr);
-            put(at + 1, len);
-        }
+    row[4] = f64::from(handles.doctor);
+    row[5] = f64::from(handles.doctor_stamp);
+    (row[6], row[7]) = address(view.doctor_id());
+    row[8] = f64::from(handles.location);
+    row[9] = f64::from(handles.location_stamp);
+    (row[10], row[11]) = address(view.location());
+    row[12] = minutes(view.start());
+    row[13] = f64::from(view.duration_minutes());
+    row[14] = match view.status() {
+        AppointmentStatus::Booked => 0.0,
+        AppointmentStatus::Held => 1.0,
+        AppointmentStatus::Cancelled => 2.0,
+        AppointmentStatus::Expired => 3.0,
     };
-    part(HAS_PATIENT, 15, view.patient());
-    part(HAS_REQUEST_ID, 17, view.request_id());
-    part(HAS_CANCEL_REASON, 20, view.cancel_reason());
-    part(HAS_NOTES, 22, view.notes());
+    if let Some(patient) = view.patient() {
+        flags |= HAS_PATIENT;
+        (row[15], row[16]) = address(patient);
+    }
+    if let Some(request_id) = view.request_id() {
+        flags |= HAS_REQUEST_ID;
+        (row[17], row[18]) = address(request_id);
+    }
     if let Some(expires) = view.hold_expires() {
         flags |= HAS_HOLD_EXPIRES;
-        put(19, minutes(expires));
+        row[19] = minutes(expires);
+    }
+    if let Some(reason) = view.cancel_reason() {
+        flags |= HAS_CANCEL_REASON;
+        (row[20], row[21]) = address(reason);
+    }
+    if let Some(notes) = view.notes() {
+        flags |= HAS_NOTES;
+        (row[22], row[23]) = address(notes);
     }
     let trace = view.rescheduled_from();
     let metadata = view.metadata();
@@ -160,21 +149,16 @@ pub(crate) fn appointment(
             text.push_str(metadata);
         }
         text.push('}');
-        put(24, offset as f64);
-        put(25, (text.len() - offset) as f64);
+        row[24] = offset as f64;
+        row[25] = (text.len() - offset) as f64;
     }
-    put(0, f64::from(flags));
+    row[0] = f64::from(flags);
+    row
 }
 
 /// Appends `view` as a row to `list`.
 pub(crate) fn push_appointment(list: &mut Vec<f64>, text: &mut String, view: &AppointmentView<'_>) {
-    let at = list.len();
-    list.resize(at + ROW, 0.0);
-    appointment(view, text, &mut |i, value| {
-        if let Some(slot) = list.get_mut(at + i) {
-            *slot = value;
-        }
-    });
+    list.extend_from_slice(&appointment(view, text));
 }
 
 /// Appends a found slot as a row to `list`.

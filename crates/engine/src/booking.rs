@@ -194,10 +194,13 @@ fn check_patient(
         return ControlFlow::Continue(());
     };
     let window_start = start.plus_minutes(-MAX_APPOINTMENT_MINUTES);
-    for (_, seq) in index.active_in(key, window_start, end).rev() {
+    for (_, seq) in index.within(key, window_start, end).rev() {
         let Some(record) = context.store.get(seq) else {
             continue;
         };
+        if !record.status.is_active() {
+            continue;
+        }
         let lapsed = record
             .hold_expires()
             .zip(context.clock)

@@ -152,61 +152,40 @@ impl Calendar {
     }
 }
 
-/// Appointments by a key (a patient, a location) and then by start: the active ones apart from
-/// the history, so that an overlap check never walks cancelled appointments.
+/// Appointments by a key (a patient, a location) and then by start, of every status: a status
+/// change (a cancellation, an expiry) leaves the index as it is, and a query checks each record's
+/// status (the records it walks are one patient's or one location's in a window).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct TimeIndex<K: Ord + Copy> {
-    active: BTreeSet<(K, LocalDateTime, Seq)>,
-    history: BTreeSet<(K, LocalDateTime, Seq)>,
+    entries: BTreeSet<(K, LocalDateTime, Seq)>,
 }
 
 impl<K: Ord + Copy> TimeIndex<K> {
     /// Records `seq`, starting at `start`, under `key`.
-    pub(crate) fn insert(&mut self, key: K, start: LocalDateTime, seq: Seq, active: bool) {
-        if active {
-            self.active.insert((key, start, seq));
-        } else {
-            self.history.insert((key, start, seq));
-        }
+    pub(crate) fn insert(&mut self, key: K, start: LocalDateTime, seq: Seq) {
+        self.entries.insert((key, start, seq));
     }
 
     /// Forgets `seq`.
-    pub(crate) fn remove(&mut self, key: K, start: LocalDateTime, seq: Seq, active: bool) {
-        if active {
-            self.active.remove(&(key, start, seq));
-        } else {
-            self.history.remove(&(key, start, seq));
-        }
+    pub(crate) fn remove(&mut self, key: K, start: LocalDateTime, seq: Seq) {
+        self.entries.remove(&(key, start, seq));
     }
 
-    /// The active appointments under `key` starting in `[from, to)`, by start then seq.
-    pub(crate) fn active_in(
+    /// The appointments under `key` starting in `[from, to)`, by start then seq.
+    pub(crate) fn within(
         &self,
         key: K,
         from: LocalDateTime,
         to: LocalDateTime,
     ) -> impl DoubleEndedIterator<Item = (LocalDateTime, Seq)> + '_ {
-        self.active
-            .range((key, from, Seq::MIN)..(key, to, Seq::MIN))
-            .map(|&(_, start, seq)| (start, seq))
-    }
-
-    /// The cancelled and expired appointments under `key` starting in `[from, to)`.
-    pub(crate) fn history_in(
-        &self,
-        key: K,
-        from: LocalDateTime,
-        to: LocalDateTime,
-    ) -> impl DoubleEndedIterator<Item = (LocalDateTime, Seq)> + '_ {
-        self.history
+        self.entries
             .range((key, from, Seq::MIN)..(key, to, Seq::MIN))
             .map(|&(_, start, seq)| (start, seq))
     }
 
     /// Forgets everything.
     pub(crate) fn clear(&mut self) {
-        self.active.clear();
-        self.history.clear();
+        self.entries.clear();
     }
 }
 
@@ -328,18 +307,20 @@ mod tests {
 
     #[test]
     fn a_time_index_keeps_keys_apart() {
-        let mut index = TimeIndex::<u64>::default();
-        index.insert(7, at("10:00"), 3, true);
-        index.insert(7, at("09:00"), 5, true);
-        index.insert(8, at("09:30"), 4, true);
-        index.insert(7, at("09:30"), 6, false);
+        let mut index = TimeIndex::<u32>::default();
+        index.insert(7, at("10:00"), 3);
+        index.insert(7, at("09:00"), 5);
+        index.insert(8, at("09:30"), 4);
+        index.insert(7, at("09:30"), 6);
         let seven: Vec<Seq> = index
-            .active_in(7, at("00:00"), at("23:00"))
+            .within(7, at("00:00"), at("23:00"))
             .map(|(_, s)| s)
             .collect();
-        assert_eq!(seven, vec![5, 3]);
-        assert_eq!(index.history_in(7, at("00:00"), at("23:00")).count(), 1);
-        index.remove(7, at("10:00"), 3, true);
-        assert_eq!(index.active_in(7, at("00:00"), at("23:00")).count(), 1);
+        assert_eq!(seven, vec![5, 6, 3]);
+        assert_eq!(index.within(7, at("09:30"), at("10:00")).count(), 1);
+        index.remove(7, at("10:00"), 3);
+        assert_eq!(index.within(7, at("00:00"), at("23:00")).count(), 2);
+        index.remove(7, at("10:00"), 5);
+        assert_eq!(index.within(7, at("00:00"), at("23:00")).count(), 2, "the right start");
     }
 }

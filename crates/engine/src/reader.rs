@@ -338,10 +338,8 @@ impl<'a> JsonReader<'a> {
                     self.depth -= 1;
                     return Ok(());
                 }
-                _ => {
-                    let e = self.syntax("expected a comma or the end of the object");
-                    return Err(e.inside(step()));
-                }
+                // The object's problem, not its last value's.
+                _ => return Err(self.syntax("expected a comma or the end of the object")),
             }
         }
     }
@@ -372,10 +370,8 @@ impl<'a> JsonReader<'a> {
                     self.depth -= 1;
                     return Ok(());
                 }
-                _ => {
-                    let e = self.syntax("expected a comma or the end of the array");
-                    return Err(e.inside(Step::Item(index)));
-                }
+                // The array's problem, not its last item's.
+                _ => return Err(self.syntax("expected a comma or the end of the array")),
             }
             index = index.saturating_add(1);
         }
@@ -983,10 +979,7 @@ mod tests {
         );
         assert_eq!(error::<Outer>(r#"{"rules":[]} x"#).0, "");
         assert_eq!(error::<Outer>(r#"{"rules":[}"#).0, "rules[0]");
-        assert_eq!(
-            error::<Outer>(r#"{"rules":[{"start":1} {}]}"#).0,
-            "rules[0]"
-        );
+        assert_eq!(error::<Outer>(r#"{"rules":[{"start":1} {}]}"#).0, "rules");
         assert_eq!(error::<Outer>(r#"{"#).0, "");
         assert_eq!(error::<Outer>(r#"{"rules":[],"#).0, "");
     }

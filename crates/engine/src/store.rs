@@ -155,6 +155,18 @@ pub(crate) fn assigned_number(id: &str) -> Option<u64> {
     (n <= crate::limits::MAX_COUNTER).then_some(n)
 }
 
+/// The `Seq` stored under `n` in a list sorted by number.
+fn entry(list: &[(u64, Seq)], n: u64) -> Option<Seq> {
+    let i = list.binary_search_by_key(&n, |&(m, _)| m).ok()?;
+    list.get(i).map(|&(_, seq)| seq)
+}
+
+/// Adds `(n, seq)` to a list sorted by number.
+fn insert_sorted(list: &mut Vec<(u64, Seq)>, n: u64, seq: Seq) {
+    let at = list.partition_point(|&(m, _)| m < n);
+    list.insert(at, (n, seq));
+}
+
 /// The records, and their indexes by id and request id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Appointments {
@@ -166,6 +178,8 @@ pub(crate) struct Appointments {
     /// Ids `aN` by `N`, increasing, for the ids stored in increasing `N` (the assigned ones):
     /// found by binary search. A gone record's entry holds `Seq::MAX`.
     numbered: Vec<(u64, Seq)>,
+    /// Ids `aN` stored out of order (a host chose one below the last `N`), sorted by `N`. Rare.
+    scattered: Vec<(u64, Seq)>,
     /// Every other id.
     named: BTreeMap<Box<str>, Seq>,
     /// Request ids.
@@ -212,17 +226,17 @@ impl Appointments {
 
     /// The appointment with this id.
     pub(crate) fn find(&self, id: &str) -> Option<Seq> {
-        if let Some(n) = assigned_number(id) {
-            if let Ok(i) = self.numbered.binary_search_by_key(&n, |&(m, _)| m) {
-                let seq = self.numbered.get(i).map(|&(_, seq)| seq);
-                if let Some(seq) = seq.filter(|&s| s != Seq::MAX) {
-                    return Some(seq);
-                }
-                // A gone record's number: an appointment stored since with the same id (chosen
-                // by the host) is among the named ones.
-            }
+        match assigned_number(id) {
+            Some(n) => self.find_number(n),
+            None => self.named.get(id).copied(),
         }
-        self.named.get(id).copied()
+    }
+
+    /// The appointment with the id `aN`.
+    pub(crate) fn find_number(&self, n: u64) -> Option<Seq> {
+        let in_order = entry(&self.numbered, n).filter(|&seq| seq != Seq::MAX);
+        // A gone record's number may have been chosen again by the host: then it is scattered.
+        in_order.or_else(|| entry(&self.scattered, n))
     }
 
     /// The appointment made with this request id.
@@ -240,7 +254,7 @@ impl Appointments {
         if record.number > 0 {
             match self.numbered.last() {
                 Some(&(last, _)) if last >= record.number => {
-                    self.named.insert(format!("a{}", record.number).into(), seq);
+                    insert_sorted(&mut self.scattered, record.number, seq);
                 }
                 _ => self.numbered.push((record.number, seq)),
             }
@@ -336,7 +350,7 @@ impl Appointments {
                     entry.1 = seq;
                 }
             } else {
-                self.named.insert(format!("a{}", record.number).into(), seq);
+                insert_sorted(&mut self.scattered, record.number, seq);
             }
         } else if let Some(id) = record.extra.as_ref().and_then(|e| e.id.as_deref()) {
             self.named.insert(id.into(), seq);
@@ -358,7 +372,9 @@ impl Appointments {
                     }
                 }
                 _ => {
-                    self.named.remove(format!("a{}", record.number).as_str());
+                    if let Ok(i) = self.scattered.binary_search(&(record.number, seq)) {
+                        self.scattered.remove(i);
+                    }
                 }
             }
         } else if let Some(id) = record.extra.as_ref().and_then(|e| e.id.as_deref()) {

@@ -51,6 +51,12 @@ function same(name, steps, options) {
 const ada = (h) => h.addDoctor({ name: "Dr. Ada", locations: ["A", "B"], schedule: WEEKDAYS });
 const book = (start, extra = {}) => (h) => h.book({ doctorId: "d1", location: "A", start, ...extra });
 const snap = (h) => h.toSnapshot();
+/** The hospital's snapshot with `from` replaced by `to`; fails if `from` is not in it. */
+const edited = (h, from, to) => {
+  const text = h.toSnapshot();
+  if (!text.includes(from)) throw new Error(`the snapshot has no ${from}`);
+  return text.replace(from, to);
+};
 
 same("options", [], {});
 for (const options of [{ slotMinutes: 7 }, { slotMinutes: 0 }, { slotMinutes: "15" }, { slotMinutes: 10 }, { slotMinutes: 60, defaultDurationMinutes: 30 },
@@ -195,12 +201,15 @@ same("snapshot round trip", [
   },
   (h, H) => H.fromSnapshot("{"),
   (h, H) => H.fromSnapshot("[]"),
-  (h, H) => H.fromSnapshot(h.toSnapshot().replace('"version":2', '"version":3')),
-  (h, H) => H.fromSnapshot(h.toSnapshot().replace('"format":"dr-schedule"', '"format":"other"')),
-  (h, H) => H.fromSnapshot(h.toSnapshot().replace('"start":"2019-02-01T10:00"', '"start":"2019-02-01T09:00"')).revision,
-  (h, H) => H.fromSnapshot(h.toSnapshot().replace('"doctorId":"d1"', '"doctorId":"d7"')).revision,
-  (h, H) => H.fromSnapshot(h.toSnapshot().replace('"end":"2019-02-01T10:45"', '"end":"2019-02-01T10:30"')).revision,
-  (h, H) => H.fromSnapshot(h.toSnapshot().replace('"durationMinutes":45', '"durationMinutes":45,"x":1')).revision,
+  // Edits of the version 3 text (a row is [id, doctorId, location, start, durationMinutes, status, patient, extras?]).
+  (h, H) => H.fromSnapshot(edited(h, '"version":3', '"version":4')),
+  (h, H) => H.fromSnapshot(edited(h, '"format":"dr-schedule"', '"format":"other"')),
+  (h, H) => H.fromSnapshot(edited(h, '"2019-02-01T10:00",45', '"2019-02-01T09:00",45')).revision,
+  (h, H) => H.fromSnapshot(edited(h, '"2019-02-01T10:00",45', '"2019-02-01T09:15",45')).revision,
+  (h, H) => H.fromSnapshot(edited(h, '["a2","d1"', '["a2","d7"')).revision,
+  (h, H) => H.fromSnapshot(edited(h, '",45,"booked"', '",40,"booked"')).revision,
+  (h, H) => H.fromSnapshot(edited(h, '"booked",null]', '"booked",null,{"x":1}]')).revision,
+  (h, H) => H.fromSnapshot(edited(h, '"booked",null]', '"booked"]')).revision,
 ]);
 
 // ----- holds, confirm, the hospital clock (issue 11's rows: hold, confirm) -----

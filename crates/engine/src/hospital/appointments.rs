@@ -200,10 +200,9 @@ impl Hospital {
     /// The number `book` would assign now (`aN`), with the counter after it; `None` if none is
     /// left.
     pub(super) fn peek_appointment_number(&self) -> Option<(u64, u64)> {
-        super::free_id("a", self.next_ids.appointment, |id| {
-            self.store.find(id).is_some()
+        super::free_number(self.next_ids.appointment, |n| {
+            self.store.find_number(n).is_some()
         })
-        .and_then(|(id, next)| Some((assigned_number(&id)?, next)))
     }
 
     /// Every appointment, of every status, in booking order (as a snapshot lists them).
@@ -326,16 +325,9 @@ impl Hospital {
         let candidates: Box<dyn Iterator<Item = (LocalDateTime, Seq)> + '_> =
             match (&query.patient, place, doctor) {
                 (Some(patient), _, _) => {
-                    let key = patient_key(patient);
-                    Box::new(merge(
-                        self.patients.active_in(key, from, to),
-                        self.patients.history_in(key, from, to),
-                    ))
+                    Box::new(self.patients.within(patient_key(patient), from, to))
                 }
-                (None, Some(place), _) => Box::new(merge(
-                    self.locations.active_in(place, from, to),
-                    self.locations.history_in(place, from, to),
-                )),
+                (None, Some(place), _) => Box::new(self.locations.within(place, from, to)),
                 (None, None, Some(key)) => {
                     let state = self.doctor_state(key)?;
                     Box::new(merge(

@@ -304,9 +304,10 @@ impl Hospital {
 
     /// The id `add_doctor` would assign now, with the counter after it; `None` if none is left.
     fn peek_doctor_id(&self) -> Option<(String, u64)> {
-        free_id("d", self.next_ids.doctor, |id| {
-            self.doctors.key_of(id).is_some()
+        free_number(self.next_ids.doctor, |n| {
+            self.doctors.key_of(&format!("d{n}")).is_some()
         })
+        .map(|(n, next)| (format!("d{n}"), next))
     }
 
     fn find_doctor(&self, id: &str) -> Result<(u32, &DoctorState)> {
@@ -392,13 +393,16 @@ impl Hospital {
         Ok(seq)
     }
 
-    /// Replaces an appointment's record, keeping every index in step.
+    /// Replaces an appointment's record; the indexes change only where its keys in them do.
     fn replace(&mut self, seq: Seq, next: Record) {
         let Some(old_bytes) = self.store.get(seq).map(|r| self.row_bytes(r)) else {
             return;
         };
         let new_bytes = self.row_bytes(&next);
-        self.unindex(seq);
+        let Some(old_keys) = self.store.get(seq).map(|r| IndexKeys::of(seq, r)) else {
+            return;
+        };
+        let new_keys = IndexKeys::of(seq, &next);
         self.places.add_ref(next.place);
         let Some(slot) = self.store.get_mut(seq) else {
             return;
@@ -407,7 +411,7 @@ impl Hospital {
         let old = std::mem::replace(slot, next);
         self.places.release(old.place);
         self.size = self.size + new_bytes - old_bytes;
-        self.index(seq);
+        self.move_keys(seq, Some(&old_keys), Some(&new_keys));
         self.journal(Undo::Replaced(seq, old));
     }
 
@@ -427,57 +431,65 @@ impl Hospital {
     /// Enters an appointment in its doctor's calendar, the holds, and the patient and location
     /// indexes, as its status says.
     fn index(&mut self, seq: Seq) {
-        let Some(record) = self.store.get(seq) else {
-            return;
-        };
-        let active = record.status.is_active();
-        let (start, place) = (record.start, record.place);
-        let patient = record.patient.as_deref().map(patient_key);
-        let expires = record
-            .hold_expires()
-            .filter(|_| record.status == Status::Held);
-        if let Some(state) = self.doctors.get_mut(record.doctor) {
-            if active {
-                state.calendar.insert(
-                    start,
-                    Slot {
-                        seq,
-                        duration: record.duration,
-                        held: record.status == Status::Held,
-                    },
-                );
-            } else {
-                state.calendar.insert_history(start, seq);
-            }
-        }
-        if let Some(expires) = expires {
-            self.holds.insert((expires, seq));
-        }
-        if let Some(patient) = patient {
-            self.patients.insert(patient, start, seq, active);
-        }
-        self.locations.insert(place, start, seq, active);
+        let keys = self.store.get(seq).map(|r| IndexKeys::of(seq, r));
+        self.move_keys(seq, None, keys.as_ref());
     }
 
     /// Undoes [`Hospital::index`].
     fn unindex(&mut self, seq: Seq) {
-        let Some(record) = self.store.get(seq) else {
-            return;
-        };
-        let active = record.status.is_active();
-        let (start, place) = (record.start, record.place);
-        let patient = record.patient.as_deref().map(patient_key);
-        if let Some(state) = self.doctors.get_mut(record.doctor) {
-            state.calendar.remove(start, seq);
-            state.calendar.remove_history(start, seq);
+        let keys = self.store.get(seq).map(|r| IndexKeys::of(seq, r));
+        self.move_keys(seq, keys.as_ref(), None);
+    }
+
+    /// Moves appointment `seq` in the indexes from where `old` puts it to where `new` does
+    /// (`None`: nowhere), touching only the indexes whose keys differ.
+    fn move_keys(&mut self, seq: Seq, old: Option<&IndexKeys>, new: Option<&IndexKeys>) {
+        let calendar = |k: &IndexKeys| (k.doctor, k.start, k.slot);
+        if old.map(calendar) != new.map(calendar) {
+            if let Some(old) = old {
+                if let Some(state) = self.doctors.get_mut(old.doctor) {
+                    match old.slot {
+                        Some(_) => state.calendar.remove(old.start, seq),
+                        None => state.calendar.remove_history(old.start, seq),
+                    }
+                }
+            }
+            if let Some(new) = new {
+                if let Some(state) = self.doctors.get_mut(new.doctor) {
+                    match new.slot {
+                        Some(slot) => state.calendar.insert(new.start, slot),
+                        None => state.calendar.insert_history(new.start, seq),
+                    }
+                }
+            }
         }
-        if let Some(expires) = record.hold_expires() {
-            self.holds.remove(&(expires, seq));
+        let hold = |k: &IndexKeys| k.hold_expires;
+        if old.and_then(hold) != new.and_then(hold) {
+            if let Some(expires) = old.and_then(hold) {
+                self.holds.remove(&(expires, seq));
+            }
+            if let Some(expires) = new.and_then(hold) {
+                self.holds.insert((expires, seq));
+            }
         }
-        if let Some(patient) = patient {
-            self.patients.remove(patient, start, seq, active);
+        let patient = |k: &IndexKeys| k.patient.map(|p| (p, k.start));
+        if old.and_then(patient) != new.and_then(patient) {
+            if let Some((key, start)) = old.and_then(patient) {
+                self.patients.remove(key, start, seq);
+            }
+            if let Some((key, start)) = new.and_then(patient) {
+                self.patients.insert(key, start, seq);
+            }
         }
-        self.locations.remove(place, start, seq, active);
+        let location = |k: &IndexKeys| (k.place, k.start);
+        if old.map(location) != new.map(location) {
+            if let Some((place, start)) = old.map(location) {
+                self.locations.remove(place, start, seq);
+            }
+            if let Some((place, start)) = new.map(location) {
+                self.locations.insert(place, start, seq);
+            }
+        }
     }
 
     /// Renumbers the appointments once removals have left more holes than records, and rebuilds
@@ -650,6 +662,38 @@ impl AppointmentIds for Hospital {
     }
 }
 
+/// Where a record is in the indexes: its doctor's calendar (a slot while it takes its time,
+/// the history otherwise), the holds, the patient and the location indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct IndexKeys {
+    doctor: u32,
+    start: LocalDateTime,
+    /// Its slot in the calendar while it is booked or held; `None`: in the history.
+    slot: Option<Slot>,
+    /// When a hold lapses, while it is held.
+    hold_expires: Option<LocalDateTime>,
+    patient: Option<u32>,
+    place: u32,
+}
+
+impl IndexKeys {
+    fn of(seq: Seq, record: &Record) -> Self {
+        let held = record.status == Status::Held;
+        IndexKeys {
+            doctor: record.doctor,
+            start: record.start,
+            slot: record.status.is_active().then_some(Slot {
+                seq,
+                duration: record.duration,
+                held,
+            }),
+            hold_expires: record.hold_expires().filter(|_| held),
+            patient: record.patient.as_deref().map(patient_key),
+            place: record.place,
+        }
+    }
+}
+
 /// The key of a patient reference in the patient index: a hash (SipHash, with fixed keys, so the
 /// engine stays deterministic; telling references apart that share one is the record's job).
 pub(crate) fn patient_key(patient: &str) -> u32 {
@@ -694,15 +738,15 @@ fn no_id_left(what: &str) -> Error {
     )
 }
 
-/// `prefix` + the first counter value from `counter` on whose id is not taken (ids the host
-/// chose are skipped), and the counter value after it; `None` once the counter reaches
-/// [`MAX_COUNTER`]. At most one step per id taken, so it always ends.
-fn free_id(prefix: &str, mut counter: u64, taken: impl Fn(&str) -> bool) -> Option<(String, u64)> {
+/// The first counter value from `counter` on whose id is not taken (ids the host chose are
+/// skipped), and the counter value after it; `None` once the counter reaches [`MAX_COUNTER`].
+/// At most one step per id taken, so it always ends.
+fn free_number(mut counter: u64, taken: impl Fn(u64) -> bool) -> Option<(u64, u64)> {
     while counter < MAX_COUNTER {
-        let id = format!("{prefix}{counter}");
+        let n = counter;
         counter += 1;
-        if !taken(&id) {
-            return Some((id, counter));
+        if !taken(n) {
+            return Some((n, counter));
         }
     }
     None

@@ -165,7 +165,11 @@ fn v3_lines(text: &str) -> (Value, Vec<Value>, Vec<Value>) {
         .iter()
         .position(|l| *l == "],\"appointments\":[")
         .unwrap();
-    assert_eq!(*lines.last().unwrap(), "]}", "the last line, with no line break after it");
+    assert_eq!(
+        *lines.last().unwrap(),
+        "]}",
+        "the last line, with no line break after it"
+    );
     let records = |lines: &[&str]| -> Vec<Value> {
         lines
             .iter()
@@ -191,12 +195,15 @@ fn v3_lines(text: &str) -> (Value, Vec<Value>, Vec<Value>) {
 fn assert_layout_of(h: &Hospital, text: &str) {
     let (header, doctors, rows) = v3_lines(text);
     assert_eq!(header["revision"], json!(h.revision()));
-    assert_eq!(header["nextIds"], serde_json::to_value(h.next_ids()).unwrap());
-    assert_eq!(header["options"], serde_json::to_value(h.options()).unwrap());
     assert_eq!(
-        header["lastNow"],
-        json!(h.clock().map(|c| c.to_string()))
+        header["nextIds"],
+        serde_json::to_value(h.next_ids()).unwrap()
     );
+    assert_eq!(
+        header["options"],
+        serde_json::to_value(h.options()).unwrap()
+    );
+    assert_eq!(header["lastNow"], json!(h.clock().map(|c| c.to_string())));
     let expected: Vec<Value> = h
         .list_doctors()
         .map(|d| serde_json::to_value(d).unwrap())
@@ -528,7 +535,12 @@ fn v3_history() -> Hospital {
         &mut h,
         json!({ "doctorId": grace.id, "location": "North", "start": at(MON, "10:00"), "patient": "p-5" }),
     );
-    cancel(&mut h, &a5.id, json!({ "reason": "patient called in sick" })).unwrap();
+    cancel(
+        &mut h,
+        &a5.id,
+        json!({ "reason": "patient called in sick" }),
+    )
+    .unwrap();
     book_ok(
         &mut h,
         json!({ "doctorId": temp.id, "location": "Annex", "start": at(FRI, "08:00") }),
@@ -616,8 +628,14 @@ fn the_v3_fixture_holds_every_version_3_feature() {
     assert_eq!(row("a3")[7]["holdExpires"], "2019-02-01T08:15");
     assert_eq!(row("a5")[7]["cancelReason"], "patient called in sick");
     assert!(row("a7")[7].get("notes").is_none());
-    assert_eq!(row("a7")[7]["metadata"], json!({ "insurer": "AOK", "copay": 0 }));
-    assert!(rows.iter().all(|r| r[1] != "d2"), "d2 went with its history");
+    assert_eq!(
+        row("a7")[7]["metadata"],
+        json!({ "insurer": "AOK", "copay": 0 })
+    );
+    assert!(
+        rows.iter().all(|r| r[1] != "d2"),
+        "d2 went with its history"
+    );
     // It behaves: rule 0 against the first request, the expired hold, the location's history.
     let retry = json!({ "doctorId": "ada", "location": "North", "start": at(MON, "09:00"),
                         "patient": "p-1", "requestId": "req-1", "now": "2019-02-01T09:00" });
@@ -635,9 +653,16 @@ fn the_v3_fixture_holds_every_version_3_feature() {
         ErrorCode::HoldExpired,
         confirm(&mut h, "a3", "2019-02-01T09:00")
     );
-    fails_with!(h, ErrorCode::DuplicateId, book(&mut h, json!({
-        "doctorId": "ada", "location": "North", "start": at(FRI, "09:00"), "id": "a3"
-    })));
+    fails_with!(
+        h,
+        ErrorCode::DuplicateId,
+        book(
+            &mut h,
+            json!({
+                "doctorId": "ada", "location": "North", "start": at(FRI, "09:00"), "id": "a3"
+            })
+        )
+    );
     assert_eq!(
         found_ids(&h, json!({ "location": "South", "status": "all" })),
         ["visit-7", "a3"]
@@ -855,7 +880,10 @@ fn trailing_whitespace_is_not_garbage() {
                     .unwrap_or_else(|e| panic!("{tail:?} in pieces of {size}: {e}"));
                 assert_eq!(
                     h.to_snapshot().unwrap(),
-                    Hospital::from_snapshot(&layout).unwrap().to_snapshot().unwrap()
+                    Hospital::from_snapshot(&layout)
+                        .unwrap()
+                        .to_snapshot()
+                        .unwrap()
                 );
             }
         }
@@ -932,16 +960,8 @@ fn a_broken_line_layout_is_refused_clearly() {
             }),
             "",
         ),
-        (
-            "cut inside a row",
-            text[..text.len() - 20].to_owned(),
-            "",
-        ),
-        (
-            "something after the last line",
-            format!("{text}\n{{}}"),
-            "",
-        ),
+        ("cut inside a row", text[..text.len() - 20].to_owned(), ""),
+        ("something after the last line", format!("{text}\n{{}}"), ""),
         (
             "another snapshot after the last line",
             format!("{text}{text}"),
@@ -999,7 +1019,9 @@ fn base() -> Value {
 }
 
 /// The header keys in the order a snapshot writes them.
-const HEADER: [&str; 6] = ["format", "version", "revision", "options", "nextIds", "lastNow"];
+const HEADER: [&str; 6] = [
+    "format", "version", "revision", "options", "nextIds", "lastNow",
+];
 
 /// `value` written in the version 3 line layout (the header's keys in their order, then any
 /// others; one doctor or row per line), which the loader reads line by line when the text
@@ -1277,7 +1299,9 @@ fn wrong_types_and_bad_values_are_refused_at_their_path() {
     });
     // The extras: an object of known fields, each of its type.
     assert_invalid("appointments[1]", |s| s["appointments"][1][7] = json!([]));
-    assert_invalid("appointments[1]", |s| s["appointments"][1][7] = json!("r-2"));
+    assert_invalid("appointments[1]", |s| {
+        s["appointments"][1][7] = json!("r-2")
+    });
     assert_invalid("appointments[1].requestId", |s| {
         s["appointments"][1][7]["requestId"] = json!(2)
     });
@@ -1352,11 +1376,21 @@ fn inconsistent_appointments_are_refused() {
             s["appointments"][i][1] = json!("nobody")
         });
     }
-    assert_invalid("appointments[1].id", |s| s["appointments"][1][0] = json!("a1"));
-    assert_invalid("appointments[2].id", |s| s["appointments"][2][0] = json!("a1"));
-    assert_invalid("appointments[4].id", |s| s["appointments"][4][0] = json!("a4"));
-    assert_invalid("appointments[0].id", |s| s["appointments"][0][0] = json!("a 1"));
-    assert_invalid("appointments[0].id", |s| s["appointments"][0][0] = json!(""));
+    assert_invalid("appointments[1].id", |s| {
+        s["appointments"][1][0] = json!("a1")
+    });
+    assert_invalid("appointments[2].id", |s| {
+        s["appointments"][2][0] = json!("a1")
+    });
+    assert_invalid("appointments[4].id", |s| {
+        s["appointments"][4][0] = json!("a4")
+    });
+    assert_invalid("appointments[0].id", |s| {
+        s["appointments"][0][0] = json!("a 1")
+    });
+    assert_invalid("appointments[0].id", |s| {
+        s["appointments"][0][0] = json!("")
+    });
     assert_invalid("appointments[1].requestId", |s| {
         s["appointments"][1][7]["requestId"] = json!("r-1")
     });
@@ -1390,7 +1424,10 @@ fn inconsistent_appointments_are_refused() {
         s["appointments"][2][7]["holdExpires"] = json!("2019-02-01T09:00")
     });
     assert_invalid("appointments[3].holdExpires", |s| {
-        s["appointments"][3][7].as_object_mut().unwrap().remove("holdExpires");
+        s["appointments"][3][7]
+            .as_object_mut()
+            .unwrap()
+            .remove("holdExpires");
     });
     assert_invalid("appointments[4].holdExpires", |s| {
         s["appointments"][4].as_array_mut().unwrap().truncate(7);
@@ -1398,11 +1435,15 @@ fn inconsistent_appointments_are_refused() {
     assert_invalid("appointments[3].holdExpires", |s| {
         s["appointments"][3][7]["holdExpires"] = json!("2019-02-01T08:00")
     });
-    assert_invalid("appointments[3].holdExpires", |s| s["lastNow"] = json!("2019-02-02T00:00"));
+    assert_invalid("appointments[3].holdExpires", |s| {
+        s["lastNow"] = json!("2019-02-02T00:00")
+    });
     assert_invalid("appointments[4].holdExpires", |s| {
         s["appointments"][4][7]["holdExpires"] = json!("2019-02-01T08:01")
     });
-    assert_invalid("appointments[4].holdExpires", |s| s["lastNow"] = json!(null));
+    assert_invalid("appointments[4].holdExpires", |s| {
+        s["lastNow"] = json!(null)
+    });
     // `requested` belongs to a request id; notes and metadata have their limits.
     assert_invalid("appointments[2].requested", |s| {
         s["appointments"][2][7]["requested"] = json!({ "location": "North",
@@ -1498,7 +1539,9 @@ fn invalid_options_and_counters_are_refused() {
         s["nextIds"]["appointment"] = json!(0)
     });
     assert_invalid("nextIds.doctor", |s| s["nextIds"]["doctor"] = json!(-1));
-    assert_invalid("revision", |s| s["revision"] = json!(9_007_199_254_740_992_u64));
+    assert_invalid("revision", |s| {
+        s["revision"] = json!(9_007_199_254_740_992_u64)
+    });
     assert_invalid("nextIds.appointment", |s| {
         s["nextIds"]["appointment"] = json!(9_007_199_254_740_992_u64)
     });
@@ -1551,10 +1594,15 @@ fn history_need_not_pass_the_booking_rules() {
     // A booked appointment after a cancelled one at the same time is fine too.
     let h = loads(|s| {
         s["appointments"][0][5] = json!("cancelled");
-        s["appointments"]
-            .as_array_mut()
-            .unwrap()
-            .push(json!(["a6", "ada", "South", "2019-02-04T10:00", 15, "booked", null]));
+        s["appointments"].as_array_mut().unwrap().push(json!([
+            "a6",
+            "ada",
+            "South",
+            "2019-02-04T10:00",
+            15,
+            "booked",
+            null
+        ]));
     });
     assert_eq!(
         appointment_ids(&h, "ada", json!({ "status": "all", "to": "2019-02-04" })),
@@ -1580,7 +1628,9 @@ fn rows_and_objects_in_each_others_place_are_refused() {
         s["appointments"][0][7]["rescheduledFrom"] =
             json!([["North", "2019-02-04T09:00", "2019-02-04T09:15"]]);
     });
-    assert_invalid("options", |s| s["options"] = json!([15, 15, null, 134_217_728]));
+    assert_invalid("options", |s| {
+        s["options"] = json!([15, 15, null, 134_217_728])
+    });
     assert_invalid("nextIds", |s| s["nextIds"] = json!([1, 6]));
     assert_invalid_text("[\"dr-schedule\", 3]", "");
 }
@@ -1665,7 +1715,10 @@ fn version_2_snapshots_are_checked_by_their_own_rules() {
         "appointments[0].requested",
     );
     assert_invalid_text(
-        &v2(&|s| s["appointments"][0] = json!(["a1", "ada", "North", "2019-02-04T10:00", 15, "booked", null])),
+        &v2(&|s| {
+            s["appointments"][0] =
+                json!(["a1", "ada", "North", "2019-02-04T10:00", 15, "booked", null])
+        }),
         "appointments[0]",
     );
 }
@@ -1709,8 +1762,10 @@ fn a_snapshot_over_its_own_limit_loads_only_with_a_higher_limit() {
         s["options"]["maxSnapshotBytes"] = json!(16_384);
         let rows = s["appointments"].as_array_mut().unwrap();
         for i in 0..10 {
-            rows.push(json!([format!("n{i}"), "ada", "North", "2019-02-06T09:00", 15,
-                             "cancelled", null, { "notes": notes }]));
+            rows.push(
+                json!([format!("n{i}"), "ada", "North", "2019-02-06T09:00", 15,
+                             "cancelled", null, { "notes": notes }]),
+            );
         }
     };
     for (layout, text) in layouts(over) {
@@ -1738,6 +1793,9 @@ fn a_snapshot_over_its_own_limit_loads_only_with_a_higher_limit() {
     // The raised limit itself must be one a hospital may have.
     for bad in [0, 16_383, (256 << 20) + 1] {
         let e = SnapshotLoader::new(Some(bad)).err().unwrap();
-        assert_eq!((e.code, field(&e)), (ErrorCode::InvalidInput, "maxSnapshotBytes"));
+        assert_eq!(
+            (e.code, field(&e)),
+            (ErrorCode::InvalidInput, "maxSnapshotBytes")
+        );
     }
 }

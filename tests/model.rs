@@ -920,14 +920,14 @@ impl Model {
                 json!({ "conflictingAppointmentId": a.id }),
             ));
         }
-        // Rule 5.
+        // Rule 5, against the exact bounds (an off-grid start that meets them is only off the
+        // grid). The details name grid starts: the first at or after now + notice, the last at
+        // or before now + horizon.
         if let Some(now) = p.now {
-            // The bounds are grid starts: the first at or after now + notice, the last at or
-            // before now + horizon.
             let slot = self.slot;
             if let Some(notice) = self.notice {
                 let earliest = now + notice + (slot - (now + notice).rem_euclid(slot)) % slot;
-                if start < earliest {
+                if start < now + notice {
                     let mut details = json!({ "earliestStart": self.cal.at(earliest) });
                     if start < now {
                         details["reason"] = json!("inThePast");
@@ -937,7 +937,7 @@ impl Model {
             }
             if let Some(days) = self.horizon {
                 let latest = now + days * DAY - (now + days * DAY).rem_euclid(slot);
-                if start > latest {
+                if start > now + days * DAY {
                     found.push((
                         ErrorCode::BeyondHorizon,
                         json!({ "latestStart": self.cal.at(latest) }),

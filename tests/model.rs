@@ -1917,6 +1917,10 @@ enum NotesIn {
     TooLong,
     /// A control character other than a line break or a tab.
     Control,
+    /// Resolved to `Sized` notes that take the hospital to this many bytes past its budget.
+    Exact(i64),
+    /// This many bytes.
+    Sized(usize),
 }
 
 impl NotesIn {
@@ -1927,11 +1931,17 @@ impl NotesIn {
             NotesIn::Max => "é".repeat(MAX_NOTES / 2),
             NotesIn::TooLong => "n".repeat(MAX_NOTES + 1),
             NotesIn::Control => "bell\u{7}".into(),
+            NotesIn::Sized(n) => "n".repeat(*n),
+            NotesIn::Exact(_) => String::new(),
         }
     }
 
     fn valid(&self) -> bool {
-        !matches!(self, NotesIn::TooLong | NotesIn::Control)
+        match self {
+            NotesIn::TooLong | NotesIn::Control => false,
+            NotesIn::Sized(n) => *n <= MAX_NOTES,
+            _ => true,
+        }
     }
 }
 
@@ -3285,6 +3295,7 @@ fn notes_gen() -> impl Strategy<Value = NotesIn> {
         2 => Just(NotesIn::Max),
         1 => Just(NotesIn::TooLong),
         1 => Just(NotesIn::Control),
+        6 => (-1..=1i64).prop_map(NotesIn::Exact),
     ]
 }
 
@@ -4211,7 +4222,7 @@ impl Resolver<'_> {
             .fit
             .then(|| self.location_of_start(&g.start, &doctor_id))
             .flatten();
-        BookCall {
+        let mut b = BookCall {
             location: fitting.unwrap_or_else(|| self.location(&g.location, &doctor_id)),
             start: self.start(&g.start, &doctor_id),
             duration: Resolver::duration(&g.duration),
@@ -4224,6 +4235,36 @@ impl Resolver<'_> {
             metadata: g.metadata.map(MetaIn::of),
             extra: g.extra,
             doctor_id,
+        };
+        if let Some(NotesIn::Exact(delta)) = b.notes {
+            b.notes = Some(self.exact_notes(&b, delta));
+        }
+        b
+    }
+
+    /// Notes that bring the hospital to `delta` bytes past its budget, if this booking
+    /// succeeds with them (where off-by-one mistakes in the budget show); the longest notes if
+    /// the budget is further away (filling it), short ones if it is nearer or the booking
+    /// fails.
+    fn exact_notes(&self, b: &BookCall, delta: i64) -> NotesIn {
+        if self.model.budget == DEFAULT_BUDGET {
+            return NotesIn::Pool(0);
+        }
+        let mut probe = self.model.clone();
+        let call = BookCall {
+            notes: Some(NotesIn::Sized(0)),
+            ..b.clone()
+        };
+        let before = probe.size() as i64;
+        if probe.book(&call).0.is_err() {
+            return NotesIn::Pool(0);
+        }
+        let least = probe.size() as i64 - before;
+        let length = self.model.budget as i64 + delta - before - least;
+        match length {
+            0..=2000 => NotesIn::Sized(length as usize),
+            2001.. => NotesIn::Sized(MAX_NOTES),
+            _ => NotesIn::Pool(0),
         }
     }
 
@@ -5052,6 +5093,9 @@ fn run(case: &Case) {
         }
         let actual = perform(&mut h, &call, &cal, &mut replica);
         stats::count(&call, &actual);
+        if mutated && h.snapshot_bytes() == model.budget {
+            stats::note("(a mutation took the hospital exactly to its budget)");
+        }
         let mut problem = compare(&expected, &actual).err();
         // explain and book agree on the real hospital alone.
         if problem.is_none() {
@@ -5192,6 +5236,14 @@ mod stats {
         };
         let mut counts = COUNTS.lock().unwrap();
         *counts.entry((call.name().to_owned(), outcome)).or_default() += 1;
+    }
+
+    pub(super) fn note(what: &str) {
+        if std::env::var_os("DR_MODEL_STATS").is_none() {
+            return;
+        }
+        let mut counts = COUNTS.lock().unwrap();
+        *counts.entry((what.to_owned(), String::new())).or_default() += 1;
     }
 
     pub(super) fn report() {

@@ -20,8 +20,9 @@ fn main() {}
 mod benches {
     use divan::{black_box, Bencher};
     use dr_schedule::engine::{
-        AppointmentQuery, BookRequest, CancelOptions, ClockTime, Hospital, HospitalOptionsInput,
-        LocalDateTime, NewDoctor, ScheduleRule, SlotQuery, StatusFilter, Weekday,
+        AppointmentQuery, BookRequest, CancelOptions, ClockTime, FindAppointmentsQuery, Hospital,
+        HospitalOptionsInput, LocalDateTime, NewDoctor, ScheduleRule, SlotQuery, SnapshotLoader,
+        StatusFilter, Weekday,
     };
 
     /// Total appointments in the hospital under test.
@@ -69,11 +70,14 @@ mod benches {
             id: None,
             request_id: None,
             now: None,
+            notes: None,
+            metadata: None,
         }
     }
 
     /// A hospital of `DOCTORS` doctors and `size` booked appointments, every other slot filled
-    /// (so half the grid stays free for the mutating benchmarks).
+    /// (so half the grid stays free for the mutating benchmarks); each appointment's patient is
+    /// one of 1,000.
     fn hospital(size: usize) -> Hospital {
         let mut h = Hospital::new(HospitalOptionsInput::default()).unwrap();
         for _ in 0..DOCTORS {
@@ -92,7 +96,9 @@ mod benches {
             for i in 0..per_doctor {
                 let slot = i * 2;
                 let start = slot_text(slot / SLOTS_PER_DAY, 540 + (slot % SLOTS_PER_DAY) * 15);
-                h.book(request(d, &start)).unwrap();
+                let mut request = request(d, &start);
+                request.patient = Some(format!("p-{}", (d * per_doctor + i) % 1_000));
+                h.book(request).unwrap();
             }
         }
         h
@@ -111,7 +117,7 @@ mod benches {
         let start = slot_text(middle, 540 + 15);
         let mut n = 0u64;
         bencher.bench_local(|| {
-            let id = h.book(request(3, &start)).unwrap().id.clone();
+            let id = h.book(request(3, &start)).unwrap().id().to_string();
             h.cancel(&id, CancelOptions::default()).unwrap();
             n += 1;
         });
@@ -138,11 +144,49 @@ mod benches {
                     to: Some(to.clone()),
                     status: Some(StatusFilter::Booked),
                     now: None,
+                    limit: None,
+                    after: None,
                 },
             )
             .unwrap()
             .len()
         });
+    }
+
+    /// One patient's appointments across doctors (size / 1,000 of them), through the patient
+    /// index.
+    #[divan::bench(args = SIZES, sample_count = 20)]
+    fn find_by_patient(bencher: Bencher, size: usize) {
+        let h = hospital(size);
+        bencher.bench_local(|| {
+            h.find_appointments(FindAppointmentsQuery {
+                patient: Some("p-500".to_owned()),
+                ..FindAppointmentsQuery::default()
+            })
+            .unwrap()
+            .len()
+        });
+    }
+
+    /// 1,000 bookings and cancellations replayed from their change records in one batch.
+    #[divan::bench(args = SIZES, sample_count = 5)]
+    fn apply_changes_batch(bencher: Bencher, size: usize) {
+        let base = hospital(size);
+        let mut source = base.clone();
+        let middle = days_used(size) / 2;
+        for i in 0..500 {
+            let start = slot_text(middle + i / 16, 540 + 15 + (i % 16) * 30);
+            let id = source
+                .book(request(i % DOCTORS, &start))
+                .unwrap()
+                .id()
+                .to_string();
+            source.cancel(&id, CancelOptions::default()).unwrap();
+        }
+        let changes = source.changes_since(base.revision()).unwrap();
+        bencher
+            .with_inputs(|| (base.clone(), changes.clone()))
+            .bench_local_values(|(mut h, changes)| h.apply_changes(changes).unwrap());
     }
 
     #[divan::bench(args = SIZES, sample_count = 20)]
@@ -177,5 +221,18 @@ mod benches {
     fn snapshot_import(bencher: Bencher, size: usize) {
         let text = hospital(size).to_snapshot().unwrap();
         bencher.bench_local(|| Hospital::from_snapshot(&text).unwrap().revision());
+    }
+
+    /// The same, fed to a `SnapshotLoader` in pieces of 64 KiB (as a host streams it).
+    #[divan::bench(args = SIZES, sample_count = 5)]
+    fn snapshot_import_in_pieces(bencher: Bencher, size: usize) {
+        let text = hospital(size).to_snapshot().unwrap();
+        bencher.bench_local(|| {
+            let mut loader = SnapshotLoader::new(None).unwrap();
+            for piece in text.as_bytes().chunks(64 << 10) {
+                loader.feed(piece).unwrap();
+            }
+            loader.finish().unwrap().revision()
+        });
     }
 }

@@ -328,3 +328,77 @@ fn the_log_keeps_the_most_recent_changes_and_says_when_older_ones_are_gone() {
         ErrorCode::ChangesUnavailable
     );
 }
+
+#[test]
+fn the_log_keeps_at_most_its_bytes_of_records_and_says_when_older_ones_are_gone() {
+    use dr_schedule::engine::MAX_RETAINED_CHANGE_BYTES;
+    let mut h = hospital();
+    with_doctors(&mut h);
+    // Dr. Bo with 1,000 days of time off, each with a 500-byte reason: every updateDoctor
+    // record holds the whole profile, about 570 KB.
+    let reason = "r".repeat(500);
+    let mut time_off = Vec::new();
+    'dates: for year in 2020..2030 {
+        for month in 1..=12 {
+            for day in 1..=28 {
+                if time_off.len() == 1_000 {
+                    break 'dates;
+                }
+                let date = format!("{year}-{month:02}-{day:02}");
+                time_off.push(json!({ "start": format!("{date}T00:00"),
+                                      "end": format!("{date}T01:00"), "reason": reason }));
+            }
+        }
+    }
+    let updates = 32;
+    for k in 0..updates {
+        h.update_doctor(
+            "bo",
+            read(json!({ "name": format!("Dr. Bo {k}"), "timeOff": time_off })),
+            read(json!({})),
+        )
+        .unwrap();
+    }
+    let revision = h.revision();
+    // The oldest retained record: CHANGES_UNAVAILABLE names it.
+    let e = h.changes_since(0).unwrap_err();
+    assert_eq!(e.code, ErrorCode::ChangesUnavailable);
+    let oldest = e.details.oldest_revision.unwrap();
+    let kept = h.changes_since(oldest).unwrap();
+    assert_eq!(kept.len() as u64, revision - oldest);
+    assert!(kept.len() < updates, "{} records kept", kept.len());
+    assert!(kept.len() > 20, "{} records kept", kept.len());
+    // The most recent ones, within the bound; one more would not have fitted.
+    let text = h.changes_since_json(oldest).unwrap();
+    let bytes = text.len() - 2 - (kept.len() - 1);
+    assert!(bytes <= MAX_RETAINED_CHANGE_BYTES, "{bytes}");
+    let one = serde_json::to_string(&kept[0]).unwrap().len();
+    assert!(bytes + one > MAX_RETAINED_CHANGE_BYTES, "{bytes} + {one}");
+    assert_eq!(kept.last().unwrap().revision, revision);
+    for older in [0, 1, oldest - 1] {
+        let e = h.changes_since(older).unwrap_err();
+        assert_eq!(e.code, ErrorCode::ChangesUnavailable, "{older}");
+        assert_eq!(e.details.oldest_revision, Some(oldest));
+        assert!(h.changes_since_json(older).is_err());
+    }
+    // A small record fits beside them; one more big one pushes out the oldest.
+    book(
+        &mut h,
+        json!({ "doctorId": "d1", "location": "A", "start": "2019-02-01T10:00" }),
+    );
+    assert!(h.changes_since(oldest).is_ok());
+    h.update_doctor(
+        "bo",
+        read(json!({ "name": "Dr. Bo again", "timeOff": time_off })),
+        read(json!({})),
+    )
+    .unwrap();
+    assert!(h.changes_since(oldest).is_err(), "the oldest is gone");
+    let e = h.changes_since(0).unwrap_err();
+    let newest_oldest = e.details.oldest_revision.unwrap();
+    assert!(newest_oldest > oldest);
+    assert_eq!(
+        h.changes_since(newest_oldest).unwrap().len() as u64,
+        h.revision() - newest_oldest
+    );
+}

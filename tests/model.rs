@@ -4,13 +4,29 @@
 //! holds and rescheduling included): plain `Vec`s, minute-by-minute hours, brute-force overlap
 //! checks, its own ten-line calendar.
 //!
+//! It follows the contract of format version 3 and issue 16: rule 0 compares a retry with what the
+//! first request asked for (and whether it was a hold), whatever happened to the appointment
+//! since; a lapsed hold stays as `expired` history (its id and request id still taken, and
+//! `cancel`, `confirm` and `reschedule` of it are `HOLD_EXPIRED`); notes and metadata on `book`,
+//! `hold`, `reschedule` and `updateAppointment`; `findAppointments`; `workingHours`; pages of
+//! `appointments` and `findAppointments` (`limit`, `after`, and whole walks page by page); the
+//! actor of change records; and the snapshot budget: the model computes the size the hospital
+//! tracks (`snapshot_bytes()`, the snapshot's length with the header's counters at their
+//! longest and holds counted as expired) and predicts `HOSPITAL_FULL` for every mutation that
+//! would grow it past a `maxSnapshotBytes` that is small in some generated hospitals.
+//!
 //! After every step: the same result (whole objects, compared as JSON) or the same error code
 //! (and the details the README promises) as the model; the invariants hold on the real
 //! hospital, checked by brute force from what it returns; the revision counts the successful
 //! mutations; and a failed or read-only step leaves `to_snapshot()` byte-identical. Every
 //! `explain` (and every `book` that names no id or request id) is also checked against the
-//! real hospital alone: `explain` is empty exactly when `book` succeeds, and its first item is
-//! `book`'s error.
+//! real hospital alone: `explain` is empty exactly when `book` succeeds (or fails only for the
+//! budget, which is no booking rule), and its first item is `book`'s error. After every
+//! mutation, `snapshot_bytes()` is the model's size, at least `to_snapshot().len()`, and exactly
+//! that plus the header's slack, a byte for each non-empty list and 3 per hold. A "batch" step
+//! replays the change records a lagging replica has not seen in one `apply_changes`, first with
+//! a record in the middle that fails: the replica must be unchanged (snapshot, revision, size,
+//! change log), and then the whole batch brings it to the hospital's state.
 //!
 //! The universe is small so that collisions are frequent: four doctor ids (three of which the
 //! hospital would assign itself), three locations, one or two weeks, 15- or 30-minute slots,
@@ -18,7 +34,7 @@
 //! short list of quarter hours that makes touching rules and `24:00` common, date overrides
 //! and time off often on days that have appointments. The `now` of the calls that take one
 //! comes from a cursor that mostly moves forward by minutes, sometimes stays or goes back, so
-//! that short holds lapse, are confirmed late, and are dropped often.
+//! that short holds lapse, are confirmed late, and expire often.
 //!
 //! `PROPTEST_CASES` overrides the number of sequences (default [`DEFAULT_CASES`]).
 
@@ -32,9 +48,10 @@
 )]
 
 use dr_schedule::engine::{
-    read_input, AppointmentQuery, BookRequest, CancelOptions, ChangeOptions, ConfirmOptions,
-    DoctorPatch, Error, ErrorCode, ExplainRequest, FindSlotsQuery, HoldRequest, Hospital,
-    HospitalOptionsInput, NewDoctor, RescheduleRequest, SlotQuery,
+    read_input, AppointmentPatch, AppointmentQuery, BookRequest, CancelOptions, Change,
+    ChangeOptions, ConfirmOptions, DoctorPatch, Error, ErrorCode, ExplainRequest,
+    FindAppointmentsQuery, FindSlotsQuery, HoldRequest, Hospital, HospitalOptionsInput, NewDoctor,
+    RescheduleRequest, SlotQuery, WorkingHoursQuery,
 };
 use proptest::prelude::*;
 use proptest::sample::subsequence;
@@ -58,7 +75,34 @@ const APPOINTMENT_IDS: [&str; 4] = ["a1", "a2", "a3", "ax"];
 const REQUEST_IDS: [&str; 3] = ["r1", "r2", "r3"];
 const PATIENTS: [&str; 2] = ["p1", "p2"];
 const NAMES: [&str; 3] = ["Dr. Ada", "Dr. Grace", "Dr. Who 🩺"];
-const REASONS: [&str; 2] = ["vacation", "conference"];
+/// Time-off reasons; the last is the longest allowed (500 bytes), to fill small budgets.
+const REASONS: [&str; 3] = ["vacation", "conference", LONG_REASON];
+const LONG_REASON: &str = concat!(
+    "a reason of five hundred bytes: ",
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+);
+/// Appointment notes: short, with line breaks, tabs, quotes and non-ASCII, empty, long ones
+/// that fill small budgets (the longest allowed is 2,000 bytes), and two that are not allowed.
+const NOTES: [&str; 5] = [
+    "call first",
+    "line one\nline \"two\"\t🩺 é",
+    "",
+    "follow-up; bring the x-rays",
+    "ok",
+];
+const LONG_NOTES: usize = 1_900;
+const MAX_NOTES: usize = 2_000;
+/// Actors of change records (a blank one and one over 128 bytes are not allowed).
+const ACTORS: [&str; 2] = ["desk-1", "api-key:7f3a"];
+/// `maxSnapshotBytes` of the generated hospitals, when not the default: the lowest allowed
+/// (16 KiB), and a little more.
+const BUDGETS: [u64; 2] = [16_384, 20_000];
+/// The default `maxSnapshotBytes` (128 MiB).
+const DEFAULT_BUDGET: u64 = 128 << 20;
 const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 /// Schedule rule bounds (minutes since midnight, on the 15-minute grid): 12:00 and 13:00 make
 /// touching rules likely, 00:00 and 24:00 are the ends of the day, 09:15 and 12:15 are off a
@@ -82,6 +126,8 @@ const BASES: [(i32, u32, u32); 3] = [(2024, 2, 26), (2018, 12, 31), (2023, 2, 27
 /// further.
 const FIRST_DAY: i64 = -2;
 const LAST_DAY: i64 = 50;
+/// The model's calendar reaches further, for `workingHours` over a year of dates.
+const CAL_LAST_DAY: i64 = 400;
 const DAY: i64 = 1440;
 /// `minNoticeMinutes` values: only the past, short, and longer than a horizon of one day.
 const NOTICES: [i64; 5] = [0, 15, 60, 120, 1500];
@@ -114,7 +160,7 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
-/// The dates of the universe, one string per day offset `FIRST_DAY..=LAST_DAY`.
+/// The dates of the universe, one string per day offset `FIRST_DAY..=CAL_LAST_DAY`.
 #[derive(Debug, Clone)]
 struct Cal {
     dates: Vec<String>,
@@ -137,7 +183,7 @@ impl Cal {
             }
         }
         let mut dates = Vec::new();
-        for _ in FIRST_DAY..=LAST_DAY {
+        for _ in FIRST_DAY..=CAL_LAST_DAY {
             dates.push(format!("{y:04}-{m:02}-{d:02}"));
             if d < days_in_month(y, m) {
                 d += 1;
@@ -239,6 +285,9 @@ struct MDoctor {
     schedule: Vec<Rule>,
     overrides: Vec<Override>,
     time_off: Vec<Off>,
+    /// The length of its line in a snapshot, with the line break and comma
+    /// ([`Model::line_bytes`]).
+    line: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -247,6 +296,18 @@ enum Status {
     /// Held until this instant.
     Held(i64),
     Cancelled,
+    /// A hold that lapsed at this instant: history.
+    Expired(i64),
+}
+
+/// What a request with a request id asked for (booking rule 0 compares a retry with it).
+#[derive(Debug, Clone, PartialEq)]
+struct Asked {
+    held: bool,
+    location: String,
+    start: i64,
+    duration: i64,
+    patient: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -262,11 +323,26 @@ struct MAppt {
     /// Where and when it was before each reschedule: (location, start, end).
     trace: Vec<(String, i64, i64)>,
     cancel_reason: Option<String>,
+    notes: Option<String>,
+    metadata: Option<Value>,
+    /// What the first request asked for (with a request id).
+    asked: Option<Asked>,
+    /// Whether the appointment stopped looking like that request (moved, confirmed, its patient
+    /// changed, a hold cancelled): then a snapshot keeps `requested`.
+    asked_kept: bool,
 }
 
 impl MAppt {
+    /// Booked or held: it is in its doctor's calendar.
     fn active(&self) -> bool {
-        self.status != Status::Cancelled
+        matches!(self.status, Status::Booked | Status::Held(_))
+    }
+
+    /// About to stop looking like its first request: a snapshot keeps what that asked for.
+    fn keep_asked(&mut self) {
+        if self.asked.is_some() {
+            self.asked_kept = true;
+        }
     }
 
     /// Not a hold that has lapsed at `clock`.
@@ -474,8 +550,11 @@ struct Model {
     next_appt: u64,
     /// The latest `now` of a successful mutation.
     clock: Option<i64>,
-    /// Ids of holds dropped after they lapsed.
-    dropped: Vec<String>,
+    time_zone: bool,
+    /// `maxSnapshotBytes`.
+    budget: u64,
+    /// Who makes the changes (`set_actor`).
+    actor: Option<String>,
 }
 
 fn rule_json(r: &Rule) -> Value {
@@ -539,16 +618,137 @@ impl Model {
     }
 
     /// A successful call passing `now`: the clock moves forward, and the holds that have
-    /// lapsed by then are gone.
+    /// lapsed by then expire (and stay, as history).
     fn advance(&mut self, now: Option<i64>) {
         self.clock = self.clock_at(now);
         if let Some(clock) = self.clock {
-            let (gone, kept): (Vec<MAppt>, Vec<MAppt>) = std::mem::take(&mut self.appts)
-                .into_iter()
-                .partition(|a| matches!(a.status, Status::Held(e) if e <= clock));
-            self.dropped.extend(gone.into_iter().map(|a| a.id));
-            self.appts = kept;
+            for a in &mut self.appts {
+                if let Status::Held(e) = a.status {
+                    if e <= clock {
+                        a.status = Status::Expired(e);
+                    }
+                }
+            }
         }
+    }
+
+    /// `maxSnapshotBytes`: `Err(HOSPITAL_FULL)` if the change from `before` to `self` (the
+    /// model after a mutation) grows the tracked snapshot size past the budget.
+    fn within_budget(&self, before: &Model) -> Result<(), Expected> {
+        let (old, new) = (before.size(), self.size());
+        if new > old && new > self.budget {
+            return Err(fail(
+                ErrorCode::HospitalFull,
+                json!({ "limitOf": "snapshotBytes", "current": old, "requested": new - old,
+                        "limit": self.budget }),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Commits a mutation the model made on a copy of itself (`next`), unless it would take
+    /// the hospital past its budget: then nothing changes.
+    fn commit(&mut self, next: Model, value: impl FnOnce(&Model) -> Value) -> Outcome {
+        if let Err(e) = next.within_budget(self) {
+            return err(e);
+        }
+        *self = next;
+        self.revision += 1;
+        ok(value(self), true)
+    }
+
+    /// The options as a snapshot writes them (only their length matters: the model compares
+    /// sizes, and JSON's length does not depend on the order of keys).
+    fn options_json(&self) -> Value {
+        let mut options = json!({
+            "slotMinutes": self.slot, "defaultDurationMinutes": self.default_duration,
+            "timeZone": if self.time_zone { json!("Europe/Paris") } else { Value::Null },
+            "maxSnapshotBytes": self.budget,
+        });
+        if let Some(notice) = self.notice {
+            options["minNoticeMinutes"] = json!(notice);
+        }
+        if let Some(horizon) = self.horizon {
+            options["horizonDays"] = json!(horizon);
+        }
+        if self.prevent_patient_overlap {
+            options["preventPatientOverlap"] = json!(true);
+        }
+        options
+    }
+
+    /// An appointment's row in a snapshot (`held_as_expired`: a hold counted as the expired
+    /// appointment it may become, as the hospital's size does).
+    fn row_json(&self, a: &MAppt, held_as_expired: bool) -> Value {
+        let status = match a.status {
+            Status::Booked => "booked",
+            Status::Held(_) if !held_as_expired => "held",
+            Status::Held(_) | Status::Expired(_) => "expired",
+            Status::Cancelled => "cancelled",
+        };
+        let mut row = vec![
+            json!(a.id),
+            json!(a.doctor_id),
+            json!(a.location),
+            json!(self.cal.at(a.start)),
+            json!(a.duration),
+            json!(status),
+            json!(a.patient),
+        ];
+        let appointment = self.appt_json(a);
+        let mut extras = Map::new();
+        for key in [
+            "requestId",
+            "holdExpires",
+            "rescheduledFrom",
+            "cancelReason",
+            "notes",
+            "metadata",
+        ] {
+            if let Some(v) = appointment.get(key) {
+                extras.insert(key.into(), v.clone());
+            }
+        }
+        if let (Some(asked), true) = (&a.asked, a.asked_kept) {
+            let mut requested = json!({ "location": asked.location,
+                "start": self.cal.at(asked.start), "durationMinutes": asked.duration });
+            if asked.held {
+                requested["held"] = json!(true);
+            }
+            if let Some(p) = &asked.patient {
+                requested["patient"] = json!(p);
+            }
+            extras.insert("requested".into(), requested);
+        }
+        if !extras.is_empty() {
+            row.push(Value::Object(extras));
+        }
+        Value::Array(row)
+    }
+
+    /// The bytes a doctor's line takes in a snapshot, with its line break and comma.
+    fn line_bytes(&self, d: &MDoctor) -> usize {
+        self.doctor_json(d).to_string().len() + 2
+    }
+
+    /// The size the hospital tracks (`snapshot_bytes()`): its snapshot's length with the
+    /// header's counters at their longest, each line counted with a line break and a comma, and
+    /// holds counted as expired.
+    fn size(&self) -> u64 {
+        let max = 9_007_199_254_740_991_u64;
+        let header = format!(
+            "{{\"format\":\"dr-schedule\",\"version\":3,\"revision\":{max},\"options\":{},\
+             \"nextIds\":{{\"doctor\":{max},\"appointment\":{max}}},\
+             \"lastNow\":\"10000-01-01T00:00\",\"doctors\":[\n],\"appointments\":[\n]}}",
+            self.options_json()
+        );
+        let doctors: usize = self.doctors.iter().map(|d| d.line).sum();
+        let rows: usize = self
+            .appts
+            .iter()
+            .map(|a| self.row_json(a, true).to_string().len() + 2)
+            .sum();
+        (header.len() + doctors + rows) as u64
     }
 
     fn doctor_json(&self, d: &MDoctor) -> Value {
@@ -585,9 +785,10 @@ impl Model {
             Status::Booked => "booked",
             Status::Held(_) => "held",
             Status::Cancelled => "cancelled",
+            Status::Expired(_) => "expired",
         };
         m.insert("status".into(), json!(status));
-        if let Status::Held(e) = a.status {
+        if let Status::Held(e) | Status::Expired(e) = a.status {
             m.insert("holdExpires".into(), json!(self.cal.at(e)));
         }
         if !a.trace.is_empty() {
@@ -600,6 +801,12 @@ impl Model {
         }
         if let Some(r) = &a.cancel_reason {
             m.insert("cancelReason".into(), json!(r));
+        }
+        if let Some(n) = &a.notes {
+            m.insert("notes".into(), json!(n));
+        }
+        if let Some(v) = &a.metadata {
+            m.insert("metadata".into(), v.clone());
         }
         Value::Object(m)
     }
@@ -713,14 +920,14 @@ impl Model {
                 json!({ "conflictingAppointmentId": a.id }),
             ));
         }
-        // Rule 5.
+        // Rule 5, against the exact bounds (an off-grid start that meets them is only off the
+        // grid). The details name grid starts: the first at or after now + notice, the last at
+        // or before now + horizon.
         if let Some(now) = p.now {
-            // The bounds are grid starts: the first at or after now + notice, the last at or
-            // before now + horizon.
             let slot = self.slot;
             if let Some(notice) = self.notice {
                 let earliest = now + notice + (slot - (now + notice).rem_euclid(slot)) % slot;
-                if start < earliest {
+                if start < now + notice {
                     let mut details = json!({ "earliestStart": self.cal.at(earliest) });
                     if start < now {
                         details["reason"] = json!("inThePast");
@@ -730,7 +937,7 @@ impl Model {
             }
             if let Some(days) = self.horizon {
                 let latest = now + days * DAY - (now + days * DAY).rem_euclid(slot);
-                if start > latest {
+                if start > now + days * DAY {
                     found.push((
                         ErrorCode::BeyondHorizon,
                         json!({ "latestStart": self.cal.at(latest) }),
@@ -779,27 +986,28 @@ impl Model {
                 return err(fail(ErrorCode::DuplicateId, json!({ "id": id })));
             }
         }
+        let mut next = self.clone();
         let id = match &d.id {
             Some(id) => id.clone(),
             None => {
-                let doctors = &self.doctors;
-                Model::assign(&mut self.next_doctor, "d", |id| {
+                let doctors = &next.doctors;
+                Model::assign(&mut next.next_doctor, "d", |id| {
                     doctors.iter().any(|d| d.id == id)
                 })
             }
         };
-        let doctor = MDoctor {
+        let mut doctor = MDoctor {
             id,
             name: d.name.clone(),
             locations: d.locations.clone(),
             schedule: d.schedule.clone(),
             overrides: d.overrides.clone(),
             time_off: d.time_off.clone(),
+            line: 0,
         };
-        let value = self.doctor_json(&doctor);
-        self.doctors.push(doctor);
-        self.revision += 1;
-        ok(value, true)
+        doctor.line = self.line_bytes(&doctor);
+        next.doctors.push(doctor);
+        self.commit(next, |m| m.doctor_json(m.doctors.last().unwrap()))
     }
 
     fn get_doctor(&self, id: &str) -> Outcome {
@@ -832,7 +1040,8 @@ impl Model {
             return err(fail(ErrorCode::DoctorNotFound, json!({ "doctorId": id })));
         };
         let old = &self.doctors[index];
-        let new = MDoctor {
+        let mut new = MDoctor {
+            line: 0,
             id: old.id.clone(),
             name: patch.name.clone().unwrap_or_else(|| old.name.clone()),
             locations: patch
@@ -865,16 +1074,20 @@ impl Model {
                 json!({ "doctorId": id, "appointmentIds": orphans }),
             ));
         }
-        for a in &mut self.appts {
+        new.line = self.line_bytes(&new);
+        let mut next = self.clone();
+        for a in &mut next.appts {
             if orphans.contains(&a.id) {
+                // A hold keeps what its request asked for: that it was a hold.
+                if matches!(a.status, Status::Held(_)) {
+                    a.keep_asked();
+                }
                 a.status = Status::Cancelled;
                 a.cancel_reason = Some("doctor updated".into());
             }
         }
-        let value = self.doctor_json(&new);
-        self.doctors[index] = new;
-        self.revision += 1;
-        ok(value, true)
+        next.doctors[index] = new;
+        self.commit(next, |m| m.doctor_json(&m.doctors[index]))
     }
 
     fn remove_doctor(&mut self, id: &str, options: ChangeOpt) -> Outcome {
@@ -891,6 +1104,7 @@ impl Model {
                 json!({ "doctorId": id, "appointmentIds": active }),
             ));
         }
+        // Only ever shrinks: no budget to check.
         self.appts.retain(|a| a.doctor_id != id);
         let doctor = self.doctors.remove(index);
         self.revision += 1;
@@ -905,7 +1119,9 @@ impl Model {
             && b.duration.is_none_or(|d| d >= 0)
             && b.patient.as_deref().is_none_or(|p| valid_text(p, 200))
             && b.id.as_deref().is_none_or(valid_id)
-            && b.request_id.as_deref().is_none_or(|r| valid_text(r, 128));
+            && b.request_id.as_deref().is_none_or(|r| valid_text(r, 128))
+            && b.notes.as_ref().is_none_or(NotesIn::valid)
+            && b.metadata.as_ref().is_none_or(MetaIn::valid);
         let Ok(start) = b.start else {
             return err(invalid());
         };
@@ -922,19 +1138,22 @@ impl Model {
             return err(invalid_field("now"));
         }
         let duration = b.duration.unwrap_or(self.default_duration);
-        let clock = self.clock_at(b.now);
-        // Rule 0: a lapsed hold's request id and id are free again.
+        // Rule 0: a request id seen before, whatever became of its appointment (moved,
+        // confirmed, given another patient, cancelled, expired), is compared with what the
+        // first request asked for, and whether it was a hold.
         if let Some(request_id) = &b.request_id {
             if let Some(a) = self
                 .appts
                 .iter()
-                .find(|a| a.request_id.as_ref() == Some(request_id) && a.live(clock))
+                .find(|a| a.request_id.as_ref() == Some(request_id))
             {
+                let asked = a.asked.as_ref().expect("a request id keeps its request");
                 let same = a.doctor_id == b.doctor_id
-                    && a.location == b.location
-                    && a.start == start
-                    && a.duration == duration
-                    && a.patient == b.patient
+                    && asked.held == b.ttl.is_some()
+                    && asked.location == b.location
+                    && asked.start == start
+                    && asked.duration == duration
+                    && asked.patient == b.patient
                     && b.id.as_ref().is_none_or(|id| *id == a.id);
                 return if same {
                     ok(self.appt_json(a), false)
@@ -946,8 +1165,9 @@ impl Model {
                 };
             }
         }
+        // An id stays taken by history: cancelled and expired appointments too.
         if let Some(id) = &b.id {
-            if self.appts.iter().any(|a| a.id == *id && a.live(clock)) {
+            if self.appts.iter().any(|a| a.id == *id) {
                 return err(fail(ErrorCode::DuplicateId, json!({ "id": id })));
             }
         }
@@ -979,18 +1199,19 @@ impl Model {
             }
             _ => Status::Booked,
         };
-        // An assigned id skips every id in use, lapsed holds included until they are dropped.
+        // An assigned id skips every id in use, history included.
+        let mut next = self.clone();
         let id = match &b.id {
             Some(id) => id.clone(),
             None => {
-                let appts = &self.appts;
-                Model::assign(&mut self.next_appt, "a", |id| {
+                let appts = &next.appts;
+                Model::assign(&mut next.next_appt, "a", |id| {
                     appts.iter().any(|a| a.id == id)
                 })
             }
         };
-        self.advance(b.now);
-        let appt = MAppt {
+        next.advance(b.now);
+        next.appts.push(MAppt {
             id,
             doctor_id: b.doctor_id.clone(),
             location: b.location.clone(),
@@ -1001,11 +1222,39 @@ impl Model {
             status,
             trace: Vec::new(),
             cancel_reason: None,
-        };
-        let value = self.appt_json(&appt);
-        self.appts.push(appt);
-        self.revision += 1;
-        ok(value, true)
+            notes: b.notes.as_ref().map(NotesIn::text),
+            metadata: b.metadata.as_ref().map(|m| m.value.clone()),
+            asked: b.request_id.as_ref().map(|_| Asked {
+                held: b.ttl.is_some(),
+                location: b.location.clone(),
+                start,
+                duration,
+                patient: b.patient.clone(),
+            }),
+            asked_kept: false,
+        });
+        self.commit(next, |m| m.appt_json(m.appts.last().unwrap()))
+    }
+
+    fn not_found(id: &str) -> Outcome {
+        err(fail(
+            ErrorCode::AppointmentNotFound,
+            json!({ "appointmentId": id }),
+        ))
+    }
+
+    fn hold_expired(&self, id: &str, expired: i64) -> Outcome {
+        err(fail(
+            ErrorCode::HoldExpired,
+            json!({ "appointmentId": id, "holdExpires": self.cal.at(expired) }),
+        ))
+    }
+
+    fn already_cancelled(id: &str) -> Outcome {
+        err(fail(
+            ErrorCode::AlreadyCancelled,
+            json!({ "appointmentId": id }),
+        ))
     }
 
     fn confirm(&mut self, id: &str, now: Option<i64>) -> Outcome {
@@ -1013,42 +1262,34 @@ impl Model {
             return err(invalid());
         };
         let Some(index) = self.appts.iter().position(|a| a.id == id) else {
-            return err(fail(
-                ErrorCode::AppointmentNotFound,
-                json!({ "appointmentId": id }),
-            ));
+            return Model::not_found(id);
         };
         match self.appts[index].status {
-            Status::Cancelled => {
-                return err(fail(
-                    ErrorCode::AlreadyCancelled,
-                    json!({ "appointmentId": id }),
-                ))
-            }
+            Status::Cancelled => return Model::already_cancelled(id),
             Status::Booked => {
                 return err(fail(ErrorCode::NotHeld, json!({ "appointmentId": id })));
             }
+            // Lapsed, whether or not the hospital has marked it yet.
+            Status::Expired(e) => return self.hold_expired(id, e),
             Status::Held(e) if self.clock_at(Some(now)).is_some_and(|c| c >= e) => {
-                return err(fail(
-                    ErrorCode::HoldExpired,
-                    json!({ "appointmentId": id, "holdExpires": self.cal.at(e) }),
-                ));
+                return self.hold_expired(id, e);
             }
             Status::Held(_) => {}
         }
-        self.advance(Some(now));
-        let a = self.appts.iter_mut().find(|a| a.id == id).unwrap();
+        let mut next = self.clone();
+        next.advance(Some(now));
+        let a = &mut next.appts[index];
+        a.keep_asked();
         a.status = Status::Booked;
-        let a = a.clone();
-        let value = self.appt_json(&a);
-        self.revision += 1;
-        ok(value, true)
+        self.commit(next, |m| m.appt_json(&m.appts[index]))
     }
 
     fn reschedule(&mut self, id: &str, r: &RescheduleIn) -> Outcome {
         let valid = r.start.is_ok()
             && r.duration.is_none_or(|d| d >= 0)
-            && r.location.as_deref().is_none_or(|l| valid_text(l, 200));
+            && r.location.as_deref().is_none_or(|l| valid_text(l, 200))
+            && r.notes.as_ref().is_none_or(NotesIn::valid)
+            && r.metadata.as_ref().is_none_or(MetaIn::valid);
         let Ok(start) = r.start else {
             return err(invalid());
         };
@@ -1059,54 +1300,60 @@ impl Model {
             return err(invalid_field("now"));
         }
         let clock = self.clock_at(r.now);
-        let Some(a) = self.appts.iter().find(|a| a.id == id) else {
-            return err(fail(
-                ErrorCode::AppointmentNotFound,
-                json!({ "appointmentId": id }),
-            ));
+        let Some(index) = self.appts.iter().position(|a| a.id == id) else {
+            return Model::not_found(id);
         };
-        if !a.active() {
-            return err(fail(
-                ErrorCode::AlreadyCancelled,
-                json!({ "appointmentId": id }),
-            ));
-        }
-        // A lapsed hold, still stored, cannot be moved (as it cannot be confirmed).
-        if let Status::Held(expires) = a.status {
-            if !a.live(clock) {
-                return err(fail(
-                    ErrorCode::HoldExpired,
-                    json!({ "appointmentId": id, "holdExpires": self.cal.at(expires) }),
-                ));
-            }
+        let a = &self.appts[index];
+        match a.status {
+            Status::Booked => {}
+            Status::Held(e) if clock.is_some_and(|c| c >= e) => return self.hold_expired(id, e),
+            Status::Held(_) => {}
+            Status::Expired(e) => return self.hold_expired(id, e),
+            Status::Cancelled => return Model::already_cancelled(id),
         }
         let location = r.location.clone().unwrap_or_else(|| a.location.clone());
         let duration = r.duration.unwrap_or(a.duration);
-        if location == a.location && start == a.start && duration == a.duration {
+        let notes = r
+            .notes
+            .as_ref()
+            .map(NotesIn::text)
+            .or_else(|| a.notes.clone());
+        let metadata = r
+            .metadata
+            .as_ref()
+            .map(|m| m.value.clone())
+            .or_else(|| a.metadata.clone());
+        let moves = location != a.location || start != a.start || duration != a.duration;
+        if !moves && notes == a.notes && metadata == a.metadata {
             return ok(self.appt_json(a), false);
         }
-        let doctor = self.doctor(&a.doctor_id).unwrap();
-        if let Some(e) = self.first_problem(&Proposal {
-            doctor,
-            location: &location,
-            start,
-            duration,
-            patient: a.patient.as_deref(),
-            now: r.now,
-            moving: Some(id),
-        }) {
-            return err(e);
+        if moves {
+            let doctor = self.doctor(&a.doctor_id).unwrap();
+            if let Some(e) = self.first_problem(&Proposal {
+                doctor,
+                location: &location,
+                start,
+                duration,
+                patient: a.patient.as_deref(),
+                now: r.now,
+                moving: Some(id),
+            }) {
+                return err(e);
+            }
         }
-        self.advance(r.now);
-        let a = self.appts.iter_mut().find(|a| a.id == id).unwrap();
-        let old = std::mem::replace(&mut a.location, location);
-        a.trace.push((old, a.start, a.start + a.duration));
-        a.start = start;
-        a.duration = duration;
-        let a = a.clone();
-        let value = self.appt_json(&a);
-        self.revision += 1;
-        ok(value, true)
+        let mut next = self.clone();
+        next.advance(r.now);
+        let a = &mut next.appts[index];
+        if moves {
+            a.keep_asked();
+            let old = std::mem::replace(&mut a.location, location);
+            a.trace.push((old, a.start, a.start + a.duration));
+            a.start = start;
+            a.duration = duration;
+        }
+        a.notes = notes;
+        a.metadata = metadata;
+        self.commit(next, |m| m.appt_json(&m.appts[index]))
     }
 
     fn cancel(&mut self, id: &str, reason: &Option<String>) -> Outcome {
@@ -1114,30 +1361,98 @@ impl Model {
             return err(invalid());
         }
         let Some(index) = self.appts.iter().position(|a| a.id == id) else {
-            return err(fail(
-                ErrorCode::AppointmentNotFound,
-                json!({ "appointmentId": id }),
-            ));
+            return Model::not_found(id);
         };
-        if !self.appts[index].active() {
-            return err(fail(
-                ErrorCode::AlreadyCancelled,
-                json!({ "appointmentId": id }),
-            ));
+        match self.appts[index].status {
+            Status::Booked | Status::Held(_) => {}
+            Status::Expired(e) => return self.hold_expired(id, e),
+            Status::Cancelled => return Model::already_cancelled(id),
         }
-        self.appts[index].status = Status::Cancelled;
-        self.appts[index].cancel_reason = reason.clone();
-        self.revision += 1;
-        ok(self.appt_json(&self.appts[index]), true)
+        let mut next = self.clone();
+        let a = &mut next.appts[index];
+        // A cancelled hold still answers a retry of its request as the hold it was.
+        if matches!(a.status, Status::Held(_)) {
+            a.keep_asked();
+        }
+        a.status = Status::Cancelled;
+        a.cancel_reason = reason.clone();
+        self.commit(next, |m| m.appt_json(&m.appts[index]))
+    }
+
+    fn update_appointment(&mut self, id: &str, p: &UpdateIn) -> Outcome {
+        let valid = !p.extra
+            && p.patient
+                .as_ref()
+                .is_none_or(|p| p.as_deref().is_none_or(|p| valid_text(p, 200)))
+            && p.notes
+                .as_ref()
+                .is_none_or(|n| n.as_ref().is_none_or(NotesIn::valid))
+            && p.metadata
+                .as_ref()
+                .is_none_or(|m| m.as_ref().is_none_or(MetaIn::valid));
+        if !valid {
+            return err(invalid());
+        }
+        let Some(index) = self.appts.iter().position(|a| a.id == id) else {
+            return Model::not_found(id);
+        };
+        let a = &self.appts[index];
+        let patient = p.patient.clone().unwrap_or_else(|| a.patient.clone());
+        let notes = match &p.notes {
+            Some(n) => n.as_ref().map(NotesIn::text),
+            None => a.notes.clone(),
+        };
+        let metadata = match &p.metadata {
+            Some(m) => m.as_ref().map(|m| m.value.clone()),
+            None => a.metadata.clone(),
+        };
+        if patient == a.patient && notes == a.notes && metadata == a.metadata {
+            return ok(self.appt_json(a), false);
+        }
+        // Rule 6 for the new patient of an appointment that takes its time.
+        if let (true, true, Some(patient)) = (a.active(), self.prevent_patient_overlap, &patient) {
+            let mut in_way: Vec<&MAppt> = self
+                .appts
+                .iter()
+                .filter(|o| {
+                    o.id != a.id
+                        && o.takes_time(self.clock)
+                        && o.patient.as_ref() == Some(patient)
+                        && overlaps(o.start, o.duration, a.start, a.duration)
+                })
+                .collect();
+            in_way.sort_by_key(|o| std::cmp::Reverse(o.start));
+            if let Some(o) = in_way.first() {
+                return err(Expected {
+                    code: ErrorCode::PatientBusy,
+                    details: json!({ "patient": patient, "conflictingAppointmentId": o.id }),
+                    exact: true,
+                });
+            }
+        }
+        let mut next = self.clone();
+        let a = &mut next.appts[index];
+        if patient != a.patient {
+            a.keep_asked();
+        }
+        a.patient = patient;
+        a.notes = notes;
+        a.metadata = metadata;
+        self.commit(next, |m| m.appt_json(&m.appts[index]))
+    }
+
+    fn set_actor(&mut self, actor: &Option<String>) -> Outcome {
+        if actor.as_deref().is_some_and(|a| !valid_text(a, 128)) {
+            return err(invalid_field("actor"));
+        }
+        self.actor = actor.clone();
+        ok(json!(null), false)
     }
 
     fn get_appointment(&self, id: &str) -> Outcome {
         match self.appts.iter().find(|a| a.id == id) {
             Some(a) => ok(self.appt_json(a), false),
-            None => err(fail(
-                ErrorCode::AppointmentNotFound,
-                json!({ "appointmentId": id }),
-            )),
+            None => Model::not_found(id),
         }
     }
 
@@ -1156,10 +1471,58 @@ impl Model {
         Ok((from, to))
     }
 
+    /// Whether a listing with this status filter keeps `a`, at `clock` (a lapsed hold, not yet
+    /// marked, is listed as the expired history it is).
+    fn keeps(status: &str, a: &MAppt, clock: Option<i64>) -> bool {
+        let lapsed = !a.live(clock);
+        match (status, a.status) {
+            ("all", _) => true,
+            ("booked", s) => s == Status::Booked,
+            ("held", Status::Held(_)) => !lapsed,
+            ("cancelled", s) => s == Status::Cancelled,
+            ("expired", Status::Expired(_)) => true,
+            ("expired", Status::Held(_)) => lapsed,
+            ("active", Status::Booked) => true,
+            ("active", Status::Held(_)) => !lapsed,
+            _ => false,
+        }
+    }
+
+    /// A page: the appointments of `list` (by start, then booking order) after the cursor
+    /// appointment `after` (by its start and place in booking order), at most `limit`.
+    fn page(&self, list: Vec<&MAppt>, after: Option<&str>, limit: Option<i64>) -> Outcome {
+        let order = |a: &MAppt| {
+            let index = self.appts.iter().position(|b| b.id == a.id).unwrap();
+            (a.start, index)
+        };
+        let cursor = match after {
+            Some(id) => match self.appts.iter().find(|a| a.id == id) {
+                Some(a) => Some(order(a)),
+                None => return err(invalid_field("after")),
+            },
+            None => None,
+        };
+        let limit = match limit {
+            None => usize::MAX,
+            Some(l) if !(1..=100_000).contains(&l) => return err(invalid_field("limit")),
+            Some(l) => l as usize,
+        };
+        let mut list: Vec<((i64, usize), &MAppt)> =
+            list.into_iter().map(|a| (order(a), a)).collect();
+        list.sort_by_key(|(key, _)| *key);
+        let found: Vec<Value> = list
+            .into_iter()
+            .filter(|(key, _)| cursor.is_none_or(|c| *key > c))
+            .take(limit)
+            .map(|(_, a)| self.appt_json(a))
+            .collect();
+        ok(Value::Array(found), false)
+    }
+
     fn appointments(&self, q: &ApptQueryIn) -> Outcome {
-        if q.status
-            .is_some_and(|s| !["active", "booked", "held", "cancelled", "all"].contains(&s))
-        {
+        if q.status.is_some_and(|s| {
+            !["active", "booked", "held", "cancelled", "expired", "all"].contains(&s)
+        }) {
             return err(invalid());
         }
         let (from, to) = match Model::window(q.from.as_ref(), q.to.as_ref()) {
@@ -1174,21 +1537,129 @@ impl Model {
         }
         let clock = self.clock_at(q.now);
         let status = q.status.unwrap_or("active");
-        let list: Vec<Value> = self
-            .appts_of(&q.doctor)
-            .into_iter()
-            .filter(|a| match (status, a.status) {
-                ("cancelled", s) => s == Status::Cancelled,
-                (_, Status::Cancelled) => status == "all",
-                ("booked", s) => s == Status::Booked,
-                ("held", Status::Held(_)) => a.live(clock),
-                ("held", _) => false,
-                _ => a.live(clock),
-            })
+        let list: Vec<&MAppt> = self
+            .appts
+            .iter()
+            .filter(|a| a.doctor_id == q.doctor && Model::keeps(status, a, clock))
             .filter(|a| from.is_none_or(|f| f <= a.start) && to.is_none_or(|t| a.start < t))
-            .map(|a| self.appt_json(a))
             .collect();
-        ok(Value::Array(list), false)
+        self.page(list, q.after.as_deref(), q.limit)
+    }
+
+    fn find_appointments(&self, q: &FindApptIn) -> Outcome {
+        if q.status.is_some_and(|s| {
+            !["active", "booked", "held", "cancelled", "expired", "all"].contains(&s)
+        }) {
+            return err(invalid());
+        }
+        if q.patient.as_deref().is_some_and(|p| !valid_text(p, 200)) {
+            return err(invalid_field("patient"));
+        }
+        if q.location.as_deref().is_some_and(|l| !valid_text(l, 200)) {
+            return err(invalid_field("location"));
+        }
+        if q.patient.is_none() && q.location.is_none() && q.doctor.is_none() {
+            return err(invalid_field("patient"));
+        }
+        let (from, to) = match Model::window(q.from.as_ref(), q.to.as_ref()) {
+            Ok(window) => window,
+            Err(e) => return err(e),
+        };
+        if let Some(after) = &q.after {
+            if !self.appts.iter().any(|a| a.id == *after) {
+                return err(invalid_field("after"));
+            }
+        }
+        if q.limit.is_some_and(|l| !(1..=100_000).contains(&l)) {
+            return err(invalid_field("limit"));
+        }
+        if let Some(d) = &q.doctor {
+            if self.doctor(d).is_none() {
+                return err(fail(ErrorCode::DoctorNotFound, json!({ "doctorId": d })));
+            }
+        }
+        let clock = self.clock_at(q.now);
+        let status = q.status.unwrap_or("active");
+        let list: Vec<&MAppt> = self
+            .appts
+            .iter()
+            .filter(|a| {
+                q.patient
+                    .as_ref()
+                    .is_none_or(|p| a.patient.as_ref() == Some(p))
+            })
+            .filter(|a| q.location.as_ref().is_none_or(|l| a.location == *l))
+            .filter(|a| q.doctor.as_ref().is_none_or(|d| a.doctor_id == *d))
+            .filter(|a| Model::keeps(status, a, clock))
+            .filter(|a| from.is_none_or(|f| f <= a.start) && to.is_none_or(|t| a.start < t))
+            .collect();
+        self.page(list, q.after.as_deref(), q.limit)
+    }
+
+    /// The open blocks of a doctor's hours per date (`from` to `to`, both included) and
+    /// location: minute by minute, the date's override or weekly rules there, minus time off;
+    /// by start, then in the order of the doctor's locations.
+    fn working_hours(&self, q: &HoursIn) -> Outcome {
+        if q.location.as_deref().is_some_and(|l| !valid_text(l, 200)) {
+            return err(invalid_field("location"));
+        }
+        let Some(first) = q.from.as_from.map(|t| t.div_euclid(DAY)) else {
+            return err(invalid_field("from"));
+        };
+        let Some(last) = q.to.as_from.map(|t| t.div_euclid(DAY)) else {
+            return err(invalid_field("to"));
+        };
+        if last < first || last - first >= 366 {
+            return err(invalid_field("to"));
+        }
+        let Some(d) = self.doctor(&q.doctor) else {
+            return err(fail(
+                ErrorCode::DoctorNotFound,
+                json!({ "doctorId": q.doctor }),
+            ));
+        };
+        let locations: Vec<&String> = match &q.location {
+            Some(l) if d.locations.contains(l) => vec![l],
+            Some(l) => {
+                return err(fail(
+                    ErrorCode::LocationNotServed,
+                    json!({ "doctorId": d.id, "location": l }),
+                ))
+            }
+            None => d.locations.iter().collect(),
+        };
+        let mut blocks = Vec::new();
+        for day in first..=last {
+            let mut today: Vec<(i64, Value)> = Vec::new();
+            for &l in &locations {
+                let mut open = open_minutes(d, l, day);
+                for t in &d.time_off {
+                    for minute in t.start.max(day * DAY)..t.end.min((day + 1) * DAY) {
+                        open[(minute - day * DAY) as usize] = false;
+                    }
+                }
+                let mut minute = 0;
+                while minute < DAY {
+                    if !open[minute as usize] {
+                        minute += 1;
+                        continue;
+                    }
+                    let start = minute;
+                    while minute < DAY && open[minute as usize] {
+                        minute += 1;
+                    }
+                    today.push((
+                        start,
+                        json!({ "date": self.cal.date(day), "location": l,
+                                "start": self.cal.at(day * DAY + start),
+                                "end": self.cal.at(day * DAY + minute) }),
+                    ));
+                }
+            }
+            today.sort_by_key(|(start, _)| *start);
+            blocks.extend(today.into_iter().map(|(_, block)| block));
+        }
+        ok(Value::Array(blocks), false)
     }
 
     /// The free grid starts of `[from, to)` for `duration`, earliest first: for each, the
@@ -1435,6 +1906,83 @@ struct PatchIn {
     extra: bool,
 }
 
+/// Notes sent with a call.
+#[derive(Debug, Clone, PartialEq)]
+enum NotesIn {
+    Pool(usize),
+    /// Long, to fill small budgets.
+    Long,
+    /// The longest allowed.
+    Max,
+    TooLong,
+    /// A control character other than a line break or a tab.
+    Control,
+    /// Resolved to `Sized` notes that take the hospital to this many bytes past its budget.
+    Exact(i64),
+    /// This many bytes.
+    Sized(usize),
+}
+
+impl NotesIn {
+    fn text(&self) -> String {
+        match self {
+            NotesIn::Pool(i) => NOTES[*i].to_owned(),
+            NotesIn::Long => "n".repeat(LONG_NOTES),
+            NotesIn::Max => "é".repeat(MAX_NOTES / 2),
+            NotesIn::TooLong => "n".repeat(MAX_NOTES + 1),
+            NotesIn::Control => "bell\u{7}".into(),
+            NotesIn::Sized(n) => "n".repeat(*n),
+            NotesIn::Exact(_) => String::new(),
+        }
+    }
+
+    fn valid(&self) -> bool {
+        match self {
+            NotesIn::TooLong | NotesIn::Control => false,
+            NotesIn::Sized(n) => *n <= MAX_NOTES,
+            _ => true,
+        }
+    }
+}
+
+/// Metadata sent with a call, and whether it is within the limits.
+#[derive(Debug, Clone, PartialEq)]
+struct MetaIn {
+    value: Value,
+    valid: bool,
+}
+
+impl MetaIn {
+    fn of(i: usize) -> Self {
+        let (value, valid) = match i % 6 {
+            0 => (json!({ "visit": "follow-up" }), true),
+            1 => (
+                json!({ "n": [1, 2.5, null, true], "contact": { "phone": "+1 555", "sms": false } }),
+                true,
+            ),
+            // Large, to fill small budgets.
+            2 => (json!({ "blob": "y".repeat(3_000) }), true),
+            3 => (json!({ "a": { "b": { "c": { "d": { "e": 1 } } } } }), false),
+            4 => (json!(["not", "an", "object"]), false),
+            _ => (json!({ "blob": "y".repeat(4_100) }), false),
+        };
+        MetaIn { value, valid }
+    }
+
+    fn valid(&self) -> bool {
+        self.valid
+    }
+}
+
+/// An `updateAppointment` patch: each field absent, `null` (`Some(None)`) or a value.
+#[derive(Debug, Clone)]
+struct UpdateIn {
+    patient: Option<Option<String>>,
+    notes: Option<Option<NotesIn>>,
+    metadata: Option<Option<MetaIn>>,
+    extra: bool,
+}
+
 /// A `book`, or a `hold` when `ttl` is set.
 #[derive(Debug, Clone)]
 struct BookCall {
@@ -1448,6 +1996,8 @@ struct BookCall {
     request_id: Option<String>,
     now: Option<i64>,
     ttl: Option<i64>,
+    notes: Option<NotesIn>,
+    metadata: Option<MetaIn>,
     extra: bool,
 }
 
@@ -1457,6 +2007,8 @@ struct RescheduleIn {
     location: Option<String>,
     duration: Option<i64>,
     now: Option<i64>,
+    notes: Option<NotesIn>,
+    metadata: Option<MetaIn>,
 }
 
 #[derive(Debug, Clone)]
@@ -1475,6 +2027,29 @@ struct ApptQueryIn {
     to: Option<BoundIn>,
     status: Option<&'static str>,
     now: Option<i64>,
+    limit: Option<i64>,
+    after: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct FindApptIn {
+    patient: Option<String>,
+    location: Option<String>,
+    doctor: Option<String>,
+    from: Option<BoundIn>,
+    to: Option<BoundIn>,
+    status: Option<&'static str>,
+    now: Option<i64>,
+    limit: Option<i64>,
+    after: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct HoursIn {
+    doctor: String,
+    from: BoundIn,
+    to: BoundIn,
+    location: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -1522,10 +2097,22 @@ enum Call {
     Cancel(String, Option<String>),
     GetAppointment(String),
     Appointments(ApptQueryIn),
+    UpdateAppointment(String, UpdateIn),
+    FindAppointments(FindApptIn),
+    /// A listing (`Appointments` or `FindAppointments` with a `limit`) walked page by page,
+    /// each page starting after the last one of the page before, until one comes short: the
+    /// result is every page, concatenated.
+    Pages(Box<Call>),
+    WorkingHours(HoursIn),
+    SetActor(Option<String>),
     Slots(SlotQueryIn),
     FindSlots(FindIn),
     Explain(ExplainIn),
     Snapshot,
+    /// The lagging replica catches up in one batch of change records, first with the record at
+    /// this place (mod the batch's length) replaced by one that fails, in the way this kind
+    /// says.
+    Batch(usize, u8),
 }
 
 fn start_json(cal: &Cal, start: Result<i64, &'static str>) -> Value {
@@ -1554,6 +2141,8 @@ impl BookCall {
         put(&mut m, "requestId", self.request_id.as_ref());
         put(&mut m, "now", self.now.map(|t| cal.at(t)));
         put(&mut m, "ttlMinutes", self.ttl);
+        put(&mut m, "notes", self.notes.as_ref().map(NotesIn::text));
+        put(&mut m, "metadata", self.metadata.as_ref().map(|m| &m.value));
         if self.extra {
             m.insert("when".into(), json!("now"));
         }
@@ -1635,6 +2224,8 @@ impl Call {
                 put(&mut m, "location", r.location.as_ref());
                 put(&mut m, "durationMinutes", r.duration);
                 put(&mut m, "now", r.now.map(|t| cal.at(t)));
+                put(&mut m, "notes", r.notes.as_ref().map(NotesIn::text));
+                put(&mut m, "metadata", r.metadata.as_ref().map(|m| &m.value));
                 vec![json!(id), Value::Object(m)]
             }
             Call::Cancel(id, reason) => {
@@ -1650,8 +2241,51 @@ impl Call {
                 put(&mut m, "to", q.to.as_ref().map(|t| &t.text));
                 put(&mut m, "status", q.status);
                 put(&mut m, "now", q.now.map(|t| cal.at(t)));
+                put(&mut m, "limit", q.limit);
+                put(&mut m, "after", q.after.as_ref());
                 vec![json!(q.doctor), Value::Object(m)]
             }
+            Call::UpdateAppointment(id, p) => {
+                let mut m = Map::new();
+                put(&mut m, "patient", p.patient.as_ref());
+                put(
+                    &mut m,
+                    "notes",
+                    p.notes.as_ref().map(|n| n.as_ref().map(NotesIn::text)),
+                );
+                put(
+                    &mut m,
+                    "metadata",
+                    p.metadata.as_ref().map(|m| m.as_ref().map(|m| &m.value)),
+                );
+                if p.extra {
+                    m.insert("status".into(), json!("booked"));
+                }
+                vec![json!(id), Value::Object(m)]
+            }
+            Call::FindAppointments(q) => {
+                let mut m = Map::new();
+                put(&mut m, "patient", q.patient.as_ref());
+                put(&mut m, "location", q.location.as_ref());
+                put(&mut m, "doctorId", q.doctor.as_ref());
+                put(&mut m, "from", q.from.as_ref().map(|f| &f.text));
+                put(&mut m, "to", q.to.as_ref().map(|t| &t.text));
+                put(&mut m, "status", q.status);
+                put(&mut m, "now", q.now.map(|t| cal.at(t)));
+                put(&mut m, "limit", q.limit);
+                put(&mut m, "after", q.after.as_ref());
+                vec![Value::Object(m)]
+            }
+            Call::Pages(inner) => inner.args(cal),
+            Call::WorkingHours(q) => {
+                let mut m = Map::new();
+                m.insert("from".into(), json!(q.from.text));
+                m.insert("to".into(), json!(q.to.text));
+                put(&mut m, "location", q.location.as_ref());
+                vec![json!(q.doctor), Value::Object(m)]
+            }
+            Call::SetActor(actor) => vec![json!(actor)],
+            Call::Batch(at, kind) => vec![json!(at), json!(kind)],
             Call::Slots(q) => {
                 let mut m = Map::new();
                 m.insert("from".into(), json!(q.from.text));
@@ -1691,6 +2325,17 @@ impl Call {
             Call::Cancel(..) => "cancel",
             Call::GetAppointment(_) => "getAppointment",
             Call::Appointments(_) => "appointments",
+            Call::UpdateAppointment(..) => "updateAppointment",
+            Call::FindAppointments(_) => "findAppointments",
+            Call::Pages(inner) if matches!(**inner, Call::Appointments(_)) => {
+                "appointments (page by page)"
+            }
+            Call::Pages(_) => "findAppointments (page by page)",
+            Call::WorkingHours(_) => "workingHours",
+            Call::SetActor(_) => "setActor",
+            Call::Batch(..) => {
+                "replica.applyChanges(one batch, with a failing record, then without)"
+            }
             Call::Slots(_) => "availableSlots",
             Call::FindSlots(_) => "findSlots",
             Call::Explain(_) => "explain",
@@ -1719,6 +2364,23 @@ impl Call {
             Call::Cancel(id, r) => m.cancel(id, r),
             Call::GetAppointment(id) => m.get_appointment(id),
             Call::Appointments(q) => m.appointments(q),
+            Call::UpdateAppointment(id, p) => m.update_appointment(id, p),
+            Call::FindAppointments(q) => m.find_appointments(q),
+            // The whole listing, as one call without a limit gives it.
+            Call::Pages(inner) => match &**inner {
+                Call::Appointments(q) => m.appointments(&ApptQueryIn {
+                    limit: None,
+                    ..q.clone()
+                }),
+                Call::FindAppointments(q) => m.find_appointments(&FindApptIn {
+                    limit: None,
+                    ..q.clone()
+                }),
+                other => panic!("no pages of {other:?}"),
+            },
+            Call::WorkingHours(q) => m.working_hours(q),
+            Call::SetActor(actor) => m.set_actor(actor),
+            Call::Batch(..) => ok(json!({ "unchanged": true, "caught up": true }), false),
             Call::Slots(q) => m.available_slots(q),
             Call::FindSlots(q) => m.find_slots(q),
             Call::Explain(e) => m.explain(e),
@@ -1755,7 +2417,13 @@ fn problems_json(problems: &[Error]) -> Value {
     )
 }
 
-fn perform(h: &mut Hospital, call: &Call, cal: &Cal) -> Result<Value, Error> {
+/// Makes the call on the real hospital (`replica`: the lagging replica of [`Call::Batch`]).
+fn perform(
+    h: &mut Hospital,
+    call: &Call,
+    cal: &Cal,
+    replica: &mut Hospital,
+) -> Result<Value, Error> {
     let mut args = call.args(cal).into_iter();
     let mut arg = || args.next().unwrap();
     match call {
@@ -1823,14 +2491,167 @@ fn perform(h: &mut Hospital, call: &Call, cal: &Cal) -> Result<Value, Error> {
             let request: ExplainRequest = read(arg(), "request")?;
             h.explain(request).map(|problems| problems_json(&problems))
         }
+        Call::UpdateAppointment(id, _) => {
+            arg();
+            let patch: AppointmentPatch = read(arg(), "patch")?;
+            h.update_appointment(id, patch).map(|a| to_json(&a))
+        }
+        Call::FindAppointments(_) => {
+            let query: FindAppointmentsQuery = read(arg(), "query")?;
+            let list = h.find_appointments(query)?;
+            Ok(Value::Array(
+                list.into_iter().map(|a| to_json(&a)).collect(),
+            ))
+        }
+        Call::Pages(inner) => {
+            let limit = match &**inner {
+                Call::Appointments(q) => q.limit,
+                Call::FindAppointments(q) => q.limit,
+                _ => None,
+            }
+            .unwrap() as usize;
+            let mut all: Vec<Value> = Vec::new();
+            let mut after: Option<String> = None;
+            loop {
+                let page = match &**inner {
+                    Call::Appointments(q) => Call::Appointments(ApptQueryIn {
+                        after: after.clone(),
+                        ..q.clone()
+                    }),
+                    Call::FindAppointments(q) => Call::FindAppointments(FindApptIn {
+                        after: after.clone(),
+                        ..q.clone()
+                    }),
+                    other => panic!("no pages of {other:?}"),
+                };
+                let page = perform(h, &page, cal, replica)?;
+                let items = page.as_array().unwrap();
+                if items.len() > limit {
+                    return Ok(
+                        json!({ "problem": format!("a page of {} for a limit of {limit}", items.len()) }),
+                    );
+                }
+                all.extend(items.iter().cloned());
+                if items.len() < limit || all.len() > 10_000 {
+                    break;
+                }
+                after = Some(items.last().unwrap()["id"].as_str().unwrap().to_owned());
+            }
+            Ok(Value::Array(all))
+        }
+        Call::WorkingHours(q) => {
+            arg();
+            let query: WorkingHoursQuery = read(arg(), "query")?;
+            h.working_hours(&q.doctor, query).map(|b| to_json(&b))
+        }
+        Call::SetActor(actor) => h.set_actor(actor.as_deref()).map(|()| json!(null)),
         Call::Snapshot => {
             let text = h.to_snapshot()?;
             let restored = Hospital::from_snapshot(&text)?;
-            let identical = restored.to_snapshot()? == text;
+            let identical =
+                restored.to_snapshot()? == text && restored.snapshot_bytes() == h.snapshot_bytes();
+            // A restored hospital keeps the options, not who was making the changes.
+            let mut restored = restored;
+            restored.set_actor(h.actor())?;
             *h = restored;
             Ok(json!({ "identical": identical }))
         }
+        Call::Batch(at, kind) => Ok(match check_batch(h, replica, *at, *kind) {
+            Ok(()) => json!({ "unchanged": true, "caught up": true }),
+            Err(problem) => json!({ "problem": problem }),
+        }),
     }
+}
+
+/// Brings `replica` (a hospital behind `h`) up to `h`'s revision in one `apply_changes` of the
+/// change records it lacks, read from their JSON text as a host stores them. First, with two
+/// records or more, the same batch with the record at `at` (never the first) replaced by one
+/// that fails (`kind`: a revision out of order, or an unknown appointment or doctor) must fail
+/// and leave the replica exactly as it was: its snapshot, revision, size, change log and actor.
+fn check_batch(h: &Hospital, replica: &mut Hospital, at: usize, kind: u8) -> Result<(), String> {
+    use dr_schedule::engine::ChangeOp;
+    let base = replica.revision();
+    let text = h
+        .changes_since_json(base)
+        .map_err(|e| format!("changesSince({base}): {e}"))?;
+    let changes: Vec<Change> =
+        serde_json::from_str(&text).map_err(|e| format!("records do not read back: {e}"))?;
+    if changes.len() >= 2 {
+        let i = 1 + at % (changes.len() - 1);
+        let mut broken = changes.clone();
+        let revision = broken[i].revision;
+        broken[i] = match kind % 4 {
+            0 => Change {
+                revision: revision + 1,
+                ..broken[i].clone()
+            },
+            1 => Change {
+                revision,
+                actor: None,
+                op: ChangeOp::Cancel {
+                    id: "zz-missing".into(),
+                    reason: None,
+                },
+            },
+            2 => Change {
+                revision,
+                actor: Some("intruder".into()),
+                op: ChangeOp::RemoveDoctor {
+                    id: "nobody".into(),
+                    cancel_appointments: true,
+                },
+            },
+            _ => Change {
+                revision,
+                actor: None,
+                op: ChangeOp::UpdateAppointment {
+                    id: "zz-missing".into(),
+                    patient: Some(None),
+                    notes: None,
+                    metadata: None,
+                },
+            },
+        };
+        let snapshot = replica.to_snapshot().unwrap();
+        let size = replica.snapshot_bytes();
+        let log = replica.changes_since_json(0).unwrap();
+        let actor = replica.actor().map(str::to_owned);
+        match replica.apply_changes(broken) {
+            Ok(r) => {
+                return Err(format!(
+                    "a batch with a bad record {i} applied (revision {r})"
+                ))
+            }
+            // The message names the record (details.field too, for an error with a field).
+            Err(e) if e.message.starts_with(&format!("changes[{i}]: ")) => {}
+            Err(e) => return Err(format!("a batch failing at record {i} failed with: {e}")),
+        }
+        if replica.revision() != base
+            || replica.to_snapshot().unwrap() != snapshot
+            || replica.snapshot_bytes() != size
+            || replica.changes_since_json(0).unwrap() != log
+            || replica.actor().map(str::to_owned) != actor
+        {
+            return Err(format!(
+                "a batch of {} records that failed at record {i} changed the replica",
+                changes.len()
+            ));
+        }
+    }
+    replica
+        .apply_changes(changes)
+        .map_err(|e| format!("the batch since revision {base} failed: {e}"))?;
+    if replica.to_snapshot().unwrap() != h.to_snapshot().unwrap()
+        || replica.snapshot_bytes() != h.snapshot_bytes()
+    {
+        return Err(format!(
+            "the batch since revision {base} did not rebuild the hospital"
+        ));
+    }
+    if replica.changes_since_json(base).unwrap() != text {
+        return Err("the replica's change records differ from the hospital's".into());
+    }
+    Ok(())
 }
 
 // ===================================================================================
@@ -1948,8 +2769,8 @@ enum ApptRef {
     Active(usize),
     /// The n-th appointment that is a hold, if any is.
     Held(usize),
-    /// The n-th hold dropped after it lapsed, if any was.
-    Dropped(usize),
+    /// The n-th hold that expired (lapsed, and kept as history), if any did.
+    Expired(usize),
     Pool(usize),
     Unknown,
 }
@@ -2043,6 +2864,9 @@ struct BookGen {
     now: NowGen,
     /// A hold, for TTLS[i] minutes.
     ttl: Option<usize>,
+    notes: Option<NotesIn>,
+    /// Index of [`MetaIn::of`].
+    metadata: Option<usize>,
     extra: bool,
     /// At a location where the rule or block the start comes from applies.
     fit: bool,
@@ -2063,6 +2887,8 @@ enum Mutation {
     Now,
     /// A book becomes a hold (for TTLS[i] minutes), a hold a book.
     Kind(Option<usize>),
+    /// Other notes: still the same request (rule 0 compares what is booked, not notes).
+    Notes(Option<NotesIn>),
 }
 
 #[derive(Debug, Clone)]
@@ -2084,8 +2910,36 @@ enum StatusGen {
     Booked,
     Held,
     Cancelled,
+    Expired,
     All,
     Bad,
+}
+
+/// A patient to look appointments up by.
+#[derive(Debug, Clone)]
+enum WhoGen {
+    Pool(usize),
+    /// The patient of the n-th appointment (`p1` if it has none).
+    OfAppointment(usize),
+    Blank,
+    Nobody,
+}
+
+/// The `limit` of a listing.
+#[derive(Debug, Clone)]
+enum PageGen {
+    Valid(u32),
+    Zero,
+    TooMany,
+}
+
+/// An actor for `setActor`.
+#[derive(Debug, Clone)]
+enum ActorGen {
+    None,
+    Pool(usize),
+    Blank,
+    TooLong,
 }
 
 #[derive(Debug, Clone)]
@@ -2140,6 +2994,8 @@ enum Op {
         location: Option<LocRef>,
         duration: Option<usize>,
         now: NowGen,
+        notes: Option<NotesIn>,
+        metadata: Option<usize>,
     },
     Cancel(ApptRef, Option<Option<usize>>),
     GetAppointment(ApptRef),
@@ -2150,7 +3006,42 @@ enum Op {
         to: Option<(i64, BoundKind)>,
         status: StatusGen,
         now: NowGen,
+        limit: Option<PageGen>,
+        after: Option<ApptRef>,
     },
+    UpdateAppointment {
+        appointment: ApptRef,
+        patient: Option<Option<PatientGen>>,
+        notes: Option<Option<NotesIn>>,
+        metadata: Option<Option<usize>>,
+        extra: bool,
+    },
+    FindAppointments {
+        patient: Option<WhoGen>,
+        location: Option<LocRef>,
+        doctor: Option<DocRef>,
+        from: Option<(i64, BoundKind)>,
+        to: Option<(i64, BoundKind)>,
+        status: StatusGen,
+        now: NowGen,
+        limit: Option<PageGen>,
+        after: Option<ApptRef>,
+    },
+    /// An `Appointments` or `FindAppointments` walked page by page, `limit` at a time.
+    Pages(Box<Op>, u32),
+    WorkingHours {
+        doctor: DocRef,
+        from: (i64, BoundKind),
+        /// Days from `from`'s date to `to`'s.
+        span: i64,
+        location: Option<LocRef>,
+    },
+    SetActor(ActorGen),
+    /// The lagging replica catches up in one batch (see [`Call::Batch`]).
+    Batch(usize, u8),
+    /// Adds a doctor with this many days of time off with long reasons, far in the future:
+    /// about 570 bytes each, to bring a hospital with a small budget near its limit.
+    Ballast(usize),
     Slots {
         doctor: DocRef,
         from: (i64, BoundKind),
@@ -2190,9 +3081,11 @@ impl Op {
             Op::Confirm(_, now)
             | Op::Reschedule { now, .. }
             | Op::Appointments { now, .. }
+            | Op::FindAppointments { now, .. }
             | Op::Slots { now, .. }
             | Op::FindSlots { now, .. }
             | Op::Explain { now, .. } => Some(*now),
+            Op::Pages(inner, _) => inner.now(),
             _ => None,
         }
     }
@@ -2208,6 +3101,8 @@ struct Case {
     notice: Option<usize>,
     horizon: Option<usize>,
     prevent_patient_overlap: bool,
+    /// `maxSnapshotBytes`: an index into BUDGETS, or the default.
+    budget: Option<usize>,
     /// Index into NOW_STARTS.
     now_start: usize,
     base: usize,
@@ -2333,7 +3228,7 @@ fn appt_ref() -> impl Strategy<Value = ApptRef> {
         12 => any::<usize>().prop_map(ApptRef::Existing),
         12 => any::<usize>().prop_map(ApptRef::Active),
         8 => any::<usize>().prop_map(ApptRef::Held),
-        2 => any::<usize>().prop_map(ApptRef::Dropped),
+        2 => any::<usize>().prop_map(ApptRef::Expired),
         3 => (0..APPOINTMENT_IDS.len()).prop_map(ApptRef::Pool),
         1 => Just(ApptRef::Unknown),
     ]
@@ -2392,6 +3287,48 @@ fn request_gen() -> impl Strategy<Value = RequestGen> {
     ]
 }
 
+/// Notes: mostly short ones, some long enough to fill small budgets, rarely ones not allowed.
+fn notes_gen() -> impl Strategy<Value = NotesIn> {
+    prop_oneof![
+        12 => (0..NOTES.len()).prop_map(NotesIn::Pool),
+        4 => Just(NotesIn::Long),
+        2 => Just(NotesIn::Max),
+        1 => Just(NotesIn::TooLong),
+        1 => Just(NotesIn::Control),
+        6 => (-1..=1i64).prop_map(NotesIn::Exact),
+    ]
+}
+
+/// Metadata (an index of [`MetaIn::of`]): mostly small, some large, rarely not allowed.
+fn metadata_gen() -> impl Strategy<Value = usize> {
+    prop_oneof![
+        10 => 0..2usize,
+        4 => Just(2usize),
+        1 => 3..6usize,
+    ]
+}
+
+fn page_gen() -> impl Strategy<Value = PageGen> {
+    prop_oneof![
+        20 => (1..=4u32).prop_map(PageGen::Valid),
+        1 => Just(PageGen::Zero),
+        1 => Just(PageGen::TooMany),
+    ]
+}
+
+fn status_gen() -> impl Strategy<Value = StatusGen> {
+    prop_oneof![
+        6 => Just(StatusGen::Default),
+        3 => Just(StatusGen::Active),
+        3 => Just(StatusGen::Booked),
+        4 => Just(StatusGen::Held),
+        3 => Just(StatusGen::Cancelled),
+        3 => Just(StatusGen::Expired),
+        6 => Just(StatusGen::All),
+        1 => Just(StatusGen::Bad),
+    ]
+}
+
 /// Mostly small steps forward, sometimes none or back; rarely no `now` at all.
 fn now_gen() -> impl Strategy<Value = NowGen> {
     prop_oneof![
@@ -2420,10 +3357,15 @@ fn book_gen() -> impl Strategy<Value = BookGen> {
             prop_oneof![1 => Just(None), 6 => now_gen()],
             prop::option::weighted(0.3, ttl_gen()),
             prop::bool::weighted(0.01),
+            prop::option::weighted(0.3, notes_gen()),
+            prop::option::weighted(0.2, metadata_gen()),
         ),
     )
         .prop_map(
-            |((doctor, location, start, duration), (patient, id, request_id, now, ttl, extra))| {
+            |(
+                (doctor, location, start, duration),
+                (patient, id, request_id, now, ttl, extra, notes, metadata),
+            )| {
                 BookGen {
                     doctor,
                     location,
@@ -2439,6 +3381,8 @@ fn book_gen() -> impl Strategy<Value = BookGen> {
                         _ => now,
                     },
                     ttl,
+                    notes,
+                    metadata,
                     extra,
                     fit: false,
                 }
@@ -2476,9 +3420,13 @@ fn plausible_book_gen() -> impl Strategy<Value = BookGen> {
         prop_oneof![2 => Just(RequestGen::None), 1 => (0..REQUEST_IDS.len()).prop_map(RequestGen::Pool)],
         (0..NOW_STEPS.len()).prop_map(Some),
         prop::option::weighted(0.4, 0..TTLS.len() - 3),
+        (
+            prop::option::weighted(0.3, notes_gen()),
+            prop::option::weighted(0.2, metadata_gen()),
+        ),
     )
         .prop_map(
-            |(doctor, location, start, duration, patient, request_id, now, ttl)| BookGen {
+            |(doctor, location, start, duration, patient, request_id, now, ttl, (notes, metadata))| BookGen {
                 // Someone else at someone's time: the patient-overlap rule.
                 doctor: match (&start, &patient, &doctor) {
                     (StartGen::NearAny { appointment, .. }, PatientGen::OfStart, DocRef::Existing(k)) => {
@@ -2494,6 +3442,8 @@ fn plausible_book_gen() -> impl Strategy<Value = BookGen> {
                 request_id,
                 now,
                 ttl,
+                notes,
+                metadata,
                 extra: false,
                 fit: true,
             },
@@ -2512,6 +3462,7 @@ fn mutation_gen() -> impl Strategy<Value = Mutation> {
         request_gen().prop_map(Mutation::Request),
         Just(Mutation::Now),
         prop::option::of(ttl_gen()).prop_map(Mutation::Kind),
+        prop::option::of(notes_gen()).prop_map(Mutation::Notes),
     ]
 }
 
@@ -2590,13 +3541,21 @@ fn op_gen() -> impl Strategy<Value = Op> {
             prop::option::weighted(0.3, loc_ref()),
             prop::option::weighted(0.2, 0..DURATIONS.len()),
             now_gen(),
+            (
+                prop::option::weighted(0.2, notes_gen()),
+                prop::option::weighted(0.1, metadata_gen()),
+            ),
         )
-            .prop_map(|(appointment, start, location, duration, now)| Op::Reschedule {
-                appointment,
-                start,
-                location,
-                duration,
-                now,
+            .prop_map(|(appointment, start, location, duration, now, (notes, metadata))| {
+                Op::Reschedule {
+                    appointment,
+                    start,
+                    location,
+                    duration,
+                    now,
+                    notes,
+                    metadata,
+                }
             }),
         6 => (appt_ref(), prop_oneof![
                 3 => Just(None),
@@ -2605,22 +3564,39 @@ fn op_gen() -> impl Strategy<Value = Op> {
             ])
             .prop_map(|(a, r)| Op::Cancel(a, r)),
         3 => appt_ref().prop_map(Op::GetAppointment),
-        5 => (
-            doc_ref(),
-            prop::option::weighted(0.4, (-1..15i64, bound_kind())),
-            prop::option::weighted(0.4, (prop_oneof![1 => -2..0i64, 6 => 0..4i64, 1 => 4..15i64], bound_kind())),
-            prop_oneof![
-                6 => Just(StatusGen::Default),
-                3 => Just(StatusGen::Active),
-                3 => Just(StatusGen::Booked),
-                4 => Just(StatusGen::Held),
-                3 => Just(StatusGen::Cancelled),
-                6 => Just(StatusGen::All),
-                1 => Just(StatusGen::Bad),
-            ],
-            prop_oneof![1 => Just(None), 1 => now_gen()],
+        5 => appointments_gen(),
+        6 => (
+            appt_ref(),
+            prop::option::weighted(0.3, prop::option::weighted(0.8, patient_gen())),
+            prop::option::weighted(0.5, prop::option::weighted(0.8, notes_gen())),
+            prop::option::weighted(0.4, prop::option::weighted(0.8, metadata_gen())),
+            prop::bool::weighted(0.02),
         )
-            .prop_map(|(doctor, from, to, status, now)| Op::Appointments { doctor, from, to, status, now }),
+            .prop_map(|(appointment, patient, notes, metadata, extra)| Op::UpdateAppointment {
+                appointment,
+                patient,
+                notes,
+                metadata,
+                extra,
+            }),
+        5 => find_appointments_gen(),
+        3 => (prop_oneof![appointments_gen(), find_appointments_gen()], 1..=3u32)
+            .prop_map(|(op, limit)| Op::Pages(Box::new(op), limit)),
+        3 => (
+            doc_ref(),
+            (-1..14i64, bound_kind()),
+            prop_oneof![8 => 0..4i64, 1 => Just(-1i64), 1 => Just(365i64), 1 => Just(366i64)],
+            prop::option::weighted(0.3, loc_ref()),
+        )
+            .prop_map(|(doctor, from, span, location)| Op::WorkingHours { doctor, from, span, location }),
+        2 => prop_oneof![
+            2 => Just(ActorGen::None),
+            4 => (0..ACTORS.len()).prop_map(ActorGen::Pool),
+            1 => Just(ActorGen::Blank),
+            1 => Just(ActorGen::TooLong),
+        ]
+        .prop_map(Op::SetActor),
+        3 => (any::<usize>(), any::<u8>()).prop_map(|(at, kind)| Op::Batch(at, kind)),
         5 => (
             (doc_ref(), (-1..14i64, bound_kind()), (prop_oneof![1 => Just(-1i64), 16 => 0..3i64], bound_kind())),
             (
@@ -2682,6 +3658,83 @@ fn op_gen() -> impl Strategy<Value = Op> {
     ]
 }
 
+fn appointments_gen() -> impl Strategy<Value = Op> {
+    (
+        doc_ref(),
+        prop::option::weighted(0.4, (-1..15i64, bound_kind())),
+        prop::option::weighted(
+            0.4,
+            (
+                prop_oneof![1 => -2..0i64, 6 => 0..4i64, 1 => 4..15i64],
+                bound_kind(),
+            ),
+        ),
+        status_gen(),
+        prop_oneof![1 => Just(None), 1 => now_gen()],
+        prop::option::weighted(0.3, page_gen()),
+        prop::option::weighted(0.2, appt_ref()),
+    )
+        .prop_map(
+            |(doctor, from, to, status, now, limit, after)| Op::Appointments {
+                doctor,
+                from,
+                to,
+                status,
+                now,
+                limit,
+                after,
+            },
+        )
+}
+
+fn find_appointments_gen() -> impl Strategy<Value = Op> {
+    let who = prop_oneof![
+        4 => (0..PATIENTS.len()).prop_map(WhoGen::Pool),
+        4 => any::<usize>().prop_map(WhoGen::OfAppointment),
+        1 => Just(WhoGen::Blank),
+        1 => Just(WhoGen::Nobody),
+    ];
+    // What to look by: mostly one thing, sometimes two or three, rarely nothing (refused).
+    let by = prop_oneof![
+        4 => (Just(true), Just(false), Just(false)),
+        4 => (Just(false), Just(true), Just(false)),
+        3 => (Just(false), Just(false), Just(true)),
+        3 => (any::<bool>(), any::<bool>(), any::<bool>()),
+    ];
+    (
+        (by, who, loc_ref(), doc_ref()),
+        (
+            prop::option::weighted(0.3, (-1..15i64, bound_kind())),
+            prop::option::weighted(
+                0.3,
+                (
+                    prop_oneof![1 => -2..0i64, 6 => 0..4i64, 1 => 4..15i64],
+                    bound_kind(),
+                ),
+            ),
+            status_gen(),
+            prop_oneof![1 => Just(None), 1 => now_gen()],
+            prop::option::weighted(0.3, page_gen()),
+            prop::option::weighted(0.2, appt_ref()),
+        ),
+    )
+        .prop_map(
+            |(((p, l, d), who, location, doctor), (from, to, status, now, limit, after))| {
+                Op::FindAppointments {
+                    patient: p.then_some(who),
+                    location: l.then_some(location),
+                    doctor: d.then_some(doctor),
+                    from,
+                    to,
+                    status,
+                    now,
+                    limit,
+                    after,
+                }
+            },
+        )
+}
+
 /// A valid `addDoctor`: sequences start with one to three, so that most calls find a doctor.
 fn valid_add_gen() -> impl Strategy<Value = Op> {
     let n = RULE_POINTS.len();
@@ -2720,6 +3773,8 @@ fn case_gen() -> impl Strategy<Value = Case> {
             prop_oneof![3 => Just(None), 1 => (0..NOTICES.len()).prop_map(Some)],
             prop_oneof![3 => Just(None), 1 => (0..HORIZONS.len()).prop_map(Some)],
             prop::bool::weighted(0.4),
+            prop_oneof![3 => Just(None), 1 => (0..BUDGETS.len()).prop_map(Some)],
+            0..4usize,
         ),
         (
             0..NOW_STARTS.len(),
@@ -2731,7 +3786,16 @@ fn case_gen() -> impl Strategy<Value = Case> {
     )
         .prop_map(
             |(
-                (slot, default_slots, time_zone, notice, horizon, prevent_patient_overlap),
+                (
+                    slot,
+                    default_slots,
+                    time_zone,
+                    notice,
+                    horizon,
+                    prevent_patient_overlap,
+                    budget,
+                    ballast,
+                ),
                 (now_start, base, weeks, setup, ops),
             )| Case {
                 slot,
@@ -2740,10 +3804,17 @@ fn case_gen() -> impl Strategy<Value = Case> {
                 notice,
                 horizon,
                 prevent_patient_overlap,
+                budget,
                 now_start,
                 base,
                 weeks,
-                ops: setup.into_iter().chain(ops).collect(),
+                // A small budget starts near its limit, so that growth of every kind meets it.
+                ops: budget
+                    .map(|i| Op::Ballast([17, 23][i] + 2 * ballast))
+                    .into_iter()
+                    .chain(setup)
+                    .chain(ops)
+                    .collect(),
             },
         )
 }
@@ -2857,17 +3928,20 @@ impl Resolver<'_> {
             .filter(|a| matches!(a.status, Status::Held(_)))
             .collect();
         let active: Vec<&MAppt> = appts.iter().filter(|a| a.active()).collect();
-        let dropped = &self.model.dropped;
+        let expired: Vec<&MAppt> = appts
+            .iter()
+            .filter(|a| matches!(a.status, Status::Expired(_)))
+            .collect();
         match r {
             ApptRef::Active(i) if !active.is_empty() => active[i % active.len()].id.clone(),
             ApptRef::Held(i) if !held.is_empty() => held[i % held.len()].id.clone(),
-            ApptRef::Dropped(i) if !dropped.is_empty() => dropped[i % dropped.len()].clone(),
-            ApptRef::Existing(i) | ApptRef::Active(i) | ApptRef::Held(i) | ApptRef::Dropped(i)
+            ApptRef::Expired(i) if !expired.is_empty() => expired[i % expired.len()].id.clone(),
+            ApptRef::Existing(i) | ApptRef::Active(i) | ApptRef::Held(i) | ApptRef::Expired(i)
                 if !appts.is_empty() =>
             {
                 appts[i % appts.len()].id.clone()
             }
-            ApptRef::Existing(i) | ApptRef::Active(i) | ApptRef::Held(i) | ApptRef::Dropped(i) => {
+            ApptRef::Existing(i) | ApptRef::Active(i) | ApptRef::Held(i) | ApptRef::Expired(i) => {
                 APPOINTMENT_IDS[i % APPOINTMENT_IDS.len()].to_owned()
             }
             ApptRef::Pool(i) => APPOINTMENT_IDS[*i].to_owned(),
@@ -3148,7 +4222,7 @@ impl Resolver<'_> {
             .fit
             .then(|| self.location_of_start(&g.start, &doctor_id))
             .flatten();
-        BookCall {
+        let mut b = BookCall {
             location: fitting.unwrap_or_else(|| self.location(&g.location, &doctor_id)),
             start: self.start(&g.start, &doctor_id),
             duration: Resolver::duration(&g.duration),
@@ -3157,8 +4231,40 @@ impl Resolver<'_> {
             request_id: Resolver::request_id(&g.request_id),
             now: self.now,
             ttl: g.ttl.map(|i| TTLS[i]),
+            notes: g.notes.clone(),
+            metadata: g.metadata.map(MetaIn::of),
             extra: g.extra,
             doctor_id,
+        };
+        if let Some(NotesIn::Exact(delta)) = b.notes {
+            b.notes = Some(self.exact_notes(&b, delta));
+        }
+        b
+    }
+
+    /// Notes that bring the hospital to `delta` bytes past its budget, if this booking
+    /// succeeds with them (where off-by-one mistakes in the budget show); the longest notes if
+    /// the budget is further away (filling it), short ones if it is nearer or the booking
+    /// fails.
+    fn exact_notes(&self, b: &BookCall, delta: i64) -> NotesIn {
+        if self.model.budget == DEFAULT_BUDGET {
+            return NotesIn::Pool(0);
+        }
+        let mut probe = self.model.clone();
+        let call = BookCall {
+            notes: Some(NotesIn::Sized(0)),
+            ..b.clone()
+        };
+        let before = probe.size() as i64;
+        if probe.book(&call).0.is_err() {
+            return NotesIn::Pool(0);
+        }
+        let least = probe.size() as i64 - before;
+        let length = self.model.budget as i64 + delta - before - least;
+        match length {
+            0..=2000 => NotesIn::Sized(length as usize),
+            2001.. => NotesIn::Sized(MAX_NOTES),
+            _ => NotesIn::Pool(0),
         }
     }
 
@@ -3174,8 +4280,54 @@ impl Resolver<'_> {
             Mutation::Request(r) => b.request_id = Resolver::request_id(r),
             Mutation::Now => b.now = Some(self.cursor),
             Mutation::Kind(ttl) => b.ttl = ttl.map(|i| TTLS[i]),
+            Mutation::Notes(notes) => b.notes = notes.clone(),
         }
         b
+    }
+
+    fn status(g: &StatusGen) -> Option<&'static str> {
+        match g {
+            StatusGen::Default => None,
+            StatusGen::Active => Some("active"),
+            StatusGen::Booked => Some("booked"),
+            StatusGen::Held => Some("held"),
+            StatusGen::Cancelled => Some("cancelled"),
+            StatusGen::Expired => Some("expired"),
+            StatusGen::All => Some("all"),
+            StatusGen::Bad => Some("pending"),
+        }
+    }
+
+    fn limit(g: &Option<PageGen>) -> Option<i64> {
+        g.as_ref().map(|g| match g {
+            PageGen::Valid(n) => i64::from(*n),
+            PageGen::Zero => 0,
+            PageGen::TooMany => 100_001,
+        })
+    }
+
+    /// A window's bounds: `from`, and `to` some days after `from`'s day (day 0 without one).
+    fn optional_window(
+        &self,
+        doctor: &str,
+        from: &Option<(i64, BoundKind)>,
+        to: &Option<(i64, BoundKind)>,
+    ) -> (Option<BoundIn>, Option<BoundIn>) {
+        let from_bound = from.as_ref().map(|(d, k)| self.bound(doctor, *d, k));
+        let from_day = match (&from_bound, from) {
+            (
+                Some(BoundIn {
+                    as_from: Some(t), ..
+                }),
+                _,
+            ) => t.div_euclid(DAY),
+            (_, Some((d, _))) => *d,
+            _ => 0,
+        };
+        let to = to
+            .as_ref()
+            .map(|(d, k)| self.bound(doctor, from_day + d, k));
+        (from_bound, to)
     }
 
     /// The call this op makes now; `None` for a `BookAgain` before any `book`.
@@ -3266,6 +4418,8 @@ impl Resolver<'_> {
                 start,
                 location,
                 duration,
+                notes,
+                metadata,
                 ..
             } => {
                 let id = self.appointment(appointment);
@@ -3308,6 +4462,8 @@ impl Resolver<'_> {
                         location: location.as_ref().map(|l| self.location(l, &doctor)),
                         duration: Resolver::duration(duration),
                         now: self.now,
+                        notes: notes.clone(),
+                        metadata: metadata.map(MetaIn::of),
                     },
                 )
             }
@@ -3324,38 +4480,152 @@ impl Resolver<'_> {
                 from,
                 to,
                 status,
+                limit,
+                after,
                 ..
             } => {
                 let doctor = self.doctor(doctor);
-                let from_bound = from.as_ref().map(|(d, k)| self.bound(&doctor, *d, k));
-                let from_day = match (&from_bound, from) {
-                    (
-                        Some(BoundIn {
-                            as_from: Some(t), ..
-                        }),
-                        _,
-                    ) => t.div_euclid(DAY),
-                    (_, Some((d, _))) => *d,
-                    _ => 0,
-                };
+                let (from, to) = self.optional_window(&doctor, from, to);
                 Call::Appointments(ApptQueryIn {
-                    from: from_bound,
-                    to: to
-                        .as_ref()
-                        .map(|(d, k)| self.bound(&doctor, from_day + d, k)),
+                    from,
+                    to,
                     doctor,
-                    status: match status {
-                        StatusGen::Default => None,
-                        StatusGen::Active => Some("active"),
-                        StatusGen::Booked => Some("booked"),
-                        StatusGen::Held => Some("held"),
-                        StatusGen::Cancelled => Some("cancelled"),
-                        StatusGen::All => Some("all"),
-                        StatusGen::Bad => Some("pending"),
-                    },
+                    status: Resolver::status(status),
                     now: self.now,
+                    limit: Resolver::limit(limit),
+                    after: after.as_ref().map(|a| self.appointment(a)),
                 })
             }
+            Op::UpdateAppointment {
+                appointment,
+                patient,
+                notes,
+                metadata,
+                extra,
+            } => Call::UpdateAppointment(
+                self.appointment(appointment),
+                UpdateIn {
+                    patient: patient
+                        .as_ref()
+                        .map(|p| p.as_ref().and_then(Resolver::patient)),
+                    notes: notes.clone(),
+                    metadata: metadata.map(|m| m.map(MetaIn::of)),
+                    extra: *extra,
+                },
+            ),
+            Op::FindAppointments {
+                patient,
+                location,
+                doctor,
+                from,
+                to,
+                status,
+                limit,
+                after,
+                ..
+            } => {
+                let doctor = doctor.as_ref().map(|d| self.doctor(d));
+                let near = doctor.clone().unwrap_or_default();
+                let (from, to) = self.optional_window(&near, from, to);
+                let appts = &self.model.appts;
+                Call::FindAppointments(FindApptIn {
+                    patient: patient.as_ref().map(|p| match p {
+                        WhoGen::Pool(i) => PATIENTS[*i].to_owned(),
+                        WhoGen::OfAppointment(n) if !appts.is_empty() => appts[n % appts.len()]
+                            .patient
+                            .clone()
+                            .unwrap_or_else(|| PATIENTS[0].to_owned()),
+                        WhoGen::OfAppointment(_) => PATIENTS[0].to_owned(),
+                        WhoGen::Blank => "  ".into(),
+                        WhoGen::Nobody => "nobody".into(),
+                    }),
+                    location: location.as_ref().map(|l| self.location(l, &near)),
+                    doctor,
+                    from,
+                    to,
+                    status: Resolver::status(status),
+                    now: self.now,
+                    limit: Resolver::limit(limit),
+                    after: after.as_ref().map(|a| self.appointment(a)),
+                })
+            }
+            Op::Pages(inner, limit) => {
+                let limit = Some(i64::from(*limit));
+                match self.call(inner, history)? {
+                    Call::Appointments(q) => {
+                        Call::Pages(Box::new(Call::Appointments(ApptQueryIn {
+                            limit,
+                            after: None,
+                            ..q
+                        })))
+                    }
+                    Call::FindAppointments(q)
+                        if q.patient.is_some() || q.location.is_some() || q.doctor.is_some() =>
+                    {
+                        Call::Pages(Box::new(Call::FindAppointments(FindApptIn {
+                            limit,
+                            after: None,
+                            ..q
+                        })))
+                    }
+                    other => other,
+                }
+            }
+            Op::WorkingHours {
+                doctor,
+                from,
+                span,
+                location,
+            } => {
+                let doctor = self.doctor(doctor);
+                let from = self.bound(&doctor, from.0, &from.1);
+                let from_day = from.as_from.map_or(0, |t| t.div_euclid(DAY));
+                // A whole date or a date-time on it: its date counts.
+                let to_day = (from_day + span).clamp(FIRST_DAY, CAL_LAST_DAY);
+                let to = self.model.cal.date(to_day);
+                let to = BoundIn {
+                    text: if span % 2 == 0 {
+                        to.to_owned()
+                    } else {
+                        format!("{to}T12:30")
+                    },
+                    as_from: Some(to_day * DAY),
+                    as_to: None,
+                };
+                Call::WorkingHours(HoursIn {
+                    location: location.as_ref().map(|l| self.location(l, &doctor)),
+                    doctor,
+                    from,
+                    to,
+                })
+            }
+            Op::SetActor(g) => Call::SetActor(match g {
+                ActorGen::None => None,
+                ActorGen::Pool(i) => Some(ACTORS[*i].to_owned()),
+                ActorGen::Blank => Some(" ".into()),
+                ActorGen::TooLong => Some("x".repeat(129)),
+            }),
+            Op::Batch(at, kind) => Call::Batch(*at, *kind),
+            Op::Ballast(n) => Call::AddDoctor(DoctorIn {
+                id: None,
+                name: "Dr. Ballast".into(),
+                locations: vec!["North".into(), "East".into()],
+                schedule: vec![Rule {
+                    days: DAY_NAMES.iter().map(|d| d.to_string()).collect(),
+                    start: "08:00".into(),
+                    end: "18:00".into(),
+                    locations: None,
+                }],
+                overrides: Vec::new(),
+                time_off: (0..*n as i64)
+                    .map(|i| Off {
+                        start: (300 + i) * DAY,
+                        end: (300 + i) * DAY + 60,
+                        reason: Some(LONG_REASON.into()),
+                    })
+                    .collect(),
+                extra: false,
+            }),
             Op::Slots {
                 doctor,
                 from,
@@ -3480,6 +4750,10 @@ fn compare(
 fn agrees(explained: Result<Vec<Error>, Error>, booked: Result<(), Error>) -> Result<(), String> {
     match (explained, booked) {
         (Ok(problems), Ok(())) if problems.is_empty() => Ok(()),
+        // The budget is no booking rule: explain does not check it.
+        (Ok(problems), Err(e)) if problems.is_empty() && e.code == ErrorCode::HospitalFull => {
+            Ok(())
+        }
         (Ok(problems), Err(e)) if problems.first() == Some(&e) => Ok(()),
         (Err(a), Err(b)) if a.code == b.code => Ok(()),
         (explained, booked) => Err(format!(
@@ -3505,9 +4779,15 @@ fn explain_agrees_with_book(h: &Hospital, e: &ExplainIn, cal: &Cal) -> Result<()
 }
 
 /// The `explain` request for the time a `book` asks for, when the booking is only about that
-/// time (no id or request id, nothing unknown).
+/// time (no id or request id, nothing unknown, notes and metadata within their limits).
 fn explain_of(b: &BookCall) -> Option<ExplainIn> {
-    (b.ttl.is_none() && b.id.is_none() && b.request_id.is_none() && !b.extra).then(|| ExplainIn {
+    let only_time = b.ttl.is_none()
+        && b.id.is_none()
+        && b.request_id.is_none()
+        && !b.extra
+        && b.notes.as_ref().is_none_or(NotesIn::valid)
+        && b.metadata.as_ref().is_none_or(MetaIn::valid);
+    only_time.then(|| ExplainIn {
         doctor_id: b.doctor_id.clone(),
         location: b.location.clone(),
         start: b.start,
@@ -3622,16 +4902,28 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
         if a.rescheduled_from.iter().any(|p| p.end <= p.start) {
             return Err(format!("appointment {:?} has a bad trace", a.id));
         }
-        let held = a.hold_expires.map(|e| m.cal.parse(&e.to_string()).unwrap());
-        if held.is_some() != (a.status == dr_schedule::engine::AppointmentStatus::Held) {
+        use dr_schedule::engine::AppointmentStatus;
+        let expires = a.hold_expires.map(|e| m.cal.parse(&e.to_string()).unwrap());
+        let hold = matches!(
+            a.status,
+            AppointmentStatus::Held | AppointmentStatus::Expired
+        );
+        if expires.is_some() != hold {
             return Err(format!(
-                "appointment {:?} has holdExpires without being held, or the reverse",
+                "appointment {:?} has holdExpires without being a hold, or the reverse",
                 a.id
             ));
         }
-        if held.is_some_and(|e| clock.is_some_and(|c| e <= c)) {
+        let lapsed = expires.is_some_and(|e| clock.is_some_and(|c| e <= c));
+        if a.status == AppointmentStatus::Held && lapsed {
             return Err(format!(
-                "hold {:?} lapsed by the clock but was not dropped",
+                "hold {:?} lapsed by the clock but did not expire",
+                a.id
+            ));
+        }
+        if a.status == AppointmentStatus::Expired && !lapsed {
+            return Err(format!(
+                "hold {:?} expired before the clock reached it",
                 a.id
             ));
         }
@@ -3663,6 +4955,58 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
         }
         intervals.push((&a.id, &a.doctor_id, patient, start, end));
     }
+    // The snapshot: each row as the model writes it (what a moved appointment's first request
+    // asked for included), in booking order; and its size as the hospital tracks it.
+    let text = h.to_snapshot().unwrap();
+    let (_, rows_text) = text.split_once("\n],\"appointments\":[\n").unwrap();
+    let written: Vec<Value> = rows_text
+        .lines()
+        .filter(|l| *l != "]}")
+        .map(|l| serde_json::from_str(l.strip_prefix(',').unwrap_or(l)).unwrap())
+        .collect();
+    let rows: Vec<Value> = m.appts.iter().map(|a| m.row_json(a, false)).collect();
+    if written != rows {
+        return Err(format!(
+            "the snapshot's rows are {}, expected {}",
+            Value::Array(written),
+            Value::Array(rows)
+        ));
+    }
+    check_size(h, &text, m.size())
+}
+
+/// `snapshot_bytes()` is `expected` (the model's count), an upper bound of the snapshot's
+/// length, and exactly its length plus: the header's counters at their longest (16 digits each,
+/// `lastNow` as 10000-01-01T00:00), a byte (the comma the first record lacks) for each list that
+/// is not empty, and 3 bytes for each hold (counted as "expired", not "held").
+fn check_size(h: &Hospital, text: &str, expected: u64) -> Result<(), String> {
+    let size = h.snapshot_bytes();
+    let digits = |n: u64| n.to_string().len() as u64;
+    let header_slack = 3 * 16
+        - digits(h.revision())
+        - digits(h.next_ids().doctor)
+        - digits(h.next_ids().appointment)
+        + match h.clock() {
+            Some(_) => 1,
+            None => 15,
+        };
+    let holds = h
+        .all_appointments()
+        .filter(|a| a.status() == dr_schedule::engine::AppointmentStatus::Held)
+        .count() as u64;
+    let exact = text.len() as u64
+        + header_slack
+        + u64::from(h.doctor_count() > 0)
+        + u64::from(h.appointment_count() > 0)
+        + 3 * holds;
+    if size != expected || size < text.len() as u64 || size != exact {
+        return Err(format!(
+            "snapshot_bytes() is {size}; the model counts {expected}, the snapshot takes {} \
+             bytes, which with the header's slack, the first records' commas and the holds \
+             make {exact}",
+            text.len()
+        ));
+    }
     Ok(())
 }
 
@@ -3683,9 +5027,13 @@ fn run(case: &Case) {
     if case.prevent_patient_overlap {
         options.insert("preventPatientOverlap".into(), json!(true));
     }
+    let budget = case.budget.map(|i| BUDGETS[i]);
+    put(&mut options, "maxSnapshotBytes", budget);
     let options_json = Value::Object(options);
     let options: HospitalOptionsInput = read(options_json.clone(), "options").unwrap();
-    let mut h = Hospital::new(options).unwrap();
+    let mut h = Hospital::new(options.clone()).unwrap();
+    // A replica that lags behind and catches up in batches of change records (`Call::Batch`).
+    let mut replica = Hospital::new(options).unwrap();
     let mut model = Model {
         cal: cal.clone(),
         slot: case.slot,
@@ -3700,13 +5048,13 @@ fn run(case: &Case) {
         next_doctor: 1,
         next_appt: 1,
         clock: None,
-        dropped: Vec::new(),
+        time_zone: case.time_zone,
+        budget: budget.unwrap_or(DEFAULT_BUDGET),
+        actor: None,
     };
     let mut cursor = NOW_STARTS[case.now_start];
     let mut history: Vec<(BookCall, bool)> = Vec::new();
     let mut trace: Vec<(Call, Result<Value, Error>)> = Vec::new();
-    // `h.to_snapshot()`, when known since the last change.
-    let mut snapshot: Option<String> = None;
     // Where the change log starts: the empty hospital, or the last snapshot round trip (a
     // restored hospital's log starts at its revision). Replayed at the end.
     let mut log_base = h.to_snapshot().unwrap();
@@ -3738,7 +5086,16 @@ fn run(case: &Case) {
         if let Call::Book(b) = &call {
             history.push((b.clone(), expected.is_ok()));
         }
-        let actual = perform(&mut h, &call, &cal);
+        if let Call::Snapshot = call {
+            // The restored hospital's log starts at its revision: the replica catches up first.
+            let changes = h.changes_since(replica.revision()).unwrap();
+            replica.apply_changes(changes).unwrap();
+        }
+        let actual = perform(&mut h, &call, &cal, &mut replica);
+        stats::count(&call, &actual);
+        if mutated && h.snapshot_bytes() == model.budget {
+            stats::note("(a mutation took the hospital exactly to its budget)");
+        }
         let mut problem = compare(&expected, &actual).err();
         // explain and book agree on the real hospital alone.
         if problem.is_none() {
@@ -3753,23 +5110,38 @@ fn run(case: &Case) {
                 _ => None,
             };
         }
+        // Each successful mutation's change record names who made it.
+        if problem.is_none() && mutated {
+            let last = h.changes_since(h.revision() - 1).unwrap();
+            if last.len() != 1 || last[0].actor != model.actor {
+                problem = Some(format!(
+                    "the change record's actor is {:?}, expected {:?}",
+                    last.iter().map(|c| c.actor.clone()).collect::<Vec<_>>(),
+                    model.actor
+                ));
+            }
+        }
         let replaced = matches!(call, Call::Snapshot);
+        // Setting the actor changes who makes the changes, and nothing else.
+        let actor_set = matches!(call, Call::SetActor(_)) && actual.is_ok();
         if problem.is_none() && !mutated {
-            let text = h.to_snapshot().unwrap();
-            let before_text = snapshot
-                .take()
-                .unwrap_or_else(|| before.to_snapshot().unwrap());
+            // Equal hospitals write equal snapshots: the text is only needed to say what
+            // differs, or when the hospital was replaced or its actor set.
+            let text_changed = || h.to_snapshot().unwrap() != before.to_snapshot().unwrap();
             if h.revision() != before.revision() {
                 problem = Some("a failed or read-only call changed the revision".into());
-            } else if text != before_text {
-                problem = Some("a failed or read-only call changed the snapshot".into());
-            } else if !replaced && h != before {
-                // Same text but not the same inside: an index out of step with the data.
-                problem = Some("a failed or read-only call changed the hospital's state".into());
+            } else if replaced || actor_set {
+                if text_changed() {
+                    problem = Some("a failed or read-only call changed the snapshot".into());
+                }
+            } else if h != before {
+                problem = Some(if text_changed() {
+                    "a failed or read-only call changed the snapshot".into()
+                } else {
+                    // Same text but not the same inside: an index out of step with the data.
+                    "a failed or read-only call changed the hospital's state".into()
+                });
             }
-            snapshot = Some(text);
-        } else {
-            snapshot = None;
         }
         if replaced {
             log_base = h.to_snapshot().unwrap();
@@ -3791,14 +5163,20 @@ fn run(case: &Case) {
             );
         }
     }
-    // Incremental persistence: the log base plus the changes after it rebuild the hospital.
+    // Incremental persistence: the log base plus the changes after it rebuild the hospital,
+    // and hold the same change records (their actors included).
     let mut replica = Hospital::from_snapshot(&log_base).unwrap();
-    let changes = h.changes_since(replica.revision()).unwrap();
+    let base = replica.revision();
+    let changes = h.changes_since(base).unwrap();
     replica.apply_changes(changes).unwrap();
     assert_eq!(
         replica.to_snapshot().unwrap(),
         h.to_snapshot().unwrap(),
         "snapshot + changesSince did not rebuild the hospital"
+    );
+    assert_eq!(
+        replica.changes_since_json(base).unwrap(),
+        h.changes_since_json(base).unwrap()
     );
 }
 /// [`DEFAULT_CASES`] sequences and the XorShift generator (ChaCha, proptest's default, takes
@@ -3821,12 +5199,60 @@ fn config() -> ProptestConfig {
     config
 }
 
-proptest! {
-    #![proptest_config(config())]
-
-    #[test]
-    fn the_hospital_behaves_like_the_model(case in case_gen()) {
+#[test]
+fn the_hospital_behaves_like_the_model() {
+    let mut config = config();
+    config.source_file = Some(file!());
+    let mut runner = proptest::test_runner::TestRunner::new(config);
+    let result = runner.run(&case_gen(), |case| {
         run(&case);
+        Ok(())
+    });
+    stats::report();
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+/// How often each call succeeded or failed with each code, printed at the end of a run with
+/// `DR_MODEL_STATS=1` (`cargo test --test model -- --nocapture`): to see that the generated
+/// sequences reach what they are meant to (every kind of `HOSPITAL_FULL`, `HOLD_EXPIRED`…).
+mod stats {
+    use super::Call;
+    use dr_schedule::engine::Error;
+    use serde_json::Value;
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+
+    static COUNTS: Mutex<BTreeMap<(String, String), usize>> = Mutex::new(BTreeMap::new());
+
+    pub(super) fn count(call: &Call, result: &Result<Value, Error>) {
+        if std::env::var_os("DR_MODEL_STATS").is_none() {
+            return;
+        }
+        let outcome = match result {
+            Ok(_) => "ok".to_owned(),
+            Err(e) => e.code.as_str().to_owned(),
+        };
+        let mut counts = COUNTS.lock().unwrap();
+        *counts.entry((call.name().to_owned(), outcome)).or_default() += 1;
+    }
+
+    pub(super) fn note(what: &str) {
+        if std::env::var_os("DR_MODEL_STATS").is_none() {
+            return;
+        }
+        let mut counts = COUNTS.lock().unwrap();
+        *counts.entry((what.to_owned(), String::new())).or_default() += 1;
+    }
+
+    pub(super) fn report() {
+        if std::env::var_os("DR_MODEL_STATS").is_none() {
+            return;
+        }
+        for ((call, outcome), n) in COUNTS.lock().unwrap().iter() {
+            println!("{call:>45} {outcome:<22} {n:>8}");
+        }
     }
 }
 
@@ -3855,6 +5281,7 @@ fn the_model_calendar_counts_days() {
         locations: locations.map(|l| l.iter().map(|s| s.to_string()).collect()),
     };
     let mut doctor = MDoctor {
+        line: 0,
         id: "d1".into(),
         name: "Dr. Ada".into(),
         locations: vec!["North".into(), "South".into()],

@@ -13,34 +13,72 @@ pub mod operations;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
 use dr_schedule_engine::{
     read_input, Appointment, AppointmentQuery, AppointmentStatus, CancelOptions, ChangeOptions,
-    Doctor, Error, Hospital, SlotQuery, StatusFilter, Weekday, MAX_COUNTER,
+    Doctor, Error, ErrorCode, Hospital, SlotQuery, SnapshotLoader, StatusFilter, Weekday,
+    MAX_COUNTER,
 };
 use serde_json::{json, Value};
 
-/// The golden v1 fixture, the base of the mutation target and of the operations target's
-/// optional starting state.
+/// The golden fixtures, bases of the mutation target and starting states of the operations
+/// target: version 1 (objects), 2 (objects, with overrides, time off, rules per location and
+/// holds) and 3 (one record per line, appointments as rows, every version 3 feature).
 pub const FIXTURE_V1: &str = include_str!("../../tests/fixtures/snapshot-v1.json");
+pub const FIXTURE_V2: &str = include_str!("../../tests/fixtures/snapshot-v2.json");
+pub const FIXTURE_V3: &str = include_str!("../../tests/fixtures/snapshot-v3.json");
 
 /// Minutes in a day.
 const DAY: i64 = 1440;
 
 // ----- the targets, callable without libFuzzer -----
 
-/// The body of the `from_snapshot` fuzz target: arbitrary bytes → (if UTF-8)
-/// `Hospital::from_snapshot`. Never panics; a refusal is `INVALID_SNAPSHOT` (with a path) or
-/// `UNSUPPORTED_VERSION`; what loads is consistent ([`check_invariants`]) and survives a
-/// [`workout`].
+/// The body of the `from_snapshot` fuzz target: arbitrary bytes → `Hospital::from_snapshot`
+/// (if UTF-8) and a [`SnapshotLoader`] fed the same bytes in pieces, which must agree. Never
+/// panics; a refusal is `INVALID_SNAPSHOT` (with a path), `UNSUPPORTED_VERSION` or, for a
+/// snapshot larger than its own limit, `HOSPITAL_FULL`; what loads is consistent
+/// ([`check_invariants`]) and survives a [`workout`].
 pub fn from_snapshot(data: &[u8]) {
+    // Pieces of a size the input chooses (its first byte), cut anywhere.
+    let size = 1 + usize::from(data.first().copied().unwrap_or(0)) % 64;
+    let pieces = load_in_pieces(data, size);
     let Ok(text) = std::str::from_utf8(data) else {
+        if let Err(e) = &pieces {
+            check_load_error(e);
+        }
         return;
     };
-    match Hospital::from_snapshot(text) {
+    let whole = Hospital::from_snapshot(text);
+    match (&whole, &pieces) {
+        (Ok(a), Ok(b)) => assert_eq!(
+            a.to_snapshot().expect("to_snapshot"),
+            b.to_snapshot().expect("to_snapshot"),
+            "in pieces of {size}, another hospital"
+        ),
+        (Err(a), Err(b)) => assert_eq!(
+            (a.code, &a.details.path),
+            (b.code, &b.details.path),
+            "in pieces of {size}: {b}; whole: {a}"
+        ),
+        (a, b) => panic!(
+            "whole: {:?}; in pieces of {size}: {:?}",
+            a.as_ref().map(|_| "loaded"),
+            b.as_ref().map(|_| "loaded")
+        ),
+    }
+    match whole {
         Ok(hospital) => {
             check_invariants(&hospital);
             workout(&hospital);
         }
         Err(e) => check_load_error(&e),
     }
+}
+
+/// Loads `data` fed to a [`SnapshotLoader`] in pieces of `size` bytes.
+pub fn load_in_pieces(data: &[u8], size: usize) -> Result<Hospital, Error> {
+    let mut loader = SnapshotLoader::new(None)?;
+    for piece in data.chunks(size.max(1)) {
+        loader.feed(piece)?;
+    }
+    loader.finish()
 }
 
 /// The fuzz targets, by name.
@@ -181,23 +219,51 @@ fn weekday_of(t: NaiveDateTime) -> Weekday {
     Weekday::ALL[index]
 }
 
-/// Whether `[start, start + duration)` lies inside the doctor's hours, by brute force: the
-/// interval stays on `start`'s date and every minute of it is covered by some schedule rule
-/// naming that weekday (covered minutes that touch or overlap form one block, so "every minute
-/// covered" is "inside one block").
-pub fn inside_hours(doctor: &Doctor, start: NaiveDateTime, duration: i64) -> bool {
+/// Whether `[start, start + duration)` at `location` lies inside the doctor's hours, by brute
+/// force: it is one of the doctor's locations, the interval stays on `start`'s date, every
+/// minute of it is covered by a block of that date's override (if the date has one) or else by
+/// a schedule rule naming that weekday, either applying at the location (covered minutes that
+/// touch or overlap form one block, so "every minute covered" is "inside one block"), and no
+/// time off overlaps it.
+pub fn inside_hours(doctor: &Doctor, location: &str, start: NaiveDateTime, duration: i64) -> bool {
     let from = minute_of_day(start);
-    if duration <= 0 || from + duration > DAY {
+    if duration <= 0 || from + duration > DAY || !doctor.locations.iter().any(|l| l == location) {
         return false;
     }
-    let weekday = weekday_of(start);
-    (from..from + duration).all(|minute| {
-        doctor.schedule.iter().any(|rule| {
-            rule.days.contains(&weekday)
-                && i64::from(rule.start.minutes()) <= minute
-                && minute < i64::from(rule.end.minutes())
-        })
-    })
+    let applies =
+        |l: &Option<Vec<String>>| l.as_ref().is_none_or(|l| l.iter().any(|x| x == location));
+    let date = format_date_time(start)[..10].to_owned();
+    let blocks: Vec<(i64, i64)> = match doctor.overrides.iter().find(|o| o.date.to_string() == date)
+    {
+        Some(o) => o
+            .hours
+            .iter()
+            .filter(|b| applies(&b.locations))
+            .map(|b| (i64::from(b.start.minutes()), i64::from(b.end.minutes())))
+            .collect(),
+        None => {
+            let weekday = weekday_of(start);
+            doctor
+                .schedule
+                .iter()
+                .filter(|r| r.days.contains(&weekday) && applies(&r.locations))
+                .map(|r| (i64::from(r.start.minutes()), i64::from(r.end.minutes())))
+                .collect()
+        }
+    };
+    let covered = (from..from + duration)
+        .all(|minute| blocks.iter().any(|&(s, e)| s <= minute && minute < e));
+    let end = start + TimeDelta::minutes(duration);
+    let off = doctor.time_off.iter().any(|t| {
+        let (Some(s), Some(e)) = (
+            parse_date_time(&t.start.to_string()),
+            parse_date_time(&t.end.to_string()),
+        ) else {
+            return false;
+        };
+        s < end && start < e
+    });
+    covered && !off
 }
 
 /// Start and end of an appointment, by the oracle; checks that the engine's `start`, `end` and
@@ -229,13 +295,18 @@ fn interval(a: &Appointment) -> (NaiveDateTime, NaiveDateTime) {
 // ----- invariants -----
 
 /// Checks everything a consistent hospital satisfies, then returns its snapshot text:
-/// - `to_snapshot` text loads again and re-serializes byte for byte;
-/// - ids are unique and every getter returns what the listings hold;
+/// - `to_snapshot` text loads again (whole, and in pieces) and re-serializes byte for byte;
+/// - the size the hospital tracks is within its budget, at least the snapshot's length, and
+///   exactly its length plus the documented slack (the header's counters at their longest, the
+///   comma the first doctor and the first row lack, 3 bytes per hold);
+/// - ids and request ids are unique and every getter returns what the listings hold;
 /// - every appointment's times agree and lie on the slot grid, before 10000-01-01;
-/// - booked appointments: at a location of their doctor, inside the doctor's hours, and no two
-///   of one doctor overlap (brute force, pairwise);
+/// - holds: a live one lapses after the hospital's clock, an expired one lapsed by it;
+/// - booked and held appointments: at a location of their doctor, inside the doctor's hours
+///   there (overrides and time off included), and no two of one doctor overlap (brute force,
+///   pairwise);
 /// - `appointments(doctor, {status})` lists exactly that doctor's appointments with that status,
-///   by start and then booking order.
+///   by start and then booking order, and page by page the same.
 pub fn check_invariants(h: &Hospital) -> String {
     let snapshot = h.to_snapshot().expect("to_snapshot failed");
     let reloaded = Hospital::from_snapshot(&snapshot).unwrap_or_else(|e| {
@@ -246,8 +317,13 @@ pub fn check_invariants(h: &Hospital) -> String {
         snapshot,
         "the snapshot did not round-trip byte for byte"
     );
+    let pieces = load_in_pieces(snapshot.as_bytes(), 1 + snapshot.len() % 13)
+        .unwrap_or_else(|e| panic!("the loader refused to_snapshot's own text in pieces: {e}"));
+    assert_eq!(pieces.to_snapshot().expect("to_snapshot"), snapshot);
     assert_eq!(reloaded.revision(), h.revision());
     assert_eq!(reloaded.next_ids(), h.next_ids());
+    assert_eq!(reloaded.snapshot_bytes(), h.snapshot_bytes());
+    check_size(h, &snapshot);
 
     let slot = i64::from(h.options().slot_minutes);
     let doctors: Vec<&Doctor> = h.list_doctors().collect();
@@ -260,7 +336,10 @@ pub fn check_invariants(h: &Hospital) -> String {
         assert_eq!(h.get_doctor(&d.id).ok(), Some(*d), "get_doctor({:?})", d.id);
     }
 
-    let all: Vec<&Appointment> = h.all_appointments().collect();
+    let clock = h
+        .clock()
+        .map(|c| parse_date_time(&c.to_string()).expect("the clock is a date-time"));
+    let all: Vec<Appointment> = h.all_appointments().map(|a| a.to_appointment()).collect();
     let mut intervals = Vec::with_capacity(all.len());
     for (i, a) in all.iter().enumerate() {
         assert!(
@@ -277,8 +356,11 @@ pub fn check_invariants(h: &Hospital) -> String {
             );
         }
         assert_eq!(
-            h.get_appointment(&a.id).ok(),
-            Some(*a),
+            h.get_appointment(&a.id)
+                .ok()
+                .map(|v| v.to_appointment())
+                .as_ref(),
+            Some(a),
             "get_appointment({:?})",
             a.id
         );
@@ -304,41 +386,59 @@ pub fn check_invariants(h: &Hospital) -> String {
             "appointment {} ends after year 9999",
             a.id
         );
-        if a.status == AppointmentStatus::Booked {
+        let expires = a
+            .hold_expires
+            .map(|e| parse_date_time(&e.to_string()).expect("holdExpires is a date-time"));
+        match a.status {
+            AppointmentStatus::Held => {
+                let expires =
+                    expires.unwrap_or_else(|| panic!("hold {} without holdExpires", a.id));
+                assert!(
+                    clock.is_none_or(|c| c < expires),
+                    "hold {} lapsed by the clock but did not expire",
+                    a.id
+                );
+            }
+            AppointmentStatus::Expired => {
+                let expires =
+                    expires.unwrap_or_else(|| panic!("expired {} without holdExpires", a.id));
+                assert!(
+                    clock.is_some_and(|c| expires <= c),
+                    "hold {} expired before the clock reached holdExpires",
+                    a.id
+                );
+            }
+            _ => assert!(expires.is_none(), "{} has holdExpires but is no hold", a.id),
+        }
+        if a.is_active() {
             assert!(
                 a.cancel_reason.is_none(),
-                "booked appointment {} has a cancelReason",
+                "active appointment {} has a cancelReason",
                 a.id
             );
             assert!(
-                doctor.locations.contains(&a.location),
-                "booked appointment {} at {:?}, not a location of doctor {}",
-                a.id,
-                a.location,
-                doctor.id
-            );
-            assert!(
-                inside_hours(doctor, start, duration),
-                "booked appointment {} ({} to {}) is outside doctor {}'s hours",
+                inside_hours(doctor, &a.location, start, duration),
+                "appointment {} ({} to {} at {:?}) is outside doctor {}'s hours",
                 a.id,
                 a.start,
                 a.end,
+                a.location,
                 doctor.id
             );
         }
         intervals.push((start, end));
     }
 
-    // No two booked appointments of one doctor overlap (half-open intervals), brute force.
+    // No two booked or held appointments of one doctor overlap (half-open), brute force.
     for (i, (a, (a_start, a_end))) in all.iter().zip(&intervals).enumerate() {
-        if a.status != AppointmentStatus::Booked {
+        if !a.is_active() {
             continue;
         }
         for (b, (b_start, b_end)) in all.iter().zip(&intervals).skip(i + 1) {
-            if b.status == AppointmentStatus::Booked && b.doctor_id == a.doctor_id {
+            if b.is_active() && b.doctor_id == a.doctor_id {
                 assert!(
                     a_end <= b_start || b_end <= a_start,
-                    "booked appointments {} and {} of doctor {} overlap",
+                    "appointments {} and {} of doctor {} overlap",
                     a.id,
                     b.id,
                     a.doctor_id
@@ -347,13 +447,15 @@ pub fn check_invariants(h: &Hospital) -> String {
         }
     }
 
-    // The per-doctor calendar index agrees with the appointment store.
+    // The per-doctor calendar index agrees with the appointment store, whole and in pages.
     for d in &doctors {
         for status in [
             StatusFilter::All,
             StatusFilter::Active,
             StatusFilter::Booked,
+            StatusFilter::Held,
             StatusFilter::Cancelled,
+            StatusFilter::Expired,
         ] {
             let mut expected: Vec<(&NaiveDateTime, &str)> = all
                 .iter()
@@ -363,23 +465,75 @@ pub fn check_invariants(h: &Hospital) -> String {
                     StatusFilter::All => true,
                     StatusFilter::Booked => a.status == AppointmentStatus::Booked,
                     StatusFilter::Held => a.status == AppointmentStatus::Held,
-                    StatusFilter::Active => a.status != AppointmentStatus::Cancelled,
+                    StatusFilter::Active => a.is_active(),
                     StatusFilter::Cancelled => a.status == AppointmentStatus::Cancelled,
+                    StatusFilter::Expired => a.status == AppointmentStatus::Expired,
                 })
                 .map(|(a, (start, _))| (start, a.id.as_str()))
                 .collect();
             expected.sort_by_key(|(start, _)| **start); // stable: booking order among equals
             let expected: Vec<&str> = expected.into_iter().map(|(_, id)| id).collect();
-            let listed: Vec<&str> = h
+            let listed: Vec<String> = h
                 .appointments(&d.id, query(None, None, Some(status)))
                 .unwrap_or_else(|e| panic!("appointments({:?}) failed: {e}", d.id))
                 .into_iter()
-                .map(|a| a.id.as_str())
+                .map(|a| a.id().to_string())
                 .collect();
             assert_eq!(listed, expected, "appointments({:?}, {status:?})", d.id);
+            // Two at a time, each page after the last of the one before.
+            let mut paged: Vec<String> = Vec::new();
+            loop {
+                let q = AppointmentQuery {
+                    limit: Some(2),
+                    after: paged.last().cloned(),
+                    ..query(None, None, Some(status))
+                };
+                let page = h.appointments(&d.id, q).expect("a page");
+                let n = page.len();
+                paged.extend(page.into_iter().map(|a| a.id().to_string()));
+                if n < 2 {
+                    break;
+                }
+            }
+            assert_eq!(
+                paged, expected,
+                "appointments({:?}, {status:?}) in pages",
+                d.id
+            );
         }
     }
     snapshot
+}
+
+/// `snapshot_bytes()` is within the budget, at least the snapshot's length, and exactly its
+/// length plus the header's slack (revision and id counters counted with 16 digits, `lastNow`
+/// as `"10000-01-01T00:00"`), a byte for each non-empty list (the first record's missing comma)
+/// and 3 per hold (counted as "expired").
+pub fn check_size(h: &Hospital, snapshot: &str) {
+    let size = h.snapshot_bytes();
+    assert!(
+        size <= h.options().max_snapshot_bytes,
+        "over its budget: {size}"
+    );
+    let digits = |n: u64| n.to_string().len() as u64;
+    let holds = h
+        .all_appointments()
+        .filter(|a| a.status() == AppointmentStatus::Held)
+        .count() as u64;
+    let exact = snapshot.len() as u64 + 3 * 16
+        - digits(h.revision())
+        - digits(h.next_ids().doctor)
+        - digits(h.next_ids().appointment)
+        + if h.clock().is_some() { 1 } else { 15 }
+        + u64::from(h.doctor_count() > 0)
+        + u64::from(h.appointment_count() > 0)
+        + 3 * holds;
+    assert_eq!(
+        size,
+        exact,
+        "snapshot_bytes() against a snapshot of {}",
+        snapshot.len()
+    );
 }
 
 /// An `appointments` query.
@@ -393,6 +547,8 @@ pub fn query(
         to: to.map(str::to_owned),
         status,
         now: None,
+        limit: None,
+        after: None,
     }
 }
 
@@ -407,6 +563,9 @@ pub enum Effect {
     Mutation,
     /// `book`: +1 when it books, nothing when it replays a `requestId` (or fails).
     Book,
+    /// A change that may change nothing (`reschedule` to where it is, `updateAppointment`
+    /// with the values it has): +1, or nothing at all.
+    Maybe,
 }
 
 /// Runs one call and checks the README's promises about it ("What it promises"): a failed call (and
@@ -438,6 +597,13 @@ pub fn checked<T>(
                 revision + 1,
                 "{what}: success did not add 1 to revision"
             )
+        }
+        (Ok(_), Effect::Maybe) => {
+            if h.revision() == revision {
+                unchanged(h, "a change that changed nothing");
+            } else {
+                assert_eq!(h.revision(), revision + 1, "{what}: success did not add 1");
+            }
         }
         (Ok(_), Effect::Book) => {
             if h.all_appointments().count() == count {
@@ -483,11 +649,11 @@ pub fn checked_slots(
     let duration = q
         .duration_minutes
         .unwrap_or(h.options().default_duration_minutes);
-    let location = q
-        .location
-        .clone()
-        .or_else(|| doctor.locations.first().cloned())
-        .expect("a doctor without locations");
+    // The location asked for, or any of the doctor's (their hours may differ).
+    let locations: Vec<String> = match &q.location {
+        Some(l) => vec![l.clone()],
+        None => doctor.locations.clone(),
+    };
     let limit = q.limit.map_or(usize::MAX, |l| l as usize);
     let slot = i64::from(h.options().slot_minutes);
     let check_id = unused_appointment_id(h, "fuzz-slot-check");
@@ -496,17 +662,22 @@ pub fn checked_slots(
     let copy = std::cell::RefCell::new(h.clone());
     let bookable = |start: NaiveDateTime| -> bool {
         let mut copy = copy.borrow_mut();
-        // An explicit id, so that the check does not depend on the id counter.
-        let request = json!({
-            "doctorId": doctor_id, "location": location, "start": format_date_time(start),
-            "durationMinutes": duration, "id": check_id,
-        });
-        let request = read_input(request, "request").expect("a well-formed booking");
-        let booked = copy.book(request).is_ok();
-        if booked {
-            *copy = h.clone();
-        }
-        booked
+        locations.iter().any(|location| {
+            // An explicit id, so that the check does not depend on the id counter.
+            let request = json!({
+                "doctorId": doctor_id, "location": location, "start": format_date_time(start),
+                "durationMinutes": duration, "id": check_id,
+            });
+            let request = read_input(request, "request").expect("a well-formed booking");
+            match copy.book(request) {
+                Ok(_) => {
+                    *copy = h.clone();
+                    true
+                }
+                // The budget is no booking rule: the time itself is free.
+                Err(e) => e.code == ErrorCode::HospitalFull,
+            }
+        })
     };
     let mut previous: Option<NaiveDateTime> = None;
     for text in &slots {
@@ -551,10 +722,15 @@ pub fn revision_exhausted(h: &Hospital) -> bool {
     h.revision() >= MAX_COUNTER
 }
 
-/// Panics unless `result` is a success, or a failure while the revision is exhausted.
+/// Panics unless `result` is a success, or a failure while the revision is exhausted, or for
+/// the budget (a loaded hospital may be near its `maxSnapshotBytes`).
 fn must_succeed<T>(h: &Hospital, result: Result<T, Error>, what: impl FnOnce() -> String) {
     if let Err(e) = result {
-        assert!(revision_exhausted(h), "{} failed: {e}", what());
+        assert!(
+            revision_exhausted(h) || e.code == ErrorCode::HospitalFull,
+            "{} failed: {e}",
+            what()
+        );
     }
 }
 
@@ -587,7 +763,11 @@ pub fn workout(loaded: &Hospital) {
     for id in &doctor_ids {
         let listed = checked(&mut h, Effect::Read, "appointments", |h| {
             h.appointments(id, query(None, None, Some(StatusFilter::All)))
-                .map(|v| v.into_iter().cloned().collect::<Vec<_>>())
+                .map(|v| {
+                    v.into_iter()
+                        .map(|a| a.to_appointment())
+                        .collect::<Vec<_>>()
+                })
         })
         .expect("listing a known doctor");
         // Free slots over two days from the first appointment's date (or a fixed Monday).
@@ -611,13 +791,22 @@ pub fn workout(loaded: &Hospital) {
         };
         let slots = checked_slots(&h, id, &q, false).expect("slots for a known doctor");
         if let Some(first) = slots.first() {
-            let location = h.get_doctor(id).expect("known").locations.first().cloned();
+            // The first of the doctor's locations where the slot is free (hours may differ
+            // between locations).
             let new_id = unused_appointment_id(&h, "fuzz-free-slot");
-            let booked = checked(&mut h, Effect::Book, "book a free slot", |h| {
-                h.book(read(json!({
+            let request = |location: &str| {
+                read::<dr_schedule_engine::BookRequest>(json!({
                     "doctorId": id, "location": location, "start": first, "id": new_id
-                })))
+                }))
+            };
+            let locations = h.get_doctor(id).expect("known").locations.clone();
+            let location = locations
+                .iter()
+                .find(|l| h.clone().book(request(l)).is_ok())
                 .cloned()
+                .unwrap_or_else(|| locations[0].clone());
+            let booked = checked(&mut h, Effect::Book, "book a free slot", |h| {
+                h.book(request(&location)).map(|a| a.to_appointment())
             });
             must_succeed(&h, booked, || format!("booking free slot {first} of {id}"));
         }
@@ -632,8 +821,8 @@ pub fn workout(loaded: &Hospital) {
     });
     let booked_id = h
         .all_appointments()
-        .find(|a| a.status == AppointmentStatus::Booked)
-        .map(|a| a.id.clone());
+        .find(|a| a.status() == AppointmentStatus::Booked)
+        .map(|a| a.id().to_string());
     if let Some(id) = booked_id {
         let cancelled = checked(&mut h, Effect::Mutation, "cancel", |h| {
             h.cancel(
@@ -642,13 +831,14 @@ pub fn workout(loaded: &Hospital) {
                     reason: Some("fuzz".into()),
                 },
             )
-            .cloned()
+            .map(|a| a.to_appointment())
         });
         must_succeed(&h, cancelled, || {
             format!("cancelling booked appointment {id}")
         });
         let again = checked(&mut h, Effect::Mutation, "cancel again", |h| {
-            h.cancel(&id, CancelOptions::default()).cloned()
+            h.cancel(&id, CancelOptions::default())
+                .map(|a| a.to_appointment())
         });
         assert!(again.is_err(), "cancelled {id} twice");
     }
@@ -696,7 +886,7 @@ pub fn workout(loaded: &Hospital) {
             h.book(read(json!({
                 "doctorId": new_id, "location": "Fuzz Lab", "start": "2026-03-02T10:00"
             })))
-            .cloned()
+            .map(|a| a.to_appointment())
         });
     }
     check_invariants(&h);
@@ -705,10 +895,10 @@ pub fn workout(loaded: &Hospital) {
 // ----- snapshots to start from -----
 
 /// Reports a load error that breaks the README's promise for snapshots ("Persisting a hospital",
-/// "Errors"): `from_snapshot` fails only with `INVALID_SNAPSHOT` (naming a path) or
-/// `UNSUPPORTED_VERSION`.
+/// "Errors"): `from_snapshot` fails only with `INVALID_SNAPSHOT` (naming a path),
+/// `UNSUPPORTED_VERSION`, or `HOSPITAL_FULL` for a snapshot larger than its own
+/// `maxSnapshotBytes` (or with more appointments than a hospital holds).
 pub fn check_load_error(e: &Error) {
-    use dr_schedule_engine::ErrorCode;
     match e.code {
         ErrorCode::InvalidSnapshot => {
             assert!(
@@ -717,6 +907,13 @@ pub fn check_load_error(e: &Error) {
             )
         }
         ErrorCode::UnsupportedVersion => {}
+        ErrorCode::HospitalFull => {
+            let (Some(current), Some(limit)) = (e.details.current, e.details.limit) else {
+                panic!("HOSPITAL_FULL without its details: {e}");
+            };
+            assert!(current >= limit, "{e}");
+            assert!(e.details.limit_of.is_some(), "{e}");
+        }
         other => panic!("from_snapshot failed with {other}, not INVALID_SNAPSHOT: {e}"),
     }
 }
@@ -751,6 +948,25 @@ fn build(options: Value, doctors: &[Value], steps: &[(&str, Value)]) -> String {
                 h.remove_doctor(id, read(json!({"cancelAppointments": true})))
                     .expect("seed remove");
             }
+            "hold" => {
+                h.hold(read(v.clone()))
+                    .unwrap_or_else(|e| panic!("seed hold {v}: {e}"));
+            }
+            "confirm" => {
+                let id = v["id"].as_str().expect("an id");
+                h.confirm(id, read(json!({ "now": v["now"] })))
+                    .expect("seed confirm");
+            }
+            "reschedule" => {
+                let id = v["id"].as_str().expect("an id");
+                h.reschedule(id, read(v["request"].clone()))
+                    .expect("seed reschedule");
+            }
+            "note" => {
+                let id = v["id"].as_str().expect("an id");
+                h.update_appointment(id, read(v["patch"].clone()))
+                    .expect("seed updateAppointment");
+            }
             other => panic!("unknown seed step {other}"),
         }
     }
@@ -760,7 +976,9 @@ fn build(options: Value, doctors: &[Value], steps: &[(&str, Value)]) -> String {
 /// A 5-minute-grid hospital built through the API: back-to-back appointments (10:00–10:15 and
 /// 10:15–10:30), touching schedule rules merged into one block, a booking across the join, one
 /// ending at 24:00, a cancelled one at the same start as a booked one, host-chosen and
-/// assigned ids, request ids, a removed doctor and an update that cancelled a booking.
+/// assigned ids, request ids, a removed doctor and an update that cancelled a booking; and
+/// version 3's: a live hold, a hold that expired, one confirmed, notes and metadata, a moved
+/// appointment whose first request is kept, a patient changed, `lastNow`.
 pub fn built_snapshot() -> String {
     let all_week = json!(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
     build(
@@ -815,6 +1033,40 @@ pub fn built_snapshot() -> String {
             (
                 "book",
                 json!({ "doctorId": "ada", "location": "South", "start": "2019-02-05T11:00" }),
+            ),
+            (
+                "hold",
+                json!({ "doctorId": "ada", "location": "North", "start": "2019-02-04T15:00",
+                        "now": "2019-02-01T08:00", "ttlMinutes": 600, "requestId": "r-hold",
+                        "id": "h-1", "patient": "p-2" }),
+            ),
+            (
+                "hold",
+                json!({ "doctorId": "ada", "location": "South", "start": "2019-02-04T15:30",
+                        "now": "2019-02-01T08:00", "ttlMinutes": 5, "id": "h-2",
+                        "requestId": "r-lapsed" }),
+            ),
+            (
+                "book",
+                json!({ "doctorId": "ada", "location": "North", "start": "2019-02-04T16:00",
+                        "id": "n-1", "requestId": "r-3", "patient": "p-3",
+                        "notes": "bring the \"x-rays\"\nfasting\tüber 🩺",
+                        "metadata": { "visit": "follow-up", "n": [1, 2.5, null], "o": { "a": true } },
+                        "now": "2019-02-01T08:10" }),
+            ),
+            (
+                "reschedule",
+                json!({ "id": "n-1", "request": { "start": "2019-02-04T16:30", "notes": "moved" } }),
+            ),
+            (
+                "note",
+                json!({ "id": "a1", "patch": { "patient": "p-9", "metadata": { "k": "v" } } }),
+            ),
+            ("confirm", json!({ "id": "h-1", "now": "2019-02-01T08:20" })),
+            (
+                "hold",
+                json!({ "doctorId": "ada", "location": "South", "start": "2019-02-04T15:30",
+                        "now": "2019-02-01T08:30", "ttlMinutes": 120, "id": "h-3" }),
             ),
             (
                 "update",

@@ -1,14 +1,18 @@
-//! The `snapshot_mutations` fuzz target: a valid snapshot (the golden v1 fixture, or one built through the API) with fuzzer-chosen
-//! structured mutations applied to its JSON: a field set to another type or value or removed,
-//! an appointment or doctor duplicated, dropped or moved, a start shifted, a duration or status
-//! changed, ids swapped, a schedule rule rewritten. Loading must never panic; a refusal must be
-//! `INVALID_SNAPSHOT` (with a path) or `UNSUPPORTED_VERSION`; what loads must satisfy every
-//! invariant (no overlaps, inside hours by brute force, byte-identical round trip) and survive
-//! a workout of operations.
+//! The `snapshot_mutations` fuzz target: a valid snapshot (a golden fixture of version 1, 2 or 3, or one built through the API)
+//! with fuzzer-chosen structured mutations applied to its JSON: a field set to another type or
+//! value or removed, an appointment or doctor duplicated, dropped or moved, a start shifted, a
+//! duration or status changed, ids swapped, a schedule rule rewritten. Appointments are objects
+//! (versions 1 and 2) or rows (version 3), and every mutation speaks both. The result is
+//! written compact, pretty-printed or in version 3's line layout (read line by line, in pieces).
+//! Loading must never panic; a refusal must be `INVALID_SNAPSHOT` (with a path),
+//! `UNSUPPORTED_VERSION` or `HOSPITAL_FULL`; what loads must satisfy every invariant (no
+//! overlaps, inside hours by brute force, byte-identical round trip, the size it tracks) and
+//! survive a workout of operations.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 use crate::{
-    built_snapshot, check_invariants, check_load_error, edge_snapshot, workout, FIXTURE_V1,
+    built_snapshot, check_invariants, check_load_error, edge_snapshot, load_in_pieces, workout,
+    FIXTURE_V1, FIXTURE_V2, FIXTURE_V3,
 };
 use arbitrary::Arbitrary;
 use dr_schedule_engine::Hospital;
@@ -17,9 +21,28 @@ use std::sync::OnceLock;
 
 #[derive(Arbitrary, Debug)]
 pub enum Base {
+    /// The golden v1 fixture (appointments as objects).
     Fixture,
+    /// `built_snapshot()` (version 3, rows).
     Built,
+    /// `edge_snapshot()` (version 3, rows).
     Edge,
+    /// The golden v2 fixture (objects; overrides, time off, holds).
+    FixtureV2,
+    /// The golden v3 fixture (rows; every version 3 feature).
+    FixtureV3,
+}
+
+/// How the mutated snapshot is written.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum Layout {
+    /// Compact JSON, keys sorted: read whole.
+    Compact,
+    /// Pretty-printed: read whole.
+    Pretty,
+    /// Version 3's layout (the header's keys in their order, one doctor or row per line),
+    /// which the loader reads line by line, here fed in pieces of `1 + n % 64` bytes.
+    Lines(u8),
 }
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
@@ -79,9 +102,10 @@ pub enum Mutation {
         minutes: i16,
         keep_end: bool,
     },
+    /// Sets the status (booked, cancelled, held, expired, or one that is not).
     SetStatus {
         index: u8,
-        booked: bool,
+        status: u8,
         drop_reason: bool,
     },
     /// Sets `durationMinutes` (from a table), and the matching end when `fix_end`.
@@ -128,11 +152,11 @@ pub enum Mutation {
     },
 }
 
-/// One fuzz input: a base snapshot and the mutations to apply to it.
+/// One fuzz input: a base snapshot, the mutations to apply to it, and how to write it.
 #[derive(Arbitrary, Debug)]
 pub struct Input {
     pub base: Base,
-    pub pretty: bool,
+    pub layout: Layout,
     pub mutations: Vec<Mutation>,
 }
 
@@ -145,10 +169,26 @@ const ROOT_FIELDS: &[&str] = &[
     "appointments",
     "nextIds",
     "extra",
+    "lastNow",
 ];
-const OPTION_FIELDS: &[&str] = &["slotMinutes", "defaultDurationMinutes", "timeZone", "extra"];
+const OPTION_FIELDS: &[&str] = &[
+    "slotMinutes",
+    "defaultDurationMinutes",
+    "timeZone",
+    "extra",
+    "maxSnapshotBytes",
+    "preventPatientOverlap",
+];
 const NEXT_ID_FIELDS: &[&str] = &["doctor", "appointment", "extra"];
-const DOCTOR_FIELDS: &[&str] = &["id", "name", "locations", "schedule", "extra"];
+const DOCTOR_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "locations",
+    "schedule",
+    "extra",
+    "overrides",
+    "timeOff",
+];
 const APPOINTMENT_FIELDS: &[&str] = &[
     "id",
     "doctorId",
@@ -161,6 +201,21 @@ const APPOINTMENT_FIELDS: &[&str] = &[
     "status",
     "cancelReason",
     "extra",
+    "holdExpires",
+    "rescheduledFrom",
+    "notes",
+    "metadata",
+    "requested",
+];
+/// The items of a version 3 row, by position; everything else is in its eighth item, an object.
+const ROW_ITEMS: [&str; 7] = [
+    "id",
+    "doctorId",
+    "location",
+    "start",
+    "durationMinutes",
+    "status",
+    "patient",
 ];
 const RULE_FIELDS: &[&str] = &["days", "start", "end", "extra"];
 
@@ -184,6 +239,10 @@ const NUMBERS: &[f64] = &[
     1.5,
     1e300,
     -1e300,
+    16384.0,
+    16383.0,
+    134217728.0,
+    268435457.0,
 ];
 const TEXTS: &[&str] = &[
     "",
@@ -236,6 +295,10 @@ const TEXTS: &[&str] = &[
     "line\nbreak",
     "é",
     "🩺",
+    "held",
+    "expired",
+    "2019-02-01T08:00",
+    "2019-02-01T09:00",
 ];
 
 fn number(i: u8) -> Value {
@@ -283,13 +346,88 @@ fn object(
         Target::Options => (root.get_mut("options")?, OPTION_FIELDS),
         Target::NextIds => (root.get_mut("nextIds")?, NEXT_ID_FIELDS),
         Target::Doctor(i) => (element(root, "doctors", i)?, DOCTOR_FIELDS),
-        Target::Appointment(i) => (element(root, "appointments", i)?, APPOINTMENT_FIELDS),
+        // Appointments may be rows: see `appt_get` and friends.
+        Target::Appointment(_) => return None,
         Target::Rule(d, r) => {
             let doctor = element(root, "doctors", d)?;
             (element(doctor, "schedule", r)?, RULE_FIELDS)
         }
     };
     Some((value.as_object_mut()?, fields))
+}
+
+/// A field of an appointment, an object (versions 1 and 2) or a row (version 3).
+fn appt_get(a: &Value, field: &str) -> Option<Value> {
+    match a {
+        Value::Object(m) => m.get(field).cloned(),
+        Value::Array(row) => match ROW_ITEMS.iter().position(|&f| f == field) {
+            Some(i) => row.get(i).cloned(),
+            None => row.get(7)?.get(field).cloned(),
+        },
+        _ => None,
+    }
+}
+
+/// Sets a field of an appointment; a row's extras object is created if needed.
+fn appt_set(a: &mut Value, field: &str, value: Value) -> Option<()> {
+    match a {
+        Value::Object(m) => {
+            m.insert(field.to_owned(), value);
+        }
+        Value::Array(row) => match ROW_ITEMS.iter().position(|&f| f == field) {
+            Some(i) => *row.get_mut(i)? = value,
+            None => {
+                if row.len() == 7 {
+                    row.push(json!({}));
+                }
+                row.get_mut(7)?
+                    .as_object_mut()?
+                    .insert(field.to_owned(), value);
+            }
+        },
+        _ => return None,
+    }
+    Some(())
+}
+
+/// Removes a field of an appointment: a row's item is taken out (the items after it move
+/// up), an extra is removed from the row's object.
+fn appt_remove(a: &mut Value, field: &str) -> Option<()> {
+    match a {
+        Value::Object(m) => {
+            m.remove(field);
+        }
+        Value::Array(row) => match ROW_ITEMS.iter().position(|&f| f == field) {
+            Some(i) if i < row.len() => {
+                row.remove(i);
+            }
+            Some(_) => {}
+            None => {
+                row.get_mut(7)?.as_object_mut()?.remove(field);
+            }
+        },
+        _ => return None,
+    }
+    Some(())
+}
+
+fn new_value(
+    value: NewValue,
+    current: Option<Value>,
+    copy: impl Fn(u8) -> Option<Value>,
+) -> Option<Value> {
+    Some(match value {
+        NewValue::Null => Value::Null,
+        NewValue::Bool(b) => json!(b),
+        NewValue::Int(n) => json!(n),
+        NewValue::Number(i) => number(i),
+        NewValue::Text(i) => json!(text(i)),
+        NewValue::Any(s) => json!(s),
+        NewValue::CopyOf(i) => copy(i)?,
+        NewValue::EmptyArray => json!([]),
+        NewValue::EmptyObject => json!({}),
+        NewValue::Wrapped => json!([current?]),
+    })
 }
 
 /// `value[key] = new` if `value` is an object (indexing a non-object would panic).
@@ -333,22 +471,34 @@ fn clock(step: u8) -> String {
 
 fn apply(root: &mut Value, m: Mutation) -> Option<()> {
     match m {
+        Mutation::Set {
+            at: Target::Appointment(i),
+            field,
+            value,
+        } => {
+            let a = element(root, "appointments", i)?;
+            let key = *pick(APPOINTMENT_FIELDS, field)?;
+            let snapshot = a.clone();
+            let new = new_value(value, appt_get(a, key), |i| {
+                appt_get(&snapshot, pick(APPOINTMENT_FIELDS, i)?)
+            })?;
+            appt_set(a, key, new)?;
+        }
         Mutation::Set { at, field, value } => {
             let (obj, fields) = object(root, at)?;
             let key = *pick(fields, field)?;
-            let new = match value {
-                NewValue::Null => Value::Null,
-                NewValue::Bool(b) => json!(b),
-                NewValue::Int(n) => json!(n),
-                NewValue::Number(i) => number(i),
-                NewValue::Text(i) => json!(text(i)),
-                NewValue::Any(s) => json!(s),
-                NewValue::CopyOf(i) => obj.get(*pick(fields, i)?)?.clone(),
-                NewValue::EmptyArray => json!([]),
-                NewValue::EmptyObject => json!({}),
-                NewValue::Wrapped => json!([obj.get(key)?.clone()]),
-            };
+            let snapshot = obj.clone();
+            let new = new_value(value, obj.get(key).cloned(), |i| {
+                snapshot.get(*pick(fields, i)?).cloned()
+            })?;
             obj.insert(key.to_owned(), new);
+        }
+        Mutation::Remove {
+            at: Target::Appointment(i),
+            field,
+        } => {
+            let a = element(root, "appointments", i)?;
+            appt_remove(a, pick(APPOINTMENT_FIELDS, field)?)?;
         }
         Mutation::Remove { at, field } => {
             let (obj, fields) = object(root, at)?;
@@ -357,7 +507,7 @@ fn apply(root: &mut Value, m: Mutation) -> Option<()> {
         Mutation::DuplicateAppointment { index, new_id } => {
             let mut copy = element(root, "appointments", index)?.clone();
             if let Some(id) = new_id {
-                set(&mut copy, "id", json!(text(id)))?;
+                appt_set(&mut copy, "id", json!(text(id)))?;
             }
             array(root, "appointments")?.push(copy);
         }
@@ -376,25 +526,24 @@ fn apply(root: &mut Value, m: Mutation) -> Option<()> {
         } => {
             let a = element(root, "appointments", index)?;
             let minutes = i64::from(minutes);
-            let start = shifted(a.get("start")?.as_str()?, minutes)?;
-            set(a, "start", json!(start))?;
-            if !keep_end {
+            let start = shifted(appt_get(a, "start")?.as_str()?, minutes)?;
+            appt_set(a, "start", json!(start))?;
+            // Rows have no end: it follows the start.
+            if !keep_end && a.is_object() {
                 let end = shifted(a.get("end")?.as_str()?, minutes)?;
                 set(a, "end", json!(end))?;
             }
         }
         Mutation::SetStatus {
             index,
-            booked,
+            status,
             drop_reason,
         } => {
-            let a = element(root, "appointments", index)?.as_object_mut()?;
-            a.insert(
-                "status".into(),
-                json!(if booked { "booked" } else { "cancelled" }),
-            );
+            const STATUSES: &[&str] = &["booked", "cancelled", "held", "expired", "pending"];
+            let a = element(root, "appointments", index)?;
+            appt_set(a, "status", json!(pick(STATUSES, status)?))?;
             if drop_reason {
-                a.remove("cancelReason");
+                appt_remove(a, "cancelReason");
             }
         }
         Mutation::SetDuration {
@@ -405,19 +554,27 @@ fn apply(root: &mut Value, m: Mutation) -> Option<()> {
             const DURATIONS: &[u64] = &[0, 5, 10, 15, 20, 30, 45, 60, 75, 90, 120, 1440, 1455];
             let minutes = *pick(DURATIONS, minutes)?;
             let a = element(root, "appointments", index)?;
-            set(a, "durationMinutes", json!(minutes))?;
-            if fix_end {
+            appt_set(a, "durationMinutes", json!(minutes))?;
+            if fix_end && a.is_object() {
                 let end = shifted(a.get("start")?.as_str()?, minutes as i64)?;
                 set(a, "end", json!(end))?;
             }
         }
         Mutation::SwapAppointmentIds { i, j } => {
-            swap_field(array(root, "appointments")?, i, j, "id")
+            let items = array(root, "appointments")?;
+            let len = items.len();
+            if len == 0 {
+                return None;
+            }
+            let (i, j) = (usize::from(i) % len, usize::from(j) % len);
+            let (a, b) = (appt_get(&items[i], "id")?, appt_get(&items[j], "id")?);
+            appt_set(&mut items[i], "id", b)?;
+            appt_set(&mut items[j], "id", a)?;
         }
         Mutation::SwapDoctorIds { i, j } => swap_field(array(root, "doctors")?, i, j, "id"),
         Mutation::Retarget { index, doctor } => {
             let id = element(root, "doctors", doctor)?.get("id")?.clone();
-            set(element(root, "appointments", index)?, "doctorId", id)?;
+            appt_set(element(root, "appointments", index)?, "doctorId", id)?;
         }
         Mutation::DuplicateDoctor { index, new_id } => {
             let mut copy = element(root, "doctors", index)?.clone();
@@ -475,7 +632,45 @@ fn base_text(base: &Base) -> &'static str {
         Base::Fixture => FIXTURE_V1,
         Base::Built => BUILT.get_or_init(built_snapshot),
         Base::Edge => EDGE.get_or_init(edge_snapshot),
+        Base::FixtureV2 => FIXTURE_V2,
+        Base::FixtureV3 => FIXTURE_V3,
     }
+}
+
+/// The header's keys in the order version 3 writes them.
+const HEADER: [&str; 6] = [
+    "format", "version", "revision", "options", "nextIds", "lastNow",
+];
+
+/// `root` in version 3's line layout, when it has the lists to write so (else compact JSON).
+pub fn lines(root: &Value) -> Option<String> {
+    let object = root.as_object()?;
+    let doctors = object.get("doctors")?.as_array()?;
+    let rows = object.get("appointments")?.as_array()?;
+    let mut header: Vec<String> = Vec::new();
+    for key in HEADER {
+        if let Some(v) = object.get(key) {
+            header.push(format!("{}:{v}", json!(key)));
+        }
+    }
+    for (key, v) in object {
+        if !HEADER.contains(&key.as_str()) && key != "doctors" && key != "appointments" {
+            header.push(format!("{}:{v}", json!(key)));
+        }
+    }
+    let list = |items: &[Value]| -> String {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| format!("{}{item}\n", if i == 0 { "" } else { "," }))
+            .collect()
+    };
+    Some(format!(
+        "{{{},\"doctors\":[\n{}],\"appointments\":[\n{}]}}",
+        header.join(","),
+        list(doctors),
+        list(rows)
+    ))
 }
 
 /// Runs one input (the body of the `snapshot_mutations` fuzz target); returns whether the
@@ -486,13 +681,39 @@ pub fn run(input: Input) -> String {
     for mutation in input.mutations.into_iter().take(16) {
         let _ = apply(&mut root, mutation);
     }
-    let text = if input.pretty {
-        serde_json::to_string_pretty(&root)
-    } else {
-        serde_json::to_string(&root)
+    let compact = || serde_json::to_string(&root).expect("a Value serializes");
+    let (text, pieces) = match input.layout {
+        Layout::Compact => (compact(), None),
+        Layout::Pretty => (
+            serde_json::to_string_pretty(&root).expect("a Value serializes"),
+            None,
+        ),
+        Layout::Lines(n) => (
+            lines(&root).unwrap_or_else(compact),
+            Some(1 + usize::from(n) % 64),
+        ),
+    };
+    let loaded = Hospital::from_snapshot(&text);
+    if let Some(size) = pieces {
+        // Read line by line in pieces, the same answer as whole.
+        match (&loaded, load_in_pieces(text.as_bytes(), size)) {
+            (Ok(a), Ok(b)) => assert_eq!(
+                a.to_snapshot().expect("to_snapshot"),
+                b.to_snapshot().expect("to_snapshot")
+            ),
+            (Err(a), Err(b)) => assert_eq!(
+                (a.code, &a.details.path),
+                (b.code, &b.details.path),
+                "in pieces of {size}: {b}; whole: {a}"
+            ),
+            (a, b) => panic!(
+                "whole: {:?}; in pieces of {size}: {:?}",
+                a.as_ref().map(|_| "loaded"),
+                b.map(|_| "loaded")
+            ),
+        }
     }
-    .expect("a Value serializes");
-    match Hospital::from_snapshot(&text) {
+    match loaded {
         Ok(hospital) => {
             check_invariants(&hospital);
             workout(&hospital);

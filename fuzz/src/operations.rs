@@ -1,6 +1,8 @@
-//! The `operations` fuzz target: an arbitrary sequence of API calls (add/update/remove doctor, book, cancel, list, free
-//! slots, get, snapshot round trip) on a small universe of ids, locations and dates, read from
-//! JSON the way the wasm binding reads JS values (`read_input`).
+//! The `operations` fuzz target: an arbitrary sequence of API calls (add/update/remove doctor, book, hold, confirm,
+//! reschedule, cancel, update an appointment, list, find, working hours, free slots, get, set
+//! the actor, snapshot round trip) on a small universe of ids, locations and dates, read from
+//! JSON the way the wasm binding reads JS values (`read_input`), in hospitals with a default or
+//! a small `maxSnapshotBytes`.
 //!
 //! After every call: the invariants hold (`check_invariants`: no overlap among a doctor's booked
 //! appointments, all inside hours, byte-identical snapshot round trip, listings agree with the
@@ -15,13 +17,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 use crate::{
-    built_snapshot, check_invariants, checked, checked_slots, end_of_range, inside_hours,
-    parse_bound, parse_date_time, query, Effect, FIXTURE_V1,
+    built_snapshot, check_invariants, checked, checked_slots, end_of_range, format_date_time,
+    inside_hours, parse_bound, parse_date_time, query, Effect, FIXTURE_V1, FIXTURE_V2, FIXTURE_V3,
 };
 use arbitrary::Arbitrary;
 use chrono::TimeDelta;
 use dr_schedule_engine::{
-    read_input, Appointment, AppointmentStatus, ErrorCode, Hospital, SlotQuery, StatusFilter,
+    read_input, Appointment, AppointmentStatus, ErrorCode, FindAppointmentsQuery, Hospital,
+    SlotQuery, StatusFilter, WorkingHoursQuery,
 };
 use serde_json::{json, Map, Value};
 use std::sync::OnceLock;
@@ -60,6 +63,20 @@ const DATES: &[&str] = &[
     "2019-02-30",
 ];
 const DURATIONS: &[i64] = &[15, 30, 45, 60, 90, 5, 20, 0, 7, 1440, 1455, -15, 4294967295];
+/// The `now` of calls that take one: before, during and after the dates above, in order-ish.
+const NOWS: &[&str] = &[
+    "2019-02-01T08:00",
+    "2019-02-01T08:05",
+    "2019-02-01T09:00",
+    "2019-02-04T10:00",
+    "2019-02-06T12:00",
+    "2026-03-01T00:00",
+    "2026-03-02T09:00",
+    "0001-01-01T00:00",
+];
+/// Hold lengths: short ones lapse soon; the last two are out of range.
+const TTLS: &[u32] = &[1, 5, 30, 600, 10_080, 0, 10_081];
+const NOTES: &[&str] = &["call first", "", "line\nbreak\t\"q\"", "bell\u{7}"];
 const BAD_BOUNDS: &[&str] = &[
     "",
     "2019-02-04T10:00Z",
@@ -74,17 +91,23 @@ fn pick<'a>(items: &[&'a str], i: u8) -> &'a str {
 
 #[derive(Arbitrary, Debug)]
 pub enum Setup {
-    /// An empty hospital with `slotMinutes` from 5, 10, 15, 20, 30, 60 and a default duration
-    /// of 1 to 4 slots (or the default).
+    /// An empty hospital with `slotMinutes` from 5, 10, 15, 20, 30, 60, a default duration
+    /// of 1 to 4 slots (or the default), and the lowest `maxSnapshotBytes` (16 KiB) if
+    /// `small_budget`.
     Fresh {
         slot: u8,
         duration: Option<u8>,
         time_zone: bool,
+        small_budget: bool,
     },
     /// The golden v1 fixture.
     Fixture,
     /// The 5-minute-grid hospital built by `built_snapshot`.
     Built,
+    /// The golden v2 fixture (overrides, time off, rules per location, holds).
+    FixtureV2,
+    /// The golden v3 fixture (every version 3 feature).
+    FixtureV3,
 }
 
 /// A doctor id: one of a fixed few, or one of the doctors that exist.
@@ -190,6 +213,10 @@ pub enum Op {
         id: Option<u8>,
         request_id: Option<u8>,
         junk: Option<Junk>,
+        /// A hold of TTLS[ttl] minutes at NOWS[now], instead of a booking.
+        hold: Option<(u8, u8)>,
+        now: Option<u8>,
+        notes: Option<u8>,
     },
     /// Sends an earlier booking request again (a `requestId` replay), or with one change.
     Rebook {
@@ -221,6 +248,40 @@ pub enum Op {
         appointment: AppointmentRef,
     },
     RoundTrip,
+    Confirm {
+        appointment: AppointmentRef,
+        now: u8,
+    },
+    Reschedule {
+        appointment: AppointmentRef,
+        date: u8,
+        time: Time,
+        location: Option<LocationRef>,
+        notes: Option<u8>,
+        now: Option<u8>,
+    },
+    UpdateAppointment {
+        appointment: AppointmentRef,
+        patient: Option<Option<u8>>,
+        notes: Option<Option<u8>>,
+        metadata: Option<Option<u8>>,
+    },
+    Find {
+        patient: Option<u8>,
+        location: Option<u8>,
+        doctor: Option<DoctorRef>,
+        from: Option<Bound>,
+        to: Option<Bound>,
+        status: Option<u8>,
+        limit: Option<u8>,
+    },
+    WorkingHours {
+        doctor: DoctorRef,
+        from: u8,
+        days: u8,
+        location: Option<u8>,
+    },
+    SetActor(Option<u8>),
 }
 
 /// One fuzz input: where to start, then the calls.
@@ -321,11 +382,11 @@ fn appointment_id(h: &Hospital, r: AppointmentRef) -> String {
     match r {
         AppointmentRef::Fixed(i) => pick(APPOINTMENT_IDS, i).to_owned(),
         AppointmentRef::Existing(i) => {
-            let ids: Vec<&str> = h.all_appointments().map(|a| a.id.as_str()).collect();
+            let ids: Vec<String> = h.all_appointments().map(|a| a.id().to_string()).collect();
             if ids.is_empty() {
                 pick(APPOINTMENT_IDS, i).to_owned()
             } else {
-                pick(&ids, i).to_owned()
+                ids[usize::from(i) % ids.len()].clone()
             }
         }
     }
@@ -338,12 +399,15 @@ fn read<T: serde::de::DeserializeOwned>(
     read_input(value, name)
 }
 
-/// Checks a booking's result against the booking rules, given the request as JSON.
+/// Checks a booking's (or, with a `ttlMinutes`, a hold's) result against the booking rules,
+/// given the request as JSON.
 fn check_booking(
     before: &Hospital,
     request: &Value,
     result: &Result<Appointment, dr_schedule_engine::Error>,
 ) {
+    let held = request.get("ttlMinutes").is_some();
+    let location = request["location"].as_str().unwrap_or_default();
     let doctor = request["doctorId"]
         .as_str()
         .and_then(|id| before.get_doctor(id).ok());
@@ -358,16 +422,27 @@ fn check_booking(
             if before.get_appointment(&a.id).is_ok() {
                 // A replay: the appointment the request id first created, as it is now.
                 assert_eq!(
-                    before.get_appointment(&a.id).ok(),
+                    before
+                        .get_appointment(&a.id)
+                        .ok()
+                        .map(|v| v.to_appointment())
+                        .as_ref(),
                     Some(a),
                     "replay changed {}",
                     a.id
                 );
                 assert!(a.request_id.is_some(), "a replay without a request id");
+                assert_eq!(a.request_id.as_deref(), request["requestId"].as_str());
                 return;
             }
             let doctor = doctor.expect("booked with an unknown doctor");
-            assert_eq!(a.status, AppointmentStatus::Booked);
+            let status = if held {
+                AppointmentStatus::Held
+            } else {
+                AppointmentStatus::Booked
+            };
+            assert_eq!(a.status, status);
+            assert_eq!(a.notes.as_deref(), request["notes"].as_str());
             assert_eq!(Some(a.doctor_id.as_str()), request["doctorId"].as_str());
             assert_eq!(Some(a.location.as_str()), request["location"].as_str());
             assert_eq!(
@@ -402,7 +477,7 @@ fn check_booking(
                 let (start, duration) = (start.expect("a start"), duration.expect("a duration"));
                 let end = start + TimeDelta::minutes(duration);
                 assert!(
-                    !inside_hours(doctor, start, duration) || end >= end_of_range(),
+                    !inside_hours(doctor, location, start, duration) || end >= end_of_range(),
                     "{e}"
                 );
             }
@@ -411,7 +486,7 @@ fn check_booking(
                 let start = start.expect("a start");
                 let end = start + TimeDelta::minutes(duration.expect("a duration"));
                 assert!(
-                    inside_hours(doctor, start, duration.unwrap_or_default()),
+                    inside_hours(doctor, location, start, duration.unwrap_or_default()),
                     "SLOT_TAKEN before the hours check: {e}"
                 );
                 let other_id = e
@@ -421,8 +496,9 @@ fn check_booking(
                     .expect("a conflicting id");
                 let other = before
                     .get_appointment(other_id)
-                    .expect("the conflicting appointment exists");
-                assert_eq!(other.status, AppointmentStatus::Booked, "{e}");
+                    .expect("the conflicting appointment exists")
+                    .to_appointment();
+                assert!(other.is_active(), "{e}");
                 assert_eq!(other.doctor_id, doctor.id, "{e}");
                 let o_start = parse_date_time(&other.start.to_string()).expect("a start");
                 let o_end = o_start + TimeDelta::minutes(i64::from(other.duration_minutes));
@@ -431,9 +507,26 @@ fn check_booking(
                     "SLOT_TAKEN by a non-overlapping {other_id}: {e}"
                 );
             }
+            ErrorCode::HospitalFull => check_full(before, e),
             _ => {}
         },
     }
+}
+
+/// A `HOSPITAL_FULL` for the budget names the hospital's size before the call, and a growth
+/// that would take it past its limit.
+fn check_full(before: &Hospital, e: &dr_schedule_engine::Error) {
+    if e.details.limit_of != Some("snapshotBytes") {
+        return;
+    }
+    let limit = before.options().max_snapshot_bytes;
+    assert_eq!(e.details.current, Some(before.snapshot_bytes()), "{e}");
+    assert_eq!(e.details.limit, Some(limit), "{e}");
+    let requested = e.details.requested.expect("how much it would add");
+    assert!(
+        requested > 0 && before.snapshot_bytes() + requested > limit,
+        "{e}"
+    );
 }
 
 /// One call on `h`, checked; returns its result as text for the twin comparison.
@@ -496,19 +589,19 @@ fn call(h: &mut Hospital, op: &Op, history: &mut Vec<Value>) -> String {
             // The orphans: booked appointments of the doctor that the new profile no longer
             // covers, by start.
             let orphans = |new: &dr_schedule_engine::Doctor| -> Vec<String> {
-                let mut booked: Vec<&Appointment> = before
+                let mut active: Vec<Appointment> = before
                     .all_appointments()
-                    .filter(|a| a.doctor_id == id && a.status == AppointmentStatus::Booked)
+                    .map(|a| a.to_appointment())
+                    .filter(|a| a.doctor_id == id && a.is_active())
                     .collect();
-                booked.sort_by_key(|a| a.start);
-                booked
+                active.sort_by_key(|a| a.start);
+                active
                     .into_iter()
                     .filter(|a| {
                         let start = parse_date_time(&a.start.to_string()).expect("a start");
-                        !new.locations.contains(&a.location)
-                            || !inside_hours(new, start, i64::from(a.duration_minutes))
+                        !inside_hours(new, &a.location, start, i64::from(a.duration_minutes))
                     })
-                    .map(|a| a.id.clone())
+                    .map(|a| a.id)
                     .collect()
             };
             match &result {
@@ -518,8 +611,11 @@ fn call(h: &mut Hospital, op: &Op, history: &mut Vec<Value>) -> String {
                         orphans.is_empty() || *cancel == Some(true),
                         "orphaned {orphans:?}"
                     );
-                    for a in before.all_appointments() {
-                        let now = h.get_appointment(&a.id).expect("still there");
+                    for a in before.all_appointments().map(|a| a.to_appointment()) {
+                        let now = h
+                            .get_appointment(&a.id)
+                            .expect("still there")
+                            .to_appointment();
                         if orphans.contains(&a.id) {
                             assert_eq!(
                                 now.status,
@@ -533,6 +629,7 @@ fn call(h: &mut Hospital, op: &Op, history: &mut Vec<Value>) -> String {
                         }
                     }
                 }
+                Err(e) if e.code == ErrorCode::HospitalFull => check_full(&before, e),
                 Err(e) if e.code == ErrorCode::HasAppointments => {
                     let old = before
                         .get_doctor(&id)
@@ -556,9 +653,13 @@ fn call(h: &mut Hospital, op: &Op, history: &mut Vec<Value>) -> String {
                 Some(c) => json!({ "cancelAppointments": c }),
                 None => json!({}),
             };
-            let had_booked = h
-                .all_appointments()
-                .any(|a| a.doctor_id == id && a.status == AppointmentStatus::Booked);
+            let had_booked = h.all_appointments().any(|a| {
+                a.doctor_id() == id
+                    && matches!(
+                        a.status(),
+                        AppointmentStatus::Booked | AppointmentStatus::Held
+                    )
+            });
             let result = checked(h, Effect::Mutation, "removeDoctor", |h| {
                 h.remove_doctor(&id, read(options, "options")?)
             });
@@ -570,7 +671,7 @@ fn call(h: &mut Hospital, op: &Op, history: &mut Vec<Value>) -> String {
                     );
                     assert!(h.get_doctor(&id).is_err());
                     assert!(
-                        h.all_appointments().all(|a| a.doctor_id != id),
+                        h.all_appointments().all(|a| a.doctor_id() != id),
                         "history kept"
                     );
                 }
@@ -589,6 +690,9 @@ fn call(h: &mut Hospital, op: &Op, history: &mut Vec<Value>) -> String {
             id,
             request_id,
             junk,
+            hold,
+            now,
+            notes,
         } => {
             let doctor_id = doctor_id(h, *doctor);
             let date = pick(DATES, *date);
@@ -621,6 +725,19 @@ fn call(h: &mut Hospital, op: &Op, history: &mut Vec<Value>) -> String {
             }
             if let Some(r) = request_id {
                 request.insert("requestId".into(), json!(pick(REQUEST_IDS, *r)));
+            }
+            if let Some(n) = notes {
+                request.insert("notes".into(), json!(pick(NOTES, *n)));
+            }
+            if let Some(n) = now {
+                request.insert("now".into(), json!(pick(NOWS, *n)));
+            }
+            if let Some((ttl, n)) = hold {
+                request.insert(
+                    "ttlMinutes".into(),
+                    json!(TTLS[usize::from(*ttl) % TTLS.len()]),
+                );
+                request.insert("now".into(), json!(pick(NOWS, *n)));
             }
             let well_formed = junk.is_none();
             add_junk(
@@ -695,20 +812,27 @@ fn call(h: &mut Hospital, op: &Op, history: &mut Vec<Value>) -> String {
                 Some(r) => json!({ "reason": pick(REASONS, *r) }),
                 None => json!({}),
             };
-            let was = h.get_appointment(&id).ok().cloned();
+            let before = h.clone();
+            let was = h.get_appointment(&id).ok().map(|a| a.to_appointment());
             let result = checked(h, Effect::Mutation, "cancel", |h| {
-                h.cancel(&id, read(options, "options")?).cloned()
+                h.cancel(&id, read(options, "options")?)
+                    .map(|a| a.to_appointment())
             });
             match (&result, &was) {
                 (Ok(a), Some(was)) => {
-                    assert_eq!(was.status, AppointmentStatus::Booked, "cancelled twice");
+                    assert!(was.is_active(), "cancelled {:?}", was.status);
                     assert_eq!(a.status, AppointmentStatus::Cancelled);
+                    assert_eq!(a.hold_expires, None);
                 }
                 (Ok(_), None) => panic!("cancelled unknown appointment {id}"),
                 (Err(e), _) if e.code == ErrorCode::AlreadyCancelled => {
                     assert_eq!(was.map(|a| a.status), Some(AppointmentStatus::Cancelled))
                 }
+                (Err(e), _) if e.code == ErrorCode::HoldExpired => {
+                    assert_eq!(was.map(|a| a.status), Some(AppointmentStatus::Expired))
+                }
                 (Err(e), _) if e.code == ErrorCode::AppointmentNotFound => assert!(was.is_none()),
+                (Err(e), _) if e.code == ErrorCode::HospitalFull => check_full(&before, e),
                 _ => {}
             }
             format!("{result:?}")
@@ -722,15 +846,14 @@ fn call(h: &mut Hospital, op: &Op, history: &mut Vec<Value>) -> String {
             let id = doctor_id(h, *doctor);
             let from = from.map(bound);
             let to = to.map(bound);
-            let status = status.map(|s| match s % 3 {
-                0 => StatusFilter::Booked,
-                1 => StatusFilter::Cancelled,
-                _ => StatusFilter::All,
-            });
+            let status = status.map(status_filter);
             let q = query(from.as_deref(), to.as_deref(), status);
             let result = checked(h, Effect::Read, "appointments", |h| {
-                h.appointments(&id, q)
-                    .map(|v| v.into_iter().map(|a| a.id.clone()).collect::<Vec<_>>())
+                h.appointments(&id, q).map(|v| {
+                    v.into_iter()
+                        .map(|a| a.id().to_string())
+                        .collect::<Vec<_>>()
+                })
             });
             let window_from = from.as_deref().map(|f| parse_bound(f, false));
             let window_to = to.as_deref().map(|t| parse_bound(t, true));
@@ -741,24 +864,7 @@ fn call(h: &mut Hospital, op: &Op, history: &mut Vec<Value>) -> String {
                 Ok(ids) => {
                     assert!(window_ok, "listed with a bad window {from:?} {to:?}");
                     let (f, t) = (window_from.flatten(), window_to.flatten());
-                    let mut expected: Vec<&Appointment> = h
-                        .all_appointments()
-                        .filter(|a| a.doctor_id == id)
-                        .filter(|a| match status.unwrap_or_default() {
-                            StatusFilter::Booked => a.status == AppointmentStatus::Booked,
-                            StatusFilter::Held => a.status == AppointmentStatus::Held,
-                            StatusFilter::Active => a.status != AppointmentStatus::Cancelled,
-                            StatusFilter::Cancelled => a.status == AppointmentStatus::Cancelled,
-                            StatusFilter::All => true,
-                        })
-                        .filter(|a| {
-                            let s = parse_date_time(&a.start.to_string()).expect("a start");
-                            f.is_none_or(|f| f <= s) && t.is_none_or(|t| s < t)
-                        })
-                        .collect();
-                    expected.sort_by_key(|a| a.start);
-                    let expected: Vec<String> =
-                        expected.into_iter().map(|a| a.id.clone()).collect();
+                    let expected = expected_list(h, status, f, t, |a| a.doctor_id == id);
                     assert_eq!(
                         ids, &expected,
                         "appointments({id}, {from:?}, {to:?}, {status:?})"
@@ -813,10 +919,350 @@ fn call(h: &mut Hospital, op: &Op, history: &mut Vec<Value>) -> String {
                 "{:?}",
                 checked(h, Effect::Read, "getAppointment", |h| h
                     .get_appointment(&id)
-                    .cloned())
+                    .map(|a| a.to_appointment()))
             )
         }
         Op::RoundTrip => "round trip".into(),
+        Op::Confirm { appointment, now } => {
+            let id = appointment_id(h, *appointment);
+            let before = h.clone();
+            let was = h.get_appointment(&id).ok().map(|a| a.to_appointment());
+            let now = pick(NOWS, *now);
+            let result = checked(h, Effect::Mutation, "confirm", |h| {
+                h.confirm(&id, read(json!({ "now": now }), "options")?)
+                    .map(|a| a.to_appointment())
+            });
+            let status = was.as_ref().map(|a| a.status);
+            match &result {
+                Ok(a) => {
+                    assert_eq!(status, Some(AppointmentStatus::Held));
+                    assert_eq!(a.status, AppointmentStatus::Booked);
+                    assert_eq!(a.hold_expires, None);
+                }
+                Err(e) => match e.code {
+                    ErrorCode::NotHeld => assert_eq!(status, Some(AppointmentStatus::Booked)),
+                    ErrorCode::AlreadyCancelled => {
+                        assert_eq!(status, Some(AppointmentStatus::Cancelled))
+                    }
+                    ErrorCode::HoldExpired => assert!(
+                        matches!(
+                            status,
+                            Some(AppointmentStatus::Expired | AppointmentStatus::Held)
+                        ),
+                        "{e}"
+                    ),
+                    ErrorCode::AppointmentNotFound => assert!(was.is_none()),
+                    ErrorCode::HospitalFull => check_full(&before, e),
+                    _ => {}
+                },
+            }
+            format!("{result:?}")
+        }
+        Op::Reschedule {
+            appointment,
+            date,
+            time: t,
+            location,
+            notes,
+            now,
+        } => {
+            let id = appointment_id(h, *appointment);
+            let was = h.get_appointment(&id).ok().map(|a| a.to_appointment());
+            let mut request =
+                object(json!({ "start": format!("{}T{}", pick(DATES, *date), time(*t)) }));
+            if let Some(l) = location {
+                let l = match (l, &was) {
+                    (LocationRef::OfDoctor(i), Some(a)) => h
+                        .get_doctor(&a.doctor_id)
+                        .map(|d| d.locations[usize::from(*i) % d.locations.len()].clone())
+                        .unwrap_or_else(|_| pick(LOCATIONS, *i).to_owned()),
+                    (LocationRef::Fixed(i) | LocationRef::OfDoctor(i), _) => {
+                        pick(LOCATIONS, *i).to_owned()
+                    }
+                };
+                request.insert("location".into(), json!(l));
+            }
+            if let Some(n) = notes {
+                request.insert("notes".into(), json!(pick(NOTES, *n)));
+            }
+            if let Some(n) = now {
+                request.insert("now".into(), json!(pick(NOWS, *n)));
+            }
+            let request = Value::Object(request);
+            let before = h.clone();
+            let result = checked(h, Effect::Maybe, "reschedule", |h| {
+                h.reschedule(&id, read(request.clone(), "request")?)
+                    .map(|a| a.to_appointment())
+            });
+            match (&result, &was) {
+                (Ok(a), Some(was)) => {
+                    assert!(was.is_active(), "moved a {:?} appointment", was.status);
+                    assert_eq!(a.status, was.status);
+                    assert_eq!(
+                        Some(a.start.to_string().as_str()),
+                        request["start"].as_str()
+                    );
+                    let moved = a.start != was.start || a.location != was.location;
+                    assert_eq!(
+                        a.rescheduled_from.len(),
+                        was.rescheduled_from.len() + usize::from(moved)
+                    );
+                    let doctor = h.get_doctor(&a.doctor_id).expect("its doctor");
+                    let start = parse_date_time(&a.start.to_string()).expect("a start");
+                    assert!(inside_hours(
+                        doctor,
+                        &a.location,
+                        start,
+                        i64::from(a.duration_minutes)
+                    ));
+                }
+                (Ok(_), None) => panic!("moved unknown appointment {id}"),
+                (Err(e), _) if e.code == ErrorCode::HoldExpired => assert!(matches!(
+                    was.map(|a| a.status),
+                    Some(AppointmentStatus::Expired | AppointmentStatus::Held)
+                )),
+                (Err(e), _) if e.code == ErrorCode::AlreadyCancelled => {
+                    assert_eq!(was.map(|a| a.status), Some(AppointmentStatus::Cancelled))
+                }
+                (Err(e), _) if e.code == ErrorCode::HospitalFull => check_full(&before, e),
+                _ => {}
+            }
+            format!("{result:?}")
+        }
+        Op::UpdateAppointment {
+            appointment,
+            patient,
+            notes,
+            metadata,
+        } => {
+            let id = appointment_id(h, *appointment);
+            let was = h.get_appointment(&id).ok().map(|a| a.to_appointment());
+            let mut patch = Map::new();
+            if let Some(p) = patient {
+                patch.insert("patient".into(), json!(p.map(|p| pick(PATIENTS, p))));
+            }
+            if let Some(n) = notes {
+                patch.insert("notes".into(), json!(n.map(|n| pick(NOTES, n))));
+            }
+            if let Some(m) = metadata {
+                let value = m.map(|m| match m % 3 {
+                    0 => json!({ "visit": "follow-up" }),
+                    1 => json!({ "n": [1, 2.5, null], "o": { "deep": { "er": true } } }),
+                    _ => json!({ "blob": "y".repeat(3000) }),
+                });
+                patch.insert("metadata".into(), json!(value));
+            }
+            let patch = Value::Object(patch);
+            let before = h.clone();
+            let result = checked(h, Effect::Maybe, "updateAppointment", |h| {
+                h.update_appointment(&id, read(patch.clone(), "patch")?)
+                    .map(|a| a.to_appointment())
+            });
+            match (&result, &was) {
+                (Ok(a), Some(was)) => {
+                    assert_eq!(
+                        (&a.start, &a.status, &a.location),
+                        (&was.start, &was.status, &was.location)
+                    );
+                    if let Some(p) = patch.get("patient") {
+                        assert_eq!(a.patient.as_deref(), p.as_str());
+                    }
+                    if let Some(n) = patch.get("notes") {
+                        assert_eq!(a.notes.as_deref(), n.as_str());
+                    }
+                }
+                (Ok(_), None) => panic!("updated unknown appointment {id}"),
+                (Err(e), _) if e.code == ErrorCode::HospitalFull => check_full(&before, e),
+                _ => {}
+            }
+            format!("{result:?}")
+        }
+        Op::Find {
+            patient,
+            location,
+            doctor,
+            from,
+            to,
+            status,
+            limit,
+        } => {
+            let q = FindAppointmentsQuery {
+                patient: patient.map(|p| pick(PATIENTS, p).to_owned()),
+                location: location.map(|l| pick(LOCATIONS, l).to_owned()),
+                doctor_id: doctor.map(|d| doctor_id(h, d)),
+                from: from.map(bound),
+                to: to.map(bound),
+                status: status.map(status_filter),
+                now: None,
+                limit: limit.map(|l| u32::from(l % 6)),
+                after: None,
+            };
+            let result = checked(h, Effect::Read, "findAppointments", |h| {
+                h.find_appointments(q.clone()).map(|v| {
+                    v.into_iter()
+                        .map(|a| a.id().to_string())
+                        .collect::<Vec<_>>()
+                })
+            });
+            if let Ok(ids) = &result {
+                let f = q.from.as_deref().and_then(|f| parse_bound(f, false));
+                let t = q.to.as_deref().and_then(|t| parse_bound(t, true));
+                let mut expected = expected_list(h, q.status, f, t, |a| {
+                    q.patient
+                        .as_ref()
+                        .is_none_or(|p| a.patient.as_ref() == Some(p))
+                        && q.location.as_ref().is_none_or(|l| a.location == *l)
+                        && q.doctor_id.as_ref().is_none_or(|d| a.doctor_id == *d)
+                });
+                expected.truncate(q.limit.map_or(usize::MAX, |l| l as usize));
+                assert_eq!(ids, &expected, "findAppointments({q:?})");
+            }
+            format!("{result:?}")
+        }
+        Op::WorkingHours {
+            doctor,
+            from,
+            days,
+            location,
+        } => {
+            let id = doctor_id(h, *doctor);
+            let from = pick(DATES, *from);
+            let first = crate::parse_date(from);
+            let to = first
+                .and_then(|d| d.checked_add_days(chrono::Days::new(u64::from(*days % 8))))
+                .map_or_else(|| from.to_owned(), |d| d.format("%Y-%m-%d").to_string());
+            let q = WorkingHoursQuery {
+                from: from.to_owned(),
+                to: to.clone(),
+                location: location.map(|l| pick(LOCATIONS, l).to_owned()),
+            };
+            let result = checked(h, Effect::Read, "workingHours", |h| {
+                h.working_hours(&id, q.clone())
+                    .map(|blocks| serde_json::to_value(blocks).expect("blocks serialize"))
+            });
+            if let Ok(blocks) = &result {
+                check_working_hours(h, &id, &q, blocks);
+            }
+            format!("{result:?}")
+        }
+        Op::SetActor(actor) => {
+            let actor = actor.map(|a| match a % 4 {
+                0 => "desk-1".to_owned(),
+                1 => "api-key:7f".to_owned(),
+                2 => " ".to_owned(),
+                _ => "x".repeat(129),
+            });
+            let result = checked(h, Effect::Read, "setActor", |h| {
+                h.set_actor(actor.as_deref())
+            });
+            format!("{result:?}")
+        }
+    }
+}
+
+/// The statuses a fuzz input names.
+fn status_filter(s: u8) -> StatusFilter {
+    match s % 6 {
+        0 => StatusFilter::Booked,
+        1 => StatusFilter::Cancelled,
+        2 => StatusFilter::All,
+        3 => StatusFilter::Held,
+        4 => StatusFilter::Expired,
+        _ => StatusFilter::Active,
+    }
+}
+
+/// The ids of the appointments `keep` selects with the status filter (at the hospital's own
+/// clock, by which no hold has lapsed unmarked) starting in `[from, to)`, by start and then
+/// booking order: what a listing must return.
+fn expected_list(
+    h: &Hospital,
+    status: Option<StatusFilter>,
+    from: Option<chrono::NaiveDateTime>,
+    to: Option<chrono::NaiveDateTime>,
+    keep: impl Fn(&Appointment) -> bool,
+) -> Vec<String> {
+    let mut expected: Vec<(chrono::NaiveDateTime, String)> = h
+        .all_appointments()
+        .map(|a| a.to_appointment())
+        .filter(|a| keep(a))
+        .filter(|a| match status.unwrap_or_default() {
+            StatusFilter::Booked => a.status == AppointmentStatus::Booked,
+            StatusFilter::Held => a.status == AppointmentStatus::Held,
+            StatusFilter::Active => a.is_active(),
+            StatusFilter::Cancelled => a.status == AppointmentStatus::Cancelled,
+            StatusFilter::Expired => a.status == AppointmentStatus::Expired,
+            StatusFilter::All => true,
+        })
+        .map(|a| {
+            (
+                parse_date_time(&a.start.to_string()).expect("a start"),
+                a.id,
+            )
+        })
+        .filter(|(s, _)| from.is_none_or(|f| f <= *s) && to.is_none_or(|t| *s < t))
+        .collect();
+    expected.sort_by_key(|(start, _)| *start); // stable: booking order among equals
+    expected.into_iter().map(|(_, id)| id).collect()
+}
+
+/// `workingHours` by brute force: each block lies inside the doctor's hours at its location
+/// and is as long as it can be (the minutes around it are not, unless on another date); within a
+/// date blocks are by start; and every quarter hour of the first dates inside the hours is in a
+/// block.
+fn check_working_hours(h: &Hospital, doctor_id: &str, q: &WorkingHoursQuery, blocks: &Value) {
+    let doctor = h.get_doctor(doctor_id).expect("hours of a known doctor");
+    let minute = TimeDelta::minutes(1);
+    let mut spans: Vec<(String, chrono::NaiveDateTime, chrono::NaiveDateTime)> = Vec::new();
+    for b in blocks.as_array().expect("a list") {
+        let location = b["location"].as_str().expect("a location").to_owned();
+        let start = parse_date_time(b["start"].as_str().expect("a start")).expect("a start");
+        let end = parse_date_time(b["end"].as_str().expect("an end")).expect("an end");
+        assert_eq!(b["date"].as_str(), Some(&format_date_time(start)[..10]));
+        assert!(start < end && end - start <= TimeDelta::days(1), "{b}");
+        let length = (end - start).num_minutes();
+        assert!(
+            inside_hours(doctor, &location, start, length),
+            "{b} is not inside the hours"
+        );
+        if chrono::Timelike::hour(&start) != 0 || chrono::Timelike::minute(&start) != 0 {
+            assert!(
+                !inside_hours(doctor, &location, start - minute, 1),
+                "{b} starts late"
+            );
+        }
+        if chrono::Timelike::hour(&end) != 0 || chrono::Timelike::minute(&end) != 0 {
+            assert!(!inside_hours(doctor, &location, end, 1), "{b} ends early");
+        }
+        if let Some(l) = &q.location {
+            assert_eq!(&location, l);
+        }
+        if let Some((_, previous, _)) = spans.last() {
+            assert!(
+                previous.date() < start.date() || *previous <= start,
+                "blocks out of order at {b}"
+            );
+        }
+        spans.push((location, start, end));
+    }
+    let (Some(first), Some(last)) = (parse_bound(&q.from, false), parse_bound(&q.to, false)) else {
+        return;
+    };
+    let locations: Vec<String> = match &q.location {
+        Some(l) => vec![l.clone()],
+        None => doctor.locations.clone(),
+    };
+    let mut t = first;
+    while t < first + TimeDelta::days(3) && t.date() <= last.date() {
+        for l in &locations {
+            let covered = spans.iter().any(|(bl, s, e)| bl == l && *s <= t && t < *e);
+            assert_eq!(
+                covered,
+                inside_hours(doctor, l, t, 1),
+                "{t} at {l}: in a block {covered}"
+            );
+        }
+        t += TimeDelta::minutes(15);
     }
 }
 
@@ -843,8 +1289,13 @@ fn start_in_hours(h: &Hospital, doctor_id: &str, date: &str, n: u8) -> Option<St
 fn book(h: &mut Hospital, request: Value) -> String {
     let before = h.clone();
     let result = checked(h, Effect::Book, "book", |h| {
-        let request = read(request.clone(), "request")?;
-        h.book(request).cloned()
+        if request.get("ttlMinutes").is_some() {
+            h.hold(read(request.clone(), "request")?)
+                .map(|a| a.to_appointment())
+        } else {
+            h.book(read(request.clone(), "request")?)
+                .map(|a| a.to_appointment())
+        }
     });
     check_booking(&before, &request, &result);
     format!("{result:?}")
@@ -857,6 +1308,7 @@ fn setup(s: &Setup) -> Hospital {
             slot,
             duration,
             time_zone,
+            small_budget,
         } => {
             const SLOTS: [u32; 6] = [5, 10, 15, 20, 30, 60];
             let slot = SLOTS[usize::from(*slot) % SLOTS.len()];
@@ -867,12 +1319,17 @@ fn setup(s: &Setup) -> Hospital {
             if *time_zone {
                 options["timeZone"] = json!("Europe/Berlin");
             }
+            if *small_budget {
+                options["maxSnapshotBytes"] = json!(16_384);
+            }
             Hospital::new(read_input(options, "options").expect("valid options"))
                 .expect("valid options")
         }
         Setup::Fixture => Hospital::from_snapshot(FIXTURE_V1).expect("the fixture loads"),
         Setup::Built => Hospital::from_snapshot(BUILT.get_or_init(built_snapshot))
             .expect("the built snapshot loads"),
+        Setup::FixtureV2 => Hospital::from_snapshot(FIXTURE_V2).expect("the fixture loads"),
+        Setup::FixtureV3 => Hospital::from_snapshot(FIXTURE_V3).expect("the fixture loads"),
     }
 }
 

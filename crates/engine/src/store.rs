@@ -385,6 +385,12 @@ impl Appointments {
         }
     }
 
+    /// How many pages hold the records (tests: memory stays bounded).
+    #[cfg(test)]
+    pub(crate) fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
     /// Whether enough records are gone to make compacting worth its O(n) cost.
     pub(crate) fn wants_compaction(&self) -> bool {
         (self.gone as usize) > PAGE && self.gone > self.len / 2 || self.len >= MAX_SEQ - 1

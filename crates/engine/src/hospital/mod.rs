@@ -18,6 +18,8 @@ mod holds;
 mod replay;
 mod search;
 mod snapshots;
+#[cfg(test)]
+mod tests;
 mod view;
 
 pub use search::WorkingBlock;

@@ -15,8 +15,10 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 
-# The size budget of the gzipped .wasm (gzip -9), in bytes; the README states it.
-WASM_GZIP_BUDGET=150000
+# The size budget of the gzipped .wasm (gzip -9), in bytes; the README states it. 150,000 with
+# opt-level "z" (about 142,000 today); 170,000 since the release profile trades size for speed
+# at opt-level 3 (BENCHMARKS.md, "Build settings"). 200,000 is the hard cap.
+WASM_GZIP_BUDGET=170000
 
 features=""
 out_dir="pkg"
@@ -38,7 +40,7 @@ wasm-bindgen --target web --experimental-reset-state-function --out-name dr_sche
   --out-dir "$out_dir" "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/dr_schedule.wasm"
 wasm="$out_dir/dr_schedule_bindings_bg.wasm"
 # Current rustc emits these post-MVP features by default; wasm-opt must be told it may keep them.
-tools/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+tools/node_modules/.bin/wasm-opt -O3 --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-multivalue --enable-reference-types \
   "$wasm" -o "$wasm.opt"

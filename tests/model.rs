@@ -12,7 +12,7 @@
 //! `appointments` and `findAppointments` (`limit`, `after`, and whole walks page by page); the
 //! actor of change records; and the snapshot budget: the model computes the size the hospital
 //! tracks (`snapshot_bytes()`, the snapshot's length with the header's counters at their
-//! longest and holds counted as expired) and predicts `HOSPITAL_FULL` for every mutation that
+//! longest and every status counted as "cancelled") and predicts `HOSPITAL_FULL` for every mutation that
 //! would grow it past a `maxSnapshotBytes` that is small in some generated hospitals.
 //!
 //! After every step: the same result (whole objects, compared as JSON) or the same error code
@@ -23,7 +23,8 @@
 //! real hospital alone: `explain` is empty exactly when `book` succeeds (or fails only for the
 //! budget, which is no booking rule), and its first item is `book`'s error. After every
 //! mutation, `snapshot_bytes()` is the model's size, at least `to_snapshot().len()`, and exactly
-//! that plus the header's slack, a byte for each non-empty list and 3 per hold. A "batch" step
+//! that plus the header's slack, a byte for each non-empty list and what each status is short of
+//! "cancelled". A "batch" step
 //! replays the change records a lagging replica has not seen in one `apply_changes`, first with
 //! a record in the middle that fails: the replica must be unchanged (snapshot, revision, size,
 //! change log), and then the whole batch brings it to the hospital's state.
@@ -677,13 +678,14 @@ impl Model {
         options
     }
 
-    /// An appointment's row in a snapshot (`held_as_expired`: a hold counted as the expired
-    /// appointment it may become, as the hospital's size does).
-    fn row_json(&self, a: &MAppt, held_as_expired: bool) -> Value {
+    /// An appointment's row in a snapshot (`counted`: every status counted as the longest,
+    /// "cancelled", as the hospital's size does).
+    fn row_json(&self, a: &MAppt, counted: bool) -> Value {
         let status = match a.status {
+            _ if counted => "cancelled",
             Status::Booked => "booked",
-            Status::Held(_) if !held_as_expired => "held",
-            Status::Held(_) | Status::Expired(_) => "expired",
+            Status::Held(_) => "held",
+            Status::Expired(_) => "expired",
             Status::Cancelled => "cancelled",
         };
         let mut row = vec![
@@ -733,7 +735,7 @@ impl Model {
 
     /// The size the hospital tracks (`snapshot_bytes()`): its snapshot's length with the
     /// header's counters at their longest, each line counted with a line break and a comma, and
-    /// holds counted as expired.
+    /// every status counted as "cancelled".
     fn size(&self) -> u64 {
         let max = 9_007_199_254_740_991_u64;
         let header = format!(
@@ -2574,8 +2576,8 @@ fn check_batch(h: &Hospital, replica: &mut Hospital, at: usize, kind: u8) -> Res
     let text = h
         .changes_since_json(base)
         .map_err(|e| format!("changesSince({base}): {e}"))?;
-    let changes: Vec<Change> =
-        serde_json::from_str(&text).map_err(|e| format!("records do not read back: {e}"))?;
+    let changes: Vec<Change> = dr_schedule::engine::read_json(text.as_bytes(), "changes")
+        .map_err(|e| format!("records do not read back: {e}"))?;
     if changes.len() >= 2 {
         let i = 1 + at % (changes.len() - 1);
         let mut broken = changes.clone();
@@ -4978,7 +4980,7 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
 /// `snapshot_bytes()` is `expected` (the model's count), an upper bound of the snapshot's
 /// length, and exactly its length plus: the header's counters at their longest (16 digits each,
 /// `lastNow` as 10000-01-01T00:00), a byte (the comma the first record lacks) for each list that
-/// is not empty, and 3 bytes for each hold (counted as "expired", not "held").
+/// is not empty, and each status's bytes short of "cancelled", the longest, as which it counts.
 fn check_size(h: &Hospital, text: &str, expected: u64) -> Result<(), String> {
     let size = h.snapshot_bytes();
     let digits = |n: u64| n.to_string().len() as u64;
@@ -4990,19 +4992,25 @@ fn check_size(h: &Hospital, text: &str, expected: u64) -> Result<(), String> {
             Some(_) => 1,
             None => 15,
         };
-    let holds = h
+    // Each status counted as "cancelled": the bytes it is shorter by.
+    let statuses: u64 = h
         .all_appointments()
-        .filter(|a| a.status() == dr_schedule::engine::AppointmentStatus::Held)
-        .count() as u64;
+        .map(|a| match a.status() {
+            dr_schedule::engine::AppointmentStatus::Booked => 3,
+            dr_schedule::engine::AppointmentStatus::Held => 5,
+            dr_schedule::engine::AppointmentStatus::Expired => 2,
+            dr_schedule::engine::AppointmentStatus::Cancelled => 0,
+        })
+        .sum();
     let exact = text.len() as u64
         + header_slack
         + u64::from(h.doctor_count() > 0)
         + u64::from(h.appointment_count() > 0)
-        + 3 * holds;
+        + statuses;
     if size != expected || size < text.len() as u64 || size != exact {
         return Err(format!(
             "snapshot_bytes() is {size}; the model counts {expected}, the snapshot takes {} \
-             bytes, which with the header's slack, the first records' commas and the holds \
+             bytes, which with the header's slack, the first records' commas and the statuses \
              make {exact}",
             text.len()
         ));

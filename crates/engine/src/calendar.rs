@@ -321,6 +321,10 @@ mod tests {
         index.remove(7, at("10:00"), 3);
         assert_eq!(index.within(7, at("00:00"), at("23:00")).count(), 2);
         index.remove(7, at("10:00"), 5);
-        assert_eq!(index.within(7, at("00:00"), at("23:00")).count(), 2, "the right start");
+        assert_eq!(
+            index.within(7, at("00:00"), at("23:00")).count(),
+            2,
+            "the right start"
+        );
     }
 }

@@ -585,13 +585,10 @@ pub(crate) fn row_bytes(record: &Record, doctor_id: &str, location: &str) -> u64
         (0, Some(id)) => str_bytes(id),
         (n, _) => 3 + digits(n),
     };
-    // A hold counts as the expired appointment it may become without a change of its own (when
-    // a later call moves the clock past it), so that expiring never grows the count.
-    let status = match record.status {
-        Status::Booked => "booked",
-        Status::Cancelled => "cancelled",
-        Status::Held | Status::Expired | Status::Gone => "expired",
-    };
+    // Every status counts as the longest, "cancelled": a hold expiring (without a change of its
+    // own, when a later call moves the clock past it) and a booking cancelled without a reason
+    // never grow the count, so that a full hospital can still cancel.
+    let status = "cancelled";
     let patient = record.patient.as_deref().map_or(4, str_bytes);
     let extras = match &record.extra {
         Some(extra) => {

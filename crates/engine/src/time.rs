@@ -239,7 +239,17 @@ impl fmt::Display for LocalDateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match date_time_bytes(*self) {
             Some(text) => f.write_str(std::str::from_utf8(&text).unwrap_or_default()),
-            None => write!(f, "(minute {} out of range)", self.0),
+            // Beyond the years 0001-9999 (the end of the range, an error message's bound).
+            None => {
+                let (year, month, day) = civil_from_days(self.day());
+                let minute = self.minute_of_day();
+                write!(
+                    f,
+                    "{year:04}-{month:02}-{day:02}T{:02}:{:02}",
+                    minute / 60,
+                    minute % 60
+                )
+            }
         }
     }
 }

@@ -139,8 +139,10 @@ impl Hospital {
     }
 
     /// The length of [`Hospital::to_snapshot`]'s text, in bytes, or at most this: exact but for
-    /// the header, whose counters are counted at their longest. A mutation that would take it
-    /// past the hospital's `maxSnapshotBytes` is refused with `HOSPITAL_FULL`.
+    /// the header, whose counters are counted at their longest, and each appointment's status,
+    /// counted as the longest, `"cancelled"` (so that expiring a hold or cancelling a booking
+    /// without a reason never grows it). A mutation that would take it past the hospital's
+    /// `maxSnapshotBytes` is refused with `HOSPITAL_FULL`.
     pub fn snapshot_bytes(&self) -> u64 {
         self.size
     }

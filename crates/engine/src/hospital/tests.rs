@@ -8,7 +8,7 @@ use crate::queries::{AppointmentQuery, FindAppointmentsQuery, StatusFilter};
 use crate::store::PAGE;
 use serde_json::{json, Value};
 
-fn read<T: serde::de::DeserializeOwned>(value: Value) -> T {
+fn read<T: crate::reader::ReadJson>(value: Value) -> T {
     read_input(value, "input").unwrap()
 }
 
@@ -245,14 +245,19 @@ fn the_tracked_size_is_the_snapshots_length_plus_its_documented_slack() {
                             "now": now, "ttlMinutes": 30, "requestId": "r-1" }),
     );
     let id = h.hold(held).unwrap().id().to_string();
-    // lastNow is a date-time now (one byte shorter than the longest); a hold counts as the
-    // expired appointment it may become.
-    assert_eq!(slack(&h), 3 * 15 + 1 + 1 + 1 + 3);
+    // lastNow is a date-time now (one byte shorter than the longest); a status counts as the
+    // longest, "cancelled" ("held": 5 bytes more).
+    assert_eq!(slack(&h), 3 * 15 + 1 + 1 + 1 + 5);
     let before = h.snapshot_bytes();
     h.confirm(&id, read(json!({ "now": now }))).unwrap();
-    // Confirmed: no expiry, and what the hold's request asked for is kept.
-    assert_eq!(slack(&h), 3 * 15 + 1 + 1 + 1);
+    // Confirmed: no expiry, and what the hold's request asked for is kept ("booked": 3 more).
+    assert_eq!(slack(&h), 3 * 15 + 1 + 1 + 1 + 3);
     assert!(h.snapshot_bytes() > before);
+    // Cancelled without a reason: the count does not grow (a full hospital can still cancel).
+    let before = h.snapshot_bytes();
+    h.cancel(&id, read(json!({}))).unwrap();
+    assert_eq!(h.snapshot_bytes(), before);
+    assert_eq!(slack(&h), 3 * 15 + 1 + 1 + 1);
     let restored = Hospital::from_snapshot(&h.to_snapshot().unwrap()).unwrap();
     assert_eq!(restored.snapshot_bytes(), h.snapshot_bytes());
 }

@@ -14,7 +14,7 @@ use crate::doctor::{DateOverride, Doctor, HoursBlock, ScheduleRule, TimeOff};
 use crate::error::{Details, Error, TimeOffDetails};
 use crate::hospital::{AppointmentId, AppointmentView, WorkingBlock};
 use crate::options::HospitalOptions;
-use crate::store::{Record, Requested, Status};
+use crate::store::{Record, Requested};
 use crate::time::{date_time_bytes, ClockTime, LocalDate, LocalDateTime};
 
 /// A value the engine writes as JSON text.

@@ -23,6 +23,7 @@ import {
 } from "./instance.js";
 import {
   describe,
+  fieldJsonText,
   fieldsOf,
   jsonText,
   readBoolean,
@@ -128,7 +129,19 @@ const CHUNK = 1024;
 /** Metadata as JSON text, ready to write, with the problems met (see input.js). */
 function metadataJson(value) {
   if (value === undefined) return { text: undefined, problems: [] };
-  return jsonText(value, "metadata");
+  return fieldJsonText(value, "metadata");
+}
+
+/**
+ * The most appointments a page holds (the engine's `MAX_PAGE`). Listings are fetched from the
+ * engine a chunk at a time, so the engine never sees a `limit` larger than a chunk: it is
+ * checked here, as the engine checks it.
+ */
+const MAX_PAGE = 100_000;
+function checkPageLimit(limit) {
+  if (typeof limit !== "number" || !Number.isInteger(limit)) return;
+  if (limit === 0) throw invalidInput("limit", "0 is not between 1 and the most a page holds");
+  if (limit > MAX_PAGE && limit <= 4_294_967_295) throw invalidInput("limit", `${limit} is more than ${MAX_PAGE}, the most a page holds`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -558,6 +571,7 @@ export class Hospital {
     try {
       readString(doctorId, "doctorId");
       const [from, to, status, now, limit, after] = readFields(options, "options", LIST, true);
+      checkPageLimit(limit);
       return listOf(entry, limit, after, (next, max) => {
         beginArguments(doctorId.length + units(from) + units(to) + units(now) + units(next));
         return entry.raw.appointments(put(doctorId), put(from), put(to), number(status), put(now), put(next), max);
@@ -579,6 +593,7 @@ export class Hospital {
       problems = found;
       // The limit as read (its getter ran once, above); the engine checks it.
       const { limit } = found.length === 0 ? JSON.parse(text) : {};
+      if (limit !== 0) checkPageLimit(limit);
       const wanted = Number.isSafeInteger(limit) && limit > 0 ? limit : undefined;
       return listOf(entry, wanted, undefined, (next, max) => {
         beginArguments(text.length + units(next));

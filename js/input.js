@@ -162,7 +162,7 @@ export function fieldsOf(fields) {
     index,
     readers: names.map((name) => fields[name][0]),
     required: names.map((name) => fields[name][1]),
-    expected: names.join(", "),
+    expected: names.map((n) => JSON.stringify(n)).join(", "),
   };
 }
 
@@ -191,7 +191,9 @@ export function readFields(value, name, spec, optional = false) {
     const key = keys[k];
     const i = spec.index[key];
     if (i === undefined) {
-      throw invalidInput(shortened(key), `unknown field; expected one of ${spec.expected}`);
+      // Named as the engine names an unknown field; a key "" by the object that holds it.
+      const unknown = `unknown field ${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}; expected one of ${spec.expected}`;
+      throw invalidInput(key === "" ? name : shortened(key), unknown);
     }
     let field;
     try {
@@ -235,6 +237,15 @@ export function jsonText(value, name) {
   const path = [];
   walk(value, 0, parts, problems, path, name);
   return { text: parts.join(""), problems };
+}
+
+/**
+ * `jsonText` of a field's value (`metadata` of a request) rather than of an argument: the
+ * problems met inside it are named under the field (`metadata.tags[0]`).
+ */
+export function fieldJsonText(value, field) {
+  const { text, problems } = jsonText(value, field);
+  return { text, problems: problems.map(([path, reason]) => [path === field || path.startsWith(`${field}[`) ? path : `${field}.${path}`, reason]) };
 }
 
 /** The path of the value at `path` (a list of keys and indexes) inside the argument `name`. */

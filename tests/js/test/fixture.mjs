@@ -99,3 +99,15 @@ export function rowAppointment(row) {
   if (metadata !== undefined) appointment.metadata = metadata;
   return appointment;
 }
+
+/**
+ * Words of Rust and serde that a message must not use (the caller thinks in JavaScript): type
+ * names such as u32 or Option, and serde's "sequence", "variant", "struct".
+ */
+export const RUST_WORDS = /\b(?:[ui](?:8|16|32|64|128|size)|f32|f64|sequence|variant|struct|tuple|newtype|serde|Option|Vec|Box|bool|char)\b/;
+
+/** Fails if `message` uses a word of Rust (RUST_WORDS). */
+export function assertJavaScriptWords(message, label = "") {
+  const found = RUST_WORDS.exec(message);
+  if (found) throw new Error(`${label}${label ? ": " : ""}the message uses the Rust word "${found[0]}": ${message.slice(0, 300)}`);
+}

@@ -13,7 +13,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Hospital } from "dr-schedule";
-import { ROW, goldenSnapshot, smallHospital, snapshotText, thrown } from "./fixture.mjs";
+import { ROW, assertJavaScriptWords, goldenSnapshot, smallHospital, snapshotText, thrown } from "./fixture.mjs";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -97,6 +97,8 @@ function assertHospitalError(error, { code = "INVALID_INPUT", codes, field, path
     assert.ok(pathMatcher(error.details.path), `${got} (expected details.path ${pathMatcher.text})`);
   }
   assert.ok(error.message.length <= MAX_MESSAGE, `${label}: the message is ${error.message.length} characters long (it echoes the input): ${preview(error.message)}`);
+  // In JavaScript's words: no u32, Option, "sequence" or "variant" (issue 16).
+  assertJavaScriptWords(error.message, label);
 }
 
 const ids = new WeakMap();

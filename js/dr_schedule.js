@@ -766,6 +766,26 @@ export class Hospital {
 
 if (typeof Symbol.dispose === "symbol") Hospital.prototype[Symbol.dispose] = Hospital.prototype.free;
 
+// Test builds only (the `test-trap` feature): `debugTrap()` traps the instance, as an
+// out-of-memory abort or a bug would, so that the tests can prove the recovery above. Release
+// builds have no such method, here or in the types.
+if (typeof bindings.RawHospital.prototype.debugTrap === "function") {
+  Object.defineProperty(Hospital.prototype, "debugTrap", {
+    value: function debugTrap() {
+      const entry = enter(this);
+      try {
+        entry.raw.debugTrap();
+      } catch (error) {
+        throw failure(error);
+      } finally {
+        entry.busy = false;
+      }
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Snapshots
 

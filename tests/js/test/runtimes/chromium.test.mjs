@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { exampleOf } from "../markdown.mjs";
-import { EXPECTED, EXPECTED_TRAP } from "./expected.mjs";
+import { EXPECTED, EXPECTED_TRAP, expectedContract } from "./expected.mjs";
 import { createStaticServer } from "./static-server.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -56,7 +56,7 @@ async function newPage(t) {
 
 /** Runs smoke.html on the package in `packageDir` and returns its JSON result. */
 async function smokeResult(t, packageDir, query = "") {
-  const base = await serve({ "/modules/dr-schedule/": packageDir, "/runtimes/": here });
+  const base = await serve({ "/modules/dr-schedule/": packageDir, "/runtimes/": here, "/checks/": fileURLToPath(new URL("..", import.meta.url)) });
   const page = await newPage(t);
   await page.goto(`${base}/runtimes/smoke.html${query}`);
   await page.locator("#result[data-done=true]").waitFor();
@@ -66,6 +66,11 @@ async function smokeResult(t, packageDir, query = "") {
 test("Chromium: the package prints the smoke test's transcript", async (t) => {
   const result = await smokeResult(t, installedPackage);
   assert.deepEqual(result, { lines: EXPECTED });
+});
+
+test("Chromium: the call-by-call contract of contract.mjs holds (what tests/wasm_api.rs checked in Chromium)", async (t) => {
+  const result = await smokeResult(t, installedPackage, "?run=contract");
+  assert.deepEqual(result, await expectedContract());
 });
 
 test("Chromium: a trap is recovered from (browser.js of the test-trap build)", async (t) => {

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { fencedBlocks, readme } from "../markdown.mjs";
-import { EXPECTED, EXPECTED_TRAP } from "./expected.mjs";
+import { EXPECTED, EXPECTED_TRAP, expectedContract } from "./expected.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const testsDir = fileURLToPath(new URL("../../", import.meta.url));
@@ -52,6 +52,24 @@ test("Bun: the node entry, the expected transcript, through import and require",
   assert.deepEqual(required.lines, EXPECTED);
   assert.equal(required.sameAsImport, true);
 });
+
+for (const [runtime, command] of [
+  ["Deno", () => [bin("deno"), ["run", "--no-prompt", "--no-lock", script("run-contract.mjs")]]],
+  ["Bun", () => [bin("bun"), [script("run-contract.mjs")]]],
+]) {
+  test(`${runtime}: the call-by-call contract of contract.mjs holds`, async () => {
+    assert.deepEqual(run(...command()), await expectedContract());
+  });
+}
+
+for (const [runtime, command] of [
+  ["Deno", () => [bin("deno"), ["run", "--no-prompt", "--no-lock", fileURLToPath(new URL("../../syntax/run-using.mjs", import.meta.url))]]],
+  ["Bun", () => [bin("bun"), [fileURLToPath(new URL("../../syntax/run-using.mjs", import.meta.url))]]],
+]) {
+  test(`${runtime}: \`using\` frees the hospital at the end of its block`, () => {
+    assert.deepEqual(run(...command()), { inside: 1, after: 'true INVALID_INPUT {"field":"this"}' });
+  });
+}
 
 for (const [runtime, command, entry] of [
   ["Node", () => [process.execPath, [script("run-trap.mjs"), `${trapBuild}node.js`]], "node.js"],

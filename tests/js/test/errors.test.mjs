@@ -95,6 +95,18 @@ test("the cases cover exactly the codes of the TypeScript union", () => {
   assert.deepEqual(codes.sort(), [...Object.keys(cases), ...testedElsewhere].sort());
 });
 
+test("the union lists exactly the engine's codes, and INSTANCE_FAILED, which the JS layer throws", () => {
+  // The engine's codes, as crates/engine/src/error.rs spells them (ErrorCode::as_str), are the
+  // union's, beside the one the package adds.
+  const engine = readFileSync(new URL("../../../crates/engine/src/error.rs", import.meta.url), "utf8");
+  const engineCodes = [...engine.matchAll(/ErrorCode::\w+ => "([A-Z_]+)"/g)].map((m) => m[1]);
+  assert.ok(engineCodes.length >= 21, engineCodes.join(", "));
+  const dts = readFileSync(packageFile("dr_schedule.d.ts"), "utf8");
+  const union = [...(/export type HospitalErrorCode =([^;]*);/.exec(dts)[1]).matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(union, [...engineCodes, "INSTANCE_FAILED"]);
+  assert.match(readFileSync(packageFile("errors.js"), "utf8"), /"INSTANCE_FAILED"/);
+});
+
 for (const [code, [call, details, make = smallHospital]] of Object.entries(cases)) {
   test(`${code}: a HospitalError with details, and nothing changes`, () => {
     const h = make();

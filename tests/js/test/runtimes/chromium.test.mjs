@@ -68,7 +68,7 @@ test("Chromium: the package prints the smoke test's transcript", async (t) => {
   assert.deepEqual(result, { lines: EXPECTED });
 });
 
-test("Chromium: the call-by-call contract of contract.mjs holds (what tests/wasm_api.rs checked in Chromium)", async (t) => {
+test("Chromium: the call-by-call contract of contract.mjs holds", async (t) => {
   const result = await smokeResult(t, installedPackage, "?run=contract");
   assert.deepEqual(result, await expectedContract());
 });

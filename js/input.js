@@ -190,18 +190,20 @@ export function readFields(value, name, spec, optional = false) {
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k];
     const i = spec.index[key];
+    let field;
+    try {
+      field = value[key];
+    } catch (error) {
+      throw invalidInput(key === "" ? name : shortened(key), `could not be read (${describeThrown(error)})`);
+    }
+    // `undefined` is no value (JSON.stringify leaves the key out), whatever the key.
+    if (field === undefined) continue;
     if (i === undefined) {
       // Named as the engine names an unknown field; a key "" by the object that holds it.
       const unknown = `unknown field ${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}; expected one of ${spec.expected}`;
       throw invalidInput(key === "" ? name : shortened(key), unknown);
     }
-    let field;
-    try {
-      field = value[key];
-    } catch (error) {
-      throw invalidInput(key, `could not be read (${describeThrown(error)})`);
-    }
-    if (field === undefined || (field === null && !spec.required[i])) continue;
+    if (field === null && !spec.required[i]) continue;
     out[i] = spec.readers[i](field, key);
   }
   for (let i = 0; i < spec.names.length; i++) {

@@ -772,6 +772,9 @@ describe("unknown fields in every object, including keys that shadow Object.prot
       expectRefused(`${methodName}(${field} with own __proto__)`, M(methodName), make, { field: keyField(path, field, "__proto__") });
       assert.equal({}.polluted, undefined, "Object.prototype was polluted");
     });
+    test(`${methodName} ${field}: an unknown key whose value is undefined is no key, as in JSON.stringify`, () => {
+      expectSameAsPlain(`${methodName}(${field} with extra: undefined)`, M(methodName), () => replaceAt(METHODS[methodName].valid(), path, (object) => ({ ...object, extra: undefined })));
+    });
     test(`${methodName} ${field}: an unknown key with a 1000-level deep value`, () => {
       expectRefused(
         `${methodName}(${field} with a deep unknown key)`,

@@ -63,8 +63,8 @@ for (const [runtime, command] of [
 }
 
 for (const [runtime, command] of [
-  ["Deno", () => [bin("deno"), ["run", "--no-prompt", "--no-lock", fileURLToPath(new URL("../../syntax/run-using.mjs", import.meta.url))]]],
-  ["Bun", () => [bin("bun"), [fileURLToPath(new URL("../../syntax/run-using.mjs", import.meta.url))]]],
+  ["Deno", () => [bin("deno"), ["run", "--no-prompt", "--no-lock", fileURLToPath(new URL("../../programs/run-using.mjs", import.meta.url))]]],
+  ["Bun", () => [bin("bun"), [fileURLToPath(new URL("../../programs/run-using.mjs", import.meta.url))]]],
 ]) {
   test(`${runtime}: \`using\` frees the hospital at the end of its block`, () => {
     assert.deepEqual(run(...command()), { inside: 1, after: 'true INVALID_INPUT {"field":"this"}' });

@@ -1,4 +1,4 @@
-// Outside test/: Node 20 (whose `node --test test/` runs every module under test/) cannot parse it.
+// In programs/, outside test/ (whose every module `node --test test/` runs): Node 20 cannot parse it.
 // `using`: the hospital is freed at the end of its block, in the runtimes that have the syntax
 // (Deno and Bun; Node 20 has Symbol.dispose but not the syntax: types.test.mjs runs TypeScript's
 // output there). Prints what happened, as JSON.

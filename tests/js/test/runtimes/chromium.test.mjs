@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { exampleOf } from "../markdown.mjs";
+import { exampleOf, packageReadme } from "../markdown.mjs";
 import { EXPECTED, EXPECTED_TRAP, expectedContract } from "./expected.mjs";
 import { createStaticServer } from "./static-server.mjs";
 
@@ -79,8 +79,8 @@ test("Chromium: a trap is recovered from (browser.js of the test-trap build)", a
   assert.deepEqual(result, { lines: EXPECTED_TRAP });
 });
 
-test("the README's browser example logs what the README says", async (t) => {
-  const { code, output } = exampleOf("html");
+test("the package README's browser example logs what the README says", async (t) => {
+  const { code, output } = exampleOf("html", packageReadme);
   writeFileSync(`${outputDir}readme.html`, code);
   const base = await serve({ "/": outputDir, "/node_modules/dr-schedule/": installedPackage });
   const page = await newPage(t);

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { exampleOf } from "../markdown.mjs";
+import { exampleOf, packageReadme } from "../markdown.mjs";
 import { EXPECTED, EXPECTED_TRAP, expectedContract } from "./expected.mjs";
 import { repoRoot, testWorker } from "./workerd.mjs";
 
@@ -44,8 +44,8 @@ test("workerd: a trap is recovered from (workerd.js of the test-trap build)", as
   }
 });
 
-test("the README's Worker example answers what the README says", async () => {
-  const { code, output } = exampleOf("javascript");
+test("the package README's Worker example answers what the README says", async () => {
+  const { code, output } = exampleOf("javascript", packageReadme);
   mkdirSync(outputDir, { recursive: true });
   const file = join(outputDir, "readme-worker.mjs");
   writeFileSync(file, code);

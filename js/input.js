@@ -58,6 +58,8 @@ export function describe(value) {
     const proto = Object.getPrototypeOf(value);
     if (proto === null || proto === Object.prototype) return "an object";
     const name = proto.constructor?.name;
+    // new String("x") is no string: say so ("expected a string, not a String object").
+    if (name === "String" || name === "Number" || name === "Boolean") return `a ${name} object`;
     if (typeof name === "string" && /^[A-Za-z_$][\w$]{0,39}$/.test(name)) return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
   } catch {
     return "an object that cannot be inspected (a revoked Proxy?)";

@@ -92,6 +92,9 @@ function hospitalError(api, error, code, what = "") {
   equal(error.name, "HospitalError", `${what}: name (${error.message})`);
   ok(typeof error.message === "string" && error.message.trim() !== "", `${what}: an empty message`);
   equal(error.code, code, `${what}: code (${error.message}, details ${show(error.details)})`);
+  // In JavaScript's words (fixture.mjs, RUST_WORDS; this module imports nothing).
+  const rust = /\b(?:[ui](?:8|16|32|64|128|size)|f32|f64|sequence|variant|struct|tuple|newtype|serde|Option|Vec|Box|bool|char)\b/.exec(error.message);
+  ok(rust === null, `${what}: the message uses the Rust word "${rust?.[0]}": ${error.message}`);
   const details = error.details;
   ok(details !== null && typeof details === "object" && !Array.isArray(details), `${what}: details is not an object: ${show(details)}`);
   return details;

@@ -7,7 +7,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Hospital, HospitalError } from "dr-schedule";
-import { ROW, thrown } from "./fixture.mjs";
+import { ROW, assertJavaScriptWords, thrown } from "./fixture.mjs";
 
 const FRIDAYS = [{ days: ["fri"], start: "09:00", end: "17:00" }];
 const NOW = "2019-01-31T09:00";
@@ -19,6 +19,7 @@ function refused(h, fn, code, details = undefined) {
   const error = thrown(fn);
   assert.ok(error instanceof HospitalError, String(error));
   assert.equal(error.code, code, error.message);
+  assertJavaScriptWords(error.message, code);
   if (details !== undefined) assert.deepEqual(error.details, details);
   assert.equal(h.toSnapshot(), snapshot, "a failed call changed the snapshot");
   assert.equal(h.revision, revision, "a failed call changed the revision");

@@ -6,7 +6,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Hospital } from "dr-schedule";
-import { ROW, goldenSnapshot, rowAppointment, snapshotText, thrown } from "./fixture.mjs";
+import { ROW, assertJavaScriptWords, goldenSnapshot, rowAppointment, snapshotText, thrown } from "./fixture.mjs";
 
 const FRIDAYS = [{ days: ["fri"], start: "09:00", end: "17:00" }];
 const WEEKDAYS = [{ days: ["mon", "tue", "wed", "thu", "fri"], start: "09:00", end: "17:00" }];
@@ -19,6 +19,7 @@ function refused(h, fn, code, details = {}) {
   assert.ok(error instanceof Error, `not an Error: ${error}`);
   assert.equal(error.name, "HospitalError");
   assert.equal(error.code, code, error.message);
+  assertJavaScriptWords(error.message, code);
   for (const [key, value] of Object.entries(details)) assert.deepEqual(error.details[key], value, `details.${key}: ${error.message}`);
   assert.equal(h.toSnapshot(), snapshot, "a failed call changed the snapshot");
   assert.equal(h.revision, revision, "a failed call changed the revision");

@@ -575,7 +575,9 @@ const WRONG_TYPES = [
  */
 const METADATA_PATH_BUG = "the binding names a problem the engine finds inside book/hold/reschedule metadata without its `metadata.` prefix (src/binding/hospital.rs)";
 function metadataPathBug(methodName, field, label) {
-  return ["book", "hold", "reschedule"].includes(methodName) && field.startsWith("metadata") && /levels of objects|cyclic object|levels of arrays|cyclic array/.test(label) ? METADATA_PATH_BUG : undefined;
+  // An array in place of the metadata object is refused at `metadata` itself, before its depth.
+  const deep = field === "metadata" ? /levels of objects|cyclic object/ : /levels of objects|cyclic object|levels of arrays|cyclic array/;
+  return ["book", "hold", "reschedule"].includes(methodName) && field.startsWith("metadata") && deep.test(label) ? METADATA_PATH_BUG : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,9 +1,18 @@
 // The public types of the dr-schedule package: the `Hospital` class every entry exports, the
 // `HospitalError` it throws, and every input and output shape. Written by hand beside the class
-// (js/dr_schedule.js); tests compare them with what the package returns and refuses
-// (tests/js/test/shapes.test.mjs, types.test.mjs) and with the engine's error codes
-// (tests/typescript_types.rs).
-/// <reference lib="esnext.disposable" />
+// (js/dr_schedule.js); the package's tests compile them with TypeScript 5 and 7 and compare them
+// with what the package returns, refuses and throws.
+
+// `Symbol.dispose`, for `free()` under `using`, whatever `lib` the consumer compiles with: the
+// runtimes the package supports all have it (ES2015 libs declare `Symbol` already, ES5 ones do
+// not; TypeScript's own esnext.disposable declares `dispose` the same way). A reference to that
+// lib instead would not compile with TypeScript 5's default target, ES5.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+  var Symbol: SymbolConstructor;
+}
 
 /** A day of the week. */
 export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
@@ -54,6 +63,75 @@ export interface HospitalOptions {
   /** Duration of a booking that names none; a multiple of `slotMinutes`. Default 15. */
   defaultDurationMinutes?: number;
   /** IANA time zone name, kept for exports (0.1 computes in local wall-clock time). */
+  timeZone?: string | null;
+  /**
+   * Refuse bookings that start less than this many minutes after `now` (`TOO_SOON`); `0`
+   * refuses only bookings in the past. Off when absent or `null`. When set, every booking call
+   * and slot search needs `now`.
+   */
+  minNoticeMinutes?: number | null;
+  /** Refuse bookings that start more than this many days after `now` (`BEYOND_HORIZON`). */
+  horizonDays?: number | null;
+  /** Refuse a second overlapping appointment for the same `patient` (`PATIENT_BUSY`). */
+  preventPatientOverlap?: boolean;
+  /**
+   * The most bytes the hospital's snapshot may take (16 KiB to 256 MiB; default 128 MiB): a
+   * change that would grow it further is refused with `HOSPITAL_FULL`. Kept in snapshots.
+   */
+  maxSnapshotBytes?: number;
+}
+
+/** The options of a hospital as `hospital.options` returns them: defaults filled in. */
+export interface HospitalOptionsRead {
+  slotMinutes: number;
+  defaultDurationMinutes: number;
+  timeZone: string | null;
+  /** Present when the notice rule is on. */
+  minNoticeMinutes?: number;
+  /** Present when the horizon rule is on. */
+  horizonDays?: number;
+  /** Present (and `true`) when the patient-overlap rule is on. */
+  preventPatientOverlap?: boolean;
+  maxSnapshotBytes: number;
+}
+
+/** A doctor as the hospital returns it. */
+export interface Doctor {
+  id: string;
+  name: string;
+  locations: string[];
+  schedule: ScheduleRule[];
+  /** Left out when there are none. */
+  overrides?: DateOverride[];
+  /** Left out when there is none. */
+  timeOff?: TimeOff[];
+}
+
+/** The input of `addDoctor`. */
+export interface NewDoctor {
+  /** An id of your choosing (`A-Z a-z 0-9 _ - . :`, up to 64); assigned when absent. */
+  id?: string;
+  name: string;
+  locations: string[];
+  schedule: ScheduleRule[];
+  overrides?: DateOverride[];
+  timeOff?: TimeOff[];
+}
+
+/** The input of `updateDoctor`: the fields to replace. */
+export interface DoctorPatch {
+  name?: string;
+  locations?: string[];
+  schedule?: ScheduleRule[];
+  overrides?: DateOverride[];
+  timeOff?: TimeOff[];
+}
+
+/** Options of `updateDoctor` and `removeDoctor`. */
+export interface ChangeOptions {
+  /** Cancel the booked appointments and live holds in the way instead of failing with `HAS_APPOINTMENTS`. */
+  cancelAppointments?: boolean;
+}
 
 /** A JSON value, as `metadata` holds them. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

@@ -22,6 +22,8 @@ import {
   units,
 } from "./instance.js";
 import {
+  describe,
+  fieldJsonText,
   fieldsOf,
   jsonText,
   readBoolean,
@@ -127,7 +129,19 @@ const CHUNK = 1024;
 /** Metadata as JSON text, ready to write, with the problems met (see input.js). */
 function metadataJson(value) {
   if (value === undefined) return NO_JSON;
-  return jsonText(value, "metadata");
+  return fieldJsonText(value, "metadata");
+}
+
+/**
+ * The most appointments a page holds (the engine's `MAX_PAGE`). Listings are fetched from the
+ * engine a chunk at a time, so the engine never sees a `limit` larger than a chunk: it is
+ * checked here, as the engine checks it.
+ */
+const MAX_PAGE = 100_000;
+function checkPageLimit(limit) {
+  if (typeof limit !== "number" || !Number.isInteger(limit)) return;
+  if (limit === 0) throw invalidInput("limit", "0 is not between 1 and the most a page holds");
+  if (limit > MAX_PAGE && limit <= 4_294_967_295) throw invalidInput("limit", `${limit} is more than ${MAX_PAGE}, the most a page holds`);
 }
 
 /** What `metadataJson` gives for no metadata (shared: nothing changes it). */
@@ -559,6 +573,7 @@ export class Hospital {
     try {
       readString(doctorId, "doctorId");
       const [from, to, status, now, limit, after] = readFields(options, "options", LIST, true);
+      checkPageLimit(limit);
       return listOf(entry, limit, after, (next, max) => {
         beginArguments(doctorId.length + units(from) + units(to) + units(now) + units(next));
         return entry.raw.appointments(put(doctorId), put(from), put(to), number(status), put(now), put(next), max);
@@ -580,6 +595,7 @@ export class Hospital {
       problems = found;
       // The limit as read (its getter ran once, above); the engine checks it.
       const { limit } = found.length === 0 ? JSON.parse(text) : {};
+      if (limit !== 0) checkPageLimit(limit);
       const wanted = Number.isSafeInteger(limit) && limit > 0 ? limit : undefined;
       return listOf(entry, wanted, undefined, (next, max) => {
         beginArguments(text.length + units(next));
@@ -642,7 +658,14 @@ export class Hospital {
     try {
       const f = readFields(request, "request", EXPLAIN);
       beginArguments(units(f[0]) + units(f[1]) + units(f[2]) + units(f[4]) + units(f[5]));
-      return parsed(entry.raw.explain(put(f[0]), put(f[1]), put(f[2]), number(f[3]), put(f[4]), put(f[5])));
+      const doctorId = put(f[0]);
+      const location = put(f[1]);
+      const start = put(f[2]);
+      // The binding reads `now` before `patient` (src/binding/hospital.rs, `explain`): they are
+      // written in the order it reads them.
+      const now = put(f[5]);
+      const patient = put(f[4]);
+      return parsed(entry.raw.explain(doctorId, location, start, number(f[3]), patient, now));
     } catch (error) {
       throw failure(error);
     } finally {
@@ -745,6 +768,26 @@ export class Hospital {
 
 if (typeof Symbol.dispose === "symbol") Hospital.prototype[Symbol.dispose] = Hospital.prototype.free;
 
+// Test builds only (the `test-trap` feature): `debugTrap()` traps the instance, as an
+// out-of-memory abort or a bug would, so that the tests can prove the recovery above. Release
+// builds have no such method, here or in the types.
+if (typeof bindings.RawHospital.prototype.debugTrap === "function") {
+  Object.defineProperty(Hospital.prototype, "debugTrap", {
+    value: function debugTrap() {
+      const entry = enter(this);
+      try {
+        entry.raw.debugTrap();
+      } catch (error) {
+        throw failure(error);
+      } finally {
+        entry.busy = false;
+      }
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Snapshots
 
@@ -765,25 +808,48 @@ function snapshotOut(entry, take) {
 /** Bytes (or UTF-16 units) fed to the loader per call, give or take a line. */
 const PIECE = 1 << 20;
 
+/** The intrinsic getters of typed arrays: they run no code of the caller's, and refuse a Proxy. */
+const typedArray = Object.getPrototypeOf(Uint8Array.prototype);
+const typedArrayGetter = (name) => Object.getOwnPropertyDescriptor(typedArray, name).get;
+const bufferOf = typedArrayGetter("buffer");
+const byteOffsetOf = typedArrayGetter("byteOffset");
+const byteLengthOf = typedArrayGetter("byteLength");
+const typedArrayKind = Object.getOwnPropertyDescriptor(typedArray, Symbol.toStringTag).get;
+
+/**
+ * The snapshot as text, or its bytes as a plain Uint8Array over the same memory (a Buffer or any
+ * other Uint8Array, subclass or not: only the intrinsic getters read it, so that none of the
+ * caller's code runs while it loads); INVALID_INPUT for anything else.
+ */
+function snapshotSource(snapshot) {
+  if (typeof snapshot === "string") return snapshot;
+  if (typedArrayKind.call(snapshot) === "Uint8Array") {
+    try {
+      return new Uint8Array(bufferOf.call(snapshot), byteOffsetOf.call(snapshot), byteLengthOf.call(snapshot));
+    } catch {
+      throw invalidInput("snapshot", "a Uint8Array whose memory is gone (its ArrayBuffer was detached or transferred)");
+    }
+  }
+  throw invalidInput("snapshot", `expected the text of toSnapshot() or the bytes of toSnapshotBytes() (a Uint8Array), not ${describe(snapshot)}`);
+}
+
 /** Loads a snapshot, text or bytes, in pieces of whole lines, so that it is never copied whole. */
 function loadSnapshot(snapshot, maxSnapshotBytes) {
-  const isText = typeof snapshot === "string";
-  if (!isText && !(snapshot instanceof Uint8Array)) {
-    throw invalidInput("snapshot", `expected the text of toSnapshot() or the bytes of toSnapshotBytes() (a Uint8Array), not ${describeSnapshot(snapshot)}`);
-  }
+  const source = snapshotSource(snapshot);
+  const isText = typeof source === "string";
   const loader = bindings.RawLoader.begin(maxSnapshotBytes);
   if (loader === undefined) throw engineError();
   try {
-    const length = snapshot.length;
+    const length = source.length;
     let offset = 0;
     while (offset < length) {
       // A piece ends after a line break (the format puts one record per line), or is the rest.
       let end = Math.min(length, offset + PIECE);
       if (end < length) {
-        const lineEnd = isText ? snapshot.indexOf("\n", end) : snapshot.indexOf(10, end);
+        const lineEnd = isText ? source.indexOf("\n", end) : source.indexOf(10, end);
         end = lineEnd < 0 ? length : lineEnd + 1;
       }
-      const fed = isText ? writeText(snapshot, offset, end) : writeBytes(snapshot, offset, end);
+      const fed = isText ? writeText(source, offset, end) : writeBytes(source, offset, end);
       if (loader.feed(fed) < 0) throw engineError();
       offset = end;
     }
@@ -795,11 +861,23 @@ function loadSnapshot(snapshot, maxSnapshotBytes) {
   }
 }
 
+/**
+ * `\uXXXX` of a lone surrogate: JSON's own spelling of it, which the engine's reader refuses
+ * where it is. After an odd run of backslashes the text was no JSON (a backslash cannot escape
+ * it), and the escape would make it JSON: U+FFFD keeps it invalid there.
+ */
+function escapedSurrogate(unit, offset, text) {
+  let backslashes = 0;
+  while (offset - backslashes > 0 && text.charCodeAt(offset - backslashes - 1) === 0x5c) backslashes += 1;
+  return backslashes % 2 === 1 ? "\ufffd" : `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
 function writeText(text, start, end) {
-  const piece = text.slice(start, end);
-  if (!piece.isWellFormed()) {
-    throw new HospitalError("INVALID_SNAPSHOT", "invalid snapshot: it holds a lone surrogate (half a UTF-16 pair), which is not text", { path: "" });
-  }
+  let piece = text.slice(start, end);
+  // UTF-8 cannot hold a lone surrogate (half a UTF-16 pair): written as its escape, it reaches
+  // the engine's reader, which refuses it at its path (`doctors[0].name`), as it does an escaped
+  // one. /\p{Surrogate}/u matches only lone ones: a pair is one code point.
+  if (!piece.isWellFormed()) piece = piece.replace(/\p{Surrogate}/gu, escapedSurrogate);
   beginArguments(piece.length);
   const at = bindings.scratchPtr();
   return encoder.encodeInto(piece, memoryBytes().subarray(at, at + piece.length * 3)).written;
@@ -809,14 +887,4 @@ function writeBytes(bytes, start, end) {
   beginArguments(Math.ceil((end - start) / 3));
   memoryBytes().set(bytes.subarray(start, end), bindings.scratchPtr());
   return end - start;
-}
-
-function describeSnapshot(value) {
-  if (value === null) return "null";
-  if (typeof value !== "object") return typeof value;
-  try {
-    return Array.isArray(value) ? "an array" : `an object of class ${value.constructor?.name ?? "unknown"}`;
-  } catch {
-    return "an object";
-  }
 }

@@ -58,6 +58,8 @@ export function describe(value) {
     const proto = Object.getPrototypeOf(value);
     if (proto === null || proto === Object.prototype) return "an object";
     const name = proto.constructor?.name;
+    // new String("x") is no string: say so ("expected a string, not a String object").
+    if (name === "String" || name === "Number" || name === "Boolean") return `a ${name} object`;
     if (typeof name === "string" && /^[A-Za-z_$][\w$]{0,39}$/.test(name)) return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
   } catch {
     return "an object that cannot be inspected (a revoked Proxy?)";
@@ -162,7 +164,7 @@ export function fieldsOf(fields) {
     index,
     readers: names.map((name) => fields[name][0]),
     required: names.map((name) => fields[name][1]),
-    expected: names.join(", "),
+    expected: names.map((n) => JSON.stringify(n)).join(", "),
   };
 }
 
@@ -190,16 +192,20 @@ export function readFields(value, name, spec, optional = false) {
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k];
     const i = spec.index[key];
-    if (i === undefined) {
-      throw invalidInput(shortened(key), `unknown field; expected one of ${spec.expected}`);
-    }
     let field;
     try {
       field = value[key];
     } catch (error) {
-      throw invalidInput(key, `could not be read (${describeThrown(error)})`);
+      throw invalidInput(key === "" ? name : shortened(key), `could not be read (${describeThrown(error)})`);
     }
-    if (field === undefined || (field === null && !spec.required[i])) continue;
+    // `undefined` is no value (JSON.stringify leaves the key out), whatever the key.
+    if (field === undefined) continue;
+    if (i === undefined) {
+      // Named as the engine names an unknown field; a key "" by the object that holds it.
+      const unknown = `unknown field ${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}; expected one of ${spec.expected}`;
+      throw invalidInput(key === "" ? name : shortened(key), unknown);
+    }
+    if (field === null && !spec.required[i]) continue;
     out[i] = spec.readers[i](field, key);
   }
   for (let i = 0; i < spec.names.length; i++) {
@@ -235,6 +241,15 @@ export function jsonText(value, name) {
   const path = [];
   walk(value, 0, parts, problems, path, name);
   return { text: parts.join(""), problems };
+}
+
+/**
+ * `jsonText` of a field's value (`metadata` of a request) rather than of an argument: the
+ * problems met inside it are named under the field (`metadata.tags[0]`).
+ */
+export function fieldJsonText(value, field) {
+  const { text, problems } = jsonText(value, field);
+  return { text, problems: problems.map(([path, reason]) => [path === field || path.startsWith(`${field}[`) ? path : `${field}.${path}`, reason]) };
 }
 
 /** The path of the value at `path` (a list of keys and indexes) inside the argument `name`. */

@@ -51,7 +51,10 @@ mv "$wasm.opt" "$wasm"
 cp js/dr_schedule.js js/errors.js js/input.js js/instance.js js/output.js \
   js/node.js js/browser.js js/workerd.js js/deno.js js/dr_schedule.d.ts "$out_dir/"
 rm "$out_dir/dr_schedule_bindings.d.ts" "$out_dir/dr_schedule_bindings_bg.wasm.d.ts"
-cp README.md LICENSE "$out_dir/"
+# The package's own README (install, import, the API, errors, persistence, limits), not the
+# repository's, whose developer parts name files the package does not hold.
+cp js/README.md "$out_dir/README.md"
+cp LICENSE "$out_dir/"
 node scripts/package-json.mjs > "$out_dir/package.json"
 
 raw=$(wc -c <"$wasm")

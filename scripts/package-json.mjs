@@ -39,7 +39,6 @@ const manifest = {
   version: field("version"),
   description: field("description"),
   license: field("license"),
-  repository: { type: "git", url: field("repository") },
   keywords,
   type: "module",
   exports,

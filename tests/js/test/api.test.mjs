@@ -2,30 +2,48 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { Hospital } from "dr-schedule";
-import { smallHospital, thrown } from "./fixture.mjs";
+import { Hospital, HospitalError } from "dr-schedule";
+import { rowAppointment, smallHospital, thrown } from "./fixture.mjs";
 
-test("require() and import give the same working class", () => {
+test("require() and import give the same working class, and the same HospitalError", () => {
   const require = createRequire(import.meta.url);
-  const { Hospital: Required } = require("dr-schedule");
+  const { Hospital: Required, HospitalError: RequiredError } = require("dr-schedule");
   assert.equal(Required, Hospital);
+  assert.equal(RequiredError, HospitalError);
   assert.equal(new Required().revision, 0);
 });
 
-test("options are checked and kept in the snapshot", () => {
+test("options are checked and kept in the snapshot; hospital.options reads them back", () => {
   const h = new Hospital({ slotMinutes: 30, defaultDurationMinutes: 60, timeZone: "Europe/Paris" });
-  assert.deepEqual(JSON.parse(h.toSnapshot()).options, {
-    slotMinutes: 30,
-    defaultDurationMinutes: 60,
-    timeZone: "Europe/Paris",
-  });
-  assert.deepEqual(JSON.parse(new Hospital().toSnapshot()).options, {
-    slotMinutes: 15,
-    defaultDurationMinutes: 15,
-    timeZone: null,
-  });
+  const options = { slotMinutes: 30, defaultDurationMinutes: 60, timeZone: "Europe/Paris", maxSnapshotBytes: 128 * 1024 * 1024 };
+  assert.deepEqual(JSON.parse(h.toSnapshot()).options, options);
+  assert.deepEqual(h.options, options);
+  const defaults = { slotMinutes: 15, defaultDurationMinutes: 15, timeZone: null, maxSnapshotBytes: 128 * 1024 * 1024 };
+  assert.deepEqual(JSON.parse(new Hospital().toSnapshot()).options, defaults);
+  assert.deepEqual(new Hospital().options, defaults);
+  // The time rules are there when set.
+  const timed = new Hospital({ minNoticeMinutes: 0, horizonDays: 30, preventPatientOverlap: true, maxSnapshotBytes: 1 << 20 });
+  assert.deepEqual(timed.options, { ...defaults, minNoticeMinutes: 0, horizonDays: 30, preventPatientOverlap: true, maxSnapshotBytes: 1 << 20 });
   assert.equal(new Hospital(undefined).revision, 0);
   assert.equal(new Hospital(null).revision, 0);
+});
+
+test("counts without listing: doctorCount, appointmentCount, snapshotBytes", () => {
+  const empty = new Hospital();
+  assert.deepEqual([empty.doctorCount, empty.appointmentCount], [0, 0]);
+  const h = smallHospital();
+  assert.equal(h.doctorCount, 1);
+  // Every status counts: a1 booked, a2 cancelled.
+  assert.equal(h.appointmentCount, 2);
+  // snapshotBytes bounds the snapshot's length (its counters counted at their longest).
+  const length = new TextEncoder().encode(h.toSnapshot()).length;
+  assert.ok(h.snapshotBytes >= length && h.snapshotBytes < length + 200, `${h.snapshotBytes} for ${length}`);
+  const before = h.snapshotBytes;
+  h.updateAppointment("a1", { notes: "x".repeat(100) });
+  assert.ok(h.snapshotBytes >= before + 100);
+  h.removeDoctor("d1", { cancelAppointments: true });
+  assert.deepEqual([h.doctorCount, h.appointmentCount], [0, 0]);
+  assert.ok(h.snapshotBytes < before);
 });
 
 test("doctors: add, get, list in insertion order, update, remove", () => {
@@ -113,8 +131,77 @@ test("snapshots round-trip byte for byte and keep the revision", () => {
   assert.equal(restored.book({ doctorId: "d1", location: "A", start: "2019-02-01T09:00" }).id, "a3");
   const parsed = JSON.parse(snapshot);
   assert.equal(parsed.format, "dr-schedule");
-  assert.equal(parsed.version, 2);
+  assert.equal(parsed.version, 3);
   assert.equal(parsed.lastNow, null, "no call has passed a now yet");
-  assert.deepEqual(parsed.appointments[0], h.getAppointment("a1"));
+  // Appointments are rows: [id, doctorId, location, start, durationMinutes, status, patient, extras?].
+  assert.deepEqual(parsed.appointments[0], ["a1", "d1", "A", "2019-02-01T11:00", 15, "booked", "p1", { requestId: "r1" }]);
+  assert.deepEqual(rowAppointment(parsed.appointments[0]), h.getAppointment("a1"));
   assert.deepEqual(parsed.doctors[0], h.getDoctor("d1"));
+  // One record per line: the header, each doctor, each appointment.
+  assert.deepEqual(snapshot.split("\n").map((line) => line.slice(0, 12)), [
+    '{"format":"d',
+    '{"id":"d1","',
+    '],"appointme',
+    '["a1","d1","',
+    ',["a2","d1",',
+    "]}",
+  ]);
+});
+
+test("toSnapshotBytes() is the UTF-8 of toSnapshot(); fromSnapshot takes either", () => {
+  const h = smallHospital();
+  h.addDoctor({ name: "Dr. Zoë 😀", locations: ["Café"], schedule: [] });
+  const bytes = h.toSnapshotBytes();
+  assert.ok(bytes instanceof Uint8Array);
+  assert.equal(Object.getPrototypeOf(bytes), Uint8Array.prototype);
+  assert.deepEqual(bytes, new TextEncoder().encode(h.toSnapshot()));
+  // A copy of its own: the hospital's later changes do not show in it.
+  const copy = bytes.slice();
+  h.book({ doctorId: "d1", location: "A", start: "2019-02-01T13:00" });
+  assert.deepEqual(bytes, copy);
+  const fromBytes = Hospital.fromSnapshot(bytes);
+  const fromText = Hospital.fromSnapshot(new TextDecoder().decode(bytes));
+  assert.equal(fromBytes.toSnapshot(), fromText.toSnapshot());
+  assert.equal(fromBytes.getDoctor("d2").name, "Dr. Zoë 😀");
+  assert.equal(fromBytes.revision, h.revision - 1);
+});
+
+test("free() and using: a freed hospital refuses every call; freeing twice is harmless", () => {
+  const h = smallHospital();
+  h.free();
+  h.free();
+  for (const call of [() => h.revision, () => h.listDoctors(), () => h.toSnapshot(), () => h.book({ doctorId: "d1", location: "A", start: "2019-02-01T13:00" })]) {
+    const error = thrown(call);
+    assert.ok(error instanceof HospitalError);
+    assert.equal(error.code, "INVALID_INPUT");
+    assert.deepEqual(error.details, { field: "this" });
+  }
+  // What `using h = …` calls at the end of its block (Node 20 has Symbol.dispose but not the
+  // syntax: Deno, Bun and TypeScript's output run a real `using` in runtimes/ and types.test.mjs).
+  assert.equal(typeof Symbol.dispose, "symbol");
+  assert.equal(Hospital.prototype[Symbol.dispose], Hospital.prototype.free);
+  const disposed = smallHospital();
+  disposed[Symbol.dispose]();
+  assert.deepEqual(thrown(() => disposed.revision).details, { field: "this" });
+});
+
+test("actor: recorded in the change records of the changes made while it is set", () => {
+  const h = smallHospital();
+  assert.equal(h.actor, null);
+  h.actor = "key_7f3a";
+  assert.equal(h.actor, "key_7f3a");
+  h.book({ doctorId: "d1", location: "A", start: "2019-02-01T13:00" });
+  h.actor = null;
+  h.cancel("a3");
+  const [booked, cancelled] = h.changesSince(4);
+  assert.equal(booked.actor, "key_7f3a");
+  assert.equal(Object.hasOwn(cancelled, "actor"), false);
+  // Not part of the hospital: not in its snapshot, and the revision did not move.
+  assert.equal(h.revision, 6);
+  assert.ok(!h.toSnapshot().includes("key_7f3a"));
+  // A replay keeps the actor of each record.
+  const replica = new Hospital();
+  replica.applyChanges(h.changesSince(0));
+  assert.deepEqual(replica.changesSince(0), h.changesSince(0));
+  assert.equal(replica.actor, null);
 });

@@ -13,7 +13,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Hospital } from "dr-schedule";
-import { smallHospital, thrown } from "./fixture.mjs";
+import { ROW, assertJavaScriptWords, goldenSnapshot, smallHospital, snapshotText, thrown } from "./fixture.mjs";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -69,6 +69,7 @@ const within = (field) =>
   });
 const anyField = Object.assign((actual) => typeof actual === "string" && actual.length > 0, { text: "any non-empty field" });
 const oneOf = (...fields) => Object.assign((actual) => fields.includes(actual), { text: fields.join(" | ") });
+const anyPath = Object.assign((p) => typeof p === "string", { text: "a path" });
 
 /**
  * Asserts that `error` is a HospitalError with `code` (INVALID_INPUT by default) whose
@@ -96,6 +97,8 @@ function assertHospitalError(error, { code = "INVALID_INPUT", codes, field, path
     assert.ok(pathMatcher(error.details.path), `${got} (expected details.path ${pathMatcher.text})`);
   }
   assert.ok(error.message.length <= MAX_MESSAGE, `${label}: the message is ${error.message.length} characters long (it echoes the input): ${preview(error.message)}`);
+  // In JavaScript's words: no u32, Option, "sequence" or "variant" (issue 16).
+  assertJavaScriptWords(error.message, label);
 }
 
 const ids = new WeakMap();
@@ -286,13 +289,13 @@ const METHODS = {
   },
   book: {
     call: (h, args) => h.book(...args),
-    valid: () => [{ doctorId: "d1", location: "A", start: "2019-02-01T13:00", durationMinutes: 30, patient: "p2", id: "ax", requestId: "r2" }],
+    valid: () => [{ doctorId: "d1", location: "A", start: "2019-02-01T13:00", durationMinutes: 30, patient: "p2", id: "ax", requestId: "r2", notes: "first visit", metadata: { visit: "new", tags: ["x", 1, true, null] } }],
     params: [{ name: "request", kind: "object" }],
   },
   getAppointment: { call: (h, args) => h.getAppointment(...args), valid: () => ["a1"], params: [{ name: "id", kind: "string" }] },
   appointments: {
     call: (h, args) => h.appointments(...args),
-    valid: () => ["d1", { from: "2019-02-01", to: "2019-02-01T23:00", status: "all" }],
+    valid: () => ["d1", { from: "2019-02-01", to: "2019-02-01T23:00", status: "all", now: "2019-01-31T09:00", limit: 5 }],
     params: [
       { name: "doctorId", kind: "string" },
       { name: "options", kind: "optObject" },
@@ -308,7 +311,7 @@ const METHODS = {
   },
   availableSlots: {
     call: (h, args) => h.availableSlots(...args),
-    valid: () => ["d1", { from: "2019-02-01", to: "2019-02-01", durationMinutes: 30, location: "A", limit: 3 }],
+    valid: () => ["d1", { from: "2019-02-01", to: "2019-02-01", durationMinutes: 30, location: "A", limit: 3, now: "2019-01-31T09:00" }],
     params: [
       { name: "doctorId", kind: "string" },
       { name: "options", kind: "object" },
@@ -316,12 +319,12 @@ const METHODS = {
   },
   hold: {
     call: (h, args) => h.hold(...args),
-    valid: () => [{ doctorId: "d1", location: "A", start: "2019-02-01T13:00", durationMinutes: 30, patient: "p2", id: "hx", requestId: "r2", now: "2019-01-31T09:00", ttlMinutes: 10 }],
+    valid: () => [{ doctorId: "d1", location: "A", start: "2019-02-01T13:00", durationMinutes: 30, patient: "p2", id: "hx", requestId: "r2", now: "2019-01-31T09:00", ttlMinutes: 10, notes: "call back", metadata: { source: "web" } }],
     params: [{ name: "request", kind: "object" }],
   },
   reschedule: {
     call: (h, args) => h.reschedule(...args),
-    valid: () => ["a1", { start: "2019-02-01T13:00", location: "B", durationMinutes: 30, now: "2019-01-31T09:00" }],
+    valid: () => ["a1", { start: "2019-02-01T13:00", location: "B", durationMinutes: 30, now: "2019-01-31T09:00", notes: "moved", metadata: { moved: 1 } }],
     params: [
       { name: "appointmentId", kind: "string" },
       { name: "request", kind: "object" },
@@ -337,16 +340,48 @@ const METHODS = {
     valid: () => [{ doctorId: "d1", location: "A", start: "2019-02-01T13:00", durationMinutes: 30, patient: "p2", now: "2019-01-31T09:00" }],
     params: [{ name: "request", kind: "object" }],
   },
+  updateAppointment: {
+    call: (h, args) => h.updateAppointment(...args),
+    valid: () => ["a1", { patient: "p9", notes: "bring the x-rays", metadata: { visit: "follow-up", n: 2 } }],
+    params: [
+      { name: "appointmentId", kind: "string" },
+      { name: "patch", kind: "object" },
+    ],
+  },
+  findAppointments: {
+    call: (h, args) => h.findAppointments(...args),
+    valid: () => [{ patient: "p1", location: "A", doctorId: "d1", from: "2019-02-01", to: "2019-02-02", status: "all", now: "2019-01-31T09:00", limit: 5 }],
+    params: [{ name: "query", kind: "object" }],
+  },
+  workingHours: {
+    call: (h, args) => h.workingHours(...args),
+    valid: () => ["d1", { from: "2019-02-01", to: "2019-02-08", location: "A" }],
+    params: [
+      { name: "doctorId", kind: "string" },
+      { name: "query", kind: "object" },
+    ],
+  },
   toSnapshot: { call: (h, args) => h.toSnapshot(...args), valid: () => [], params: [] },
-  fromSnapshot: { call: (h, args) => Hospital.fromSnapshot(...args), valid: () => [VALID_SNAPSHOT], params: [{ name: "json", kind: "string" }] },
+  toSnapshotBytes: { call: (h, args) => h.toSnapshotBytes(...args), valid: () => [], params: [] },
+  fromSnapshot: {
+    call: (h, args) => Hospital.fromSnapshot(...args),
+    valid: () => [VALID_SNAPSHOT, { maxSnapshotBytes: 1 << 20 }],
+    params: [
+      { name: "snapshot", kind: "string" },
+      { name: "options", kind: "optObject" },
+    ],
+  },
 };
 /** A method as the runners take it: `call(h, args)` and `valid()`. */
 const M = (name) => METHODS[name];
 
 /**
  * Every field of every argument: [method, path into the argument list, field name as
- * details.field spells it, kind]. Kinds: string (required), optString, u32 (all optional),
- * bool (optional), array, optArray, object (required), optObject.
+ * details.field spells it, kind]. Kinds: string (required), optString, u32 (all optional: a
+ * whole number), bool (optional), array, optArray, object (required), optObject; json (an
+ * optional plain object of any keys: metadata), jsonValue (any JSON value inside one),
+ * nullableString and nullableJson (in a patch, where `null` clears the field and is not the
+ * same as leaving it out).
  */
 const FIELDS = [
   ["constructor", [0], "options", "optObject"],
@@ -389,12 +424,19 @@ const FIELDS = [
   ["book", [0, "patient"], "patient", "optString"],
   ["book", [0, "id"], "id", "optString"],
   ["book", [0, "requestId"], "requestId", "optString"],
+  ["book", [0, "now"], "now", "optString"],
+  ["book", [0, "notes"], "notes", "optString"],
+  ["book", [0, "metadata"], "metadata", "json"],
+  ["book", [0, "metadata", "tags"], "metadata.tags", "jsonValue"],
   ["getAppointment", [0], "id", "string"],
   ["appointments", [0], "doctorId", "string"],
   ["appointments", [1], "options", "optObject"],
   ["appointments", [1, "from"], "from", "optString"],
   ["appointments", [1, "to"], "to", "optString"],
   ["appointments", [1, "status"], "status", "optString"],
+  ["appointments", [1, "now"], "now", "optString"],
+  ["appointments", [1, "limit"], "limit", "u32"],
+  ["appointments", [1, "after"], "after", "optString"],
   ["cancel", [0], "appointmentId", "string"],
   ["cancel", [1], "options", "optObject"],
   ["cancel", [1, "reason"], "reason", "optString"],
@@ -405,7 +447,10 @@ const FIELDS = [
   ["availableSlots", [1, "durationMinutes"], "durationMinutes", "u32"],
   ["availableSlots", [1, "location"], "location", "optString"],
   ["availableSlots", [1, "limit"], "limit", "u32"],
-  ["fromSnapshot", [0], "json", "string"],
+  ["availableSlots", [1, "now"], "now", "optString"],
+  ["fromSnapshot", [0], "snapshot", "snapshot"],
+  ["fromSnapshot", [1], "options", "optObject"],
+  ["fromSnapshot", [1, "maxSnapshotBytes"], "maxSnapshotBytes", "u32"],
   ["hold", [0], "request", "object"],
   ["hold", [0, "doctorId"], "doctorId", "string"],
   ["hold", [0, "location"], "location", "string"],
@@ -413,12 +458,18 @@ const FIELDS = [
   ["hold", [0, "durationMinutes"], "durationMinutes", "u32"],
   ["hold", [0, "patient"], "patient", "optString"],
   ["hold", [0, "now"], "now", "string"],
+  ["hold", [0, "id"], "id", "optString"],
+  ["hold", [0, "requestId"], "requestId", "optString"],
+  ["hold", [0, "notes"], "notes", "optString"],
+  ["hold", [0, "metadata"], "metadata", "json"],
   ["reschedule", [0], "appointmentId", "string"],
   ["reschedule", [1], "request", "object"],
   ["reschedule", [1, "start"], "start", "string"],
   ["reschedule", [1, "location"], "location", "optString"],
   ["reschedule", [1, "durationMinutes"], "durationMinutes", "u32"],
   ["reschedule", [1, "now"], "now", "optString"],
+  ["reschedule", [1, "notes"], "notes", "optString"],
+  ["reschedule", [1, "metadata"], "metadata", "json"],
   ["findSlots", [0], "query", "object"],
   ["findSlots", [0, "location"], "location", "optString"],
   ["findSlots", [0, "doctorIds"], "doctorIds", "optArray"],
@@ -433,11 +484,39 @@ const FIELDS = [
   ["explain", [0, "start"], "start", "string"],
   ["explain", [0, "patient"], "patient", "optString"],
   ["explain", [0, "now"], "now", "optString"],
+  ["updateAppointment", [0], "appointmentId", "string"],
+  ["updateAppointment", [1], "patch", "object"],
+  ["updateAppointment", [1, "patient"], "patient", "nullableString"],
+  ["updateAppointment", [1, "notes"], "notes", "nullableString"],
+  ["updateAppointment", [1, "metadata"], "metadata", "nullableJson"],
+  ["updateAppointment", [1, "metadata", "visit"], "metadata.visit", "jsonValue"],
+  ["findAppointments", [0], "query", "object"],
+  ["findAppointments", [0, "patient"], "patient", "optString"],
+  ["findAppointments", [0, "location"], "location", "optString"],
+  ["findAppointments", [0, "doctorId"], "doctorId", "optString"],
+  ["findAppointments", [0, "from"], "from", "optString"],
+  ["findAppointments", [0, "to"], "to", "optString"],
+  ["findAppointments", [0, "status"], "status", "optString"],
+  ["findAppointments", [0, "now"], "now", "optString"],
+  ["findAppointments", [0, "limit"], "limit", "u32"],
+  ["findAppointments", [0, "after"], "after", "optString"],
+  ["workingHours", [0], "doctorId", "string"],
+  ["workingHours", [1], "query", "object"],
+  ["workingHours", [1, "from"], "from", "string"],
+  ["workingHours", [1, "to"], "to", "string"],
+  ["workingHours", [1, "location"], "location", "optString"],
 ];
 
-const STRING_KINDS = ["string", "optString"];
-const OPTIONAL_KINDS = ["optString", "u32", "bool", "optArray", "optObject"];
-const CONTAINER_KINDS = ["array", "optArray", "object", "optObject"];
+const STRING_KINDS = ["string", "optString", "nullableString"];
+/** Kinds where `null` and `undefined` both mean "left out". */
+const OPTIONAL_KINDS = ["optString", "u32", "bool", "optArray", "optObject", "json"];
+/** Kinds that take `null` and `undefined`, with their own meanings. */
+const NULLABLE_KINDS = [...OPTIONAL_KINDS, "nullableString", "nullableJson", "jsonValue"];
+const CONTAINER_KINDS = ["array", "optArray", "object", "optObject", "json", "nullableJson"];
+/** Kinds whose problems may lie inside the value, at a path under the field. */
+const NESTING_KINDS = [...CONTAINER_KINDS, "jsonValue"];
+/** Finite numbers are JSON values. */
+const NUMBER_KINDS = ["u32", "jsonValue"];
 
 /** The objects among the arguments: [method, path, the field name of the object itself]. */
 const OBJECTS = FIELDS.filter(([, , , kind]) => kind === "object" || kind === "optObject");
@@ -450,40 +529,56 @@ function keyField(path, objectField, key) {
 
 // Wrong types: [label, make, kinds for which the value has the right type (not tested there)].
 const WRONG_TYPES = [
-  ["the number 42", () => 42, ["u32"]],
-  ["0", () => 0, ["u32"]],
-  ["-0", () => -0, ["u32"]],
-  ["-1", () => -1, []],
-  ["1.5", () => 1.5, []],
+  ["the number 42", () => 42, NUMBER_KINDS],
+  ["0", () => 0, NUMBER_KINDS],
+  ["-0", () => -0, NUMBER_KINDS],
+  ["-1", () => -1, ["jsonValue"]],
+  ["1.5", () => 1.5, ["jsonValue"]],
   ["NaN", () => NaN, []],
   ["Infinity", () => Infinity, []],
   ["-Infinity", () => -Infinity, []],
-  ["2^53 + 2", () => 2 ** 53 + 2, []],
-  ["true", () => true, ["bool"]],
-  ["false", () => false, ["bool"]],
-  ['the string "15"', () => "15", STRING_KINDS],
-  ["an empty array", () => [], ["array", "optArray"]],
-  ['["mon"]', () => ["mon"], ["array", "optArray"]],
-  ["an empty object", () => ({}), ["object", "optObject"]],
+  ["2^53 + 2", () => 2 ** 53 + 2, ["jsonValue"]],
+  ["true", () => true, ["bool", "jsonValue"]],
+  ["false", () => false, ["bool", "jsonValue"]],
+  ['the string "15"', () => "15", [...STRING_KINDS, "jsonValue", "snapshot"]],
+  ["an empty array", () => [], ["array", "optArray", "jsonValue"]],
+  ['["mon"]', () => ["mon"], ["array", "optArray", "jsonValue"]],
+  ["an empty object", () => ({}), ["object", "optObject", "json", "nullableJson", "jsonValue"]],
   ["a function", () => function named() { return "x"; }, []],
   ["an arrow function with own properties", () => Object.assign(() => "x", { slotMinutes: 15, name2: "x" }), []],
   ["a class", () => class Klass {}, []],
   ["a symbol", () => Symbol("s"), []],
   ["a BigInt", () => 15n, []],
-  ["null", () => null, OPTIONAL_KINDS],
-  ["undefined", () => undefined, OPTIONAL_KINDS],
+  ["null", () => null, NULLABLE_KINDS],
+  ["undefined", () => undefined, NULLABLE_KINDS],
   ["a Date", () => new Date(Date.UTC(2019, 1, 1, 10)), ["object", "optObject"]],
   ["a boxed String", () => new String("mon"), ["object", "optObject"]],
   ["a boxed Number", () => new Number(15), ["object", "optObject"]],
   ["a boxed Boolean", () => new Boolean(true), ["object", "optObject"]],
   ["a Map", () => new Map([["a", 1]]), ["object", "optObject"]],
-  ["an array-like object", () => ({ 0: "mon", length: 1 }), ["object", "optObject"]],
-  ["a Uint8Array", () => new Uint8Array([1, 2]), ["object", "optObject"]],
+  ["an array-like object", () => ({ 0: "mon", length: 1 }), ["object", "optObject", "json", "nullableJson", "jsonValue"]],
+  ["a Uint8Array", () => new Uint8Array([1, 2]), ["object", "optObject", "snapshot"]],
   ["1000 levels of arrays", () => nested(1000, "array"), []],
   ["1000 levels of objects", () => nested(1000, "object"), []],
   ["a cyclic array", () => { const a = []; a.push(a); return a; }, []],
   ["a cyclic object", () => { const o = {}; o.a = o; return o; }, []],
 ];
+
+/**
+ * Known bugs, each a `todo` on the rows it affects (the rows still run and report).
+ *
+ * book, hold and reschedule take `metadata` as an argument of its own in the binding
+ * (src/binding/hospital.rs reads it with `read_json(…, "metadata")`), so a problem the engine
+ * finds inside it is named without the `metadata.` in front: `a.a.a.a` for
+ * `{ metadata: { a: { a: { a: { a: {} } } } } }`, where updateAppointment's patch names
+ * `metadata.a.a.a.a`. The problems the JS layer finds (NaN, a function…) are named right.
+ */
+const METADATA_PATH_BUG = "the binding names a problem the engine finds inside book/hold/reschedule metadata without its `metadata.` prefix (src/binding/hospital.rs)";
+function metadataPathBug(methodName, field, label) {
+  // An array in place of the metadata object is refused at `metadata` itself, before its depth.
+  const deep = field === "metadata" ? /levels of objects|cyclic object/ : /levels of objects|cyclic object|levels of arrays|cyclic array/;
+  return ["book", "hold", "reschedule"].includes(methodName) && field.startsWith("metadata") && deep.test(label) ? METADATA_PATH_BUG : undefined;
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -527,11 +622,13 @@ describe("wrong types in every argument and every field", () => {
   for (const [methodName, path, field, kind] of FIELDS) {
     for (const [label, make, rightFor] of WRONG_TYPES) {
       if (rightFor.includes(kind)) continue;
-      // Inside a container a nested value is reported at its own path (locations[0], schedule[0].a).
-      const expectedField = CONTAINER_KINDS.includes(kind) ? within(field) : exactly(field);
+      // Inside a container a nested value is reported at its own path (locations[0], schedule[0].a),
+      // and so is a value nested too deep in place of any field (days[1][0][0]…).
+      const deep = /levels|cyclic/.test(label);
+      const expectedField = NESTING_KINDS.includes(kind) || deep ? within(field) : exactly(field);
       // An object in place of a parameter object is missing its required fields: any field.
       const objectInPlace = ["object", "optObject"].includes(kind) && path.length === 1 && typeof make() === "object" && make() !== null && !Array.isArray(make());
-      test(`${methodName} ${field}: ${label}`, () => {
+      test(`${methodName} ${field}: ${label}`, { todo: metadataPathBug(methodName, field, label) }, () => {
         expectRefused(`${methodName}(${field} = ${label})`, M(methodName), () => setAt(METHODS[methodName].valid(), path, make()), {
           field: objectInPlace ? anyField : expectedField,
         });
@@ -677,6 +774,9 @@ describe("unknown fields in every object, including keys that shadow Object.prot
       expectRefused(`${methodName}(${field} with own __proto__)`, M(methodName), make, { field: keyField(path, field, "__proto__") });
       assert.equal({}.polluted, undefined, "Object.prototype was polluted");
     });
+    test(`${methodName} ${field}: an unknown key whose value is undefined is no key, as in JSON.stringify`, () => {
+      expectSameAsPlain(`${methodName}(${field} with extra: undefined)`, M(methodName), () => replaceAt(METHODS[methodName].valid(), path, (object) => ({ ...object, extra: undefined })));
+    });
     test(`${methodName} ${field}: an unknown key with a 1000-level deep value`, () => {
       expectRefused(
         `${methodName}(${field} with a deep unknown key)`,
@@ -820,7 +920,7 @@ describe("Proxies in place of every argument object", () => {
   }
   // Proxies (revoked or not) in place of string arguments and nested values.
   for (const [methodName, path, field, kind] of FIELDS) {
-    if (CONTAINER_KINDS.includes(kind) && kind !== "array" && kind !== "optArray") continue;
+    if (kind === "object" || kind === "optObject") continue;
     test(`${methodName} ${field}: a revoked Proxy`, () => {
       expectRefused(
         `${methodName}(${field} = revoked Proxy)`,
@@ -942,8 +1042,14 @@ describe("10 MB strings in every string field are refused naming the field, with
       expectRefused(`${methodName}(${field} = ${size})`, M(methodName), () => setAt(METHODS[methodName].valid(), path, huge), { field });
     });
   }
-  for (const [methodName, path, field] of OBJECTS.slice(0, 3)) {
-    test(`${methodName} ${field}: a 10 MB unknown key`, () => {
+  // Arguments the engine reads as JSON text cut an error message to 512 bytes after writing the
+  // whole key into it, and shorten details.field on its own, so the message no longer names the
+  // field as details.field does (crates/engine/src/error.rs).
+  const ENGINE_READ = new Set(["constructor", "addDoctor", "updateDoctor patch", "updateDoctor schedule[0]", "updateAppointment", "findAppointments", "workingHours", "findSlots"]);
+  const LONG_KEY_BUG = "a 1 MB unknown key read by the engine: details.field is the key cut to 256 bytes, the message is cut to 512 bytes after the whole key, so it does not name details.field (crates/engine/src/error.rs)";
+  for (const [methodName, path, field] of OBJECTS) {
+    const todo = ENGINE_READ.has(methodName) || ENGINE_READ.has(`${methodName} ${field}`) ? LONG_KEY_BUG : undefined;
+    test(`${methodName} ${field}: a 10 MB unknown key`, { todo }, () => {
       expectRefused(`${methodName}(${field} with a 10 MB key)`, M(methodName), () => replaceAt(METHODS[methodName].valid(), path, (o) => ({ ...o, [methodName === "addDoctor" && path.length === 1 ? HUGE : BIG]: 1 })), {
         field: anyField,
       });
@@ -970,18 +1076,36 @@ describe("lone surrogates are refused naming the field, never replaced", () => {
     }
   }
   test("fromSnapshot: a lone surrogate in the text", () => {
-    // The text is read by JSON.parse; the string holding the lone surrogate is refused where
-    // it is, as an escaped one is.
-    const error = thrown(() => Hospital.fromSnapshot(VALID_SNAPSHOT.replace('"Dr. Ada"', '"Dr. \uD800Ada"')));
-    assert.equal(error.code, "INVALID_SNAPSHOT");
-    assert.equal(error.details.path, "doctors[0].name");
+    // The string holding the lone surrogate is refused where it is, as an escaped one is; so is
+    // one outside any string, which is no JSON.
+    for (const [text, path] of [
+      [VALID_SNAPSHOT.replace('"Dr. Ada"', '"Dr. \uD800Ada"'), "doctors[0].name"],
+      [VALID_SNAPSHOT.replace('"Dr. Ada"', '"Dr. Ada\uDC00"'), "doctors[0].name"],
+      [VALID_SNAPSHOT.replace('"p1"', '"p\uD83D"'), "appointments[0].patient"],
+      [VALID_SNAPSHOT.replace('"Dr. Ada"', '"Dr. \\\\\uD800Ada"'), "doctors[0].name"],
+    ]) {
+      assert.ok(!text.isWellFormed());
+      const error = expectRefused("fromSnapshot(a lone surrogate)", M("fromSnapshot"), () => [text], { code: "INVALID_SNAPSHOT", path });
+      assert.match(error.message, /surrogate/);
+    }
+    // A backslash before it cannot escape it: still no JSON, never a string that was not there.
+    const escaped = VALID_SNAPSHOT.replace('"Dr. Ada"', '"Dr. \\\uD800Ada"');
+    expectRefused("fromSnapshot(a backslash and a lone surrogate)", M("fromSnapshot"), () => [escaped], { code: "INVALID_SNAPSHOT", path: "doctors[0].name" });
+    const outside = VALID_SNAPSHOT.replace('"doctors":[', '"doctors":\uD800[');
+    expectRefused("fromSnapshot(a lone surrogate outside a string)", M("fromSnapshot"), () => [outside], { code: "INVALID_SNAPSHOT", path: anyPath });
   });
-  test("fromSnapshot: a duplicate key counts as JSON.parse counts it, the last one, and is checked", () => {
-    const loaded = Hospital.fromSnapshot(VALID_SNAPSHOT.replace('{"format"', '{"format":"dr-scheduler","format"'));
-    assert.equal(loaded.toSnapshot(), VALID_SNAPSHOT);
-    const error = thrown(() => Hospital.fromSnapshot(VALID_SNAPSHOT.replace('{"format":"dr-schedule"', '{"format":"dr-schedule","format":"dr-scheduler"')));
-    assert.equal(error.code, "INVALID_SNAPSHOT");
-    assert.equal(error.details.path, "format");
+  test("fromSnapshot: a key given twice is refused, naming the key", () => {
+    for (const [text, path, key] of [
+      [VALID_SNAPSHOT.replace('{"format":"dr-schedule"', '{"format":"dr-schedule","format":"dr-schedule"'), oneOf("", "format"), "format"],
+      [VALID_SNAPSHOT.replace('"revision":4', '"revision":4,"revision":4'), oneOf("", "revision"), "revision"],
+      [VALID_SNAPSHOT.replace('{"id":"d1"', '{"id":"d1","id":"d1"'), within("doctors[0]"), "id"],
+      [VALID_SNAPSHOT.replace('"slotMinutes":15', '"slotMinutes":15,"slotMinutes":30'), within("options"), "slotMinutes"],
+      [VALID_SNAPSHOT.replace('{"requestId":"r1"', '{"requestId":"r1","requestId":"r2"'), within("appointments[0]"), "requestId"],
+    ]) {
+      const error = expectRefused(`fromSnapshot(${key} twice)`, M("fromSnapshot"), () => [text], { code: "INVALID_SNAPSHOT", path });
+      assert.ok(error.message.includes(`"${key}"`) || error.message.includes(key), error.message);
+      assert.match(error.message, /twice|duplicate|more than once|again/i, error.message);
+    }
   });
   for (const [methodName, path, field] of OBJECTS) {
     test(`${methodName} ${field}: a key with a lone surrogate`, () => {
@@ -1290,6 +1414,12 @@ describe("the Limits table of the README", () => {
     ["cancellation reason", 500, "cancel", [1, "reason"], "reason", "r"],
     ["cancellation reason in 2-byte characters", 500, "cancel", [1, "reason"], "reason", "ß"],
     ["time zone name (limits.rs)", 64, "constructor", [0, "timeZone"], "timeZone", "Z"],
+    ["notes", 2000, "book", [0, "notes"], "notes", "n"],
+    ["notes in 3-byte characters", 2000, "book", [0, "notes"], "notes", "€"],
+    ["notes of a hold", 2000, "hold", [0, "notes"], "notes", "n"],
+    ["notes of a reschedule", 2000, "reschedule", [1, "notes"], "notes", "n"],
+    ["notes of an update", 2000, "updateAppointment", [1, "notes"], "notes", "ß"],
+    ["patient reference of an update", 200, "updateAppointment", [1, "patient"], "patient", "p"],
   ];
   for (const [what, limit, methodName, path, field, unit] of STRING_LIMITS) {
     test(`${what}: ${limit} bytes accepted, ${limit + 1} refused`, () => {
@@ -1338,7 +1468,8 @@ describe("the Limits table of the README", () => {
     const before = h.toSnapshot();
     const revision = h.revision;
     const error = attempt(() => h.addDoctor({ name: "Dr. One Too Many", locations: ["A"], schedule: [] })).error;
-    assertHospitalError(error, {}, "the 10,001st doctor");
+    assertHospitalError(error, { code: "HOSPITAL_FULL" }, "the 10,001st doctor");
+    assert.deepEqual(error.details, { limitOf: "doctors", current: 10_000, limit: 10_000 });
     assert.match(error.message, /10,?000/);
     assertUnchanged(h, before, revision, "the 10,001st doctor");
     // Removing one makes room again; the id counter does not reuse d10000.
@@ -1349,12 +1480,113 @@ describe("the Limits table of the README", () => {
     assert.equal(Hospital.fromSnapshot(snapshot).toSnapshot(), snapshot);
     const over = JSON.parse(snapshot);
     over.doctors.push({ id: "extra", name: "Dr. Extra", locations: ["A"], schedule: [] });
-    assertHospitalError(attempt(() => Hospital.fromSnapshot(JSON.stringify(over))).error, { code: "INVALID_SNAPSHOT", path: "doctors[10000]" }, "a snapshot of 10,001 doctors");
+    assertHospitalError(attempt(() => Hospital.fromSnapshot(snapshotText(over))).error, { code: "INVALID_SNAPSHOT", path: "doctors[10000]" }, "a snapshot of 10,001 doctors");
+  });
+  test("metadata: 4 levels, 64 keys or items each, 4,096 bytes of JSON accepted; one more refused naming it", () => {
+    const deep = (levels) => (levels === 1 ? { leaf: 1 } : { a: deep(levels - 1) });
+    const keys = (n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+    const items = (n) => ({ list: Array.from({ length: n }, (_, i) => i) });
+    // {"k":"…"} is 8 bytes around the string.
+    const bytes = (n) => ({ k: "x".repeat(n - 8) });
+    assert.equal(JSON.stringify(bytes(4096)).length, 4096);
+    for (const [what, atLimit, over] of [
+      ["levels", deep(4), deep(5)],
+      ["keys", keys(64), keys(65)],
+      ["items", items(64), items(65)],
+      ["bytes", bytes(4096), bytes(4097)],
+      ["bytes in 2-byte characters", { k: "é".repeat(2044) }, { k: "é".repeat(2045) }],
+    ]) {
+      for (const [methodName, path] of [["book", [0, "metadata"]], ["updateAppointment", [1, "metadata"]], ["reschedule", [1, "metadata"]], ["hold", [0, "metadata"]]]) {
+        const method = METHODS[methodName];
+        const result = attempt(() => method.call(smallHospital(), setAt(method.valid(), path, atLimit)));
+        assert.ok(result.ok, `${methodName} metadata at the limit of ${what} refused: ${result.ok ? "" : describeError(result.error)}`);
+        assert.deepEqual(result.value.metadata, atLimit);
+        // Refused all the same; where, for book, hold and reschedule, is METADATA_PATH_BUG.
+        const field = methodName === "updateAppointment" ? within("metadata") : anyField;
+        expectRefused(`${methodName} metadata over the limit of ${what}`, M(methodName), () => setAt(method.valid(), path, over), { field });
+      }
+    }
+  });
+  test("metadata: an array counts one level, as an object does", { todo: "crates/engine/src/metadata.rs counts an array one level deeper than an object: { a: { b: { c: [1] } } } (4 levels) is refused, { a: { b: { c: { d: 1 } } } } accepted" }, () => {
+    const h = smallHospital();
+    for (const metadata of [{ a: [[[1]]] }, { a: { b: { c: [1] } } }, { a: [{ b: [1] }] }]) {
+      assert.deepEqual(h.updateAppointment("a1", { metadata }).metadata, metadata);
+    }
+    expectRefused("metadata with 5 levels of arrays", M("updateAppointment"), () => ["a1", { metadata: { a: [[[[1]]]] } }], { field: within("metadata") });
+  });
+  test("metadata over a limit in book, hold and reschedule is named under metadata", { todo: METADATA_PATH_BUG }, () => {
+    for (const [methodName, path] of [["book", [0, "metadata"]], ["hold", [0, "metadata"]], ["reschedule", [1, "metadata"]]]) {
+      // book({ …, metadata: { a: { a: { a: { a: { leaf: 1 } } } } } }) names "a.a.a.a".
+      expectRefused(`${methodName} metadata 5 levels deep`, M(methodName), () => setAt(METHODS[methodName].valid(), path, { a: { a: { a: { a: { leaf: 1 } } } } }), { field: within("metadata") });
+    }
+  });
+  test("metadata: an object, of finite numbers, no key twice", () => {
+    for (const value of [[], "x", 1, true, [{}]]) {
+      expectRefused(`book(metadata = ${preview(value)})`, M("book"), () => setAt(METHODS.book.valid(), [0, "metadata"], value), { field: "metadata" });
+    }
+    for (const value of [{ n: NaN }, { n: Infinity }, { n: [1, -Infinity] }, { f() {} }, { s: Symbol("s") }, { b: 1n }, { d: new Date(0) }, { m: new Map() }]) {
+      expectRefused(`book(metadata = ${preview(value)})`, M("book"), () => setAt(METHODS.book.valid(), [0, "metadata"], value), { field: within("metadata") });
+    }
+    // Keys keep their order, and the same object always gives the same text.
+    const h = smallHospital();
+    const metadata = { z: 1, a: { y: [1, "two", null, false], b: -0.5 }, "": "empty key", "é": "é" };
+    assert.equal(JSON.stringify(h.book({ ...METHODS.book.valid()[0], metadata }).metadata), JSON.stringify(metadata));
+  });
+  test("notes: line breaks and tabs allowed, other control characters refused", () => {
+    const h = smallHospital();
+    assert.equal(h.updateAppointment("a1", { notes: "line 1\nline 2\r\n\tindented" }).notes, "line 1\nline 2\r\n\tindented");
+    for (const value of ["a\u0000b", "a\u007fb", "a\u0085b", "a\u001b[31mred"]) {
+      expectRefused(`book(notes = ${JSON.stringify(value)})`, M("book"), () => setAt(METHODS.book.valid(), [0, "notes"], value), { field: "notes" });
+      expectRefused(`updateAppointment(notes = ${JSON.stringify(value)})`, M("updateAppointment"), () => setAt(METHODS.updateAppointment.valid(), [1, "notes"], value), { field: "notes" });
+    }
+  });
+  test("a page (limit): 1 to 100,000 appointments", () => {
+    for (const [methodName, path] of [["appointments", [1, "limit"]], ["findAppointments", [0, "limit"]]]) {
+      const method = METHODS[methodName];
+      for (const limit of [1, 100_000]) {
+        const result = attempt(() => method.call(smallHospital(), setAt(method.valid(), path, limit)));
+        assert.ok(result.ok, `${methodName} limit ${limit}: ${result.ok ? "" : describeError(result.error)}`);
+      }
+      for (const limit of [0, 100_001]) {
+        expectRefused(`${methodName}(limit = ${limit})`, M(methodName), () => setAt(method.valid(), path, limit), { field: "limit" });
+      }
+    }
+  });
+  test("maxSnapshotBytes: 16 KiB to 256 MiB, in new Hospital and in fromSnapshot", () => {
+    for (const limit of [16 * 1024, 256 * 1024 * 1024]) {
+      assert.equal(new Hospital({ maxSnapshotBytes: limit }).options.maxSnapshotBytes, limit);
+      assert.equal(Hospital.fromSnapshot(VALID_SNAPSHOT, { maxSnapshotBytes: limit }).options.maxSnapshotBytes, Math.max(limit, 128 * 1024 * 1024));
+    }
+    for (const limit of [16 * 1024 - 1, 256 * 1024 * 1024 + 1, 0]) {
+      expectRefused(`new Hospital(maxSnapshotBytes = ${limit})`, M("constructor"), () => [{ maxSnapshotBytes: limit }], { field: "maxSnapshotBytes" });
+      expectRefused(`fromSnapshot(maxSnapshotBytes = ${limit})`, M("fromSnapshot"), () => [VALID_SNAPSHOT, { maxSnapshotBytes: limit }], { field: "maxSnapshotBytes" });
+    }
+  });
+  test("actor: 128 bytes of text, non-blank, no control characters; null clears it", () => {
+    const h = smallHospital();
+    h.actor = "k".repeat(128);
+    assert.equal(h.actor, "k".repeat(128));
+    for (const value of ["k".repeat(129), "", "  ", "a\nb", 7, {}, "a\uD800"]) {
+      const before = h.toSnapshot();
+      const error = thrown(() => {
+        h.actor = value;
+      });
+      assertHospitalError(error, { field: "actor" }, `actor = ${preview(value)}`);
+      assert.equal(h.actor, "k".repeat(128));
+      assert.equal(h.toSnapshot(), before);
+    }
+    h.actor = null;
+    assert.equal(h.actor, null);
+    h.actor = "key_1";
+    h.actor = undefined;
+    assert.equal(h.actor, null);
   });
   test("nesting: arguments 1000 levels deep are refused quickly, in every container field", () => {
     const started = performance.now();
     for (const [methodName, path, field, kind] of FIELDS) {
       if (!CONTAINER_KINDS.includes(kind)) continue;
+      // Known: "wrong types" rows marked METADATA_PATH_BUG.
+      if (metadataPathBug(methodName, field, "levels of objects")) continue;
       for (const shapeKind of ["array", "object"]) {
         expectRefused(`${methodName}(${field} = 1000 levels of ${shapeKind}s)`, M(methodName), () => setAt(METHODS[methodName].valid(), path, nested(1000, shapeKind)), {
           field: path.length === 1 ? anyField : within(field),
@@ -1371,30 +1603,103 @@ describe("the Limits table of the README", () => {
 
 describe("fromSnapshot with hostile snapshots", () => {
   const parsed = () => JSON.parse(VALID_SNAPSHOT);
+  /** The valid snapshot, edited as an object, in the layout the package writes (fixture.mjs). */
   const edit = (change) => () => {
     const snapshot = parsed();
     change(snapshot);
+    return snapshotText(snapshot);
+  };
+  /** The same edit, read whole: the same JSON with `version` first, which is not the layout. */
+  const editWhole = (change) => () => {
+    const { version, ...rest } = parsed();
+    const snapshot = { version, ...rest };
+    change(snapshot);
     return JSON.stringify(snapshot);
   };
-  const NOT_STRINGS = [
-    ["a Buffer of the text", () => Buffer.from(VALID_SNAPSHOT)],
-    ["a Uint8Array of the text", () => new TextEncoder().encode(VALID_SNAPSHOT)],
+  /** The golden version 2 fixture, edited: its appointments are objects, with an `end`. */
+  const editV2 = (change) => () => {
+    const snapshot = JSON.parse(goldenSnapshot(2));
+    change(snapshot);
+    return JSON.stringify(snapshot);
+  };
+  test("the helpers: the layout is the package's own, and the whole read agrees", () => {
+    assert.equal(edit(() => {})(), VALID_SNAPSHOT);
+    assert.equal(Hospital.fromSnapshot(editWhole(() => {})()).toSnapshot(), VALID_SNAPSHOT);
+    assert.equal(Hospital.fromSnapshot(editV2(() => {})()).toSnapshot(), Hospital.fromSnapshot(goldenSnapshot(2)).toSnapshot());
+  });
+  const NOT_SNAPSHOTS = [
     ["a boxed String of the text", () => new String(VALID_SNAPSHOT)],
     ["the parsed object", () => JSON.parse(VALID_SNAPSHOT)],
     ["an object with toString", () => ({ toString: () => VALID_SNAPSHOT })],
     ["a Hospital", () => smallHospital()],
+    ["an ArrayBuffer of the bytes", () => new TextEncoder().encode(VALID_SNAPSHOT).buffer],
+    ["a DataView of the bytes", () => new DataView(new TextEncoder().encode(VALID_SNAPSHOT).buffer)],
+    ["a Uint16Array of the text", () => Uint16Array.from(VALID_SNAPSHOT, (c) => c.charCodeAt(0))],
+    ["an array of the bytes", () => [...new TextEncoder().encode(VALID_SNAPSHOT)]],
+    ["a Proxy of a Uint8Array of the bytes", () => new Proxy(new TextEncoder().encode(VALID_SNAPSHOT), {})],
+    ["a Uint8Array whose buffer was transferred", () => {
+      const bytes = new TextEncoder().encode(VALID_SNAPSHOT);
+      structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+      return bytes;
+    }],
   ];
-  for (const [label, make] of NOT_STRINGS) {
-    test(`not a string: ${label}`, () => {
-      expectRefused(`fromSnapshot(${label})`, M("fromSnapshot"), () => [make()], { field: "json" }, { checkMutation: label !== "a Hospital" });
+  for (const [label, make] of NOT_SNAPSHOTS) {
+    test(`not a text or bytes: ${label}`, () => {
+      expectRefused(`fromSnapshot(${label})`, M("fromSnapshot"), () => [make()], { field: "snapshot" }, { checkMutation: !/Hospital|Proxy|transferred/.test(label) });
     });
   }
+  describe("bytes: any Uint8Array of the UTF-8 text loads as the text does, and none of its own code runs", () => {
+    const BYTES = [
+      ["toSnapshotBytes()", () => smallHospital().toSnapshotBytes()],
+      ["a Uint8Array of the text", () => new TextEncoder().encode(VALID_SNAPSHOT)],
+      ["a Buffer of the text", () => Buffer.from(VALID_SNAPSHOT)],
+      ["a view into a larger buffer", () => {
+        const text = new TextEncoder().encode(`xx${VALID_SNAPSHOT}yy`);
+        return text.subarray(2, text.length - 2);
+      }],
+      ["a Uint8Array over a SharedArrayBuffer", () => {
+        const text = new TextEncoder().encode(VALID_SNAPSHOT);
+        const shared = new Uint8Array(new SharedArrayBuffer(text.length));
+        shared.set(text);
+        return shared;
+      }],
+      ["a subclass whose methods and getters throw", () => {
+        class Sneaky extends Uint8Array {
+          get length() { throw new Error("length read"); }
+          subarray() { throw new Error("subarray called"); }
+          indexOf() { throw new Error("indexOf called"); }
+          slice() { throw new Error("slice called"); }
+          static get [Symbol.species]() { throw new Error("species read"); }
+        }
+        const text = new TextEncoder().encode(VALID_SNAPSHOT);
+        const bytes = new Sneaky(text.length);
+        Uint8Array.prototype.set.call(bytes, text);
+        return bytes;
+      }],
+      ["a frozen-prototype Uint8Array with an own toString", () => Object.assign(new TextEncoder().encode(VALID_SNAPSHOT), { toString: () => { throw new Error("toString"); } })],
+    ];
+    for (const [label, make] of BYTES) {
+      test(label, () => {
+        const bytes = make();
+        const restored = Hospital.fromSnapshot(bytes);
+        assert.equal(restored.toSnapshot(), VALID_SNAPSHOT);
+        assert.deepEqual(restored.toSnapshotBytes(), new TextEncoder().encode(VALID_SNAPSHOT));
+      });
+    }
+    test("bytes that are not UTF-8 are INVALID_SNAPSHOT, never replaced", () => {
+      const text = new TextEncoder().encode(VALID_SNAPSHOT);
+      const at = text.indexOf(0x41); // the "A" of "Dr. Ada": inside doctors[0]
+      for (const [label, bad] of [["a lone continuation byte", [0x80]], ["a truncated sequence", [0xe2, 0x82]], ["an overlong NUL", [0xc0, 0x80]], ["an encoded surrogate", [0xed, 0xa0, 0x80]], ["0xFF", [0xff]]]) {
+        const bytes = new Uint8Array([...text.subarray(0, at), ...bad, ...text.subarray(at)]);
+        expectRefused(`fromSnapshot(bytes with ${label})`, M("fromSnapshot"), () => [bytes], { code: "INVALID_SNAPSHOT", path: anyPath });
+      }
+    });
+  });
   // A text edit that must find its target, so that a format change cannot turn the row into a valid snapshot.
   const replaced = (text, from, to) => {
     assert.ok(text.includes(from), `the snapshot no longer contains ${from}`);
     return text.replace(from, to);
   };
-  const anyPath = Object.assign((p) => typeof p === "string", { text: "a path" });
   const MALFORMED = [
     ["empty", () => "", ""],
     ["whitespace", () => " \n\t ", ""],
@@ -1404,75 +1709,127 @@ describe("fromSnapshot with hostile snapshots", () => {
     ["a number", () => "1", ""],
     ["a string", () => '"dr-schedule"', ""],
     ["a byte-order mark first", () => `\uFEFF${VALID_SNAPSHOT}`, ""],
-    ["trailing garbage", () => `${VALID_SNAPSHOT}x`, ""],
-    ["a second document", () => `${VALID_SNAPSHOT}${VALID_SNAPSHOT}`, ""],
-    ["a NUL after the document", () => `${VALID_SNAPSHOT}\u0000`, ""],
+    ["trailing garbage", () => `${VALID_SNAPSHOT}x`, anyPath],
+    ["trailing garbage on a line of its own", () => `${VALID_SNAPSHOT}\nx`, anyPath],
+    ["a second document", () => `${VALID_SNAPSHOT}${VALID_SNAPSHOT}`, anyPath],
+    ["a second document on a line of its own", () => `${VALID_SNAPSHOT}\n${VALID_SNAPSHOT}`, anyPath],
+    ["a NUL after the document", () => `${VALID_SNAPSHOT}\u0000`, anyPath],
+    ["cut after the header", () => VALID_SNAPSHOT.slice(0, VALID_SNAPSHOT.indexOf("\n") + 1), ""],
+    ["cut before its last line", () => VALID_SNAPSHOT.slice(0, VALID_SNAPSHOT.lastIndexOf("\n")), ""],
+    ["a doctor line without its comma", () => replaced(edit((s) => s.doctors.push({ ...s.doctors[0], id: "d2" }))(), "\n,{", "\n{"), "doctors[1]"],
+    ["a row split over two lines", () => replaced(VALID_SNAPSHOT, '"A","2019', '"A",\n"2019'), anyPath],
     ["100,000 nested arrays", () => "[".repeat(100_000), ""],
     ["100,000 nested arrays, closed", () => "[".repeat(100_000) + "]".repeat(100_000), ""],
     ["100,000 nested objects", () => '{"a":'.repeat(100_000), anyPath],
-    ["a 1000-deep value in an unknown field", () => VALID_SNAPSHOT.replace('{"format"', `{"x":${"[".repeat(1000)}${"]".repeat(1000)},"format"`), "x"],
-    ["a 1000-deep value as a doctor", edit((s) => { s.doctors.push(nested(1000, "array")); }), "doctors[1]"],
-    ["a 1000-deep value as a location", edit((s) => { s.doctors[0].locations.push(nested(1000, "array")); }), "doctors[0].locations[2]"],
+    ["a 1000-deep value in an unknown field", () => VALID_SNAPSHOT.replace('{"format":"dr-schedule","version":3,', `{"format":"dr-schedule","version":3,"x":${"[".repeat(1000)}${"]".repeat(1000)},`), "x"],
+    ["a 1000-deep value as a doctor", edit((s) => { s.doctors.push(nested(1000, "array")); }), within("doctors[1]")],
+    ["a 1000-deep value as a location", edit((s) => { s.doctors[0].locations.push(nested(1000, "array")); }), within("doctors[0].locations[2]")],
+    ["a 1000-deep value as a row", edit((s) => { s.appointments.push(nested(1000, "array")); }), within("appointments[2]")],
+    ["a 1000-deep value as a row's extras", edit((s) => { s.appointments[0][ROW.extras] = nested(1000, "object"); }), within("appointments[0]")],
     ["10 MB of garbage", () => HUGE, ""],
     ["1 MB of an unclosed string", () => `"${BIG}`, anyPath],
     ["a 10 MB doctor name", edit((s) => { s.doctors[0].name = HUGE; }), "doctors[0].name"],
     ["a 1 MB location", edit((s) => { s.doctors[0].locations[0] = BIG; }), "doctors[0].locations[0]"],
-    ["a 1 MB appointment start", edit((s) => { s.appointments[0].start = BIG; }), "appointments[0].start"],
+    ["a 1 MB appointment start", edit((s) => { s.appointments[0][ROW.start] = BIG; }), "appointments[0].start"],
     ["a 1 MB unknown key", edit((s) => { s[BIG] = 1; }), anyPath],
+    ["a 1 MB line of whitespace", () => replaced(VALID_SNAPSHOT, '],"appointments":[', `${" ".repeat(1 << 20)}],"appointments":[`), anyPath],
     ["an escaped lone surrogate in a name", () => VALID_SNAPSHOT.replace('"Dr. Ada"', '"Dr. \\ud800Ada"'), "doctors[0].name"],
     ["an own __proto__ key in a doctor", () => VALID_SNAPSHOT.replace('{"id":"d1"', '{"__proto__":{"polluted":true},"id":"d1"'), "doctors[0].__proto__"],
-    ["a constructor key at the top", () => VALID_SNAPSHOT.replace('{"format"', '{"constructor":{},"format"'), "constructor"],
+    ["a constructor key at the top", () => VALID_SNAPSHOT.replace('"revision"', '"constructor":{},"revision"'), "constructor"],
+    ["a constructor key, read whole", editWhole((s) => { s.constructor = {}; }), "constructor"],
     ["format misspelt", edit((s) => { s.format = "dr_schedule"; }), "format"],
     ["format missing", edit((s) => { delete s.format; }), "format"],
     ["version as a string", edit((s) => { s.version = "1"; }), "version"],
     ["version 0", edit((s) => { s.version = 0; }), "version"],
     ["version 1.5", edit((s) => { s.version = 1.5; }), "version"],
     ["version -1", edit((s) => { s.version = -1; }), "version"],
-    ["version 1e400", () => replaced(VALID_SNAPSHOT, '"version":2,', '"version":1e400,'), "version"],
+    ["version 1e400", () => replaced(VALID_SNAPSHOT, '"version":3,', '"version":1e400,'), "version"],
     ["revision 2^53", () => VALID_SNAPSHOT.replace(/"revision":\d+/, '"revision":9007199254740992'), "revision"],
     ["revision -1", edit((s) => { s.revision = -1; }), "revision"],
     ["revision 1.5", edit((s) => { s.revision = 1.5; }), "revision"],
     ["revision null", edit((s) => { s.revision = null; }), "revision"],
+    ["revision missing", edit((s) => { delete s.revision; }), oneOf("", "revision")],
     ["nextIds.doctor 0", edit((s) => { s.nextIds.doctor = 0; }), "nextIds.doctor"],
     ["nextIds.appointment 2^64", () => VALID_SNAPSHOT.replace(/"appointment":\d+\}/, '"appointment":18446744073709551616}'), "nextIds.appointment"],
+    ["lastNow not a date-time", edit((s) => { s.lastNow = "yesterday"; }), "lastNow"],
     ["options as an array", edit((s) => { s.options = [15, 15, null]; }), "options"],
     ["slotMinutes 7", edit((s) => { s.options.slotMinutes = 7; }), "options.slotMinutes"],
+    ["maxSnapshotBytes below 16 KiB", edit((s) => { s.options.maxSnapshotBytes = 1000; }), "options.maxSnapshotBytes"],
+    ["maxSnapshotBytes above 256 MiB", edit((s) => { s.options.maxSnapshotBytes = 2 ** 40; }), "options.maxSnapshotBytes"],
+    ["an unknown option", edit((s) => { s.options.tick = 1; }), "options.tick"],
     ["doctors as an object", edit((s) => { s.doctors = { 0: s.doctors[0] }; }), "doctors"],
     ["a doctor as an array", edit((s) => { s.doctors[0] = Object.values(s.doctors[0]); }), "doctors[0]"],
     ["a duplicate doctor id", edit((s) => { s.doctors.push({ ...s.doctors[0] }); }), "doctors[1].id"],
     ["a control character in a name", edit((s) => { s.doctors[0].name = "Dr.\u0000Ada"; }), "doctors[0].name"],
     ["101 locations", edit((s) => { s.doctors[0].locations = Array.from({ length: 101 }, (_, i) => `L${i}`); }), "doctors[0].locations"],
     ["101 schedule rules", edit((s) => { s.doctors[0].schedule = Array.from({ length: 101 }, () => ({ days: ["fri"], start: "09:00", end: "17:00" })); }), "doctors[0].schedule"],
-    ["an appointment of an unknown doctor", edit((s) => { s.appointments[0].doctorId = "d9"; }), "appointments[0].doctorId"],
-    ["an appointment whose end is not start + duration", edit((s) => { s.appointments[0].end = "2019-02-01T11:30"; }), "appointments[0].end"],
-    ["two overlapping booked appointments", edit((s) => { s.appointments[1].status = "booked"; s.appointments[1].start = "2019-02-01T11:00"; s.appointments[1].end = "2019-02-01T11:15"; }), "appointments[1].start"],
-    ["an appointment at year 10000", edit((s) => { s.appointments[0].start = "10000-01-01T00:00"; }), "appointments[0].start"],
-    ["an appointment in year 0", edit((s) => { s.appointments[0].start = "0000-12-31T11:00"; }), "appointments[0].start"],
-    ["a booked appointment with a cancelReason", edit((s) => { s.appointments[0].cancelReason = "x"; }), "appointments[0].cancelReason"],
-    ["a status of null", edit((s) => { s.appointments[0].status = null; }), "appointments[0].status"],
+    ["an appointment as an object", edit((s) => { s.appointments[0] = { id: "a1" }; }), "appointments[0]"],
+    ["a row of 6 items", edit((s) => { s.appointments[1] = s.appointments[1].slice(0, 6); }), "appointments[1]"],
+    ["a row of 9 items", edit((s) => { s.appointments[0].push({}); }), "appointments[0]"],
+    ["a row's extras as an array", edit((s) => { s.appointments[0][ROW.extras] = []; }), "appointments[0]"],
+    ["an unknown field in a row's extras", edit((s) => { s.appointments[0][ROW.extras].colour = "red"; }), "appointments[0].colour"],
+    ["an appointment of an unknown doctor", edit((s) => { s.appointments[0][ROW.doctorId] = "d9"; }), "appointments[0].doctorId"],
+    ["a duration that is not a number", edit((s) => { s.appointments[0][ROW.durationMinutes] = "15"; }), "appointments[0].durationMinutes"],
+    ["a duration longer than a day", edit((s) => { s.appointments[1][ROW.durationMinutes] = 1500 * 15; }), "appointments[1].durationMinutes"],
+    ["an appointment whose end is not start + duration (version 2)", editV2((s) => { s.appointments[0].end = "2019-02-06T09:30"; }), "appointments[0].end"],
+    ["an expired appointment in version 2", editV2((s) => { s.appointments[0].status = "expired"; }), "appointments[0].status"],
+    ["two overlapping booked appointments", edit((s) => { s.appointments[1][ROW.status] = "booked"; s.appointments[1][ROW.start] = "2019-02-01T11:00"; }), "appointments[1].start"],
+    ["an appointment at year 10000", edit((s) => { s.appointments[0][ROW.start] = "10000-01-01T00:00"; }), "appointments[0].start"],
+    ["an appointment in year 0", edit((s) => { s.appointments[0][ROW.start] = "0000-12-31T11:00"; }), "appointments[0].start"],
+    ["a booked appointment with a cancelReason", edit((s) => { s.appointments[0][ROW.extras].cancelReason = "x"; }), "appointments[0].cancelReason"],
+    ["a booked appointment with a holdExpires", edit((s) => { s.appointments[0][ROW.extras].holdExpires = "2019-01-31T09:00"; }), "appointments[0].holdExpires"],
+    ["an expired appointment without a holdExpires", edit((s) => { s.appointments[1][ROW.status] = "expired"; }), "appointments[1].holdExpires"],
+    ["a held appointment that lapsed by lastNow", edit((s) => { s.lastNow = "2019-01-31T10:00"; s.appointments[0][ROW.status] = "held"; s.appointments[0][ROW.extras].holdExpires = "2019-01-31T09:00"; }), "appointments[0].holdExpires"],
+    ["an expired appointment that has not lapsed by lastNow", edit((s) => { s.lastNow = "2019-01-31T08:00"; s.appointments[1][ROW.status] = "expired"; s.appointments[1][ROW.extras] = { holdExpires: "2019-01-31T09:00" }; }), "appointments[1].holdExpires"],
+    ["a status of null", edit((s) => { s.appointments[0][ROW.status] = null; }), "appointments[0].status"],
+    ["a status of gone", edit((s) => { s.appointments[0][ROW.status] = "gone"; }), "appointments[0].status"],
+    ["a duplicate appointment id", edit((s) => { s.appointments[1][ROW.id] = "a1"; }), "appointments[1].id"],
+    ["a duplicate requestId", edit((s) => { s.appointments[1][ROW.extras] = { requestId: "r1" }; }), "appointments[1].requestId"],
+    ["requested without a requestId", edit((s) => { s.appointments[1][ROW.extras] = { requested: { location: "B", start: "2019-02-01T12:00", durationMinutes: 15 } }; }), "appointments[1].requested"],
+    ["notes with a NUL", edit((s) => { s.appointments[0][ROW.extras].notes = "a\u0000b"; }), "appointments[0].notes"],
+    ["metadata that is not an object", edit((s) => { s.appointments[0][ROW.extras].metadata = [1]; }), within("appointments[0].metadata")],
+    ["metadata nested 5 levels", edit((s) => { s.appointments[0][ROW.extras].metadata = { a: { b: { c: { d: { e: 1 } } } } }; }), within("appointments[0].metadata")],
+    ["101 moves in rescheduledFrom", edit((s) => { s.appointments[0][ROW.extras].rescheduledFrom = Array.from({ length: 101 }, () => ({ location: "A", start: "2019-02-01T09:00", end: "2019-02-01T09:15" })); }), "appointments[0].rescheduledFrom"],
   ];
   for (const [label, make, path] of MALFORMED) {
     test(`malformed: ${label}`, () => {
       expectRefused(`fromSnapshot(${label})`, M("fromSnapshot"), () => [make()], { code: "INVALID_SNAPSHOT", path });
       assert.equal({}.polluted, undefined, "Object.prototype was polluted");
     });
+    if (typeof make() === "string" && make().length < 1_000_000) {
+      test(`malformed, as bytes: ${label}`, () => {
+        const bytes = new TextEncoder().encode(make());
+        expectRefused(`fromSnapshot(bytes of ${label})`, M("fromSnapshot"), () => [bytes], { code: "INVALID_SNAPSHOT", path }, { checkMutation: false });
+      });
+    }
   }
   test("a newer version is UNSUPPORTED_VERSION, whatever else it holds", () => {
-    for (const version of [3, 4, 2 ** 31, 2 ** 53 - 1]) {
+    for (const version of [4, 5, 2 ** 31, 2 ** 53 - 1]) {
       const error = expectRefused(`version ${version}`, M("fromSnapshot"), () => [JSON.stringify({ format: "dr-schedule", version, anything: [1, 2, 3] })], { code: "UNSUPPORTED_VERSION" });
       assert.equal(error.details.version, version);
-      assert.equal(error.details.supportedVersion, 2);
+      assert.equal(error.details.supportedVersion, 3);
     }
   });
   test("10 MB of whitespace around a valid snapshot loads it", () => {
     const pad = " ".repeat(10 * 1024 * 1024);
-    const restored = Hospital.fromSnapshot(`${pad}${VALID_SNAPSHOT}\n${pad}`);
-    assert.equal(restored.toSnapshot(), VALID_SNAPSHOT);
+    // Before the document, the text no longer begins as the package writes it: it is read whole.
+    assert.equal(Hospital.fromSnapshot(`${pad}${VALID_SNAPSHOT}\n${pad}`).toSnapshot(), VALID_SNAPSHOT);
+    // After it, line by line.
+    assert.equal(Hospital.fromSnapshot(`${VALID_SNAPSHOT}\n${pad}\n${pad}`).toSnapshot(), VALID_SNAPSHOT);
+  });
+  test("the same JSON in another layout loads (pretty-printed, with version first)", () => {
+    const object = parsed();
+    for (const text of [JSON.stringify(object, null, 2), editWhole(() => {})(), JSON.stringify(object, null, "\t")]) {
+      assert.equal(Hospital.fromSnapshot(text).toSnapshot(), VALID_SNAPSHOT);
+    }
+  });
+  test("the same JSON in one line, as JSON.stringify(JSON.parse(snapshot)) writes it, loads", { todo: "the engine reads any text that begins as its own layout line by line (crates/engine/src/hospital/snapshots.rs, SnapshotLoader::feed), and refuses the same JSON on one line: INVALID_SNAPSHOT at \"\", \"it ends before its last line\"" }, () => {
+    assert.equal(Hospital.fromSnapshot(JSON.stringify(parsed())).toSnapshot(), VALID_SNAPSHOT);
   });
   test("id counters of 2^53 - 1 load, and the hospital's next snapshot loads too", () => {
     const snapshot = parsed();
     snapshot.nextIds = { doctor: 2 ** 53 - 1, appointment: 2 ** 53 - 1 };
-    const h = Hospital.fromSnapshot(JSON.stringify(snapshot));
+    const h = Hospital.fromSnapshot(snapshotText(snapshot));
     // Assigning the last id must either be refused as a HospitalError or leave a loadable state.
     const added = attempt(() => h.addDoctor({ name: "Dr. Last", locations: ["A"], schedule: [] }));
     if (!added.ok) assertHospitalError(added.error, { codes: ["INVALID_INPUT"] }, "the last doctor id");
@@ -1481,16 +1838,40 @@ describe("fromSnapshot with hostile snapshots", () => {
     const reloaded = attempt(() => Hospital.fromSnapshot(h.toSnapshot()));
     assert.ok(reloaded.ok, `its own snapshot does not load: ${reloaded.ok ? "" : describeError(reloaded.error)}`);
   });
-  test("a revision of 2^53 - 1 loads, and the next mutation does not lose precision silently", () => {
+  test("a revision of 2^53 - 1 loads, and the next mutation is HOSPITAL_FULL, losing nothing", () => {
     const h = Hospital.fromSnapshot(VALID_SNAPSHOT.replace(/"revision":\d+/, '"revision":9007199254740991'));
     assert.equal(h.revision, 2 ** 53 - 1);
+    const before = h.toSnapshot();
     const result = attempt(() => h.book({ doctorId: "d1", location: "A", start: "2019-02-01T15:00" }));
-    // Either refused as a HospitalError or counted exactly; never a revision JS cannot hold.
-    if (result.ok) assert.ok(Number.isSafeInteger(h.revision) || h.revision === 2 ** 53, `revision ${h.revision}`);
-    else assertHospitalError(result.error, { codes: ["INVALID_INPUT"] }, "revision overflow");
-    const snapshot = h.toSnapshot();
-    const reloaded = attempt(() => Hospital.fromSnapshot(snapshot));
+    assert.ok(!result.ok, "a mutation past revision 2^53 - 1");
+    assertHospitalError(result.error, { code: "HOSPITAL_FULL" }, "revision overflow");
+    assert.deepEqual(result.error.details, { limitOf: "revision", current: 2 ** 53 - 1, limit: 2 ** 53 - 1 });
+    assertUnchanged(h, before, 2 ** 53 - 1, "revision overflow");
+    const reloaded = attempt(() => Hospital.fromSnapshot(before));
     assert.ok(reloaded.ok, `its own snapshot does not load: ${reloaded.ok ? "" : describeError(reloaded.error)}`);
+  });
+  test("maxSnapshotBytes: a snapshot over its own limit is HOSPITAL_FULL, and loads with a higher limit", () => {
+    const h = new Hospital();
+    h.addDoctor({ name: "Dr. Ada", locations: ["A"], schedule: [{ days: ["mon", "tue", "wed", "thu", "fri"], start: "09:00", end: "17:00" }] });
+    for (let day = 4; day <= 8; day += 1) h.book({ doctorId: "d1", location: "A", start: `2019-02-0${day}T09:00`, notes: "n".repeat(2000) });
+    assert.ok(h.snapshotBytes > 10_000);
+    const over = JSON.parse(h.toSnapshot());
+    over.options.maxSnapshotBytes = 16 * 1024;
+    for (let day = 11; day <= 15; day += 1) over.appointments.push([`x${day}`, "d1", "A", `2019-02-${day}T09:00`, 15, "booked", null, { notes: "n".repeat(2000) }]);
+    const text = snapshotText(over);
+    assert.ok(text.length > 16 * 1024, `${text.length} bytes`);
+    const error = expectRefused("fromSnapshot(over its maxSnapshotBytes)", M("fromSnapshot"), () => [text], { code: "HOSPITAL_FULL" });
+    assert.equal(error.details.limitOf, "snapshotBytes");
+    assert.equal(error.details.limit, 16 * 1024);
+    assert.ok(error.details.current > 16 * 1024);
+    assert.match(error.message, /maxSnapshotBytes/);
+    const loaded = Hospital.fromSnapshot(text, { maxSnapshotBytes: 64 * 1024 });
+    assert.equal(loaded.options.maxSnapshotBytes, 64 * 1024);
+    assert.equal(loaded.appointmentCount, 10);
+    assert.equal(loaded.toSnapshot(), text.replace('"maxSnapshotBytes":16384', '"maxSnapshotBytes":65536'));
+    // Loaded over its own limit (with a higher one given, the limit is that), nothing grows it
+    // past the limit; shrinking always works.
+    assert.equal(loaded.cancel("x11").status, "cancelled");
   });
 });
 
@@ -1513,13 +1894,16 @@ describe("every method on something that is not a live Hospital", () => {
     ];
   };
   const instanceMethods = Object.keys(METHODS).filter((name) => name !== "constructor" && name !== "fromSnapshot");
-  for (const name of [...instanceMethods, "revision"]) {
+  const GETTERS = ["revision", "doctorCount", "appointmentCount", "snapshotBytes", "options", "actor"];
+  for (const name of [...instanceMethods, ...GETTERS, "actor (set)"]) {
     test(`${name}`, () => {
       for (const [label, receiver] of receivers()) {
         const call =
-          name === "revision"
-            ? () => Reflect.get(Hospital.prototype, "revision", receiver)
-            : () => Hospital.prototype[name].apply(receiver, METHODS[name].valid());
+          name === "actor (set)"
+            ? () => Reflect.set(Hospital.prototype, "actor", "key_1", receiver)
+            : GETTERS.includes(name)
+              ? () => Reflect.get(Hospital.prototype, name, receiver)
+              : () => Hospital.prototype[name].apply(receiver, METHODS[name].valid());
         const outcome = attempt(call);
         assert.ok(!outcome.ok, `${name} on ${label} returned ${preview(outcome.value)}`);
         assertHospitalError(outcome.error, { field: "this" }, `${name} on ${label}`);
@@ -1534,13 +1918,24 @@ describe("every method on something that is not a live Hospital", () => {
     const other = smallHospital();
     assertKeepsWorking(other, "after stray frees");
   });
-  test("assigning revision does not change it", () => {
+  test("assigning revision does not change it; nor do the other read-only getters change", () => {
     const h = smallHospital();
-    const revision = h.revision;
-    attempt(() => {
-      h.revision = 99;
-    });
-    assert.equal(h.revision, revision);
+    const before = { revision: h.revision, doctorCount: h.doctorCount, appointmentCount: h.appointmentCount, snapshotBytes: h.snapshotBytes, options: h.options };
+    for (const name of Object.keys(before)) {
+      attempt(() => {
+        h[name] = 99;
+      });
+    }
+    assert.deepEqual({ revision: h.revision, doctorCount: h.doctorCount, appointmentCount: h.appointmentCount, snapshotBytes: h.snapshotBytes, options: h.options }, before);
+    // The options object is a copy.
+    h.options.slotMinutes = 5;
+    assert.equal(h.options.slotMinutes, 15);
+  });
+  test("[Symbol.dispose] is free()", () => {
+    assert.equal(Hospital.prototype[Symbol.dispose], Hospital.prototype.free);
+    const h = smallHospital();
+    h[Symbol.dispose]();
+    assertHospitalError(attempt(() => h.listDoctors()).error, { field: "this" }, "after [Symbol.dispose]()");
   });
 });
 
@@ -1548,8 +1943,14 @@ describe("re-entrant calls from a getter while the hospital reads its argument",
   const CALLS = [
     ["book on the same hospital", (h) => h.book({ doctorId: "d1", location: "A", start: "2019-02-01T13:00" })],
     ["toSnapshot on the same hospital", (h) => h.toSnapshot()],
+    ["toSnapshotBytes on the same hospital", (h) => h.toSnapshotBytes()],
     ["the revision of the same hospital", (h) => h.revision],
+    ["snapshotBytes of the same hospital", (h) => h.snapshotBytes],
+    ["setting the actor of the same hospital", (h) => { h.actor = "sneaky"; }],
     ["listDoctors on the same hospital", (h) => h.listDoctors()],
+    ["updateAppointment on the same hospital", (h) => h.updateAppointment("a1", { notes: "sneaky" })],
+    ["findAppointments on the same hospital", (h) => h.findAppointments({ patient: "p1" })],
+    ["fromSnapshot of the same hospital's bytes", (h) => Hospital.fromSnapshot(h.toSnapshotBytes())],
   ];
   for (const [label, inner] of CALLS) {
     test(label, () => {
@@ -1613,6 +2014,39 @@ describe("re-entrant calls from a getter while the hospital reads its argument",
     });
     assert.deepEqual(doctor.locations, ["A"]);
     assert.equal(other.getAppointment("a3").start, "2019-02-01T13:00");
+  });
+  test("getters that create and load hospitals (the arguments' scratch memory) while an argument is read", () => {
+    const h = smallHospital();
+    const loaded = [];
+    const busy = () => {
+      const fresh = new Hospital({ slotMinutes: 30 });
+      loaded.push(Hospital.fromSnapshot(VALID_SNAPSHOT).toSnapshot() === VALID_SNAPSHOT, Hospital.fromSnapshot(smallHospital().toSnapshotBytes()).revision, fresh.options.slotMinutes);
+      fresh.free();
+    };
+    const booked = h.book({
+      doctorId: "d1",
+      location: "A",
+      get start() {
+        busy();
+        return "2019-02-01T13:00";
+      },
+      notes: "x".repeat(100),
+      metadata: {
+        get tag() {
+          busy();
+          return "é".repeat(50);
+        },
+      },
+    });
+    assert.deepEqual([booked.start, booked.notes, booked.metadata], ["2019-02-01T13:00", "x".repeat(100), { tag: "é".repeat(50) }]);
+    const restored = Hospital.fromSnapshot(h.toSnapshot(), {
+      get maxSnapshotBytes() {
+        busy();
+        return 1 << 20;
+      },
+    });
+    assert.equal(restored.toSnapshot(), h.toSnapshot());
+    assert.deepEqual(loaded, [true, 4, 30, true, 4, 30, true, 4, 30]);
   });
 });
 

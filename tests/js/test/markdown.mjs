@@ -1,10 +1,14 @@
-// Reading the README's code blocks, for the tests that run them (readme.test.mjs, the runtimes
+// Reading the READMEs' code blocks, for the tests that run them (readme.test.mjs, the runtimes
 // tests, and js-example/test/server/readme-curl.test.mjs), so that examples and their printed
-// output cannot drift.
+// output cannot drift: the repository's README and the package's own (js/README.md, which the
+// build ships as the package's README.md).
 import { readFileSync } from "node:fs";
 
-/** The README's text. */
+/** The repository README's text. */
 export const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+
+/** The package's README (js/README.md). */
+export const packageReadme = readFileSync(new URL("../../../js/README.md", import.meta.url), "utf8");
 
 /** The fenced blocks of a Markdown text, in order: { lang, code, line }. */
 export function fencedBlocks(markdown) {
@@ -24,9 +28,12 @@ export function fencedBlocks(markdown) {
   return blocks;
 }
 
-/** The README's only block of language `lang`, and the ```text block after it (its output). */
-export function exampleOf(lang) {
-  const blocks = fencedBlocks(readme);
+/**
+ * The only block of language `lang` of a README (the repository's unless `markdown` says
+ * otherwise), and the ```text block after it (its output).
+ */
+export function exampleOf(lang, markdown = readme) {
+  const blocks = fencedBlocks(markdown);
   const found = blocks.flatMap((block, i) => (block.lang === lang ? [{ block, output: blocks[i + 1] }] : []));
   if (found.length !== 1) throw new Error(`the README has ${found.length} \`\`\`${lang} blocks, expected 1`);
   if (found[0].output?.lang !== "text") throw new Error(`the ${lang} block at line ${found[0].block.line} must be followed by a text block`);

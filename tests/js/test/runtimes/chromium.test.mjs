@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { exampleOf } from "../markdown.mjs";
-import { EXPECTED, EXPECTED_TRAP } from "./expected.mjs";
+import { exampleOf, packageReadme } from "../markdown.mjs";
+import { EXPECTED, EXPECTED_TRAP, expectedContract } from "./expected.mjs";
 import { createStaticServer } from "./static-server.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -56,7 +56,7 @@ async function newPage(t) {
 
 /** Runs smoke.html on the package in `packageDir` and returns its JSON result. */
 async function smokeResult(t, packageDir, query = "") {
-  const base = await serve({ "/modules/dr-schedule/": packageDir, "/runtimes/": here });
+  const base = await serve({ "/modules/dr-schedule/": packageDir, "/runtimes/": here, "/checks/": fileURLToPath(new URL("..", import.meta.url)) });
   const page = await newPage(t);
   await page.goto(`${base}/runtimes/smoke.html${query}`);
   await page.locator("#result[data-done=true]").waitFor();
@@ -68,14 +68,19 @@ test("Chromium: the package prints the smoke test's transcript", async (t) => {
   assert.deepEqual(result, { lines: EXPECTED });
 });
 
+test("Chromium: the call-by-call contract of contract.mjs holds", async (t) => {
+  const result = await smokeResult(t, installedPackage, "?run=contract");
+  assert.deepEqual(result, await expectedContract());
+});
+
 test("Chromium: a trap is recovered from (browser.js of the test-trap build)", async (t) => {
   assert.ok(existsSync(`${trapBuild}browser.js`), "build it first: CARGO_TARGET_DIR=target/trap scripts/build.sh --features test-trap --out-dir target/pkg-test-trap");
   const result = await smokeResult(t, trapBuild, "?run=trap");
   assert.deepEqual(result, { lines: EXPECTED_TRAP });
 });
 
-test("the README's browser example logs what the README says", async (t) => {
-  const { code, output } = exampleOf("html");
+test("the package README's browser example logs what the README says", async (t) => {
+  const { code, output } = exampleOf("html", packageReadme);
   writeFileSync(`${outputDir}readme.html`, code);
   const base = await serve({ "/": outputDir, "/node_modules/dr-schedule/": installedPackage });
   const page = await newPage(t);

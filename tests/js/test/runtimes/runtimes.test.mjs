@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { fencedBlocks, readme } from "../markdown.mjs";
-import { EXPECTED, EXPECTED_TRAP } from "./expected.mjs";
+import { fencedBlocks, packageReadme, readme } from "../markdown.mjs";
+import { EXPECTED, EXPECTED_TRAP, expectedContract } from "./expected.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const testsDir = fileURLToPath(new URL("../../", import.meta.url));
@@ -53,6 +53,24 @@ test("Bun: the node entry, the expected transcript, through import and require",
   assert.equal(required.sameAsImport, true);
 });
 
+for (const [runtime, command] of [
+  ["Deno", () => [bin("deno"), ["run", "--no-prompt", "--no-lock", script("run-contract.mjs")]]],
+  ["Bun", () => [bin("bun"), [script("run-contract.mjs")]]],
+]) {
+  test(`${runtime}: the call-by-call contract of contract.mjs holds`, async () => {
+    assert.deepEqual(run(...command()), await expectedContract());
+  });
+}
+
+for (const [runtime, command] of [
+  ["Deno", () => [bin("deno"), ["run", "--no-prompt", "--no-lock", fileURLToPath(new URL("../../programs/run-using.mjs", import.meta.url))]]],
+  ["Bun", () => [bin("bun"), [fileURLToPath(new URL("../../programs/run-using.mjs", import.meta.url))]]],
+]) {
+  test(`${runtime}: \`using\` frees the hospital at the end of its block`, () => {
+    assert.deepEqual(run(...command()), { inside: 1, after: 'true INVALID_INPUT {"field":"this"}' });
+  });
+}
+
 for (const [runtime, command, entry] of [
   ["Node", () => [process.execPath, [script("run-trap.mjs"), `${trapBuild}node.js`]], "node.js"],
   ["Deno", () => [bin("deno"), ["run", "--no-prompt", "--no-lock", `--allow-read=${trapBuild},${here}`, script("run-trap.mjs"), `${trapBuild}deno.js`]], "deno.js"],
@@ -65,28 +83,34 @@ for (const [runtime, command, entry] of [
   });
 }
 
-// The README's Deno and Bun recipe: its first example runs as it is. Deno and Bun format objects
-// in console.log a little differently from Node (quotes, line breaks), so the values are compared
-// without quotes, commas and white space.
-const firstExample = (() => {
-  const blocks = fencedBlocks(readme);
+// The package README's Deno and Bun recipe: the first example of each README runs as it is. Deno
+// and Bun format objects in console.log a little differently from Node (quotes, line breaks), so
+// the values are compared without quotes, commas and white space.
+const firstExample = (markdown) => {
+  const blocks = fencedBlocks(markdown);
   const index = blocks.findIndex((block) => block.lang === "js");
   return { code: blocks[index].code, output: blocks[index + 1].code };
-})();
+};
 const values = (text) => text.replace(/[\s'",]/g, "");
 
 for (const [runtime, command] of [
   ["Deno", (file) => [bin("deno"), ["run", "--no-prompt", "--no-lock", file]]],
   ["Bun", (file) => [bin("bun"), [file]]],
 ]) {
-  test(`${runtime} runs the README's first example and prints its values`, () => {
-    const dir = `${testsDir}test-output/`;
-    mkdirSync(dir, { recursive: true });
-    const file = `${dir}readme-${runtime.toLowerCase()}.mjs`;
-    writeFileSync(file, firstExample.code);
-    const [cmd, args] = command(file);
-    const stdout = execFileSync(cmd, args, { cwd: testsDir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-    assert.equal(values(stdout), values(firstExample.output));
-    assert.match(stdout, /SLOT_TAKEN/);
-  });
+  for (const [name, markdown] of [
+    ["README", readme],
+    ["package README", packageReadme],
+  ]) {
+    test(`${runtime} runs the ${name}'s first example and prints its values`, () => {
+      const example = firstExample(markdown);
+      const dir = `${testsDir}test-output/`;
+      mkdirSync(dir, { recursive: true });
+      const file = `${dir}readme-${name.replace(" ", "-")}-${runtime.toLowerCase()}.mjs`;
+      writeFileSync(file, example.code);
+      const [cmd, args] = command(file);
+      const stdout = execFileSync(cmd, args, { cwd: testsDir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+      assert.equal(values(stdout), values(example.output));
+      assert.match(stdout, /SLOT_TAKEN/);
+    });
+  }
 }

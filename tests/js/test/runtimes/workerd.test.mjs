@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { exampleOf } from "../markdown.mjs";
-import { EXPECTED, EXPECTED_TRAP } from "./expected.mjs";
+import { exampleOf, packageReadme } from "../markdown.mjs";
+import { EXPECTED, EXPECTED_TRAP, expectedContract } from "./expected.mjs";
 import { repoRoot, testWorker } from "./workerd.mjs";
 
 const outputDir = fileURLToPath(new URL("../../test-output/", import.meta.url));
@@ -17,6 +17,16 @@ test("workerd: the package prints the smoke test's transcript", async () => {
   try {
     const response = await mf.dispatchFetch("http://worker.test/");
     assert.deepEqual((await response.json()).lines, EXPECTED);
+  } finally {
+    await mf.dispose();
+  }
+});
+
+test("workerd: the call-by-call contract of contract.mjs holds", async () => {
+  const mf = testWorker(fileURLToPath(new URL("./contract-worker.mjs", import.meta.url)));
+  try {
+    const response = await mf.dispatchFetch("http://worker.test/");
+    assert.deepEqual(await response.json(), await expectedContract());
   } finally {
     await mf.dispose();
   }
@@ -34,8 +44,8 @@ test("workerd: a trap is recovered from (workerd.js of the test-trap build)", as
   }
 });
 
-test("the README's Worker example answers what the README says", async () => {
-  const { code, output } = exampleOf("javascript");
+test("the package README's Worker example answers what the README says", async () => {
+  const { code, output } = exampleOf("javascript", packageReadme);
   mkdirSync(outputDir, { recursive: true });
   const file = join(outputDir, "readme-worker.mjs");
   writeFileSync(file, code);

@@ -1,6 +1,6 @@
 // Each line below misuses the API; `tsc --strict` must reject every one of them
 // (tests/js/test/types.test.mjs checks the count and the lines).
-import { Hospital } from "dr-schedule";
+import { Hospital, HospitalError } from "dr-schedule";
 
 const h = new Hospital();
 h.book({ doctorID: "d1", location: "A", start: "2019-02-01T11:00" }); // misuse: wrong field name
@@ -25,3 +25,16 @@ new Hospital({ minNoticeMinutes: "60" }); // misuse: a number of minutes
 const p: string = h.findSlots({ from: "2019-02-01", to: "2019-02-08", limit: 1 })[0]; // misuse: a FoundSlot, not a start
 const s: "booked" | "cancelled" = h.getAppointment("a1").status; // misuse: it may be "held"
 export { p, s };
+h.updateAppointment("a1", { status: "booked" }); // misuse: not a field of the patch
+h.updateAppointment("a1", { metadata: "x" }); // misuse: metadata is an object
+h.book({ doctorId: "d1", location: "A", start: "2019-02-01T11:00", metadata: { when: new Date() } }); // misuse: a Date is no JSON value
+h.findAppointments({ patient: "p", status: "gone" }); // misuse: not a status
+h.findAppointments({ patient: "p", limit: "10" }); // misuse: limit is a number
+h.workingHours("d1", { from: "2019-02-01" }); // misuse: `to` is required
+Hospital.fromSnapshot(new ArrayBuffer(8)); // misuse: text or a Uint8Array
+Hospital.fromSnapshot("{}", { maxSnapshotBytes: "1MB" }); // misuse: a number of bytes
+h.revision = 3; // misuse: read-only
+h.actor = 7; // misuse: a string or null
+const e: HospitalError = new HospitalError("NOPE", "x"); // misuse: not a code
+const c: "SLOT_TAKEN" = new HospitalError("INVALID_INPUT", "x").code; // misuse: the code is a union
+export { e, c };

@@ -2,7 +2,9 @@
 // (types.test.mjs checks that every method of the class is called here.)
 import {
   Hospital,
+  HospitalError,
   type Appointment,
+  type AppointmentPatch,
   type AppointmentQuery,
   type AppointmentStatus,
   type BookingProblem,
@@ -13,20 +15,28 @@ import {
   type Doctor,
   type DoctorPatch,
   type ExplainRequest,
+  type FindAppointmentsQuery,
   type FindSlotsQuery,
   type FoundSlot,
   type HoldRequest,
-  type HospitalError,
   type HospitalErrorCode,
+  type HospitalErrorDetails,
   type HospitalOptions,
+  type HospitalOptionsRead,
   type HoursBlock,
+  type JsonValue,
+  type LoadOptions,
   type NewDoctor,
   type PreviousTime,
   type RescheduleRequest,
   type ScheduleRule,
   type SlotQuery,
   type TimeOff,
+  type WorkingBlock,
+  type WorkingHoursQuery,
 } from "dr-schedule";
+
+export const seen: unknown[] = [];
 
 const schedule: ScheduleRule[] = [
   { days: ["mon", "fri"], start: "09:00", end: "24:00" },
@@ -88,6 +98,35 @@ const outsideReason: string | undefined = problems[0]?.details.reason;
 const snapshot: string = h.toSnapshot();
 const restored: Hospital = Hospital.fromSnapshot(snapshot);
 const revision: number = restored.revision;
+const bytes: Uint8Array = h.toSnapshotBytes();
+const loadOptions: LoadOptions = { maxSnapshotBytes: 256 * 1024 * 1024 };
+const fromBytes: Hospital = Hospital.fromSnapshot(bytes, loadOptions);
+const sizes: number[] = [fromBytes.doctorCount, fromBytes.appointmentCount, fromBytes.snapshotBytes];
+const read: HospitalOptionsRead = fromBytes.options;
+const zone: string | null = read.timeZone;
+const budget: number = read.maxSnapshotBytes;
+fromBytes.actor = "key_7f3a";
+fromBytes.actor = null;
+const actor: string | null = fromBytes.actor;
+fromBytes.free();
+restored[Symbol.dispose]();
+
+const metadata: { [key: string]: JsonValue } = { visit: "follow-up", tags: ["x", 1, true, null], nested: { a: [{ b: 2 }] } };
+const noted: Appointment = h.book({ doctorId: doctor.id, location: "A", start: "2019-02-01T15:00", notes: "bring the x-rays", metadata });
+const notes: string | undefined = noted.notes;
+const meta: { [key: string]: JsonValue } | undefined = noted.metadata;
+const appointmentPatch: AppointmentPatch = { patient: null, notes: "line 1\nline 2", metadata: null };
+const updated: Appointment = h.updateAppointment(noted.id, appointmentPatch);
+h.updateAppointment(noted.id, { metadata: { visit: "new" } });
+h.hold({ ...holdRequest, start: "2019-02-01T16:00", notes: "web", metadata: { source: "web" } });
+h.reschedule(noted.id, { start: "2019-02-01T15:15", notes: "moved", metadata: { moved: true } });
+const findQuery: FindAppointmentsQuery = { patient: "p", location: "A", doctorId: doctor.id, from: "2019-02-01", to: "2019-03-01", status: "expired", now, limit: 10, after: noted.id };
+const byPatient: Appointment[] = h.findAppointments(findQuery);
+const atA: Appointment[] = h.findAppointments({ location: "A" });
+const hoursQuery: WorkingHoursQuery = { from: "2019-02-01", to: "2019-02-07", location: "A" };
+const blocks: WorkingBlock[] = h.workingHours(doctor.id, hoursQuery);
+const firstBlock: string | undefined = blocks[0]?.start;
+const expiredStatus: AppointmentStatus = "expired";
 const changes: Change[] = h.changesSince(0);
 const ops: Change["op"][] = changes.map((c) => c.op);
 for (const change of changes) {
@@ -96,8 +135,15 @@ for (const change of changes) {
     seenNow(heldAt);
   } else if (change.op === "reschedule") {
     const to: string = change.start;
+    const movedNotes: string | undefined = change.notes;
     seenNow(to);
+    seen.push(movedNotes);
+  } else if (change.op === "updateAppointment") {
+    const cleared: string | null | undefined = change.patient;
+    seen.push(cleared);
   }
+  const by: string | undefined = change.actor;
+  seen.push(by);
 }
 const replayed: number = plain.applyChanges(changes);
 const removed: Doctor = h.removeDoctor(doctor.id, { cancelAppointments: true });
@@ -106,11 +152,11 @@ function seenNow(text: string): void {
   seen.push(text);
 }
 
-export const seen: unknown[] = [];
 try {
   timed.cancel("a404");
 } catch (e) {
-  const error = e as HospitalError;
+  if (!(e instanceof HospitalError)) throw e;
+  const error: HospitalError = e;
   const code: HospitalErrorCode = error.code;
   const ids: string[] | undefined = error.details.appointmentIds;
   const field: string | undefined = error.details.field;
@@ -121,13 +167,24 @@ try {
   const lapsed: string | undefined = error.details.holdExpires;
   const where: string[] | undefined = error.details.locations;
   const off: TimeOff | undefined = error.details.timeOff;
+  const details: HospitalErrorDetails = error.details;
+  const full: "snapshotBytes" | "doctors" | "appointments" | "revision" | undefined = details.limitOf;
+  const room: number | undefined = details.limit === undefined || details.current === undefined ? undefined : details.limit - details.current;
+  const cause: unknown = error.cause;
+  const message: string = error.message;
+  seen.push(full, room, cause, message);
+  if (code === "HOSPITAL_FULL") seen.push(details.requested);
   if (code === "TOO_SOON" || code === "BEYOND_HORIZON" || code === "PATIENT_BUSY" || code === "HOLD_EXPIRED" || code === "NOT_HELD") {
     seen.push(code);
   }
   seen.push(code, ids, field, name, earliest, latest, busy, lapsed, where, off);
 }
 
+// A host can throw the package's error itself.
+const own: HospitalError = new HospitalError("SLOT_TAKEN", "taken", { conflictingAppointmentId: "a1" }, { cause: new Error("x") });
+
 export const used = [
   plain, same, all, dayOff, away, status, listed, held, active, everything, expires, trace, reason, slots,
-  firstFree, problemCodes, outsideReason, revision, ops, replayed, removed,
+  firstFree, problemCodes, outsideReason, revision, ops, replayed, removed, sizes, zone, budget, actor, notes, meta,
+  updated, byPatient, atA, firstBlock, expiredStatus, own,
 ];

@@ -456,6 +456,11 @@ export interface HospitalErrorDetails {
   date?: string;
   /** The time off in the way (`timeOff`). */
   timeOff?: TimeOff;
+  /**
+   * The doctor's open blocks on the start's date, at every location, as `workingHours` gives
+   * them (`OUTSIDE_HOURS`; empty when the doctor does not work that day).
+   */
+  hours?: WorkingBlock[];
   /** Where the doctor works at that time (`notServedThere`). */
   locations?: string[];
   /** The earliest start allowed now (`TOO_SOON`). */

@@ -140,7 +140,7 @@ function metadataJson(value) {
 const MAX_PAGE = 100_000;
 function checkPageLimit(limit) {
   if (typeof limit !== "number" || !Number.isInteger(limit)) return;
-  if (limit === 0) throw invalidInput("limit", "0 is not between 1 and the most a page holds");
+  if (limit === 0) throw invalidInput("limit", `0 is not between 1 and ${MAX_PAGE}, the most a page holds`);
   if (limit > MAX_PAGE && limit <= 4_294_967_295) throw invalidInput("limit", `${limit} is more than ${MAX_PAGE}, the most a page holds`);
 }
 
@@ -658,14 +658,7 @@ export class Hospital {
     try {
       const f = readFields(request, "request", EXPLAIN);
       beginArguments(units(f[0]) + units(f[1]) + units(f[2]) + units(f[4]) + units(f[5]));
-      const doctorId = put(f[0]);
-      const location = put(f[1]);
-      const start = put(f[2]);
-      // The binding reads `now` before `patient` (src/binding/hospital.rs, `explain`): they are
-      // written in the order it reads them.
-      const now = put(f[5]);
-      const patient = put(f[4]);
-      return parsed(entry.raw.explain(doctorId, location, start, number(f[3]), patient, now));
+      return parsed(entry.raw.explain(put(f[0]), put(f[1]), put(f[2]), number(f[3]), put(f[4]), put(f[5])));
     } catch (error) {
       throw failure(error);
     } finally {

@@ -870,9 +870,12 @@ impl Model {
                 json!({ "field": "durationMinutes", "slotMinutes": self.slot }),
             ));
         }
-        // Rule 3: the hours at that location that date, then the time off.
+        // Rule 3: the hours at that location that date, then the time off. Each names the
+        // doctor's open blocks that date.
         if served {
             let day = start.div_euclid(DAY);
+            let all: Vec<&String> = d.locations.iter().collect();
+            let hours = Value::Array(self.day_blocks(d, &all, day));
             if !fits(&open_minutes(d, p.location, day), start, duration) {
                 let elsewhere: Vec<&String> = d
                     .locations
@@ -882,21 +885,24 @@ impl Model {
                 if !elsewhere.is_empty() {
                     found.push((
                         ErrorCode::OutsideHours,
-                        json!({ "doctorId": d.id, "reason": "notServedThere", "location": p.location, "locations": elsewhere }),
+                        json!({ "doctorId": d.id, "reason": "notServedThere", "location": p.location, "locations": elsewhere, "hours": hours }),
                     ));
                 } else if d.overrides.iter().any(|o| o.day == day) {
                     found.push((
                         ErrorCode::OutsideHours,
-                        json!({ "doctorId": d.id, "reason": "closedByOverride", "date": self.cal.date(day) }),
+                        json!({ "doctorId": d.id, "reason": "closedByOverride", "date": self.cal.date(day), "hours": hours }),
                     ));
                 } else {
-                    found.push((ErrorCode::OutsideHours, json!({ "doctorId": d.id })));
+                    found.push((
+                        ErrorCode::OutsideHours,
+                        json!({ "doctorId": d.id, "hours": hours }),
+                    ));
                 }
             }
             for t in time_off_in_way(d, start, duration) {
                 found.push((
                     ErrorCode::OutsideHours,
-                    json!({ "doctorId": d.id, "reason": "timeOff", "timeOff": off_json(&self.cal, t) }),
+                    json!({ "doctorId": d.id, "reason": "timeOff", "timeOff": off_json(&self.cal, t), "hours": hours }),
                 ));
             }
         }
@@ -1632,36 +1638,42 @@ impl Model {
         };
         let mut blocks = Vec::new();
         for day in first..=last {
-            let mut today: Vec<(i64, Value)> = Vec::new();
-            for &l in &locations {
-                let mut open = open_minutes(d, l, day);
-                for t in &d.time_off {
-                    for minute in t.start.max(day * DAY)..t.end.min((day + 1) * DAY) {
-                        open[(minute - day * DAY) as usize] = false;
-                    }
-                }
-                let mut minute = 0;
-                while minute < DAY {
-                    if !open[minute as usize] {
-                        minute += 1;
-                        continue;
-                    }
-                    let start = minute;
-                    while minute < DAY && open[minute as usize] {
-                        minute += 1;
-                    }
-                    today.push((
-                        start,
-                        json!({ "date": self.cal.date(day), "location": l,
-                                "start": self.cal.at(day * DAY + start),
-                                "end": self.cal.at(day * DAY + minute) }),
-                    ));
-                }
-            }
-            today.sort_by_key(|(start, _)| *start);
-            blocks.extend(today.into_iter().map(|(_, block)| block));
+            blocks.extend(self.day_blocks(d, &locations, day));
         }
         ok(Value::Array(blocks), false)
+    }
+
+    /// A doctor's open blocks on `day` at `locations`, after overrides and time off, as
+    /// `workingHours` gives them: by start, then in the order of `locations`.
+    fn day_blocks(&self, d: &MDoctor, locations: &[&String], day: i64) -> Vec<Value> {
+        let mut today: Vec<(i64, Value)> = Vec::new();
+        for &l in locations {
+            let mut open = open_minutes(d, l, day);
+            for t in &d.time_off {
+                for minute in t.start.max(day * DAY)..t.end.min((day + 1) * DAY) {
+                    open[(minute - day * DAY) as usize] = false;
+                }
+            }
+            let mut minute = 0;
+            while minute < DAY {
+                if !open[minute as usize] {
+                    minute += 1;
+                    continue;
+                }
+                let start = minute;
+                while minute < DAY && open[minute as usize] {
+                    minute += 1;
+                }
+                today.push((
+                    start,
+                    json!({ "date": self.cal.date(day), "location": l,
+                            "start": self.cal.at(day * DAY + start),
+                            "end": self.cal.at(day * DAY + minute) }),
+                ));
+            }
+        }
+        today.sort_by_key(|(start, _)| *start);
+        today.into_iter().map(|(_, block)| block).collect()
     }
 
     /// The free grid starts of `[from, to)` for `duration`, earliest first: for each, the

@@ -270,6 +270,19 @@ function hoursContain(hours, start, end) {
   return false;
 }
 
+/** The doctor's open blocks on the date of `minute`, at each location, by start (as workingHours). */
+function dayBlocks(state, minute) {
+  const day = Math.floor(minute / MINUTES_PER_DAY);
+  const date = formatDateTime(day * MINUTES_PER_DAY).slice(0, 10);
+  const blocks = [];
+  for (const [open, close] of state.hours[weekdayOf(minute)]) {
+    for (const location of state.doctor.locations) {
+      blocks.push({ date, location, start: formatDateTime(day * MINUTES_PER_DAY + open), end: formatDateTime(day * MINUTES_PER_DAY + close) });
+    }
+  }
+  return blocks;
+}
+
 const copyDoctor = (d) => ({
   id: d.id,
   name: d.name,
@@ -1256,7 +1269,7 @@ export class Hospital {
     }
     const e = this.#checkGrid(s, duration);
     if (!(e - s <= MINUTES_PER_DAY && e < END_OF_RANGE && hoursContain(state.hours, s, e))) {
-      throw hospitalError("OUTSIDE_HOURS", `not inside doctor ${JSON.stringify(doctorId)}'s hours`, { doctorId });
+      throw hospitalError("OUTSIDE_HOURS", `not inside doctor ${JSON.stringify(doctorId)}'s hours`, { doctorId, hours: dayBlocks(state, s) });
     }
     const conflict = overlapping(state.active, s, e, clock, moving);
     if (conflict !== undefined) {

@@ -6,7 +6,7 @@
 //! engine's reader, which names the field at fault.
 
 use super::exchange::with_scratch;
-use dr_schedule_engine::{read_json, Error, LocalDateTime, ReadJson, Result};
+use dr_schedule_engine::{read_field_json, read_json, Error, LocalDateTime, ReadJson, Result};
 
 /// The arguments in the scratch area, read in the order the JS layer wrote them.
 pub(crate) struct Args<'a> {
@@ -71,6 +71,24 @@ impl<'a> Args<'a> {
 
     /// A JSON argument (the argument `name`), read into `T`; `None` when absent.
     pub(crate) fn json<T: ReadJson>(&mut self, name: &str, length: i32) -> Result<Option<T>> {
+        self.json_bytes(name, length)?
+            .map(|bytes| read_json(bytes, name))
+            .transpose()
+    }
+
+    /// A JSON field of an argument (a request's `metadata`), read into `T`, problems named under
+    /// `field`; `None` when absent.
+    pub(crate) fn json_field<T: ReadJson>(
+        &mut self,
+        field: &str,
+        length: i32,
+    ) -> Result<Option<T>> {
+        self.json_bytes(field, length)?
+            .map(|bytes| read_field_json(bytes, field))
+            .transpose()
+    }
+
+    fn json_bytes(&mut self, name: &str, length: i32) -> Result<Option<&'a [u8]>> {
         let Ok(length) = usize::try_from(length) else {
             return Ok(None);
         };
@@ -80,7 +98,7 @@ impl<'a> Args<'a> {
             .get(self.at..end)
             .ok_or_else(|| Error::invalid_input(name, "is longer than it was said to be"))?;
         self.at = end;
-        read_json(bytes, name).map(Some)
+        Ok(Some(bytes))
     }
 }
 

@@ -195,7 +195,7 @@ impl RawHospital {
                 request_id: a.optional(request_id)?,
                 now: a.optional_date_time("now", now)?,
                 notes: a.optional(notes)?,
-                metadata: a.json::<Metadata>("metadata", metadata_len)?,
+                metadata: a.json_field::<Metadata>("metadata", metadata_len)?,
             })
         });
         match request {
@@ -233,7 +233,7 @@ impl RawHospital {
                 ttl_minutes: number(ttl)
                     .ok_or_else(|| Error::invalid_input("ttlMinutes", "is missing"))?,
                 notes: a.optional(notes)?,
-                metadata: a.json::<Metadata>("metadata", metadata_len)?,
+                metadata: a.json_field::<Metadata>("metadata", metadata_len)?,
             })
         });
         match request {
@@ -272,7 +272,7 @@ impl RawHospital {
                 duration_minutes: number(duration),
                 now: a.optional_date_time("now", now)?,
                 notes: a.optional(notes)?,
-                metadata: a.json::<Metadata>("metadata", metadata_len)?,
+                metadata: a.json_field::<Metadata>("metadata", metadata_len)?,
             };
             Ok((id, request))
         });
@@ -435,14 +435,20 @@ impl RawHospital {
         patient: i32,
         now: i32,
     ) -> Option<String> {
+        // Read in the order the JS layer writes them: the parameters' order.
         let request = read(|a| {
+            let doctor_id = a.string("doctorId", doctor)?;
+            let location = a.string("location", location)?;
+            let start = a.date_time("start", start)?;
+            let patient = a.optional(patient)?;
+            let now = a.optional_date_time("now", now)?;
             Ok(ExplainRequest {
-                doctor_id: a.string("doctorId", doctor)?,
-                location: a.string("location", location)?,
-                start: a.date_time("start", start)?,
+                doctor_id,
+                location,
+                start,
                 duration_minutes: number(duration),
-                now: a.optional_date_time("now", now)?,
-                patient: a.optional(patient)?,
+                now,
+                patient,
             })
         });
         json(request.and_then(|request| self.inner.explain(request)))

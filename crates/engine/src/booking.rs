@@ -21,7 +21,7 @@
 
 use crate::calendar::{Calendar, TimeIndex};
 use crate::doctor::Doctor;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, WorkingBlockDetails};
 use crate::hours::Availability;
 use crate::limits::MAX_APPOINTMENT_MINUTES;
 use crate::options::HospitalOptions;
@@ -230,10 +230,28 @@ fn check_hours(
     end: LocalDateTime,
     report: Report<'_>,
 ) -> ControlFlow<()> {
+    // Every OUTSIDE_HOURS names the doctor's hours on the start's date.
+    let with_hours = |mut e: Error| {
+        let day = start.day();
+        let midnight = LocalDateTime::from_day_and_minute(day, 0);
+        let blocks = hours.day_blocks(day, 0..doctor.locations.len());
+        e.details.hours = Some(
+            blocks
+                .into_iter()
+                .map(|(index, open, close)| WorkingBlockDetails {
+                    date: LocalDate::of(midnight),
+                    location: doctor.locations.get(index).cloned().unwrap_or_default(),
+                    start: midnight.plus_minutes(open),
+                    end: midnight.plus_minutes(close),
+                })
+                .collect(),
+        );
+        e
+    };
     // Nobody works past the last representable minute: an appointment ends before
     // 10000-01-01T00:00, so that its end can be written.
     if end.minutes_since(start) > MINUTES_PER_DAY || end >= LocalDateTime::END_OF_RANGE {
-        return report(Error::outside_hours(&doctor.id, start, end));
+        return report(with_hours(Error::outside_hours(&doctor.id, start, end)));
     }
     let fits = |group: usize| hours.fits_blocks(group, start, end);
     if !hours.group_of(index).is_some_and(fits) {
@@ -245,20 +263,14 @@ fn check_hours(
             .map(|(_, l)| l.clone())
             .collect();
         let location = doctor.locations.get(index).map_or("", String::as_str);
-        if !elsewhere.is_empty() {
-            report(Error::not_served_there(
-                &doctor.id, location, start, end, elsewhere,
-            ))?;
+        let e = if !elsewhere.is_empty() {
+            Error::not_served_there(&doctor.id, location, start, end, elsewhere)
         } else if hours.has_override(start.day()) {
-            report(Error::closed_by_override(
-                &doctor.id,
-                LocalDate::of(start),
-                start,
-                end,
-            ))?;
+            Error::closed_by_override(&doctor.id, LocalDate::of(start), start, end)
         } else {
-            report(Error::outside_hours(&doctor.id, start, end))?;
-        }
+            Error::outside_hours(&doctor.id, start, end)
+        };
+        report(with_hours(e))?;
     }
     if hours.overlaps_time_off(start, end) {
         for time_off in doctor
@@ -266,12 +278,12 @@ fn check_hours(
             .iter()
             .filter(|t| t.start < end && start < t.end)
         {
-            report(Error::time_off(
+            report(with_hours(Error::time_off(
                 &doctor.id,
                 time_off.start,
                 time_off.end,
                 time_off.reason.as_deref(),
-            ))?;
+            )))?;
         }
     }
     ControlFlow::Continue(())

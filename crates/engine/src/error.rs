@@ -182,6 +182,10 @@ pub struct Details {
     /// The time off in the way (`OUTSIDE_HOURS`, `timeOff`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_off: Option<TimeOffDetails>,
+    /// The doctor's open blocks on the start's date, at every location (`OUTSIDE_HOURS`): when
+    /// the doctor does work that day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hours: Option<Vec<WorkingBlockDetails>>,
     /// The locations where the doctor works at that time (`OUTSIDE_HOURS`, `notServedThere`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<String>>,
@@ -226,6 +230,19 @@ pub struct TimeOffDetails {
     pub reason: Option<String>,
 }
 
+/// One open block of a doctor's hours (`hours` of [`Details`]), as `workingHours` gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkingBlockDetails {
+    /// The date.
+    pub date: LocalDate,
+    /// The location the block is at.
+    pub location: String,
+    /// First minute.
+    pub start: LocalDateTime,
+    /// Exclusive end.
+    pub end: LocalDateTime,
+}
+
 /// A failure of the engine. A failed call never changes the hospital. Serialized as
 /// `{code, message, details}` (the items of `explain`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -259,7 +276,8 @@ impl Error {
 
     /// `INVALID_INPUT` for the field at `field` (a path such as `schedule[0].start`).
     pub fn invalid_input(field: impl Into<String>, reason: impl fmt::Display) -> Self {
-        let field = field.into();
+        // Shortened first, so that the message names the field as `details.field` does.
+        let field = shortened(field.into(), MAX_FIELD_PATH_LEN);
         let message = if field.is_empty() {
             format!("invalid input: {reason}")
         } else {
@@ -434,7 +452,7 @@ impl Error {
 
     /// `INVALID_SNAPSHOT` at `path`.
     pub fn invalid_snapshot(path: impl Into<String>, reason: impl fmt::Display) -> Self {
-        let path = path.into();
+        let path = shortened(path.into(), MAX_FIELD_PATH_LEN);
         let message = if path.is_empty() {
             format!("invalid snapshot: {reason}")
         } else {
@@ -732,11 +750,14 @@ impl Error {
 }
 
 /// `text` cut to at most `max` bytes (at a character boundary) plus a note of its length.
+/// `text` cut so that it takes at most `max` bytes with the note of its length: shortening
+/// again changes nothing (a field named in a message and in details stays the same).
 fn shortened(text: String, max: usize) -> String {
     if text.len() <= max {
         return text;
     }
-    let mut end = max;
+    // Room for "… (N bytes in all)".
+    let mut end = max.saturating_sub(40);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
@@ -779,14 +800,12 @@ mod tests {
     #[test]
     fn errors_never_echo_unbounded_input() {
         let huge = "é".repeat(5_000_000);
-        let e = Error::invalid_input(&huge, format!("{huge:?} is not a date"));
-        assert!(
-            e.message.len() <= MAX_MESSAGE_LEN + 40,
-            "{}",
-            e.message.len()
-        );
+        let e = Error::invalid_input(&huge, format!("{huge} is not a date"));
+        assert!(e.message.len() <= MAX_MESSAGE_LEN, "{}", e.message.len());
         assert!(e.message.ends_with("bytes in all)"));
-        assert!(e.details.field.as_ref().unwrap().len() <= MAX_FIELD_PATH_LEN + 40);
+        let field = e.details.field.as_ref().unwrap();
+        assert!(field.len() <= MAX_FIELD_PATH_LEN);
+        assert!(e.message.contains(field.as_str()), "the message names the field as details does");
         assert_eq!(Error::invalid_input("", "full").details.field, None);
     }
 

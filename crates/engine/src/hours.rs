@@ -153,6 +153,28 @@ impl Availability {
         })
     }
 
+    /// The open blocks of day `day` at each of `locations` (indexes into the doctor's
+    /// locations), after overrides and time off, as `(location index, open, close)` in minutes
+    /// from the day's midnight: by opening time, then in the order of `locations`.
+    pub(crate) fn day_blocks(
+        &self,
+        day: i64,
+        locations: impl Iterator<Item = usize>,
+    ) -> Vec<(usize, i64, i64)> {
+        let mut blocks = Vec::new();
+        for index in locations {
+            if let Some(group) = self.group_of(index) {
+                blocks.extend(
+                    self.free_ranges(group, day)
+                        .into_iter()
+                        .map(|(open, close)| (index, open, close)),
+                );
+            }
+        }
+        crate::sorting::sort_by_key(&mut blocks, |&(_, open, _)| open);
+        blocks
+    }
+
     /// The group's working ranges on a day with time off cut out, as minutes since that day's
     /// midnight: sorted and disjoint.
     pub(crate) fn free_ranges(&self, group: usize, day: i64) -> Vec<(i64, i64)> {

@@ -3,7 +3,7 @@
 //! callers can too.
 
 use crate::error::{Error, Result};
-use crate::path::field_of;
+use crate::path::{field_of, join_path};
 use crate::reader::{read_all, ReadJson};
 use serde::Serialize;
 
@@ -13,6 +13,12 @@ use serde::Serialize;
 /// `schedule[0].end`), or `name` when the value as a whole is wrong.
 pub fn read_json<T: ReadJson>(json: &[u8], name: &str) -> Result<T> {
     read_all(json).map_err(|e| Error::invalid_input(field_of(name, e.path()), e.message()))
+}
+
+/// Reads a `T` from JSON text that is the field `field` of an argument (a request's `metadata`,
+/// say), as [`read_json`] does, naming every problem under `field` (`metadata.visit`).
+pub fn read_field_json<T: ReadJson>(json: &[u8], field: &str) -> Result<T> {
+    read_all(json).map_err(|e| Error::invalid_input(join_path(field, &e.path()), e.message()))
 }
 
 /// Reads a `T` from any serializable value (a `serde_json::Value`, say) as [`read_json`] reads

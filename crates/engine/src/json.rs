@@ -11,7 +11,7 @@
 
 use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
 use crate::doctor::{DateOverride, Doctor, HoursBlock, ScheduleRule, TimeOff};
-use crate::error::{Details, Error, TimeOffDetails};
+use crate::error::{Details, Error, TimeOffDetails, WorkingBlockDetails};
 use crate::hospital::{AppointmentId, AppointmentView, WorkingBlock};
 use crate::options::HospitalOptions;
 use crate::store::{Record, Requested};
@@ -247,6 +247,7 @@ impl WriteJson for Details {
         }
         o.optional("date", self.date.as_ref());
         o.optional("timeOff", self.time_off.as_ref());
+        o.optional("hours", self.hours.as_ref());
         o.optional("locations", self.locations.as_ref());
         o.optional("earliestStart", self.earliest_start.as_ref());
         o.optional("latestStart", self.latest_start.as_ref());
@@ -268,6 +269,17 @@ impl WriteJson for TimeOffDetails {
         o.value("start", &self.start);
         o.value("end", &self.end);
         o.optional("reason", self.reason.as_ref());
+        o.end();
+    }
+}
+
+impl WriteJson for WorkingBlockDetails {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Object::new(out);
+        o.value("date", &self.date);
+        o.str("location", &self.location);
+        o.value("start", &self.start);
+        o.value("end", &self.end);
         o.end();
     }
 }

@@ -88,10 +88,10 @@ pub use snapshot::NextIds;
 pub use time::{ClockTime, LocalDate, LocalDateTime, Weekday};
 
 // Errors.
-pub use error::{Details, Error, ErrorCode, Result, TimeOffDetails};
+pub use error::{Details, Error, ErrorCode, Result, TimeOffDetails, WorkingBlockDetails};
 
 // Reading inputs from any serde format or from JSON text, with the path of a bad field.
-pub use input::{read_input, read_json};
+pub use input::{read_field_json, read_input, read_json};
 pub use json::WriteJson;
 pub use reader::{JsonReader, Read, ReadError, ReadJson};
 

@@ -105,6 +105,11 @@ impl SnapshotHeader {
         match self.version {
             0 => Err(Error::invalid_snapshot("version", "versions start at 1")),
             1..=3 => Ok(self.version),
+            // Not a version any build will write, and a number JS cannot hold in details.
+            beyond if beyond > MAX_COUNTER => Err(Error::invalid_snapshot(
+                "version",
+                format!("{beyond} is above {MAX_COUNTER}, the largest integer JS holds exactly"),
+            )),
             newer => Err(Error::unsupported_version(newer, VERSION)),
         }
     }

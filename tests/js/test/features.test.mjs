@@ -226,6 +226,34 @@ describe("workingHours", () => {
     assert.equal(h.explain({ doctorId: "d1", location: "North", start: "2019-02-04T12:00" })[0].code, "OUTSIDE_HOURS");
   });
 
+  test("explain's and book's OUTSIDE_HOURS name the doctor's blocks that date, as workingHours gives them", () => {
+    const h = new Hospital();
+    h.addDoctor({
+      name: "Dr. Ada",
+      locations: ["North", "South"],
+      schedule: [{ days: ["mon"], start: "09:00", end: "12:00", locations: ["North"] }, { days: ["mon"], start: "13:00", end: "17:00" }],
+      timeOff: [{ start: "2019-02-04T14:00", end: "2019-02-04T15:00", reason: "meeting" }],
+    });
+    const day = h.workingHours("d1", { from: "2019-02-04", to: "2019-02-04" });
+    assert.equal(day.length, 5);
+    const cases = [
+      ["North", "2019-02-04T12:00", undefined],
+      ["South", "2019-02-04T10:00", "notServedThere"],
+      ["North", "2019-02-04T14:00", "timeOff"],
+    ];
+    for (const [location, start, reason] of cases) {
+      const [problem] = h.explain({ doctorId: "d1", location, start });
+      assert.equal(problem.code, "OUTSIDE_HOURS", `${location} ${start}`);
+      assert.equal(problem.details.reason, reason);
+      assert.deepEqual(problem.details.hours, day, `${location} ${start}`);
+      const error = refused(h, () => h.book({ doctorId: "d1", location, start }), "OUTSIDE_HOURS");
+      assert.deepEqual(error.details.hours, day);
+    }
+    // A day off: the doctor's hours that date are none.
+    const [sunday] = h.explain({ doctorId: "d1", location: "North", start: "2019-02-03T10:00" });
+    assert.deepEqual(sunday.details, { doctorId: "d1", hours: [] });
+  });
+
   test("bounded: from to to, both included, at most 366 dates; an unknown location or doctor is refused", () => {
     const h = clinic();
     assert.equal(h.workingHours("ada", { from: "2019-01-01", to: "2020-01-01" }).length, 2 * 52);

@@ -564,22 +564,6 @@ const WRONG_TYPES = [
   ["a cyclic object", () => { const o = {}; o.a = o; return o; }, []],
 ];
 
-/**
- * Known bugs, each a `todo` on the rows it affects (the rows still run and report).
- *
- * book, hold and reschedule take `metadata` as an argument of its own in the binding
- * (src/binding/hospital.rs reads it with `read_json(…, "metadata")`), so a problem the engine
- * finds inside it is named without the `metadata.` in front: `a.a.a.a` for
- * `{ metadata: { a: { a: { a: { a: {} } } } } }`, where updateAppointment's patch names
- * `metadata.a.a.a.a`. The problems the JS layer finds (NaN, a function…) are named right.
- */
-const METADATA_PATH_BUG = "the binding names a problem the engine finds inside book/hold/reschedule metadata without its `metadata.` prefix (src/binding/hospital.rs)";
-function metadataPathBug(methodName, field, label) {
-  // An array in place of the metadata object is refused at `metadata` itself, before its depth.
-  const deep = field === "metadata" ? /levels of objects|cyclic object/ : /levels of objects|cyclic object|levels of arrays|cyclic array/;
-  return ["book", "hold", "reschedule"].includes(methodName) && field.startsWith("metadata") && deep.test(label) ? METADATA_PATH_BUG : undefined;
-}
-
 // ---------------------------------------------------------------------------------------------
 
 describe("the helpers", () => {
@@ -628,7 +612,7 @@ describe("wrong types in every argument and every field", () => {
       const expectedField = NESTING_KINDS.includes(kind) || deep ? within(field) : exactly(field);
       // An object in place of a parameter object is missing its required fields: any field.
       const objectInPlace = ["object", "optObject"].includes(kind) && path.length === 1 && typeof make() === "object" && make() !== null && !Array.isArray(make());
-      test(`${methodName} ${field}: ${label}`, { todo: metadataPathBug(methodName, field, label) }, () => {
+      test(`${methodName} ${field}: ${label}`, () => {
         expectRefused(`${methodName}(${field} = ${label})`, M(methodName), () => setAt(METHODS[methodName].valid(), path, make()), {
           field: objectInPlace ? anyField : expectedField,
         });
@@ -1042,14 +1026,8 @@ describe("10 MB strings in every string field are refused naming the field, with
       expectRefused(`${methodName}(${field} = ${size})`, M(methodName), () => setAt(METHODS[methodName].valid(), path, huge), { field });
     });
   }
-  // Arguments the engine reads as JSON text cut an error message to 512 bytes after writing the
-  // whole key into it, and shorten details.field on its own, so the message no longer names the
-  // field as details.field does (crates/engine/src/error.rs).
-  const ENGINE_READ = new Set(["constructor", "addDoctor", "updateDoctor patch", "updateDoctor schedule[0]", "updateAppointment", "findAppointments", "workingHours", "findSlots"]);
-  const LONG_KEY_BUG = "a 1 MB unknown key read by the engine: details.field is the key cut to 256 bytes, the message is cut to 512 bytes after the whole key, so it does not name details.field (crates/engine/src/error.rs)";
   for (const [methodName, path, field] of OBJECTS) {
-    const todo = ENGINE_READ.has(methodName) || ENGINE_READ.has(`${methodName} ${field}`) ? LONG_KEY_BUG : undefined;
-    test(`${methodName} ${field}: a 10 MB unknown key`, { todo }, () => {
+    test(`${methodName} ${field}: a 10 MB unknown key`, () => {
       expectRefused(`${methodName}(${field} with a 10 MB key)`, M(methodName), () => replaceAt(METHODS[methodName].valid(), path, (o) => ({ ...o, [methodName === "addDoctor" && path.length === 1 ? HUGE : BIG]: 1 })), {
         field: anyField,
       });
@@ -1507,14 +1485,14 @@ describe("the Limits table of the README", () => {
       }
     }
   });
-  test("metadata: an array counts one level, as an object does", { todo: "crates/engine/src/metadata.rs counts an array one level deeper than an object: { a: { b: { c: [1] } } } (4 levels) is refused, { a: { b: { c: { d: 1 } } } } accepted" }, () => {
+  test("metadata: an array counts one level, as an object does", () => {
     const h = smallHospital();
     for (const metadata of [{ a: [[[1]]] }, { a: { b: { c: [1] } } }, { a: [{ b: [1] }] }]) {
       assert.deepEqual(h.updateAppointment("a1", { metadata }).metadata, metadata);
     }
     expectRefused("metadata with 5 levels of arrays", M("updateAppointment"), () => ["a1", { metadata: { a: [[[[1]]]] } }], { field: within("metadata") });
   });
-  test("metadata over a limit in book, hold and reschedule is named under metadata", { todo: METADATA_PATH_BUG }, () => {
+  test("metadata over a limit in book, hold and reschedule is named under metadata", () => {
     for (const [methodName, path] of [["book", [0, "metadata"]], ["hold", [0, "metadata"]], ["reschedule", [1, "metadata"]]]) {
       // book({ …, metadata: { a: { a: { a: { a: { leaf: 1 } } } } } }) names "a.a.a.a".
       expectRefused(`${methodName} metadata 5 levels deep`, M(methodName), () => setAt(METHODS[methodName].valid(), path, { a: { a: { a: { a: { leaf: 1 } } } } }), { field: within("metadata") });
@@ -1585,8 +1563,6 @@ describe("the Limits table of the README", () => {
     const started = performance.now();
     for (const [methodName, path, field, kind] of FIELDS) {
       if (!CONTAINER_KINDS.includes(kind)) continue;
-      // Known: "wrong types" rows marked METADATA_PATH_BUG.
-      if (metadataPathBug(methodName, field, "levels of objects")) continue;
       for (const shapeKind of ["array", "object"]) {
         expectRefused(`${methodName}(${field} = 1000 levels of ${shapeKind}s)`, M(methodName), () => setAt(METHODS[methodName].valid(), path, nested(1000, shapeKind)), {
           field: path.length === 1 ? anyField : within(field),
@@ -1823,7 +1799,7 @@ describe("fromSnapshot with hostile snapshots", () => {
       assert.equal(Hospital.fromSnapshot(text).toSnapshot(), VALID_SNAPSHOT);
     }
   });
-  test("the same JSON in one line, as JSON.stringify(JSON.parse(snapshot)) writes it, loads", { todo: "the engine reads any text that begins as its own layout line by line (crates/engine/src/hospital/snapshots.rs, SnapshotLoader::feed), and refuses the same JSON on one line: INVALID_SNAPSHOT at \"\", \"it ends before its last line\"" }, () => {
+  test("the same JSON in one line, as JSON.stringify(JSON.parse(snapshot)) writes it, loads", () => {
     assert.equal(Hospital.fromSnapshot(JSON.stringify(parsed())).toSnapshot(), VALID_SNAPSHOT);
   });
   test("id counters of 2^53 - 1 load, and the hospital's next snapshot loads too", () => {

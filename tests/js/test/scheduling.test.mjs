@@ -98,10 +98,10 @@ describe("date overrides", () => {
     assert.equal(JSON.parse(h.toSnapshot()).doctors[1].overrides, undefined);
   });
 
-  test("a plain outside-hours refusal has no reason", () => {
+  test("a plain outside-hours refusal has no reason, and names the doctor's hours that date", () => {
     const h = make();
     const error = refused(h, () => h.book({ doctorId: "d1", location: "A", start: "2019-02-15T17:00" }), "OUTSIDE_HOURS");
-    assert.deepEqual(error.details, { doctorId: "d1" });
+    assert.deepEqual(error.details, { doctorId: "d1", hours: h.workingHours("d1", { from: "2019-02-15", to: "2019-02-15" }) });
   });
 });
 
@@ -733,7 +733,9 @@ describe("explain", () => {
         "PATIENT_BUSY a2",
       ],
     );
-    assert.deepEqual(problems[1].details, { doctorId: "d1", location: "South", reason: "notServedThere", locations: ["North"] });
+    const { hours, ...rest } = problems[1].details;
+    assert.deepEqual(rest, { doctorId: "d1", location: "South", reason: "notServedThere", locations: ["North"] });
+    assert.deepEqual(hours, h.workingHours("d1", { from: "2019-02-01", to: "2019-02-01" }));
     assert.deepEqual(problems[2].details.timeOff, { start: "2019-02-01T12:00", end: "2019-02-01T13:00", reason: "lunch" });
     assert.deepEqual(problems[4].details, { earliestStart: "2019-02-01T12:00" });
     for (const problem of problems) {
@@ -861,7 +863,7 @@ describe("persistence of everything above", () => {
     refused(restored, () => Hospital.fromSnapshot(JSON.stringify(v2)), "INVALID_SNAPSHOT", { path: "lastNow" });
   });
 
-  test("a version 3 snapshot without its lastNow is refused, as version 2 is", { todo: "the engine reads a missing lastNow of a version 3 header as null (crates/engine/src/snapshot.rs, HeaderLine and SnapshotDataV3: Option without a presence check), which resets the hospital's clock" }, () => {
+  test("a version 3 snapshot without its lastNow is refused, as version 2 is", () => {
     const h = new Hospital();
     h.addDoctor({ name: "Dr. Ada", locations: ["A"], schedule: FRIDAYS });
     h.hold({ doctorId: "d1", location: "A", start: "2019-02-01T12:00", now: "2019-01-31T09:00", ttlMinutes: 30 });

@@ -485,7 +485,7 @@ fn page_limit(limit: Option<u32>) -> Result<usize> {
         None => Ok(usize::MAX),
         Some(0) => Err(Error::invalid_input(
             "limit",
-            "0 is not between 1 and the most a page holds",
+            format!("0 is not between 1 and {MAX_PAGE}, the most a page holds"),
         )),
         Some(limit) if limit as usize > MAX_PAGE => Err(Error::invalid_input(
             "limit",

@@ -49,7 +49,7 @@ pub(super) fn expiry(
     if let Some(clock) = clock.filter(|&clock| expires <= clock) {
         return Err(Error::invalid_input(
             "ttlMinutes",
-            format!("the hold would lapse at {expires}, before {clock}, the latest now seen"),
+            format!("the hold would lapse at {expires}, not after {clock}, the latest now seen"),
         ));
     }
     Ok(expires)

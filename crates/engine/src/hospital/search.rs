@@ -220,24 +220,14 @@ impl Hospital {
         let mut blocks = Vec::new();
         for day in first..=last {
             let midnight = LocalDateTime::from_day_and_minute(day, 0);
-            let mut today: Vec<WorkingBlock<'_>> = Vec::new();
-            for &index in &indexes {
-                let Some(group) = state.hours.group_of(index) else {
-                    continue;
-                };
-                let location = state.doctor.locations.get(index).map_or("", String::as_str);
-                for (open, close) in state.hours.free_ranges(group, day) {
-                    today.push(WorkingBlock {
-                        date: LocalDate::of(midnight),
-                        location,
-                        start: midnight.plus_minutes(open),
-                        end: midnight.plus_minutes(close),
-                    });
-                }
+            for (index, open, close) in state.hours.day_blocks(day, indexes.iter().copied()) {
+                blocks.push(WorkingBlock {
+                    date: LocalDate::of(midnight),
+                    location: state.doctor.locations.get(index).map_or("", String::as_str),
+                    start: midnight.plus_minutes(open),
+                    end: midnight.plus_minutes(close),
+                });
             }
-            // Stable: the doctor's order of locations within one start.
-            crate::sorting::sort_by_key(&mut today, |block| block.start.as_minutes());
-            blocks.extend(today);
         }
         Ok(blocks)
     }

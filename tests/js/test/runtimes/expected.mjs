@@ -7,7 +7,7 @@ export const EXPECTED = [
   'booked: {"id":"a1","doctorId":"d1","location":"1 Main St","start":"2019-02-01T10:00","end":"2019-02-01T10:15","durationMinutes":15,"patient":"p-1","requestId":"r-1","status":"booked"}',
   "retry: a1",
   'double booking: HospitalError SLOT_TAKEN {"conflictingAppointmentId":"a1"}',
-  'outside hours: HospitalError OUTSIDE_HOURS {"doctorId":"d1"}',
+  'outside hours: HospitalError OUTSIDE_HOURS {"doctorId":"d1","hours":[{"date":"2019-02-01","location":"1 Main St","start":"2019-02-01T09:00","end":"2019-02-01T12:00"},{"date":"2019-02-01","location":"9 Elm Ave","start":"2019-02-01T09:00","end":"2019-02-01T12:00"}]}',
   'bad input: HospitalError INVALID_INPUT {"field":"start"}',
   'slots: ["2019-02-01T09:30","2019-02-01T09:45","2019-02-01T10:15","2019-02-01T10:30"]',
   "cancelled: cancelled",

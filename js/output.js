@@ -69,26 +69,27 @@ const utf8 = new TextDecoder();
  */
 export function text(bytes, ptr, len) {
   if (len > 12) return utf8.decode(bytes.subarray(ptr, ptr + len));
-  let ascii = 0;
-  for (let i = ptr, end = ptr + len; i < end; i++) ascii |= bytes[i];
-  if (ascii > 127) return utf8.decode(bytes.subarray(ptr, ptr + len));
   const b = bytes;
   const p = ptr;
+  let s;
   switch (len) {
     case 0: return "";
-    case 1: return String.fromCharCode(b[p]);
-    case 2: return String.fromCharCode(b[p], b[p + 1]);
-    case 3: return String.fromCharCode(b[p], b[p + 1], b[p + 2]);
-    case 4: return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3]);
-    case 5: return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4]);
-    case 6: return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5]);
-    case 7: return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6]);
-    case 8: return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6], b[p + 7]);
-    case 9: return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6], b[p + 7], b[p + 8]);
-    case 10: return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6], b[p + 7], b[p + 8], b[p + 9]);
-    case 11: return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6], b[p + 7], b[p + 8], b[p + 9], b[p + 10]);
-    default: return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6], b[p + 7], b[p + 8], b[p + 9], b[p + 10], b[p + 11]);
+    case 1: s = String.fromCharCode(b[p]); break;
+    case 2: s = String.fromCharCode(b[p], b[p + 1]); break;
+    case 3: s = String.fromCharCode(b[p], b[p + 1], b[p + 2]); break;
+    case 4: s = String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3]); break;
+    case 5: s = String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4]); break;
+    case 6: s = String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5]); break;
+    case 7: s = String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6]); break;
+    case 8: s = String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6], b[p + 7]); break;
+    case 9: s = String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6], b[p + 7], b[p + 8]); break;
+    case 10: s = String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6], b[p + 7], b[p + 8], b[p + 9]); break;
+    case 11: s = String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6], b[p + 7], b[p + 8], b[p + 9], b[p + 10]); break;
+    default: s = String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6], b[p + 7], b[p + 8], b[p + 9], b[p + 10], b[p + 11]);
   }
+  // Bytes above 127 are UTF-8 sequences, not Latin-1 characters: decode those properly.
+  for (let i = 0; i < len; i++) if (s.charCodeAt(i) > 127) return utf8.decode(b.subarray(p, p + len));
+  return s;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,17 +150,23 @@ export function appointment(rows, bytes, at, names, textAt, knownId = undefined)
   const number = rows[at + ID_NUMBER];
   const start = rows[at + START];
   const duration = rows[at + DURATION];
-  const result = {
-    id: knownId ?? (number > 0 ? `a${number}` : text(bytes, rows[at + ID_PTR], rows[at + ID_LEN])),
-    doctorId: cached(names.doctors, rows[at + DOCTOR_KEY], rows[at + DOCTOR_STAMP], bytes, rows[at + DOCTOR_PTR], rows[at + DOCTOR_LEN]),
-    location: cached(names.places, rows[at + PLACE], rows[at + PLACE_STAMP], bytes, rows[at + PLACE_PTR], rows[at + PLACE_LEN]),
-    start: dateTime(start),
-    end: dateTime(start + duration),
-    durationMinutes: duration,
-  };
+  const id = knownId ?? (number > 0 ? "a" + number : text(bytes, rows[at + ID_PTR], rows[at + ID_LEN]));
+  const doctorId = cached(names.doctors, rows[at + DOCTOR_KEY], rows[at + DOCTOR_STAMP], bytes, rows[at + DOCTOR_PTR], rows[at + DOCTOR_LEN]);
+  const location = cached(names.places, rows[at + PLACE], rows[at + PLACE_STAMP], bytes, rows[at + PLACE_PTR], rows[at + PLACE_LEN]);
+  const status = STATUSES[rows[at + STATUS]];
+  // The usual appointments, a patient or not and nothing else, as one literal each: adding
+  // properties one by one would walk V8 through a new hidden class for each.
+  if (flags === HAS_PATIENT) {
+    const patient = text(bytes, rows[at + PATIENT_PTR], rows[at + PATIENT_LEN]);
+    return { id, doctorId, location, start: dateTime(start), end: dateTime(start + duration), durationMinutes: duration, patient, status };
+  }
+  if (flags === 0) {
+    return { id, doctorId, location, start: dateTime(start), end: dateTime(start + duration), durationMinutes: duration, status };
+  }
+  const result = { id, doctorId, location, start: dateTime(start), end: dateTime(start + duration), durationMinutes: duration };
   if (flags & HAS_PATIENT) result.patient = text(bytes, rows[at + PATIENT_PTR], rows[at + PATIENT_LEN]);
   if (flags & HAS_REQUEST_ID) result.requestId = text(bytes, rows[at + REQUEST_PTR], rows[at + REQUEST_LEN]);
-  result.status = STATUSES[rows[at + STATUS]];
+  result.status = status;
   if (flags & HAS_HOLD_EXPIRES) result.holdExpires = dateTime(rows[at + HOLD_EXPIRES]);
   const extras = flags & (HAS_RESCHEDULED_FROM | HAS_METADATA) ? JSON.parse(text(bytes, textAt() + rows[at + EXTRAS_OFFSET], rows[at + EXTRAS_LEN])) : undefined;
   if (flags & HAS_RESCHEDULED_FROM) result.rescheduledFrom = extras.rescheduledFrom;

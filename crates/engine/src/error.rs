@@ -805,7 +805,10 @@ mod tests {
         assert!(e.message.ends_with("bytes in all)"));
         let field = e.details.field.as_ref().unwrap();
         assert!(field.len() <= MAX_FIELD_PATH_LEN);
-        assert!(e.message.contains(field.as_str()), "the message names the field as details does");
+        assert!(
+            e.message.contains(field.as_str()),
+            "the message names the field as details does"
+        );
         assert_eq!(Error::invalid_input("", "full").details.field, None);
     }
 

@@ -54,6 +54,7 @@ mod reader;
 mod requests;
 mod slots;
 mod snapshot;
+mod sorted;
 mod sorting;
 mod store;
 mod time;

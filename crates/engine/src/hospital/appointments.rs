@@ -128,12 +128,7 @@ impl Hospital {
         if let Some(next) = next_counter {
             self.next_ids.appointment = next;
         }
-        let id = record
-            .extra
-            .as_ref()
-            .and_then(|e| e.id.as_deref())
-            .map(str::to_owned);
-        let seq = self.insert(record, id.as_deref())?;
+        let seq = self.insert(record)?;
         let text = ChangeText::create(
             self.revision + 1,
             &self.view(seq)?,

@@ -267,7 +267,7 @@ impl Hospital {
                 break;
             }
             let Some(mut next) = self.store.get(seq).cloned() else {
-                self.holds.pop_first();
+                self.holds.remove(&(expires, seq));
                 continue;
             };
             next.status = Status::Expired;

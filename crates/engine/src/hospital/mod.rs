@@ -38,12 +38,12 @@ use crate::options::{HospitalOptions, HospitalOptionsInput};
 use crate::places::Places;
 use crate::requests::ChangeOptions;
 use crate::snapshot::NextIds;
+use crate::sorted::SortedChunks;
 use crate::store::{Appointments, Record, Seq, Status};
 use crate::time::LocalDateTime;
 use crate::validate;
 use doctor_state::{DoctorState, Doctors};
 use replay::{Journal, Undo};
-use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 
 /// Why appointments cancelled by `updateDoctor` with `cancelAppointments: true` were cancelled.
@@ -61,7 +61,7 @@ pub struct Hospital {
     places: Places,
     store: Appointments,
     /// Live holds by (expiry, seq), so that lapsed ones are found in order.
-    holds: BTreeSet<(LocalDateTime, Seq)>,
+    holds: SortedChunks<(LocalDateTime, Seq)>,
     /// Appointments by patient (a hash of the reference; collisions are told apart by the
     /// record) and start.
     patients: TimeIndex<u32>,
@@ -96,7 +96,7 @@ impl Hospital {
             doctors: Doctors::default(),
             places: Places::default(),
             store: Appointments::default(),
-            holds: BTreeSet::new(),
+            holds: SortedChunks::default(),
             patients: TimeIndex::default(),
             locations: TimeIndex::default(),
             log: ChangeLog::default(),
@@ -384,12 +384,12 @@ impl Hospital {
 
     /// Stores a new appointment and indexes it; returns its seq. The caller has checked the
     /// limits ([`Hospital::check_room_for_appointment`]).
-    fn insert(&mut self, record: Record, id: Option<&str>) -> Result<Seq> {
+    fn insert(&mut self, record: Record) -> Result<Seq> {
         let bytes = self.row_bytes(&record);
         self.places.add_ref(record.place);
         let seq = self
             .store
-            .insert(record, id)
+            .insert(record)
             .ok_or_else(|| Error::too_many_appointments(self.store.live(), MAX_APPOINTMENTS))?;
         self.size += bytes;
         self.index(seq);

@@ -203,7 +203,7 @@ impl Hospital {
             status,
             extra: (!extra.is_empty()).then(|| Box::new(extra)),
         };
-        self.insert(record, Some(&id))?;
+        self.insert(record)?;
         if borrowed {
             self.places.release(place);
         }

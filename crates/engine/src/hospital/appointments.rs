@@ -405,8 +405,9 @@ impl Hospital {
         }
         self.check_revision_room()?;
         let next = self.cancelled_record(record, options.reason.as_deref());
-        self.check_budget(self.row_bytes(&next) as i64 - self.row_bytes(record) as i64)?;
-        self.replace(seq, next);
+        let growth = self.growth(record, &next);
+        self.check_budget(growth)?;
+        self.replace(seq, next, growth);
         let reason = options.reason;
         self.commit(|revision| ChangeText::cancel(revision, id, reason.as_deref()));
         self.view(seq)
@@ -459,8 +460,9 @@ impl Hospital {
             }
         }
         self.check_revision_room()?;
-        self.check_budget(self.row_bytes(&next) as i64 - self.row_bytes(record) as i64)?;
-        self.replace(seq, next);
+        let growth = self.growth(record, &next);
+        self.check_budget(growth)?;
+        self.replace(seq, next, growth);
         let patient = patch.patient.as_ref().map(|p| p.as_deref());
         let notes = patch.notes.as_ref().map(|n| n.as_deref());
         let metadata = patch

@@ -126,9 +126,10 @@ impl Hospital {
         next.status = Status::Booked;
         next.extra_mut().hold_expires = None;
         next.tidy();
-        self.check_budget(self.row_bytes(&next) as i64 - self.row_bytes(record) as i64)?;
+        let growth = self.growth(record, &next);
+        self.check_budget(growth)?;
         self.advance_clock(Some(now));
-        self.replace(seq, next);
+        self.replace(seq, next, growth);
         self.commit(|revision| ChangeText::confirm(revision, id, now));
         self.view(seq)
     }
@@ -227,10 +228,11 @@ impl Hospital {
             next.place = place;
         }
         self.check_revision_room()?;
-        self.check_budget(self.row_bytes(&next) as i64 - self.row_bytes(record) as i64)?;
+        let growth = self.growth(record, &next);
+        self.check_budget(growth)?;
         // Every check has passed: from here on the call succeeds.
         self.advance_clock(request.now);
-        self.replace(seq, next);
+        self.replace(seq, next, growth);
         let start = request.start;
         let now = request.now;
         let view = self.view(seq)?;
@@ -271,7 +273,8 @@ impl Hospital {
                 continue;
             };
             next.status = Status::Expired;
-            self.replace(seq, next);
+            // Expiring never changes the size: a status counts as the longest, whichever it is.
+            self.replace(seq, next, 0);
         }
     }
 }

@@ -261,19 +261,20 @@ impl Hospital {
         let text = json::doctor_text(&doctor);
         let bytes = json::line_bytes(&text);
         let mut growth = bytes as i64 - state.snapshot_bytes as i64;
-        let cancelled: Vec<(Seq, Record)> = orphans
+        let cancelled: Vec<(Seq, Record, i64)> = orphans
             .iter()
             .filter_map(|&seq| {
                 let record = self.store.get(seq)?;
                 let next = self.cancelled_record(record, Some(DOCTOR_UPDATED_REASON));
-                growth += self.row_bytes(&next) as i64 - self.row_bytes(record) as i64;
-                Some((seq, next))
+                let grows = self.growth(record, &next);
+                growth += grows;
+                Some((seq, next, grows))
             })
             .collect();
         self.check_budget(growth)?;
         // Every check has passed: from here on the call succeeds.
-        for (seq, next) in cancelled {
-            self.replace(seq, next);
+        for (seq, next, grows) in cancelled {
+            self.replace(seq, next, grows);
         }
         self.set_doctor(key, doctor, hours, bytes);
         self.commit(|revision| ChangeText::update_doctor(revision, &text, options.cancels()));
@@ -397,16 +398,25 @@ impl Hospital {
         Ok(seq)
     }
 
-    /// Replaces an appointment's record; the indexes change only where its keys in them do.
-    fn replace(&mut self, seq: Seq, next: Record) {
-        let Some(old_bytes) = self.store.get(seq).map(|r| self.row_bytes(r)) else {
+    /// How much replacing `record` by `next` grows the hospital's size (negative: shrinks it).
+    fn growth(&self, record: &Record, next: &Record) -> i64 {
+        self.row_bytes(next) as i64 - self.row_bytes(record) as i64
+    }
+
+    /// Replaces an appointment's record, which grows the size by `growth` ([`Hospital::growth`],
+    /// computed for the budget check); the indexes change only where its keys in them do.
+    fn replace(&mut self, seq: Seq, next: Record, growth: i64) {
+        let Some(old) = self.store.get(seq) else {
             return;
         };
-        let new_bytes = self.row_bytes(&next);
-        let Some(old_keys) = self.store.get(seq).map(|r| IndexKeys::of(seq, r)) else {
-            return;
+        let old_keys = IndexKeys::of(seq, old, old.patient.as_deref().map(patient_key));
+        // The same patient (a status change, a move): its key again, not another hash.
+        let patient = if old.patient == next.patient {
+            old_keys.patient
+        } else {
+            next.patient.as_deref().map(patient_key)
         };
-        let new_keys = IndexKeys::of(seq, &next);
+        let new_keys = IndexKeys::of(seq, &next, patient);
         self.places.add_ref(next.place);
         let Some(slot) = self.store.get_mut(seq) else {
             return;
@@ -414,7 +424,7 @@ impl Hospital {
         // An appointment's id and request id never change: the store's indexes stay as they are.
         let old = std::mem::replace(slot, next);
         self.places.release(old.place);
-        self.size = self.size + new_bytes - old_bytes;
+        self.size = self.size.saturating_add_signed(growth);
         self.move_keys(seq, Some(&old_keys), Some(&new_keys));
         self.journal(Undo::Replaced(seq, old));
     }
@@ -435,13 +445,19 @@ impl Hospital {
     /// Enters an appointment in its doctor's calendar, the holds, and the patient and location
     /// indexes, as its status says.
     fn index(&mut self, seq: Seq) {
-        let keys = self.store.get(seq).map(|r| IndexKeys::of(seq, r));
+        let keys = self
+            .store
+            .get(seq)
+            .map(|r| IndexKeys::of(seq, r, r.patient.as_deref().map(patient_key)));
         self.move_keys(seq, None, keys.as_ref());
     }
 
     /// Undoes [`Hospital::index`].
     fn unindex(&mut self, seq: Seq) {
-        let keys = self.store.get(seq).map(|r| IndexKeys::of(seq, r));
+        let keys = self
+            .store
+            .get(seq)
+            .map(|r| IndexKeys::of(seq, r, r.patient.as_deref().map(patient_key)));
         self.move_keys(seq, keys.as_ref(), None);
     }
 
@@ -681,7 +697,9 @@ struct IndexKeys {
 }
 
 impl IndexKeys {
-    fn of(seq: Seq, record: &Record) -> Self {
+    /// The keys of `record`, whose patient's key is `patient` ([`patient_key`], computed by the
+    /// caller, who may know it already).
+    fn of(seq: Seq, record: &Record, patient: Option<u32>) -> Self {
         let held = record.status == Status::Held;
         IndexKeys {
             doctor: record.doctor,
@@ -692,7 +710,7 @@ impl IndexKeys {
                 held,
             }),
             hold_expires: record.hold_expires().filter(|_| held),
-            patient: record.patient.as_deref().map(patient_key),
+            patient,
             place: record.place,
         }
     }

@@ -9,10 +9,10 @@
 //! field order, omissions and escapes), so that it is deterministic and the same whichever
 //! writer wrote it; the tests below hold the two to that.
 
-use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
+use crate::appointment::{Appointment, AppointmentId, AppointmentStatus, PreviousTime};
 use crate::doctor::{DateOverride, Doctor, HoursBlock, ScheduleRule, TimeOff};
 use crate::error::{Details, Error, TimeOffDetails, WorkingBlockDetails};
-use crate::hospital::{AppointmentId, AppointmentView, WorkingBlock};
+use crate::json_text::{digits, str_bytes, write_str, write_u64};
 use crate::options::HospitalOptions;
 use crate::store::{Record, Requested};
 use crate::time::{date_time_bytes, ClockTime, LocalDate, LocalDateTime};
@@ -64,12 +64,6 @@ impl WriteJson for String {
 impl WriteJson for Appointment {
     fn write_json(&self, out: &mut String) {
         write_fields(out, &Fields::of_appointment(self));
-    }
-}
-
-impl WriteJson for AppointmentView<'_> {
-    fn write_json(&self, out: &mut String) {
-        write_appointment(out, self);
     }
 }
 
@@ -284,31 +278,20 @@ impl WriteJson for WorkingBlockDetails {
     }
 }
 
-impl WriteJson for WorkingBlock<'_> {
-    fn write_json(&self, out: &mut String) {
-        let mut o = Object::new(out);
-        o.value("date", &self.date);
-        o.str("location", self.location);
-        o.value("start", &self.start);
-        o.value("end", &self.end);
-        o.end();
-    }
-}
-
 /// Writes a JSON object key by key: `{"a":1,"b":"x"}`.
-struct Object<'a> {
+pub(crate) struct Object<'a> {
     out: &'a mut String,
     empty: bool,
 }
 
 impl<'a> Object<'a> {
-    fn new(out: &'a mut String) -> Self {
+    pub(crate) fn new(out: &'a mut String) -> Self {
         out.push('{');
         Object { out, empty: true }
     }
 
     /// Starts the entry `key` (a name the engine chose: nothing to escape).
-    fn key(&mut self, key: &str) {
+    pub(crate) fn key(&mut self, key: &str) {
         if !self.empty {
             self.out.push(',');
         }
@@ -318,56 +301,56 @@ impl<'a> Object<'a> {
         self.out.push_str("\":");
     }
 
-    fn str(&mut self, key: &str, value: &str) {
+    pub(crate) fn str(&mut self, key: &str, value: &str) {
         self.key(key);
         write_str(self.out, value);
     }
 
-    fn u64(&mut self, key: &str, value: u64) {
+    pub(crate) fn u64(&mut self, key: &str, value: u64) {
         self.key(key);
         write_u64(self.out, value);
     }
 
-    fn value(&mut self, key: &str, value: &dyn WriteJson) {
+    pub(crate) fn value(&mut self, key: &str, value: &dyn WriteJson) {
         self.key(key);
         value.write_json(self.out);
     }
 
     /// The entry, when there is a value; nothing otherwise.
-    fn optional<T: WriteJson>(&mut self, key: &str, value: Option<&T>) {
+    pub(crate) fn optional<T: WriteJson>(&mut self, key: &str, value: Option<&T>) {
         if let Some(value) = value {
             self.value(key, value);
         }
     }
 
-    fn optional_u64(&mut self, key: &str, value: Option<u64>) {
+    pub(crate) fn optional_u64(&mut self, key: &str, value: Option<u64>) {
         if let Some(value) = value {
             self.u64(key, value);
         }
     }
 
-    fn end(self) {
+    pub(crate) fn end(self) {
         self.out.push('}');
     }
 }
 
 /// The fields of an appointment, borrowed from an [`Appointment`] or a view.
 pub(crate) struct Fields<'a> {
-    id: AppointmentId<'a>,
-    doctor_id: &'a str,
-    location: &'a str,
-    start: LocalDateTime,
-    duration: u32,
-    patient: Option<&'a str>,
-    request_id: Option<&'a str>,
-    status: AppointmentStatus,
-    hold_expires: Option<LocalDateTime>,
-    rescheduled_from: &'a [PreviousTime],
-    cancel_reason: Option<&'a str>,
-    notes: Option<&'a str>,
-    metadata: Option<&'a str>,
+    pub(crate) id: AppointmentId<'a>,
+    pub(crate) doctor_id: &'a str,
+    pub(crate) location: &'a str,
+    pub(crate) start: LocalDateTime,
+    pub(crate) duration: u32,
+    pub(crate) patient: Option<&'a str>,
+    pub(crate) request_id: Option<&'a str>,
+    pub(crate) status: AppointmentStatus,
+    pub(crate) hold_expires: Option<LocalDateTime>,
+    pub(crate) rescheduled_from: &'a [PreviousTime],
+    pub(crate) cancel_reason: Option<&'a str>,
+    pub(crate) notes: Option<&'a str>,
+    pub(crate) metadata: Option<&'a str>,
     /// What the first request asked for (snapshot rows only: the API does not show it).
-    requested: Option<&'a Requested>,
+    pub(crate) requested: Option<&'a Requested>,
 }
 
 impl<'a> Fields<'a> {
@@ -386,25 +369,6 @@ impl<'a> Fields<'a> {
             cancel_reason: a.cancel_reason.as_deref(),
             notes: a.notes.as_deref(),
             metadata: a.metadata.as_ref().map(|m| m.as_json()),
-            requested: None,
-        }
-    }
-
-    pub(crate) fn of_view(v: &AppointmentView<'a>) -> Self {
-        Fields {
-            id: v.id(),
-            doctor_id: v.doctor_id(),
-            location: v.location(),
-            start: v.start(),
-            duration: v.duration_minutes(),
-            patient: v.patient(),
-            request_id: v.request_id(),
-            status: v.status(),
-            hold_expires: v.hold_expires(),
-            rescheduled_from: v.rescheduled_from(),
-            cancel_reason: v.cancel_reason(),
-            notes: v.notes(),
-            metadata: v.metadata(),
             requested: None,
         }
     }
@@ -430,12 +394,8 @@ fn write_id(out: &mut String, id: AppointmentId<'_>) {
     }
 }
 
-/// Appends an appointment as the API returns it (as serde_json writes `Appointment`).
-pub(crate) fn write_appointment(out: &mut String, view: &AppointmentView<'_>) {
-    write_fields(out, &Fields::of_view(view));
-}
-
-fn write_fields(out: &mut String, a: &Fields<'_>) {
+/// Appends an appointment's fields as the API returns the appointment.
+pub(crate) fn write_fields(out: &mut String, a: &Fields<'_>) {
     out.push_str("{\"id\":");
     write_id(out, a.id);
     out.push_str(",\"doctorId\":");
@@ -489,11 +449,7 @@ fn write_fields(out: &mut String, a: &Fields<'_>) {
 /// `["id","doctorId","location","start",durationMinutes,"status",patient|null]`, and, when the
 /// appointment has any of them, an object of `requestId`, `holdExpires`, `rescheduledFrom`,
 /// `cancelReason`, `notes`, `metadata` and `requested` as an eighth item.
-pub(crate) fn write_row(out: &mut String, view: &AppointmentView<'_>) {
-    let a = Fields {
-        requested: view.requested(),
-        ..Fields::of_view(view)
-    };
+pub(crate) fn write_row(out: &mut String, a: &Fields<'_>) {
     out.push('[');
     write_id(out, a.id);
     out.push(',');
@@ -649,88 +605,6 @@ pub(crate) fn doctor_text(doctor: &Doctor) -> String {
     doctor.to_json()
 }
 
-/// The bytes a line of `text` takes in a snapshot: the text, its line break and a comma.
-pub(crate) fn line_bytes(text: &str) -> u64 {
-    text.len() as u64 + 2
-}
-
-/// The length of `text` as a JSON string, quotes included.
-pub(crate) fn str_bytes(text: &str) -> u64 {
-    let mut length = text.len() as u64 + 2;
-    for b in text.bytes() {
-        length += match b {
-            b'"' | b'\\' | 0x08 | b'\t' | b'\n' | 0x0c | b'\r' => 1,
-            0..=0x1f => 5,
-            _ => 0,
-        };
-    }
-    length
-}
-
-/// The digits of `n`.
-pub(crate) fn digits(mut n: u64) -> u64 {
-    let mut count = 1;
-    while n >= 10 {
-        n /= 10;
-        count += 1;
-    }
-    count
-}
-
-/// Appends a JSON string as serde_json escapes it: `"` and `\`, the short escapes `\b \t \n \f
-/// \r`, other control characters as `\u00xx`; everything else as it is.
-pub(crate) fn write_str(out: &mut String, text: &str) {
-    out.push('"');
-    let mut rest = text;
-    while let Some(i) = rest.find(|c: char| c == '"' || c == '\\' || c < ' ') {
-        let (plain, tail) = rest.split_at(i);
-        out.push_str(plain);
-        let mut chars = tail.chars();
-        match chars.next() {
-            Some('"') => out.push_str("\\\""),
-            Some('\\') => out.push_str("\\\\"),
-            Some('\u{8}') => out.push_str("\\b"),
-            Some('\t') => out.push_str("\\t"),
-            Some('\n') => out.push_str("\\n"),
-            Some('\u{c}') => out.push_str("\\f"),
-            Some('\r') => out.push_str("\\r"),
-            Some(c) => {
-                let code = u32::from(c);
-                out.push_str("\\u00");
-                out.push(hex_digit(code >> 4));
-                out.push(hex_digit(code & 0xF));
-            }
-            None => {}
-        }
-        rest = chars.as_str();
-    }
-    out.push_str(rest);
-    out.push('"');
-}
-
-fn hex_digit(n: u32) -> char {
-    char::from_digit(n, 16).unwrap_or('0')
-}
-
-/// Appends a non-negative integer.
-pub(crate) fn write_u64(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut length = 0;
-    loop {
-        if let Some(slot) = digits.get_mut(length) {
-            *slot = b'0' + (n % 10) as u8;
-        }
-        length += 1;
-        n /= 10;
-        if n == 0 || length == digits.len() {
-            break;
-        }
-    }
-    for digit in digits.iter().take(length).rev() {
-        out.push(char::from(*digit));
-    }
-}
-
 /// Appends `"YYYY-MM-DDTHH:MM"` as `LocalDateTime`'s `Display` writes it, without `format!`.
 pub(crate) fn write_date_time(out: &mut String, t: LocalDateTime) {
     match date_time_bytes(t) {
@@ -772,7 +646,7 @@ mod tests {
 
     #[test]
     fn doctors_options_errors_and_hours_are_written_as_serde_writes_them() {
-        let doctor: Doctor = crate::read_json(
+        let doctor: Doctor = crate::reader::read_all(
             br#"{"id":"d1","name":"Dr. \"Ada\" \u00e9","locations":["A","B"],
                 "schedule":[{"days":["mon","sun"],"start":"00:00","end":"24:00"},
                             {"days":["fri"],"start":"09:05","end":"17:00","locations":["B"]}],
@@ -780,7 +654,6 @@ mod tests {
                              {"date":"9999-12-31","hours":[{"start":"09:00","end":"10:00","locations":["A"]}]}],
                 "timeOff":[{"start":"2019-02-01T09:00","end":"2019-02-02T00:00"},
                            {"start":"0001-01-01T00:00","end":"0001-01-01T00:15","reason":"x\ny"}]}"#,
-            "doctor",
         )
         .unwrap();
         same_as_serde(&doctor);
@@ -827,13 +700,14 @@ mod tests {
         full.details.requested = Some(6);
         full.details.limit = Some(u64::MAX);
         same_as_serde(&full);
-        let block = WorkingBlock {
+        let block = WorkingBlockDetails {
             date: crate::time::LocalDate::of(at("2019-02-01T09:00")),
-            location: "A \"x\"",
+            location: "A \"x\"".into(),
             start: at("2019-02-01T09:00"),
             end: at("2019-02-02T00:00"),
         };
-        same_as_serde(&vec![block, block]);
+        full.details.hours = Some(vec![block.clone(), block]);
+        same_as_serde(&full);
     }
 
     #[test]
@@ -894,7 +768,7 @@ mod tests {
             cancel_reason: Some("ill".into()),
             notes: Some("bring \"x-rays\"\nand a scan".into()),
             metadata: Some(
-                crate::read_json(br#"{"visit":"follow-up","n":[1,2.5]}"#, "metadata").unwrap(),
+                crate::reader::read_all(br#"{"visit":"follow-up","n":[1,2.5]}"#).unwrap(),
             ),
             ..plain.clone()
         };

@@ -44,6 +44,7 @@ mod hospital;
 mod hours;
 mod input;
 mod json;
+mod json_text;
 mod limits;
 mod metadata;
 mod options;
@@ -78,10 +79,10 @@ pub use requests::{
 };
 
 // Outputs: doctors, appointments, free slots, change records, snapshot counters.
-pub use appointment::{Appointment, AppointmentStatus, PreviousTime};
+pub use appointment::{Appointment, AppointmentId, AppointmentStatus, PreviousTime};
 pub use changes::{Change, ChangeOp};
 pub use doctor::Doctor;
-pub use hospital::{AppointmentId, AppointmentView, Handles, WorkingBlock};
+pub use hospital::{AppointmentView, Handles, WorkingBlock};
 pub use slots::FoundSlot;
 pub use snapshot::NextIds;
 

@@ -131,7 +131,7 @@ impl Hospital {
         let seq = self.insert(record)?;
         let text = ChangeText::create(
             self.revision + 1,
-            &self.view(seq)?,
+            &self.view(seq)?.fields(),
             assigned_id,
             request.now,
             ttl.is_some(),

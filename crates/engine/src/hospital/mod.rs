@@ -24,7 +24,7 @@ mod view;
 
 pub use search::WorkingBlock;
 pub use snapshots::SnapshotLoader;
-pub use view::{AppointmentId, AppointmentView, Handles};
+pub use view::{AppointmentView, Handles};
 
 use crate::booking::{AppointmentIds, Context};
 use crate::calendar::{Slot, TimeIndex};
@@ -32,7 +32,6 @@ use crate::changes::{ChangeLog, ChangeText};
 use crate::doctor::{Doctor, DoctorPatch, NewDoctor};
 use crate::error::{Error, Result};
 use crate::hours::Availability;
-use crate::json;
 use crate::limits::{MAX_APPOINTMENTS, MAX_COUNTER, MAX_DOCTORS, MAX_REQUEST_ID_LEN};
 use crate::options::{HospitalOptions, HospitalOptionsInput};
 use crate::places::Places;
@@ -42,6 +41,7 @@ use crate::sorted::SortedChunks;
 use crate::store::{Appointments, Record, Seq, Status};
 use crate::time::LocalDateTime;
 use crate::validate;
+use crate::{json, json_text};
 use doctor_state::{DoctorState, Doctors};
 use replay::{Journal, Undo};
 use std::hash::{Hash, Hasher};
@@ -199,7 +199,7 @@ impl Hospital {
             None => doctor,
         };
         let text = json::doctor_text(&doctor);
-        let bytes = json::line_bytes(&text);
+        let bytes = json_text::line_bytes(&text);
         self.check_budget(bytes as i64)?;
         // Every check has passed: from here on the call succeeds.
         if let Some((_, next)) = assigned {
@@ -259,7 +259,7 @@ impl Hospital {
         }
         self.check_revision_room()?;
         let text = json::doctor_text(&doctor);
-        let bytes = json::line_bytes(&text);
+        let bytes = json_text::line_bytes(&text);
         let mut growth = bytes as i64 - state.snapshot_bytes as i64;
         let cancelled: Vec<(Seq, Record, i64)> = orphans
             .iter()

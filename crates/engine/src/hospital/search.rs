@@ -4,6 +4,7 @@
 use super::{DoctorState, Hospital};
 use crate::booking::{self, Proposal};
 use crate::error::{Error, Result};
+use crate::json::{Object, WriteJson};
 use crate::limits::{
     MAX_FIND_DOCTORS, MAX_FIND_LIMIT, MAX_FIND_WINDOW_DAYS, MAX_LOCATION_LEN, MAX_PATIENT_LEN,
     MAX_SLOT_WINDOW_DAYS,
@@ -290,4 +291,15 @@ fn window(from: &str, to: &str, max_days: i64) -> Result<(LocalDateTime, LocalDa
         ));
     }
     Ok((from, to))
+}
+
+impl WriteJson for WorkingBlock<'_> {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Object::new(out);
+        o.value("date", &self.date);
+        o.str("location", self.location);
+        o.value("start", &self.start);
+        o.value("end", &self.end);
+        o.end();
+    }
 }

@@ -8,7 +8,6 @@ use crate::booking::{self, Proposal};
 use crate::changes::ChangeLog;
 use crate::doctor::Doctor;
 use crate::error::{Error, ErrorCode, Result};
-use crate::json;
 use crate::limits::{
     MAX_COUNTER, MAX_DOCTORS, MAX_LOCATION_LEN, MAX_NOTES_LEN, MAX_PATIENT_LEN, MAX_REASON_LEN,
     MAX_REQUEST_ID_LEN, MAX_SNAPSHOT_BYTES,
@@ -23,6 +22,7 @@ use crate::store::{assigned_number, Extra, Record, Requested, Status};
 use crate::time::LocalDateTime;
 use crate::validate;
 use crate::words::Quoted;
+use crate::{json, json_text};
 
 impl Hospital {
     /// The hospital as JSON text (format version 3), deterministic:
@@ -56,7 +56,12 @@ impl Hospital {
             if i > 0 {
                 out.push(',');
             }
-            json::write_row(out, &super::AppointmentView::new(self, seq, record));
+            let view = super::AppointmentView::new(self, seq, record);
+            let fields = json::Fields {
+                requested: view.requested(),
+                ..view.fields()
+            };
+            json::write_row(out, &fields);
             out.push('\n');
         }
         out.push_str(V3_END);
@@ -101,7 +106,7 @@ impl Hospital {
         if self.doctors.key_of(&doctor.id).is_some() {
             return Err(Error::duplicate_id("doctor", &doctor.id).with_field("id"));
         }
-        let bytes = json::line_bytes(&json::doctor_text(&doctor));
+        let bytes = json_text::line_bytes(&json::doctor_text(&doctor));
         self.insert_doctor(doctor, bytes);
         Ok(())
     }

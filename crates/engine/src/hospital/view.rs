@@ -3,29 +3,12 @@
 //! into an owned [`Appointment`] with [`AppointmentView::to_appointment`].
 
 use super::Hospital;
-use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
+use crate::appointment::{Appointment, AppointmentId, AppointmentStatus, PreviousTime};
+use crate::json::{self, Fields, WriteJson};
 use crate::store::{Record, Requested, Seq, Status};
 use crate::time::LocalDateTime;
 use serde::{Serialize, Serializer};
 use std::fmt;
-
-/// An appointment's id: `aN` as the hospital assigns them, or the text the host chose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AppointmentId<'a> {
-    /// `a` followed by this number.
-    Assigned(u64),
-    /// Any other id.
-    Named(&'a str),
-}
-
-impl fmt::Display for AppointmentId<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AppointmentId::Assigned(n) => write!(f, "a{n}"),
-            AppointmentId::Named(id) => f.write_str(id),
-        }
-    }
-}
 
 /// One appointment of a hospital, as the API returns it, without copying it.
 #[derive(Clone, Copy)]
@@ -36,6 +19,27 @@ pub struct AppointmentView<'a> {
 }
 
 impl<'a> AppointmentView<'a> {
+    /// The appointment's fields, for the JSON writer (`json.rs`).
+    pub(crate) fn fields(&self) -> Fields<'a> {
+        let v = self;
+        Fields {
+            id: v.id(),
+            doctor_id: v.doctor_id(),
+            location: v.location(),
+            start: v.start(),
+            duration: v.duration_minutes(),
+            patient: v.patient(),
+            request_id: v.request_id(),
+            status: v.status(),
+            hold_expires: v.hold_expires(),
+            rescheduled_from: v.rescheduled_from(),
+            cancel_reason: v.cancel_reason(),
+            notes: v.notes(),
+            metadata: v.metadata(),
+            requested: None,
+        }
+    }
+
     pub(super) fn new(hospital: &'a Hospital, seq: Seq, record: &'a Record) -> Self {
         AppointmentView {
             hospital,
@@ -213,5 +217,11 @@ impl Serialize for AppointmentView<'_> {
 impl PartialEq<Appointment> for AppointmentView<'_> {
     fn eq(&self, other: &Appointment) -> bool {
         self.to_appointment() == *other
+    }
+}
+
+impl WriteJson for AppointmentView<'_> {
+    fn write_json(&self, out: &mut String) {
+        json::write_fields(out, &self.fields());
     }
 }

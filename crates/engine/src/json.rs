@@ -467,9 +467,9 @@ pub(crate) fn write_row(out: &mut String, a: &Fields<'_>) {
         Some(patient) => write_str(out, patient),
         None => out.push_str("null"),
     }
-    if has_extras(&a) {
+    if has_extras(a) {
         out.push(',');
-        write_extras(out, &a);
+        write_extras(out, a);
     }
     out.push(']');
 }

@@ -268,13 +268,19 @@ impl<'a> JsonReader<'a> {
 
     /// Reads a string that must be one of `names`; the index of the one it is.
     pub(crate) fn choice(&mut self, names: &[&str]) -> Read<usize> {
-        let expected = words::choices(names);
-        let name = self.string(&expected)?;
+        if self.peek() != Some(b'"') {
+            return Err(self.refuse(&words::choices(names)));
+        }
+        let name = self.raw_string()?;
         names
             .iter()
             .position(|candidate| *candidate == name)
             .ok_or_else(|| {
-                ReadError::new(format!("expected {expected}, not {}", words::quoted(&name)))
+                ReadError::new(format!(
+                    "expected {}, not {}",
+                    words::choices(names),
+                    words::quoted(&name)
+                ))
             })
     }
 

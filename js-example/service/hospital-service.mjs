@@ -216,7 +216,10 @@ export class HospitalService {
     this.#queue.push(task);
     if (!this.#running) {
       this.#running = true;
-      this.#draining = this.#drain();
+      // The batch starts after the I/O callbacks of this turn of the event loop: requests that
+      // arrived together (during the previous commit, which a synchronous store runs on this
+      // thread) are all queued by then and share one transaction and one commit.
+      this.#draining = new Promise((resolve) => setImmediate(resolve)).then(() => this.#drain());
     }
   }
 

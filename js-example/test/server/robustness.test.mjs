@@ -2,18 +2,19 @@
 // starts and listens, answers 503 with a code on every hospital route, says why on /health and
 // in its log, and serves again after the data is fixed and it restarts. A database deleted or
 // replaced under a running server: nothing more is acknowledged; on restart a missing database
-// is refused unless the operator asks for a new one.
+// is refused unless the operator asks for a new one. (SQLite's files only; postgres.test.mjs has
+// PostgreSQL's equivalents.)
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, renameSync, rmSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { markerPath } from "../../server/store.mjs";
-import { client, expectError, request, roundTheClock, startProcess, stopAll, tempDb } from "./harness.mjs";
+import { client, expectError, onlyFor, request, roundTheClock, startProcess, stopAll, tempDb } from "./harness.mjs";
 
 after(stopAll);
 
 /** Every hospital route answers 503 `code`; /health too, with the reason in its details. */
-async function assertUnavailable(proc, code, reason) {
+export async function assertUnavailable(proc, code, reason) {
   const api = client(proc.url);
   for (const [method, path, body] of [
     ["GET", "/v1/doctors"],
@@ -41,6 +42,19 @@ async function populated() {
   return db;
 }
 
+/** The newest snapshot's text, and a function that stores a replacement for it (in one chunk). */
+function snapshotText(d) {
+  const { revision } = d.prepare("SELECT revision FROM snapshot ORDER BY revision DESC LIMIT 1").get();
+  const text = Buffer.concat(d.prepare("SELECT data FROM snapshot_chunks WHERE revision = ? ORDER BY seq").pluck().all(revision)).toString("utf8");
+  const replace = (newText) => {
+    const bytes = Buffer.from(newText);
+    d.prepare("DELETE FROM snapshot_chunks WHERE revision = ?").run(revision);
+    d.prepare("INSERT INTO snapshot_chunks (revision, seq, data) VALUES (?, 0, ?)").run(revision, bytes);
+    d.prepare("UPDATE snapshot SET bytes = ?, chunks = 1 WHERE revision = ?").run(bytes.length, revision);
+  };
+  return { text, replace };
+}
+
 function edit(db, fn) {
   const database = new Database(db);
   try {
@@ -50,10 +64,13 @@ function edit(db, fn) {
   }
 }
 
-describe("stored data the server cannot load", { timeout: 60_000 }, () => {
+describe("stored data the server cannot load", { timeout: 60_000, ...onlyFor("sqlite") }, () => {
   test("a snapshot of a newer format version: listens, 503 HOSPITAL_UNAVAILABLE, says why; fixed, it serves after a restart", async () => {
     const db = await populated();
-    edit(db, (d) => d.prepare(`UPDATE snapshot SET body = replace(body, '"version":2,', '"version":99,')`).run());
+    edit(db, (d) => {
+      const { text, replace } = snapshotText(d);
+      replace(text.replace('"version":2,', '"version":99,'));
+    });
     const proc = await startProcess({ db });
     const error = await assertUnavailable(proc, "HOSPITAL_UNAVAILABLE", "snapshotRefused");
     assert.equal(error.details.cause, "UNSUPPORTED_VERSION");
@@ -64,7 +81,10 @@ describe("stored data the server cannot load", { timeout: 60_000 }, () => {
     assert.match(log, /listening on http:\/\/127\.0\.0\.1:\d+ \(database .*, hospital UNAVAILABLE \(snapshotRefused\)/);
     await proc.stop();
 
-    edit(db, (d) => d.prepare(`UPDATE snapshot SET body = replace(body, '"version":99,', '"version":2,')`).run());
+    edit(db, (d) => {
+      const { text, replace } = snapshotText(d);
+      replace(text.replace('"version":99,', '"version":2,'));
+    });
     const fixed = await startProcess({ db });
     assert.deepEqual((await request(fixed.url, "GET", "/health")).body, { ok: true, revision: 3, doctors: 3 });
   });
@@ -93,10 +113,10 @@ describe("stored data the server cannot load", { timeout: 60_000 }, () => {
     await proc.stop();
 
     const newer = await populated();
-    edit(newer, (d) => d.pragma("user_version = 2"));
+    edit(newer, (d) => d.pragma("user_version = 3"));
     proc = await startProcess({ db: newer });
     await assertUnavailable(proc, "HOSPITAL_UNAVAILABLE", "schemaNewer");
-    assert.match(proc.output(), /schema version 2 .* is newer than this server's 1/);
+    assert.match(proc.output(), /schema version 3 .* is newer than this server's 2/);
     await proc.stop();
 
     const garbage = await populated();
@@ -109,7 +129,7 @@ describe("stored data the server cannot load", { timeout: 60_000 }, () => {
   });
 });
 
-describe("a vanished database", { timeout: 60_000 }, () => {
+describe("a vanished database", { timeout: 60_000, ...onlyFor("sqlite") }, () => {
   test("deleted under a running server: the next booking is 503 STORE_UNAVAILABLE and not acknowledged", async () => {
     const db = tempDb();
     const proc = await startProcess({ db });

@@ -240,3 +240,24 @@ export function nthSlot(n) {
   const minutes = (n % 96) * 15;
   return `${day}T${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 }
+
+/** Every hospital route answers 503 `code`; /health too, with the reason in its details. */
+export async function assertUnavailable(proc, code, reason) {
+  const assert = (await import("node:assert/strict")).default;
+  const api = client(proc.url);
+  for (const [method, path, body] of [
+    ["GET", "/v1/doctors"],
+    ["GET", "/appointments/1"],
+    ["POST", "/v1/appointments", { doctorId: "1", location: "1 Main St", start: "2019-02-01T11:00" }],
+    ["POST", "/appointment", { doctor_id: 1, location_id: 1, date: "2019-02-01", time: "11:00" }],
+  ]) {
+    expectError(assert, await api[method.toLowerCase()](path, body), 503, code);
+  }
+  const health = await api.get("/health");
+  const error = expectError(assert, health, 503, code);
+  if (reason !== undefined) assert.equal(error.details.reason, reason);
+  assert.doesNotMatch(health.text, /\/tmp|\bat /, "no paths or stacks in answers");
+  // Unknown routes are still just unknown.
+  expectError(assert, await api.get("/nowhere"), 404, "ROUTE_NOT_FOUND");
+  return error;
+}

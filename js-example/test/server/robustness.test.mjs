@@ -9,29 +9,9 @@ import assert from "node:assert/strict";
 import { existsSync, renameSync, rmSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { markerPath } from "../../server/store.mjs";
-import { client, expectError, onlyFor, request, roundTheClock, startProcess, stopAll, tempDb } from "./harness.mjs";
+import { assertUnavailable, client, expectError, onlyFor, request, roundTheClock, startProcess, stopAll, tempDb } from "./harness.mjs";
 
 after(stopAll);
-
-/** Every hospital route answers 503 `code`; /health too, with the reason in its details. */
-export async function assertUnavailable(proc, code, reason) {
-  const api = client(proc.url);
-  for (const [method, path, body] of [
-    ["GET", "/v1/doctors"],
-    ["GET", "/appointments/1"],
-    ["POST", "/v1/appointments", { doctorId: "1", location: "1 Main St", start: "2019-02-01T11:00" }],
-    ["POST", "/appointment", { doctor_id: 1, location_id: 1, date: "2019-02-01", time: "11:00" }],
-  ]) {
-    expectError(assert, await api[method.toLowerCase()](path, body), 503, code);
-  }
-  const health = await api.get("/health");
-  const error = expectError(assert, health, 503, code);
-  if (reason !== undefined) assert.equal(error.details.reason, reason);
-  assert.doesNotMatch(health.text, /\/tmp|\bat /, "no paths or stacks in answers");
-  // Unknown routes are still just unknown.
-  expectError(assert, await api.get("/nowhere"), 404, "ROUTE_NOT_FOUND");
-  return error;
-}
 
 /** A database with the demo hospital and doctor "rt" (revision 3), written by a server process. */
 async function populated() {

@@ -25,8 +25,8 @@
 //     never be stored for one revision, whatever a process does (a bug, a lock that was lost
 //     with its connection while the process still believed it held it). A duplicate is
 //     RevisionConflictError: the service reloads and runs the batch again.
-// A write costs three round trips: BEGIN + lock + the change rows after the process's revision
-// (one multi-statement query), then the INSERT and COMMIT together (one more); the commit is
+// A write costs two round trips: BEGIN + lock + the change rows after the process's revision and
+// the head (one multi-statement query), then the INSERT and COMMIT together (one more); the commit is
 // durable when it returns (synchronous_commit on, PostgreSQL's default). Several processes'
 // commits share PostgreSQL's WAL flushes (its own group commit).
 //
@@ -78,6 +78,9 @@ function describeUrl(url) {
     return "PostgreSQL database (unparseable URL)";
   }
 }
+
+/** The newest stored revision, snapshot or change. */
+const HEAD_SQL = "SELECT greatest((SELECT max(revision) FROM snapshot), (SELECT max(revision) FROM changes), 0) AS head";
 
 /** `SELECT …` text for the change rows after `after` (an integer this module checked). */
 function changesAfterSql(after, limit) {
@@ -288,16 +291,19 @@ export class PostgresStore {
         return { revision: row.revision, bytes };
       },
       changesAfter: async (revision, limit) => {
-        if (prefetched !== null && prefetched.after === revision && prefetched.limit === limit) {
+        if (prefetched?.rows !== undefined && prefetched.after === revision && prefetched.limit === limit) {
           const { rows } = prefetched;
-          prefetched = null;
+          prefetched.rows = undefined;
           return rows;
         }
         const { rows } = await query(changesAfterSql(revision, limit));
         if (checkConsistency && snapshotRead === revision && rows.length > 0 && rows[0].revision !== revision + 1) throw new RevisionConflictError(revision + 1);
         return rows;
       },
-      head: async () => (await query("SELECT greatest((SELECT max(revision) FROM snapshot), (SELECT max(revision) FROM changes), 0) AS head")).rows[0].head,
+      head: async () => {
+        if (prefetched?.head !== undefined) return prefetched.head;
+        return (await query(HEAD_SQL)).rows[0].head;
+      },
       catchUpCost: async (revision) => {
         const { rows } = await query(
           `SELECT (SELECT coalesce(sum(octet_length(record)), 0) FROM changes WHERE revision > $1) AS log,
@@ -313,10 +319,10 @@ export class PostgresStore {
 
   async read(fn, { after, limit } = {}) {
     const client = await this.#ready();
-    const prefetch = after === undefined ? "" : `; ${changesAfterSql(after, limit)}`;
+    const prefetch = after === undefined ? "" : `; ${changesAfterSql(after, limit)}; ${HEAD_SQL}`;
     const results = await this.#query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY${prefetch}`, undefined, client);
     try {
-      const prefetched = after === undefined ? null : { after, limit, rows: results[1].rows };
+      const prefetched = after === undefined ? null : { after, limit, rows: results[1].rows, head: results[2].rows[0].head };
       const result = await fn(this.#view(client, prefetched, { checkConsistency: false }));
       await this.#query("COMMIT", undefined, client);
       return result;
@@ -328,7 +334,7 @@ export class PostgresStore {
 
   async write(fn, { after, limit } = {}) {
     const client = await this.#ready();
-    const prefetch = after === undefined ? "" : `; ${changesAfterSql(after, limit)}`;
+    const prefetch = after === undefined ? "" : `; ${changesAfterSql(after, limit)}; ${HEAD_SQL}`;
     const lockTimeout = Math.max(1, Math.floor(this.#options.lockTimeoutMs));
     const results = await this.#query(`BEGIN; SET LOCAL lock_timeout = ${lockTimeout}; SELECT 1 FROM dr_schedule WHERE id = 1 FOR UPDATE${prefetch}`, undefined, client).catch(async (error) => {
       await this.#rollback(client);
@@ -337,7 +343,8 @@ export class PostgresStore {
     const pending = [];
     const sql = (text, values) => this.#query(text, values, client);
     try {
-      const prefetched = after === undefined ? null : { after, limit, rows: results[3].rows };
+      // The head as of the lock: nothing can be stored after it until this transaction ends.
+      const prefetched = after === undefined ? null : { after, limit, rows: results[3].rows, head: results[4].rows[0].head };
       const tx = {
         ...this.#view(client, prefetched, { checkConsistency: true }),
         append: async (rows) => {

@@ -334,6 +334,9 @@ export class HospitalService {
         let stored = 0;
         const outcomes = await this.#store.write(async (tx) => {
           if (this.#store.shared) await this.#catchUp(tx);
+          // Writes that arrived while the lock was being taken (an asynchronous store waits for
+          // it, behind other processes) join this batch: they share its commit.
+          while (batch.length < this.#maxBatch && this.#queue.length > 0 && this.#queue[0].kind === "write") batch.push(this.#queue.shift());
           const h = this.#hospital;
           const base = h.revision;
           const results = [];

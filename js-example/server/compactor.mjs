@@ -35,6 +35,7 @@ export class WorkerCompactor {
       const pending = this.#pending.get(message.id);
       if (pending === undefined) return;
       this.#pending.delete(message.id);
+      if (this.#pending.size === 0) worker.unref();
       if (message.type === "done") pending.resolve(message.state);
       else pending.reject(Object.assign(new Error(message.message), { stack: message.stack }));
     });
@@ -51,7 +52,7 @@ export class WorkerCompactor {
       gone("failed");
     });
     worker.on("exit", (code) => gone(`exited (${code})`));
-    // The thread does not keep the process alive; a server stopping does not wait for it.
+    // The thread keeps the process alive only while a compaction is asked for.
     worker.unref();
     this.#worker = worker;
     return worker;
@@ -64,6 +65,7 @@ export class WorkerCompactor {
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
+      worker.ref();
       worker.postMessage({ type: "compact", id });
     });
   }

@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { Hospital } from "dr-schedule";
 import { HospitalService } from "../../service/hospital-service.mjs";
-import { memoryLog, nthSlot, onlyFor, openTestStore, roundTheClock, stopAll, tempDb, track } from "./harness.mjs";
+import { WorkerCompactor } from "../../server/compactor.mjs";
+import { memoryLog, nthSlot, onlyFor, openTestStore, roundTheClock, stopAll, storageFor, tempDb, track } from "./harness.mjs";
 
 after(stopAll);
 
@@ -307,5 +308,36 @@ describe("the store", () => {
     assert.equal(booked.start, nthSlot(0));
     assert.equal((await a.store.stats()).snapshotRevision, 2, "no snapshot was published");
     assert.equal(await onDisk(db), a.service.hospital.toSnapshot());
+  });
+
+  test("with the compactor thread, the request thread never takes a snapshot: its toSnapshot() throws, and snapshots are still published", async () => {
+    const db = tempDb();
+    const store = await openTestStore(db, { checkpoints: "external" });
+    const compaction = { percent: 1, minBytes: 2000, chunkBytes: 4096 };
+    const log = memoryLog();
+    const compactor = new WorkerCompactor({ storage: storageFor(db), compaction }, log).start();
+    const service = await new HospitalService({ store, compaction, compactor, log }).open();
+    opened.push({ store, service });
+    const original = Hospital.prototype.toSnapshot;
+    // Only this thread's module instance: the compactor thread has its own.
+    Hospital.prototype.toSnapshot = () => {
+      throw new Error("toSnapshot() on the request thread");
+    };
+    try {
+      await service.write((h) => h.addDoctor(roundTheClock("rt")));
+      for (let n = 0; n < 40; n++) {
+        await book({ service }, n);
+        await service.compacted();
+      }
+    } finally {
+      Hospital.prototype.toSnapshot = original;
+      await compactor.close();
+    }
+    const { snapshotRevision, changeRows } = await store.stats();
+    assert.ok(snapshotRevision > 20, `snapshot at ${snapshotRevision}; log: ${log.lines.join("; ")}`);
+    assert.ok(changeRows < 43, `${changeRows} rows`);
+    assert.match(log.lines.join("\n"), /compaction: snapshot of revision \d+/);
+    assert.doesNotMatch(log.lines.join("\n"), /request thread/);
+    assert.equal(await onDisk(db), service.hospital.toSnapshot());
   });
 });

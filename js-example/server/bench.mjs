@@ -11,6 +11,8 @@
 //   npm run bench:server -- --seed-url http://127.0.0.1:5001 --sizes 10000
 //                                                          the seed's Flask server (BENCHMARKS.md)
 //   BENCH_REQUESTS=30000 BENCH_CLIENTS=8 BENCH_ROUNDS=3 …  (defaults 20000, 8, 1)
+//   npm run bench:server -- --floor                        the floor: node:http with no engine
+//                                                          and no storage (bench-floor.mjs)
 //   npm run bench:server -- --prepare                      only build (and cache) the preloads
 //   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   node options of the server processes
 //
@@ -35,6 +37,7 @@ const { values: args } = parseArgs({
     postgres: { type: "boolean", default: false },
     "seed-url": { type: "string" },
     prepare: { type: "boolean", default: false },
+    floor: { type: "boolean", default: false },
   },
 });
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
@@ -107,10 +110,10 @@ function log(message) {
   console.error(`[bench] ${message}`);
 }
 
-function startServer(env) {
+function startServer(env, script = mainPath, args = []) {
   return new Promise((resolve, reject) => {
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, mainPath], {
+    const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
       env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -251,7 +254,21 @@ console.log(
 console.log("");
 console.log("| server | appointments | requests/s | p50 ms | p99 ms | max ms | load | compactions |");
 console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
-if (args.prepare) {
+if (args.floor) {
+  // What node:http and this client allow here, with no engine and no storage (bench-floor.mjs).
+  for (const flags of [[], ["--fsync"]]) {
+    const server = await startServer({}, join(here, "bench-floor.mjs"), flags);
+    try {
+      const requests = Array.from({ length: WARMUP + REQUESTS }, (_, n) => postRequest("/appointment", seedBody(Date.UTC(2040, 0, 1), n)));
+      await drive([server], requests.slice(0, WARMUP), { clients: CLIENTS, accept });
+      const load = loadavg()[0];
+      const result = await drive([server], requests.slice(WARMUP), { clients: CLIENTS, accept });
+      console.log(row(`floor: node:http, JSON in and out, no engine${flags.length ? ", one fdatasync per batch" : ", no storage"}`, 0, summarize(result), { load }));
+    } finally {
+      await stopServer(server);
+    }
+  }
+} else if (args.prepare) {
   // Only build the preload snapshots (they are cached for later runs).
   for (const size of sizes) preloadSnapshot(size);
 } else if (args["seed-url"]) {

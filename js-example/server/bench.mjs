@@ -172,6 +172,22 @@ async function prepare(kind, snapshot, dir) {
   return { DR_SCHEDULE_DATABASE_URL: url.href };
 }
 
+/**
+ * PostgreSQL: the change rows still stored per transaction that inserted them (their `xmin`),
+ * that is how many requests shared a commit (group commit), over the rows compaction left.
+ */
+async function requestsPerCommit(url) {
+  const pg = (await import("pg")).default;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query("SELECT count(*)::int AS n, count(DISTINCT xmin::text)::int AS tx FROM changes");
+    return `; ${(rows[0].n / rows[0].tx).toFixed(1)} requests per commit (${rows[0].n} rows)`;
+  } finally {
+    await client.end();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Runs.
 
@@ -203,8 +219,9 @@ async function measureOurs(kind, size) {
       const result = await drive(servers, requests.slice(WARMUP), { clients: CLIENTS, accept });
       const summary = summarize(result);
       const compactions = servers.flatMap((s) => s.compactions).slice(before);
+      const perCommit = env.DR_SCHEDULE_DATABASE_URL ? await requestsPerCommit(env.DR_SCHEDULE_DATABASE_URL) : "";
       const compacted = compactions.length === 0 ? "" : `; ${compactions.length} compactions during the run, up to ${Math.max(...compactions.map((c) => c.ms))} ms each (toSnapshot up to ${Math.max(...compactions.map((c) => c.snapshotMs))} ms, ${(Math.max(...compactions.map((c) => c.bytes)) / 1e6).toFixed(1)} MB), in the compactor thread`;
-      log(`${label}, ${size}: ${summary.perSecond.toFixed(0)}/s p50 ${summary.p50.toFixed(2)} p99 ${summary.p99.toFixed(2)} max ${summary.max.toFixed(1)} ms (load ${load.toFixed(2)})${compacted}`);
+      log(`${label}, ${size}: ${summary.perSecond.toFixed(0)}/s p50 ${summary.p50.toFixed(2)} p99 ${summary.p99.toFixed(2)} max ${summary.max.toFixed(1)} ms (load ${load.toFixed(2)})${perCommit}${compacted}`);
       results.push({ summary, refused: result.refused, load, compactions: compactions.length });
     } finally {
       await Promise.all(servers.map(stopServer));

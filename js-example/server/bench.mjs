@@ -193,6 +193,46 @@ async function requestsPerCommit(url) {
 
 const accept = (status) => status === 200;
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of every process of the PostgreSQL server (its postmaster's children and itself). */
+function postgresCpuSeconds() {
+  try {
+    const pids = execFileSync("pgrep", ["-f", "^postgres: |/postgres -D"], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+    return pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU used during `fn`: { servers, postgres, client } in seconds. */
+async function measuringCpu(servers, withPostgres, fn) {
+  const before = { servers: servers.reduce((n, s) => n + cpuSeconds(s.child.pid), 0), postgres: withPostgres ? postgresCpuSeconds() : 0, client: process.cpuUsage() };
+  const result = await fn();
+  const client = process.cpuUsage(before.client);
+  const cpu = {
+    servers: servers.reduce((n, s) => n + cpuSeconds(s.child.pid), 0) - before.servers,
+    postgres: withPostgres ? postgresCpuSeconds() - before.postgres : 0,
+    client: (client.user + client.system) / 1e6,
+  };
+  return { result, cpu };
+}
+
+/** "CPU per request: servers a µs, PostgreSQL b µs, client c µs = d cores busy at this rate". */
+function describeCpu(cpu, requests, ms) {
+  const us = (seconds) => ((seconds * 1e6) / requests).toFixed(0);
+  const total = cpu.servers + cpu.postgres + cpu.client;
+  return `; CPU per request: servers ${us(cpu.servers)} µs, PostgreSQL ${us(cpu.postgres)} µs, client ${us(cpu.client)} µs: ${(total / (ms / 1000)).toFixed(2)} cores busy`;
+}
+
 function row(label, size, { perSecond, p50, p99, max }, { load, compactions = 0, refused = 0 }) {
   return (
     `| ${label} | ${size.toLocaleString("en-US")} | ${perSecond.toFixed(0)} | ${p50.toFixed(2)} | ${p99.toFixed(2)} | ${max.toFixed(1)} | ${load.toFixed(1)} | ${compactions} |` +
@@ -216,12 +256,13 @@ async function measureOurs(kind, size) {
       await drive(servers, requests.slice(0, WARMUP), { clients: CLIENTS, accept });
       const load = loadavg()[0];
       const before = servers.reduce((n, s) => n + s.compactions.length, 0);
-      const result = await drive(servers, requests.slice(WARMUP), { clients: CLIENTS, accept });
+      const { result, cpu } = await measuringCpu(servers, kind !== "sqlite", () => drive(servers, requests.slice(WARMUP), { clients: CLIENTS, accept }));
       const summary = summarize(result);
+      const cpuNote = describeCpu(cpu, REQUESTS, result.ms);
       const compactions = servers.flatMap((s) => s.compactions).slice(before);
       const perCommit = env.DR_SCHEDULE_DATABASE_URL ? await requestsPerCommit(env.DR_SCHEDULE_DATABASE_URL) : "";
       const compacted = compactions.length === 0 ? "" : `; ${compactions.length} compactions during the run, up to ${Math.max(...compactions.map((c) => c.ms))} ms each (toSnapshot up to ${Math.max(...compactions.map((c) => c.snapshotMs))} ms, ${(Math.max(...compactions.map((c) => c.bytes)) / 1e6).toFixed(1)} MB), in the compactor thread`;
-      log(`${label}, ${size}: ${summary.perSecond.toFixed(0)}/s p50 ${summary.p50.toFixed(2)} p99 ${summary.p99.toFixed(2)} max ${summary.max.toFixed(1)} ms (load ${load.toFixed(2)})${perCommit}${compacted}`);
+      log(`${label}, ${size}: ${summary.perSecond.toFixed(0)}/s p50 ${summary.p50.toFixed(2)} p99 ${summary.p99.toFixed(2)} max ${summary.max.toFixed(1)} ms (load ${load.toFixed(2)})${perCommit}${cpuNote}${compacted}`);
       results.push({ summary, refused: result.refused, load, compactions: compactions.length });
     } finally {
       await Promise.all(servers.map(stopServer));

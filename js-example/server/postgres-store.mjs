@@ -26,9 +26,24 @@
 //     with its connection while the process still believed it held it). A duplicate is
 //     RevisionConflictError: the service reloads and runs the batch again.
 // A write costs two round trips: BEGIN + lock + the change rows after the process's revision and
-// the head (one multi-statement query), then the INSERT and COMMIT together (one more); the commit is
-// durable when it returns (synchronous_commit on, PostgreSQL's default). Several processes'
-// commits share PostgreSQL's WAL flushes (its own group commit).
+// the head (one multi-statement query), then the INSERT, the COMMIT and a flush barrier together
+// (one more).
+//
+// The lock is released before the WAL flush, not after it. The transaction commits with
+// `synchronous_commit = off` (COMMIT returns once its record is in PostgreSQL's WAL buffers, and
+// the lock is free for the next process), and in the same round trip a second, tiny transaction
+// (`SELECT txid_current()`, which commits with synchronous_commit on) waits until the WAL is
+// flushed past it, hence past the first. Only then does the store resolve, and the service
+// answer. So the hospital's lock is held for two round trips and the computation, while the
+// fsyncs of several processes' commits overlap and are shared (PostgreSQL's group commit);
+// with the flush inside the lock, three processes on one hospital were slower than one.
+// What it keeps: no answer is sent before the commit it reports, and every commit before it, is
+// durable. A write of another process computed on rows not yet flushed commits after them, and
+// its own barrier flushes them too; and a batch (read or write) that caught up rows from the
+// database passes the barrier before it answers, so no answer rests on rows a crash could still
+// take back. What it changes: for the length of one flush, rows of another process are visible
+// (to the next lock holder) before they are durable; a crash of PostgreSQL in that moment loses
+// them and every later commit together, none of them acknowledged.
 //
 // Reads run in a REPEATABLE READ READ ONLY transaction, so that a snapshot and the rows after
 // it are one state even while a compactor prunes. The write transaction is READ COMMITTED (so
@@ -78,6 +93,12 @@ function describeUrl(url) {
     return "PostgreSQL database (unparseable URL)";
   }
 }
+
+/**
+ * A transaction of its own that commits with synchronous_commit on: it returns once the WAL is
+ * flushed past it, so past every commit before it (txid_current() gives it a commit record).
+ */
+const FLUSH_BARRIER = "SELECT txid_current()";
 
 /** The newest stored revision, snapshot or change. */
 const HEAD_SQL = "SELECT greatest((SELECT max(revision) FROM snapshot), (SELECT max(revision) FROM changes), 0) AS head";
@@ -271,7 +292,10 @@ export class PostgresStore {
   #view(client, prefetched, { checkConsistency }) {
     const query = (text, values) => this.#query(text, values, client);
     let snapshotRead = null;
+    let sawRows = false;
     return {
+      /** Whether this transaction read any change row or snapshot. */
+      sawRows: () => sawRows,
       loadSnapshot: async () => {
         const row = (await query("SELECT revision, bytes, chunks FROM snapshot ORDER BY revision DESC LIMIT 1")).rows[0];
         if (row === undefined) {
@@ -288,15 +312,18 @@ export class PostgresStore {
           });
         }
         snapshotRead = row.revision;
+        sawRows = true;
         return { revision: row.revision, bytes };
       },
       changesAfter: async (revision, limit) => {
         if (prefetched?.rows !== undefined && prefetched.after === revision && prefetched.limit === limit) {
           const { rows } = prefetched;
           prefetched.rows = undefined;
+          if (rows.length > 0) sawRows = true;
           return rows;
         }
         const { rows } = await query(changesAfterSql(revision, limit));
+        if (rows.length > 0) sawRows = true;
         if (checkConsistency && snapshotRead === revision && rows.length > 0 && rows[0].revision !== revision + 1) throw new RevisionConflictError(revision + 1);
         return rows;
       },
@@ -323,8 +350,10 @@ export class PostgresStore {
     const results = await this.#query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY${prefetch}`, undefined, client);
     try {
       const prefetched = after === undefined ? null : { after, limit, rows: results[1].rows, head: results[2].rows[0].head };
-      const result = await fn(this.#view(client, prefetched, { checkConsistency: false }));
-      await this.#query("COMMIT", undefined, client);
+      const view = this.#view(client, prefetched, { checkConsistency: false });
+      const result = await fn(view);
+      // Rows read may be another process's, committed but not yet flushed: wait for the flush.
+      await this.#query(view.sawRows() ? `COMMIT; ${FLUSH_BARRIER}` : "COMMIT", undefined, client);
       return result;
     } catch (error) {
       await this.#rollback(client);
@@ -336,7 +365,11 @@ export class PostgresStore {
     const client = await this.#ready();
     const prefetch = after === undefined ? "" : `; ${changesAfterSql(after, limit)}; ${HEAD_SQL}`;
     const lockTimeout = Math.max(1, Math.floor(this.#options.lockTimeoutMs));
-    const results = await this.#query(`BEGIN; SET LOCAL lock_timeout = ${lockTimeout}; SELECT 1 FROM dr_schedule WHERE id = 1 FOR UPDATE${prefetch}`, undefined, client).catch(async (error) => {
+    const results = await this.#query(
+      `BEGIN; SET LOCAL lock_timeout = ${lockTimeout}; SELECT set_config('synchronous_commit', 'off', true); SELECT 1 FROM dr_schedule WHERE id = 1 FOR UPDATE${prefetch}`,
+      undefined,
+      client,
+    ).catch(async (error) => {
       await this.#rollback(client);
       throw error;
     });
@@ -344,9 +377,10 @@ export class PostgresStore {
     const sql = (text, values) => this.#query(text, values, client);
     try {
       // The head as of the lock: nothing can be stored after it until this transaction ends.
-      const prefetched = after === undefined ? null : { after, limit, rows: results[3].rows, head: results[4].rows[0].head };
+      const prefetched = after === undefined ? null : { after, limit, rows: results[4].rows, head: results[5].rows[0].head };
+      const view = this.#view(client, prefetched, { checkConsistency: true });
       const tx = {
-        ...this.#view(client, prefetched, { checkConsistency: true }),
+        ...view,
         append: async (rows) => {
           await this.#options.hooks.beforeInsert?.(sql, rows);
           pending.push(...rows);
@@ -355,6 +389,8 @@ export class PostgresStore {
       const result = await fn(tx);
       await this.#options.hooks.beforeCommit?.(sql);
       // The INSERT and the COMMIT in one round trip; the records as literals (escapeLiteral).
+      // The INSERT, the COMMIT (asynchronous: the lock is free at once) and the flush barrier
+      // in one round trip; the barrier is needed when this batch stored rows or read some.
       let text = "COMMIT";
       if (pending.length > 0) {
         const values = pending.map(({ revision, record }) => {
@@ -363,6 +399,7 @@ export class PostgresStore {
         });
         text = `INSERT INTO changes (revision, record) VALUES ${values.join(", ")}; COMMIT`;
       }
+      if (pending.length > 0 || view.sawRows()) text += `; ${FLUSH_BARRIER}`;
       try {
         await client.query(text);
       } catch (error) {

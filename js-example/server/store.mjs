@@ -91,6 +91,7 @@ export class SqliteStore {
   #identity;
   #view;
   #tx;
+  #busyTimeoutMs;
 
   /**
    * Opens the database at `path`, creating it if it is the first start there. Options:
@@ -110,6 +111,7 @@ export class SqliteStore {
   constructor(path, { busyTimeoutMs = 5000, seed = demoHospital, allowNew = false, checkpoints = "auto", hooks = {} } = {}) {
     this.#path = path;
     this.#hooks = hooks;
+    this.#busyTimeoutMs = busyTimeoutMs;
     const marker = markerPath(path);
     const created = existsSync(marker);
     const hasData = existsSync(path) && statSync(path).size > 0;
@@ -380,21 +382,41 @@ export class SqliteStore {
   // Compaction (../service/compaction.mjs), from the compactor's own connection: each call is a
   // transaction of its own.
 
-  #transaction(fn, { synchronous = "NORMAL" } = {}) {
+  /**
+   * Runs `fn` in a write transaction of its own, for compaction. SQLite's busy handler sleeps
+   * 1, 2, 5, 10, … 100 ms between tries, and a request thread that writes without pause would
+   * take the lock back in each of those gaps: the compactor would starve. So the lock is tried
+   * without waiting, again and again a fraction of a millisecond apart, until `busyTimeoutMs`:
+   * it is free between two batches of the request thread.
+   */
+  async #transaction(fn, { synchronous = "NORMAL" } = {}) {
     this.#check();
+    const deadline = Date.now() + this.#busyTimeoutMs;
     this.#db.pragma(`synchronous = ${synchronous}`);
+    this.#db.pragma("busy_timeout = 0");
     try {
-      this.#db.exec("BEGIN IMMEDIATE");
-      try {
-        const result = fn();
-        this.#db.exec("COMMIT");
-        return result;
-      } catch (error) {
-        this.#rollback();
-        throw error;
+      for (let tries = 0; ; tries++) {
+        try {
+          this.#db.exec("BEGIN IMMEDIATE");
+          break;
+        } catch (error) {
+          if (!isBusy(error)) throw error;
+          if (Date.now() >= deadline) throw new StoreBusyError(undefined, { cause: error });
+          await new Promise((resolve) => (tries % 8 === 7 ? setTimeout(resolve, 1) : setImmediate(resolve)));
+        }
       }
     } catch (error) {
-      if (isBusy(error)) throw new StoreBusyError(undefined, { cause: error });
+      this.#db.pragma("synchronous = FULL");
+      throw error;
+    } finally {
+      this.#db.pragma(`busy_timeout = ${this.#busyTimeoutMs}`);
+    }
+    try {
+      const result = fn();
+      this.#db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.#rollback();
       throw error;
     } finally {
       this.#db.pragma("synchronous = FULL");
@@ -414,11 +436,11 @@ export class SqliteStore {
   }
 
   async writeSnapshotChunk(revision, seq, bytes) {
-    this.#transaction(() => this.#q.insertChunk.run(revision, seq, bytes));
+    await this.#transaction(() => this.#q.insertChunk.run(revision, seq, bytes));
   }
 
   async publishSnapshot(revision, bytes, chunks) {
-    return this.#transaction(
+    return await this.#transaction(
       () => {
         const newest = this.#q.snapshot.get()?.revision ?? 0;
         if (revision <= newest || this.#q.countChunks.get(revision) !== chunks) return { published: false, previous: newest };
@@ -430,20 +452,20 @@ export class SqliteStore {
   }
 
   async discardSnapshot(revision) {
-    this.#transaction(() => this.#q.discard.run(revision));
+    await this.#transaction(() => this.#q.discard.run(revision));
   }
 
   async pruneChanges(upTo, step) {
     for (let from = (this.#q.oldestChange.get() ?? upTo + 1) - 1; from < upTo; from += step) {
-      this.#transaction(() => this.#q.pruneRange.run(from, Math.min(upTo, from + step)));
+      await this.#transaction(() => this.#q.pruneRange.run(from, Math.min(upTo, from + step)));
     }
   }
 
   async dropSnapshotsBefore(revision) {
     for (const old of this.#q.olderSnapshots.all(revision)) {
       // Unpublished first, so that no reader finds a snapshot row with missing chunks.
-      this.#transaction(() => this.#q.dropSnapshot.run(old));
-      for (let seq = 0, last = this.#q.maxChunk.get(old) ?? -1; seq <= last; seq += 16) this.#transaction(() => this.#q.dropChunks.run(old, seq + 16));
+      await this.#transaction(() => this.#q.dropSnapshot.run(old));
+      for (let seq = 0, last = this.#q.maxChunk.get(old) ?? -1; seq <= last; seq += 16) await this.#transaction(() => this.#q.dropChunks.run(old, seq + 16));
     }
   }
 

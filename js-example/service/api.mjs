@@ -68,6 +68,9 @@ export const STATUS_BY_CODE = Object.freeze({
   STORE_BUSY: 503,
   // The database file was deleted or replaced under the running server: nothing is stored.
   STORE_UNAVAILABLE: 503,
+  // The database server cannot be reached or the connection broke (PostgreSQL): nothing was
+  // acknowledged; retry.
+  STORE_UNREACHABLE: 503,
   // The stored hospital cannot be loaded (a snapshot or change the package refuses, a missing
   // database); the server log says what and how to recover.
   HOSPITAL_UNAVAILABLE: 503,

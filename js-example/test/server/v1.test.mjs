@@ -435,7 +435,7 @@ describe("the code → status table", () => {
       415: ["UNSUPPORTED_MEDIA_TYPE"],
       422: ["LOCATION_NOT_SERVED", "OUTSIDE_HOURS", "TOO_SOON", "BEYOND_HORIZON"],
       500: ["INVALID_SNAPSHOT", "UNSUPPORTED_VERSION", "CHANGES_UNAVAILABLE", "REVISION_MISMATCH", "INSTANCE_FAILED", "INTERNAL"],
-      503: ["STORE_BUSY", "STORE_UNAVAILABLE", "HOSPITAL_UNAVAILABLE", "TOO_MANY_CONNECTIONS"],
+      503: ["STORE_BUSY", "STORE_UNAVAILABLE", "STORE_UNREACHABLE", "HOSPITAL_UNAVAILABLE", "TOO_MANY_CONNECTIONS"],
     };
     const actual = {};
     for (const [code, status] of Object.entries(STATUS_BY_CODE)) (actual[status] ??= []).push(code);

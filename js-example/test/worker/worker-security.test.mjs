@@ -200,7 +200,7 @@ test("cross-site requests and writes without the JSON type change nothing", asyn
 
 test("a stored hospital the package refuses: 503 HOSPITAL_UNAVAILABLE, and nothing is overwritten", async (t) => {
   const dir = storageDir(t);
-  const vars = { SNAPSHOT_EVERY: "1" };
+  const vars = { COMPACT_PERCENT: "1", COMPACT_MIN_BYTES: "0" };
   let mf = hospitalWorker({ persistDir: dir, vars });
   try {
     assert.equal((await call(mf, "POST", "/hospitals/h/v1/doctors", ada)).status, 201);

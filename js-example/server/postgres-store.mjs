@@ -60,7 +60,7 @@
 // and retrying with its requestId is safe.
 import pg from "pg";
 import { demoHospital } from "../browser/demo.mjs";
-import { RevisionConflictError, StoreBusyError, StoreUnreachableError, StoredDataError, snapshotBytes } from "../service/storage.mjs";
+import { RevisionConflictError, StoreBusyError, StoreUnreachableError, StoredDataError } from "../service/storage.mjs";
 
 const SCHEMA_VERSION = 1;
 /** The largest snapshot chunk. */
@@ -265,7 +265,7 @@ export class PostgresStore {
         let bytes = first.bytes;
         if (!(bytes instanceof Uint8Array)) {
           try {
-            bytes = snapshotBytes(first);
+            bytes = first.toSnapshotBytes();
           } finally {
             first.free();
           }

@@ -37,7 +37,7 @@ import { basename, dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { Hospital } from "dr-schedule";
 import { demoHospital } from "../browser/demo.mjs";
-import { RevisionConflictError, StoreBusyError, StoreUnavailableError, StoredDataError, snapshotBytes } from "../service/storage.mjs";
+import { RevisionConflictError, StoreBusyError, StoreUnavailableError, StoredDataError } from "../service/storage.mjs";
 
 export { demoHospital };
 
@@ -220,7 +220,7 @@ export class SqliteStore {
           this.#insertSnapshot(first.revision, first.bytes);
         } else {
           try {
-            this.#insertSnapshot(first.revision, snapshotBytes(first));
+            this.#insertSnapshot(first.revision, first.toSnapshotBytes());
           } finally {
             first.free();
           }

@@ -45,6 +45,10 @@ export const STATUS_BY_CODE = Object.freeze({
   OUTSIDE_HOURS: 422,
   TOO_SOON: 422,
   BEYOND_HORIZON: 422,
+  // The change would take the hospital past its size budget (maxSnapshotBytes, or the counts
+  // that bound it): nothing changed; it can succeed once something is cancelled or removed, or
+  // the operator raises the budget. Not 413: the request itself is small.
+  HOSPITAL_FULL: 507,
   // Codes no request can cause; if one shows up, the server is at fault.
   INVALID_SNAPSHOT: 500,
   UNSUPPORTED_VERSION: 500,

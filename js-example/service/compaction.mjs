@@ -19,7 +19,6 @@
 // than the newest snapshot (two processes' compactors may race; the older one is discarded).
 // Pruning and dropping run in steps too. No transaction of a compaction holds a lock for longer
 // than one chunk takes to write, so requests interleave with it.
-import { snapshotBytes } from "./storage.mjs";
 
 export const DEFAULT_COMPACT_PERCENT = 50;
 export const DEFAULT_COMPACT_MIN_BYTES = 1024 * 1024;
@@ -75,7 +74,7 @@ export async function storeSnapshot(store, revision, bytes, { chunkBytes, pauseM
 export async function compactNow(store, hospital, options) {
   const revision = hospital.revision;
   const t = performance.now();
-  const bytes = snapshotBytes(hospital);
+  const bytes = hospital.toSnapshotBytes();
   const snapshotMs = performance.now() - t;
   const result = await storeSnapshot(store, revision, bytes, options);
   return { ...result, revision, bytes: bytes.length, snapshotMs };

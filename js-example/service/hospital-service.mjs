@@ -48,7 +48,7 @@
 import { Hospital } from "dr-schedule";
 import { errorResponse, execute, resolve } from "./api.mjs";
 import { DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_PERCENT, compactNow, compactionThreshold } from "./compaction.mjs";
-import { RevisionConflictError, StoreBusyError, StoreUnavailableError, StoreUnreachableError, StoredDataError, snapshotInput } from "./storage.mjs";
+import { RevisionConflictError, StoreBusyError, StoreUnavailableError, StoreUnreachableError, StoredDataError } from "./storage.mjs";
 
 /** Runs `fn` after the pending I/O callbacks: setImmediate in Node; workerd has only setTimeout. */
 const afterIo = typeof setImmediate === "function" ? setImmediate : (fn) => setTimeout(fn, 0);
@@ -513,7 +513,7 @@ export class HospitalService {
       h = new Hospital();
     } else {
       try {
-        h = Hospital.fromSnapshot(snapshotInput(snapshot.bytes));
+        h = Hospital.fromSnapshot(snapshot.bytes);
       } catch (error) {
         const newer = isHospitalError(error) && error.code === "UNSUPPORTED_VERSION";
         throw new StoredDataError("snapshotRefused", `the snapshot (${this.#store.where("snapshot", snapshot.revision)}) is refused: ${describeError(error)}`, {

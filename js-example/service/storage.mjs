@@ -120,20 +120,3 @@ export function unavailableStore(error, description) {
   };
   return { shared: false, describe: () => description, where: () => "", read: refuse, write: refuse, compactionState: refuse, close() {} };
 }
-
-// ---------------------------------------------------------------------------------------------
-// Snapshots as bytes. The package reads and writes text snapshots today; stores keep bytes, so
-// that a byte snapshot of the package (fromSnapshot(Uint8Array)) is a change of these two.
-
-const utf8 = new TextEncoder();
-const fromUtf8 = new TextDecoder("utf-8", { fatal: true });
-
-/** The bytes a store keeps for `hospital`'s snapshot. O(hospital): never on the request path. */
-export function snapshotBytes(hospital) {
-  return utf8.encode(hospital.toSnapshot());
-}
-
-/** What `Hospital.fromSnapshot` takes, from a stored snapshot's bytes. */
-export function snapshotInput(bytes) {
-  return fromUtf8.decode(bytes);
-}

@@ -293,8 +293,8 @@ describe("the store", () => {
   test("a compaction that fails does not fail the booking that triggered it; the next one succeeds", async () => {
     const db = tempDb();
     const a = await open(db, { compaction: { percent: 1, minBytes: 0 } });
-    const original = Hospital.prototype.toSnapshot;
-    Hospital.prototype.toSnapshot = () => {
+    const original = Hospital.prototype.toSnapshotBytes;
+    Hospital.prototype.toSnapshotBytes = () => {
       throw new Error("out of memory while snapshotting");
     };
     let booked;
@@ -303,7 +303,7 @@ describe("the store", () => {
       booked = await book(a, 0);
       await a.service.compacted();
     } finally {
-      Hospital.prototype.toSnapshot = original;
+      Hospital.prototype.toSnapshotBytes = original;
     }
     assert.equal(booked.start, nthSlot(0));
     assert.equal((await a.store.stats()).snapshotRevision, 2, "no snapshot was published");
@@ -318,10 +318,10 @@ describe("the store", () => {
     const compactor = new WorkerCompactor({ storage: storageFor(db), compaction }, log).start();
     const service = await new HospitalService({ store, compaction, compactor, log }).open();
     opened.push({ store, service });
-    const original = Hospital.prototype.toSnapshot;
+    const original = Hospital.prototype.toSnapshotBytes;
     // Only this thread's module instance: the compactor thread has its own.
-    Hospital.prototype.toSnapshot = () => {
-      throw new Error("toSnapshot() on the request thread");
+    Hospital.prototype.toSnapshotBytes = () => {
+      throw new Error("toSnapshotBytes() on the request thread");
     };
     try {
       await service.write((h) => h.addDoctor(roundTheClock("rt")));
@@ -330,7 +330,7 @@ describe("the store", () => {
         await service.compacted();
       }
     } finally {
-      Hospital.prototype.toSnapshot = original;
+      Hospital.prototype.toSnapshotBytes = original;
       await compactor.close();
     }
     const { snapshotRevision, changeRows } = await store.stats();

@@ -122,9 +122,9 @@ test("the worker answers like the REST server: statuses, error bodies, routes", 
 test("state survives disposing and recreating Miniflare: snapshot chunks plus change records", async (t) => {
   const persistDir = storageDir(t);
   // A snapshot once the change records after the last one pass 600 bytes (and 1 % of it), cut
-  // into 500-byte chunks, so that a restart reads both a chunked snapshot and the change
+  // into 200-byte chunks, so that a restart reads both a chunked snapshot and the change
   // records after it.
-  const vars = { COMPACT_PERCENT: "1", COMPACT_MIN_BYTES: "600", SNAPSHOT_CHUNK_BYTES: "500" };
+  const vars = { COMPACT_PERCENT: "1", COMPACT_MIN_BYTES: "600", SNAPSHOT_CHUNK_BYTES: "200" };
   let mf = hospitalWorker({ persistDir, vars });
   let before;
   try {

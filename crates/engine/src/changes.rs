@@ -25,7 +25,6 @@ use crate::time::LocalDateTime;
 use crate::words::Quoted;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
-use std::collections::VecDeque;
 
 /// One successful mutation, as JSON: `{"op": "book", "revision": 7, ..., "actor"?: "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -468,8 +467,9 @@ impl TryFrom<ChangeFields> for Change {
 pub(crate) struct ChangeText(String);
 
 impl ChangeText {
-    fn begin(op: &str, revision: u64) -> Self {
-        let mut text = String::with_capacity(256);
+    /// Starts a record in `text` (an emptied buffer, to be reused: [`ChangeLog::spare`]).
+    fn begin(mut text: String, op: &str, revision: u64) -> Self {
+        text.clear();
         text.push_str("{\"op\":\"");
         text.push_str(op);
         text.push_str("\",\"revision\":");
@@ -496,24 +496,39 @@ impl ChangeText {
     }
 
     /// `addDoctor`; `doctor` is the doctor's JSON text.
-    pub(crate) fn add_doctor(revision: u64, doctor: &str, assigned_id: bool) -> Self {
-        let mut c = ChangeText::begin("addDoctor", revision);
+    pub(crate) fn add_doctor(
+        buffer: String,
+        revision: u64,
+        doctor: &str,
+        assigned_id: bool,
+    ) -> Self {
+        let mut c = ChangeText::begin(buffer, "addDoctor", revision);
         c.key("doctor").push_str(doctor);
         c.boolean("assignedId", assigned_id);
         c
     }
 
     /// `updateDoctor`; `doctor` is the doctor's JSON text.
-    pub(crate) fn update_doctor(revision: u64, doctor: &str, cancel_appointments: bool) -> Self {
-        let mut c = ChangeText::begin("updateDoctor", revision);
+    pub(crate) fn update_doctor(
+        buffer: String,
+        revision: u64,
+        doctor: &str,
+        cancel_appointments: bool,
+    ) -> Self {
+        let mut c = ChangeText::begin(buffer, "updateDoctor", revision);
         c.key("doctor").push_str(doctor);
         c.boolean("cancelAppointments", cancel_appointments);
         c
     }
 
     /// `removeDoctor`.
-    pub(crate) fn remove_doctor(revision: u64, id: &str, cancel_appointments: bool) -> Self {
-        let mut c = ChangeText::begin("removeDoctor", revision);
+    pub(crate) fn remove_doctor(
+        buffer: String,
+        revision: u64,
+        id: &str,
+        cancel_appointments: bool,
+    ) -> Self {
+        let mut c = ChangeText::begin(buffer, "removeDoctor", revision);
         write_str(c.key("id"), id);
         c.boolean("cancelAppointments", cancel_appointments);
         c
@@ -521,13 +536,14 @@ impl ChangeText {
 
     /// `book` or `hold` (`held`) of the appointment now stored as `view`.
     pub(crate) fn create(
+        buffer: String,
         revision: u64,
         appointment: &json::Fields<'_>,
         assigned_id: bool,
         now: Option<LocalDateTime>,
         held: bool,
     ) -> Self {
-        let mut c = ChangeText::begin(if held { "hold" } else { "book" }, revision);
+        let mut c = ChangeText::begin(buffer, if held { "hold" } else { "book" }, revision);
         json::write_fields(c.key("appointment"), appointment);
         c.boolean("assignedId", assigned_id);
         c.now(now);
@@ -535,8 +551,8 @@ impl ChangeText {
     }
 
     /// `confirm`.
-    pub(crate) fn confirm(revision: u64, id: &str, now: LocalDateTime) -> Self {
-        let mut c = ChangeText::begin("confirm", revision);
+    pub(crate) fn confirm(buffer: String, revision: u64, id: &str, now: LocalDateTime) -> Self {
+        let mut c = ChangeText::begin(buffer, "confirm", revision);
         write_str(c.key("id"), id);
         c.now(Some(now));
         c
@@ -545,6 +561,7 @@ impl ChangeText {
     /// `reschedule`; `notes` and `metadata` (JSON text) when the call set them.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn reschedule(
+        buffer: String,
         revision: u64,
         id: &str,
         location: &str,
@@ -554,7 +571,7 @@ impl ChangeText {
         notes: Option<&str>,
         metadata: Option<&str>,
     ) -> Self {
-        let mut c = ChangeText::begin("reschedule", revision);
+        let mut c = ChangeText::begin(buffer, "reschedule", revision);
         write_str(c.key("id"), id);
         write_str(c.key("location"), location);
         write_date_time(c.key("start"), start);
@@ -570,8 +587,8 @@ impl ChangeText {
     }
 
     /// `cancel`.
-    pub(crate) fn cancel(revision: u64, id: &str, reason: Option<&str>) -> Self {
-        let mut c = ChangeText::begin("cancel", revision);
+    pub(crate) fn cancel(buffer: String, revision: u64, id: &str, reason: Option<&str>) -> Self {
+        let mut c = ChangeText::begin(buffer, "cancel", revision);
         write_str(c.key("id"), id);
         if let Some(reason) = reason {
             write_str(c.key("reason"), reason);
@@ -581,13 +598,14 @@ impl ChangeText {
 
     /// `updateAppointment`: each field given is set (`Some(None)`: cleared).
     pub(crate) fn update_appointment(
+        buffer: String,
         revision: u64,
         id: &str,
         patient: Option<Option<&str>>,
         notes: Option<Option<&str>>,
         metadata: Option<Option<&str>>,
     ) -> Self {
-        let mut c = ChangeText::begin("updateAppointment", revision);
+        let mut c = ChangeText::begin(buffer, "updateAppointment", revision);
         write_str(c.key("id"), id);
         for (name, value, raw) in [
             ("patient", patient, false),
@@ -605,66 +623,122 @@ impl ChangeText {
     }
 
     /// The record's text, closed, with the actor of the change if there is one.
-    pub(crate) fn finish(mut self, actor: Option<&str>) -> Box<str> {
+    pub(crate) fn finish(mut self, actor: Option<&str>) -> String {
         if let Some(actor) = actor {
             write_str(self.key("actor"), actor);
         }
         self.0.push('}');
-        self.0.into_boxed_str()
+        self.0
     }
 }
 
 /// The most recent change records, at most [`MAX_RETAINED_CHANGES`] of them and at most
 /// [`MAX_RETAINED_CHANGE_BYTES`] of text: enough for a host that persists after every mutation,
 /// bounded so that memory does not grow with the hospital's history.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// The records lie back to back in one buffer, so that logging one allocates nothing (a record
+/// is written in the spare buffer, then copied in) and dropping the oldest only moves where the
+/// retained ones begin. The dropped ones stay in the buffer until they are half of it, so that a
+/// batch that fails can take them back ([`ChangeLog::unpush`]).
+#[derive(Debug, Clone, Default)]
 pub(crate) struct ChangeLog {
     /// The revision before the oldest retained change.
     base: u64,
-    records: VecDeque<Box<str>>,
-    bytes: usize,
+    /// Records, dropped ones first, then the retained ones.
+    text: String,
+    /// Where each record in `text` ends.
+    ends: Vec<usize>,
+    /// How many of `ends` are dropped records.
+    dropped: usize,
+    /// The buffer the next record is written in.
+    spare: String,
 }
+
+impl PartialEq for ChangeLog {
+    fn eq(&self, other: &Self) -> bool {
+        self.base == other.base && self.retained().eq(other.retained())
+    }
+}
+
+impl Eq for ChangeLog {}
 
 impl ChangeLog {
     /// An empty log for a hospital at `revision`.
     pub(crate) fn starting_at(revision: u64) -> Self {
         ChangeLog {
             base: revision,
-            records: VecDeque::new(),
-            bytes: 0,
+            ..ChangeLog::default()
         }
     }
 
-    /// Appends a record, dropping the oldest beyond the bounds; returns those dropped.
-    pub(crate) fn push(&mut self, record: Box<str>) -> Vec<Box<str>> {
-        self.bytes += record.len();
-        self.records.push_back(record);
-        let mut dropped = Vec::new();
-        while self.records.len() > MAX_RETAINED_CHANGES
-            || (self.bytes > MAX_RETAINED_CHANGE_BYTES && self.records.len() > 1)
-        {
-            match self.records.pop_front() {
-                Some(oldest) => {
-                    self.bytes -= oldest.len();
-                    self.base += 1;
-                    dropped.push(oldest);
-                }
-                None => break,
+    /// An empty buffer to write the next record in (then give it to [`ChangeLog::push`]).
+    pub(crate) fn spare(&mut self) -> String {
+        std::mem::take(&mut self.spare)
+    }
+
+    /// Where the retained records begin in `text`.
+    fn start(&self) -> usize {
+        match self.dropped.checked_sub(1) {
+            Some(last_dropped) => self.ends.get(last_dropped).copied().unwrap_or(0),
+            None => 0,
+        }
+    }
+
+    /// Appends a record, dropping the oldest beyond the bounds; returns how many it dropped.
+    /// `keep_dropped`: while a batch may still be undone, the dropped ones stay in the buffer.
+    pub(crate) fn push(&mut self, record: String, keep_dropped: bool) -> usize {
+        if !keep_dropped && self.dropped > 0 && self.dropped * 2 >= self.ends.len() {
+            self.forget_dropped();
+        }
+        self.text.push_str(&record);
+        self.ends.push(self.text.len());
+        self.spare = record;
+        let mut dropped = 0;
+        loop {
+            let retained = self.ends.len() - self.dropped;
+            let bytes = self.text.len() - self.start();
+            if retained > MAX_RETAINED_CHANGES
+                || (bytes > MAX_RETAINED_CHANGE_BYTES && retained > 1)
+            {
+                self.dropped += 1;
+                self.base += 1;
+                dropped += 1;
+            } else {
+                return dropped;
             }
         }
-        dropped
     }
 
-    /// Undoes the last [`ChangeLog::push`]: drops the newest record and puts `dropped` back.
-    pub(crate) fn unpush(&mut self, dropped: Vec<Box<str>>) {
-        if let Some(newest) = self.records.pop_back() {
-            self.bytes -= newest.len();
+    /// Frees the dropped records' place in the buffer.
+    fn forget_dropped(&mut self) {
+        let start = self.start();
+        self.text.drain(..start);
+        self.ends.drain(..self.dropped);
+        for end in &mut self.ends {
+            *end -= start;
         }
-        for record in dropped.into_iter().rev() {
-            self.bytes += record.len();
-            self.base -= 1;
-            self.records.push_front(record);
+        self.dropped = 0;
+    }
+
+    /// Undoes the last [`ChangeLog::push`] (made with `keep_dropped`): drops the newest record
+    /// and takes back the `dropped` it dropped.
+    pub(crate) fn unpush(&mut self, dropped: usize) {
+        if self.ends.pop().is_some() {
+            let end = self.ends.last().copied().unwrap_or(0);
+            self.text.truncate(end);
         }
+        self.dropped = self.dropped.saturating_sub(dropped);
+        self.base = self.base.saturating_sub(dropped as u64);
+    }
+
+    /// The retained records, oldest first.
+    fn retained(&self) -> impl Iterator<Item = &str> + '_ {
+        let mut begin = self.start();
+        self.ends.iter().skip(self.dropped).map(move |&end| {
+            let record = self.text.get(begin..end).unwrap_or("");
+            begin = end;
+            record
+        })
     }
 
     /// The records after `revision`, oldest first. `current` is the hospital's revision.
@@ -679,6 +753,76 @@ impl ChangeLog {
             .checked_sub(self.base)
             .and_then(|skip| usize::try_from(skip).ok())
             .ok_or_else(|| Error::changes_unavailable(revision, self.base))?;
-        Ok(self.records.iter().skip(skip).map(|r| &**r))
+        Ok(self.retained().skip(skip))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(n: usize) -> String {
+        format!("{{\"revision\":{n}}}")
+    }
+
+    fn retained(log: &ChangeLog) -> Vec<String> {
+        log.retained().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn keeps_the_last_records_within_the_bound_and_reuses_its_buffer() {
+        let mut log = ChangeLog::starting_at(0);
+        let total = MAX_RETAINED_CHANGES * 3 + 7;
+        for n in 1..=total {
+            let mut buffer = log.spare();
+            buffer.clear();
+            buffer.push_str(&record(n));
+            let dropped = log.push(buffer, false);
+            assert_eq!(dropped, usize::from(n > MAX_RETAINED_CHANGES));
+            // Dropped records never take more than the retained ones' place.
+            assert!(log.dropped <= log.ends.len() - log.dropped + 1);
+        }
+        let expected: Vec<String> = (total - MAX_RETAINED_CHANGES + 1..=total)
+            .map(record)
+            .collect();
+        assert_eq!(retained(&log), expected);
+        assert_eq!(log.base, (total - MAX_RETAINED_CHANGES) as u64);
+        let since: Vec<&str> = log.since(total as u64 - 2, total as u64).unwrap().collect();
+        assert_eq!(since, [record(total - 1), record(total)]);
+        assert!(log.since(log.base - 1, total as u64).is_err());
+    }
+
+    #[test]
+    fn unpush_takes_back_what_a_batch_pushed_out() {
+        let mut log = ChangeLog::starting_at(5);
+        for n in 6..6 + MAX_RETAINED_CHANGES {
+            log.push(record(n), false);
+        }
+        let before = log.clone();
+        let mut pushed = Vec::new();
+        for n in 0..3 {
+            pushed.push(log.push(record(100_000 + n), true));
+        }
+        assert_eq!(pushed, [1, 1, 1]);
+        assert_ne!(log, before);
+        for dropped in pushed.into_iter().rev() {
+            log.unpush(dropped);
+        }
+        assert_eq!(log, before);
+        assert_eq!(retained(&log), retained(&before));
+        assert_eq!(log.base, 5);
+    }
+
+    #[test]
+    fn logs_are_equal_by_their_retained_records_however_stored() {
+        let mut a = ChangeLog::starting_at(0);
+        let mut b = ChangeLog::starting_at(0);
+        for n in 1..=2 * MAX_RETAINED_CHANGES + 10 {
+            a.push(record(n), false);
+            // b keeps every dropped record in its buffer.
+            b.push(record(n), true);
+        }
+        assert_eq!(a, b);
+        assert_ne!(a.text.len(), b.text.len());
     }
 }

@@ -129,7 +129,9 @@ impl Hospital {
             self.next_ids.appointment = next;
         }
         let seq = self.insert(record)?;
+        let buffer = self.log.spare();
         let text = ChangeText::create(
+            buffer,
             self.revision + 1,
             &self.view(seq)?.fields(),
             assigned_id,
@@ -409,7 +411,7 @@ impl Hospital {
         self.check_budget(growth)?;
         self.replace(seq, next, growth);
         let reason = options.reason;
-        self.commit(|revision| ChangeText::cancel(revision, id, reason.as_deref()));
+        self.commit(|buffer, revision| ChangeText::cancel(buffer, revision, id, reason.as_deref()));
         self.view(seq)
     }
 
@@ -469,8 +471,8 @@ impl Hospital {
             .metadata
             .as_ref()
             .map(|m| m.as_ref().map(|m| m.as_json()));
-        self.commit(|revision| {
-            ChangeText::update_appointment(revision, id, patient, notes, metadata)
+        self.commit(|buffer, revision| {
+            ChangeText::update_appointment(buffer, revision, id, patient, notes, metadata)
         });
         self.view(seq)
     }

@@ -130,7 +130,7 @@ impl Hospital {
         self.check_budget(growth)?;
         self.advance_clock(Some(now));
         self.replace(seq, next, growth);
-        self.commit(|revision| ChangeText::confirm(revision, id, now));
+        self.commit(|buffer, revision| ChangeText::confirm(buffer, revision, id, now));
         self.view(seq)
     }
 
@@ -235,8 +235,10 @@ impl Hospital {
         self.replace(seq, next, growth);
         let start = request.start;
         let now = request.now;
+        let buffer = self.log.spare();
         let view = self.view(seq)?;
         let text = ChangeText::reschedule(
+            buffer,
             self.revision + 1,
             id,
             &location,

@@ -318,7 +318,11 @@ mod tests {
         }
         let between = CHUNK as u64 - 1;
         assert!(set.insert(between));
-        let lasts: Vec<u64> = set.chunks.iter().filter_map(|c| c.last().copied()).collect();
+        let lasts: Vec<u64> = set
+            .chunks
+            .iter()
+            .filter_map(|c| c.last().copied())
+            .collect();
         assert_eq!(set.lasts, lasts);
         assert!(!set.insert(between), "found, not added twice");
         assert!(set.remove(&between));

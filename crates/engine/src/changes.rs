@@ -636,22 +636,55 @@ impl ChangeText {
 /// [`MAX_RETAINED_CHANGE_BYTES`] of text: enough for a host that persists after every mutation,
 /// bounded so that memory does not grow with the hospital's history.
 ///
-/// The records lie back to back in one buffer, so that logging one allocates nothing (a record
-/// is written in the spare buffer, then copied in) and dropping the oldest only moves where the
-/// retained ones begin. The dropped ones stay in the buffer until they are half of it, so that a
-/// batch that fails can take them back ([`ChangeLog::unpush`]).
+/// The records lie back to back in blocks of [`BLOCK_BYTES`] (a record never spans two blocks),
+/// so that logging one allocates nothing (a record is written in the spare buffer, then copied
+/// in), dropping the oldest only counts it as dropped, and a block whose records are all dropped
+/// is emptied and reused. Memory is the retained records plus at most three blocks; nothing is
+/// ever moved. While a batch may still be undone, the dropped records stay, so that it can take
+/// them back ([`ChangeLog::unpush`]).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ChangeLog {
     /// The revision before the oldest retained change.
     base: u64,
-    /// Records, dropped ones first, then the retained ones.
-    text: String,
-    /// Where each record in `text` ends.
-    ends: Vec<usize>,
-    /// How many of `ends` are dropped records.
+    /// The records, oldest first: dropped ones, then the retained ones.
+    blocks: Vec<Block>,
+    /// How many of the oldest records are dropped.
     dropped: usize,
+    /// How many records are retained.
+    retained: usize,
+    /// The retained records' bytes.
+    retained_bytes: usize,
     /// The buffer the next record is written in.
     spare: String,
+    /// An emptied block, for the next one.
+    free: Option<Block>,
+}
+
+/// The most bytes of records one block holds (a larger record gets a block of its own).
+const BLOCK_BYTES: usize = 64 << 10;
+
+/// Records back to back, and where each ends.
+#[derive(Debug, Clone, Default)]
+struct Block {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Block {
+    /// Its `index`th record.
+    fn record(&self, index: usize) -> &str {
+        let begin = match index.checked_sub(1) {
+            Some(previous) => self.ends.get(previous).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = self.ends.get(index).copied().unwrap_or(begin);
+        self.text.get(begin..end).unwrap_or("")
+    }
+
+    /// Its records, oldest first.
+    fn records(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.ends.len()).map(move |index| self.record(index))
+    }
 }
 
 impl PartialEq for ChangeLog {
@@ -676,69 +709,99 @@ impl ChangeLog {
         std::mem::take(&mut self.spare)
     }
 
-    /// Where the retained records begin in `text`.
-    fn start(&self) -> usize {
-        match self.dropped.checked_sub(1) {
-            Some(last_dropped) => self.ends.get(last_dropped).copied().unwrap_or(0),
-            None => 0,
+    /// The `index`th record, dropped ones included, oldest first.
+    fn record(&self, mut index: usize) -> &str {
+        for block in &self.blocks {
+            match index.checked_sub(block.ends.len()) {
+                Some(rest) => index = rest,
+                None => return block.record(index),
+            }
         }
+        ""
     }
 
     /// Appends a record, dropping the oldest beyond the bounds; returns how many it dropped.
-    /// `keep_dropped`: while a batch may still be undone, the dropped ones stay in the buffer.
+    /// `keep_dropped`: while a batch may still be undone, the dropped ones stay.
     pub(crate) fn push(&mut self, record: String, keep_dropped: bool) -> usize {
-        if !keep_dropped && self.dropped > 0 && self.dropped * 2 >= self.ends.len() {
+        if !keep_dropped {
             self.forget_dropped();
         }
-        self.text.push_str(&record);
-        self.ends.push(self.text.len());
+        let fits = self
+            .blocks
+            .last()
+            .is_some_and(|block| block.text.len() + record.len() <= BLOCK_BYTES);
+        if !fits {
+            let mut block = self.free.take().unwrap_or_default();
+            block.text.reserve(BLOCK_BYTES.max(record.len()));
+            self.blocks.push(block);
+        }
+        if let Some(block) = self.blocks.last_mut() {
+            block.text.push_str(&record);
+            block.ends.push(block.text.len());
+        }
+        self.retained += 1;
+        self.retained_bytes += record.len();
         self.spare = record;
         let mut dropped = 0;
-        loop {
-            let retained = self.ends.len() - self.dropped;
-            let bytes = self.text.len() - self.start();
-            if retained > MAX_RETAINED_CHANGES
-                || (bytes > MAX_RETAINED_CHANGE_BYTES && retained > 1)
-            {
-                self.dropped += 1;
-                self.base += 1;
-                dropped += 1;
-            } else {
-                return dropped;
-            }
+        while self.retained > MAX_RETAINED_CHANGES
+            || (self.retained_bytes > MAX_RETAINED_CHANGE_BYTES && self.retained > 1)
+        {
+            self.retained_bytes -= self.record(self.dropped).len();
+            self.retained -= 1;
+            self.dropped += 1;
+            self.base += 1;
+            dropped += 1;
         }
+        dropped
     }
 
-    /// Frees the dropped records' place in the buffer.
+    /// Empties the blocks whose records are all dropped, keeping one for reuse.
     fn forget_dropped(&mut self) {
-        let start = self.start();
-        self.text.drain(..start);
-        self.ends.drain(..self.dropped);
-        for end in &mut self.ends {
-            *end -= start;
+        while let Some(front) = self.blocks.first() {
+            if front.ends.len() > self.dropped {
+                return;
+            }
+            self.dropped -= front.ends.len();
+            // The front exists (just read). A few hundred blocks at most: moving them costs
+            // nothing next to the records they held.
+            let mut block = self.blocks.remove(0);
+            if block.text.capacity() <= BLOCK_BYTES {
+                block.text.clear();
+                block.ends.clear();
+                self.free = Some(block);
+            }
         }
-        self.dropped = 0;
     }
 
     /// Undoes the last [`ChangeLog::push`] (made with `keep_dropped`): drops the newest record
     /// and takes back the `dropped` it dropped.
     pub(crate) fn unpush(&mut self, dropped: usize) {
-        if self.ends.pop().is_some() {
-            let end = self.ends.last().copied().unwrap_or(0);
-            self.text.truncate(end);
+        if let Some(block) = self.blocks.last_mut() {
+            let newest = block.ends.len().saturating_sub(1);
+            let length = block.record(newest).len();
+            block.ends.pop();
+            let end = block.ends.last().copied().unwrap_or(0);
+            block.text.truncate(end);
+            if block.ends.is_empty() {
+                self.free = self.blocks.pop();
+            }
+            self.retained = self.retained.saturating_sub(1);
+            self.retained_bytes = self.retained_bytes.saturating_sub(length);
         }
-        self.dropped = self.dropped.saturating_sub(dropped);
+        for _ in 0..dropped.min(self.dropped) {
+            self.dropped -= 1;
+            self.retained += 1;
+            self.retained_bytes += self.record(self.dropped).len();
+        }
         self.base = self.base.saturating_sub(dropped as u64);
     }
 
     /// The retained records, oldest first.
     fn retained(&self) -> impl Iterator<Item = &str> + '_ {
-        let mut begin = self.start();
-        self.ends.iter().skip(self.dropped).map(move |&end| {
-            let record = self.text.get(begin..end).unwrap_or("");
-            begin = end;
-            record
-        })
+        self.blocks
+            .iter()
+            .flat_map(Block::records)
+            .skip(self.dropped)
     }
 
     /// The records after `revision`, oldest first. `current` is the hospital's revision.
@@ -779,8 +842,12 @@ mod tests {
             buffer.push_str(&record(n));
             let dropped = log.push(buffer, false);
             assert_eq!(dropped, usize::from(n > MAX_RETAINED_CHANGES));
-            // Dropped records never take more than the retained ones' place.
-            assert!(log.dropped <= log.ends.len() - log.dropped + 1);
+            // Dropped records never take more than a block's place.
+            assert!(log
+                .blocks
+                .first()
+                .is_none_or(|front| log.dropped <= front.ends.len()));
+            assert!(log.blocks.len() <= log.retained_bytes / BLOCK_BYTES + 2);
         }
         let expected: Vec<String> = (total - MAX_RETAINED_CHANGES + 1..=total)
             .map(record)
@@ -814,6 +881,34 @@ mod tests {
     }
 
     #[test]
+    fn large_records_fill_blocks_and_a_batch_takes_back_blocks_it_emptied() {
+        // Records of 40 KiB: one per block, and the byte bound drops them long before the count.
+        let large = |n: usize| format!("{{\"revision\":{n},\"pad\":\"{}\"}}", "x".repeat(40 << 10));
+        let mut log = ChangeLog::starting_at(0);
+        let mut n = 0;
+        while log.base < 10 {
+            n += 1;
+            log.push(large(n), false);
+        }
+        assert!(log.retained_bytes <= MAX_RETAINED_CHANGE_BYTES);
+        assert_eq!(log.retained().count() as u64, n as u64 - log.base);
+        let before = log.clone();
+        let blocks = log.blocks.len();
+        let pushed: Vec<usize> = (1..=5).map(|k| log.push(large(n + k), true)).collect();
+        assert_eq!(pushed, [1; 5]);
+        assert_eq!(log.blocks.len(), blocks + 5, "a batch frees no block");
+        for dropped in pushed.into_iter().rev() {
+            log.unpush(dropped);
+        }
+        assert_eq!(log, before);
+        assert_eq!(log.retained_bytes, before.retained_bytes);
+        // A record larger than a block gets a block of its own.
+        let huge = format!("{{\"pad\":\"{}\"}}", "y".repeat(BLOCK_BYTES * 2));
+        log.push(huge.clone(), false);
+        assert_eq!(log.retained().last(), Some(huge.as_str()));
+    }
+
+    #[test]
     fn logs_are_equal_by_their_retained_records_however_stored() {
         let mut a = ChangeLog::starting_at(0);
         let mut b = ChangeLog::starting_at(0);
@@ -823,6 +918,6 @@ mod tests {
             b.push(record(n), true);
         }
         assert_eq!(a, b);
-        assert_ne!(a.text.len(), b.text.len());
+        assert_ne!(a.blocks.len(), b.blocks.len());
     }
 }

@@ -214,6 +214,25 @@ export function client(baseUrl) {
   return { get: call("GET"), post: call("POST"), put: call("PUT"), patch: call("PATCH"), delete: call("DELETE"), url: baseUrl };
 }
 
+/**
+ * Every item of a list route, page after page: follows each answer's `Link: <…>; rel="next"`
+ * until a page has none. `path` may carry a query (its `limit` is the page size). Fails on any
+ * status but 200. Resolves { items, pages }.
+ */
+export async function getAll(api, path, { maxPages = 100_000 } = {}) {
+  const items = [];
+  let pages = 0;
+  for (let next = path; next !== null; ) {
+    const res = await api.get(next);
+    if (res.status !== 200) throw new Error(`GET ${next}: ${res.status} ${res.text}`);
+    items.push(...res.body);
+    pages += 1;
+    if (pages > maxPages) throw new Error(`GET ${path}: more than ${maxPages} pages`);
+    next = /^<([^>]+)>; rel="next"$/.exec(res.headers.link ?? "")?.[1] ?? null;
+  }
+  return { items, pages };
+}
+
 /** Asserts the error shape and returns the error object. */
 export function expectError(assert, response, status, code) {
   assert.equal(response.status, status, `expected ${status} ${code}, got ${response.status} ${response.text}`);

@@ -178,8 +178,12 @@ describe("appointments", () => {
     assert.equal(badStatus.details.field, "status");
     const badFrom = expectError(assert, await api.get("/v1/doctors/ada/appointments?from=yesterday"), 400, "INVALID_INPUT");
     assert.equal(badFrom.details.field, "from");
-    const unknown = expectError(assert, await api.get("/v1/doctors/ada/appointments?limit=1"), 400, "INVALID_INPUT");
-    assert.equal(unknown.details.field, "limit");
+    const unknown = expectError(assert, await api.get("/v1/doctors/ada/appointments?durationMinutes=15"), 400, "INVALID_INPUT");
+    assert.equal(unknown.details.field, "durationMinutes");
+    for (const limit of ["0", "1001", "-1", "abc"]) {
+      const bad = expectError(assert, await api.get(`/v1/doctors/ada/appointments?limit=${limit}`), 400, "INVALID_INPUT");
+      assert.equal(bad.details.field, "limit", limit);
+    }
     const twice = expectError(assert, await api.get("/v1/doctors/ada/appointments?status=all&status=booked"), 400, "INVALID_INPUT");
     assert.equal(twice.details.field, "status");
     expectError(assert, await api.get("/v1/doctors/nobody/appointments"), 404, "DOCTOR_NOT_FOUND");
@@ -432,11 +436,12 @@ describe("the code → status table", () => {
   test("the documented mapping", () => {
     const expected = {
       400: ["INVALID_INPUT", "OFF_GRID", "BAD_REQUEST", "INVALID_HOST"],
+      401: ["UNAUTHENTICATED"],
       403: ["CROSS_SITE_REQUEST"],
-      404: ["DOCTOR_NOT_FOUND", "APPOINTMENT_NOT_FOUND", "ROUTE_NOT_FOUND"],
+      404: ["DOCTOR_NOT_FOUND", "APPOINTMENT_NOT_FOUND", "ROUTE_NOT_FOUND", "KEY_NOT_FOUND"],
       405: ["METHOD_NOT_ALLOWED"],
       408: ["REQUEST_TIMEOUT"],
-      409: ["DUPLICATE_ID", "SLOT_TAKEN", "PATIENT_BUSY", "ALREADY_CANCELLED", "REQUEST_ID_REUSED", "HAS_APPOINTMENTS", "NOT_HELD", "HOLD_EXPIRED"],
+      409: ["DUPLICATE_ID", "SLOT_TAKEN", "PATIENT_BUSY", "ALREADY_CANCELLED", "REQUEST_ID_REUSED", "HAS_APPOINTMENTS", "NOT_HELD", "HOLD_EXPIRED", "KEY_REVOKED"],
       413: ["PAYLOAD_TOO_LARGE"],
       415: ["UNSUPPORTED_MEDIA_TYPE"],
       422: ["LOCATION_NOT_SERVED", "OUTSIDE_HOURS", "TOO_SOON", "BEYOND_HORIZON"],

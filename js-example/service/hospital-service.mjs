@@ -261,8 +261,9 @@ export class HospitalService {
 
   /**
    * The stored key `keyId` whose hash is `hash`, if it is live: `{ row, keyring }`, or null.
-   * Synchronous once the keys are loaded (they load with the hospital, on the first request);
-   * rejects with the 503 response when they cannot be loaded.
+   * Without a store read once the keys are loaded (they load with the hospital), but for a key
+   * this process does not know in a store other processes share: that one is checked again after
+   * a catch-up. Rejects with the 503 response when the keys cannot be loaded.
    */
   async authenticate(keyId, hash) {
     if (this.#keyring === null) {
@@ -270,7 +271,13 @@ export class HospitalService {
       await this.#call("read", () => null).catch(() => {});
       if (this.#keyring === null) throw this.#failure(this.#unavailable?.error ?? new StoreUnavailableError("the hospital is not loaded"));
     }
-    const row = this.#keyring.verify(keyId, hash);
+    let row = this.#keyring.verify(keyId, hash);
+    if (row === null && this.#store.shared) {
+      // Maybe a key another process made since this one last read the store: a read batch
+      // catches up (the keys with it), then the key is checked once more.
+      await this.#call("read", () => null).catch(() => {});
+      row = this.#keyring.verify(keyId, hash);
+    }
     return row === null ? null : { row, keyring: this.#keyring };
   }
 

@@ -36,7 +36,7 @@ let store;
 let usable = true;
 try {
   // The request thread's connection never checkpoints SQLite's WAL: the compactor thread does.
-  store = await openStore(storage, { allowNew: settings.newDatabase, checkpoints: "external" });
+  store = await openStore(storage, { allowNew: settings.newDatabase, checkpoints: "external", maxSnapshotBytes: settings.maxHospitalBytes ?? undefined });
 } catch (error) {
   // Stored data this server cannot use is reported by the service (503 and the log); a path it
   // cannot open at all is a wrong setting.
@@ -53,11 +53,18 @@ const compaction = {
   // SQLite: a millisecond between two chunks' transactions, in which a request's write takes the lock.
   pauseMs: storage.kind === "sqlite" ? 1 : 0,
 };
-const compactor = new WorkerCompactor({ storage, compaction }, consoleLog);
+const maxSnapshotBytes = settings.maxHospitalBytes ?? undefined;
+const compactor = new WorkerCompactor({ storage, compaction, maxSnapshotBytes }, consoleLog);
 // Started now when the store opened (for SQLite it also runs the WAL checkpoints); otherwise on
 // the first compaction, once the data can be loaded again after a restart.
 if (usable) compactor.start();
-const service = await new HospitalService({ store, compaction, compactor }).open();
+const service = await new HospitalService({
+  store,
+  compaction,
+  compactor,
+  maxSnapshotBytes,
+  overBudgetRecovery: (bytes) => `Start the server with DR_SCHEDULE_MAX_HOSPITAL_BYTES=${bytes} or more to load it, then remove what is no longer needed.`,
+}).open();
 const server = createServer({
   service,
   bodyLimit: DEFAULT_BODY_LIMIT,

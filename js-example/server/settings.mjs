@@ -20,6 +20,7 @@ export const SETTINGS = {
   compactPercent: integer("DR_SCHEDULE_COMPACT_PERCENT", DEFAULT_COMPACT_PERCENT, 1, 100_000),
   compactMinBytes: integer("DR_SCHEDULE_COMPACT_MIN_BYTES", DEFAULT_COMPACT_MIN_BYTES, 0, 2 ** 40),
   newDatabase: boolean("DR_SCHEDULE_NEW_DATABASE", false),
+  maxHospitalBytes: integer("DR_SCHEDULE_MAX_HOSPITAL_BYTES", null, 16 * 1024, 256 * 1024 * 1024),
   allowedHosts: list("DR_SCHEDULE_ALLOWED_HOSTS", (s) => defaultAllowedHosts(s.host), {
     item: /^(\*|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?|[A-Za-z0-9.-]+(:[0-9]{1,5})?)$/,
     what: "host names (name, name:port or *)",

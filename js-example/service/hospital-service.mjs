@@ -186,9 +186,10 @@ export class HospitalService {
    * @param options.maxBatch most requests per batch (default 64)
    * @param options.retryLoadMs least time between two tries to load an unloadable hospital
    * @param options.seedApi whether the seed API's routes exist (the Node server: true)
-   * @param options.maxSnapshotBytes the budget of the hospital (the package's maxSnapshotBytes)
-   *   it is loaded with: a stored hospital larger than that is not loaded (503 HOSPITAL_UNAVAILABLE,
-   *   reason `overBudget`); default: the one its snapshot states
+   * @param options.maxSnapshotBytes the budget the hospital is loaded with (the package's
+   *   LoadOptions): a higher one than its snapshot states raises it, a lower one leaves it; a
+   *   stored hospital over its budget is not loaded (503 HOSPITAL_UNAVAILABLE, reason
+   *   `overBudget`) until the operator raises it; default: the one its snapshot states
    * @param options.overBudgetRecovery `(bytes, limit) => text`: what the log tells the operator
    *   to do about a hospital over the budget
    * @param options.log `{ info, warn, error }` (default: the console)
@@ -663,7 +664,7 @@ export class HospitalService {
       try {
         h = Hospital.fromSnapshot(snapshot.bytes, budget);
       } catch (error) {
-        if (isHospitalError(error) && error.code === "HOSPITAL_FULL") throw this.#overBudget(error, `its snapshot (${this.#store.where("snapshot", snapshot.revision)})`, snapshot.revision);
+        if (isHospitalError(error) && error.code === "HOSPITAL_FULL") throw this.#overBudget(error, `its snapshot (${this.#store.where("snapshot", snapshot.revision)})`, snapshot.revision, snapshot.bytes.length);
         const newer = isHospitalError(error) && error.code === "UNSUPPORTED_VERSION";
         throw new StoredDataError("snapshotRefused", `the snapshot (${this.#store.where("snapshot", snapshot.revision)}) is refused: ${describeError(error)}`, {
           revision: snapshot.revision,
@@ -702,9 +703,11 @@ export class HospitalService {
   }
 
   /** The hospital is larger than this server lets it be: only the operator can raise the budget. */
-  #overBudget(error, what, revision) {
+  #overBudget(error, what, revision, storedBytes = 0) {
     const { current, limit, requested = 0 } = error.details ?? {};
-    const bytes = Math.max(current ?? 0, (current ?? 0) + requested);
+    // The loader stops at the first byte over the budget, so `current` is only where it stopped:
+    // the whole snapshot's length is known, and a quarter more leaves room for the changes after it.
+    const bytes = Math.ceil(Math.max(current ?? 0, (current ?? 0) + requested, storedBytes) * 1.25);
     return new StoredDataError("overBudget", `the hospital is over this server's budget of ${limit} bytes at ${what} (${error.message})`, {
       revision,
       cause: error,

@@ -20,6 +20,9 @@ import { consoleLog } from "../service/hospital-service.mjs";
 
 export { DEFAULT_BODY_LIMIT, isJsonContentType } from "../service/http.mjs";
 
+/** The name of the Node server's hospital, as its keys carry it (`drs_demo_…`). */
+export const DEFAULT_HOSPITAL = "demo";
+
 /** The defaults of the connection settings (README, "The REST server"). */
 export const CONNECTION_DEFAULTS = Object.freeze({
   maxConnections: 1000,
@@ -121,8 +124,13 @@ function clientLabel(req) {
   return `${req.socket?.remoteAddress ?? "?"} ${req.method} ${(req.url ?? "").slice(0, 200)}`;
 }
 
-/** The request handler; exported for tests that want to mount it on their own server. */
-export function createHandler({ service, bodyLimit = DEFAULT_BODY_LIMIT, allowedHosts = defaultAllowedHosts("127.0.0.1"), log = consoleLog }) {
+/**
+ * The request handler; exported for tests that want to mount it on their own server. `gateway`
+ * (../service/gateway.mjs) decides who may call what; `hospital` is the name the hospital's keys
+ * carry.
+ */
+export function createHandler({ service, gateway, hospital = DEFAULT_HOSPITAL, bodyLimit = DEFAULT_BODY_LIMIT, allowedHosts = defaultAllowedHosts("127.0.0.1"), log = consoleLog }) {
+  if (gateway === undefined) throw new TypeError("createHandler needs a gateway: every route but /health needs a key");
   return async function onRequest(req, res) {
     if (req.socket.refused) {
       req.socket.destroy();
@@ -142,6 +150,11 @@ export function createHandler({ service, bodyLimit = DEFAULT_BODY_LIMIT, allowed
         else send(res, checked.error);
         return;
       }
+      const authorized = await gateway.authorize({ route: checked.route, authorization: req.headers.authorization, client: clientKey(req.socket.remoteAddress), hospital, service });
+      if (authorized.error) {
+        send(res, authorized.error);
+        return;
+      }
       const bytes = await readBody(req, bodyLimit);
       if (bytes === null) {
         sendTooLarge(req, res, bodyLimit);
@@ -152,7 +165,7 @@ export function createHandler({ service, bodyLimit = DEFAULT_BODY_LIMIT, allowed
         send(res, parsed.error);
         return;
       }
-      send(res, await service.handle({ method: req.method, path, query, headers, body: parsed.body }, checked.route));
+      send(res, await service.handle({ method: req.method, path, query, body: parsed.body, newKey: authorized.newKey }, checked.route, authorized.principal));
     } catch (error) {
       if (error instanceof ClientGone || res.destroyed) {
         log.warn(`client ${clientLabel(req)}: ${error instanceof ClientGone ? error.message : "gone before the answer"}`);

@@ -5,6 +5,10 @@
 // Logs one line when it listens; stops cleanly on SIGTERM and SIGINT. It starts and listens even
 // when the stored hospital cannot be loaded: then it answers 503 HOSPITAL_UNAVAILABLE and its log
 // says what is wrong and how to recover.
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { newOperatorCredential, validOperatorCredential } from "../service/auth.mjs";
+import { Gateway } from "../service/gateway.mjs";
 import { DEFAULT_BODY_LIMIT } from "../service/http.mjs";
 import { HospitalService, consoleLog } from "../service/hospital-service.mjs";
 import { SettingsError, readSettings } from "../service/settings.mjs";
@@ -58,6 +62,27 @@ const compactor = new WorkerCompactor({ storage, compaction, maxSnapshotBytes },
 // Started now when the store opened (for SQLite it also runs the WAL checkpoints); otherwise on
 // the first compaction, once the data can be loaded again after a restart.
 if (usable) compactor.start();
+// The operator credential: from the environment, or from its file, created on the first start
+// (readable by this user only). It is never logged: the log names the file.
+let operator = settings.operatorKey;
+if (operator === null) {
+  const file = resolve(settings.operatorKeyFile ?? (where === null ? "dr-schedule-operator.key" : `${dirname(where)}/dr-schedule-operator.key`));
+  try {
+    if (existsSync(file)) {
+      operator = readFileSync(file, "utf8").trim();
+      if (!validOperatorCredential(operator)) fail(`the operator credential in ${file} is malformed (dro_… or at least 32 printable characters)`);
+    } else {
+      operator = newOperatorCredential();
+      writeFileSync(file, `${operator}\n`, { mode: 0o600, flag: "wx" });
+      chmodSync(file, 0o600);
+      consoleLog.info(`a new operator credential is in ${file}: it makes the hospital's keys (POST /v1/keys); see the README, "Keys"`);
+    }
+  } catch (error) {
+    fail(`cannot read or create the operator credential file ${file}: ${error.message}`);
+  }
+}
+const gateway = await Gateway.create({ operator, rateLimits: { key: { perSecond: settings.keyRate, burst: settings.keyBurst } } });
+
 const service = await new HospitalService({
   store,
   compaction,
@@ -67,6 +92,7 @@ const service = await new HospitalService({
 }).open();
 const server = createServer({
   service,
+  gateway,
   bodyLimit: DEFAULT_BODY_LIMIT,
   allowedHosts: settings.allowedHosts,
   maxConnections: settings.maxConnections,

@@ -2,6 +2,8 @@
 // README's settings table lists each of them (test/server/readme-tables.test.mjs checks it).
 import { defaultAllowedHosts } from "../service/http.mjs";
 import { DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_PERCENT } from "../service/compaction.mjs";
+import { DEFAULT_RATE_LIMITS } from "../service/gateway.mjs";
+import { validOperatorCredential } from "../service/auth.mjs";
 import { boolean, integer, list, string } from "../service/settings.mjs";
 import { CONNECTION_DEFAULTS } from "./http.mjs";
 
@@ -25,6 +27,17 @@ export const SETTINGS = {
     item: /^(\*|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?|[A-Za-z0-9.-]+(:[0-9]{1,5})?)$/,
     what: "host names (name, name:port or *)",
   }),
+  operatorKey: {
+    name: "DR_SCHEDULE_OPERATOR_KEY",
+    read(text) {
+      if (!validOperatorCredential(text)) throw new Error("DR_SCHEDULE_OPERATOR_KEY must be dro_… or at least 32 printable characters");
+      return text;
+    },
+    fallback: null,
+  },
+  operatorKeyFile: string("DR_SCHEDULE_OPERATOR_KEY_FILE", null),
+  keyRate: integer("DR_SCHEDULE_KEY_RATE", DEFAULT_RATE_LIMITS.key.perSecond, 1, 1_000_000),
+  keyBurst: integer("DR_SCHEDULE_KEY_BURST", DEFAULT_RATE_LIMITS.key.burst, 1, 1_000_000),
   maxConnections: integer("DR_SCHEDULE_MAX_CONNECTIONS", CONNECTION_DEFAULTS.maxConnections, 1, 1_000_000),
   maxConnectionsPerClient: integer("DR_SCHEDULE_MAX_CONNECTIONS_PER_CLIENT", CONNECTION_DEFAULTS.maxConnectionsPerClient, 1, 1_000_000),
   headersTimeoutMs: integer("DR_SCHEDULE_HEADERS_TIMEOUT_MS", CONNECTION_DEFAULTS.headersTimeoutMs, 100, 600_000),

@@ -66,12 +66,20 @@ export const STATUS_BY_CODE = Object.freeze({
   REVISION_MISMATCH: 500,
   INSTANCE_FAILED: 500,
   // This API's own codes.
-  // A keys route without an admin key (the only way to present one is through a gateway that
-  // verified it), with WWW-Authenticate.
+  // No key, or one that is not a key of this hospital (unknown, revoked, rotated, malformed),
+  // or a wrong operator credential: 401 with WWW-Authenticate.
   UNAUTHENTICATED: 401,
+  // A key whose roles do not include the route's, or the operator credential on a route that is
+  // not a keys route.
+  FORBIDDEN: 403,
+  // A key of another hospital: the answer a hospital that does not exist gets.
+  HOSPITAL_NOT_FOUND: 404,
   KEY_NOT_FOUND: 404,
   // Rotating a revoked key.
   KEY_REVOKED: 409,
+  // Too many requests with this key, or too many failed authentications from this address:
+  // Retry-After says when to try again.
+  RATE_LIMITED: 429,
   // The HTTP request itself is malformed: not HTTP/1.0 or 1.1, a header the parser refuses.
   BAD_REQUEST: 400,
   // No Host header, two of them, or a name this server is not configured to answer to.
@@ -545,7 +553,7 @@ const LIST_QUERY = ["limit", "after"];
 const ROUTES = [
   {
     path: "/health",
-    GET: { summary: "Whether the hospital is served: its revision and number of doctors", handler: (h) => ok({ ok: true, revision: h.revision, doctors: h.doctorCount }), success: [200, "Health"] },
+    GET: { summary: "Whether the hospital is served: its revision and number of doctors (no key needed)", role: "public", handler: (h) => ok({ ok: true, revision: h.revision, doctors: h.doctorCount }), success: [200, "Health"] },
   },
 
   // The seed API (the Node server's only: `seed: true`).

@@ -77,6 +77,8 @@ export const STATUS_BY_CODE = Object.freeze({
   KEY_NOT_FOUND: 404,
   // Rotating a revoked key.
   KEY_REVOKED: 409,
+  // Creating a hospital (the Worker's PUT /hospitals/{name}) that exists.
+  HOSPITAL_EXISTS: 409,
   // Too many requests with this key, or too many failed authentications from this address:
   // Retry-After says when to try again.
   RATE_LIMITED: 429,

@@ -64,6 +64,27 @@ export class Gateway {
   }
 
   /**
+   * Whether the Authorization header carries the operator credential: `{ ok: true }` or `{ error }`
+   * (401, counted as a failure of `client`; 429 while `client` is slowed). For the routes that
+   * only the operator may call (the Worker's PUT and DELETE /hospitals/{name}).
+   */
+  async operator({ authorization, client }) {
+    const wait = this.#failures.peek(client);
+    if (wait > 0) return { error: rateLimited(wait, "too many failed authentications from this address") };
+    const credential = parseAuthorization(authorization);
+    if (credential === null) return { error: unauthenticated("this route needs the operator credential", { reason: "missing" }) };
+    if (credential.kind !== "operator" || this.#operator === null || !(await this.#operator(credential.token))) {
+      return this.#failed(client, unauthenticated("not the operator credential", { reason: "unknown" }));
+    }
+    return { ok: true };
+  }
+
+  /** The random parts of a new key of `hospital` (for a hospital's first key). */
+  newKey(hospital) {
+    return keyMaterial(hospital, undefined, this.#digest);
+  }
+
+  /**
    * `{ route, authorization, client, hospital, service }`: the route resolve() found, the
    * Authorization header (or undefined), the client address's key (for the failure limit), the
    * hospital's name as keys carry it, and its HospitalService. Resolves `{ error }` (the response

@@ -1,11 +1,12 @@
 // A Cloudflare Worker serving the v1 JSON API of dr-schedule for any number of hospitals, one
 // Durable Object each (hospital-object.mjs):
 //
-//   /hospitals/{name}/v1/...   the v1 API of that hospital (README, "The v1 API")
+//   /hospitals/{name}/v1/...   the v1 API of that hospital (README, "The v1 API"), with a key
 //   /hospitals/{name}/health   {"ok":true,"revision":…,"doctors":…}
+//   PUT, DELETE /hospitals/{name}   the operator creates it (with its first key) or deletes it
 //
 // `idFromName(name)` gives every hospital its own object, which Cloudflare places and keeps
-// consistent; a name never written to reads as an empty hospital and stores nothing. The path
+// consistent; a name the operator never created opens to no key and stores nothing. The path
 // is split as a string (../service/http.mjs, hospitalPath) and the request is handed to the
 // object as it came: never re-parsed as a URL, so `/hospitals/x//evil.example/v1/doctors` is
 // refused instead of being served as `/v1/doctors`. Deploy with `wrangler deploy` (wrangler.json).
@@ -16,7 +17,10 @@ export { HospitalObject } from "./hospital-object.mjs";
 
 export default {
   async fetch(request, env) {
-    const target = hospitalPath(new URL(request.url).pathname);
+    const path = new URL(request.url).pathname;
+    // PUT and DELETE /hospitals/{name}: the operator creates and deletes hospitals.
+    const root = /^\/hospitals\/([^/]+)$/.exec(path);
+    const target = root === null ? hospitalPath(path) : { name: root[1] };
     if (target.error) return toResponse(target.error);
     return env.HOSPITALS.get(env.HOSPITALS.idFromName(target.name)).fetch(request);
   },

@@ -48,6 +48,21 @@ export class DurableStore {
     return "the Durable Object's storage";
   }
 
+  /** Whether the hospital was created (it has keys): reads only. */
+  exists() {
+    return this.#view.keysVersion() > 0;
+  }
+
+  /** Deletes everything the object stores: the hospital is gone. */
+  async deleteAll() {
+    await this.#storage.deleteAll();
+    this.#hasTables = undefined;
+    this.#hasKeyTables = undefined;
+    this.#snapshotRevision = undefined;
+    this.#snapshotBytes = undefined;
+    this.#pending = null;
+  }
+
   where(kind, revision) {
     return kind === "snapshot" ? `table snapshot_chunks, revision ${revision}` : `table changes, revision ${revision}`;
   }

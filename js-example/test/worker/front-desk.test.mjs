@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { frontDesk } from "../server/front-desk.mjs";
-import { hospitalWorker } from "./miniflare.mjs";
+import { hospitalWorker, withKey } from "./miniflare.mjs";
 
 const outputDir = fileURLToPath(new URL("../../test-output/", import.meta.url));
 
@@ -15,6 +15,7 @@ async function call(mf, method, path, body) {
   const init = { method, headers: {} };
   if (method !== "GET") init.headers["content-type"] = "application/json";
   if (body !== undefined) init.body = JSON.stringify(body);
+  init.headers = await withKey(mf, `/hospitals/clinic${path}`, init.headers);
   const response = await mf.dispatchFetch(`http://worker.test/hospitals/clinic${path}`, init);
   const text = await response.text();
   return { status: response.status, body: text === "" ? undefined : JSON.parse(text), headers: Object.fromEntries(response.headers) };

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { hospitalWorker } from "./miniflare.mjs";
+import { hospitalWorker, withKey } from "./miniflare.mjs";
 
 const outputDir = fileURLToPath(new URL("../../test-output/", import.meta.url));
 
@@ -28,6 +28,7 @@ async function call(mf, method, path, body) {
     init.body = JSON.stringify(body);
     init.headers = { "content-type": "application/json" };
   }
+  init.headers = await withKey(mf, path, init.headers ?? {});
   const response = await mf.dispatchFetch(`http://worker.test${path}`, init);
   const text = await response.text();
   return { status: response.status, body: text === "" ? undefined : JSON.parse(text) };
@@ -89,13 +90,14 @@ test("the worker answers like the REST server: statuses, error bodies, routes", 
 
     const text = await mf.dispatchFetch("http://worker.test/hospitals/h/v1/doctors", { method: "POST", body: "{}", headers: { "content-type": "text/plain" } });
     assert.equal(text.status, 415);
-    const malformed = await mf.dispatchFetch("http://worker.test/hospitals/h/v1/doctors", { method: "POST", body: "{", headers: { "content-type": "application/json" } });
+    const key = await withKey(mf, "/hospitals/h/");
+    const malformed = await mf.dispatchFetch("http://worker.test/hospitals/h/v1/doctors", { method: "POST", body: "{", headers: { "content-type": "application/json", ...key } });
     assert.equal(malformed.status, 400);
     assert.equal((await malformed.json()).error.details.field, "body");
     const huge = await mf.dispatchFetch("http://worker.test/hospitals/h/v1/doctors", {
       method: "POST",
       body: JSON.stringify({ name: "x".repeat(70_000) }),
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...key },
     });
     assert.equal(huge.status, 413);
     assert.equal((await huge.json()).error.code, "PAYLOAD_TOO_LARGE");
@@ -103,7 +105,7 @@ test("the worker answers like the REST server: statuses, error bodies, routes", 
     const created = await mf.dispatchFetch("http://worker.test/hospitals/h/v1/doctors", {
       method: "POST",
       body: JSON.stringify({ ...ada, id: "ada" }),
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...key },
     });
     assert.equal(created.status, 201);
     // The Location names the hospital too: the path that answers with the doctor.
@@ -142,11 +144,11 @@ test("state survives disposing and recreating Miniflare: snapshot chunks plus ch
     await mf.dispose();
   }
 
-  // What the objects stored: north made 8 changes, whose records passed 600 bytes at revisions 4
-  // and 8 (two doctors and two bookings, then four changes more), so snapshots there, the last
-  // in several chunks; the snapshot at 8 dropped the rows up to the previous snapshot (4) and
-  // kept those after it (the service's one pruning rule), none of which a start replays. South
-  // made 1, a change row and no snapshot.
+  // What the objects stored: north made 8 changes, whose records (each naming its key as the
+  // actor) passed 600 bytes at revisions 3 and 8 (two doctors and a booking, then five changes
+  // more), so snapshots there, the last in several chunks; the snapshot at 8 dropped the rows
+  // up to the previous snapshot (3) and kept those after it (the service's one pruning rule),
+  // none of which a start replays. South made 1, a change row and no snapshot.
   // (Miniflare keeps each object's SQLite database as a file, beside its own metadata.sqlite.)
   const databases = readdirSync(persistDir, { recursive: true })
     .map(String)
@@ -166,7 +168,7 @@ test("state survives disposing and recreating Miniflare: snapshot chunks plus ch
     })
     .sort((a, b) => b.chunks - a.chunks);
   assert.ok(stored[0].chunks > 2, JSON.stringify(stored));
-  assert.equal(stored[0].changes, "5,6,7,8");
+  assert.equal(stored[0].changes, "4,5,6,7,8");
   assert.deepEqual(stored[1], { chunks: 0, changes: "1" });
 
   mf = hospitalWorker({ persistDir, vars });

@@ -14,8 +14,9 @@
 // - A client that goes away or times out (an abort, a 408) is a client's failure: one short log
 //   line, never an "internal error" with a stack.
 import http from "node:http";
-import { errorResponse } from "../service/api.mjs";
-import { DEFAULT_BODY_LIMIT, defaultAllowedHosts, parseBody, precheck, serialize, splitTarget, tooLarge } from "../service/http.mjs";
+import { errorResponse, methodNotAllowed } from "../service/api.mjs";
+import { DEFAULT_BODY_LIMIT, defaultAllowedHosts, hostAllowed, parseBody, precheck, serialize, splitTarget, tooLarge } from "../service/http.mjs";
+import { openApiDocument } from "../service/openapi.mjs";
 import { consoleLog } from "../service/hospital-service.mjs";
 
 export { DEFAULT_BODY_LIMIT, isJsonContentType } from "../service/http.mjs";
@@ -131,6 +132,7 @@ function clientLabel(req) {
  */
 export function createHandler({ service, gateway, hospital = DEFAULT_HOSPITAL, bodyLimit = DEFAULT_BODY_LIMIT, allowedHosts = defaultAllowedHosts("127.0.0.1"), log = consoleLog }) {
   if (gateway === undefined) throw new TypeError("createHandler needs a gateway: every route but /health needs a key");
+  const openApi = { status: 200, body: openApiDocument() };
   return async function onRequest(req, res) {
     if (req.socket.refused) {
       req.socket.destroy();
@@ -144,6 +146,14 @@ export function createHandler({ service, gateway, hospital = DEFAULT_HOSPITAL, b
       }
       const { path, query } = splitTarget(req.url);
       const headers = { ...req.headers, host: hostHeader(req) };
+      // The API's description: public, the same for everyone, served even when the hospital is not.
+      if (path === "/openapi.json") {
+        const host = headers.host;
+        if (typeof host !== "string" || host.includes(",") || !hostAllowed(host, allowedHosts)) send(res, errorResponse("INVALID_HOST", "the request needs exactly one Host header this server answers to", { host: host ?? null }));
+        else if (req.method !== "GET") send(res, methodNotAllowed(req.method, path, ["GET"]));
+        else send(res, openApi);
+        return;
+      }
       const checked = precheck({ method: req.method, path, headers }, { allowedHosts, bodyLimit });
       if (checked.error) {
         if (checked.error.body.error.code === "PAYLOAD_TOO_LARGE") sendTooLarge(req, res, bodyLimit);

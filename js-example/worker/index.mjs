@@ -11,13 +11,18 @@
 // object as it came: never re-parsed as a URL, so `/hospitals/x//evil.example/v1/doctors` is
 // refused instead of being served as `/v1/doctors`. Deploy with `wrangler deploy` (wrangler.json).
 import { hospitalPath } from "../service/http.mjs";
+import { methodNotAllowed } from "../service/api.mjs";
+import { openApiDocument } from "../service/openapi.mjs";
 import { toResponse } from "./http.mjs";
 
 export { HospitalObject } from "./hospital-object.mjs";
 
+let openApi = null;
+
 export default {
   async fetch(request, env) {
     const path = new URL(request.url).pathname;
+    if (path === "/openapi.json") return toResponse(request.method === "GET" ? { status: 200, body: (openApi ??= openApiDocument({ worker: true })) } : methodNotAllowed(request.method, path, ["GET"]));
     // PUT and DELETE /hospitals/{name}: the operator creates and deletes hospitals.
     const root = /^\/hospitals\/([^/]+)$/.exec(path);
     const target = root === null ? hospitalPath(path) : { name: root[1] };

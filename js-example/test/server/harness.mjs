@@ -18,6 +18,7 @@ import { createServer } from "../../server/http.mjs";
 import { openStore } from "../../server/stores.mjs";
 import { Gateway } from "../../service/gateway.mjs";
 import { HospitalService } from "../../service/hospital-service.mjs";
+import { checkResponse } from "./openapi-check.mjs";
 
 /**
  * The operator credential of every server the tests start. Each server, once listening, makes a
@@ -235,7 +236,14 @@ export function request(baseUrl, method, path, { body, raw, headers = {}, timeou
           } catch {
             parsed = undefined;
           }
-          resolve({ status: res.statusCode, headers: res.headers, body: parsed, text });
+          const answer = { status: res.statusCode, headers: res.headers, body: parsed, text };
+          try {
+            checkResponse(method, path, answer);
+          } catch (error) {
+            reject(error);
+            return;
+          }
+          resolve(answer);
         });
         res.on("error", reject);
       },

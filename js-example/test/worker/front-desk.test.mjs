@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { frontDesk } from "../server/front-desk.mjs";
+import { checkResponse } from "../server/openapi-check.mjs";
 import { hospitalWorker, withKey } from "./miniflare.mjs";
 
 const outputDir = fileURLToPath(new URL("../../test-output/", import.meta.url));
@@ -18,7 +19,9 @@ async function call(mf, method, path, body) {
   init.headers = await withKey(mf, `/hospitals/clinic${path}`, init.headers);
   const response = await mf.dispatchFetch(`http://worker.test/hospitals/clinic${path}`, init);
   const text = await response.text();
-  return { status: response.status, body: text === "" ? undefined : JSON.parse(text), headers: Object.fromEntries(response.headers) };
+  const answer = { status: response.status, body: text === "" ? undefined : JSON.parse(text), headers: Object.fromEntries(response.headers) };
+  checkResponse(method, `/hospitals/clinic${path}`, { ...answer, text }, "worker");
+  return answer;
 }
 
 test("the front desk (issue 16) through the Worker: the JS API one to one, and stored", async (t) => {

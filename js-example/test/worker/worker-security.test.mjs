@@ -10,6 +10,8 @@ import net from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { openApiDocument } from "../../service/openapi.mjs";
+import { checkResponse } from "../server/openapi-check.mjs";
 import { OPERATOR, createHospital, hospitalWorker, withKey } from "./miniflare.mjs";
 
 const outputDir = fileURLToPath(new URL("../../test-output/", import.meta.url));
@@ -29,7 +31,9 @@ async function call(mf, method, path, body, headers = {}) {
   if (body !== undefined || !["GET", "HEAD"].includes(method)) init.headers["content-type"] ??= "application/json";
   const response = await mf.dispatchFetch(`http://worker.test${path}`, init);
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === "" ? undefined : JSON.parse(text) };
+  const answer = { status: response.status, headers: response.headers, body: text === "" ? undefined : JSON.parse(text) };
+  checkResponse(method, path, { ...answer, text }, "worker");
+  return answer;
 }
 
 /** Each Durable Object's SQLite file under `dir`, with the tables it holds. */
@@ -310,4 +314,18 @@ test("a stored hospital the package refuses: 503 HOSPITAL_UNAVAILABLE, and nothi
   const check = new Database(file, { readonly: true });
   assert.deepEqual(Buffer.concat(check.prepare("SELECT bytes FROM snapshot_chunks ORDER BY seq").pluck().all()), newer);
   check.close();
+});
+
+test("the Worker serves its OpenAPI document at /openapi.json, without a key", async (t) => {
+  const mf = hospitalWorker({ persistDir: storageDir(t) });
+  try {
+    const res = await mf.dispatchFetch("http://worker.test/openapi.json");
+    assert.equal(res.status, 200);
+    const document = await res.json();
+    assert.deepEqual(document, openApiDocument({ worker: true }));
+    assert.ok(document.paths["/hospitals/{hospital}"].put);
+    assert.equal((await mf.dispatchFetch("http://worker.test/openapi.json", { method: "POST" })).status, 405);
+  } finally {
+    await mf.dispose();
+  }
 });

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { checkResponse } from "../server/openapi-check.mjs";
 import { hospitalWorker, withKey } from "./miniflare.mjs";
 
 const outputDir = fileURLToPath(new URL("../../test-output/", import.meta.url));
@@ -31,7 +32,9 @@ async function call(mf, method, path, body) {
   init.headers = await withKey(mf, path, init.headers ?? {});
   const response = await mf.dispatchFetch(`http://worker.test${path}`, init);
   const text = await response.text();
-  return { status: response.status, body: text === "" ? undefined : JSON.parse(text) };
+  const answer = { status: response.status, body: text === "" ? undefined : JSON.parse(text) };
+  checkResponse(method, path, { ...answer, text }, "worker");
+  return answer;
 }
 
 /** Everything a hospital holds, as the API shows it. */

@@ -14,7 +14,7 @@ import { HospitalService, consoleLog } from "../service/hospital-service.mjs";
 import { SettingsError, readSettings } from "../service/settings.mjs";
 import { StoredDataError, unavailableStore } from "../service/storage.mjs";
 import { WorkerCompactor } from "./compactor.mjs";
-import { createServer } from "./http.mjs";
+import { createServer, nodeDigest } from "./http.mjs";
 import { SETTINGS } from "./settings.mjs";
 import { chunkBytesOf, openStore, storageConfig } from "./stores.mjs";
 
@@ -81,7 +81,7 @@ if (operator === null) {
     fail(`cannot read or create the operator credential file ${file}: ${error.message}`);
   }
 }
-const gateway = await Gateway.create({ operator, rateLimits: { key: { perSecond: settings.keyRate, burst: settings.keyBurst } } });
+const gateway = await Gateway.create({ operator, digest: nodeDigest, rateLimits: { key: { perSecond: settings.keyRate, burst: settings.keyBurst } } });
 
 const service = await new HospitalService({
   store,

@@ -14,7 +14,7 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createServer } from "../../server/http.mjs";
+import { createServer, nodeDigest } from "../../server/http.mjs";
 import { openStore } from "../../server/stores.mjs";
 import { Gateway } from "../../service/gateway.mjs";
 import { HospitalService } from "../../service/hospital-service.mjs";
@@ -118,7 +118,7 @@ export async function startInProcess({ db = tempDb(), storeOptions = {}, service
   const store = await openStore(storageFor(db), storeOptions);
   const log = memoryLog();
   const service = await new HospitalService({ store, log, ...serviceOptions }).open();
-  const gateway = await Gateway.create({ operator: OPERATOR, rateLimits: UNLIMITED, ...gatewayOptions });
+  const gateway = await Gateway.create({ operator: OPERATOR, rateLimits: UNLIMITED, digest: nodeDigest, ...gatewayOptions });
   const server = createServer({ service, gateway, log, ...serverOptions });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address();

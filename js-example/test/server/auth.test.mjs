@@ -90,8 +90,15 @@ describe("keys that are not this hospital's", () => {
       }
       return error;
     };
-    // A's key on B (both hospitals are "demo", in two databases): unknown there.
-    await invalid(b.url, `Bearer ${a.key}`, "unknown");
+    // A's key on B (both hospitals are "demo", in two databases): unknown there, on every route,
+    // and B is unchanged.
+    const before = (await request(b.url, "GET", "/health")).body;
+    for (const { method, path, op } of everyOperation()) {
+      if (op.role === "public") continue;
+      const res = await request(b.url, method, path, { body: method === "GET" ? undefined : {}, headers: { authorization: `Bearer ${a.key}` } });
+      expectError(assert, res, 401, "UNAUTHENTICATED");
+    }
+    assert.deepEqual((await request(b.url, "GET", "/health")).body, before);
     await invalid(a.url, `Bearer ${a.key.slice(0, -2)}xx`, "unknown");
     await invalid(a.url, `Basic ${Buffer.from("user:pass").toString("base64")}`, "malformed");
     await invalid(a.url, "Bearer drs_demo_short", "malformed");
@@ -179,8 +186,10 @@ describe("secrets", () => {
     const db = tempDb();
     const proc = await startProcess({ db });
     const api = client(proc.url);
+    assert.ok(proc.key, `the harness made a key: ${proc.output()}`);
     const made = [proc.key];
     for (const roles of [["read"], ["book"], ["admin", "read"]]) made.push(await makeKey(proc.url, roles));
+    assert.ok(made.every((key) => typeof key === "string"), String(made));
     const answers = [];
     for (const key of made) {
       const as = { headers: { authorization: `Bearer ${key}` } };

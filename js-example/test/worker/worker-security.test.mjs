@@ -10,6 +10,7 @@ import net from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { API_ROUTES } from "../../service/api.mjs";
 import { openApiDocument } from "../../service/openapi.mjs";
 import { checkResponse } from "../server/openapi-check.mjs";
 import { OPERATOR, createHospital, hospitalWorker, withKey } from "./miniflare.mjs";
@@ -325,6 +326,63 @@ test("the Worker serves its OpenAPI document at /openapi.json, without a key", a
     assert.deepEqual(document, openApiDocument({ worker: true }));
     assert.ok(document.paths["/hospitals/{hospital}"].put);
     assert.equal((await mf.dispatchFetch("http://worker.test/openapi.json", { method: "POST" })).status, 405);
+  } finally {
+    await mf.dispose();
+  }
+});
+
+test("every route of the Worker against every role, and with a key of another hospital", async (t) => {
+  const mf = hospitalWorker({ persistDir: storageDir(t) });
+  try {
+    const northAdmin = await createHospital(mf, "north");
+    const southAdmin = await createHospital(mf, "south");
+    const as = (key) => ({ authorization: `Bearer ${key}` });
+    const byRole = {};
+    for (const role of ["read", "book", "admin"]) byRole[role] = (await call(mf, "POST", "/hospitals/north/v1/keys", { roles: [role] }, as(northAdmin))).body.key;
+    let operations = 0;
+    for (const route of API_ROUTES) {
+      if (route.seed) continue;
+      for (const [method, op] of Object.entries(route.methods)) {
+        const path = `/hospitals/north${route.path.replace(/:([A-Za-z]+)/g, () => (route.path.startsWith("/v1/keys") ? "kzzzzzzzzzzzzzzz" : route.path.startsWith("/v1/appointments") ? "a999" : "d1"))}`;
+        const body = method === "GET" ? undefined : {};
+        const before = (await call(mf, "GET", "/hospitals/north/health", undefined, { authorization: "" })).body;
+        // From an address of its own each time: another hospital's key counts as a failed
+        // authentication, and twenty from one address would be slowed (429).
+        const other = await call(mf, method, path, body, { ...as(southAdmin), "cf-connecting-ip": `203.0.113.${operations + 1}` });
+        if (op.role === "public") continue;
+        operations += 1;
+        assert.equal(other.status, 404, `${method} ${path} with south's key`);
+        assert.equal(other.body.error.code, "HOSPITAL_NOT_FOUND");
+        assert.deepEqual((await call(mf, "GET", "/hospitals/north/health", undefined, { authorization: "" })).body, before, `${method} ${path} changed nothing`);
+        for (const [role, key] of Object.entries(byRole)) {
+          const res = await call(mf, method, path, body, as(key));
+          if (role === op.role) assert.ok(![401, 403, 429].includes(res.status) && res.body?.error?.code !== "HOSPITAL_NOT_FOUND", `${method} ${path} with ${role}: ${res.status}`);
+          else {
+            assert.equal(res.status, 403, `${method} ${path} with ${role}`);
+            assert.equal(res.body.error.code, "FORBIDDEN");
+          }
+        }
+      }
+    }
+    assert.ok(operations >= 18, `${operations} operations`);
+  } finally {
+    await mf.dispose();
+  }
+});
+
+test("a brute force of keys against a Worker hospital ends in 429; a valid key from another address keeps working", async (t) => {
+  const mf = hospitalWorker({ persistDir: storageDir(t) });
+  try {
+    const key = await createHospital(mf, "north");
+    const statuses = [];
+    for (let i = 0; i < 25; i++) {
+      const guess = `drs_north_kaaaaaaaaaaaaaaa_${String(i).padStart(43, "A")}`;
+      const res = await call(mf, "GET", "/hospitals/north/v1/doctors", undefined, { authorization: `Bearer ${guess}`, "cf-connecting-ip": "198.51.100.7" });
+      statuses.push(res.status);
+      if (res.status === 429) assert.ok(Number(res.headers.get("retry-after")) >= 1);
+      if (i % 5 === 0) assert.equal((await call(mf, "GET", "/hospitals/north/v1/doctors", undefined, { authorization: `Bearer ${key}`, "cf-connecting-ip": "198.51.100.8" })).status, 200);
+    }
+    assert.deepEqual(statuses, [...Array(20).fill(401), ...Array(5).fill(429)]);
   } finally {
     await mf.dispose();
   }

@@ -16,7 +16,8 @@
 import { createHash } from "node:crypto";
 import http from "node:http";
 import { errorResponse, methodNotAllowed } from "../service/api.mjs";
-import { DEFAULT_BODY_LIMIT, defaultAllowedHosts, hostAllowed, parseBody, precheck, serialize, splitTarget, tooLarge } from "../service/http.mjs";
+import { DEFAULT_BODY_LIMIT, crossSiteCheck, defaultAllowedHosts, hospitalPath, hostAllowed, isJsonContentType, parseBody, precheck, serialize, splitTarget, tooLarge } from "../service/http.mjs";
+import { HOSPITAL_NAME, publicKey } from "../service/auth.mjs";
 import { openApiDocument } from "../service/openapi.mjs";
 import { consoleLog } from "../service/hospital-service.mjs";
 
@@ -139,7 +140,7 @@ function clientLabel(req) {
  * (../service/gateway.mjs) decides who may call what; `hospital` is the name the hospital's keys
  * carry.
  */
-export function createHandler({ service, gateway, hospital = DEFAULT_HOSPITAL, bodyLimit = DEFAULT_BODY_LIMIT, allowedHosts = defaultAllowedHosts("127.0.0.1"), log = consoleLog }) {
+export function createHandler({ service, gateway, tenants = null, hospital = DEFAULT_HOSPITAL, bodyLimit = DEFAULT_BODY_LIMIT, allowedHosts = defaultAllowedHosts("127.0.0.1"), log = consoleLog }) {
   if (gateway === undefined) throw new TypeError("createHandler needs a gateway: every route but /health needs a key");
   const openApi = { status: 200, body: openApiDocument() };
   return async function onRequest(req, res) {
@@ -161,6 +162,10 @@ export function createHandler({ service, gateway, hospital = DEFAULT_HOSPITAL, b
         if (typeof host !== "string" || host.includes(",") || !hostAllowed(host, allowedHosts)) send(res, errorResponse("INVALID_HOST", "the request needs exactly one Host header this server answers to", { host: host ?? null }));
         else if (req.method !== "GET") send(res, methodNotAllowed(req.method, path, ["GET"]));
         else send(res, openApi);
+        return;
+      }
+      if (tenants !== null && path.startsWith("/hospitals/")) {
+        await tenantRequest(req, res, { path, query, headers, tenants, gateway, allowedHosts, bodyLimit });
         return;
       }
       const checked = precheck({ method: req.method, path, headers }, { allowedHosts, bodyLimit });
@@ -197,8 +202,82 @@ export function createHandler({ service, gateway, hospital = DEFAULT_HOSPITAL, b
   };
 }
 
+/** What a hospital that does not exist is to the gateway: one that no key opens. */
+const NO_HOSPITAL = Object.freeze({ unavailableResponse: () => null, probe: async () => {}, authenticate: async () => null });
+
+function hospitalNotFound(name) {
+  return errorResponse("HOSPITAL_NOT_FOUND", `no hospital ${JSON.stringify(name)}`, {});
+}
+
 /**
- * An http.Server serving `service`. Options: `bodyLimit`, `allowedHosts` (names the Host header
+ * A request under /hospitals/{name} of a server with a data directory (tenants.mjs): the
+ * operator's PUT and DELETE of a hospital, or a v1 route of one, as the Worker serves them.
+ */
+async function tenantRequest(req, res, { path, query, headers, tenants, gateway, allowedHosts, bodyLimit }) {
+  const client = clientKey(req.socket.remoteAddress);
+  const root = /^\/hospitals\/([^/]+)$/.exec(path);
+  if (root !== null) {
+    send(res, await manageHospital(req.method, root[1], { headers, client, tenants, gateway, allowedHosts }));
+    return;
+  }
+  const target = hospitalPath(path);
+  if (target.error) {
+    send(res, target.error);
+    return;
+  }
+  const checked = precheck({ method: req.method, path: target.path, headers }, { allowedHosts, bodyLimit, seedApi: false });
+  if (checked.error) {
+    if (checked.error.body.error.code === "PAYLOAD_TOO_LARGE") sendTooLarge(req, res, bodyLimit);
+    else send(res, checked.error);
+    return;
+  }
+  const service = (await tenants.get(target.name)) ?? NO_HOSPITAL;
+  const authorized = await gateway.authorize({ route: checked.route, authorization: req.headers.authorization, client, hospital: target.name, service });
+  if (authorized.error) {
+    send(res, authorized.error);
+    return;
+  }
+  if (service === NO_HOSPITAL) {
+    // Only a public route (or the operator) gets here: an empty hospital's health, like the Worker's.
+    send(res, checked.route.op.role === "public" ? { status: 200, body: { ok: true, revision: 0, doctors: 0 } } : hospitalNotFound(target.name));
+    return;
+  }
+  const bytes = await readBody(req, bodyLimit);
+  if (bytes === null) {
+    sendTooLarge(req, res, bodyLimit);
+    return;
+  }
+  const parsed = parseBody(bytes, req.headers["content-type"]);
+  if (parsed.error) {
+    send(res, parsed.error);
+    return;
+  }
+  send(res, await service.handle({ method: req.method, path: target.path, query, body: parsed.body, basePath: target.basePath, newKey: authorized.newKey }, checked.route, authorized.principal));
+}
+
+/** PUT /hospitals/{name}: created with its first key (every role); DELETE: its database deleted. The operator's. */
+async function manageHospital(method, name, { headers, client, tenants, gateway, allowedHosts }) {
+  const host = headers.host;
+  if (typeof host !== "string" || host.includes(",") || !hostAllowed(host, allowedHosts)) return errorResponse("INVALID_HOST", "the request needs exactly one Host header this server answers to", { host: host ?? null });
+  if (method !== "PUT" && method !== "DELETE") return methodNotAllowed(method, `/hospitals/${name}`, ["PUT", "DELETE"]);
+  const crossSite = crossSiteCheck(headers);
+  if (crossSite !== null) return crossSite;
+  if (!isJsonContentType(headers["content-type"])) {
+    return errorResponse("UNSUPPORTED_MEDIA_TYPE", `the Content-Type of a ${method} request, even without a body, must be application/json (utf-8)`, { contentType: headers["content-type"] ?? null });
+  }
+  const operator = await gateway.operator({ authorization: headers.authorization, client });
+  if (operator.error) return operator.error;
+  if (!HOSPITAL_NAME.test(name)) return errorResponse("INVALID_INPUT", "hospital: 1 to 32 of a-z 0-9 and -, not starting or ending with -", { field: "hospital" });
+  if (method === "DELETE") return (await tenants.remove(name)) ? { status: 200, body: { hospital: name, deleted: true } } : hospitalNotFound(name);
+  const material = await gateway.newKey(name);
+  const row = { id: material.id, hash: material.hash, roles: ["read", "book", "admin"], label: "first admin key", salt: material.salt, created: new Date().toISOString(), createdBy: "operator", revoked: null, revokedBy: null, rotated: null };
+  if (!tenants.create(name, [row])) return errorResponse("HOSPITAL_EXISTS", `hospital ${JSON.stringify(name)} exists`, { hospital: name });
+  return { status: 201, body: { hospital: name, key: { ...publicKey(row), key: material.token } }, headers: { location: `/hospitals/${name}/v1/keys/${row.id}` } };
+}
+
+/**
+ * An http.Server serving `service` (and, with `tenants`, the hospitals of a data directory under
+ * /hospitals/{name}). Options: `bodyLimit`, `allowedHosts` (names the Host header
  * may carry; see ../service/http.mjs), `maxConnections`, `maxConnectionsPerClient`,
  * `headersTimeoutMs`, `requestTimeoutMs` (defaults: CONNECTION_DEFAULTS), `log`.
  */

@@ -5,7 +5,7 @@
 // Logs one line when it listens; stops cleanly on SIGTERM and SIGINT. It starts and listens even
 // when the stored hospital cannot be loaded: then it answers 503 HOSPITAL_UNAVAILABLE and its log
 // says what is wrong and how to recover.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { newOperatorCredential, validOperatorCredential } from "../service/auth.mjs";
 import { Gateway } from "../service/gateway.mjs";
@@ -15,6 +15,7 @@ import { SettingsError, readSettings } from "../service/settings.mjs";
 import { StoredDataError, unavailableStore } from "../service/storage.mjs";
 import { WorkerCompactor } from "./compactor.mjs";
 import { createServer, nodeDigest } from "./http.mjs";
+import { Tenants } from "./tenants.mjs";
 import { SETTINGS } from "./settings.mjs";
 import { chunkBytesOf, openStore, storageConfig } from "./stores.mjs";
 
@@ -90,9 +91,20 @@ const service = await new HospitalService({
   maxSnapshotBytes,
   overBudgetRecovery: (bytes) => `Start the server with DR_SCHEDULE_MAX_HOSPITAL_BYTES=${bytes} or more to load it, then remove what is no longer needed.`,
 }).open();
+// Many hospitals, one SQLite file each, under /hospitals/{name} (tenants.mjs).
+let tenants = null;
+if (settings.dataDir !== null) {
+  try {
+    mkdirSync(settings.dataDir, { recursive: true });
+  } catch (error) {
+    fail(`cannot create DR_SCHEDULE_DATA_DIR ${settings.dataDir}: ${error.message}`);
+  }
+  tenants = new Tenants({ dir: settings.dataDir, maxLoaded: settings.maxLoadedHospitals, budgetBytes: settings.hospitalsBudgetBytes, compaction: { percent: settings.compactPercent, minBytes: settings.compactMinBytes } });
+}
 const server = createServer({
   service,
   gateway,
+  tenants,
   bodyLimit: DEFAULT_BODY_LIMIT,
   allowedHosts: settings.allowedHosts,
   maxConnections: settings.maxConnections,
@@ -110,9 +122,9 @@ server.listen(settings.port, settings.host, () => {
   const url = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${port}`;
   let state;
   try {
-    // O(doctors) for now; the package gains a count later.
+    // O(1): the package counts its doctors; nothing is serialised to write this line.
     const h = service.hospital;
-    state = h === null ? `hospital UNAVAILABLE (${service.unavailable?.details?.reason}): see above` : `revision ${h.revision}, ${h.listDoctors().length} doctors`;
+    state = h === null ? `hospital UNAVAILABLE (${service.unavailable?.details?.reason}): see above` : `revision ${h.revision}, ${h.doctorCount} doctors`;
   } catch (error) {
     state = `hospital state unknown (${error?.message ?? error})`;
   }
@@ -127,6 +139,7 @@ function shutdown(signal) {
   // Stop accepting, let in-flight requests finish (the service's queue drains: nothing is left
   // half-committed), and give up on idle keep-alive connections.
   server.close(async () => {
+    await tenants?.close();
     await service.close();
     await compactor.close();
     await store.close();

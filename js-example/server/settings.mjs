@@ -6,6 +6,7 @@ import { DEFAULT_RATE_LIMITS } from "../service/gateway.mjs";
 import { validOperatorCredential } from "../service/auth.mjs";
 import { boolean, integer, list, string } from "../service/settings.mjs";
 import { CONNECTION_DEFAULTS } from "./http.mjs";
+import { TENANT_DEFAULTS } from "./tenants.mjs";
 
 export const SETTINGS = {
   db: string("DR_SCHEDULE_DB", "dr-schedule.sqlite"),
@@ -27,6 +28,9 @@ export const SETTINGS = {
     item: /^(\*|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?|[A-Za-z0-9.-]+(:[0-9]{1,5})?)$/,
     what: "host names (name, name:port or *)",
   }),
+  dataDir: string("DR_SCHEDULE_DATA_DIR", null),
+  maxLoadedHospitals: integer("DR_SCHEDULE_MAX_LOADED_HOSPITALS", TENANT_DEFAULTS.maxLoaded, 1, 1_000_000),
+  hospitalsBudgetBytes: integer("DR_SCHEDULE_HOSPITALS_BUDGET_BYTES", TENANT_DEFAULTS.budgetBytes, 1, 2 ** 40),
   operatorKey: {
     name: "DR_SCHEDULE_OPERATOR_KEY",
     read(text) {

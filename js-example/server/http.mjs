@@ -189,7 +189,8 @@ export function createHandler({ service, gateway, tenants = null, hospital = DEF
         send(res, parsed.error);
         return;
       }
-      send(res, await service.handle({ method: req.method, path, query, body: parsed.body, newKey: authorized.newKey }, checked.route, authorized.principal));
+      const assignedId = await gateway.appointmentId(checked.route, authorized.principal, parsed.body);
+      send(res, await service.handle({ method: req.method, path, query, body: parsed.body, newKey: authorized.newKey, assignedId }, checked.route, authorized.principal));
     } catch (error) {
       if (error instanceof ClientGone || res.destroyed) {
         log.warn(`client ${clientLabel(req)}: ${error instanceof ClientGone ? error.message : "gone before the answer"}`);
@@ -252,7 +253,8 @@ async function tenantRequest(req, res, { path, query, headers, tenants, gateway,
     send(res, parsed.error);
     return;
   }
-  send(res, await service.handle({ method: req.method, path: target.path, query, body: parsed.body, basePath: target.basePath, newKey: authorized.newKey }, checked.route, authorized.principal));
+  const assignedId = await gateway.appointmentId(checked.route, authorized.principal, parsed.body);
+  send(res, await service.handle({ method: req.method, path: target.path, query, body: parsed.body, basePath: target.basePath, newKey: authorized.newKey, assignedId }, checked.route, authorized.principal));
 }
 
 /** PUT /hospitals/{name}: created with its first key (every role); DELETE: its database deleted. The operator's. */

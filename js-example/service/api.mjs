@@ -544,7 +544,11 @@ export const QUERY_PARAMETERS = Object.freeze({
 //   query       the query parameters it takes (QUERY_PARAMETERS)
 //   body        the schema of its body (openapi.mjs's components), `optional` if it may be absent
 //   success     [status, schema] of its answer; `list` for a page (with a Link header)
-//   assignsId   the gateway gives it an appointment id (random, or derived from requestId)
+//   assignsId   a key without `read` gets an unguessable appointment id (random, or derived
+//               from its requestId), given by the gateway
+//   byId        it acts on the appointment in the path: a key without `read` only on ids of
+//               that unguessable form (its own bookings)
+//   byTime      it acts on whichever booking starts then: a key without `read` may not
 //   mintsKey    the gateway makes a key's random parts for it
 //   keys        it reads or changes the hospital's keys (runs with the key editor)
 //   summary     one line for the OpenAPI document
@@ -563,9 +567,9 @@ const ROUTES = [
     seed: true,
     path: "/appointment",
     POST: { summary: "Book (the seed API)", role: "book", assignsId: true, body: "SeedBooking", success: [200, "Appointment"], handler: seedFields(seedBook) },
-    DELETE: { summary: "Cancel the booking that starts then (the seed API)", role: "book", body: "SeedCancel", success: [200, "Appointment"], handler: seedFields(seedCancel) },
+    DELETE: { summary: "Cancel the booking that starts then (the seed API)", role: "book", byTime: true, body: "SeedCancel", success: [200, "Appointment"], handler: seedFields(seedCancel) },
   },
-  { seed: true, path: "/appointments", DELETE: { summary: "Cancel the booking that starts then (the seed API)", role: "book", body: "SeedCancel", success: [200, "Appointment"], handler: seedFields(seedCancel) } },
+  { seed: true, path: "/appointments", DELETE: { summary: "Cancel the booking that starts then (the seed API)", role: "book", byTime: true, body: "SeedCancel", success: [200, "Appointment"], handler: seedFields(seedCancel) } },
   {
     seed: true,
     path: "/appointments/:doctorId",
@@ -669,6 +673,7 @@ const ROUTES = [
     PATCH: {
       summary: "Change an appointment's patient, notes or metadata (updateAppointment)",
       role: "book",
+      byId: true,
       body: "AppointmentPatch",
       success: [200, "Appointment"],
       handler: (h, { params, body }) => ok(h.updateAppointment(params.id, requireObject(body))),
@@ -679,6 +684,7 @@ const ROUTES = [
     POST: {
       summary: "Cancel a booking or a hold (cancel)",
       role: "book",
+      byId: true,
       body: "CancelOptions",
       optionalBody: true,
       success: [200, "Appointment"],
@@ -687,11 +693,11 @@ const ROUTES = [
   },
   {
     path: "/v1/appointments/:id/confirm",
-    POST: { summary: "Turn a hold into a booking (confirm)", role: "book", body: "ConfirmOptions", success: [200, "Appointment"], handler: (h, { params, body }) => ok(h.confirm(params.id, requireObject(body))) },
+    POST: { summary: "Turn a hold into a booking (confirm)", role: "book", byId: true, body: "ConfirmOptions", success: [200, "Appointment"], handler: (h, { params, body }) => ok(h.confirm(params.id, requireObject(body))) },
   },
   {
     path: "/v1/appointments/:id/reschedule",
-    POST: { summary: "Move a booking or a hold (reschedule)", role: "book", body: "RescheduleRequest", success: [200, "Appointment"], handler: (h, { params, body }) => ok(h.reschedule(params.id, requireObject(body))) },
+    POST: { summary: "Move a booking or a hold (reschedule)", role: "book", byId: true, body: "RescheduleRequest", success: [200, "Appointment"], handler: (h, { params, body }) => ok(h.reschedule(params.id, requireObject(body))) },
   },
   { path: "/v1/options", GET: { summary: "The hospital's options (set when the operator created it)", success: [200, "Options"], handler: (h) => ok(h.options) } },
 

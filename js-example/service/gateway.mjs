@@ -21,7 +21,10 @@
 // A request that passes gets a principal for the service (which re-checks it per batch, so a
 // key revoked meanwhile fails at once) and, for the routes that make a key, its random parts.
 import { errorResponse, unauthenticated } from "./api.mjs";
-import { RateLimiter, keyMaterial, operatorCheck, parseAuthorization, validOperatorCredential, webDigest } from "./auth.mjs";
+import { RateLimiter, derivedAppointmentId, keyMaterial, operatorCheck, parseAuthorization, randomAppointmentId, validOperatorCredential, webDigest } from "./auth.mjs";
+
+/** The ids a key without `read` is given (auth.mjs, randomAppointmentId), and the only ones it may act on. */
+export const UNGUESSABLE_ID = /^a[a-z]{16}$/;
 
 /** Requests per second and burst, per key; failed authentications per second and burst, per client address. */
 export const DEFAULT_RATE_LIMITS = Object.freeze({
@@ -125,7 +128,27 @@ export class Gateway {
     if (!found.row.roles.includes(op.role)) {
       return { error: errorResponse("FORBIDDEN", `this route needs a key with the role ${JSON.stringify(op.role)}`, { role: op.role, roles: found.row.roles }) };
     }
-    const principal = { keyId: credential.keyId, hash, keyring: found.keyring, mayRead: found.row.roles.includes("read") };
+    const mayRead = found.row.roles.includes("read");
+    if (!mayRead) {
+      // A key that may not read (a web checkout) acts only on the appointments it made, whose
+      // ids it was given and no one can guess: another id is, to it, an id that does not exist.
+      if (op.byTime === true) return { error: errorResponse("FORBIDDEN", "a key without the read role cannot cancel by time: cancel by the id it was given", { role: "read", roles: found.row.roles }) };
+      if (op.byId === true && !UNGUESSABLE_ID.test(route.params.id)) {
+        return { error: errorResponse("APPOINTMENT_NOT_FOUND", `no appointment with id ${JSON.stringify(route.params.id)}`, { appointmentId: route.params.id }) };
+      }
+    }
+    const principal = { keyId: credential.keyId, hash, keyring: found.keyring, mayRead, salt: mayRead ? undefined : found.row.salt };
     return { principal, newKey: op.mintsKey ? await keyMaterial(hospital, route.params.id, this.#digest) : undefined };
+  }
+
+  /**
+   * The appointment id a request of `principal` that creates one gets (`op.assignsId`), or
+   * undefined: for a key without `read`, one no one can guess, derived from its requestId (the
+   * same for each retry by that key) or random. Keys that may read get the hospital's own ids.
+   */
+  async appointmentId(route, principal, body) {
+    if (route.op.assignsId !== true || principal?.salt === undefined) return undefined;
+    const requestId = body !== null && typeof body === "object" ? body.requestId : undefined;
+    return typeof requestId === "string" ? derivedAppointmentId(principal.salt, requestId, this.#digest) : randomAppointmentId();
   }
 }

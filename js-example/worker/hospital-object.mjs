@@ -109,7 +109,8 @@ export class HospitalObject extends DurableObject {
     if (bytes === null) return toResponse(tooLarge(DEFAULT_BODY_LIMIT));
     const parsed = parseBody(bytes, headers["content-type"]);
     if (parsed.error) return toResponse(parsed.error);
-    const apiRequest = { method: request.method, path: target.path, query, body: parsed.body, basePath: target.basePath, newKey: authorized.newKey };
+    const assignedId = await this.#gateway.appointmentId(checked.route, authorized.principal, parsed.body);
+    const apiRequest = { method: request.method, path: target.path, query, body: parsed.body, basePath: target.basePath, newKey: authorized.newKey, assignedId };
     return toResponse(await this.#service.handle(apiRequest, checked.route, authorized.principal ?? null));
   }
 

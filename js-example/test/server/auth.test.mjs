@@ -49,7 +49,10 @@ describe("roles", () => {
       assert.equal(anonymous.headers["www-authenticate"], 'Bearer realm="dr-schedule"');
       for (const [role, key] of Object.entries(byRole)) {
         const res = await request(server.url, method, path, { body, headers: { authorization: `Bearer ${key}` } });
-        if (role === op.role) {
+        if (op.byTime && role === op.role) {
+          // Cancelling by time needs read too: a book-only key may act only on its own bookings.
+          expectError(assert, res, 403, "FORBIDDEN");
+        } else if (role === op.role) {
           assert.ok(res.status !== 401 && res.status !== 403, `${method} ${path} with ${role}: ${res.status} ${res.text}`);
         } else {
           const refused = expectError(assert, res, 403, "FORBIDDEN");
@@ -66,14 +69,31 @@ describe("roles", () => {
     const key = await makeKey(server.url, ["book"], "checkout");
     const as = { headers: { authorization: `Bearer ${key}` } };
     const booking = { doctorId: "1", location: "1 Main St", start: "2019-02-01T11:00", patient: "p-1" };
-    const first = await checkout.post("/v1/appointments", booking, as);
+    const first = await checkout.post("/v1/appointments", { ...booking, requestId: "cart-1" }, as);
     assert.equal(first.status, 201);
+    // Its ids are unguessable, and a retry of its request gets the same one.
+    assert.match(first.body.id, /^a[a-z]{16}$/);
+    const retry = await checkout.post("/v1/appointments", { ...booking, requestId: "cart-1" }, as);
+    assert.equal(retry.status, 200);
+    assert.equal(retry.body.id, first.body.id);
+    // It acts only on those: an id of the hospital's own sequence is, to it, no appointment.
+    const frontDesk = await checkout.post("/v1/appointments", { ...booking, start: "2019-02-01T12:00", patient: "p-3" });
+    assert.match(frontDesk.body.id, /^a\d+$/);
+    for (const action of ["cancel", "confirm", "reschedule"]) {
+      expectError(assert, await checkout.post(`/v1/appointments/${frontDesk.body.id}/${action}`, { start: "2019-02-01T13:00", now: "2019-01-01T00:00" }, as), 404, "APPOINTMENT_NOT_FOUND");
+    }
+    expectError(assert, await checkout.patch(`/v1/appointments/${frontDesk.body.id}`, { notes: "x" }, as), 404, "APPOINTMENT_NOT_FOUND");
+    expectError(assert, await checkout.delete("/appointment", { doctor_id: 1, date: "2019-02-01", time: "12:00" }, as), 403, "FORBIDDEN");
+    assert.equal((await checkout.get(`/v1/appointments/${frontDesk.body.id}`)).body.status, "booked");
     const taken = expectError(assert, await checkout.post("/v1/appointments", { ...booking, patient: "p-2" }, as), 409, "SLOT_TAKEN");
     assert.ok(!JSON.stringify(taken).includes(first.body.id), JSON.stringify(taken));
     expectError(assert, await checkout.get(`/v1/appointments/${first.body.id}`, undefined, as), 403, "FORBIDDEN");
     // A key with read is told (it may read the appointment anyway).
     const full = expectError(assert, await checkout.post("/v1/appointments", { ...booking, patient: "p-2" }), 409, "SLOT_TAKEN");
     assert.equal(full.details.conflictingAppointmentId, first.body.id);
+    // Its own booking it can change and cancel.
+    assert.equal((await checkout.patch(`/v1/appointments/${first.body.id}`, { notes: "gift wrap" }, as)).status, 200);
+    assert.equal((await checkout.post(`/v1/appointments/${first.body.id}/cancel`, undefined, as)).status, 200);
   });
 });
 

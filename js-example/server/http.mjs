@@ -232,7 +232,15 @@ async function tenantRequest(req, res, { path, query, headers, tenants, gateway,
     else send(res, checked.error);
     return;
   }
-  const service = (await tenants.get(target.name)) ?? NO_HOSPITAL;
+  const held = await tenants.acquire(target.name);
+  try {
+    await tenantCall(req, res, { query, checked, target, gateway, bodyLimit, client, service: held?.service ?? NO_HOSPITAL });
+  } finally {
+    held?.release();
+  }
+}
+
+async function tenantCall(req, res, { query, checked, target, gateway, bodyLimit, client, service }) {
   const authorized = await gateway.authorize({ route: checked.route, authorization: req.headers.authorization, client, hospital: target.name, service });
   if (authorized.error) {
     send(res, authorized.error);

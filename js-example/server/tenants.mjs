@@ -57,21 +57,38 @@ export class Tenants {
     return this.#loaded.size;
   }
 
-  /** The service of hospital `name`, loading it if needed; null if there is no such hospital. */
-  async get(name) {
-    const entry = this.#loaded.get(name);
+  /**
+   * The service of hospital `name`, loading it if needed, held for one request: it is not
+   * evicted until `release()` is called (a request between its authentication and its answer
+   * must find its hospital open). Resolves `{ service, release }`, or null if there is no such
+   * hospital.
+   */
+  async acquire(name) {
+    let entry = this.#loaded.get(name);
     if (entry !== undefined) {
       this.#loaded.delete(name);
       this.#loaded.set(name, entry);
-      return entry.service;
+    } else {
+      if (!this.exists(name)) return null;
+      let loading = this.#loading.get(name);
+      if (loading === undefined) {
+        loading = this.#load(name).finally(() => this.#loading.delete(name));
+        this.#loading.set(name, loading);
+      }
+      entry = await loading;
+      if (entry.closed) return this.acquire(name);
     }
-    if (!this.exists(name)) return null;
-    let loading = this.#loading.get(name);
-    if (loading === undefined) {
-      loading = this.#load(name).finally(() => this.#loading.delete(name));
-      this.#loading.set(name, loading);
-    }
-    return (await loading).service;
+    entry.holds += 1;
+    let released = false;
+    return {
+      service: entry.service,
+      release: () => {
+        if (released) return;
+        released = true;
+        entry.holds -= 1;
+        if (entry.holds === 0) this.#evict(null).catch((error) => this.#log.error("evicting hospitals failed:", error));
+      },
+    };
   }
 
   async #load(name) {
@@ -82,14 +99,18 @@ export class Tenants {
       },
     });
     const service = await new HospitalService({ store, compaction: this.#compaction, seedApi: false, log: this.#log }).open();
-    const entry = { store, service };
+    const entry = { store, service, holds: 0, closed: false };
     this.#loaded.set(name, entry);
     this.peakLoaded = Math.max(this.peakLoaded, this.#loaded.size);
     await this.#evict(name);
     return entry;
   }
 
-  /** Closes the least recently used idle hospitals (never `keep`) until within both limits. */
+  /**
+   * Closes the least recently used hospitals that no request holds and whose queue is empty
+   * (never `keep`) until within both limits; when every one is held, the limits are passed for
+   * as long as the requests last.
+   */
   async #evict(keep) {
     const over = () => {
       if (this.#loaded.size > this.#maxLoaded) return true;
@@ -98,13 +119,14 @@ export class Tenants {
       return bytes > this.#budgetBytes;
     };
     while (over()) {
-      const victim = [...this.#loaded].find(([name, { service }]) => name !== keep && service.idle);
+      const victim = [...this.#loaded].find(([name, entry]) => name !== keep && entry.holds === 0 && entry.service.idle);
       if (victim === undefined) return;
-      const [name, { store, service }] = victim;
+      const [name, entry] = victim;
       this.#loaded.delete(name);
+      entry.closed = true;
       this.evictions += 1;
-      await service.close();
-      store.close();
+      await entry.service.close();
+      entry.store.close();
     }
   }
 
@@ -129,6 +151,7 @@ export class Tenants {
     const entry = this.#loaded.get(name);
     if (entry !== undefined) {
       this.#loaded.delete(name);
+      entry.closed = true;
       await entry.service.close();
       entry.store.close();
     }

@@ -5,6 +5,7 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
+import http from "node:http";
 import { Hospital } from "dr-schedule";
 import { keyMaterial } from "../../service/auth.mjs";
 import { nodeDigest } from "../../server/http.mjs";
@@ -66,6 +67,50 @@ describe("hospitals in a data directory", { ...onlyFor("sqlite"), timeout: 120_0
     for (let i = 1; i <= 30; i++) await request(server.url, "GET", `/hospitals/h${i}/health`);
     for (let i = 1; i <= 30; i++) assert.equal((await request(server.url, "GET", `/hospitals/h${i}/v1/doctors`, as(keys.get(`h${i}`)))).status, 200);
     assert.equal((await request(server.url, "GET", `/hospitals/h0/v1/appointments/${booked.body.id}`, as(keys.get("h0")))).body.start, nthSlot(500));
+  });
+
+  test("concurrent requests to more hospitals than may be loaded: each finds its hospital open, none is answered 503", async () => {
+    const dir = tempDir();
+    const tenants = new Tenants({ dir, maxLoaded: 2 });
+    const keys = {};
+    for (let i = 0; i < 10; i++) {
+      const { row, token } = await firstKey(`c${i}`);
+      tenants.create(`c${i}`, [row]);
+      keys[`c${i}`] = token;
+    }
+    const server = await startInProcess({ serverOptions: { tenants } });
+    for (const name of Object.keys(keys)) assert.equal((await request(server.url, "POST", `/hospitals/${name}/v1/doctors`, { body: roundTheClock("rt"), ...as(keys[name]) })).status, 201);
+    // A request whose body is still arriving holds its hospital open while others load.
+    const body = JSON.stringify({ doctorId: "rt", location: "Y", start: nthSlot(1000) });
+    const slow = new Promise((resolve, reject) => {
+      const req = http.request(`${server.url}/hospitals/c0/v1/appointments`, { method: "POST", headers: { authorization: `Bearer ${keys.c0}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+        let text = "";
+        res.on("data", (chunk) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode, text }));
+      });
+      req.on("error", reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => req.end(body.slice(10)), 300);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let i = 1; i < 10; i++) assert.equal((await request(server.url, "GET", `/hospitals/c${i}/v1/doctors`, as(keys[`c${i}`]))).status, 200);
+    const answer = await slow;
+    assert.equal(answer.status, 201, answer.text);
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => {
+        const name = `c${i % 10}`;
+        return i % 3 === 0
+          ? request(server.url, "POST", `/hospitals/${name}/v1/appointments`, { body: { doctorId: "rt", location: "X", start: nthSlot(i) }, ...as(keys[name]) })
+          : request(server.url, "GET", `/hospitals/${name}/v1/doctors`, as(keys[name]));
+      }),
+    );
+    assert.deepEqual([...new Set(answers.map((a) => a.status))].sort(), [200, 201], answers.filter((a) => a.status >= 300).map((a) => a.text).slice(0, 3).join("\n"));
+    assert.ok(tenants.evictions > 0, "hospitals were evicted meanwhile");
+    assert.ok(tenants.loadedCount <= 2, `${tenants.loadedCount} loaded once it is over`);
+    let booked = 0;
+    for (const name of Object.keys(keys)) booked += (await request(server.url, "GET", `/hospitals/${name}/v1/doctors/rt/appointments?limit=1000`, as(keys[name]))).body.length;
+    assert.equal(booked, 68);
+
   });
 
   test("the operator creates and deletes; keys open only their own hospital; unknown names answer like a hospital no key opens", async () => {

@@ -77,6 +77,8 @@ export const STATUS_BY_CODE = Object.freeze({
   KEY_NOT_FOUND: 404,
   // Rotating a revoked key.
   KEY_REVOKED: 409,
+  // The hospital stores as many keys as it may (revoked ones included).
+  TOO_MANY_KEYS: 409,
   // Creating a hospital (the Worker's PUT /hospitals/{name}) that exists.
   HOSPITAL_EXISTS: 409,
   // Too many requests with this key, or too many failed authentications from this address:
@@ -477,6 +479,9 @@ function keyCreate(h, { body, basePath, newKey }, context) {
   const label = input.label ?? null;
   if (label !== null && (typeof label !== "string" || label.trim() === "" || new TextEncoder().encode(label).length > context.keys.maxLabelBytes || /[\u0000-\u001f\u007f]/.test(label))) {
     throw invalid("label", `must be a non-blank string of at most ${context.keys.maxLabelBytes} bytes without control characters`);
+  }
+  if (context.keys.size >= context.keys.maxKeys) {
+    throw new ApiError("TOO_MANY_KEYS", `the hospital has ${context.keys.maxKeys} keys, revoked ones included, the most it stores`, { limit: context.keys.maxKeys });
   }
   const row = {
     id: newKey.id,

@@ -33,6 +33,8 @@ export const OPERATOR_MIN_LENGTH = 32;
 export const KEY_ID = /^k[a-z]{15}$/;
 /** A key's label: free text for people. */
 export const MAX_LABEL_BYTES = 200;
+/** The most keys a hospital stores, revoked ones included (they stay, with who revoked them). */
+export const MAX_KEYS = 10_000;
 
 const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const LETTERS = "abcdefghijklmnopqrstuvwxyz";

@@ -56,7 +56,7 @@
 // id as its `actor`.
 import { Hospital } from "dr-schedule";
 import { errorResponse, execute, resolve, unauthenticated } from "./api.mjs";
-import { Keyring, MAX_LABEL_BYTES, checkRoles, publicKey } from "./auth.mjs";
+import { Keyring, MAX_KEYS, MAX_LABEL_BYTES, checkRoles, publicKey } from "./auth.mjs";
 import { DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_PERCENT, compactNow, compactionThreshold } from "./compaction.mjs";
 import { RevisionConflictError, StoreBusyError, StoreUnavailableError, StoreUnreachableError, StoredDataError } from "./storage.mjs";
 
@@ -123,15 +123,23 @@ const KEY_GONE = { response: unauthenticated("the key was revoked or rotated", {
 class KeyEditor {
   checkRoles = checkRoles;
   maxLabelBytes = MAX_LABEL_BYTES;
+  maxKeys;
   view = publicKey;
   changed = new Map();
 
-  constructor(keyring) {
+  constructor(keyring, maxKeys) {
     this.keyring = keyring;
+    this.maxKeys = maxKeys;
   }
 
   get(id) {
     return this.changed.get(id) ?? this.keyring.byId.get(id);
+  }
+
+  get size() {
+    let added = 0;
+    for (const id of this.changed.keys()) if (!this.keyring.byId.has(id)) added += 1;
+    return this.keyring.rows.length + added;
   }
 
   list() {
@@ -152,6 +160,7 @@ export class HospitalService {
   /** The actor set on #hospital (so that it is set only when it changes). */
   #actor = null;
   #maxSnapshotBytes;
+  #maxKeys;
   #overBudgetRecovery;
   /** Why there is no hospital: `{ error, retryAt }`, or null. */
   #unavailable = null;
@@ -186,6 +195,7 @@ export class HospitalService {
    * @param options.maxBatch most requests per batch (default 64)
    * @param options.retryLoadMs least time between two tries to load an unloadable hospital
    * @param options.seedApi whether the seed API's routes exist (the Node server: true)
+   * @param options.maxKeys the most keys the hospital stores, revoked ones included (MAX_KEYS)
    * @param options.maxSnapshotBytes the budget the hospital is loaded with (the package's
    *   LoadOptions): a higher one than its snapshot states raises it, a lower one leaves it; a
    *   stored hospital over its budget is not loaded (503 HOSPITAL_UNAVAILABLE, reason
@@ -202,6 +212,7 @@ export class HospitalService {
     maxBatch = DEFAULT_MAX_BATCH,
     retryLoadMs = DEFAULT_RETRY_LOAD_MS,
     seedApi = true,
+    maxKeys = MAX_KEYS,
     maxSnapshotBytes = undefined,
     overBudgetRecovery = (bytes, limit) => `Load it with a budget of at least ${bytes} bytes (it is ${limit}).`,
     log = consoleLog,
@@ -220,6 +231,7 @@ export class HospitalService {
     this.#maxBatch = maxBatch;
     this.#retryLoadMs = retryLoadMs;
     this.#seedApi = seedApi;
+    this.#maxKeys = maxKeys;
     this.#maxSnapshotBytes = maxSnapshotBytes;
     this.#overBudgetRecovery = overBudgetRecovery;
     this.#log = log;
@@ -426,7 +438,7 @@ export class HospitalService {
       }
     }
     const h = this.#hospital;
-    const keys = this.#keyring === null ? null : new KeyEditor(this.#keyring);
+    const keys = this.#keyring === null ? null : new KeyEditor(this.#keyring, this.#maxKeys);
     for (let i = 0; i < batch.length; i++) {
       const task = batch[i];
       if (!this.#stillValid(task)) {
@@ -481,7 +493,7 @@ export class HospitalService {
           const h = this.#hospital;
           const base = h.revision;
           const results = [];
-          keys = this.#keyring === null ? null : new KeyEditor(this.#keyring);
+          keys = this.#keyring === null ? null : new KeyEditor(this.#keyring, this.#maxKeys);
           for (const task of batch) {
             if (!this.#stillValid(task)) {
               results.push(KEY_GONE);

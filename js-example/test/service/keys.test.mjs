@@ -115,3 +115,24 @@ test("keys: made and revoked in one process, seen at once in another; the actor 
   assert.equal(stored.keys.rows.length, 2);
   assert.equal(stored.keys.version, 1 + 3, "one for the first key, then a make, a revoke and a rotate");
 });
+
+test("a hospital stores at most maxKeys keys, revoked ones included: then 409 TOO_MANY_KEYS, nothing stored", async () => {
+  const db = tempDb();
+  const first = await keyMaterial("demo", undefined, webDigest);
+  const adminRow = { id: first.id, hash: first.hash, roles: ["admin"], label: null, salt: first.salt, created: "2030-01-01T00:00:00.000Z", createdBy: null, revoked: null, revokedBy: null, rotated: null };
+  const store = await openTestStore(db, { keys: [adminRow] });
+  const service = await new HospitalService({ store, log: memoryLog(), maxKeys: 4 }).open();
+  services.push(service);
+  const admin = await principalFor(service, first.token);
+  const make = async () => service.handle(post("/v1/keys", { roles: ["read"] }, { newKey: await keyMaterial("demo", undefined, webDigest) }), undefined, admin);
+  // Made in one batch: the limit counts the keys the batch itself adds.
+  const answers = await Promise.all([make(), make(), make(), make()]);
+  assert.deepEqual(answers.map((a) => a.status), [201, 201, 201, 409]);
+  assert.equal(answers[3].body.error.code, "TOO_MANY_KEYS");
+  assert.deepEqual(answers[3].body.error.details, { limit: 4 });
+  const revoked = await service.handle({ method: "DELETE", path: `/v1/keys/${answers[0].body.id}`, query: new URLSearchParams() }, undefined, admin);
+  assert.equal(revoked.status, 200);
+  assert.equal((await make()).status, 409, "a revoked key still counts");
+  const stored = await store.read((view) => view.loadKeys());
+  assert.equal(stored.rows.length, 4);
+});

@@ -221,3 +221,34 @@ test("concurrent bookings of one slot: exactly one succeeds", async (t) => {
     await mf.dispose();
   }
 });
+
+test("lists are pages in the Worker too: the Link of each page names the hospital, and the walk sees each appointment once", async (t) => {
+  const mf = hospitalWorker({ persistDir: storageDir(t) });
+  try {
+    await call(mf, "POST", "/hospitals/pages/v1/doctors", { ...ada, id: "ada", schedule: [{ days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], start: "00:00", end: "24:00" }] });
+    const starts = Array.from({ length: 300 }, (_, i) => new Date(Date.UTC(2019, 1, 1) + i * 15 * 60_000).toISOString().slice(0, 16));
+    const made = await Promise.all(starts.map((start, i) => call(mf, "POST", "/hospitals/pages/v1/appointments", { doctorId: "ada", location: "A", start, patient: `p${i % 3}` })));
+    assert.ok(made.every((res) => res.status === 201));
+    const headers = await withKey(mf, "/hospitals/pages/");
+    for (const [first, expected, pages] of [
+      ["/hospitals/pages/v1/doctors/ada/appointments?limit=50", 300, 6],
+      ["/hospitals/pages/v1/appointments?patient=p1&limit=30", 100, 4],
+    ]) {
+      const seen = [];
+      let count = 0;
+      for (let next = first; next !== null; count++) {
+        const response = await mf.dispatchFetch(`http://worker.test${next}`, { headers });
+        assert.equal(response.status, 200);
+        seen.push(...(await response.json()));
+        const link = response.headers.get("link");
+        next = link === null ? null : /^<([^>]+)>; rel="next"$/.exec(link)[1];
+        if (next !== null) assert.ok(next.startsWith("/hospitals/pages/v1/"), next);
+      }
+      assert.equal(count, pages, first);
+      assert.equal(seen.length, expected);
+      assert.equal(new Set(seen.map((a) => a.id)).size, expected);
+    }
+  } finally {
+    await mf.dispose();
+  }
+});

@@ -670,10 +670,13 @@ pub fn checked_slots(
         let mut copy = copy.borrow_mut();
         locations.iter().any(|location| {
             // An explicit id, so that the check does not depend on the id counter.
-            let request = json!({
+            let mut request = json!({
                 "doctorId": doctor_id, "location": location, "start": format_date_time(start),
                 "durationMinutes": duration, "id": check_id,
             });
+            if let Some(now) = q.now {
+                request["now"] = json!(now.to_string());
+            }
             let request = read_input(request, "request").expect("a well-formed booking");
             match copy.book(request) {
                 Ok(_) => {
@@ -787,13 +790,23 @@ pub fn workout(loaded: &Hospital) {
         let Some(day_after) = day_after.filter(|d| d.len() == 10) else {
             continue;
         };
+        // A hospital with a notice or a horizon needs `now` on every search and booking: its
+        // clock, or the first day searched.
+        let options = h.options();
+        let now = (options.min_notice_minutes.is_some() || options.horizon_days.is_some())
+            .then(|| {
+                h.clock().or_else(|| {
+                    dr_schedule_engine::LocalDateTime::parse(&format!("{date}T00:00")).ok()
+                })
+            })
+            .flatten();
         let q = SlotQuery {
             from: date,
             to: day_after,
             duration_minutes: None,
             location: None,
             limit: Some(5),
-            now: None,
+            now,
         };
         let slots = checked_slots(&h, id, &q, false).expect("slots for a known doctor");
         if let Some(first) = slots.first() {
@@ -801,9 +814,13 @@ pub fn workout(loaded: &Hospital) {
             // between locations).
             let new_id = unused_appointment_id(&h, "fuzz-free-slot");
             let request = |location: &str| {
-                read::<dr_schedule_engine::BookRequest>(json!({
+                let mut request = json!({
                     "doctorId": id, "location": location, "start": first, "id": new_id
-                }))
+                });
+                if let Some(now) = q.now {
+                    request["now"] = json!(now.to_string());
+                }
+                read::<dr_schedule_engine::BookRequest>(request)
             };
             let locations = h.get_doctor(id).expect("known").locations.clone();
             let location = locations

@@ -273,9 +273,12 @@ async function tenantRequest(req, res, { path, query, headers, tenants, gateway,
       held?.release();
     }
     // Another process deleted the hospital (or deleted it and created it again) while this one
-    // held it: closed here, and the request runs once more on what the name is now. Nothing was
-    // stored by the first try (its store refused before its commit).
-    if (held != null && attempt === 0 && answer.response !== undefined && databaseGone(answer.response) && (await tenants.reopen(target.name, held.service))) continue;
+    // held it, or this one deleted it during the request: closed here, and the request runs once
+    // more on what the name is now. The first try acknowledged nothing (503 STORE_UNAVAILABLE).
+    if (held != null && attempt === 0 && answer.response !== undefined && databaseGone(answer.response)) {
+      await tenants.reopen(target.name, held.service);
+      continue;
+    }
     if (answer.tooLarge) sendTooLarge(req, res, bodyLimit);
     else send(res, answer.response);
     return;

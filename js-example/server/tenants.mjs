@@ -216,13 +216,12 @@ export class Tenants {
   /**
    * After a request to hospital `name` was answered 503 because its database is gone or was
    * replaced (another process deleted it, or deleted it and created it again): closes the
-   * loaded one, so that the next acquire looks the name up afresh. Resolves whether it did.
+   * loaded one (if another request or a deletion has not already), so that the next acquire
+   * looks the name up afresh.
    */
   async reopen(name, service) {
     const entry = this.#loaded.get(name);
-    if (entry === undefined || entry.service !== service) return false;
-    await this.#unload(name);
-    return true;
+    if (entry !== undefined && entry.service === service) await this.#unload(name);
   }
 
   /**

@@ -15,6 +15,8 @@ import { keyMaterial } from "../../service/auth.mjs";
 import { nodeDigest } from "../../server/http.mjs";
 import { SqliteStore, markerPath } from "../../server/store.mjs";
 import { KEY_COLUMNS, keyValues } from "../../service/storage.mjs";
+import { PostgresHospitals } from "../../server/postgres-store.mjs";
+import { Tenants } from "../../server/tenants.mjs";
 import { OPERATOR, STORE, expectError, hospitalsPlace, nthSlot, request, roundTheClock, startInProcess, startProcess, stopAll, tempDb, tempDir, tempTenants } from "./harness.mjs";
 
 after(stopAll);
@@ -265,6 +267,54 @@ describe(`many hospitals (${STORE === "sqlite" ? "SQLite files in a data directo
     for (const proc of [a, b]) {
       expectError(assert, await request(proc.url, "GET", "/hospitals/east-1/v1/doctors", as(again.body.key.key)), 401, "UNAUTHENTICATED");
       assert.deepEqual((await request(proc.url, "GET", "/hospitals/east-1/v1/doctors", as(third.body.key.key))).body, []);
+    }
+  });
+  test("each hospital compacts in its own database: snapshots published there, its log pruned, and a load after eviction starts from them", async () => {
+    const tenants = tempTenants({ maxLoaded: 1, compaction: { percent: 1, minBytes: 0 } });
+    const server = await startInProcess({ serverOptions: { tenants } });
+    const keys = {};
+    for (const name of ["comp", "other"]) {
+      const { row, token } = await firstKey(name);
+      assert.equal(await tenants.create(name, [row]), true);
+      keys[name] = token;
+      assert.equal((await request(server.url, "POST", `/hospitals/${name}/v1/doctors`, { body: roundTheClock("rt"), ...as(token) })).status, 201);
+    }
+    const ids = [];
+    for (let i = 0; i < 30; i++) {
+      const res = await request(server.url, "POST", "/hospitals/comp/v1/appointments", { body: { doctorId: "rt", location: "X", start: nthSlot(i) }, ...as(keys.comp) });
+      assert.equal(res.status, 201, res.text);
+      ids.push(res.body.id);
+    }
+    const held = await tenants.acquire("comp");
+    await held.service.compacted();
+    const compactions = held.service.stats.compactions;
+    held.release();
+    assert.ok(compactions >= 5, `${compactions} compactions`);
+    const store = await tenants.hospitals.open("comp");
+    try {
+      const stats = await store.stats();
+      assert.ok(stats.snapshotRevision >= 25, `newest snapshot at revision ${stats.snapshotRevision}`);
+      assert.ok(stats.changeRows < 10, `${stats.changeRows} change rows kept`);
+    } finally {
+      await store.close();
+    }
+    // Evicted (one may be loaded), loaded again from its snapshot: every booking is there.
+    assert.equal((await request(server.url, "GET", "/hospitals/other/v1/doctors", as(keys.other))).status, 200);
+    assert.ok(tenants.evictions >= 1);
+    const listed = await request(server.url, "GET", "/hospitals/comp/v1/doctors/rt/appointments?limit=1000", as(keys.comp));
+    assert.deepEqual(listed.body.map((a) => a.id).sort(), [...ids].sort());
+  });
+
+  test("PostgreSQL that cannot be reached: a hospital is 503 STORE_UNREACHABLE, and so are the operator's create and delete", { skip: STORE === "postgres" ? false : "postgres only" }, async () => {
+    const tenants = new Tenants({ hospitals: new PostgresHospitals({ url: "postgres://dr@127.0.0.1:1/dr", connectTimeoutMs: 500 }) });
+    const server = await startInProcess({ serverOptions: { tenants } });
+    try {
+      expectError(assert, await request(server.url, "GET", "/hospitals/north/v1/doctors", as(`drs_north_kaaaaaaaaaaaaaaa_${"A".repeat(43)}`)), 503, "STORE_UNREACHABLE");
+      expectError(assert, await request(server.url, "PUT", "/hospitals/north", { headers: operator }), 503, "STORE_UNREACHABLE");
+      expectError(assert, await request(server.url, "DELETE", "/hospitals/north", { headers: operator }), 503, "STORE_UNREACHABLE");
+    } finally {
+      await server.close();
+      await tenants.close();
     }
   });
 });

@@ -330,7 +330,8 @@ export class PostgresStore {
     try {
       client = await this.#pool.connect();
     } catch (error) {
-      throw this.#translate(error, null);
+      // Whatever the pool says (refused, or no connection free within the connect timeout).
+      throw new StoreUnreachableError(`${this.#description}: ${error?.message ?? error}`, { cause: error });
     }
     if (client.drSchedulePath !== this.#schema) {
       try {

@@ -20,6 +20,7 @@ import { DEFAULT_BODY_LIMIT, crossSiteCheck, defaultAllowedHosts, hospitalPath, 
 import { HOSPITAL_NAME, publicKey } from "../service/auth.mjs";
 import { openApiDocument } from "../service/openapi.mjs";
 import { consoleLog } from "../service/hospital-service.mjs";
+import { StoreBusyError, StoreUnreachableError } from "../service/storage.mjs";
 
 export { DEFAULT_BODY_LIMIT, isJsonContentType } from "../service/http.mjs";
 
@@ -210,15 +211,35 @@ function hospitalNotFound(name) {
   return errorResponse("HOSPITAL_NOT_FOUND", `no hospital ${JSON.stringify(name)}`, {});
 }
 
+/** The 503 of a failure to reach the hospitals' database (PostgreSQL) while looking a hospital up, creating or deleting one. */
+function storageFailure(error) {
+  if (error instanceof StoreUnreachableError) return errorResponse("STORE_UNREACHABLE", "the database cannot be reached; nothing was changed", {}, { "retry-after": "1" });
+  if (error instanceof StoreBusyError) return errorResponse("STORE_BUSY", error.message, {}, { "retry-after": "1" });
+  return null;
+}
+
+/** Whether a hospital's answer says its database is gone or was replaced under this process. */
+function databaseGone(response) {
+  const error = response.status === 503 ? response.body?.error : undefined;
+  return error?.code === "STORE_UNAVAILABLE" || (error?.code === "HOSPITAL_UNAVAILABLE" && error.details?.reason === "databaseMissing");
+}
+
 /**
- * A request under /hospitals/{name} of a server with a data directory (tenants.mjs): the
+ * A request under /hospitals/{name} of a server with many hospitals (tenants.mjs): the
  * operator's PUT and DELETE of a hospital, or a v1 route of one, as the Worker serves them.
  */
 async function tenantRequest(req, res, { path, query, headers, tenants, gateway, allowedHosts, bodyLimit }) {
   const client = clientKey(req.socket.remoteAddress);
   const root = /^\/hospitals\/([^/]+)$/.exec(path);
   if (root !== null) {
-    send(res, await manageHospital(req.method, root[1], { headers, client, tenants, gateway, allowedHosts }));
+    let response;
+    try {
+      response = await manageHospital(req.method, root[1], { headers, client, tenants, gateway, allowedHosts });
+    } catch (error) {
+      response = storageFailure(error);
+      if (response === null) throw error;
+    }
+    send(res, response);
     return;
   }
   const target = hospitalPath(path);
@@ -232,40 +253,55 @@ async function tenantRequest(req, res, { path, query, headers, tenants, gateway,
     else send(res, checked.error);
     return;
   }
-  const held = await tenants.acquire(target.name);
-  try {
-    await tenantCall(req, res, { query, checked, target, gateway, bodyLimit, client, service: held?.service ?? NO_HOSPITAL });
-  } finally {
-    held?.release();
+  // The body is read once, by whichever call gets that far (null: over the limit).
+  let body;
+  const readOnce = () => (body ??= readBody(req, bodyLimit));
+  for (let attempt = 0; ; attempt++) {
+    let held;
+    try {
+      held = await tenants.acquire(target.name);
+    } catch (error) {
+      const response = storageFailure(error);
+      if (response === null) throw error;
+      send(res, response);
+      return;
+    }
+    let answer;
+    try {
+      answer = await tenantCall(req, { query, checked, target, gateway, client, readOnce, service: held?.service ?? NO_HOSPITAL });
+    } finally {
+      held?.release();
+    }
+    // Another process deleted the hospital (or deleted it and created it again) while this one
+    // held it, or this one deleted it during the request: closed here, and the request runs once
+    // more on what the name is now. The first try acknowledged nothing (503 STORE_UNAVAILABLE).
+    if (held != null && attempt === 0 && answer.response !== undefined && databaseGone(answer.response)) {
+      await tenants.reopen(target.name, held.service);
+      continue;
+    }
+    if (answer.tooLarge) sendTooLarge(req, res, bodyLimit);
+    else send(res, answer.response);
+    return;
   }
 }
 
-async function tenantCall(req, res, { query, checked, target, gateway, bodyLimit, client, service }) {
+/** One try of a hospital's request: resolves `{ response }` or `{ tooLarge: true }`. */
+async function tenantCall(req, { query, checked, target, gateway, client, readOnce, service }) {
   const authorized = await gateway.authorize({ route: checked.route, authorization: req.headers.authorization, client, hospital: target.name, service });
-  if (authorized.error) {
-    send(res, authorized.error);
-    return;
-  }
+  if (authorized.error) return { response: authorized.error };
   if (service === NO_HOSPITAL) {
     // Only a public route (or the operator) gets here: an empty hospital's health, like the Worker's.
-    send(res, checked.route.op.role === "public" ? { status: 200, body: { ok: true, revision: 0, doctors: 0 } } : hospitalNotFound(target.name));
-    return;
+    return { response: checked.route.op.role === "public" ? { status: 200, body: { ok: true, revision: 0, doctors: 0 } } : hospitalNotFound(target.name) };
   }
-  const bytes = await readBody(req, bodyLimit);
-  if (bytes === null) {
-    sendTooLarge(req, res, bodyLimit);
-    return;
-  }
+  const bytes = await readOnce();
+  if (bytes === null) return { tooLarge: true };
   const parsed = parseBody(bytes, req.headers["content-type"]);
-  if (parsed.error) {
-    send(res, parsed.error);
-    return;
-  }
+  if (parsed.error) return { response: parsed.error };
   const assignedId = await gateway.appointmentId(checked.route, authorized.principal, parsed.body);
-  send(res, await service.handle({ method: req.method, path: target.path, query, body: parsed.body, basePath: target.basePath, newKey: authorized.newKey, assignedId }, checked.route, authorized.principal));
+  return { response: await service.handle({ method: req.method, path: target.path, query, body: parsed.body, basePath: target.basePath, newKey: authorized.newKey, assignedId }, checked.route, authorized.principal) };
 }
 
-/** PUT /hospitals/{name}: created with its first key (every role); DELETE: its database deleted. The operator's. */
+/** PUT /hospitals/{name}: created with its first key (every role); DELETE: its database (file or schema) deleted. The operator's. */
 async function manageHospital(method, name, { headers, client, tenants, gateway, allowedHosts }) {
   const host = headers.host;
   if (typeof host !== "string" || host.includes(",") || !hostAllowed(host, allowedHosts)) return errorResponse("INVALID_HOST", "the request needs exactly one Host header this server answers to", { host: host ?? null });
@@ -281,12 +317,12 @@ async function manageHospital(method, name, { headers, client, tenants, gateway,
   if (method === "DELETE") return (await tenants.remove(name)) ? { status: 200, body: { hospital: name, deleted: true } } : hospitalNotFound(name);
   const material = await gateway.newKey(name);
   const row = { id: material.id, hash: material.hash, roles: ["read", "book", "admin"], label: "first admin key", salt: material.salt, created: new Date().toISOString(), createdBy: "operator", revoked: null, revokedBy: null, rotated: null };
-  if (!tenants.create(name, [row])) return errorResponse("HOSPITAL_EXISTS", `hospital ${JSON.stringify(name)} exists`, { hospital: name });
+  if (!(await tenants.create(name, [row]))) return errorResponse("HOSPITAL_EXISTS", `hospital ${JSON.stringify(name)} exists`, { hospital: name });
   return { status: 201, body: { hospital: name, key: { ...publicKey(row), key: material.token } }, headers: { location: `/hospitals/${name}/v1/keys/${row.id}` } };
 }
 
 /**
- * An http.Server serving `service` (and, with `tenants`, the hospitals of a data directory under
+ * An http.Server serving `service` (and, with `tenants`, the hospitals of tenants.mjs under
  * /hospitals/{name}). Options: `bodyLimit`, `allowedHosts` (names the Host header
  * may carry; see ../service/http.mjs), `maxConnections`, `maxConnectionsPerClient`,
  * `headersTimeoutMs`, `requestTimeoutMs` (defaults: CONNECTION_DEFAULTS), `log`.

@@ -15,7 +15,8 @@ import { SettingsError, readSettings } from "../service/settings.mjs";
 import { StoredDataError, unavailableStore } from "../service/storage.mjs";
 import { WorkerCompactor } from "./compactor.mjs";
 import { createServer, nodeDigest } from "./http.mjs";
-import { Tenants } from "./tenants.mjs";
+import { PostgresHospitals } from "./postgres-store.mjs";
+import { SqliteHospitals, Tenants } from "./tenants.mjs";
 import { SETTINGS } from "./settings.mjs";
 import { chunkBytesOf, openStore, storageConfig } from "./stores.mjs";
 
@@ -35,6 +36,9 @@ if (settings.requestTimeoutMs < settings.headersTimeoutMs) {
   fail(`DR_SCHEDULE_REQUEST_TIMEOUT_MS (${settings.requestTimeoutMs}) must not be below DR_SCHEDULE_HEADERS_TIMEOUT_MS (${settings.headersTimeoutMs})`);
 }
 const storage = storageConfig(settings);
+if (storage.kind === "postgres" && settings.dataDir !== null) {
+  fail("DR_SCHEDULE_DATA_DIR is for SQLite: with DR_SCHEDULE_DATABASE_URL, the hospitals of /hospitals/{name} are schemas of that database (DR_SCHEDULE_SCHEMA_PREFIX); unset DR_SCHEDULE_DATA_DIR");
+}
 const where = storage.kind === "postgres" ? null : storage.db;
 
 let store;
@@ -91,16 +95,23 @@ const service = await new HospitalService({
   maxSnapshotBytes,
   overBudgetRecovery: (bytes) => `Start the server with DR_SCHEDULE_MAX_HOSPITAL_BYTES=${bytes} or more to load it, then remove what is no longer needed.`,
 }).open();
-// Many hospitals, one SQLite file each, under /hospitals/{name} (tenants.mjs).
-let tenants = null;
-if (settings.dataDir !== null) {
+// Many hospitals under /hospitals/{name} (tenants.mjs): on PostgreSQL, one schema each in the
+// database; on SQLite, one file each in DR_SCHEDULE_DATA_DIR, when it is set.
+let hospitals = null;
+if (storage.kind === "postgres") {
+  hospitals = new PostgresHospitals({ url: storage.databaseUrl, prefix: settings.schemaPrefix });
+} else if (settings.dataDir !== null) {
   try {
     mkdirSync(settings.dataDir, { recursive: true });
   } catch (error) {
     fail(`cannot create DR_SCHEDULE_DATA_DIR ${settings.dataDir}: ${error.message}`);
   }
-  tenants = new Tenants({ dir: settings.dataDir, maxLoaded: settings.maxLoadedHospitals, budgetBytes: settings.hospitalsBudgetBytes, compaction: { percent: settings.compactPercent, minBytes: settings.compactMinBytes } });
+  hospitals = new SqliteHospitals(settings.dataDir);
 }
+const tenants =
+  hospitals === null
+    ? null
+    : new Tenants({ hospitals, maxLoaded: settings.maxLoadedHospitals, budgetBytes: settings.hospitalsBudgetBytes, compaction: { percent: settings.compactPercent, minBytes: settings.compactMinBytes } });
 const server = createServer({
   service,
   gateway,

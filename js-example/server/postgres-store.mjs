@@ -53,7 +53,12 @@
 // checks that the snapshot it read is complete and that the rows follow on, and asks for a
 // retry otherwise.
 //
-// The connection: one client per store, connected on first use and again after it broke. A
+// The connection: one client per store, connected on first use and again after it broke; or,
+// for the hospitals of /hospitals/{name} (tenants.mjs, `PostgresHospitals` below), a pool that
+// all of them share, each store in its own schema: a client is taken from the pool for each
+// transaction or statement and given back after it (its search_path set to the store's schema
+// when it was last another's), so that a thousand loaded hospitals do not hold a thousand
+// connections. A
 // database that cannot be reached, a connection that breaks (a restart of PostgreSQL, a
 // network fault) or a query that does not answer within `queryTimeoutMs` is
 // StoreUnreachableError (503 STORE_UNREACHABLE): nothing is acknowledged, and the next request
@@ -62,7 +67,7 @@
 // and retrying with its requestId is safe.
 import pg from "pg";
 import { demoHospital } from "../browser/demo.mjs";
-import { KEY_COLUMNS, RevisionConflictError, StoreBusyError, StoreUnreachableError, StoredDataError, keyFromColumns, keyValues } from "../service/storage.mjs";
+import { KEY_COLUMNS, RevisionConflictError, StoreBusyError, StoreUnavailableError, StoreUnreachableError, StoredDataError, keyFromColumns, keyValues } from "../service/storage.mjs";
 
 /** 1: snapshots and changes; 2: the hospital's keys (a version 1 schema gains them, empty). */
 const SCHEMA_VERSION = 2;
@@ -106,8 +111,14 @@ const FLUSH_BARRIER = "SELECT txid_current()";
 /** The newest stored revision, snapshot or change. */
 const HEAD_SQL = "SELECT greatest((SELECT max(revision) FROM snapshot), (SELECT max(revision) FROM changes), 0) AS head";
 
-/** The count of changes to the keys, prefetched with the changes at the start of every transaction. */
-const KEYS_VERSION_SQL = "SELECT version FROM key_state WHERE id = 1";
+/**
+ * The count of changes to the keys, prefetched with the changes at the start of every
+ * transaction, and the instance of the database (when its `dr_schedule` row was made): a
+ * database deleted and made again under the same name (a hospital deleted and created again
+ * while another process holds it) is another one, whose keys and revisions this process must
+ * not mix with the old one's.
+ */
+const KEYS_VERSION_SQL = "SELECT k.version, d.created::text AS instance FROM key_state k, dr_schedule d WHERE k.id = 1 AND d.id = 1";
 
 const SAVE_KEY_SQL =
   `INSERT INTO keys (${KEY_COLUMNS.join(", ")}) VALUES (${KEY_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")}) ` +
@@ -119,6 +130,95 @@ function changesAfterSql(after, limit) {
   return `SELECT revision, record FROM changes WHERE revision > ${after} ORDER BY revision${limit === undefined ? "" : ` LIMIT ${limit}`}`;
 }
 
+/**
+ * Creates the tables of a store in the schema `client`'s search_path names, inside the caller's
+ * transaction, unless they exist; a database without a snapshot gets `seed()` (a Hospital, or
+ * `{ revision, bytes }`) and `keys` (rows). Resolves whether it stored them (a new database).
+ * PostgresStore runs it on first use, PostgresHospitals when it creates a hospital.
+ */
+async function createTables(client, { description, seed, keys }) {
+  await client.query(`
+    CREATE TABLE IF NOT EXISTS dr_schedule (
+      id int PRIMARY KEY CHECK (id = 1),
+      schema_version int NOT NULL,
+      created timestamptz NOT NULL DEFAULT now()
+    )`);
+  const version = (await client.query("SELECT schema_version FROM dr_schedule WHERE id = 1")).rows[0]?.schema_version;
+  if (version > SCHEMA_VERSION) {
+    throw new StoredDataError("schemaNewer", `the database schema version ${version} of the ${description} is newer than this server's ${SCHEMA_VERSION}`, {
+      recovery: "Run the dr-schedule server version that wrote it, or restore the database from a backup.",
+    });
+  }
+  await client.query(`
+    CREATE TABLE IF NOT EXISTS snapshot (
+      revision bigint PRIMARY KEY,
+      bytes bigint NOT NULL,
+      chunks int NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS snapshot_chunks (
+      revision bigint NOT NULL,
+      seq int NOT NULL,
+      data bytea NOT NULL,
+      PRIMARY KEY (revision, seq)
+    );
+    CREATE TABLE IF NOT EXISTS changes (
+      revision bigint PRIMARY KEY,
+      record text NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS keys (
+      seq bigserial UNIQUE,
+      id text PRIMARY KEY,
+      hash text NOT NULL,
+      roles text NOT NULL,
+      label text,
+      salt text NOT NULL,
+      created text NOT NULL,
+      created_by text,
+      revoked text,
+      revoked_by text,
+      rotated text
+    );
+    CREATE TABLE IF NOT EXISTS key_state (
+      id int PRIMARY KEY CHECK (id = 1),
+      version bigint NOT NULL
+    );
+    INSERT INTO key_state (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+    INSERT INTO dr_schedule (id, schema_version) VALUES (1, ${SCHEMA_VERSION}) ON CONFLICT (id) DO NOTHING;
+    UPDATE dr_schedule SET schema_version = ${SCHEMA_VERSION} WHERE id = 1 AND schema_version < ${SCHEMA_VERSION};
+  `);
+  if ((await client.query("SELECT 1 FROM snapshot LIMIT 1")).rows.length === 0) {
+    const first = seed();
+    let revision = first.revision;
+    let bytes = first.bytes;
+    if (!(bytes instanceof Uint8Array)) {
+      try {
+        bytes = first.toSnapshotBytes();
+      } finally {
+        first.free();
+      }
+    }
+    let seq = 0;
+    for (let offset = 0; offset < bytes.length; offset += POSTGRES_CHUNK_BYTES, seq++) {
+      await client.query("INSERT INTO snapshot_chunks (revision, seq, data) VALUES ($1, $2, $3)", [revision, seq, Buffer.from(bytes.buffer, bytes.byteOffset + offset, Math.min(POSTGRES_CHUNK_BYTES, bytes.length - offset))]);
+    }
+    await client.query("INSERT INTO snapshot (revision, bytes, chunks) VALUES ($1, $2, $3)", [revision, bytes.length, seq]);
+    for (const row of keys) await client.query(SAVE_KEY_SQL, keyValues(row));
+    if (keys.length > 0) await client.query("UPDATE key_state SET version = $1 WHERE id = 1", [keys.length]);
+    return true;
+  }
+  return false;
+}
+
+/** Whether an error means the store's tables or schema do not exist (dropped: a deleted hospital). */
+function isMissingRelation(error) {
+  return error?.code === "42P01" || error?.code === "3F000";
+}
+
+/** `name` as a quoted SQL identifier. */
+export function quoteIdentifier(name) {
+  return `"${String(name).replaceAll('"', '""')}"`;
+}
+
 export class PostgresStore {
   /** Other processes may write the same database: the service catches up before every request. */
   shared = true;
@@ -128,6 +228,14 @@ export class PostgresStore {
   #connecting = null;
   #initialized = false;
   #description;
+  /** The pool of a hospital of /hospitals/{name} (PostgresHospitals), or null: a client of its own. */
+  #pool = null;
+  /** The SQL identifier of that hospital's schema (with a pool). */
+  #schema = null;
+  /** The client that holds the compaction lease (with a pool), or null. */
+  #leaseClient = null;
+  /** The database's instance (its `dr_schedule` row's creation time) as first read. */
+  #instance = null;
 
   /**
    * A store on the database at `url` (postgres://…; the tables live in the connection's schema,
@@ -137,11 +245,14 @@ export class PostgresStore {
    * or `{ revision, bytes }` of a snapshot), `lockTimeoutMs` (default 5000), `connectTimeoutMs`
    * (default 5000), `queryTimeoutMs` (default 30000), `hooks` (tests only: `beforeInsert(sql,
    * rows)`, `beforeCommit(sql)`, with `sql(text, params)` running on the write's connection).
+   * With `pool` (a pg.Pool) and `schema` (a schema name), the store uses clients of that pool in
+   * that schema instead of a connection of its own, and never creates anything: a schema
+   * without the tables is StoredDataError `databaseMissing` (PostgresHospitals creates them).
    */
   static async open(url, options = {}) {
     const store = new PostgresStore(url, options);
     try {
-      await store.#ready();
+      store.#release(await store.#ready());
     } catch (error) {
       if (!(error instanceof StoreUnreachableError)) {
         await store.close();
@@ -154,10 +265,16 @@ export class PostgresStore {
   /** Whether this store created the database's tables and first snapshot (and its first keys). */
   created = false;
 
-  constructor(url, { seed = demoHospital, keys = [], lockTimeoutMs = 5000, connectTimeoutMs = 5000, queryTimeoutMs = 30_000, hooks = {} } = {}) {
+  constructor(url, { seed = demoHospital, keys = [], lockTimeoutMs = 5000, connectTimeoutMs = 5000, queryTimeoutMs = 30_000, hooks = {}, pool = null, schema = null } = {}) {
     this.#url = url;
     this.#options = { seed, keys, lockTimeoutMs, connectTimeoutMs, queryTimeoutMs, hooks };
     this.#description = describeUrl(url);
+    if (pool !== null) {
+      if (typeof schema !== "string" || schema === "") throw new TypeError("a pooled PostgresStore needs its schema");
+      this.#pool = pool;
+      this.#schema = quoteIdentifier(schema);
+      this.#description = `${describeUrl(url).replace(/, schema .*$/, "")}, schema ${schema}`;
+    }
   }
 
   describe() {
@@ -203,22 +320,87 @@ export class PostgresStore {
     return this.#connecting;
   }
 
+  /**
+   * A client for one transaction or statement: the store's own connection, or one of the pool
+   * with its search_path set to the store's schema. Give it back with #release.
+   */
+  async #acquire() {
+    if (this.#pool === null) return this.#connection();
+    let client;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      // Whatever the pool says (refused, or no connection free within the connect timeout).
+      throw new StoreUnreachableError(`${this.#description}: ${error?.message ?? error}`, { cause: error });
+    }
+    if (client.drSchedulePath !== this.#schema) {
+      try {
+        await client.query(`SET search_path TO ${this.#schema}`);
+        client.drSchedulePath = this.#schema;
+      } catch (error) {
+        client.drScheduleBroken = true;
+        this.#release(client);
+        throw this.#translate(error, client);
+      }
+    }
+    return client;
+  }
+
+  /** Gives a pool's client back (closed if it broke); nothing for the store's own connection. */
+  #release(client) {
+    if (this.#pool === null || client === null) return;
+    client.release(client.drScheduleBroken === true ? true : undefined);
+  }
+
+  /** Runs `fn(client)` with a client of #acquire, after the tables are known to be there. */
+  async #session(fn) {
+    const client = await this.#ready();
+    try {
+      return await fn(client);
+    } finally {
+      this.#release(client);
+    }
+  }
+
   /** The exception a failed query means to the service; drops a broken connection. */
   #translate(error, client = this.#client) {
-    if (error instanceof StoreUnreachableError || error instanceof RevisionConflictError || error instanceof StoredDataError || error instanceof StoreBusyError) return error;
+    if (error instanceof StoreUnreachableError || error instanceof RevisionConflictError || error instanceof StoredDataError || error instanceof StoreBusyError || error instanceof StoreUnavailableError) return error;
     if (isConnectionFailure(error)) {
-      if (client !== null && this.#client === client) {
+      if (client !== null && this.#pool !== null) client.drScheduleBroken = true;
+      else if (client !== null && this.#client === client) {
         this.#client = null;
         client.end().catch(() => {});
       }
       return new StoreUnreachableError(`${this.#description}: ${error?.message ?? error}`, { cause: error });
     }
     if (error?.code === "55P03") return new StoreBusyError("the database is busy (the hospital's lock was not obtained within the lock timeout); nothing was changed", { cause: error });
+    if (isMissingRelation(error)) {
+      // A transaction that failed so leaves nothing behind, but the client is not reused.
+      if (client !== null && this.#pool !== null) client.drScheduleBroken = true;
+      return new StoreUnavailableError(`the tables of the ${this.#description} are gone (${error.message}): the hospital was deleted`, {
+        cause: error,
+        recovery: "Restore the database (or the hospital's schema) from a backup, or create the hospital again.",
+      });
+    }
     return error;
   }
 
+  /** The keys' version of a row of KEYS_VERSION_SQL, once its instance is checked. */
+  #keysVersion(row) {
+    this.#checkInstance(row.instance);
+    return row.version;
+  }
+
+  /** Throws StoreUnavailableError if `instance` is not the database this store opened. */
+  #checkInstance(instance) {
+    if (this.#instance === null || instance === this.#instance) return;
+    throw new StoreUnavailableError(`the ${this.#description} was deleted and made again (created ${instance}, not ${this.#instance}) while this process held it`, {
+      recovery: "Nothing to do: the new one is loaded again on its next request.",
+    });
+  }
+
   async #query(text, values, client) {
-    const c = client ?? (await this.#connection());
+    const c = client ?? (await this.#acquire());
     try {
       return await c.query(text, values);
     } catch (error) {
@@ -226,9 +408,14 @@ export class PostgresStore {
     }
   }
 
-  /** Connects and creates the tables, once. */
+  /**
+   * Connects and creates the tables, once; resolves a client of #acquire (give it back with
+   * #release). A pooled store (a hospital of /hospitals/{name}) creates nothing: it checks that
+   * its tables are there.
+   */
   async #ready() {
-    if (this.#initialized) return this.#client ?? this.#connection();
+    if (this.#initialized) return this.#acquire();
+    if (this.#pool !== null) return this.#readyPooled();
     const client = await this.#connection();
     try {
       // The schema the connection's search_path names is created if it does not exist.
@@ -242,80 +429,42 @@ export class PostgresStore {
       await client.query("BEGIN");
       // Processes starting at once on a new database: one creates the tables, the others wait.
       await client.query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.dr_schedule'))");
-      await client.query(`
-        CREATE TABLE IF NOT EXISTS dr_schedule (
-          id int PRIMARY KEY CHECK (id = 1),
-          schema_version int NOT NULL,
-          created timestamptz NOT NULL DEFAULT now()
-        )`);
-      const version = (await client.query("SELECT schema_version FROM dr_schedule WHERE id = 1")).rows[0]?.schema_version;
-      if (version > SCHEMA_VERSION) {
-        throw new StoredDataError("schemaNewer", `the database schema version ${version} of the ${this.#description} is newer than this server's ${SCHEMA_VERSION}`, {
-          recovery: "Run the dr-schedule server version that wrote it, or restore the database from a backup.",
-        });
-      }
-      await client.query(`
-        CREATE TABLE IF NOT EXISTS snapshot (
-          revision bigint PRIMARY KEY,
-          bytes bigint NOT NULL,
-          chunks int NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS snapshot_chunks (
-          revision bigint NOT NULL,
-          seq int NOT NULL,
-          data bytea NOT NULL,
-          PRIMARY KEY (revision, seq)
-        );
-        CREATE TABLE IF NOT EXISTS changes (
-          revision bigint PRIMARY KEY,
-          record text NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS keys (
-          seq bigserial UNIQUE,
-          id text PRIMARY KEY,
-          hash text NOT NULL,
-          roles text NOT NULL,
-          label text,
-          salt text NOT NULL,
-          created text NOT NULL,
-          created_by text,
-          revoked text,
-          revoked_by text,
-          rotated text
-        );
-        CREATE TABLE IF NOT EXISTS key_state (
-          id int PRIMARY KEY CHECK (id = 1),
-          version bigint NOT NULL
-        );
-        INSERT INTO key_state (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
-        INSERT INTO dr_schedule (id, schema_version) VALUES (1, ${SCHEMA_VERSION}) ON CONFLICT (id) DO NOTHING;
-        UPDATE dr_schedule SET schema_version = ${SCHEMA_VERSION} WHERE id = 1 AND schema_version < ${SCHEMA_VERSION};
-      `);
-      if ((await client.query("SELECT 1 FROM snapshot LIMIT 1")).rows.length === 0) {
-        const first = this.#options.seed();
-        let revision = first.revision;
-        let bytes = first.bytes;
-        if (!(bytes instanceof Uint8Array)) {
-          try {
-            bytes = first.toSnapshotBytes();
-          } finally {
-            first.free();
-          }
-        }
-        let seq = 0;
-        for (let offset = 0; offset < bytes.length; offset += POSTGRES_CHUNK_BYTES, seq++) {
-          await client.query("INSERT INTO snapshot_chunks (revision, seq, data) VALUES ($1, $2, $3)", [revision, seq, Buffer.from(bytes.buffer, bytes.byteOffset + offset, Math.min(POSTGRES_CHUNK_BYTES, bytes.length - offset))]);
-        }
-        await client.query("INSERT INTO snapshot (revision, bytes, chunks) VALUES ($1, $2, $3)", [revision, bytes.length, seq]);
-        for (const row of this.#options.keys) await client.query(SAVE_KEY_SQL, keyValues(row));
-        if (this.#options.keys.length > 0) await client.query("UPDATE key_state SET version = $1 WHERE id = 1", [this.#options.keys.length]);
-        this.created = true;
-      }
+      this.created = await createTables(client, { description: this.#description, seed: this.#options.seed, keys: this.#options.keys });
+      this.#instance = (await client.query("SELECT created::text AS instance FROM dr_schedule WHERE id = 1")).rows[0].instance;
       await client.query("COMMIT");
       this.#initialized = true;
       return client;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
+      throw this.#translate(error, client);
+    }
+  }
+
+  async #readyPooled() {
+    const client = await this.#acquire();
+    try {
+      let row;
+      try {
+        row = (await client.query("SELECT d.schema_version, d.created::text AS instance FROM dr_schedule d WHERE d.id = 1")).rows[0];
+      } catch (error) {
+        if (!isMissingRelation(error)) throw error;
+        throw new StoredDataError("databaseMissing", `the ${this.#description} has no tables (the hospital was deleted, or never created)`, {
+          recovery: "Create the hospital again (PUT /hospitals/{name}), or restore its schema from a backup.",
+        });
+      }
+      if (row === undefined) {
+        throw new StoredDataError("databaseMissing", `the ${this.#description} has no row in table dr_schedule`, { recovery: "Restore the hospital's schema from a backup." });
+      }
+      if (row.schema_version !== SCHEMA_VERSION) {
+        throw new StoredDataError(row.schema_version > SCHEMA_VERSION ? "schemaNewer" : "schemaOlder", `the database schema version ${row.schema_version} of the ${this.#description} is not this server's ${SCHEMA_VERSION}`, {
+          recovery: "Run the dr-schedule server version that wrote it, or restore the database from a backup.",
+        });
+      }
+      this.#instance = row.instance;
+      this.#initialized = true;
+      return client;
+    } catch (error) {
+      this.#release(client);
       throw this.#translate(error, client);
     }
   }
@@ -368,10 +517,10 @@ export class PostgresStore {
           prefetched.keysVersion = undefined;
           return keysVersion;
         }
-        return (await query(KEYS_VERSION_SQL)).rows[0].version;
+        return this.#keysVersion((await query(KEYS_VERSION_SQL)).rows[0]);
       },
       loadKeys: async () => {
-        const version = (await query(KEYS_VERSION_SQL)).rows[0].version;
+        const version = this.#keysVersion((await query(KEYS_VERSION_SQL)).rows[0]);
         const { rows } = await query(`SELECT ${KEY_COLUMNS.join(", ")} FROM keys ORDER BY seq`);
         return { version, rows: rows.map(keyFromColumns) };
       },
@@ -392,12 +541,15 @@ export class PostgresStore {
     };
   }
 
-  async read(fn, { after, limit } = {}) {
-    const client = await this.#ready();
+  read(fn, options) {
+    return this.#session((client) => this.#read(client, fn, options));
+  }
+
+  async #read(client, fn, { after, limit } = {}) {
     const prefetch = after === undefined ? "" : `; ${changesAfterSql(after, limit)}; ${HEAD_SQL}; ${KEYS_VERSION_SQL}`;
     const results = await this.#query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY${prefetch}`, undefined, client);
     try {
-      const prefetched = after === undefined ? null : { after, limit, rows: results[1].rows, head: results[2].rows[0].head, keysVersion: results[3].rows[0].version };
+      const prefetched = after === undefined ? null : { after, limit, rows: results[1].rows, head: results[2].rows[0].head, keysVersion: this.#keysVersion(results[3].rows[0]) };
       const view = this.#view(client, prefetched, { checkConsistency: false });
       const result = await fn(view);
       // Rows read may be another process's, committed but not yet flushed: wait for the flush.
@@ -409,8 +561,11 @@ export class PostgresStore {
     }
   }
 
-  async write(fn, { after, limit } = {}) {
-    const client = await this.#ready();
+  write(fn, options) {
+    return this.#session((client) => this.#write(client, fn, options));
+  }
+
+  async #write(client, fn, { after, limit } = {}) {
     const prefetch = after === undefined ? "" : `; ${changesAfterSql(after, limit)}; ${HEAD_SQL}; ${KEYS_VERSION_SQL}`;
     const lockTimeout = Math.max(1, Math.floor(this.#options.lockTimeoutMs));
     const results = await this.#query(
@@ -425,7 +580,7 @@ export class PostgresStore {
     const sql = (text, values) => this.#query(text, values, client);
     try {
       // The head as of the lock: nothing can be stored after it until this transaction ends.
-      const prefetched = after === undefined ? null : { after, limit, rows: results[4].rows, head: results[5].rows[0].head, keysVersion: results[6].rows[0].version };
+      const prefetched = after === undefined ? null : { after, limit, rows: results[4].rows, head: results[5].rows[0].head, keysVersion: this.#keysVersion(results[6].rows[0]) };
       const view = this.#view(client, prefetched, { checkConsistency: true });
       const tx = {
         ...view,
@@ -467,24 +622,31 @@ export class PostgresStore {
   }
 
   async #rollback(client) {
-    if (this.#client !== client) return;
+    if (this.#pool === null ? this.#client !== client : client.drScheduleBroken === true) return;
     try {
       await client.query("ROLLBACK");
     } catch (error) {
       this.#translate(error, client);
+      // A pool's client whose transaction could not be ended is not given to anyone else.
+      if (this.#pool !== null) client.drScheduleBroken = true;
     }
   }
 
   // -------------------------------------------------------------------------------------------
   // Compaction (../service/compaction.mjs): each call is a statement or a short transaction.
 
-  async compactionState() {
-    await this.#ready();
+  compactionState() {
+    return this.#session((c) => this.#compactionState(c));
+  }
+
+  async #compactionState(c) {
     const { rows } = await this.#query(
       `SELECT s.revision, s.bytes,
               (SELECT coalesce(sum(octet_length(record)), 0) FROM changes WHERE revision > s.revision) AS log,
               greatest(s.revision, (SELECT max(revision) FROM changes)) AS head
          FROM (SELECT coalesce(max(revision), 0) AS revision, coalesce((SELECT bytes FROM snapshot ORDER BY revision DESC LIMIT 1), 0) AS bytes FROM snapshot) s`,
+      undefined,
+      c,
     );
     const row = rows[0];
     return { snapshotRevision: row.revision, snapshotBytes: row.bytes, logBytes: Number(row.log), head: row.head };
@@ -492,25 +654,44 @@ export class PostgresStore {
 
   /** Takes the compaction lease (a session advisory lock): one compactor per database at a time. */
   async tryCompactionLease() {
-    await this.#ready();
-    const { rows } = await this.#query("SELECT pg_try_advisory_lock(hashtext(current_schema() || '.dr_schedule.compaction')) AS ok");
-    return rows[0].ok === true;
+    // A session lock: with a pool, the client that holds it is kept until the lease is released.
+    const client = await this.#ready();
+    let ok = false;
+    try {
+      const { rows } = await this.#query("SELECT pg_try_advisory_lock(hashtext(current_schema() || '.dr_schedule.compaction')) AS ok", undefined, client);
+      ok = rows[0].ok === true;
+    } finally {
+      if (ok && this.#pool !== null) this.#leaseClient = client;
+      else this.#release(client);
+    }
+    return ok;
   }
 
   async releaseCompactionLease() {
-    await this.#query("SELECT pg_advisory_unlock(hashtext(current_schema() || '.dr_schedule.compaction'))");
+    const client = this.#leaseClient ?? (await this.#ready());
+    this.#leaseClient = null;
+    try {
+      await this.#query("SELECT pg_advisory_unlock(hashtext(current_schema() || '.dr_schedule.compaction'))", undefined, client);
+    } finally {
+      this.#release(client);
+    }
   }
 
-  async writeSnapshotChunk(revision, seq, bytes) {
-    await this.#ready();
-    await this.#query(
-      "INSERT INTO snapshot_chunks (revision, seq, data) VALUES ($1, $2, $3) ON CONFLICT (revision, seq) DO UPDATE SET data = EXCLUDED.data",
-      [revision, seq, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)],
+  writeSnapshotChunk(revision, seq, bytes) {
+    return this.#session((c) =>
+      this.#query(
+        "INSERT INTO snapshot_chunks (revision, seq, data) VALUES ($1, $2, $3) ON CONFLICT (revision, seq) DO UPDATE SET data = EXCLUDED.data",
+        [revision, seq, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)],
+        c,
+      ),
     );
   }
 
-  async publishSnapshot(revision, bytes, chunks) {
-    await this.#ready();
+  publishSnapshot(revision, bytes, chunks) {
+    return this.#session((c) => this.#publishSnapshot(c, revision, bytes, chunks));
+  }
+
+  async #publishSnapshot(c, revision, bytes, chunks) {
     const { rows } = await this.#query(
       `WITH newest AS (SELECT coalesce(max(revision), 0) AS revision FROM snapshot)
        INSERT INTO snapshot (revision, bytes, chunks)
@@ -518,44 +699,195 @@ export class PostgresStore {
         WHERE $1::bigint > newest.revision AND (SELECT count(*) FROM snapshot_chunks WHERE revision = $1::bigint) = $3::int
        RETURNING (SELECT revision FROM newest) AS previous`,
       [revision, bytes, chunks],
+      c,
     );
     if (rows.length === 1) return { published: true, previous: rows[0].previous };
-    const newest = (await this.#query("SELECT coalesce(max(revision), 0) AS revision FROM snapshot")).rows[0].revision;
+    const newest = (await this.#query("SELECT coalesce(max(revision), 0) AS revision FROM snapshot", undefined, c)).rows[0].revision;
     return { published: false, previous: newest };
   }
 
-  async discardSnapshot(revision) {
-    await this.#query("DELETE FROM snapshot_chunks WHERE revision = $1 AND NOT EXISTS (SELECT 1 FROM snapshot WHERE revision = $1)", [revision]);
+  discardSnapshot(revision) {
+    return this.#session((c) => this.#query("DELETE FROM snapshot_chunks WHERE revision = $1 AND NOT EXISTS (SELECT 1 FROM snapshot WHERE revision = $1)", [revision], c));
   }
 
-  async pruneChanges(upTo, step) {
-    const oldest = (await this.#query("SELECT min(revision) AS r FROM changes")).rows[0].r;
+  pruneChanges(upTo, step) {
+    return this.#session((c) => this.#pruneChanges(c, upTo, step));
+  }
+
+  async #pruneChanges(c, upTo, step) {
+    const oldest = (await this.#query("SELECT min(revision) AS r FROM changes", undefined, c)).rows[0].r;
     if (oldest === null) return;
     for (let from = oldest - 1; from < upTo; from += step) {
-      await this.#query("DELETE FROM changes WHERE revision > $1 AND revision <= $2", [from, Math.min(upTo, from + step)]);
+      await this.#query("DELETE FROM changes WHERE revision > $1 AND revision <= $2", [from, Math.min(upTo, from + step)], c);
     }
   }
 
-  async dropSnapshotsBefore(revision) {
-    const { rows } = await this.#query("DELETE FROM snapshot WHERE revision < $1 RETURNING revision, chunks", [revision]);
+  dropSnapshotsBefore(revision) {
+    return this.#session((c) => this.#dropSnapshotsBefore(c, revision));
+  }
+
+  async #dropSnapshotsBefore(c, revision) {
+    const { rows } = await this.#query("DELETE FROM snapshot WHERE revision < $1 RETURNING revision, chunks", [revision], c);
     for (const old of rows) {
-      for (let seq = 0; seq < old.chunks; seq += 16) await this.#query("DELETE FROM snapshot_chunks WHERE revision = $1 AND seq < $2", [old.revision, seq + 16]);
+      for (let seq = 0; seq < old.chunks; seq += 16) await this.#query("DELETE FROM snapshot_chunks WHERE revision = $1 AND seq < $2", [old.revision, seq + 16], c);
     }
     // Chunks of snapshots that were never published (a compactor that died mid-way).
-    await this.#query("DELETE FROM snapshot_chunks WHERE revision < $1 AND revision NOT IN (SELECT revision FROM snapshot)", [revision]);
+    await this.#query("DELETE FROM snapshot_chunks WHERE revision < $1 AND revision NOT IN (SELECT revision FROM snapshot)", [revision], c);
   }
 
   async checkpoint() {}
 
   /** The newest snapshot's revision and the rows in table `changes` (for tests). */
   async stats() {
-    const { rows } = await this.#query("SELECT coalesce((SELECT max(revision) FROM snapshot), 0) AS s, (SELECT count(*) FROM changes) AS c");
+    const { rows } = await this.#session((c) => this.#query("SELECT coalesce((SELECT max(revision) FROM snapshot), 0) AS s, (SELECT count(*) FROM changes) AS c", undefined, c));
     return { snapshotRevision: rows[0].s, changeRows: rows[0].c };
   }
 
   async close() {
+    if (this.#leaseClient !== null) {
+      // Ending the session would free the lease; a pool's client is given back unlocked instead.
+      const lease = this.#leaseClient;
+      this.#leaseClient = null;
+      lease.drScheduleBroken = true;
+      this.#release(lease);
+    }
     const client = this.#client;
     this.#client = null;
     if (client !== null) await client.end().catch(() => {});
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hospitals of /hospitals/{name} on PostgreSQL (tenants.mjs): each in its own schema of the
+// server's database, `<prefix><name>` with `-` as `_` (names are a-z 0-9 and `-`, so no two map
+// to one schema), with the tables above. Creating one is one transaction (CREATE SCHEMA, the
+// tables, the empty hospital and its first key): another process sees all of it or nothing, and
+// a schema that exists is a hospital. Deleting one is DROP SCHEMA … CASCADE. Their stores share
+// one pool of connections.
+
+/** The default prefix of the hospitals' schemas. */
+export const HOSPITAL_SCHEMA_PREFIX = "hospital_";
+/** What a prefix may be: the schema names stay unquoted-safe and within PostgreSQL's 63 bytes. */
+export const SCHEMA_PREFIX = /^[a-z_][a-z0-9_]{0,29}$/;
+/** The connections the hospitals of one process share. */
+export const HOSPITALS_POOL_SIZE = 20;
+
+export class PostgresHospitals {
+  kind = "postgres";
+  #url;
+  #prefix;
+  #pool;
+  #storeOptions;
+
+  /**
+   * The hospitals in the schemas `<prefix><name>` of the database at `url`. Options: `prefix`
+   * (HOSPITAL_SCHEMA_PREFIX), `poolSize` (HOSPITALS_POOL_SIZE), and the stores' `lockTimeoutMs`,
+   * `connectTimeoutMs`, `queryTimeoutMs`.
+   */
+  constructor({ url, prefix = HOSPITAL_SCHEMA_PREFIX, poolSize = HOSPITALS_POOL_SIZE, lockTimeoutMs = 5000, connectTimeoutMs = 5000, queryTimeoutMs = 30_000 }) {
+    if (!SCHEMA_PREFIX.test(prefix)) throw new RangeError(`the schema prefix must match ${SCHEMA_PREFIX}, got ${JSON.stringify(prefix)}`);
+    this.#url = url;
+    this.#prefix = prefix;
+    this.#storeOptions = { lockTimeoutMs, connectTimeoutMs, queryTimeoutMs };
+    this.#pool = new pg.Pool({
+      connectionString: url,
+      types,
+      application_name: "dr-schedule",
+      max: poolSize,
+      idleTimeoutMillis: 10_000,
+      connectionTimeoutMillis: connectTimeoutMs,
+      query_timeout: queryTimeoutMs,
+    });
+    // An idle client whose connection broke (PostgreSQL restarting): the pool drops it.
+    this.#pool.on("error", () => {});
+  }
+
+  /** The schema of hospital `name` (a valid name: auth.mjs's HOSPITAL_NAME). */
+  schema(name) {
+    return `${this.#prefix}${name.replaceAll("-", "_")}`;
+  }
+
+  describe(name) {
+    return `schema ${this.schema(name)} of the ${describeUrl(this.#url).replace(/, schema .*$/, "")}`;
+  }
+
+  async #run(fn) {
+    let client;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      throw new StoreUnreachableError(`${describeUrl(this.#url)}: ${error?.message ?? error}`, { cause: error });
+    }
+    let broken = false;
+    try {
+      return await fn(client);
+    } catch (error) {
+      broken = true;
+      if (isConnectionFailure(error)) throw new StoreUnreachableError(`${describeUrl(this.#url)}: ${error?.message ?? error}`, { cause: error });
+      if (error?.code === "55P03") throw new StoreBusyError("the database is busy (the hospital's tables were not free within the lock timeout); nothing was changed", { cause: error });
+      throw error;
+    } finally {
+      client.release(broken ? true : undefined);
+    }
+  }
+
+  /** Whether hospital `name` exists (its schema does: it is made whole or not at all). */
+  exists(name) {
+    return this.#run(async (client) => (await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [this.schema(name)])).rows.length === 1);
+  }
+
+  /** The store of hospital `name`, on the shared pool; it creates nothing (a missing one is StoredDataError `databaseMissing`). */
+  open(name) {
+    return PostgresStore.open(this.#url, { ...this.#storeOptions, pool: this.#pool, schema: this.schema(name), seed: () => {
+      throw new StoredDataError("databaseMissing", `hospital ${name}'s schema has no snapshot`, { recovery: "Delete the hospital and create it again." });
+    } });
+  }
+
+  /**
+   * Creates hospital `name` with `seed()` (a Hospital, or `{ revision, bytes }`) and `keys` in
+   * one transaction. Resolves false if it exists.
+   */
+  create(name, { seed, keys = [] }) {
+    const schema = quoteIdentifier(this.schema(name));
+    return this.#run(async (client) => {
+      try {
+        await client.query(`BEGIN; SET LOCAL lock_timeout = ${this.#storeOptions.lockTimeoutMs}; CREATE SCHEMA ${schema}; SET LOCAL search_path TO ${schema}`);
+        await createTables(client, { description: this.describe(name), seed, keys });
+        await client.query("COMMIT");
+        return true;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        // 42P06: it exists; 23505: another process created it at the same instant.
+        if (error?.code === "42P06" || error?.code === "23505") return false;
+        throw error;
+      }
+    });
+  }
+
+  /** Drops hospital `name`'s schema and everything in it. Resolves false if there was none. */
+  remove(name) {
+    const schema = quoteIdentifier(this.schema(name));
+    return this.#run(async (client) => {
+      try {
+        await client.query(`BEGIN; SET LOCAL lock_timeout = ${this.#storeOptions.lockTimeoutMs}; DROP SCHEMA ${schema} CASCADE; COMMIT`);
+        return true;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        if (error?.code === "3F000") return false;
+        throw error;
+      }
+    });
+  }
+
+  /** The names of the hospitals (for tests and tools). */
+  async names() {
+    return this.#run(async (client) => {
+      const { rows } = await client.query("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1) ORDER BY nspname", [this.#prefix]);
+      return rows.map((row) => row.nspname.slice(this.#prefix.length).replaceAll("_", "-"));
+    });
+  }
+
+  close() {
+    return this.#pool.end();
   }
 }

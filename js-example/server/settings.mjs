@@ -7,6 +7,7 @@ import { validOperatorCredential } from "../service/auth.mjs";
 import { boolean, integer, list, string } from "../service/settings.mjs";
 import { CONNECTION_DEFAULTS } from "./http.mjs";
 import { TENANT_DEFAULTS } from "./tenants.mjs";
+import { HOSPITAL_SCHEMA_PREFIX, SCHEMA_PREFIX } from "./postgres-store.mjs";
 
 export const SETTINGS = {
   db: string("DR_SCHEDULE_DB", "dr-schedule.sqlite"),
@@ -29,6 +30,14 @@ export const SETTINGS = {
     what: "host names (name, name:port or *)",
   }),
   dataDir: string("DR_SCHEDULE_DATA_DIR", null),
+  schemaPrefix: {
+    name: "DR_SCHEDULE_SCHEMA_PREFIX",
+    read(text) {
+      if (!SCHEMA_PREFIX.test(text)) throw new Error(`DR_SCHEDULE_SCHEMA_PREFIX must be 1 to 30 of a-z 0-9 and _, not starting with a digit, got ${JSON.stringify(text)}`);
+      return text;
+    },
+    fallback: HOSPITAL_SCHEMA_PREFIX,
+  },
   maxLoadedHospitals: integer("DR_SCHEDULE_MAX_LOADED_HOSPITALS", TENANT_DEFAULTS.maxLoaded, 1, 1_000_000),
   hospitalsBudgetBytes: integer("DR_SCHEDULE_HOSPITALS_BUDGET_BYTES", TENANT_DEFAULTS.budgetBytes, 1, 2 ** 40),
   operatorKey: {

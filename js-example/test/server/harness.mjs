@@ -16,6 +16,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer, nodeDigest } from "../../server/http.mjs";
 import { openStore } from "../../server/stores.mjs";
+import { PostgresHospitals } from "../../server/postgres-store.mjs";
+import { SqliteHospitals, Tenants } from "../../server/tenants.mjs";
 import { Gateway } from "../../service/gateway.mjs";
 import { HospitalService } from "../../service/hospital-service.mjs";
 import { checkResponse } from "./openapi-check.mjs";
@@ -78,6 +80,47 @@ export function freshSchema(base = POSTGRES_URL) {
   const url = new URL(base);
   url.searchParams.set("options", `-c search_path=t${process.pid}_${Date.now().toString(36)}_${++schemas}`);
   return url.href;
+}
+
+let prefixes = 0;
+
+/**
+ * Where the hospitals of /hospitals/{name} go in this run, fresh for each call, removed by
+ * stopAll(): `{ env, hospitals() }`. SQLite: a data directory (`env` DR_SCHEDULE_DATA_DIR);
+ * PostgreSQL: a schema prefix of its own in the test database (`env` DR_SCHEDULE_SCHEMA_PREFIX),
+ * whose schemas are dropped afterwards. `hospitals()` makes the backend of tenants.mjs on it.
+ */
+export function hospitalsPlace() {
+  if (POSTGRES_URL === null) {
+    const dir = tempDir();
+    return { env: { DR_SCHEDULE_DATA_DIR: dir }, dir, hospitals: () => new SqliteHospitals(dir) };
+  }
+  const prefix = `t${process.pid.toString(36)}${Date.now().toString(36)}_${++prefixes}_`;
+  cleanups.push(async () => {
+    const hospitals = new PostgresHospitals({ url: POSTGRES_URL, prefix });
+    try {
+      const names = await hospitals.names();
+      const pg = (await import("pg")).default;
+      for (let i = 0; i < names.length; i += 100) {
+        const db = new pg.Client({ connectionString: POSTGRES_URL });
+        await db.connect();
+        await db.query(`DROP SCHEMA ${names.slice(i, i + 100).map((name) => `"${hospitals.schema(name)}"`).join(", ")} CASCADE`);
+        await db.end();
+      }
+    } finally {
+      await hospitals.close();
+    }
+  });
+  return { env: { DR_SCHEDULE_SCHEMA_PREFIX: prefix }, prefix, hospitals: () => new PostgresHospitals({ url: POSTGRES_URL, prefix }) };
+}
+
+/** A Tenants registry (tenants.mjs) on a fresh hospitalsPlace(), closed by stopAll(). Options go to Tenants. */
+export function tempTenants(options = {}) {
+  const place = hospitalsPlace();
+  const tenants = new Tenants({ hospitals: place.hospitals(), ...options });
+  // Before the place's own cleanup (which drops the schemas): unshift.
+  cleanups.unshift(() => tenants.close());
+  return tenants;
 }
 
 export const MAIN = fileURLToPath(new URL("../../server/main.mjs", import.meta.url));

@@ -247,7 +247,10 @@ describe("main.mjs", { timeout: 30_000 }, () => {
       { DR_SCHEDULE_COMPACT_PERCENT: "0" },
       { DR_SCHEDULE_COMPACT_MIN_BYTES: "-1" },
       { DR_SCHEDULE_DATABASE_URL: "mysql://localhost/x" },
+      { DR_SCHEDULE_SCHEMA_PREFIX: "Bad-Prefix" },
       ...(STORE === "sqlite" ? [{ DR_SCHEDULE_DB: "/nonexistent-dir/x.sqlite" }] : []),
+      // On PostgreSQL the hospitals are schemas: a data directory beside it is a mistake.
+      ...(STORE === "postgres" ? [{ DR_SCHEDULE_DATA_DIR: "/tmp/dr-schedule-hospitals" }] : []),
     ];
     for (const env of bad) {
       const child = track(spawn(process.execPath, [MAIN], { env: { ...process.env, PORT: "0", ...dbEnv(tempDb()), ...env }, stdio: ["ignore", "pipe", "pipe"] }));

@@ -128,8 +128,12 @@ export class SqliteStore {
       }
     }
     try {
-      this.#db = new Database(path, { timeout: busyTimeoutMs });
+      // A database that holds data must still be there when it is opened: without
+      // `fileMustExist`, one deleted between the check above and this open (by the time another
+      // thread of this server opens it, say) would be created anew, empty.
+      this.#db = new Database(path, { timeout: busyTimeoutMs, fileMustExist: hasData });
     } catch (error) {
+      if (hasData && error?.code === "SQLITE_CANTOPEN" && !existsSync(path)) throw missingDatabase(path, marker);
       throw this.#storedDataError(error) ?? error;
     }
     try {

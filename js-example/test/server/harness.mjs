@@ -226,6 +226,16 @@ export function startProcess({ db, env = {}, timeoutMs = 15_000 } = {}) {
   });
 }
 
+/**
+ * Waits until the output of a process from startProcess matches `pattern` (its log arrives on a
+ * pipe, which may be read after an HTTP answer the process sent later); returns the output.
+ */
+export async function outputMatching(proc, pattern, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(proc.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return proc.output();
+}
+
 /** Registers a child process started elsewhere, so that stopAll() kills it if it still runs. */
 export function track(child) {
   const exited = new Promise((resolve) => {

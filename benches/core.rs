@@ -21,8 +21,8 @@ mod benches {
     use divan::{black_box, Bencher};
     use dr_schedule::engine::{
         AppointmentQuery, BookRequest, CancelOptions, ClockTime, FindAppointmentsQuery, Hospital,
-        HospitalOptionsInput, LocalDateTime, NewDoctor, ScheduleRule, SlotQuery, SnapshotLoader,
-        StatusFilter, Weekday,
+        HospitalOptionsInput, LocalDateTime, Moment, NewDoctor, ScheduleRule, SlotQuery,
+        SnapshotLoader, StatusFilter, Weekday,
     };
 
     /// Total appointments in the hospital under test.
@@ -64,7 +64,7 @@ mod benches {
         BookRequest {
             doctor_id: format!("d{}", doctor + 1),
             location: "Main".to_owned(),
-            start: at(start),
+            start: Moment::wall(at(start)),
             duration_minutes: None,
             patient: None,
             id: None,

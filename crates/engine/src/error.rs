@@ -6,7 +6,7 @@
 
 use crate::limits::{MAX_FIELD_PATH_LEN, MAX_MESSAGE_LEN};
 use crate::path::join_path;
-use crate::time::{LocalDate, LocalDateTime};
+use crate::time::{LocalDate, LocalDateTime, Moment};
 use crate::words::{Quoted, QuotedList};
 use serde::Serialize;
 use std::fmt;
@@ -60,11 +60,16 @@ pub enum ErrorCode {
     /// The hospital is as large as it may grow: its snapshot would pass `maxSnapshotBytes`, or
     /// it holds the most doctors or appointments it can, or it has counted its last revision.
     HospitalFull,
+    /// A wall-clock time that does not exist in the zone: the clocks skip it (spring forward).
+    NonexistentTime,
+    /// A wall-clock time that happens twice in the zone (the clocks go back over it), given
+    /// without an offset to say which.
+    AmbiguousTime,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the README's table.
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::InvalidInput,
         ErrorCode::DoctorNotFound,
         ErrorCode::AppointmentNotFound,
@@ -86,6 +91,8 @@ impl ErrorCode {
         ErrorCode::HoldExpired,
         ErrorCode::NotHeld,
         ErrorCode::HospitalFull,
+        ErrorCode::NonexistentTime,
+        ErrorCode::AmbiguousTime,
     ];
 
     /// The code as JS sees it, e.g. `"SLOT_TAKEN"`.
@@ -112,6 +119,8 @@ impl ErrorCode {
             ErrorCode::HoldExpired => "HOLD_EXPIRED",
             ErrorCode::NotHeld => "NOT_HELD",
             ErrorCode::HospitalFull => "HOSPITAL_FULL",
+            ErrorCode::NonexistentTime => "NONEXISTENT_TIME",
+            ErrorCode::AmbiguousTime => "AMBIGUOUS_TIME",
         }
     }
 }
@@ -191,16 +200,16 @@ pub struct Details {
     pub locations: Option<Vec<String>>,
     /// The earliest start allowed now (`TOO_SOON`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub earliest_start: Option<LocalDateTime>,
+    pub earliest_start: Option<Moment>,
     /// The latest start allowed now (`BEYOND_HORIZON`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub latest_start: Option<LocalDateTime>,
+    pub latest_start: Option<Moment>,
     /// The patient concerned (`PATIENT_BUSY`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub patient: Option<String>,
     /// When the hold lapsed (`HOLD_EXPIRED`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hold_expires: Option<LocalDateTime>,
+    pub hold_expires: Option<Moment>,
     /// What is full (`HOSPITAL_FULL`): `"snapshotBytes"`, `"doctors"`, `"appointments"` or
     /// `"revision"`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -215,6 +224,16 @@ pub struct Details {
     /// The most it may have (`HOSPITAL_FULL`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+    /// The zone a wall-clock time was read in (`NONEXISTENT_TIME`, `AMBIGUOUS_TIME`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// The valid times on either side of the skipped ones, each with its offset
+    /// (`NONEXISTENT_TIME`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nearest_starts: Option<Vec<Moment>>,
+    /// Both instants of a repeated time, earlier first, each with its offset (`AMBIGUOUS_TIME`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts: Option<Vec<Moment>>,
 }
 
 /// The doctor's time off that is in the way, as the doctor's profile states it (`timeOff` of
@@ -222,9 +241,9 @@ pub struct Details {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TimeOffDetails {
     /// First minute off.
-    pub start: LocalDateTime,
+    pub start: Moment,
     /// First minute back (exclusive end).
-    pub end: LocalDateTime,
+    pub end: Moment,
     /// Why, if the profile says.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -232,15 +251,43 @@ pub struct TimeOffDetails {
 
 /// One open block of a doctor's hours (`hours` of [`Details`]), as `workingHours` gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WorkingBlockDetails {
     /// The date.
     pub date: LocalDate,
     /// The location the block is at.
     pub location: String,
-    /// First minute.
+    /// First minute, wall clock there.
     pub start: LocalDateTime,
-    /// Exclusive end.
+    /// Exclusive end, wall clock there.
     pub end: LocalDateTime,
+    /// The start as an instant, in a hospital with a time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_utc: Option<Moment>,
+    /// The end as an instant, in a hospital with a time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_utc: Option<Moment>,
+}
+
+impl WorkingBlockDetails {
+    /// The block `[open, close)` (engine times) of day `day` at `location`, whose zone is `zone`.
+    pub(crate) fn new(
+        day: i64,
+        location: String,
+        zone: Option<&crate::zone::ZoneRules>,
+        open: LocalDateTime,
+        close: LocalDateTime,
+    ) -> Self {
+        let utc = |t: LocalDateTime| zone.map(|_| Moment::at(t, 0));
+        WorkingBlockDetails {
+            date: LocalDate::of(LocalDateTime::from_day_and_minute(day, 0)),
+            location,
+            start: crate::zone::wall(zone, open),
+            end: crate::zone::wall(zone, close),
+            start_utc: utc(open),
+            end_utc: utc(close),
+        }
+    }
 }
 
 /// A failure of the engine. A failed call never changes the hospital. Serialized as
@@ -520,8 +567,8 @@ impl Error {
     pub(crate) fn closed_by_override(
         doctor_id: &str,
         date: LocalDate,
-        start: LocalDateTime,
-        end: LocalDateTime,
+        start: Moment,
+        end: Moment,
     ) -> Self {
         let mut e = Error::outside_hours(doctor_id, start, end).with_message(format!(
             "{start} to {end} is not inside doctor {q_doctor_id}'s hours on {date}, which an \
@@ -536,8 +583,8 @@ impl Error {
     /// `OUTSIDE_HOURS`: the appointment overlaps the doctor's time off `[start, end)`.
     pub(crate) fn time_off(
         doctor_id: &str,
-        start: LocalDateTime,
-        end: LocalDateTime,
+        start: Moment,
+        end: Moment,
         reason: Option<&str>,
     ) -> Self {
         let why = reason.map(|r| format!(" ({r})")).unwrap_or_default();
@@ -558,8 +605,8 @@ impl Error {
     pub(crate) fn not_served_there(
         doctor_id: &str,
         location: &str,
-        start: LocalDateTime,
-        end: LocalDateTime,
+        start: Moment,
+        end: Moment,
         locations: Vec<String>,
     ) -> Self {
         let mut e = Error::outside_hours(doctor_id, start, end).with_message(format!(
@@ -575,11 +622,7 @@ impl Error {
     }
 
     /// `TOO_SOON`: `start` is before `earliest` (the current time plus the minimum notice).
-    pub(crate) fn too_soon(
-        start: LocalDateTime,
-        earliest: LocalDateTime,
-        in_the_past: bool,
-    ) -> Self {
+    pub(crate) fn too_soon(start: Moment, earliest: Moment, in_the_past: bool) -> Self {
         let message = if in_the_past {
             format!("{start} is in the past")
         } else {
@@ -597,7 +640,7 @@ impl Error {
     }
 
     /// `BEYOND_HORIZON`: `start` is after `latest` (the current time plus the horizon).
-    pub(crate) fn beyond_horizon(start: LocalDateTime, latest: LocalDateTime) -> Self {
+    pub(crate) fn beyond_horizon(start: Moment, latest: Moment) -> Self {
         Error::new(
             ErrorCode::BeyondHorizon,
             format!("{start} is beyond the booking horizon (latest {latest})"),
@@ -627,7 +670,7 @@ impl Error {
     }
 
     /// `HOLD_EXPIRED`.
-    pub(crate) fn hold_expired(appointment_id: &str, expired: LocalDateTime) -> Self {
+    pub(crate) fn hold_expired(appointment_id: &str, expired: Moment) -> Self {
         Error::new(
             ErrorCode::HoldExpired,
             format!(
@@ -652,6 +695,52 @@ impl Error {
             ),
             Details {
                 appointment_id: Some(appointment_id.to_owned()),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `NONEXISTENT_TIME`: `wall`, given for `field`, does not exist in `zone`.
+    pub(crate) fn nonexistent_time(
+        field: &str,
+        zone: &str,
+        wall: LocalDateTime,
+        nearest: [Moment; 2],
+    ) -> Self {
+        let [earlier, later] = nearest;
+        Error::new(
+            ErrorCode::NonexistentTime,
+            format!(
+                "{field} {wall} does not exist in {zone}: the clocks skip it; the nearest valid \
+                 times are {earlier} and {later}"
+            ),
+            Details {
+                field: Some(field.to_owned()),
+                time_zone: Some(zone.to_owned()),
+                nearest_starts: Some(nearest.to_vec()),
+                ..Details::default()
+            },
+        )
+    }
+
+    /// `AMBIGUOUS_TIME`: `wall`, given for `field`, happens twice in `zone`.
+    pub(crate) fn ambiguous_time(
+        field: &str,
+        zone: &str,
+        wall: LocalDateTime,
+        starts: [Moment; 2],
+    ) -> Self {
+        let [first, second] = starts;
+        Error::new(
+            ErrorCode::AmbiguousTime,
+            format!(
+                "{field} {wall} happens twice in {zone}, as the clocks go back: say which with \
+                 its offset, {first} or {second}"
+            ),
+            Details {
+                field: Some(field.to_owned()),
+                time_zone: Some(zone.to_owned()),
+                starts: Some(starts.to_vec()),
                 ..Details::default()
             },
         )
@@ -805,7 +894,10 @@ mod tests {
         assert!(e.message.ends_with("bytes in all)"));
         let field = e.details.field.as_ref().unwrap();
         assert!(field.len() <= MAX_FIELD_PATH_LEN);
-        assert!(e.message.contains(field.as_str()), "the message names the field as details does");
+        assert!(
+            e.message.contains(field.as_str()),
+            "the message names the field as details does"
+        );
         assert_eq!(Error::invalid_input("", "full").details.field, None);
     }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the toolchain pieces the build and the tests need. Idempotent: each step checks first
 # and does nothing when what it needs is already there. Nothing here downloads a prebuilt binary:
-# cargo builds wasm-pack and wasm-bindgen from crates.io source, npm fetches binaryen (wasm-opt
+# cargo builds the wasm-bindgen CLI from crates.io source, npm fetches binaryen (wasm-opt
 # compiled to JavaScript/wasm, it runs under Node).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,11 +13,6 @@ log() { printf '[setup] %s\n' "$*"; }
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
-fi
-
-if ! command -v wasm-pack >/dev/null || [ "$(wasm-pack --version | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
-  log "building wasm-pack $WASM_PACK_VERSION from source (about 2 minutes)"
-  cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked
 fi
 
 if ! command -v wasm-bindgen >/dev/null || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then

@@ -3,7 +3,8 @@
 # clippy (native and wasm32), the native unit and integration tests, the fuzz targets, the release
 # builds, the package's JS tests against the built package (tests/js: the boundary call by call,
 # every error code, hostile input, the types, in Node, Deno, Bun, workerd and Chromium) and the
-# examples' tests (js-example). Installs what it needs first (idempotent). CI runs exactly this.
+# examples' tests (js-example), whose REST server tests run twice: on SQLite, then on a
+# throwaway PostgreSQL server. Installs what it needs first (idempotent). CI runs exactly this.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -56,3 +57,9 @@ step "the package's JS tests (tests/js) against pkg/: Node, Deno, Bun, workerd, 
 
 step "the examples' JS tests (js-example): the walk-through, the REST server, the worker, the page"
 (cd js-example && npm_ci_once && npm test)
+
+step "the REST server's and the service's tests again, on PostgreSQL (a throwaway server, scripts/postgres.sh)"
+# Stopped (and its directory removed) however this script ends.
+trap 'bash "$here/scripts/postgres.sh" stop' EXIT
+pg_url="$(bash scripts/postgres.sh start)"
+(cd js-example && DR_SCHEDULE_TEST_DATABASE_URL="$pg_url" npm run test:postgres)

@@ -5,14 +5,14 @@
 // Logs one line when it listens; stops cleanly on SIGTERM and SIGINT. It starts and listens even
 // when the stored hospital cannot be loaded: then it answers 503 HOSPITAL_UNAVAILABLE and its log
 // says what is wrong and how to recover.
-import { resolve as resolvePath } from "node:path";
 import { DEFAULT_BODY_LIMIT } from "../service/http.mjs";
 import { HospitalService, consoleLog } from "../service/hospital-service.mjs";
 import { SettingsError, readSettings } from "../service/settings.mjs";
 import { StoredDataError, unavailableStore } from "../service/storage.mjs";
+import { WorkerCompactor } from "./compactor.mjs";
 import { createServer } from "./http.mjs";
 import { SETTINGS } from "./settings.mjs";
-import { SqliteStore } from "./store.mjs";
+import { chunkBytesOf, openStore, storageConfig } from "./stores.mjs";
 
 function fail(message) {
   console.error(`[dr-schedule] ${message}`);
@@ -29,20 +29,35 @@ try {
 if (settings.requestTimeoutMs < settings.headersTimeoutMs) {
   fail(`DR_SCHEDULE_REQUEST_TIMEOUT_MS (${settings.requestTimeoutMs}) must not be below DR_SCHEDULE_HEADERS_TIMEOUT_MS (${settings.headersTimeoutMs})`);
 }
-const dbPath = resolvePath(settings.db);
+const storage = storageConfig(settings);
+const where = storage.kind === "postgres" ? null : storage.db;
 
 let store;
+let usable = true;
 try {
-  store = SqliteStore.open(dbPath, { allowNew: settings.newDatabase });
+  // The request thread's connection never checkpoints SQLite's WAL: the compactor thread does.
+  store = await openStore(storage, { allowNew: settings.newDatabase, checkpoints: "external" });
 } catch (error) {
   // Stored data this server cannot use is reported by the service (503 and the log); a path it
   // cannot open at all is a wrong setting.
-  if (!(error instanceof StoredDataError)) fail(`cannot open ${dbPath}: ${error.message}`);
-  store = unavailableStore(error, `SQLite file ${dbPath}`);
+  if (!(error instanceof StoredDataError)) fail(`cannot open ${where ?? "the database"}: ${error.message}`);
+  store = unavailableStore(error, where === null ? "the PostgreSQL database" : `SQLite file ${where}`);
+  usable = false;
 }
 if (settings.newDatabase) consoleLog.warn("DR_SCHEDULE_NEW_DATABASE is set: a missing database is replaced by a new, empty one; unset it once the server has started");
 
-const service = await new HospitalService({ store, snapshotEvery: settings.snapshotEvery }).open();
+const compaction = {
+  percent: settings.compactPercent,
+  minBytes: settings.compactMinBytes,
+  chunkBytes: chunkBytesOf(storage),
+  // SQLite: a millisecond between two chunks' transactions, in which a request's write takes the lock.
+  pauseMs: storage.kind === "sqlite" ? 1 : 0,
+};
+const compactor = new WorkerCompactor({ storage, compaction }, consoleLog);
+// Started now when the store opened (for SQLite it also runs the WAL checkpoints); otherwise on
+// the first compaction, once the data can be loaded again after a restart.
+if (usable) compactor.start();
+const service = await new HospitalService({ store, compaction, compactor }).open();
 const server = createServer({
   service,
   bodyLimit: DEFAULT_BODY_LIMIT,
@@ -53,12 +68,13 @@ const server = createServer({
   requestTimeoutMs: settings.requestTimeoutMs,
 });
 server.on("error", (error) => {
+  compactor.close();
   store.close();
   fail(`cannot listen on ${settings.host}:${settings.port}: ${error.message}`);
 });
 server.listen(settings.port, settings.host, () => {
   const { port } = server.address();
-  const where = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${port}`;
+  const url = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${port}`;
   let state;
   try {
     // O(doctors) for now; the package gains a count later.
@@ -67,7 +83,7 @@ server.listen(settings.port, settings.host, () => {
   } catch (error) {
     state = `hospital state unknown (${error?.message ?? error})`;
   }
-  console.log(`[dr-schedule] listening on ${where} (database ${dbPath}, ${state})`);
+  console.log(`[dr-schedule] listening on ${url} (database ${where ?? store.describe()}, ${state})`);
 });
 
 let stopping = false;
@@ -79,7 +95,8 @@ function shutdown(signal) {
   // half-committed), and give up on idle keep-alive connections.
   server.close(async () => {
     await service.close();
-    store.close();
+    await compactor.close();
+    await store.close();
     process.exit(0);
   });
   server.closeIdleConnections();

@@ -1,15 +1,24 @@
 // The Node server's settings: environment variables, read by ../service/settings.mjs. The
 // README's settings table lists each of them (test/server/readme-tables.test.mjs checks it).
 import { defaultAllowedHosts } from "../service/http.mjs";
-import { DEFAULT_SNAPSHOT_EVERY } from "../service/hospital-service.mjs";
+import { DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_PERCENT } from "../service/compaction.mjs";
 import { boolean, integer, list, string } from "../service/settings.mjs";
 import { CONNECTION_DEFAULTS } from "./http.mjs";
 
 export const SETTINGS = {
   db: string("DR_SCHEDULE_DB", "dr-schedule.sqlite"),
+  databaseUrl: {
+    name: "DR_SCHEDULE_DATABASE_URL",
+    read(text) {
+      if (!/^postgres(ql)?:\/\/./.test(text)) throw new Error(`DR_SCHEDULE_DATABASE_URL must be a postgres:// or postgresql:// URL, got ${JSON.stringify(text.replace(/:[^:@/]*@/, ":…@"))}`);
+      return text;
+    },
+    fallback: null,
+  },
   port: integer("PORT", 5000, 0, 65535),
   host: string("HOST", "127.0.0.1"),
-  snapshotEvery: integer("DR_SCHEDULE_SNAPSHOT_EVERY", DEFAULT_SNAPSHOT_EVERY, 1, 1_000_000_000),
+  compactPercent: integer("DR_SCHEDULE_COMPACT_PERCENT", DEFAULT_COMPACT_PERCENT, 1, 100_000),
+  compactMinBytes: integer("DR_SCHEDULE_COMPACT_MIN_BYTES", DEFAULT_COMPACT_MIN_BYTES, 0, 2 ** 40),
   newDatabase: boolean("DR_SCHEDULE_NEW_DATABASE", false),
   allowedHosts: list("DR_SCHEDULE_ALLOWED_HOSTS", (s) => defaultAllowedHosts(s.host), {
     item: /^(\*|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?|[A-Za-z0-9.-]+(:[0-9]{1,5})?)$/,

@@ -1,10 +1,11 @@
 // The SQLite store of the Node server: one hospital in one SQLite file, which any number of
 // processes may share. It implements the storage interface of ../service/storage.mjs; the rules
-// (catching up, snapshots, pruning, what a failure means) are ../service/hospital-service.mjs's.
-// What is SQLite's is here:
+// (catching up, compaction, pruning, what a failure means) are ../service/hospital-service.mjs's
+// and ../service/compaction.mjs's. What is SQLite's is here:
 //
-//   snapshot(id = 1, revision, body)   the latest snapshot and its revision (one row)
-//   changes(revision PRIMARY KEY, record)   the change records after it, one per revision
+//   snapshot(revision PRIMARY KEY, bytes, chunks)   the published snapshots (the newest is loaded)
+//   snapshot_chunks(revision, seq, data BLOB)       their bytes, in chunks of at most 256 KiB
+//   changes(revision PRIMARY KEY, record)           the change records, one per revision
 //
 // - WAL mode, synchronous=FULL, a busy timeout (default 5 s): a process killed at any moment
 //   leaves the file at its last COMMIT, and an acknowledged write is on disk.
@@ -12,6 +13,13 @@
 //   mutates and appends inside it); a read runs in one deferred transaction, so it sees one
 //   state of the file. A change row's revision is its primary key: inserting a revision someone
 //   else stored first fails (RevisionConflictError), so writes are conditional on the revision.
+// - Compaction (a worker thread's connection, ../server/compactor.mjs) writes each snapshot chunk
+//   in a transaction of its own with synchronous=NORMAL (no fsync; the write lock is held for a
+//   fraction of a millisecond), and publishes the snapshot in one transaction with
+//   synchronous=FULL, whose fsync of the WAL makes the chunks durable with it. With
+//   `checkpoints: "external"` this connection never checkpoints the WAL (no automatic
+//   checkpoint on a request's commit); the compactor's connection does, in passive mode, which
+//   does not block writers.
 // - The file is the one that was opened: before every read and write, and again after each
 //   COMMIT, its device and inode are compared with the ones opened (one stat(2), about a
 //   microsecond). A file deleted or replaced under the running server gives
@@ -22,6 +30,8 @@
 //   silently replaced by a new one, unless the operator asks for a new one (`allowNew`). Only a
 //   first start, with no marker, gets the demo hospital. One marker per database file, in the
 //   directory that holds them, so a data directory of one file per hospital gets one each.
+// - Schema version 2 (PRAGMA user_version). A version 1 file (one `snapshot` row of JSON text) is
+//   converted when it is opened.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import Database from "better-sqlite3";
@@ -31,7 +41,9 @@ import { RevisionConflictError, StoreBusyError, StoreUnavailableError, StoredDat
 
 export { demoHospital };
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+/** The largest snapshot chunk: one chunk's transaction holds the write lock about 0.2 ms. */
+export const SQLITE_CHUNK_BYTES = 256 * 1024;
 
 function isBusy(error) {
   return typeof error?.code === "string" && error.code.startsWith("SQLITE_BUSY");
@@ -79,12 +91,16 @@ export class SqliteStore {
   #identity;
   #view;
   #tx;
+  #busyTimeoutMs;
 
   /**
    * Opens the database at `path`, creating it if it is the first start there. Options:
-   * `busyTimeoutMs` (default 5000); `seed` (default demoHospital), the first start's hospital;
+   * `busyTimeoutMs` (default 5000); `seed` (default demoHospital), the first start's hospital (a
+   * function returning a Hospital, or `{ revision, bytes }` of a snapshot to store as it is);
    * `allowNew` (default false): create a new, empty database where the marker says one existed;
-   * `hooks` (tests only: fault injection, `beforeInsert(db, rows)`, `beforeCommit(db)`).
+   * `checkpoints` ("auto", the default, or "external": this connection never checkpoints, the
+   * compactor's does); `hooks` (tests only: fault injection, `beforeInsert(db, rows)`,
+   * `beforeCommit(db)`).
    * Throws StoredDataError when the file holds no hospital this server can use (missing where
    * one existed, a newer schema, not a database); other exceptions for a path it cannot open.
    */
@@ -92,9 +108,10 @@ export class SqliteStore {
     return new SqliteStore(path, options);
   }
 
-  constructor(path, { busyTimeoutMs = 5000, seed = demoHospital, allowNew = false, hooks = {} } = {}) {
+  constructor(path, { busyTimeoutMs = 5000, seed = demoHospital, allowNew = false, checkpoints = "auto", hooks = {} } = {}) {
     this.#path = path;
     this.#hooks = hooks;
+    this.#busyTimeoutMs = busyTimeoutMs;
     const marker = markerPath(path);
     const created = existsSync(marker);
     const hasData = existsSync(path) && statSync(path).size > 0;
@@ -115,6 +132,7 @@ export class SqliteStore {
       this.#db.pragma("synchronous = FULL");
       // A snapshot write makes the WAL large; truncate it back after checkpoints.
       this.#db.pragma("journal_size_limit = 67108864");
+      if (checkpoints === "external") this.#db.pragma("wal_autocheckpoint = 0");
       this.#initialize(() => {
         if (!created) return seed();
         if (allowNew) return new Hospital();
@@ -170,24 +188,42 @@ export class SqliteStore {
           recovery: "Run the dr-schedule server version that wrote it, or restore the database from a backup.",
         });
       }
+      let v1 = null;
+      if (version === 1) {
+        // Version 1: one row `snapshot(id = 1, revision, body TEXT)`. Its snapshot moves into chunks.
+        v1 = this.#db.prepare("SELECT revision, body FROM snapshot WHERE id = 1").get() ?? null;
+        this.#db.exec("DROP TABLE snapshot");
+      }
       this.#db.exec(`
         CREATE TABLE IF NOT EXISTS snapshot (
-          id INTEGER PRIMARY KEY CHECK (id = 1),
-          revision INTEGER NOT NULL,
-          body TEXT NOT NULL
+          revision INTEGER PRIMARY KEY,
+          bytes INTEGER NOT NULL,
+          chunks INTEGER NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS snapshot_chunks (
+          revision INTEGER NOT NULL,
+          seq INTEGER NOT NULL,
+          data BLOB NOT NULL,
+          PRIMARY KEY (revision, seq)
+        ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS changes (
           revision INTEGER PRIMARY KEY,
           record TEXT NOT NULL
         );
       `);
       this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
-      if (this.#db.prepare("SELECT 1 FROM snapshot WHERE id = 1").get() === undefined) {
-        const h = initial();
-        try {
-          this.#db.prepare("INSERT INTO snapshot (id, revision, body) VALUES (1, ?, ?)").run(h.revision, h.toSnapshot());
-        } finally {
-          h.free();
+      if (v1 !== null) {
+        this.#insertSnapshot(v1.revision, new TextEncoder().encode(v1.body));
+      } else if (this.#db.prepare("SELECT 1 FROM snapshot LIMIT 1").get() === undefined) {
+        const first = initial();
+        if (first.bytes instanceof Uint8Array) {
+          this.#insertSnapshot(first.revision, first.bytes);
+        } else {
+          try {
+            this.#insertSnapshot(first.revision, first.toSnapshotBytes());
+          } finally {
+            first.free();
+          }
         }
       }
       this.#db.exec("COMMIT");
@@ -197,29 +233,61 @@ export class SqliteStore {
     }
   }
 
+  /** Stores a whole snapshot in the current transaction (creating a database, converting one). */
+  #insertSnapshot(revision, bytes) {
+    const chunk = this.#db.prepare("INSERT INTO snapshot_chunks (revision, seq, data) VALUES (?, ?, ?)");
+    let seq = 0;
+    for (let offset = 0; offset < bytes.length; offset += SQLITE_CHUNK_BYTES, seq++) chunk.run(revision, seq, bytes.subarray(offset, offset + SQLITE_CHUNK_BYTES));
+    this.#db.prepare("INSERT INTO snapshot (revision, bytes, chunks) VALUES (?, ?, ?)").run(revision, bytes.length, seq);
+  }
+
   #prepare() {
     const db = this.#db;
+    const logBytes = "coalesce(sum(length(CAST(record AS BLOB))), 0)";
     const q = {
-      snapshot: db.prepare("SELECT revision, body FROM snapshot WHERE id = 1"),
-      snapshotRevision: db.prepare("SELECT revision FROM snapshot WHERE id = 1").pluck(),
+      snapshot: db.prepare("SELECT revision, bytes, chunks FROM snapshot ORDER BY revision DESC LIMIT 1"),
+      chunks: db.prepare("SELECT seq, data FROM snapshot_chunks WHERE revision = ? ORDER BY seq"),
       head: db.prepare("SELECT max(revision) FROM changes").pluck(),
       changesAfter: db.prepare("SELECT revision, record FROM changes WHERE revision > ? ORDER BY revision"),
+      changesAfterLimit: db.prepare("SELECT revision, record FROM changes WHERE revision > ? ORDER BY revision LIMIT ?"),
+      logBytes: db.prepare(`SELECT ${logBytes} FROM changes WHERE revision > ?`).pluck(),
+      logState: db.prepare(`SELECT ${logBytes} AS logBytes, max(revision) AS head FROM changes WHERE revision > ?`),
       insertChange: db.prepare("INSERT INTO changes (revision, record) VALUES (?, ?)"),
-      writeSnapshot: db.prepare("UPDATE snapshot SET revision = ?, body = ? WHERE id = 1"),
-      prune: db.prepare("DELETE FROM changes WHERE revision <= ?"),
+      insertChunk: db.prepare("INSERT OR REPLACE INTO snapshot_chunks (revision, seq, data) VALUES (?, ?, ?)"),
+      countChunks: db.prepare("SELECT count(*) FROM snapshot_chunks WHERE revision = ?").pluck(),
+      publish: db.prepare("INSERT INTO snapshot (revision, bytes, chunks) VALUES (?, ?, ?)"),
+      discard: db.prepare("DELETE FROM snapshot_chunks WHERE revision = ? AND revision NOT IN (SELECT revision FROM snapshot)"),
+      oldestChange: db.prepare("SELECT min(revision) FROM changes").pluck(),
+      pruneRange: db.prepare("DELETE FROM changes WHERE revision > ? AND revision <= ?"),
+      olderSnapshots: db.prepare("SELECT revision FROM snapshot WHERE revision < ?").pluck(),
+      dropSnapshot: db.prepare("DELETE FROM snapshot WHERE revision = ?"),
+      dropChunks: db.prepare("DELETE FROM snapshot_chunks WHERE revision = ? AND seq < ?"),
+      maxChunk: db.prepare("SELECT max(seq) FROM snapshot_chunks WHERE revision = ?").pluck(),
     };
     this.#q = q;
+    const newest = () => q.snapshot.get() ?? { revision: 0, bytes: 0, chunks: 0 };
     this.#view = {
       loadSnapshot: () => {
         const row = q.snapshot.get();
         if (row === undefined) {
-          throw new StoredDataError("snapshotMissing", `${this.#path} has no snapshot row (table snapshot, id 1)`, { recovery: "Restore the database from a backup." });
+          throw new StoredDataError("snapshotMissing", `${this.#path} has no snapshot (table snapshot is empty)`, { recovery: "Restore the database from a backup." });
         }
-        return { revision: row.revision, text: row.body };
+        const chunks = q.chunks.all(row.revision);
+        const bytes = Buffer.concat(chunks.map((c) => c.data));
+        if (chunks.length !== row.chunks || bytes.length !== row.bytes || chunks.some((c, i) => c.seq !== i)) {
+          throw new StoredDataError("snapshotIncomplete", `the snapshot (table snapshot, revision ${row.revision}) has ${chunks.length} of its ${row.chunks} chunks (${bytes.length} of ${row.bytes} bytes) in table snapshot_chunks`, {
+            revision: row.revision,
+            recovery: "Restore the database from a backup.",
+          });
+        }
+        return { revision: row.revision, bytes };
       },
-      snapshotRevision: () => q.snapshotRevision.get() ?? 0,
-      changesAfter: (revision) => q.changesAfter.all(revision),
-      head: () => Math.max(q.snapshotRevision.get() ?? 0, q.head.get() ?? 0),
+      changesAfter: (revision, limit) => (limit === undefined ? q.changesAfter.all(revision) : q.changesAfterLimit.all(revision, limit)),
+      head: () => Math.max(newest().revision, q.head.get() ?? 0),
+      catchUpCost: (revision) => {
+        const snapshot = newest();
+        return { logBytes: q.logBytes.get(revision), snapshotBytes: snapshot.bytes, snapshotLogBytes: q.logBytes.get(snapshot.revision) };
+      },
     };
     this.#tx = {
       ...this.#view,
@@ -233,12 +301,6 @@ export class SqliteStore {
             throw error;
           }
         }
-      },
-      writeSnapshot: (revision, text) => {
-        q.writeSnapshot.run(revision, text);
-      },
-      prune: (revision) => {
-        q.prune.run(revision);
       },
     };
   }
@@ -271,7 +333,7 @@ export class SqliteStore {
     });
   }
 
-  async read(fn) {
+  async read(fn, _options) {
     this.#check();
     this.#db.exec("BEGIN");
     try {
@@ -284,7 +346,7 @@ export class SqliteStore {
     }
   }
 
-  async write(fn) {
+  async write(fn, _options) {
     this.#check();
     try {
       this.#db.exec("BEGIN IMMEDIATE");
@@ -316,10 +378,106 @@ export class SqliteStore {
     }
   }
 
-  /** Rows currently in the `changes` table and the snapshot's revision (for tests). */
+  // -------------------------------------------------------------------------------------------
+  // Compaction (../service/compaction.mjs), from the compactor's own connection: each call is a
+  // transaction of its own.
+
+  /**
+   * Runs `fn` in a write transaction of its own, for compaction. SQLite's busy handler sleeps
+   * 1, 2, 5, 10, … 100 ms between tries, and a request thread that writes without pause would
+   * take the lock back in each of those gaps: the compactor would starve. So the lock is tried
+   * without waiting, again and again a fraction of a millisecond apart, until `busyTimeoutMs`:
+   * it is free between two batches of the request thread.
+   */
+  async #transaction(fn, { synchronous = "NORMAL" } = {}) {
+    this.#check();
+    const deadline = Date.now() + this.#busyTimeoutMs;
+    this.#db.pragma(`synchronous = ${synchronous}`);
+    this.#db.pragma("busy_timeout = 0");
+    try {
+      for (let tries = 0; ; tries++) {
+        try {
+          this.#db.exec("BEGIN IMMEDIATE");
+          break;
+        } catch (error) {
+          if (!isBusy(error)) throw error;
+          if (Date.now() >= deadline) throw new StoreBusyError(undefined, { cause: error });
+          await new Promise((resolve) => (tries % 8 === 7 ? setTimeout(resolve, 1) : setImmediate(resolve)));
+        }
+      }
+    } catch (error) {
+      this.#db.pragma("synchronous = FULL");
+      throw error;
+    } finally {
+      this.#db.pragma(`busy_timeout = ${this.#busyTimeoutMs}`);
+    }
+    try {
+      const result = fn();
+      this.#db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.#rollback();
+      throw error;
+    } finally {
+      this.#db.pragma("synchronous = FULL");
+    }
+  }
+
+  async compactionState() {
+    this.#check();
+    this.#db.exec("BEGIN");
+    try {
+      const snapshot = this.#q.snapshot.get() ?? { revision: 0, bytes: 0 };
+      const log = this.#q.logState.get(snapshot.revision);
+      return { snapshotRevision: snapshot.revision, snapshotBytes: snapshot.bytes, logBytes: log.logBytes, head: Math.max(snapshot.revision, log.head ?? 0) };
+    } finally {
+      this.#rollback();
+    }
+  }
+
+  async writeSnapshotChunk(revision, seq, bytes) {
+    await this.#transaction(() => this.#q.insertChunk.run(revision, seq, bytes));
+  }
+
+  async publishSnapshot(revision, bytes, chunks) {
+    return await this.#transaction(
+      () => {
+        const newest = this.#q.snapshot.get()?.revision ?? 0;
+        if (revision <= newest || this.#q.countChunks.get(revision) !== chunks) return { published: false, previous: newest };
+        this.#q.publish.run(revision, bytes, chunks);
+        return { published: true, previous: newest };
+      },
+      { synchronous: "FULL" },
+    );
+  }
+
+  async discardSnapshot(revision) {
+    await this.#transaction(() => this.#q.discard.run(revision));
+  }
+
+  async pruneChanges(upTo, step) {
+    for (let from = (this.#q.oldestChange.get() ?? upTo + 1) - 1; from < upTo; from += step) {
+      await this.#transaction(() => this.#q.pruneRange.run(from, Math.min(upTo, from + step)));
+    }
+  }
+
+  async dropSnapshotsBefore(revision) {
+    for (const old of this.#q.olderSnapshots.all(revision)) {
+      // Unpublished first, so that no reader finds a snapshot row with missing chunks.
+      await this.#transaction(() => this.#q.dropSnapshot.run(old));
+      for (let seq = 0, last = this.#q.maxChunk.get(old) ?? -1; seq <= last; seq += 16) await this.#transaction(() => this.#q.dropChunks.run(old, seq + 16));
+    }
+  }
+
+  async checkpoint() {
+    this.#check();
+    this.#db.pragma("wal_checkpoint(PASSIVE)");
+  }
+
+  /** The newest snapshot's revision and the rows in table `changes` (for tests). */
   stats() {
     return {
-      snapshotRevision: this.#q.snapshotRevision.get(),
+      snapshotRevision: this.#q.snapshot.get()?.revision ?? 0,
       changeRows: this.#db.prepare("SELECT count(*) FROM changes").pluck().get(),
     };
   }

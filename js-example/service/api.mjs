@@ -45,6 +45,10 @@ export const STATUS_BY_CODE = Object.freeze({
   OUTSIDE_HOURS: 422,
   TOO_SOON: 422,
   BEYOND_HORIZON: 422,
+  // The change would take the hospital past its size budget (maxSnapshotBytes, or the counts
+  // that bound it): nothing changed; it can succeed once something is cancelled or removed, or
+  // the operator raises the budget. Not 413: the request itself is small.
+  HOSPITAL_FULL: 507,
   // Codes no request can cause; if one shows up, the server is at fault.
   INVALID_SNAPSHOT: 500,
   UNSUPPORTED_VERSION: 500,
@@ -68,6 +72,9 @@ export const STATUS_BY_CODE = Object.freeze({
   STORE_BUSY: 503,
   // The database file was deleted or replaced under the running server: nothing is stored.
   STORE_UNAVAILABLE: 503,
+  // The database server cannot be reached or the connection broke (PostgreSQL): nothing was
+  // acknowledged; retry.
+  STORE_UNREACHABLE: 503,
   // The stored hospital cannot be loaded (a snapshot or change the package refuses, a missing
   // database); the server log says what and how to recover.
   HOSPITAL_UNAVAILABLE: 503,

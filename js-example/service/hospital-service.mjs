@@ -18,19 +18,18 @@
 // applies the change rows stored after its own revision, one `applyChanges` call each (a
 // single change applies in place; a batch would be applied on a copy of the whole hospital),
 // or reloads snapshot and rows when they do not follow on (dropped behind a newer snapshot).
+// A process that lags by more than `catchUpRows` rows takes the cheaper way by bytes: the rows
+// after its revision, or the newest snapshot and the rows after it.
 // For writes this happens inside the store's write lock, and the change rows are inserted under
 // their revision as key: a write is conditional on the revision it was computed from.
 //
-// Snapshots and pruning, the one rule: after a write batch, when `snapshotEvery` revisions or
-// more have passed since the stored snapshot, the batch's transaction also writes a snapshot of
-// the new revision and drops the change rows up to the *previous* snapshot's revision. The rows
-// of the last generation stay, because
-//   - a process sharing the store that lags by fewer than `snapshotEvery` revisions catches up
-//     from them, O(rows), instead of reloading the whole snapshot, O(hospital);
-//   - they are few and bounded: the store never holds more than 2 × `snapshotEvery` rows;
-//   - they cost nothing to load: a start replays only the rows after the newest snapshot.
-// A single-writer store (the Durable Object) keeps them too: one rule, and at most
-// `snapshotEvery` extra rows of a few hundred bytes.
+// Snapshots are never written on the request path: a write stores its change records, O(1) in
+// the size of the hospital. Compaction (compaction.mjs: when the log after the newest snapshot
+// has grown to a fraction of the snapshot's bytes) runs elsewhere: in a worker thread that keeps
+// its own Hospital (`compactor`, the Node server), or, for a store without threads (the Durable
+// Object), between two batches of the queue (`compaction: "inline"`). The service only counts
+// the bytes of the change records it stores or applies and asks the compactor when they pass the
+// threshold; the compactor checks the store itself before it writes anything.
 //
 // Failures, decided by the error, never by the status it maps to:
 //   - A HospitalError is an answer (the engine changes nothing on a failed call); a read never
@@ -48,9 +47,18 @@
 //     is tried again at most every `retryLoadMs`.
 import { Hospital } from "dr-schedule";
 import { errorResponse, execute, resolve } from "./api.mjs";
-import { RevisionConflictError, StoreBusyError, StoreUnavailableError, StoredDataError } from "./storage.mjs";
+import { DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_PERCENT, compactNow, compactionThreshold } from "./compaction.mjs";
+import { RevisionConflictError, StoreBusyError, StoreUnavailableError, StoreUnreachableError, StoredDataError } from "./storage.mjs";
 
-export const DEFAULT_SNAPSHOT_EVERY = 1000;
+/** Runs `fn` after the pending I/O callbacks: setImmediate in Node; workerd has only setTimeout. */
+const afterIo = typeof setImmediate === "function" ? setImmediate : (fn) => setTimeout(fn, 0);
+
+/** A lag of more rows than this is caught up the cheaper way by bytes (rows or snapshot). */
+export const DEFAULT_CATCH_UP_ROWS = 256;
+/** How long after a failed compaction the next one is tried. */
+export const COMPACTION_RETRY_MS = 5000;
+/** How soon a hospital that could not be loaded because the database was unreachable is tried again. */
+export const UNREACHABLE_RETRY_MS = 250;
 /** The most requests one batch (one transaction, one commit) holds. */
 export const DEFAULT_MAX_BATCH = 64;
 /** How long an unloadable hospital is left alone before the next try. */
@@ -96,7 +104,9 @@ export class HospitalService {
   #hospital = null;
   /** Why there is no hospital: `{ error, retryAt }`, or null. */
   #unavailable = null;
-  #snapshotEvery;
+  #compaction;
+  #compactor;
+  #catchUpRows;
   #maxBatch;
   #retryLoadMs;
   #seedApi;
@@ -107,11 +117,21 @@ export class HospitalService {
   #draining = null;
   #closed = false;
   /** Counters for tests and the curious: loads from the store, commits, batches. */
-  stats = { loads: 0, commits: 0, writeBatches: 0, readBatches: 0, rebuilds: 0 };
+  stats = { loads: 0, commits: 0, writeBatches: 0, readBatches: 0, rebuilds: 0, compactions: 0, catchUpsFromSnapshot: 0 };
+  /** The newest snapshot's size and the bytes of the change records after it, as far as known. */
+  #snapshotBytes = 0;
+  #logBytes = 0;
+  /** The compaction under way (a promise), or null. */
+  #compacting = null;
 
   /**
    * @param options.store the storage adapter (storage.mjs)
-   * @param options.snapshotEvery revisions between snapshots (default 1000)
+   * @param options.compaction `{ percent, minBytes, chunkBytes, pauseMs }` (compaction.mjs), or
+   *   false for none (a tool that only reads)
+   * @param options.compactor an object `{ request() }` that compacts elsewhere (a worker thread)
+   *   and resolves with the store's `compactionState()` afterwards; without one, the service
+   *   compacts between two batches of its queue (the Durable Object: no threads)
+   * @param options.catchUpRows a lag of more rows is caught up the cheaper way by bytes
    * @param options.maxBatch most requests per batch (default 64)
    * @param options.retryLoadMs least time between two tries to load an unloadable hospital
    * @param options.seedApi whether the seed API's routes exist (the Node server: true)
@@ -119,17 +139,25 @@ export class HospitalService {
    */
   constructor({
     store,
-    snapshotEvery = DEFAULT_SNAPSHOT_EVERY,
+    compaction = {},
+    compactor = null,
+    catchUpRows = DEFAULT_CATCH_UP_ROWS,
     maxBatch = DEFAULT_MAX_BATCH,
     retryLoadMs = DEFAULT_RETRY_LOAD_MS,
     seedApi = true,
     log = consoleLog,
     now = Date.now,
   }) {
-    if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 1) throw new RangeError(`snapshotEvery must be a positive integer, got ${snapshotEvery}`);
+    if (compaction !== false) {
+      const { percent = DEFAULT_COMPACT_PERCENT, minBytes = DEFAULT_COMPACT_MIN_BYTES, chunkBytes = 256 * 1024 } = compaction;
+      if (!(percent > 0) || !(minBytes >= 0) || !(chunkBytes >= 1)) throw new RangeError(`bad compaction options ${JSON.stringify(compaction)}`);
+      compaction = { ...compaction, percent, minBytes, chunkBytes };
+    }
     if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
     this.#store = store;
-    this.#snapshotEvery = snapshotEvery;
+    this.#compaction = compaction;
+    this.#compactor = compactor;
+    this.#catchUpRows = catchUpRows;
     this.#maxBatch = maxBatch;
     this.#retryLoadMs = retryLoadMs;
     this.#seedApi = seedApi;
@@ -203,7 +231,18 @@ export class HospitalService {
   async close() {
     this.#closed = true;
     while (this.#running) await this.#draining;
+    await this.#compacting;
     this.#replace(null);
+  }
+
+  /** Resolves once the compaction under way (if any) is over: for tests and tools. */
+  async compacted() {
+    while (this.#compacting !== null) await this.#compacting;
+  }
+
+  /** The bytes of the newest snapshot and of the change records after it, as the service counts them. */
+  get logStats() {
+    return { snapshotBytes: this.#snapshotBytes, logBytes: this.#logBytes };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -216,7 +255,10 @@ export class HospitalService {
     this.#queue.push(task);
     if (!this.#running) {
       this.#running = true;
-      this.#draining = this.#drain();
+      // The batch starts after the I/O callbacks of this turn of the event loop: requests that
+      // arrived together (during the previous commit, which a synchronous store runs on this
+      // thread) are all queued by then and share one transaction and one commit.
+      this.#draining = new Promise((resolve) => afterIo(resolve)).then(() => this.#drain());
     }
   }
 
@@ -237,6 +279,10 @@ export class HospitalService {
           }
         }
         const kind = this.#queue[0].kind;
+        if (kind === "compact") {
+          await this.#compactInline(this.#queue.shift());
+          continue;
+        }
         let n = 1;
         while (n < this.#queue.length && n < this.#maxBatch && this.#queue[n].kind === kind) n += 1;
         const batch = this.#queue.splice(0, n);
@@ -253,7 +299,8 @@ export class HospitalService {
     this.stats.readBatches += 1;
     if (this.#store.shared) {
       try {
-        await this.#store.read((view) => this.#catchUp(view));
+        await this.#store.read((view) => this.#catchUp(view), { after: this.#hospital.revision, limit: this.#catchUpRows + 1 });
+        this.#reachable();
       } catch (error) {
         // Memory is still a committed state (a change applies whole or not at all); only the
         // store could not be read, or what it holds cannot be loaded (then #catchUp has
@@ -283,8 +330,13 @@ export class HospitalService {
       // Set once the engine has been called: from then on memory may be ahead of the store.
       let touched = false;
       try {
+        const after = this.#hospital.revision;
+        let stored = 0;
         const outcomes = await this.#store.write(async (tx) => {
           if (this.#store.shared) await this.#catchUp(tx);
+          // Writes that arrived while the lock was being taken (an asynchronous store waits for
+          // it, behind other processes) join this batch: they share its commit.
+          while (batch.length < this.#maxBatch && this.#queue.length > 0 && this.#queue[0].kind === "write") batch.push(this.#queue.shift());
           const h = this.#hospital;
           const base = h.revision;
           const results = [];
@@ -294,11 +346,13 @@ export class HospitalService {
             if (outcome.error !== undefined || outcome.suspect) throw new SuspectMemory(task, outcome);
             results.push(outcome);
           }
-          if (h.revision !== base) await this.#persist(tx, h, base);
+          if (h.revision !== base) stored = await this.#persist(tx, h, base);
           return results;
-        });
+        }, { after, limit: this.#catchUpRows + 1 });
         this.stats.commits += 1;
+        this.#reachable();
         batch.forEach((task, i) => task.finish(outcomes[i]));
+        this.#logged(stored);
         return;
       } catch (error) {
         if (touched) await this.#rebuild();
@@ -316,25 +370,79 @@ export class HospitalService {
     }
   }
 
-  /** Stores the changes after `base` and, by the rule at the top of this file, a snapshot. */
+  /** Stores the change records after `base`; resolves with their size in bytes. O(1) in the hospital. */
   async #persist(tx, h, base) {
-    const rows = h.changesSince(base).map((change) => ({ revision: change.revision, record: JSON.stringify(change) }));
+    let bytes = 0;
+    const rows = h.changesSince(base).map((change) => {
+      const record = JSON.stringify(change);
+      bytes += record.length;
+      return { revision: change.revision, record };
+    });
     await tx.append(rows);
-    const previous = await tx.snapshotRevision();
-    if (h.revision - previous >= this.#snapshotEvery) {
-      await tx.writeSnapshot(h.revision, h.toSnapshot());
-      await tx.prune(previous);
+    return bytes;
+  }
+
+  /** Counts `bytes` of change records more after the snapshot; asks for a compaction when due. */
+  #logged(bytes) {
+    this.#logBytes += bytes;
+    if (this.#compaction === false || this.#compacting !== null || this.#closed || this.#now() < this.#compactRetryAt) return;
+    if (this.#logBytes < compactionThreshold(this.#snapshotBytes, this.#compaction)) return;
+    if (this.#compactor !== null) {
+      this.#compacting = this.#compactor
+        .request()
+        .then((state) => {
+          if (state) this.#snapshotKnown(state);
+        })
+        .catch((error) => this.#compactionFailed(error))
+        .finally(() => {
+          this.#compacting = null;
+        });
+    } else {
+      // No thread to run it on: a task of its own in the queue, between two batches.
+      this.#compacting = new Promise((resolvePromise) => {
+        this.#enqueue(new Task("compact", null, resolvePromise, resolvePromise));
+      }).finally(() => {
+        this.#compacting = null;
+      });
     }
+  }
+
+  /** What the store says after a compaction: the newest snapshot and the log after it. */
+  #snapshotKnown(state) {
+    this.#snapshotBytes = state.snapshotBytes;
+    this.#logBytes = state.logBytes;
+  }
+
+  /** Writes a snapshot of memory, which between batches is committed state (`compaction: "inline"`). */
+  async #compactInline(task) {
+    try {
+      if (this.#hospital === null) return;
+      const result = await compactNow(this.#store, this.#hospital, this.#compaction);
+      this.stats.compactions += 1;
+      this.#snapshotKnown(await this.#store.compactionState());
+      task.finish(result);
+    } catch (error) {
+      this.#compactionFailed(error);
+      task.fail(error);
+    }
+  }
+
+  /** Not before a few seconds have passed is it tried again. */
+  #compactRetryAt = 0;
+  #compactionFailed(error) {
+    this.#compactRetryAt = this.#now() + COMPACTION_RETRY_MS;
+    this.#log.error(`compaction failed (requests are not affected; it is tried again in ${COMPACTION_RETRY_MS / 1000} s):`, error);
   }
 
   /**
    * Brings memory to the store's head: applies the rows after its revision, or reloads when
-   * they do not follow on, when memory is ahead of the store, or when a row does not apply.
+   * they do not follow on, when memory is ahead of the store, when a row does not apply, or when
+   * the lag is long and the snapshot (plus the rows after it) is fewer bytes than the rows.
    */
   async #catchUp(view) {
     const h = this.#hospital;
     const mine = h.revision;
-    const rows = await view.changesAfter(mine);
+    let rows = await view.changesAfter(mine, this.#catchUpRows + 1);
     if (rows.length === 0) {
       if ((await view.head()) !== mine) await this.#reload(view);
       return;
@@ -343,13 +451,28 @@ export class HospitalService {
       await this.#reload(view);
       return;
     }
+    if (rows.length > this.#catchUpRows) {
+      const cost = await view.catchUpCost(mine);
+      if (cost.snapshotBytes + cost.snapshotLogBytes < cost.logBytes) {
+        this.stats.catchUpsFromSnapshot += 1;
+        await this.#reload(view);
+        return;
+      }
+      rows = await view.changesAfter(mine);
+    }
+    let bytes = 0;
     try {
-      for (const row of rows) h.applyChanges([JSON.parse(row.record)]);
+      for (const row of rows) {
+        h.applyChanges([JSON.parse(row.record)]);
+        bytes += row.record.length;
+      }
     } catch {
       // Each change applies whole or not at all, but reloading is the safe answer to any
       // surprise (and names the row if it is the stored data that is wrong).
       await this.#reload(view);
+      return;
     }
+    this.#logged(bytes);
   }
 
   /** Reloads inside the caller's view; if that fails, the hospital is gone until a load succeeds. */
@@ -368,6 +491,7 @@ export class HospitalService {
     try {
       const h = await this.#store.read((view) => this.#build(view));
       this.#replace(h);
+      this.#reachable();
       if (this.#unavailable !== null) this.#log.info(`the hospital loads again (revision ${h.revision}); serving`);
       this.#unavailable = null;
     } catch (error) {
@@ -389,7 +513,7 @@ export class HospitalService {
       h = new Hospital();
     } else {
       try {
-        h = Hospital.fromSnapshot(snapshot.text);
+        h = Hospital.fromSnapshot(snapshot.bytes);
       } catch (error) {
         const newer = isHospitalError(error) && error.code === "UNSUPPORTED_VERSION";
         throw new StoredDataError("snapshotRefused", `the snapshot (${this.#store.where("snapshot", snapshot.revision)}) is refused: ${describeError(error)}`, {
@@ -401,9 +525,11 @@ export class HospitalService {
         });
       }
     }
+    let logBytes = 0;
     try {
       const rows = await view.changesAfter(h.revision);
       for (const row of rows) {
+        logBytes += row.record.length;
         try {
           h.applyChanges([JSON.parse(row.record)]);
         } catch (error) {
@@ -420,22 +546,29 @@ export class HospitalService {
       this.#free(h);
       throw error;
     }
+    this.#snapshotBytes = snapshot?.bytes.length ?? 0;
+    this.#logBytes = logBytes;
     return h;
   }
 
   #setUnavailable(error) {
     const previous = this.#unavailable?.error;
     const wrapped =
-      error instanceof StoredDataError || error instanceof StoreUnavailableError
+      error instanceof StoredDataError || error instanceof StoreUnavailableError || error instanceof StoreUnreachableError
         ? error
         : new StoredDataError("storageFailed", `reading ${this.#store.describe()} failed: ${describeError(error)}`, {
             cause: error,
             recovery: "Check the storage (disk, permissions); the load is tried again on a later request.",
           });
     this.#replace(null);
-    this.#unavailable = { error: wrapped, retryAt: this.#now() + this.#retryLoadMs };
+    const transient = wrapped instanceof StoreUnreachableError;
+    this.#unavailable = { error: wrapped, retryAt: this.#now() + (transient ? UNREACHABLE_RETRY_MS : this.#retryLoadMs) };
+    if (transient) {
+      this.#unreachable(wrapped);
+      return;
+    }
     if (previous === undefined || previous.message !== wrapped.message) {
-      const answer = wrapped instanceof StoreUnavailableError ? "STORE_UNAVAILABLE" : "HOSPITAL_UNAVAILABLE";
+      const answer = wrapped instanceof StoreUnavailableError ? "STORE_UNAVAILABLE" : transient ? "STORE_UNREACHABLE" : "HOSPITAL_UNAVAILABLE";
       this.#log.error(
         `cannot serve the hospital of ${this.#store.describe()}: ${wrapped.message}. ` +
           `${wrapped.recovery ? `${wrapped.recovery} ` : ""}Until then every hospital route answers 503 ${answer}.`,
@@ -461,12 +594,35 @@ export class HospitalService {
    */
   #storeFailed(error) {
     if (error instanceof StoreUnavailableError) this.#setUnavailable(error);
+    else if (error instanceof StoreUnreachableError) this.#unreachable(error);
     else if (!(error instanceof StoreBusyError || error instanceof StoredDataError)) this.#log.error("internal error:", error);
+  }
+
+  /** Logs an unreachable database once per outage (the store says when it is back). */
+  #unreachableSince = null;
+  #unreachable(error) {
+    if (this.#unreachableSince !== null) return;
+    this.#unreachableSince = this.#now();
+    this.#log.error(`${this.#store.describe()} cannot be reached: ${error.message}. Requests are answered 503 STORE_UNREACHABLE until it is back.`);
+  }
+
+  #reachable() {
+    if (this.#unreachableSince === null) return;
+    this.#log.info(`${this.#store.describe()} is reachable again after ${this.#now() - this.#unreachableSince} ms`);
+    this.#unreachableSince = null;
   }
 
   /** The response for a request that failed for a reason other than its own. */
   #failure(error) {
     if (error instanceof StoreBusyError) return errorResponse("STORE_BUSY", error.message, {}, { "retry-after": "1" });
+    if (error instanceof StoreUnreachableError) {
+      return errorResponse(
+        "STORE_UNREACHABLE",
+        "the database cannot be reached; nothing was acknowledged (a write whose commit was under way may have been stored: retry it with the same requestId)",
+        {},
+        { "retry-after": "1" },
+      );
+    }
     if (error instanceof StoreUnavailableError) {
       return errorResponse("STORE_UNAVAILABLE", "the hospital's storage is gone or was replaced, or the server is stopping; nothing was stored; see the server log", {});
     }

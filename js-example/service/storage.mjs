@@ -1,38 +1,60 @@
-// The storage interface of hospital-service.mjs, and the failures a store reports. Two adapters
-// implement it: ../server/store.mjs (a SQLite file that several processes may share) and
-// ../worker/storage.mjs (a Durable Object's SQLite storage, one writer). Every method may return
-// a promise, so that a store whose driver is asynchronous (PostgreSQL) fits the same service.
+// The storage interface of hospital-service.mjs, and the failures a store reports. Three adapters
+// implement it: ../server/store.mjs (a SQLite file that several processes may share),
+// ../server/postgres-store.mjs (a PostgreSQL database that several processes on several machines
+// may share) and ../worker/storage.mjs (a Durable Object's SQLite storage, one writer). Every
+// method may return a promise, so that an asynchronous driver (PostgreSQL) fits the same service.
 //
-// A store holds one hospital as a snapshot (JSON text and its revision) and the change records
-// of the mutations after it (one per revision, `changes` in both adapters):
+// A store holds one hospital as a snapshot (bytes: today the package's JSON text in UTF-8) and
+// the change records of the mutations after it (one per revision, table `changes` in all three):
 //
 //   store.shared                 true when other processes may write the same data, so the
-//                                service catches up before every request (SQLite); false
-//                                when this object is the only writer (a Durable Object)
+//                                service catches up before every request (SQLite, PostgreSQL);
+//                                false when this object is the only writer (a Durable Object)
 //   store.describe()             where the data lives, for log lines ("SQLite file /x/y.sqlite")
 //   store.where(kind, revision)  where one stored item lives, for log lines: kind "snapshot" or
 //                                "change" ("…, table changes, revision 7")
-//   store.read(fn)               runs fn(view) on one consistent state of the store; resolves
-//                                with fn's result
-//   store.write(fn)              runs fn(tx) holding the hospital's write lock, then commits;
+//   store.read(fn, { after })    runs fn(view) on one consistent state of the store; resolves
+//                                with fn's result. `after` (optional) is the revision the caller
+//                                will ask changesAfter for first: a store may fetch those rows
+//                                in the same round trip as it begins
+//   store.write(fn, { after })   runs fn(tx) holding the hospital's write lock, then commits;
 //                                resolves with fn's result only once the commit is durable;
 //                                if fn throws (or rejects) nothing of it is stored
 //   store.close()
 //
-//   view.loadSnapshot()          { revision, text } or null when nothing was ever stored
-//   view.snapshotRevision()      the stored snapshot's revision (0 when there is none)
-//   view.changesAfter(revision)  [{ revision, record }] in order, `record` the JSON text
+//   view.loadSnapshot()          { revision, bytes (Uint8Array) } or null when nothing was ever
+//                                stored
+//   view.changesAfter(revision, limit?)
+//                                [{ revision, record }] in order (at most `limit`), `record` the
+//                                JSON text
 //   view.head()                  the newest stored revision (snapshot or change), 0 if none
+//   view.catchUpCost(revision)   { logBytes, snapshotBytes, snapshotLogBytes }: the bytes of the
+//                                change records after `revision`, of the newest snapshot, and of
+//                                the records after that snapshot (to choose how to catch up)
 //   tx.append(rows)              stores [{ revision, record }]; a revision that is already
 //                                stored throws RevisionConflictError: writes are conditional
 //                                on the revision they were computed from
-//   tx.writeSnapshot(revision, text)
-//   tx.prune(revision)           drops the change rows up to and including `revision`
 //
-// A store throws StoreBusyError when it cannot take the write lock in time (nothing changed)
-// and StoreUnavailableError when its data is gone (a deleted or replaced file): then it must
-// not acknowledge anything, before or after a commit. Any other exception is a failure of the
-// storage itself (disk full, I/O error).
+// Compaction, off the request path (compaction.mjs runs it, in a worker thread for the Node
+// server): each call is a short transaction of its own, so that it interleaves with writes.
+//
+//   store.compactionState()      { snapshotRevision, snapshotBytes, logBytes, head }
+//   store.writeSnapshotChunk(revision, seq, bytes)   one chunk of a snapshot not yet published
+//   store.publishSnapshot(revision, bytes, chunks)   makes it the newest snapshot if it is newer
+//                                than the newest one and all its chunks are there; resolves
+//                                { published, previous } (`previous`: the revision it replaced)
+//   store.discardSnapshot(revision)                  drops the chunks of an unpublished one
+//   store.pruneChanges(upTo, step)                   drops change rows <= upTo, `step` at a time
+//   store.dropSnapshotsBefore(revision)              drops older snapshots, a chunk range at a time
+//   store.checkpoint()           lets the store tidy up after a compaction (SQLite: a passive WAL
+//                                checkpoint); may do nothing
+//
+// A store throws StoreBusyError when it cannot take the write lock in time (nothing changed),
+// StoreUnavailableError when its data is gone (a deleted or replaced file): then it must not
+// acknowledge anything, before or after a commit; and StoreUnreachableError when the database
+// server cannot be reached or the connection broke (PostgreSQL): nothing is acknowledged, and
+// the next request tries again. Any other exception is a failure of the storage itself (disk
+// full, I/O error).
 
 /** The write lock was not obtained in time; nothing changed. Answered 503 STORE_BUSY. */
 export class StoreBusyError extends Error {
@@ -51,6 +73,19 @@ export class StoreUnavailableError extends Error {
     super(message, cause === undefined ? undefined : { cause });
     this.name = "StoreUnavailableError";
     this.recovery = recovery;
+  }
+}
+
+/**
+ * The database server cannot be reached, or the connection broke (a restart, a network fault).
+ * Nothing was acknowledged; a request whose commit was under way when the connection broke may
+ * have been stored (retrying it with the same `requestId` is safe). Answered 503
+ * STORE_UNREACHABLE; the next request connects again.
+ */
+export class StoreUnreachableError extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = "StoreUnreachableError";
   }
 }
 
@@ -83,5 +118,5 @@ export function unavailableStore(error, description) {
   const refuse = async () => {
     throw error;
   };
-  return { shared: false, describe: () => description, where: () => "", read: refuse, write: refuse, close() {} };
+  return { shared: false, describe: () => description, where: () => "", read: refuse, write: refuse, compactionState: refuse, close() {} };
 }

@@ -11,13 +11,15 @@
 //   catch up; its queue still orders the requests, since a request awaits its body.
 import { DurableObject } from "cloudflare:workers";
 import { DEFAULT_BODY_LIMIT, hospitalPath, parseBody, precheck, tooLarge } from "../service/http.mjs";
+import { DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_PERCENT } from "../service/compaction.mjs";
 import { HospitalService } from "../service/hospital-service.mjs";
 import { integer, readSettings } from "../service/settings.mjs";
 import { discardBody, plainHeaders, readBody, toResponse } from "./http.mjs";
 import { DurableStore } from "./storage.mjs";
 
 const SETTINGS = {
-  snapshotEvery: integer("SNAPSHOT_EVERY", 1000, 1, 1_000_000_000),
+  compactPercent: integer("COMPACT_PERCENT", DEFAULT_COMPACT_PERCENT, 1, 100_000),
+  compactMinBytes: integer("COMPACT_MIN_BYTES", DEFAULT_COMPACT_MIN_BYTES, 0, 2 ** 40),
   chunkBytes: integer("SNAPSHOT_CHUNK_BYTES", 1024 * 1024, 1, 2_000_000),
 };
 
@@ -28,8 +30,10 @@ export class HospitalObject extends DurableObject {
     super(ctx, env);
     const settings = readSettings(env, SETTINGS);
     this.#service = new HospitalService({
-      store: new DurableStore(ctx.storage, { chunkBytes: settings.chunkBytes }),
-      snapshotEvery: settings.snapshotEvery,
+      store: new DurableStore(ctx.storage),
+      // No threads here: the service compacts between two batches (the same byte rule as the
+      // Node server; an edge hospital is small, so toSnapshot() takes milliseconds).
+      compaction: { percent: settings.compactPercent, minBytes: settings.compactMinBytes, chunkBytes: settings.chunkBytes },
       seedApi: false,
     });
     // No request reaches the object before its hospital is rebuilt from storage.

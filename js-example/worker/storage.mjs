@@ -1,28 +1,29 @@
 // The Durable Object's store: one hospital in the object's SQLite storage (`ctx.storage.sql`).
-// It implements the storage interface of ../service/storage.mjs; the rules (snapshots,
-// pruning, what a failure means) are ../service/hospital-service.mjs's. What is the object's is
-// here:
+// It implements the storage interface of ../service/storage.mjs; the rules (compaction by
+// bytes, pruning, what a failure means) are ../service/hospital-service.mjs's and
+// ../service/compaction.mjs's. What is the object's is here:
 //
 //   snapshot_chunks(seq INTEGER PRIMARY KEY, bytes BLOB)    the snapshot's UTF-8, in order
 //   changes(revision INTEGER PRIMARY KEY, record TEXT)       one row per mutation
 //
 // - SQLite-backed Durable Objects cap a row (and a string or BLOB) at 2 MB, and a snapshot may
-//   be hundreds of MB, so it is stored as chunks of at most `chunkBytes` (1 MiB by default); a
+//   be hundreds of MB, so it is stored as chunks of at most SNAPSHOT_CHUNK_BYTES (1 MiB by default); a
 //   change record is a few hundred bytes (tens of KB at most, for a doctor with 100 locations).
 // - The object is the only writer of its storage (`shared = false`): nothing needs catching up.
+// - Compaction runs in the object between two batches of requests (there are no threads): the
+//   snapshot's chunks are collected, then replace the old snapshot in one `transactionSync`
+//   (an edge hospital is small: its `toSnapshot()` takes milliseconds).
 // - Reads never write: the tables are created by the first write, so a hospital name that was
 //   only ever read stores nothing at all (reading checks `sqlite_master`, which writes nothing).
 // - A write's statements are collected while the service runs the batch, then executed in one
 //   `transactionSync` at commit. The object's output gate holds every answer until that write
 //   is durable, so nothing is acknowledged before it is stored.
-const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 export class DurableStore {
   shared = false;
   #storage;
   #sql;
-  #chunkBytes;
   /** Whether the tables exist (checked once, then known: only this object creates them). */
   #hasTables;
   /** The revision of the stored snapshot (0 when there is none), known once read. */
@@ -30,12 +31,10 @@ export class DurableStore {
 
   /**
    * @param storage the Durable Object's `ctx.storage` (SQLite-backed)
-   * @param options `chunkBytes`: largest snapshot chunk
    */
-  constructor(storage, { chunkBytes }) {
+  constructor(storage) {
     this.#storage = storage;
     this.#sql = storage.sql;
-    this.#chunkBytes = chunkBytes;
   }
 
   describe() {
@@ -68,21 +67,23 @@ export class DurableStore {
         bytes.set(new Uint8Array(chunk), offset);
         offset += chunk.byteLength;
       }
-      const text = fromUtf8.decode(bytes);
       // The snapshot's own revision, near its start (`{"format":…,"version":…,"revision":N,…`),
-      // read without parsing it all; 0 if it is not there (the package then refuses the text).
-      const revision = Number(/"revision":(\d+)/.exec(text.slice(0, 100))?.[1] ?? 0);
+      // read without parsing it all; 0 if it is not there (the package then refuses it).
+      const revision = Number(/"revision":(\d+)/.exec(fromUtf8.decode(bytes.subarray(0, 100)).replace(/\uFFFD/g, ""))?.[1] ?? 0);
       this.#snapshotRevision = revision;
-      return { revision, text };
+      this.#snapshotBytes = bytes.length;
+      return { revision, bytes };
     },
     snapshotRevision: () => {
       if (this.#snapshotRevision === undefined) this.#view.loadSnapshot();
       return this.#snapshotRevision ?? 0;
     },
-    changesAfter: (revision) => {
+    changesAfter: (revision, limit) => {
       if (!this.#tables()) return [];
+      if (limit !== undefined) return this.#sql.exec(`SELECT revision, record FROM changes WHERE revision > ? ORDER BY revision LIMIT ?`, revision, limit).toArray();
       return this.#sql.exec(`SELECT revision, record FROM changes WHERE revision > ? ORDER BY revision`, revision).toArray();
     },
+    catchUpCost: (revision) => ({ logBytes: this.#logBytes(revision), snapshotBytes: this.#snapshotSize(), snapshotLogBytes: this.#logBytes(this.#view.snapshotRevision()) }),
     head: () => {
       if (!this.#tables()) return 0;
       const [row] = this.#sql.exec(`SELECT max(revision) AS head FROM changes`).toArray();
@@ -90,45 +91,88 @@ export class DurableStore {
     },
   };
 
+  /** The snapshot's size in bytes, known once read (0 when there is none). */
+  #snapshotBytes;
+
+  #snapshotSize() {
+    if (this.#snapshotBytes === undefined) {
+      if (!this.#tables()) return 0;
+      const [row] = this.#sql.exec(`SELECT coalesce(sum(length(bytes)), 0) AS n FROM snapshot_chunks`).toArray();
+      this.#snapshotBytes = row.n;
+    }
+    return this.#snapshotBytes;
+  }
+
+  #logBytes(revision) {
+    if (!this.#tables()) return 0;
+    const [row] = this.#sql.exec(`SELECT coalesce(sum(length(CAST(record AS BLOB))), 0) AS n FROM changes WHERE revision > ?`, revision).toArray();
+    return row.n;
+  }
+
   read(fn) {
     return fn(this.#view);
   }
 
+  #transaction(statements) {
+    this.#storage.transactionSync(() => {
+      if (!this.#tables()) {
+        this.#sql.exec(`CREATE TABLE IF NOT EXISTS snapshot_chunks (seq INTEGER PRIMARY KEY, bytes BLOB NOT NULL)`);
+        this.#sql.exec(`CREATE TABLE IF NOT EXISTS changes (revision INTEGER PRIMARY KEY, record TEXT NOT NULL)`);
+      }
+      for (const [query, ...bindings] of statements) this.#sql.exec(query, ...bindings);
+    });
+    this.#hasTables = true;
+  }
+
   async write(fn) {
     const statements = [];
-    let snapshotRevision;
     const tx = {
       ...this.#view,
-      snapshotRevision: () => this.#view.snapshotRevision(),
       append: (rows) => {
         for (const { revision, record } of rows) statements.push([`INSERT INTO changes (revision, record) VALUES (?, ?)`, revision, record]);
       },
-      writeSnapshot: (revision, text) => {
-        const bytes = utf8.encode(text);
-        statements.push([`DELETE FROM snapshot_chunks`]);
-        for (let seq = 0, offset = 0; offset < bytes.length; seq += 1, offset += this.#chunkBytes) {
-          statements.push([`INSERT INTO snapshot_chunks (seq, bytes) VALUES (?, ?)`, seq, bytes.subarray(offset, offset + this.#chunkBytes)]);
-        }
-        snapshotRevision = revision;
-      },
-      prune: (revision) => {
-        statements.push([`DELETE FROM changes WHERE revision <= ?`, revision]);
-      },
     };
     const result = await fn(tx);
-    if (statements.length > 0) {
-      this.#storage.transactionSync(() => {
-        if (!this.#tables()) {
-          this.#sql.exec(`CREATE TABLE IF NOT EXISTS snapshot_chunks (seq INTEGER PRIMARY KEY, bytes BLOB NOT NULL)`);
-          this.#sql.exec(`CREATE TABLE IF NOT EXISTS changes (revision INTEGER PRIMARY KEY, record TEXT NOT NULL)`);
-        }
-        for (const [query, ...bindings] of statements) this.#sql.exec(query, ...bindings);
-      });
-      this.#hasTables = true;
-      if (snapshotRevision !== undefined) this.#snapshotRevision = snapshotRevision;
-    }
+    if (statements.length > 0) this.#transaction(statements);
     return result;
   }
+
+  // Compaction (../service/compaction.mjs): the chunks are collected and replace the old
+  // snapshot in one transaction when published.
+  #pending = null;
+
+  compactionState() {
+    const snapshotRevision = this.#view.snapshotRevision();
+    return { snapshotRevision, snapshotBytes: this.#snapshotSize(), logBytes: this.#logBytes(snapshotRevision), head: this.#view.head() };
+  }
+
+  writeSnapshotChunk(revision, seq, bytes) {
+    if (this.#pending?.revision !== revision) this.#pending = { revision, chunks: [] };
+    this.#pending.chunks[seq] = bytes.slice();
+  }
+
+  publishSnapshot(revision, bytes, chunks) {
+    const previous = this.#view.snapshotRevision();
+    const pending = this.#pending;
+    this.#pending = null;
+    if (revision <= previous || pending?.revision !== revision || pending.chunks.length !== chunks) return { published: false, previous };
+    this.#transaction([[`DELETE FROM snapshot_chunks`], ...pending.chunks.map((chunk, seq) => [`INSERT INTO snapshot_chunks (seq, bytes) VALUES (?, ?)`, seq, chunk])]);
+    this.#snapshotRevision = revision;
+    this.#snapshotBytes = bytes;
+    return { published: true, previous };
+  }
+
+  discardSnapshot() {
+    this.#pending = null;
+  }
+
+  pruneChanges(upTo) {
+    this.#transaction([[`DELETE FROM changes WHERE revision <= ?`, upTo]]);
+  }
+
+  dropSnapshotsBefore() {}
+
+  checkpoint() {}
 
   close() {}
 }

@@ -4,6 +4,7 @@ use crate::metadata::Metadata;
 use crate::reader::{read_choice, read_object};
 use crate::time::{LocalDateTime, Moment};
 use serde::Serialize;
+use std::fmt;
 
 /// Whether an appointment takes its time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -140,5 +141,23 @@ impl Appointment {
             self.status,
             AppointmentStatus::Booked | AppointmentStatus::Held
         )
+    }
+}
+
+/// An appointment's id: `aN` as the hospital assigns them, or the text the host chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppointmentId<'a> {
+    /// `a` followed by this number.
+    Assigned(u64),
+    /// Any other id.
+    Named(&'a str),
+}
+
+impl fmt::Display for AppointmentId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AppointmentId::Assigned(n) => write!(f, "a{n}"),
+            AppointmentId::Named(id) => f.write_str(id),
+        }
     }
 }

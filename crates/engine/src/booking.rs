@@ -27,7 +27,7 @@ use crate::limits::MAX_APPOINTMENT_MINUTES;
 use crate::options::HospitalOptions;
 use crate::store::{Appointments, Seq};
 use crate::time::{LocalDate, LocalDateTime, Moment, MINUTES_PER_DAY};
-use crate::zone::{self, HospitalZones};
+use crate::zoned::{self, HospitalZones};
 use std::ops::ControlFlow;
 
 /// What a booking check looks at: a proposed appointment of one doctor.
@@ -135,7 +135,7 @@ fn check(context: &Context<'_>, proposal: &Proposal<'_>, report: Report<'_>) -> 
         report(Error::location_not_served(&doctor.id, location))?;
     }
     // Rule 2, on the wall clock.
-    for e in grid_errors(options, zone::wall(zone, start), duration) {
+    for e in grid_errors(options, zoned::wall(zone, start), duration) {
         report(e)?;
     }
     // Rule 3.
@@ -154,10 +154,10 @@ fn check(context: &Context<'_>, proposal: &Proposal<'_>, report: Report<'_>) -> 
             let earliest = now.plus_minutes(i64::from(notice));
             if start < earliest {
                 let earliest = match zone {
-                    Some(zone) => zone::shown(Some(zone), zone.grid_at_or_after(earliest, slot)),
+                    Some(zone) => zoned::shown(Some(zone), zone.grid_at_or_after(earliest, slot)),
                     None => Moment::wall(options.earliest_start(now).unwrap_or(earliest)),
                 };
-                let shown = zone::shown(zone, start);
+                let shown = zoned::shown(zone, start);
                 report(Error::too_soon(shown, earliest, start < now))?;
             }
         }
@@ -165,10 +165,10 @@ fn check(context: &Context<'_>, proposal: &Proposal<'_>, report: Report<'_>) -> 
             let latest = now.plus_minutes(i64::from(days) * MINUTES_PER_DAY);
             if start > latest {
                 let latest = match zone {
-                    Some(zone) => zone::shown(Some(zone), zone.grid_at_or_before(latest, slot)),
+                    Some(zone) => zoned::shown(Some(zone), zone.grid_at_or_before(latest, slot)),
                     None => Moment::wall(options.latest_start(now).unwrap_or(latest)),
                 };
-                report(Error::beyond_horizon(zone::shown(zone, start), latest))?;
+                report(Error::beyond_horizon(zoned::shown(zone, start), latest))?;
             }
         }
     }
@@ -253,21 +253,24 @@ fn check_hours(
             blocks
                 .into_iter()
                 .map(|(index, open, close)| {
-                    WorkingBlockDetails::new(
-                        day,
-                        doctor.locations.get(index).cloned().unwrap_or_default(),
-                        hours.zone_at(index),
-                        open,
-                        close,
-                    )
+                    let zone = hours.zone_at(index);
+                    let utc = |t: LocalDateTime| zone.map(|_| Moment::at(t, 0));
+                    WorkingBlockDetails {
+                        date: LocalDate::of(LocalDateTime::from_day_and_minute(day, 0)),
+                        location: doctor.locations.get(index).cloned().unwrap_or_default(),
+                        start: zoned::wall(zone, open),
+                        end: zoned::wall(zone, close),
+                        start_utc: utc(open),
+                        end_utc: utc(close),
+                    }
                 })
                 .collect(),
         );
         e
     };
     let (shown_start, shown_end) = (
-        zone::shown(hours.zone_at(index), start),
-        zone::shown(hours.zone_at(index), end),
+        zoned::shown(hours.zone_at(index), start),
+        zoned::shown(hours.zone_at(index), end),
     );
     // Nobody works past the last representable minute: an appointment ends before
     // 10000-01-01T00:00, so that its end can be written.

@@ -6,13 +6,13 @@
 //! which depends on the current time the caller passes in (`clock`): a lapsed hold is skipped by
 //! every query here until the hospital marks it expired (and moves it to the history).
 
+use crate::sorted::SortedChunks;
 use crate::store::{Appointments, Seq};
 use crate::time::LocalDateTime;
-use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound::{Excluded, Included, Unbounded};
 
 /// An appointment that takes its time, as the calendar keeps it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Slot {
     /// The appointment.
     pub(crate) seq: Seq,
@@ -21,6 +21,13 @@ pub(crate) struct Slot {
     /// Whether it is a hold (whose expiry is in the record).
     pub(crate) held: bool,
 }
+
+/// Below every slot: a bound for searching by start alone.
+const NO_SLOT: Slot = Slot {
+    seq: Seq::MIN,
+    duration: 0,
+    held: false,
+};
 
 /// An appointment that takes its time: booked, or held until `expires`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,9 +58,9 @@ pub(crate) struct Calendar {
     /// Booked and held appointments by start. They never overlap (lapsed holds included: the
     /// hospital expires them before it books over them), so starts are unique and ends are in
     /// the same order as starts.
-    active: BTreeMap<LocalDateTime, Slot>,
+    active: SortedChunks<(LocalDateTime, Slot)>,
     /// Cancelled and expired ones, by (start, seq).
-    history: BTreeSet<(LocalDateTime, Seq)>,
+    history: SortedChunks<(LocalDateTime, Seq)>,
 }
 
 impl Calendar {
@@ -82,9 +89,9 @@ impl Calendar {
         skip: Option<Seq>,
     ) -> impl Iterator<Item = Seq> + 'a {
         self.active
-            .range(..end)
+            .range(Unbounded, Excluded(&(end, NO_SLOT)))
             .rev()
-            .map(move |(&s, &slot)| Calendar::entry(store, s, slot))
+            .map(move |&(s, slot)| Calendar::entry(store, s, slot))
             .take_while(move |e| e.end > start)
             .filter(move |e| e.is_live(clock) && Some(e.seq) != skip)
             .map(|e| e.seq)
@@ -92,7 +99,7 @@ impl Calendar {
 
     /// Records a booked or held appointment. The caller has checked that it overlaps nothing.
     pub(crate) fn insert(&mut self, start: LocalDateTime, slot: Slot) {
-        self.active.insert(start, slot);
+        self.active.insert((start, slot));
     }
 
     /// Records a cancelled or expired appointment.
@@ -102,8 +109,14 @@ impl Calendar {
 
     /// Forgets the booked or held appointment `seq` starting at `start`.
     pub(crate) fn remove(&mut self, start: LocalDateTime, seq: Seq) {
-        if self.active.get(&start).is_some_and(|slot| slot.seq == seq) {
-            self.active.remove(&start);
+        let found = self
+            .active
+            .range(Included(&(start, NO_SLOT)), Unbounded)
+            .next()
+            .copied()
+            .filter(|&(s, slot)| s == start && slot.seq == seq);
+        if let Some(entry) = found {
+            self.active.remove(&entry);
         }
     }
 
@@ -119,11 +132,14 @@ impl Calendar {
         from: Option<LocalDateTime>,
         to: Option<LocalDateTime>,
     ) -> impl DoubleEndedIterator<Item = Entry> + 'a {
-        let lower = from.map_or(Unbounded, Included);
-        let upper = to.map_or(Unbounded, Excluded);
+        let lower = from.map(|f| (f, NO_SLOT));
+        let upper = to.map(|t| (t, NO_SLOT));
         self.active
-            .range((lower, upper))
-            .map(move |(&s, &slot)| Calendar::entry(store, s, slot))
+            .range(
+                lower.as_ref().map_or(Unbounded, Included),
+                upper.as_ref().map_or(Unbounded, Excluded),
+            )
+            .map(move |&(s, slot)| Calendar::entry(store, s, slot))
     }
 
     /// Cancelled and expired appointments starting in `[from, to)`, as (start, seq), by start
@@ -133,16 +149,21 @@ impl Calendar {
         from: Option<LocalDateTime>,
         to: Option<LocalDateTime>,
     ) -> impl Iterator<Item = (LocalDateTime, Seq)> + '_ {
-        let lower = from.map_or(Unbounded, |f| Included((f, Seq::MIN)));
-        let upper = to.map_or(Unbounded, |t| Excluded((t, Seq::MIN)));
-        self.history.range((lower, upper)).copied()
+        let lower = from.map(|f| (f, Seq::MIN));
+        let upper = to.map(|t| (t, Seq::MIN));
+        self.history
+            .range(
+                lower.as_ref().map_or(Unbounded, Included),
+                upper.as_ref().map_or(Unbounded, Excluded),
+            )
+            .copied()
     }
 
     /// Every appointment, active first, then the history.
     pub(crate) fn all_seqs(&self) -> impl Iterator<Item = Seq> + '_ {
         self.active
-            .values()
-            .map(|slot| slot.seq)
+            .iter()
+            .map(|&(_, slot)| slot.seq)
             .chain(self.history.iter().map(|&(_, seq)| seq))
     }
 
@@ -157,7 +178,7 @@ impl Calendar {
 /// status (the records it walks are one patient's or one location's in a window).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct TimeIndex<K: Ord + Copy> {
-    entries: BTreeSet<(K, LocalDateTime, Seq)>,
+    entries: SortedChunks<(K, LocalDateTime, Seq)>,
 }
 
 impl<K: Ord + Copy> TimeIndex<K> {
@@ -179,7 +200,10 @@ impl<K: Ord + Copy> TimeIndex<K> {
         to: LocalDateTime,
     ) -> impl DoubleEndedIterator<Item = (LocalDateTime, Seq)> + '_ {
         self.entries
-            .range((key, from, Seq::MIN)..(key, to, Seq::MIN))
+            .range(
+                Included(&(key, from, Seq::MIN)),
+                Excluded(&(key, to, Seq::MIN)),
+            )
             .map(|&(_, start, seq)| (start, seq))
     }
 
@@ -219,7 +243,7 @@ mod tests {
             if let Some(expires) = expires {
                 record.extra_mut().hold_expires = Some(at(expires));
             }
-            let seq = store.insert(record, None).unwrap();
+            let seq = store.insert(record).unwrap();
             calendar.insert(
                 at(start),
                 Slot {

@@ -16,8 +16,8 @@
 use crate::appointment::Appointment;
 use crate::doctor::Doctor;
 use crate::error::{Error, Result};
-use crate::hospital::AppointmentView;
-use crate::json::{self, write_str, write_u64, WriteJson};
+use crate::json::{self, WriteJson};
+use crate::json_text::{write_str, write_u64};
 use crate::limits::{MAX_RETAINED_CHANGES, MAX_RETAINED_CHANGE_BYTES};
 use crate::metadata::Metadata;
 use crate::reader::{read_choice, read_object, JsonReader, Read, ReadError, ReadJson};
@@ -528,13 +528,13 @@ impl ChangeText {
     /// `book` or `hold` (`held`) of the appointment now stored as `view`.
     pub(crate) fn create(
         revision: u64,
-        view: &AppointmentView<'_>,
+        appointment: &json::Fields<'_>,
         assigned_id: bool,
         now: Option<Moment>,
         held: bool,
     ) -> Self {
         let mut c = ChangeText::begin(if held { "hold" } else { "book" }, revision);
-        json::write_appointment(c.key("appointment"), view);
+        json::write_fields(c.key("appointment"), appointment);
         c.boolean("assignedId", assigned_id);
         c.now(now);
         c

@@ -269,27 +269,6 @@ pub struct WorkingBlockDetails {
     pub end_utc: Option<Moment>,
 }
 
-impl WorkingBlockDetails {
-    /// The block `[open, close)` (engine times) of day `day` at `location`, whose zone is `zone`.
-    pub(crate) fn new(
-        day: i64,
-        location: String,
-        zone: Option<&crate::zone::ZoneRules>,
-        open: LocalDateTime,
-        close: LocalDateTime,
-    ) -> Self {
-        let utc = |t: LocalDateTime| zone.map(|_| Moment::at(t, 0));
-        WorkingBlockDetails {
-            date: LocalDate::of(LocalDateTime::from_day_and_minute(day, 0)),
-            location,
-            start: crate::zone::wall(zone, open),
-            end: crate::zone::wall(zone, close),
-            start_utc: utc(open),
-            end_utc: utc(close),
-        }
-    }
-}
-
 /// A failure of the engine. A failed call never changes the hospital. Serialized as
 /// `{code, message, details}` (the items of `explain`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

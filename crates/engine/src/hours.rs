@@ -109,7 +109,7 @@ impl Availability {
 
     /// The wall clock at the doctor's location at `index` of the engine time `t`.
     pub(crate) fn wall(&self, index: usize, t: LocalDateTime) -> LocalDateTime {
-        crate::zone::wall(self.zone_at(index), t)
+        crate::zoned::wall(self.zone_at(index), t)
     }
 
     /// Each time off of the profile, in its order, as engine times.

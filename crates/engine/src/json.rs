@@ -9,14 +9,14 @@
 //! field order, omissions and escapes), so that it is deterministic and the same whichever
 //! writer wrote it; the tests below hold the two to that.
 
-use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
+use crate::appointment::{Appointment, AppointmentId, AppointmentStatus, PreviousTime};
 use crate::doctor::{DateOverride, Doctor, HoursBlock, ScheduleRule, TimeOff};
 use crate::error::{Details, Error, TimeOffDetails, WorkingBlockDetails};
-use crate::hospital::{AppointmentId, AppointmentView, WorkingBlock};
+use crate::json_text::{digits, str_bytes, write_str, write_u64};
 use crate::options::HospitalOptions;
 use crate::store::{Record, Requested};
 use crate::time::{date_time_bytes, ClockTime, LocalDate, LocalDateTime, Moment};
-use crate::zone::{self, HospitalZones};
+use crate::zoned::{self, HospitalZones};
 use std::borrow::Cow;
 
 /// A value the engine writes as JSON text.
@@ -66,12 +66,6 @@ impl WriteJson for String {
 impl WriteJson for Appointment {
     fn write_json(&self, out: &mut String) {
         write_fields(out, &Fields::of_appointment(self));
-    }
-}
-
-impl WriteJson for AppointmentView<'_> {
-    fn write_json(&self, out: &mut String) {
-        write_appointment(out, self);
     }
 }
 
@@ -310,33 +304,20 @@ impl WriteJson for WorkingBlockDetails {
     }
 }
 
-impl WriteJson for WorkingBlock<'_> {
-    fn write_json(&self, out: &mut String) {
-        let mut o = Object::new(out);
-        o.value("date", &self.date);
-        o.str("location", self.location);
-        o.value("start", &self.start);
-        o.value("end", &self.end);
-        o.optional("startUtc", self.start_utc.as_ref());
-        o.optional("endUtc", self.end_utc.as_ref());
-        o.end();
-    }
-}
-
 /// Writes a JSON object key by key: `{"a":1,"b":"x"}`.
-struct Object<'a> {
+pub(crate) struct Object<'a> {
     out: &'a mut String,
     empty: bool,
 }
 
 impl<'a> Object<'a> {
-    fn new(out: &'a mut String) -> Self {
+    pub(crate) fn new(out: &'a mut String) -> Self {
         out.push('{');
         Object { out, empty: true }
     }
 
     /// Starts the entry `key` (a name the engine chose: nothing to escape).
-    fn key(&mut self, key: &str) {
+    pub(crate) fn key(&mut self, key: &str) {
         if !self.empty {
             self.out.push(',');
         }
@@ -347,7 +328,7 @@ impl<'a> Object<'a> {
     }
 
     /// Starts the entry `key`, a key of the caller's (escaped).
-    fn key_text(&mut self, key: &str) {
+    pub(crate) fn key_text(&mut self, key: &str) {
         if !self.empty {
             self.out.push(',');
         }
@@ -356,35 +337,35 @@ impl<'a> Object<'a> {
         self.out.push(':');
     }
 
-    fn str(&mut self, key: &str, value: &str) {
+    pub(crate) fn str(&mut self, key: &str, value: &str) {
         self.key(key);
         write_str(self.out, value);
     }
 
-    fn u64(&mut self, key: &str, value: u64) {
+    pub(crate) fn u64(&mut self, key: &str, value: u64) {
         self.key(key);
         write_u64(self.out, value);
     }
 
-    fn value(&mut self, key: &str, value: &dyn WriteJson) {
+    pub(crate) fn value(&mut self, key: &str, value: &dyn WriteJson) {
         self.key(key);
         value.write_json(self.out);
     }
 
     /// The entry, when there is a value; nothing otherwise.
-    fn optional<T: WriteJson>(&mut self, key: &str, value: Option<&T>) {
+    pub(crate) fn optional<T: WriteJson>(&mut self, key: &str, value: Option<&T>) {
         if let Some(value) = value {
             self.value(key, value);
         }
     }
 
-    fn optional_u64(&mut self, key: &str, value: Option<u64>) {
+    pub(crate) fn optional_u64(&mut self, key: &str, value: Option<u64>) {
         if let Some(value) = value {
             self.u64(key, value);
         }
     }
 
-    fn end(self) {
+    pub(crate) fn end(self) {
         self.out.push('}');
     }
 }
@@ -392,28 +373,28 @@ impl<'a> Object<'a> {
 /// The fields of an appointment, borrowed from an [`Appointment`] or a view, its times as the
 /// API shows them.
 pub(crate) struct Fields<'a> {
-    id: AppointmentId<'a>,
-    doctor_id: &'a str,
-    location: &'a str,
+    pub(crate) id: AppointmentId<'a>,
+    pub(crate) doctor_id: &'a str,
+    pub(crate) location: &'a str,
     /// The wall clock (floating, or at the location).
-    start: LocalDateTime,
-    end: LocalDateTime,
-    start_utc: Option<Moment>,
-    end_utc: Option<Moment>,
-    duration: u32,
-    patient: Option<&'a str>,
-    request_id: Option<&'a str>,
-    status: AppointmentStatus,
-    hold_expires: Option<Moment>,
-    rescheduled_from: Cow<'a, [PreviousTime]>,
-    cancel_reason: Option<&'a str>,
-    notes: Option<&'a str>,
-    metadata: Option<&'a str>,
-    created_at: Option<Moment>,
-    updated_at: Option<Moment>,
+    pub(crate) start: LocalDateTime,
+    pub(crate) end: LocalDateTime,
+    pub(crate) start_utc: Option<Moment>,
+    pub(crate) end_utc: Option<Moment>,
+    pub(crate) duration: u32,
+    pub(crate) patient: Option<&'a str>,
+    pub(crate) request_id: Option<&'a str>,
+    pub(crate) status: AppointmentStatus,
+    pub(crate) hold_expires: Option<Moment>,
+    pub(crate) rescheduled_from: Cow<'a, [PreviousTime]>,
+    pub(crate) cancel_reason: Option<&'a str>,
+    pub(crate) notes: Option<&'a str>,
+    pub(crate) metadata: Option<&'a str>,
+    pub(crate) created_at: Option<Moment>,
+    pub(crate) updated_at: Option<Moment>,
     /// What the first request asked for, with its start as a snapshot writes it (snapshot rows
     /// only: the API does not show it).
-    requested: Option<(&'a Requested, Moment)>,
+    pub(crate) requested: Option<(&'a Requested, Moment)>,
 }
 
 impl<'a> Fields<'a> {
@@ -440,30 +421,6 @@ impl<'a> Fields<'a> {
             requested: None,
         }
     }
-
-    pub(crate) fn of_view(v: &AppointmentView<'a>) -> Self {
-        Fields {
-            id: v.id(),
-            doctor_id: v.doctor_id(),
-            location: v.location(),
-            start: v.start(),
-            end: v.end(),
-            start_utc: v.start_utc(),
-            end_utc: v.end_utc(),
-            duration: v.duration_minutes(),
-            patient: v.patient(),
-            request_id: v.request_id(),
-            status: v.status(),
-            hold_expires: v.hold_expires(),
-            rescheduled_from: v.rescheduled_from(),
-            cancel_reason: v.cancel_reason(),
-            notes: v.notes(),
-            metadata: v.metadata(),
-            created_at: v.created_at(),
-            updated_at: v.updated_at(),
-            requested: None,
-        }
-    }
 }
 
 pub(crate) fn status_text(status: AppointmentStatus) -> &'static str {
@@ -486,12 +443,8 @@ fn write_id(out: &mut String, id: AppointmentId<'_>) {
     }
 }
 
-/// Appends an appointment as the API returns it (as serde_json writes `Appointment`).
-pub(crate) fn write_appointment(out: &mut String, view: &AppointmentView<'_>) {
-    write_fields(out, &Fields::of_view(view));
-}
-
-fn write_fields(out: &mut String, a: &Fields<'_>) {
+/// Appends an appointment's fields as the API returns the appointment.
+pub(crate) fn write_fields(out: &mut String, a: &Fields<'_>) {
     out.push_str("{\"id\":");
     write_id(out, a.id);
     out.push_str(",\"doctorId\":");
@@ -558,18 +511,11 @@ fn write_fields(out: &mut String, a: &Fields<'_>) {
 // Snapshot rows (format version 4)
 
 /// Appends an appointment as a row of a snapshot:
-/// `["id","doctorId","location","start",durationMinutes,"status",patient|null]` (the start with
-/// its offset in a hospital with a time zone), and, when the appointment has any of them, an
-/// object of `requestId`, `holdExpires`, `rescheduledFrom`, `cancelReason`, `notes`, `metadata`,
-/// `requested`, `createdAt` and `updatedAt` as an eighth item.
-pub(crate) fn write_row(out: &mut String, view: &AppointmentView<'_>) {
-    let zones = view.zones();
-    let a = Fields {
-        requested: view
-            .requested()
-            .map(|r| (r, zone::placed(zones.at(&r.location), r.start))),
-        ..Fields::of_view(view)
-    };
+/// `["id","doctorId","location","start",durationMinutes,"status",patient|null]` (`start` as
+/// given: with its offset in a hospital with a time zone), and, when the appointment has any of
+/// them, an object of `requestId`, `holdExpires`, `rescheduledFrom`, `cancelReason`, `notes`,
+/// `metadata`, `requested`, `createdAt` and `updatedAt` as an eighth item.
+pub(crate) fn write_row(out: &mut String, a: &Fields<'_>, start: Moment) {
     out.push('[');
     write_id(out, a.id);
     out.push(',');
@@ -577,7 +523,7 @@ pub(crate) fn write_row(out: &mut String, view: &AppointmentView<'_>) {
     out.push(',');
     write_str(out, a.location);
     out.push(',');
-    view.placed_start().write_json(out);
+    start.write_json(out);
     out.push(',');
     write_u64(out, u64::from(a.duration));
     out.push_str(",\"");
@@ -587,9 +533,9 @@ pub(crate) fn write_row(out: &mut String, view: &AppointmentView<'_>) {
         Some(patient) => write_str(out, patient),
         None => out.push_str("null"),
     }
-    if has_extras(&a) {
+    if has_extras(a) {
         out.push(',');
-        write_extras(out, &a);
+        write_extras(out, a);
     }
     out.push(']');
 }
@@ -695,7 +641,7 @@ pub(crate) fn row_bytes(
     let patient = record.patient.as_deref().map_or(4, str_bytes);
     // "YYYY-MM-DDTHH:MM", or with seconds and an offset in a hospital with a time zone.
     let start = if zones.is_zoned() {
-        zone::placed(zones.at(location), record.start)
+        zoned::placed(zones.at(location), record.start)
             .to_string()
             .len() as u64
             + 2
@@ -718,7 +664,7 @@ pub(crate) fn row_bytes(
                 request_id: extra.request_id.as_deref(),
                 status: AppointmentStatus::Booked,
                 hold_expires: stamp(extra.hold_expires),
-                rescheduled_from: crate::hospital::shown_trace(zones, &extra.rescheduled_from),
+                rescheduled_from: zoned::shown_trace(zones, &extra.rescheduled_from),
                 cancel_reason: extra.cancel_reason.as_deref(),
                 notes: extra.notes.as_deref(),
                 metadata: extra.metadata.as_deref(),
@@ -727,7 +673,7 @@ pub(crate) fn row_bytes(
                 requested: extra
                     .requested
                     .as_deref()
-                    .map(|r| (r, zone::placed(zones.at(&r.location), r.start))),
+                    .map(|r| (r, zoned::placed(zones.at(&r.location), r.start))),
             };
             if has_extras(&fields) {
                 let mut text = String::new();
@@ -756,88 +702,6 @@ pub(crate) fn row_bytes(
 /// A doctor as JSON text.
 pub(crate) fn doctor_text(doctor: &Doctor) -> String {
     doctor.to_json()
-}
-
-/// The bytes a line of `text` takes in a snapshot: the text, its line break and a comma.
-pub(crate) fn line_bytes(text: &str) -> u64 {
-    text.len() as u64 + 2
-}
-
-/// The length of `text` as a JSON string, quotes included.
-pub(crate) fn str_bytes(text: &str) -> u64 {
-    let mut length = text.len() as u64 + 2;
-    for b in text.bytes() {
-        length += match b {
-            b'"' | b'\\' | 0x08 | b'\t' | b'\n' | 0x0c | b'\r' => 1,
-            0..=0x1f => 5,
-            _ => 0,
-        };
-    }
-    length
-}
-
-/// The digits of `n`.
-pub(crate) fn digits(mut n: u64) -> u64 {
-    let mut count = 1;
-    while n >= 10 {
-        n /= 10;
-        count += 1;
-    }
-    count
-}
-
-/// Appends a JSON string as serde_json escapes it: `"` and `\`, the short escapes `\b \t \n \f
-/// \r`, other control characters as `\u00xx`; everything else as it is.
-pub(crate) fn write_str(out: &mut String, text: &str) {
-    out.push('"');
-    let mut rest = text;
-    while let Some(i) = rest.find(|c: char| c == '"' || c == '\\' || c < ' ') {
-        let (plain, tail) = rest.split_at(i);
-        out.push_str(plain);
-        let mut chars = tail.chars();
-        match chars.next() {
-            Some('"') => out.push_str("\\\""),
-            Some('\\') => out.push_str("\\\\"),
-            Some('\u{8}') => out.push_str("\\b"),
-            Some('\t') => out.push_str("\\t"),
-            Some('\n') => out.push_str("\\n"),
-            Some('\u{c}') => out.push_str("\\f"),
-            Some('\r') => out.push_str("\\r"),
-            Some(c) => {
-                let code = u32::from(c);
-                out.push_str("\\u00");
-                out.push(hex_digit(code >> 4));
-                out.push(hex_digit(code & 0xF));
-            }
-            None => {}
-        }
-        rest = chars.as_str();
-    }
-    out.push_str(rest);
-    out.push('"');
-}
-
-fn hex_digit(n: u32) -> char {
-    char::from_digit(n, 16).unwrap_or('0')
-}
-
-/// Appends a non-negative integer.
-pub(crate) fn write_u64(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut length = 0;
-    loop {
-        if let Some(slot) = digits.get_mut(length) {
-            *slot = b'0' + (n % 10) as u8;
-        }
-        length += 1;
-        n /= 10;
-        if n == 0 || length == digits.len() {
-            break;
-        }
-    }
-    for digit in digits.iter().take(length).rev() {
-        out.push(char::from(*digit));
-    }
 }
 
 /// Appends `"YYYY-MM-DDTHH:MM"` as `LocalDateTime`'s `Display` writes it, without `format!`.
@@ -881,7 +745,7 @@ mod tests {
 
     #[test]
     fn doctors_options_errors_and_hours_are_written_as_serde_writes_them() {
-        let doctor: Doctor = crate::read_json(
+        let doctor: Doctor = crate::reader::read_all(
             br#"{"id":"d1","name":"Dr. \"Ada\" \u00e9","locations":["A","B"],
                 "schedule":[{"days":["mon","sun"],"start":"00:00","end":"24:00"},
                             {"days":["fri"],"start":"09:05","end":"17:00","locations":["B"]}],
@@ -889,7 +753,6 @@ mod tests {
                              {"date":"9999-12-31","hours":[{"start":"09:00","end":"10:00","locations":["A"]}]}],
                 "timeOff":[{"start":"2019-02-01T09:00","end":"2019-02-02T00:00"},
                            {"start":"0001-01-01T00:00","end":"0001-01-01T00:15","reason":"x\ny"}]}"#,
-            "doctor",
         )
         .unwrap();
         same_as_serde(&doctor);
@@ -947,20 +810,21 @@ mod tests {
         full.details.requested = Some(6);
         full.details.limit = Some(u64::MAX);
         same_as_serde(&full);
-        let block = WorkingBlock {
+        let block = WorkingBlockDetails {
             date: crate::time::LocalDate::of(at("2019-02-01T09:00")),
-            location: "A \"x\"",
+            location: "A \"x\"".into(),
             start: at("2019-02-01T09:00"),
             end: at("2019-02-02T00:00"),
             start_utc: None,
             end_utc: None,
         };
-        let zoned = WorkingBlock {
+        let zoned = WorkingBlockDetails {
             start_utc: Some(Moment::parse("2019-02-01T08:00Z").unwrap()),
             end_utc: Some(Moment::parse("2019-02-01T23:00:00+00:00").unwrap()),
-            ..block
+            ..block.clone()
         };
-        same_as_serde(&vec![block, zoned]);
+        full.details.hours = Some(vec![block, zoned]);
+        same_as_serde(&full);
     }
 
     #[test]
@@ -1033,7 +897,7 @@ mod tests {
             cancel_reason: Some("ill".into()),
             notes: Some("bring \"x-rays\"\nand a scan".into()),
             metadata: Some(
-                crate::read_json(br#"{"visit":"follow-up","n":[1,2.5]}"#, "metadata").unwrap(),
+                crate::reader::read_all(br#"{"visit":"follow-up","n":[1,2.5]}"#).unwrap(),
             ),
             ..plain.clone()
         };

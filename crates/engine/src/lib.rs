@@ -44,6 +44,7 @@ mod hospital;
 mod hours;
 mod input;
 mod json;
+mod json_text;
 mod limits;
 mod metadata;
 mod options;
@@ -54,12 +55,14 @@ mod reader;
 mod requests;
 mod slots;
 mod snapshot;
+mod sorted;
 mod sorting;
 mod store;
 mod time;
 mod validate;
 mod words;
 mod zone;
+mod zoned;
 
 // The hospital and its options; loading one from a snapshot read in pieces.
 pub use hospital::{Hospital, SnapshotLoader};
@@ -78,10 +81,10 @@ pub use requests::{
 };
 
 // Outputs: doctors, appointments, free slots, change records, snapshot counters.
-pub use appointment::{Appointment, AppointmentStatus, PreviousTime};
+pub use appointment::{Appointment, AppointmentId, AppointmentStatus, PreviousTime};
 pub use changes::{Change, ChangeOp};
 pub use doctor::Doctor;
-pub use hospital::{AppointmentId, AppointmentView, Handles, WorkingBlock};
+pub use hospital::{AppointmentView, Handles, WorkingBlock};
 pub use slots::FoundSlot;
 pub use snapshot::NextIds;
 

@@ -6,7 +6,7 @@
 //! array, no key twice in one object, finite numbers, and at most [`MAX_METADATA_BYTES`] of
 //! compact JSON in all. Keys keep their order, so the same object always gives the same text.
 
-use crate::json;
+use crate::json_text;
 use crate::limits::{MAX_METADATA_BYTES, MAX_METADATA_DEPTH, MAX_METADATA_ITEMS};
 use crate::reader::{JsonReader, Read, ReadError, ReadJson};
 use crate::words::Quoted;
@@ -69,7 +69,7 @@ fn write_value(reader: &mut JsonReader<'_>, out: &mut String, level: usize) -> R
                 if !keys.is_empty() {
                     out.push(',');
                 }
-                json::write_str(out, &key);
+                json_text::write_str(out, &key);
                 out.push(':');
                 keys.push(key.into_owned());
                 write_value(reader, out, level + 1)
@@ -94,7 +94,7 @@ fn write_value(reader: &mut JsonReader<'_>, out: &mut String, level: usize) -> R
         }
         Some(b'"') => {
             let text = reader.raw_string()?;
-            json::write_str(out, &text);
+            json_text::write_str(out, &text);
         }
         Some(b'-' | b'0'..=b'9') => {
             out.push_str(reader.number_text()?);
@@ -250,7 +250,7 @@ mod tests {
     use serde_json::json;
 
     fn read(value: serde_json::Value) -> Result<Metadata, String> {
-        crate::read_input(value, "metadata").map_err(|e| e.message)
+        crate::reader::read_all(value.to_string().as_bytes()).map_err(|e| e.message().to_owned())
     }
 
     #[test]
@@ -268,7 +268,7 @@ mod tests {
             json!({"visit": "follow-up", "phone": "+1 555", "n": [1, 2.5, null, true]})
         );
         let text: Metadata =
-            crate::read_json(br#"{ "b" : 1.50, "a":{"c":"\"q\""}}"#, "metadata").unwrap();
+            crate::reader::read_all(br#"{ "b" : 1.50, "a":{"c":"\"q\""}}"#).unwrap();
         assert_eq!(text.as_json(), r#"{"b":1.50,"a":{"c":"\"q\""}}"#);
     }
 
@@ -283,12 +283,12 @@ mod tests {
         assert!(read(json!({"a": {"b": {"c": {"d": 1}}}})).is_ok());
         assert!(read(json!({"a": [[[[1]]]]})).is_err(), "arrays count too");
         assert!(read(json!({"a": [[[1]]]})).is_ok());
-        assert!(crate::read_json::<Metadata>(br#"{"a":1e999}"#, "metadata").is_err());
+        assert!(crate::reader::read_all::<Metadata>(br#"{"a":1e999}"#).is_err());
         let many: serde_json::Map<String, serde_json::Value> =
             (0..65).map(|i| (format!("k{i}"), json!(i))).collect();
         assert!(read(serde_json::Value::Object(many)).is_err());
         assert!(read(json!({"a": "x".repeat(5000)})).is_err(), "too large");
-        let twice = crate::read_json::<Metadata>(br#"{"a":1,"a":2}"#, "metadata");
+        let twice = crate::reader::read_all::<Metadata>(br#"{"a":1,"a":2}"#);
         assert!(twice.is_err());
     }
 }

@@ -197,7 +197,7 @@ impl<'a> JsonReader<'a> {
                 "an array".to_owned()
             }
             Some(b'"') => format!("the string {}", words::quoted(&self.raw_string()?)),
-            Some(b'-' | b'0'..=b'9') => words::number(self.raw_number()?),
+            Some(b'-' | b'0'..=b'9') => number_words(self.raw_number()?),
             Some(b't') => {
                 self.literal(b"true")?;
                 "true".to_owned()
@@ -261,20 +261,26 @@ impl<'a> JsonReader<'a> {
             Number::Unsigned(n) if n <= max => Ok(n),
             other => Err(ReadError::new(format!(
                 "expected {expected}, not {}",
-                words::number(other)
+                number_words(other)
             ))),
         }
     }
 
     /// Reads a string that must be one of `names`; the index of the one it is.
     pub(crate) fn choice(&mut self, names: &[&str]) -> Read<usize> {
-        let expected = words::choices(names);
-        let name = self.string(&expected)?;
+        if self.peek() != Some(b'"') {
+            return Err(self.refuse(&words::choices(names)));
+        }
+        let name = self.raw_string()?;
         names
             .iter()
             .position(|candidate| *candidate == name)
             .ok_or_else(|| {
-                ReadError::new(format!("expected {expected}, not {}", words::quoted(&name)))
+                ReadError::new(format!(
+                    "expected {}, not {}",
+                    words::choices(names),
+                    words::quoted(&name)
+                ))
             })
     }
 
@@ -608,6 +614,19 @@ fn beyond_double(text: &str) -> bool {
             head > LARGEST || (head == LARGEST && significant.len() > LARGEST.len())
         }
         _ => false,
+    }
+}
+
+/// A number as a message names it: `the number 15`, `the number -0.5`, as it was written
+/// (cut short as [`Quoted`] cuts strings).
+fn number_words(number: Number<'_>) -> String {
+    match number {
+        Number::Unsigned(n) => format!("the number {n}"),
+        Number::Negative(n) => format!("the number {n}"),
+        Number::Other(text) => {
+            let quoted = words::quoted(text);
+            format!("the number {}", quoted.trim_matches('"'))
+        }
     }
 }
 
@@ -1007,6 +1026,14 @@ mod tests {
         }
         let e = read_all::<Tree>(nested.as_bytes()).unwrap_err();
         assert!(e.message().contains("deeper than 128"), "{}", e.message());
+    }
+
+    #[test]
+    fn names_numbers_as_they_were_written() {
+        assert_eq!(number_words(Number::Other("1.5")), "the number 1.5");
+        assert_eq!(number_words(Number::Other("-1e-9")), "the number -1e-9");
+        assert_eq!(number_words(Number::Negative(-1)), "the number -1");
+        assert_eq!(number_words(Number::Unsigned(15)), "the number 15");
     }
 
     #[test]

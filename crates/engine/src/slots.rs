@@ -272,7 +272,7 @@ mod tests {
             if let Some(expires) = expires {
                 record.extra_mut().hold_expires = Some(at(expires));
             }
-            let seq = self.store.insert(record, None).unwrap();
+            let seq = self.store.insert(record).unwrap();
             self.calendar.insert(
                 start,
                 Slot {

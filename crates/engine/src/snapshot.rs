@@ -30,7 +30,8 @@
 use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
 use crate::doctor::Doctor;
 use crate::error::{Error, Result};
-use crate::json::{self, WriteJson};
+use crate::json::WriteJson;
+use crate::json_text;
 use crate::limits::MAX_COUNTER;
 use crate::metadata::Metadata;
 use crate::options::HospitalOptions;
@@ -360,13 +361,13 @@ pub(crate) fn write_header(
 ) {
     out.push_str(V4_PREFIX);
     out.push_str("\"revision\":");
-    json::write_u64(out, revision);
+    json_text::write_u64(out, revision);
     out.push_str(",\"options\":");
     out.push_str(options_json);
     out.push_str(",\"nextIds\":{\"doctor\":");
-    json::write_u64(out, next_ids.doctor);
+    json_text::write_u64(out, next_ids.doctor);
     out.push_str(",\"appointment\":");
-    json::write_u64(out, next_ids.appointment);
+    json_text::write_u64(out, next_ids.appointment);
     out.push_str("},\"lastNow\":");
     match last_now {
         Some(clock) => clock.write_json(out),

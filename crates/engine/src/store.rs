@@ -159,16 +159,79 @@ pub(crate) fn assigned_number(id: &str) -> Option<u64> {
     (n <= crate::limits::MAX_COUNTER).then_some(n)
 }
 
-/// The `Seq` stored under `n` in a list sorted by number.
-fn entry(list: &[(u64, Seq)], n: u64) -> Option<Seq> {
-    let i = list.binary_search_by_key(&n, |&(m, _)| m).ok()?;
-    list.get(i).map(|&(_, seq)| seq)
+/// The records of the ids `aN` in increasing `N`: `seqs[i]` is the record of `N = first + i`,
+/// `Seq::MAX` where none is (a number never stored, or gone). Four bytes a number, found without
+/// a search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct InOrder {
+    first: u64,
+    seqs: Vec<Seq>,
 }
 
-/// Adds `(n, seq)` to a list sorted by number.
-fn insert_sorted(list: &mut Vec<(u64, Seq)>, n: u64, seq: Seq) {
-    let at = list.partition_point(|&(m, _)| m < n);
-    list.insert(at, (n, seq));
+/// How far past the numbers stored a new one may be and still be stored in order: the numbers
+/// between are held as gaps.
+const MAX_GAP: u64 = 1024;
+
+impl InOrder {
+    fn index(&self, n: u64) -> Option<usize> {
+        usize::try_from(n.checked_sub(self.first)?).ok()
+    }
+
+    /// The record of number `n`.
+    fn get(&self, n: u64) -> Option<Seq> {
+        let i = self.index(n)?;
+        self.seqs.get(i).copied().filter(|&seq| seq != Seq::MAX)
+    }
+
+    /// Stores `seq` under `n`: in a gap, or after the last number (within [`MAX_GAP`]); `false`
+    /// when `n` is elsewhere (before the first, taken, or too far past the last).
+    fn store(&mut self, n: u64, seq: Seq) -> bool {
+        if self.seqs.is_empty() {
+            self.first = n;
+        }
+        let Some(i) = self.index(n) else {
+            return false;
+        };
+        let len = self.seqs.len();
+        match self.seqs.get_mut(i) {
+            Some(slot) if *slot == Seq::MAX => {
+                *slot = seq;
+                true
+            }
+            Some(_) => false,
+            None if (i - len) as u64 <= MAX_GAP => {
+                self.seqs.resize(i, Seq::MAX);
+                self.seqs.push(seq);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Forgets that `seq` has number `n`; `false` if it was not stored here.
+    fn release(&mut self, n: u64, seq: Seq) -> bool {
+        match self.index(n).and_then(|i| self.seqs.get_mut(i)) {
+            Some(slot) if *slot == seq => {
+                *slot = Seq::MAX;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Forgets the numbers from `n` on, if nothing is stored under them (undoing the store of
+    /// the last record).
+    fn forget_from(&mut self, n: u64) {
+        if let Some(i) = self.index(n) {
+            if self
+                .seqs
+                .get(i..)
+                .is_some_and(|tail| tail.iter().all(|&s| s == Seq::MAX))
+            {
+                self.seqs.truncate(i);
+            }
+        }
+    }
 }
 
 /// The records, and their indexes by id and request id.
@@ -179,13 +242,14 @@ pub(crate) struct Appointments {
     len: u32,
     /// Of those, how many are gone.
     gone: u32,
-    /// Ids `aN` by `N`, increasing, for the ids stored in increasing `N` (the assigned ones):
-    /// found by binary search. A gone record's entry holds `Seq::MAX`.
-    numbered: Vec<(u64, Seq)>,
-    /// Ids `aN` stored out of order (a host chose one below the last `N`), sorted by `N`. Rare.
-    scattered: Vec<(u64, Seq)>,
-    /// Every other id.
+    /// Ids `aN` stored in increasing `N` (the assigned ones).
+    numbered: InOrder,
+    /// Every other id: chosen by the host, or of the form `aN` but out of `numbered`'s order
+    /// (`scattered` of them).
     named: BTreeMap<Box<str>, Seq>,
+    /// How many of `named` are of the form `aN`: while none is, a number is looked up in
+    /// `numbered` alone.
+    scattered: u32,
     /// Request ids.
     requests: BTreeMap<Box<str>, Seq>,
 }
@@ -238,9 +302,11 @@ impl Appointments {
 
     /// The appointment with the id `aN`.
     pub(crate) fn find_number(&self, n: u64) -> Option<Seq> {
-        let in_order = entry(&self.numbered, n).filter(|&seq| seq != Seq::MAX);
-        // A gone record's number may have been chosen again by the host: then it is scattered.
-        in_order.or_else(|| entry(&self.scattered, n))
+        self.numbered.get(n).or_else(|| {
+            (self.scattered > 0)
+                .then(|| self.named.get(format!("a{n}").as_str()).copied())
+                .flatten()
+        })
     }
 
     /// The appointment made with this request id.
@@ -248,26 +314,15 @@ impl Appointments {
         self.requests.get(request_id).copied()
     }
 
-    /// Stores a record whose id (`id`, or `a` + `record.number`) and request id are not taken;
-    /// returns its `Seq`. `None` when the store is full (the caller checks the limits first).
-    pub(crate) fn insert(&mut self, record: Record, id: Option<&str>) -> Option<Seq> {
+    /// Stores a record whose id (`a` + `record.number`, or its `extra.id`) and request id are not
+    /// taken; returns its `Seq`. `None` when the store is full (the caller checks the limits
+    /// first).
+    pub(crate) fn insert(&mut self, record: Record) -> Option<Seq> {
         let seq = self.len;
         if seq >= MAX_SEQ {
             return None;
         }
-        if record.number > 0 {
-            match self.numbered.last() {
-                Some(&(last, _)) if last >= record.number => {
-                    insert_sorted(&mut self.scattered, record.number, seq);
-                }
-                _ => self.numbered.push((record.number, seq)),
-            }
-        } else if let Some(id) = id {
-            self.named.insert(id.into(), seq);
-        }
-        if let Some(request_id) = record.extra.as_ref().and_then(|e| e.request_id.as_deref()) {
-            self.requests.insert(request_id.into(), seq);
-        }
+        self.index_ids(seq, &record);
         if self.pages.last().is_none_or(|page| page.len() >= PAGE) {
             self.pages.push(Vec::with_capacity(PAGE));
         }
@@ -332,29 +387,16 @@ impl Appointments {
             self.gone -= 1;
         } else {
             self.unindex_ids(seq, &record);
-            if record.number > 0
-                && self
-                    .numbered
-                    .last()
-                    .is_some_and(|&(n, _)| n == record.number)
-            {
-                self.numbered.pop();
-            }
+            self.numbered.forget_from(record.number);
         }
         Some(record)
     }
 
     fn index_ids(&mut self, seq: Seq, record: &Record) {
         if record.number > 0 {
-            if let Ok(i) = self
-                .numbered
-                .binary_search_by_key(&record.number, |&(n, _)| n)
-            {
-                if let Some(entry) = self.numbered.get_mut(i) {
-                    entry.1 = seq;
-                }
-            } else {
-                insert_sorted(&mut self.scattered, record.number, seq);
+            if !self.numbered.store(record.number, seq) {
+                self.named.insert(format!("a{}", record.number).into(), seq);
+                self.scattered += 1;
             }
         } else if let Some(id) = record.extra.as_ref().and_then(|e| e.id.as_deref()) {
             self.named.insert(id.into(), seq);
@@ -366,20 +408,13 @@ impl Appointments {
 
     fn unindex_ids(&mut self, seq: Seq, record: &Record) {
         if record.number > 0 {
-            match self
-                .numbered
-                .binary_search_by_key(&record.number, |&(n, _)| n)
+            if !self.numbered.release(record.number, seq)
+                && self
+                    .named
+                    .remove(format!("a{}", record.number).as_str())
+                    .is_some()
             {
-                Ok(i) if self.numbered.get(i).is_some_and(|e| e.1 == seq) => {
-                    if let Some(entry) = self.numbered.get_mut(i) {
-                        entry.1 = Seq::MAX;
-                    }
-                }
-                _ => {
-                    if let Ok(i) = self.scattered.binary_search(&(record.number, seq)) {
-                        self.scattered.remove(i);
-                    }
-                }
+                self.scattered -= 1;
             }
         } else if let Some(id) = record.extra.as_ref().and_then(|e| e.id.as_deref()) {
             self.named.remove(id);
@@ -410,12 +445,7 @@ impl Appointments {
             if record.status == Status::Gone {
                 renumbered.push(Seq::MAX);
             } else {
-                let id = record
-                    .extra
-                    .as_ref()
-                    .and_then(|e| e.id.as_deref())
-                    .map(str::to_owned);
-                renumbered.push(self.insert(record, id.as_deref()).unwrap_or(Seq::MAX));
+                renumbered.push(self.insert(record).unwrap_or(Seq::MAX));
             }
         }
         renumbered
@@ -440,6 +470,30 @@ mod tests {
     }
 
     #[test]
+    fn numbers_in_order_have_gaps_and_the_rest_are_scattered() {
+        let mut store = Appointments::default();
+        let a1 = store.insert(record(1, 0)).unwrap();
+        let a3 = store.insert(record(3, 15)).unwrap();
+        assert_eq!(store.find("a2"), None, "a gap");
+        let a2 = store.insert(record(2, 30)).unwrap();
+        assert_eq!(store.find("a2"), Some(a2), "a gap filled by a host's id");
+        let far = store.insert(record(5_000, 45)).unwrap();
+        assert_eq!(store.scattered, 1, "too far past the last number");
+        assert_eq!(store.find("a5000"), Some(far));
+        assert_eq!((store.find("a1"), store.find("a3")), (Some(a1), Some(a3)));
+        // Gone, and the number taken again: in its place, found as before.
+        store.remove(a3).unwrap();
+        assert_eq!(store.find("a3"), None);
+        let again = store.insert(record(3, 60)).unwrap();
+        assert_eq!(store.find("a3"), Some(again));
+        // Undoing the last insert forgets the scattered number.
+        store.pop().unwrap();
+        assert_eq!(store.find("a3"), None);
+        store.remove(far).unwrap();
+        assert_eq!((store.scattered, store.find("a5000")), (0, None));
+    }
+
+    #[test]
     fn assigned_numbers_are_exact() {
         assert_eq!(assigned_number("a1"), Some(1));
         assert_eq!(assigned_number("a9007199254740991"), Some((1 << 53) - 1));
@@ -460,14 +514,14 @@ mod tests {
     #[test]
     fn ids_are_found_by_number_or_name_and_forgotten_with_their_record() {
         let mut store = Appointments::default();
-        let a1 = store.insert(record(1, 0), None).unwrap();
+        let a1 = store.insert(record(1, 0)).unwrap();
         let mut named = record(0, 15);
         named.extra_mut().id = Some("visit-7".into());
         named.extra_mut().request_id = Some("r1".into());
-        let visit = store.insert(named, Some("visit-7")).unwrap();
+        let visit = store.insert(named).unwrap();
         // A host may choose an id of the assigned form below the counter: it is found by name.
-        let a5 = store.insert(record(5, 30), None).unwrap();
-        let a3 = store.insert(record(3, 45), None).unwrap();
+        let a5 = store.insert(record(5, 30)).unwrap();
+        let a3 = store.insert(record(3, 45)).unwrap();
         assert_eq!(store.find("a1"), Some(a1));
         assert_eq!(store.find("visit-7"), Some(visit));
         assert_eq!(store.find("a5"), Some(a5));
@@ -488,17 +542,17 @@ mod tests {
     #[test]
     fn an_assigned_id_freed_by_a_removal_can_be_stored_again() {
         let mut store = Appointments::default();
-        let a1 = store.insert(record(1, 0), None).unwrap();
-        store.insert(record(2, 15), None).unwrap();
+        let a1 = store.insert(record(1, 0)).unwrap();
+        store.insert(record(2, 15)).unwrap();
         store.remove(a1);
         assert_eq!(store.find("a1"), None);
         // A host chooses "a1" again: below the last number, it is stored by name.
-        let again = store.insert(record(1, 30), Some("a1")).unwrap();
+        let again = store.insert(record(1, 30)).unwrap();
         assert_eq!(store.find("a1"), Some(again));
         assert_eq!(store.find("a2"), Some(1));
         store.remove(again);
         assert_eq!(store.find("a1"), None);
-        let third = store.insert(record(1, 45), Some("a1")).unwrap();
+        let third = store.insert(record(1, 45)).unwrap();
         store.pop();
         assert_eq!(store.find("a1"), None);
         assert_eq!(store.find("a2"), Some(1));
@@ -509,7 +563,7 @@ mod tests {
     fn compaction_keeps_the_order_and_the_ids() {
         let mut store = Appointments::default();
         for n in 1..=3000 {
-            store.insert(record(n, n as i64), None);
+            store.insert(record(n, n as i64));
         }
         for seq in 0..2500 {
             store.remove(seq);
@@ -532,11 +586,11 @@ mod tests {
     #[test]
     fn pop_undoes_insert() {
         let mut store = Appointments::default();
-        store.insert(record(1, 0), None);
+        store.insert(record(1, 0));
         let mut named = record(0, 15);
         named.extra_mut().id = Some("x".into());
         named.extra_mut().request_id = Some("r".into());
-        store.insert(named, Some("x"));
+        store.insert(named);
         store.pop();
         assert_eq!(store.find("x"), None);
         assert_eq!(store.find_request("r"), None);

@@ -2,7 +2,6 @@
 //! JSON users, so a message says "a whole number", "an array", "one of "mon", "tue"", and
 //! quotes what it was given as JSON would.
 
-use crate::reader::Number;
 use std::fmt;
 
 /// How much of a string an error quotes.
@@ -75,19 +74,6 @@ impl fmt::Display for QuotedList<'_> {
     }
 }
 
-/// A number as a message names it: `the number 15`, `the number -0.5`, as it was written
-/// (cut short as [`Quoted`] cuts strings).
-pub(crate) fn number(number: Number<'_>) -> String {
-    match number {
-        Number::Unsigned(n) => format!("the number {n}"),
-        Number::Negative(n) => format!("the number {n}"),
-        Number::Other(text) => {
-            let quoted = quoted(text);
-            format!("the number {}", quoted.trim_matches('"'))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,10 +86,6 @@ mod tests {
             unknown_key("colour", &["name", "locations"]),
             "unknown field \"colour\"; expected one of \"name\", \"locations\""
         );
-        assert_eq!(number(Number::Other("1.5")), "the number 1.5");
-        assert_eq!(number(Number::Other("-1e-9")), "the number -1e-9");
-        assert_eq!(number(Number::Negative(-1)), "the number -1");
-        assert_eq!(number(Number::Unsigned(15)), "the number 15");
         assert_eq!(quoted(&"x".repeat(100)).chars().count(), 43);
         assert_eq!(quoted("a\"b\u{0}"), "\"a\\\"b\\u0000\"");
     }

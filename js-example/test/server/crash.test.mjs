@@ -42,8 +42,9 @@ async function streamUntilKilled(api, first, killAfterAcks, kill) {
 
 test("SIGKILL during a stream of bookings loses no acknowledged booking and invents none", { timeout: 30_000 }, async (t) => {
   const db = tempDb();
-  // Snapshots every 10 changes, so some kills land while a snapshot is written.
-  const env = { DR_SCHEDULE_SNAPSHOT_EVERY: "10" };
+  // A snapshot every 3 KB or so of change records (about 10 bookings), so some kills land
+  // while the compactor thread writes one.
+  const env = { DR_SCHEDULE_COMPACT_PERCENT: "1", DR_SCHEDULE_COMPACT_MIN_BYTES: "3000" };
   let proc = await startProcess({ db, env });
   assert.equal((await client(proc.url).post("/v1/doctors", roundTheClock("rt"))).status, 201);
 

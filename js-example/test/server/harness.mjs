@@ -2,6 +2,12 @@
 // processes (server/main.mjs) on ephemeral loopback ports, and a small HTTP client.
 // Every server and process started here is stopped by stopAll(), which each test file calls in
 // its `after` hook.
+//
+// The store under test: SQLite by default; PostgreSQL when DR_SCHEDULE_TEST_DATABASE_URL is set
+// (scripts/test.sh starts a server with scripts/postgres.sh and runs the server and service
+// tests a second time so). Then tempDb() is a fresh schema of that database, as a URL
+// (`?options=-c search_path=…`), and the servers get it as DR_SCHEDULE_DATABASE_URL. Tests of
+// what only one store has say so with `onlyFor`.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
@@ -9,8 +15,42 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "../../server/http.mjs";
-import { SqliteStore } from "../../server/store.mjs";
+import { openStore } from "../../server/stores.mjs";
 import { HospitalService } from "../../service/hospital-service.mjs";
+
+/** The PostgreSQL server the tests run against, or null for SQLite. */
+export const POSTGRES_URL = process.env.DR_SCHEDULE_TEST_DATABASE_URL || null;
+/** "sqlite" or "postgres". */
+export const STORE = POSTGRES_URL === null ? "sqlite" : "postgres";
+
+/** Test options for tests (and describes) of one store only: `{ skip }`. */
+export function onlyFor(store) {
+  return STORE === store ? {} : { skip: `${store} only (this run: ${STORE})` };
+}
+
+/** Whether `db` (from tempDb()) names a PostgreSQL database. */
+export function isPostgres(db) {
+  return /^postgres(ql)?:/.test(db);
+}
+
+/** The storage config of stores.mjs for a `db` of tempDb(). */
+export function storageFor(db) {
+  return isPostgres(db) ? { kind: "postgres", databaseUrl: db } : { kind: "sqlite", db };
+}
+
+/** The environment that points a server process at `db`. */
+export function dbEnv(db) {
+  return isPostgres(db) ? { DR_SCHEDULE_DATABASE_URL: db } : { DR_SCHEDULE_DB: db };
+}
+
+let schemas = 0;
+
+/** A URL of `base` whose connections use a fresh schema (created by the store on first use). */
+export function freshSchema(base = POSTGRES_URL) {
+  const url = new URL(base);
+  url.searchParams.set("options", `-c search_path=t${process.pid}_${Date.now().toString(36)}_${++schemas}`);
+  return url.href;
+}
 
 export const MAIN = fileURLToPath(new URL("../../server/main.mjs", import.meta.url));
 
@@ -23,9 +63,16 @@ export function tempDir() {
   return dir;
 }
 
-/** A path for a new database file in a fresh directory. */
+/** A new database: a file in a fresh directory (SQLite), or a fresh schema (PostgreSQL). */
 export function tempDb() {
-  return join(tempDir(), "test.sqlite");
+  return POSTGRES_URL === null ? join(tempDir(), "test.sqlite") : freshSchema();
+}
+
+/** Opens the store of `db` (a tempDb()) with the store's options; closed by stopAll(). */
+export async function openTestStore(db, options = {}) {
+  const store = await openStore(storageFor(db), options);
+  cleanups.push(async () => store.close());
+  return store;
 }
 
 /** A log that keeps its lines (`lines`) instead of printing them. */
@@ -37,12 +84,12 @@ export function memoryLog() {
 
 /**
  * A server in this process on an ephemeral port: { url, port, store, service, log, close() }.
- * `storeOptions` go to SqliteStore.open and, for `snapshotEvery`, to the service.
+ * `storeOptions` go to the store's open, `serviceOptions` to the service.
  */
 export async function startInProcess({ db = tempDb(), storeOptions = {}, serviceOptions = {}, serverOptions = {} } = {}) {
-  const store = SqliteStore.open(db, storeOptions);
+  const store = await openStore(storageFor(db), storeOptions);
   const log = memoryLog();
-  const service = await new HospitalService({ store, snapshotEvery: storeOptions.snapshotEvery, log, ...serviceOptions }).open();
+  const service = await new HospitalService({ store, log, ...serviceOptions }).open();
   const server = createServer({ service, log, ...serverOptions });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address();
@@ -53,7 +100,7 @@ export async function startInProcess({ db = tempDb(), storeOptions = {}, service
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await service.close();
-    store.close();
+    await store.close();
   };
   cleanups.unshift(close);
   return { url: `http://127.0.0.1:${port}`, port, store, service, log, server, db, close };
@@ -66,7 +113,7 @@ export async function startInProcess({ db = tempDb(), storeOptions = {}, service
 export function startProcess({ db, env = {}, timeoutMs = 15_000 } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, DR_SCHEDULE_DB: db, PORT: "0", HOST: "127.0.0.1", ...env },
+      env: { ...process.env, ...dbEnv(db), PORT: "0", HOST: "127.0.0.1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -192,4 +239,25 @@ export function nthSlot(n) {
   const day = new Date(Date.UTC(2030, 0, 1) + Math.floor(n / 96) * 86_400_000).toISOString().slice(0, 10);
   const minutes = (n % 96) * 15;
   return `${day}T${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}
+
+/** Every hospital route answers 503 `code`; /health too, with the reason in its details. */
+export async function assertUnavailable(proc, code, reason) {
+  const assert = (await import("node:assert/strict")).default;
+  const api = client(proc.url);
+  for (const [method, path, body] of [
+    ["GET", "/v1/doctors"],
+    ["GET", "/appointments/1"],
+    ["POST", "/v1/appointments", { doctorId: "1", location: "1 Main St", start: "2019-02-01T11:00" }],
+    ["POST", "/appointment", { doctor_id: 1, location_id: 1, date: "2019-02-01", time: "11:00" }],
+  ]) {
+    expectError(assert, await api[method.toLowerCase()](path, body), 503, code);
+  }
+  const health = await api.get("/health");
+  const error = expectError(assert, health, 503, code);
+  if (reason !== undefined) assert.equal(error.details.reason, reason);
+  assert.doesNotMatch(health.text, /\/tmp|\bat /, "no paths or stacks in answers");
+  // Unknown routes are still just unknown.
+  expectError(assert, await api.get("/nowhere"), 404, "ROUTE_NOT_FOUND");
+  return error;
 }

@@ -8,7 +8,8 @@ import http from "node:http";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { MAIN, client, expectError, request, startInProcess, startProcess, stopAll, tempDb, tempDir, track } from "./harness.mjs";
+import pg from "pg";
+import { MAIN, STORE, client, dbEnv, expectError, onlyFor, request, startInProcess, startProcess, stopAll, tempDb, tempDir, track } from "./harness.mjs";
 
 const LIMIT = 1024;
 let server;
@@ -154,9 +155,23 @@ describe("routes", () => {
 
 describe("the database", () => {
   test("while another connection holds the write lock: writes get 503 STORE_BUSY (nothing changed), reads still work", async () => {
-    const busy = await startInProcess({ storeOptions: { busyTimeoutMs: 50 } });
-    const other = new Database(busy.db);
-    other.exec("BEGIN IMMEDIATE");
+    const busy = await startInProcess({ storeOptions: STORE === "sqlite" ? { busyTimeoutMs: 50 } : { lockTimeoutMs: 50 } });
+    // SQLite: another connection's BEGIN IMMEDIATE; PostgreSQL: another session holding the
+    // hospital's row lock.
+    let other;
+    if (STORE === "sqlite") {
+      const database = new Database(busy.db);
+      database.exec("BEGIN IMMEDIATE");
+      other = {
+        exec: async (sql) => database.exec(sql),
+        close: async () => database.close(),
+      };
+    } else {
+      const session = new pg.Client({ connectionString: busy.db });
+      await session.connect();
+      await session.query("BEGIN; SELECT 1 FROM dr_schedule WHERE id = 1 FOR UPDATE");
+      other = { exec: (sql) => session.query(sql), close: () => session.end() };
+    }
     try {
       const res = await request(busy.url, "POST", "/v1/appointments", { body: booking });
       expectError(assert, res, 503, "STORE_BUSY");
@@ -164,8 +179,8 @@ describe("the database", () => {
       const read = await request(busy.url, "GET", "/health");
       assert.deepEqual(read.body, { ok: true, revision: 2, doctors: 2 });
     } finally {
-      other.exec("ROLLBACK");
-      other.close();
+      await other.exec("ROLLBACK");
+      await other.close();
     }
     assert.equal((await request(busy.url, "POST", "/v1/appointments", { body: booking })).status, 201);
     await busy.close();
@@ -177,14 +192,15 @@ describe("main.mjs", { timeout: 30_000 }, () => {
     const db = tempDb();
     for (const signal of ["SIGTERM", "SIGINT"]) {
       const proc = await startProcess({ db });
-      assert.match(proc.output(), /^\[dr-schedule\] listening on http:\/\/127\.0\.0\.1:\d+ \(database .*test\.sqlite, revision \d+, 2 doctors\)\n$/);
+      const database = STORE === "sqlite" ? ".*test\\.sqlite" : "PostgreSQL database \\w+ on 127\\.0\\.0\\.1:\\d+, schema \\w+";
+      assert.match(proc.output(), new RegExp(`^\\[dr-schedule\\] listening on http://127\\.0\\.0\\.1:\\d+ \\(database ${database}, revision \\d+, 2 doctors\\)\\n$`));
       assert.equal((await request(proc.url, "GET", "/health")).status, 200);
       const { code } = await proc.kill(signal);
       assert.equal(code, 0, proc.output());
     }
   });
 
-  test("without DR_SCHEDULE_DB it creates dr-schedule.sqlite in the working directory, seeded", async () => {
+  test("without DR_SCHEDULE_DB it creates dr-schedule.sqlite in the working directory, seeded", onlyFor("sqlite"), async () => {
     const cwd = tempDir();
     const env = { ...process.env, PORT: "0" };
     delete env.DR_SCHEDULE_DB;
@@ -212,10 +228,16 @@ describe("main.mjs", { timeout: 30_000 }, () => {
   });
 
   test("a bad setting is refused with a message and exit code 1", async () => {
-    for (const env of [{ PORT: "http" }, { PORT: "70000" }, { DR_SCHEDULE_SNAPSHOT_EVERY: "0" }, { DR_SCHEDULE_DB: "/nonexistent-dir/x.sqlite" }]) {
-      const child = track(
-        spawn(process.execPath, [MAIN], { env: { ...process.env, PORT: "0", DR_SCHEDULE_DB: tempDb(), ...env }, stdio: ["ignore", "pipe", "pipe"] }),
-      );
+    const bad = [
+      { PORT: "http" },
+      { PORT: "70000" },
+      { DR_SCHEDULE_COMPACT_PERCENT: "0" },
+      { DR_SCHEDULE_COMPACT_MIN_BYTES: "-1" },
+      { DR_SCHEDULE_DATABASE_URL: "mysql://localhost/x" },
+      ...(STORE === "sqlite" ? [{ DR_SCHEDULE_DB: "/nonexistent-dir/x.sqlite" }] : []),
+    ];
+    for (const env of bad) {
+      const child = track(spawn(process.execPath, [MAIN], { env: { ...process.env, PORT: "0", ...dbEnv(tempDb()), ...env }, stdio: ["ignore", "pipe", "pipe"] }));
       let err = "";
       child.stderr.on("data", (chunk) => (err += chunk));
       const code = await new Promise((resolve) => child.once("exit", resolve));

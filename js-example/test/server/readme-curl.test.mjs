@@ -1,17 +1,25 @@
 // The curl calls of the README's "The REST server" section work as written: each ```sh block
 // that starts with `curl` runs, in order, against a server on a fresh database, and must print
 // exactly the ```text block after it (localhost:5000 is replaced by the test server's address).
+// The "On PostgreSQL" recipe runs as written too, in the PostgreSQL run of the tests: the URL
+// that `scripts/postgres.sh start` prints is the one the recipe gives the server.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { fencedBlocks, readme } from "../../../tests/js/test/markdown.mjs";
-import { startProcess, stopAll, tempDb } from "./harness.mjs";
+import { fileURLToPath } from "node:url";
+import { POSTGRES_URL, onlyFor, startProcess, stopAll, tempDb } from "./harness.mjs";
 
 const start = readme.indexOf("\n## The REST server\n");
 const end = readme.indexOf("\n## ", start + 1);
+const pgStart = readme.indexOf("\n### On PostgreSQL\n", start);
+const pgEnd = readme.indexOf("\n#", pgStart + 1);
 const sectionStartLine = readme.slice(0, start).split("\n").length;
-const blocks = fencedBlocks(readme.slice(start, end));
-const calls = blocks.flatMap((block, i) => (block.lang === "sh" && block.code.startsWith("curl ") ? [{ block, output: blocks[i + 1] }] : []));
+const curlCalls = (blocks) => blocks.flatMap((block, i) => (block.lang === "sh" && block.code.startsWith("curl ") ? [{ block, output: blocks[i + 1] }] : []));
+// The PostgreSQL recipe's calls are not part of the SQLite walk through the section.
+const blocks = fencedBlocks(readme.slice(start, pgStart) + readme.slice(pgEnd, end));
+const calls = curlCalls(blocks);
+const pgBlocks = fencedBlocks(readme.slice(pgStart, pgEnd));
 
 let hasCurl = true;
 try {
@@ -42,3 +50,24 @@ for (const { block, output } of calls) {
     assert.equal(stdout, output.code.replace(/\n$/, ""));
   });
 }
+
+test("the README's PostgreSQL recipe: scripts/postgres.sh start prints the URL the server is given, and the curl call prints what it says", onlyFor("postgres"), async () => {
+  assert.ok(pgStart > start && pgEnd > pgStart, "README has a '### On PostgreSQL' section");
+  const recipe = pgBlocks.find((block) => block.lang === "sh" && block.code.includes("scripts/postgres.sh start"));
+  assert.ok(recipe, "the section has the recipe");
+  const lines = recipe.code.split("\n");
+  const printed = /# prints its URL: (\S+)/.exec(lines[0])?.[1];
+  const given = /DR_SCHEDULE_DATABASE_URL=(\S+) npm run server/.exec(lines[1])?.[1];
+  assert.equal(given, printed);
+  // The script, as the recipe runs it (from the repository's root): the tests' server is that one.
+  const root = fileURLToPath(new URL("../../../", import.meta.url));
+  assert.equal(execFileSync("bash", ["-c", lines[0].replace(/#.*/, "")], { cwd: root, encoding: "utf8" }).trim(), printed);
+  assert.equal(printed, POSTGRES_URL);
+  // `npm run server` is `node server/main.mjs`; on that URL (its public schema: the demo).
+  const server = await startProcess({ db: given });
+  for (const { block, output } of curlCalls(pgBlocks)) {
+    assert.equal(output?.lang, "text");
+    const stdout = execFileSync("bash", ["-c", block.code.replaceAll("localhost:5000", `127.0.0.1:${server.port}`)], { encoding: "utf8", timeout: 10_000 });
+    assert.equal(stdout, output.code.replace(/\n$/, ""));
+  }
+});

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SETTINGS } from "../../server/settings.mjs";
 import { STATUS_BY_CODE } from "../../service/api.mjs";
-import { readme } from "../markdown.mjs";
+import { readme } from "../../../tests/js/test/markdown.mjs";
 
 const section = readme.slice(readme.indexOf("\n## The REST server\n"), readme.indexOf("\n## Limits\n"));
 

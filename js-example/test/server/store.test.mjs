@@ -1,31 +1,38 @@
-// The SQLite store under the service, without HTTP: seeding, snapshot + changes on reopen,
-// compaction, catching up between two stores on one file, the conditional write (retry once on
-// a revision conflict), and rebuilding memory from disk when a write fails after the in-memory
-// mutation.
+// The store under the service, without HTTP, for SQLite and PostgreSQL alike (harness.mjs picks
+// the store): seeding, snapshot + changes on reopen, compaction by bytes and its pruning rule,
+// catching up between two stores on one database (from the rows or from the snapshot, whichever
+// is fewer bytes), the conditional write (retry once on a revision conflict), and rebuilding
+// memory from the database when a write fails after the in-memory mutation.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { Hospital } from "dr-schedule";
-import { SqliteStore } from "../../server/store.mjs";
 import { HospitalService } from "../../service/hospital-service.mjs";
-import { memoryLog, nthSlot, roundTheClock, stopAll, tempDb, track } from "./harness.mjs";
+import { WorkerCompactor } from "../../server/compactor.mjs";
+import { memoryLog, nthSlot, onlyFor, openTestStore, roundTheClock, stopAll, storageFor, tempDb, track } from "./harness.mjs";
 
 after(stopAll);
 
 const opened = [];
 after(async () => {
-  for (const { service, store } of opened) {
-    await service.close();
-    store.close();
-  }
+  for (const { service } of opened) await service.close();
 });
 
-/** A store on `db` and its service, opened: { store, service }. */
-async function open(db, { snapshotEvery, ...storeOptions } = {}) {
-  const store = SqliteStore.open(db, storeOptions);
-  const service = await new HospitalService({ store, snapshotEvery, log: memoryLog() }).open();
+/**
+ * A store on `db` and its service, opened: { store, service }. `compaction` goes to the service
+ * (compaction between batches, as without a worker thread).
+ */
+async function open(db, { compaction, ...storeOptions } = {}) {
+  const store = await openTestStore(db, storeOptions);
+  const service = await new HospitalService({ store, compaction, log: memoryLog() }).open();
   opened.push({ store, service });
   return { store, service };
+}
+
+/** Runs `text` with `params` on the connection a store's hook gets (SQLite's Database or PostgreSQL's sql). */
+async function run(connection, text, ...params) {
+  if (typeof connection === "function") return connection(text.replace(/\?/g, (_, i) => `$${text.slice(0, i).split("?").length}`), params);
+  return connection.prepare(text).run(...params);
 }
 
 /** Books slot n of doctor "rt" through the service; returns the appointment. */
@@ -35,13 +42,13 @@ function book({ service }, n, extra = {}) {
 
 /** What a fresh process would load from the file. */
 async function onDisk(db) {
-  const store = SqliteStore.open(db);
-  const service = await new HospitalService({ store }).open();
+  const store = await openTestStore(db);
+  const service = await new HospitalService({ store, compaction: false }).open();
   try {
     return service.hospital.toSnapshot();
   } finally {
     await service.close();
-    store.close();
+    await store.close();
   }
 }
 
@@ -58,7 +65,7 @@ describe("the store", () => {
     assert.deepEqual(h.availableSlots("1", { from: "2019-02-01T11:00", to: "2019-02-01T11:15", location: doctor.locations[0] }), ["2019-02-01T11:00"]);
   });
 
-  test("processes opening a new file at the same instant all succeed (WAL switch retried) and seed it once", async () => {
+  test("processes opening a new file at the same instant all succeed (WAL switch retried) and seed it once", onlyFor("sqlite"), async () => {
     // Three processes that have loaded everything, released by one line on stdin, 20 times:
     // without the retry around `PRAGMA journal_mode = WAL`, some rounds failed with
     // SQLITE_BUSY.
@@ -111,30 +118,57 @@ describe("the store", () => {
     }
   });
 
-  test("reopening loads the snapshot and replays the changes after it; a snapshot every N changes drops old rows", async () => {
+  test("reopening loads the snapshot and replays the changes after it; compaction by bytes drops the rows up to the previous snapshot", async () => {
     const db = tempDb();
-    const a = await open(db, { snapshotEvery: 5 });
+    // A snapshot once the records after the newest one reach 1,000 bytes (the demo's snapshot is
+    // smaller, so the floor decides): about every 4 bookings of ~250 bytes.
+    const compaction = { percent: 1, minBytes: 1000 };
+    const a = await open(db, { compaction });
     const { store, service } = a;
     await service.write((h) => h.addDoctor(roundTheClock("rt")));
-    assert.deepEqual(store.stats(), { snapshotRevision: 2, changeRows: 1 });
-    for (let n = 0; n < 3; n++) await book(a, n);
-    assert.deepEqual(store.stats(), { snapshotRevision: 2, changeRows: 4 });
-    await book(a, 3); // revision 7 = 2 + 5: snapshot; the rows after the previous snapshot (2) stay
-    assert.deepEqual(store.stats(), { snapshotRevision: 7, changeRows: 5 });
-    for (let n = 4; n < 9; n++) await book(a, n); // revision 12: snapshot; rows <= 7 dropped
-    assert.deepEqual(store.stats(), { snapshotRevision: 12, changeRows: 5 });
-    await book(a, 9);
-    assert.equal(service.revision, 13);
+    assert.deepEqual(await store.stats(), { snapshotRevision: 2, changeRows: 1 });
+    const snapshots = [2];
+    for (let n = 0; n < 20; n++) {
+      await book(a, n);
+      await service.compacted();
+      const { snapshotRevision, changeRows } = await store.stats();
+      if (snapshotRevision !== snapshots.at(-1)) snapshots.push(snapshotRevision);
+      // The rule: the rows after the previous snapshot stay, the older ones are dropped.
+      const previous = snapshots.at(-2) ?? 2; // the first snapshot (the demo's, revision 2) has no rows before it
+      assert.equal(changeRows, service.revision - previous, `after booking ${n}: snapshots ${snapshots}`);
+      assert.ok(service.logStats.logBytes < 1000 || snapshotRevision === service.revision);
+    }
+    assert.ok(snapshots.length >= 4, `snapshots at ${snapshots}`);
+    assert.equal(service.stats.compactions, snapshots.length - 1);
     assert.equal(await onDisk(db), service.hospital.toSnapshot());
-    const again = (await open(db, { snapshotEvery: 5 })).service;
-    assert.equal(again.revision, 13);
-    assert.equal(again.hospital.appointments("rt").length, 10);
+    const again = (await open(db, { compaction })).service;
+    assert.equal(again.revision, 23);
+    assert.equal(again.hospital.appointments("rt").length, 20);
   });
 
-  test("two stores on one file catch up with each other, across compactions", async () => {
+  test("the threshold is a fraction of the snapshot's bytes: a bigger hospital compacts after more changes", async () => {
     const db = tempDb();
-    const a = await open(db, { snapshotEvery: 3 });
-    const b = await open(db, { snapshotEvery: 3 });
+    const a = await open(db, { compaction: { percent: 50, minBytes: 0 } });
+    await a.service.write((h) => h.addDoctor(roundTheClock("rt")));
+    await a.service.compacted();
+    const at = [];
+    for (let n = 0; n < 60; n++) {
+      await book(a, n);
+      await a.service.compacted();
+      const { snapshotRevision } = await a.store.stats();
+      if (snapshotRevision !== at.at(-1)) at.push(snapshotRevision);
+    }
+    // Each snapshot is bigger than the one before, so the gaps between them grow.
+    const gaps = at.slice(1).map((r, i) => r - at[i]);
+    assert.ok(gaps.length >= 3, `snapshots at ${at}`);
+    assert.ok(gaps.at(-1) > gaps[0], `gaps ${gaps}`);
+  });
+
+  test("two stores on one database catch up with each other, across compactions, from rows or from the snapshot", async () => {
+    const db = tempDb();
+    const compaction = { percent: 1, minBytes: 1000 };
+    const a = await open(db, { compaction });
+    const b = await open(db, { compaction });
     await a.service.write((h) => h.addDoctor(roundTheClock("rt")));
     assert.equal(await b.service.read((h) => h.getDoctor("rt").id), "rt");
     // b lags by less than one generation: it applies the rows; then by more: it reloads.
@@ -143,7 +177,10 @@ describe("the store", () => {
     assert.equal(await b.service.read((h) => h.appointments("rt").length), 4);
     assert.equal(b.service.stats.loads, loads, "caught up from the rows, without reloading");
     for (let n = 4; n < 20; n++) await book(n % 2 ? a : b, n);
-    for (let n = 20; n < 30; n++) await book(a, n);
+    for (let n = 20; n < 30; n++) {
+      await book(a, n);
+      await a.service.compacted();
+    }
     assert.equal(await b.service.read((h) => h.appointments("rt").length), 30);
     assert.equal(b.service.hospital.toSnapshot(), a.service.hospital.toSnapshot());
     // A booking computed by b on a stale view is still checked against a's latest.
@@ -152,12 +189,49 @@ describe("the store", () => {
     assert.equal(await onDisk(db), await a.service.read((h) => h.toSnapshot()));
   });
 
+  test("a long lag is caught up the cheaper way: the rows when they are fewer bytes, else the snapshot", async () => {
+    const db = tempDb();
+    // No compaction by a: every row stays, the snapshot is the demo's (revision 2).
+    const a = await open(db, { compaction: false });
+    const lagging = async () => {
+      const store = await openTestStore(db);
+      const service = await new HospitalService({ store, compaction: false, catchUpRows: 8, log: memoryLog() }).open();
+      opened.push({ store, service });
+      return { store, service };
+    };
+    await a.service.write((h) => h.addDoctor(roundTheClock("rt")));
+    const near = await lagging();
+    const far = await lagging();
+    const cost = (store, revision) => store.read((view) => view.catchUpCost(revision));
+
+    // 20 rows behind, with the demo snapshot (which would need 21 rows on top): the rows.
+    for (let n = 0; n < 20; n++) await book(a, n);
+    let c = await cost(near.store, 3);
+    assert.ok(c.logBytes < c.snapshotBytes + c.snapshotLogBytes, JSON.stringify(c));
+    assert.equal(await near.service.read((h) => h.revision), 23);
+    assert.equal(near.service.stats.catchUpsFromSnapshot, 0);
+    assert.equal(near.service.stats.loads, 1);
+
+    // A snapshot at the head, and a lag of every booking behind it: the snapshot is fewer bytes
+    // (an appointment in a snapshot is smaller than the change record that booked it).
+    const b = await open(db, { compaction: { percent: 1, minBytes: 0 } });
+    for (let n = 20; n < 60; n++) await book(a, n);
+    await b.service.write((h) => h.book({ doctorId: "rt", location: "X", start: nthSlot(60) }));
+    await b.service.compacted();
+    assert.equal((await b.store.stats()).snapshotRevision, 64);
+    c = await cost(far.store, 3);
+    assert.ok(c.snapshotBytes + c.snapshotLogBytes < c.logBytes, JSON.stringify(c));
+    assert.equal(await far.service.read((h) => h.appointments("rt").length), 61);
+    assert.equal(far.service.stats.catchUpsFromSnapshot, 1);
+    assert.equal(far.service.hospital.toSnapshot(), b.service.hospital.toSnapshot());
+  });
+
   test("a failed call writes nothing", async () => {
     const db = tempDb();
     const { store, service } = await open(db);
-    const before = store.stats();
+    const before = await store.stats();
     await assert.rejects(service.write((h) => h.book({ doctorId: "nobody", location: "x", start: "2019-02-01T11:00" })), { code: "DOCTOR_NOT_FOUND" });
-    assert.deepEqual(store.stats(), before);
+    assert.deepEqual(await store.stats(), before);
     assert.equal(service.revision, 2);
   });
 
@@ -166,10 +240,10 @@ describe("the store", () => {
     let injected = 0;
     const { service } = await open(db, {
       hooks: {
-        beforeInsert(database, changes) {
+        async beforeInsert(connection, changes) {
           if (injected++ > 0) return;
           // Someone else stored this revision first (on our connection, so it is rolled back too).
-          database.prepare("INSERT INTO changes (revision, record) VALUES (?, ?)").run(changes[0].revision, "{}");
+          await run(connection, "INSERT INTO changes (revision, record) VALUES (?, ?)", changes[0].revision, "{}");
         },
       },
     });
@@ -184,8 +258,8 @@ describe("the store", () => {
     const db = tempDb();
     const { service } = await open(db, {
       hooks: {
-        beforeInsert(database, changes) {
-          database.prepare("INSERT INTO changes (revision, record) VALUES (?, ?)").run(changes[0].revision, "{}");
+        async beforeInsert(connection, changes) {
+          await run(connection, "INSERT INTO changes (revision, record) VALUES (?, ?)", changes[0].revision, "{}");
         },
       },
     });
@@ -216,22 +290,54 @@ describe("the store", () => {
     assert.equal(await onDisk(db), service.hospital.toSnapshot());
   });
 
-  test("a snapshot write that fails leaves the booking unstored and memory as on disk", async () => {
+  test("a compaction that fails does not fail the booking that triggered it; the next one succeeds", async () => {
     const db = tempDb();
-    const a = await open(db, { snapshotEvery: 2 });
-    await a.service.write((h) => h.addDoctor(roundTheClock("rt")));
-    const before = a.service.hospital.toSnapshot();
-    const original = Hospital.prototype.toSnapshot;
-    Hospital.prototype.toSnapshot = () => {
+    const a = await open(db, { compaction: { percent: 1, minBytes: 0 } });
+    const original = Hospital.prototype.toSnapshotBytes;
+    Hospital.prototype.toSnapshotBytes = () => {
       throw new Error("out of memory while snapshotting");
     };
+    let booked;
     try {
-      await assert.rejects(book(a, 0), /out of memory/);
+      await a.service.write((h) => h.addDoctor(roundTheClock("rt")));
+      booked = await book(a, 0);
+      await a.service.compacted();
     } finally {
-      Hospital.prototype.toSnapshot = original;
+      Hospital.prototype.toSnapshotBytes = original;
     }
-    assert.equal(a.service.hospital.toSnapshot(), before);
-    assert.equal(await onDisk(db), before);
-    assert.equal((await book(a, 0)).start, nthSlot(0));
+    assert.equal(booked.start, nthSlot(0));
+    assert.equal((await a.store.stats()).snapshotRevision, 2, "no snapshot was published");
+    assert.equal(await onDisk(db), a.service.hospital.toSnapshot());
+  });
+
+  test("with the compactor thread, the request thread never takes a snapshot: its toSnapshot() throws, and snapshots are still published", async () => {
+    const db = tempDb();
+    const store = await openTestStore(db, { checkpoints: "external" });
+    const compaction = { percent: 1, minBytes: 2000, chunkBytes: 4096 };
+    const log = memoryLog();
+    const compactor = new WorkerCompactor({ storage: storageFor(db), compaction }, log).start();
+    const service = await new HospitalService({ store, compaction, compactor, log }).open();
+    opened.push({ store, service });
+    const original = Hospital.prototype.toSnapshotBytes;
+    // Only this thread's module instance: the compactor thread has its own.
+    Hospital.prototype.toSnapshotBytes = () => {
+      throw new Error("toSnapshotBytes() on the request thread");
+    };
+    try {
+      await service.write((h) => h.addDoctor(roundTheClock("rt")));
+      for (let n = 0; n < 40; n++) {
+        await book({ service }, n);
+        await service.compacted();
+      }
+    } finally {
+      Hospital.prototype.toSnapshotBytes = original;
+      await compactor.close();
+    }
+    const { snapshotRevision, changeRows } = await store.stats();
+    assert.ok(snapshotRevision > 20, `snapshot at ${snapshotRevision}; log: ${log.lines.join("; ")}`);
+    assert.ok(changeRows < 43, `${changeRows} rows`);
+    assert.match(log.lines.join("\n"), /compaction: snapshot of revision \d+/);
+    assert.doesNotMatch(log.lines.join("\n"), /request thread/);
+    assert.equal(await onDisk(db), service.hospital.toSnapshot());
   });
 });

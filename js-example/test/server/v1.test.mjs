@@ -293,7 +293,13 @@ describe("scheduling: holds, confirm, reschedule, findSlots, explain", () => {
     const taken = expectError(assert, await api.post(`/v1/appointments/${held.id}/reschedule`, { start: "2019-02-08T11:00" }), 409, "SLOT_TAKEN");
     assert.equal(taken.details.conflictingAppointmentId, busy.id);
     const site = expectError(assert, await api.post(`/v1/appointments/${held.id}/reschedule`, { start: "2019-02-11T09:00", location: "South" }), 422, "OUTSIDE_HOURS");
-    assert.deepEqual(site.details, { doctorId: "sched", location: "South", reason: "notServedThere", locations: ["North"] });
+    assert.deepEqual(site.details, {
+      doctorId: "sched",
+      location: "South",
+      reason: "notServedThere",
+      locations: ["North"],
+      hours: [{ date: "2019-02-11", location: "North", start: "2019-02-11T09:00", end: "2019-02-11T12:00" }],
+    });
     const off = expectError(assert, await api.post(`/v1/appointments/${held.id}/reschedule`, { start: "2019-02-08T12:00" }), 422, "OUTSIDE_HOURS");
     assert.equal(off.details.reason, "timeOff");
     expectError(assert, await api.post(`/v1/appointments/${held.id}/reschedule`, { start: "2019-02-08T12:05" }), 400, "OFF_GRID");
@@ -435,7 +441,8 @@ describe("the code → status table", () => {
       415: ["UNSUPPORTED_MEDIA_TYPE"],
       422: ["LOCATION_NOT_SERVED", "OUTSIDE_HOURS", "TOO_SOON", "BEYOND_HORIZON"],
       500: ["INVALID_SNAPSHOT", "UNSUPPORTED_VERSION", "CHANGES_UNAVAILABLE", "REVISION_MISMATCH", "INSTANCE_FAILED", "INTERNAL"],
-      503: ["STORE_BUSY", "STORE_UNAVAILABLE", "HOSPITAL_UNAVAILABLE", "TOO_MANY_CONNECTIONS"],
+      503: ["STORE_BUSY", "STORE_UNAVAILABLE", "STORE_UNREACHABLE", "HOSPITAL_UNAVAILABLE", "TOO_MANY_CONNECTIONS"],
+      507: ["HOSPITAL_FULL"],
     };
     const actual = {};
     for (const [code, status] of Object.entries(STATUS_BY_CODE)) (actual[status] ??= []).push(code);

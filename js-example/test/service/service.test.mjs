@@ -1,28 +1,23 @@
-// The service layer on its own (no HTTP), on real SQLite files: the order of requests when a
-// commit takes time (as with an asynchronous store), group commit, what a failure rebuilds and
-// what it does not, and the settings reader both servers use.
+// The service layer on its own (no HTTP), on real stores (SQLite files, or PostgreSQL when the
+// harness says so): the order of requests when a commit takes time, group commit, what a
+// failure rebuilds and what it does not, and the settings reader both servers use.
 //
-// `slow(store, ms)` is the real SQLite store with a delay before each COMMIT: the
-// asynchronous store the next round brings (PostgreSQL) answers its commits later, and the
-// service must keep its promises when it does.
+// `slow(store, ms)` is the real store with a delay before each COMMIT: a database on another
+// machine answers its commits later, and the service must keep its promises when it does.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Hospital } from "dr-schedule";
-import { SqliteStore } from "../../server/store.mjs";
 import { clientKey } from "../../server/http.mjs";
 import { HospitalService } from "../../service/hospital-service.mjs";
 import { hospitalPath, hostAllowed, parseHost } from "../../service/http.mjs";
 import { SettingsError, boolean, integer, list, readSettings, string } from "../../service/settings.mjs";
-import { memoryLog, nthSlot, roundTheClock, stopAll, tempDb } from "../server/harness.mjs";
+import { memoryLog, nthSlot, openTestStore, roundTheClock, stopAll, tempDb } from "../server/harness.mjs";
 
 after(stopAll);
 
 const opened = [];
 after(async () => {
-  for (const { service, store } of opened) {
-    await service.close();
-    store.close();
-  }
+  for (const { service } of opened) await service.close();
 });
 
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -35,8 +30,9 @@ function slow(store, ms) {
     failNext: false,
     describe: () => store.describe(),
     where: (kind, revision) => store.where(kind, revision),
-    read: (fn) => store.read(fn),
-    write: (fn) =>
+    read: (fn, options) => store.read(fn, options),
+    compactionState: () => store.compactionState(),
+    write: (fn, options) =>
       store.write(async (tx) => {
         const result = await fn(tx);
         await delay(ms);
@@ -46,15 +42,15 @@ function slow(store, ms) {
         }
         wrapper.commits += 1;
         return result;
-      }),
+      }, options),
     close: () => store.close(),
   };
   return wrapper;
 }
 
 async function open({ db = tempDb(), commitMs, ...options } = {}) {
-  const sqlite = SqliteStore.open(db);
-  const store = commitMs === undefined ? sqlite : slow(sqlite, commitMs);
+  const real = await openTestStore(db);
+  const store = commitMs === undefined ? real : slow(real, commitMs);
   const log = memoryLog();
   const service = await new HospitalService({ store, log, ...options }).open();
   opened.push({ service, store });
@@ -68,13 +64,13 @@ const booking = (n, extra = {}) => post("/v1/appointments", { doctorId: "rt", lo
 
 /** What a fresh process would load from the file. */
 async function onDisk(db) {
-  const store = SqliteStore.open(db);
-  const service = await new HospitalService({ store }).open();
+  const store = await openTestStore(db);
+  const service = await new HospitalService({ store, compaction: false }).open();
   try {
     return service.hospital.toSnapshot();
   } finally {
     await service.close();
-    store.close();
+    await store.close();
   }
 }
 

@@ -200,7 +200,7 @@ test("cross-site requests and writes without the JSON type change nothing", asyn
 
 test("a stored hospital the package refuses: 503 HOSPITAL_UNAVAILABLE, and nothing is overwritten", async (t) => {
   const dir = storageDir(t);
-  const vars = { SNAPSHOT_EVERY: "1" };
+  const vars = { COMPACT_PERCENT: "1", COMPACT_MIN_BYTES: "0" };
   let mf = hospitalWorker({ persistDir: dir, vars });
   try {
     assert.equal((await call(mf, "POST", "/hospitals/h/v1/doctors", ada)).status, 201);
@@ -210,7 +210,7 @@ test("a stored hospital the package refuses: 503 HOSPITAL_UNAVAILABLE, and nothi
   const [{ file }] = objectDatabases(dir);
   const database = new Database(file);
   const text = Buffer.concat(database.prepare("SELECT bytes FROM snapshot_chunks ORDER BY seq").pluck().all()).toString("utf8");
-  const newer = Buffer.from(text.replace('"version":2,', '"version":99,'));
+  const newer = Buffer.from(text.replace('"version":3,', '"version":99,'));
   database.prepare("DELETE FROM snapshot_chunks").run();
   database.prepare("INSERT INTO snapshot_chunks (seq, bytes) VALUES (0, ?)").run(newer);
   database.close();

@@ -121,9 +121,10 @@ test("the worker answers like the REST server: statuses, error bodies, routes", 
 
 test("state survives disposing and recreating Miniflare: snapshot chunks plus change records", async (t) => {
   const persistDir = storageDir(t);
-  // A snapshot every 4 changes, cut into 500-byte chunks, so that a restart reads both a
-  // chunked snapshot and the change records after it.
-  const vars = { SNAPSHOT_EVERY: "4", SNAPSHOT_CHUNK_BYTES: "500" };
+  // A snapshot once the change records after the last one pass 600 bytes (and 1 % of it), cut
+  // into 200-byte chunks, so that a restart reads both a chunked snapshot and the change
+  // records after it.
+  const vars = { COMPACT_PERCENT: "1", COMPACT_MIN_BYTES: "600", SNAPSHOT_CHUNK_BYTES: "200" };
   let mf = hospitalWorker({ persistDir, vars });
   let before;
   try {
@@ -141,7 +142,8 @@ test("state survives disposing and recreating Miniflare: snapshot chunks plus ch
     await mf.dispose();
   }
 
-  // What the objects stored: north made 8 changes, so snapshots at revisions 4 and 8, the last
+  // What the objects stored: north made 8 changes, whose records passed 600 bytes at revisions 4
+  // and 8 (two doctors and two bookings, then four changes more), so snapshots there, the last
   // in several chunks; the snapshot at 8 dropped the rows up to the previous snapshot (4) and
   // kept those after it (the service's one pruning rule), none of which a start replays. South
   // made 1, a change row and no snapshot.

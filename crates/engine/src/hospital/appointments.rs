@@ -13,7 +13,7 @@ use crate::store::{assigned_number, Extra, Record, Requested, Seq, Status};
 use crate::time::LocalDateTime;
 use crate::validate;
 use crate::words::Quoted;
-use crate::zone::Reading;
+use crate::zoned::Reading;
 
 /// Which of a listing's appointments a status filter keeps, for a record of `status` that, if a
 /// hold, has lapsed by the call's clock (`lapsed`).
@@ -140,15 +140,10 @@ impl Hospital {
         if let Some(next) = next_counter {
             self.next_ids.appointment = next;
         }
-        let id = record
-            .extra
-            .as_ref()
-            .and_then(|e| e.id.as_deref())
-            .map(str::to_owned);
-        let seq = self.insert(record, id.as_deref())?;
+        let seq = self.insert(record)?;
         let text = ChangeText::create(
             self.revision + 1,
-            &self.view(seq)?,
+            &self.view(seq)?.fields(),
             assigned_id,
             now.map(|now| self.zones.stamp(now)),
             ttl.is_some(),
@@ -435,8 +430,9 @@ impl Hospital {
         if now.is_some() {
             next.extra_mut().updated_at = now;
         }
-        self.check_budget(self.row_bytes(&next) as i64 - self.row_bytes(record) as i64)?;
-        self.replace(seq, next);
+        let growth = self.growth(record, &next);
+        self.check_budget(growth)?;
+        self.replace(seq, next, growth);
         let reason = options.reason;
         let now = now.map(|now| self.zones.stamp(now));
         self.commit(|revision| ChangeText::cancel(revision, id, reason.as_deref(), now));
@@ -490,8 +486,9 @@ impl Hospital {
             }
         }
         self.check_revision_room()?;
-        self.check_budget(self.row_bytes(&next) as i64 - self.row_bytes(record) as i64)?;
-        self.replace(seq, next);
+        let growth = self.growth(record, &next);
+        self.check_budget(growth)?;
+        self.replace(seq, next, growth);
         let patient = patch.patient.as_ref().map(|p| p.as_deref());
         let notes = patch.notes.as_ref().map(|n| n.as_deref());
         let metadata = patch

@@ -19,7 +19,7 @@ use crate::store::Status;
 use crate::time::LocalDateTime;
 use crate::validate;
 use crate::words::Quoted;
-use crate::zone::{self, Reading};
+use crate::zoned::{self, Reading};
 
 /// Checks a hold's length on its own: 1 minute to a week.
 pub(super) fn validate_ttl(ttl: u32) -> Result<()> {
@@ -108,7 +108,7 @@ impl Hospital {
     /// appointment, `ALREADY_CANCELLED` for a cancelled one.
     pub fn confirm(&mut self, id: &str, options: ConfirmOptions) -> Result<AppointmentView<'_>> {
         validate::lookup_id("appointmentId", id)?;
-        let now = zone::read(self.zones.hospital(), options.now, "now", Reading::Now)?;
+        let now = zoned::read(self.zones.hospital(), options.now, "now", Reading::Now)?;
         let seq = self.find_appointment(id)?;
         let record = self.record(seq)?;
         let expires = self
@@ -130,9 +130,10 @@ impl Hospital {
         next.extra_mut().hold_expires = None;
         next.extra_mut().updated_at = Some(now);
         next.tidy();
-        self.check_budget(self.row_bytes(&next) as i64 - self.row_bytes(record) as i64)?;
+        let growth = self.growth(record, &next);
+        self.check_budget(growth)?;
         self.advance_clock(Some(now));
-        self.replace(seq, next);
+        self.replace(seq, next, growth);
         let now = self.zones.stamp(now);
         self.commit(|revision| ChangeText::confirm(revision, id, now));
         self.view(seq)
@@ -246,11 +247,12 @@ impl Hospital {
             next.extra_mut().updated_at = now;
         }
         self.check_revision_room()?;
-        self.check_budget(self.row_bytes(&next) as i64 - self.row_bytes(record) as i64)?;
+        let growth = self.growth(record, &next);
+        self.check_budget(growth)?;
         // Every check has passed: from here on the call succeeds.
         self.advance_clock(now);
-        self.replace(seq, next);
-        let start = zone::placed(self.zones.at(&location), start);
+        self.replace(seq, next, growth);
+        let start = zoned::placed(self.zones.at(&location), start);
         let now = now.map(|now| self.zones.stamp(now));
         let view = self.view(seq)?;
         let text = ChangeText::reschedule(
@@ -286,11 +288,12 @@ impl Hospital {
                 break;
             }
             let Some(mut next) = self.store.get(seq).cloned() else {
-                self.holds.pop_first();
+                self.holds.remove(&(expires, seq));
                 continue;
             };
             next.status = Status::Expired;
-            self.replace(seq, next);
+            // Expiring never changes the size: a status counts as the longest, whichever it is.
+            self.replace(seq, next, 0);
         }
     }
 }

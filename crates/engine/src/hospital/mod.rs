@@ -24,8 +24,7 @@ mod view;
 
 pub use search::WorkingBlock;
 pub use snapshots::SnapshotLoader;
-pub(crate) use view::shown_trace;
-pub use view::{AppointmentId, AppointmentView, Handles};
+pub use view::{AppointmentView, Handles};
 
 use crate::booking::{AppointmentIds, Context};
 use crate::calendar::{Slot, TimeIndex};
@@ -33,20 +32,21 @@ use crate::changes::{ChangeLog, ChangeText};
 use crate::doctor::{Doctor, DoctorPatch, NewDoctor};
 use crate::error::{Error, Result};
 use crate::hours::Availability;
-use crate::json;
 use crate::limits::{MAX_APPOINTMENTS, MAX_COUNTER, MAX_DOCTORS, MAX_REQUEST_ID_LEN};
 use crate::options::{HospitalOptions, HospitalOptionsInput};
 use crate::places::Places;
 use crate::queries::Window;
 use crate::requests::ChangeOptions;
 use crate::snapshot::NextIds;
+use crate::sorted::SortedChunks;
 use crate::store::{Appointments, Record, Seq, Status};
 use crate::time::{Bound, LocalDateTime, Moment};
 use crate::validate;
-use crate::zone::{self, HospitalZones, Reading, TimeZones, ZoneRules};
+use crate::zone::{TimeZones, ZoneRules};
+use crate::zoned::{self, HospitalZones, Reading};
+use crate::{json, json_text};
 use doctor_state::{DoctorState, Doctors};
 use replay::{Journal, Undo};
-use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 
 /// Why appointments cancelled by `updateDoctor` with `cancelAppointments: true` were cancelled.
@@ -64,7 +64,7 @@ pub struct Hospital {
     places: Places,
     store: Appointments,
     /// Live holds by (expiry, seq), so that lapsed ones are found in order.
-    holds: BTreeSet<(LocalDateTime, Seq)>,
+    holds: SortedChunks<(LocalDateTime, Seq)>,
     /// Appointments by patient (a hash of the reference; collisions are told apart by the
     /// record) and start.
     patients: TimeIndex<u32>,
@@ -113,7 +113,7 @@ impl Hospital {
             doctors: Doctors::default(),
             places: Places::default(),
             store: Appointments::default(),
-            holds: BTreeSet::new(),
+            holds: SortedChunks::default(),
             patients: TimeIndex::default(),
             locations: TimeIndex::default(),
             log: ChangeLog::default(),
@@ -218,7 +218,7 @@ impl Hospital {
             None => doctor,
         };
         let text = json::doctor_text(&doctor);
-        let bytes = json::line_bytes(&text);
+        let bytes = json_text::line_bytes(&text);
         self.check_budget(bytes as i64)?;
         // Every check has passed: from here on the call succeeds.
         if let Some((_, next)) = assigned {
@@ -278,21 +278,22 @@ impl Hospital {
         }
         self.check_revision_room()?;
         let text = json::doctor_text(&doctor);
-        let bytes = json::line_bytes(&text);
+        let bytes = json_text::line_bytes(&text);
         let mut growth = bytes as i64 - state.snapshot_bytes as i64;
-        let cancelled: Vec<(Seq, Record)> = orphans
+        let cancelled: Vec<(Seq, Record, i64)> = orphans
             .iter()
             .filter_map(|&seq| {
                 let record = self.store.get(seq)?;
                 let next = self.cancelled_record(record, Some(DOCTOR_UPDATED_REASON));
-                growth += self.row_bytes(&next) as i64 - self.row_bytes(record) as i64;
-                Some((seq, next))
+                let grows = self.growth(record, &next);
+                growth += grows;
+                Some((seq, next, grows))
             })
             .collect();
         self.check_budget(growth)?;
         // Every check has passed: from here on the call succeeds.
-        for (seq, next) in cancelled {
-            self.replace(seq, next);
+        for (seq, next, grows) in cancelled {
+            self.replace(seq, next, grows);
         }
         self.set_doctor(key, doctor, hours, bytes);
         self.commit(|revision| ChangeText::update_doctor(revision, &text, options.cancels()));
@@ -354,13 +355,13 @@ impl Hospital {
         let mut time_off = Vec::with_capacity(doctor.time_off.len());
         for (i, range) in doctor.time_off.iter().enumerate() {
             let field = |end: &str| format!("timeOff[{i}].{end}");
-            let start = zone::read(
+            let start = zoned::read(
                 zone,
                 range.start,
                 &field("start"),
                 Reading::Bound(Bound::From),
             )?;
-            let end = zone::read(zone, range.end, &field("end"), Reading::Bound(Bound::To))?;
+            let end = zoned::read(zone, range.end, &field("end"), Reading::Bound(Bound::To))?;
             if end <= start {
                 return Err(Error::invalid_input(
                     field("end"),
@@ -387,13 +388,13 @@ impl Hospital {
         field: &str,
         reading: Reading,
     ) -> Result<LocalDateTime> {
-        zone::read(self.zones.at(location), moment, field, reading)
+        zoned::read(self.zones.at(location), moment, field, reading)
     }
 
     /// The caller's `now` as an engine time (read in the hospital's zone when it is a wall
     /// clock).
     fn read_now(&self, now: Option<Moment>) -> Result<Option<LocalDateTime>> {
-        now.map(|now| zone::read(self.zones.hospital(), now, "now", Reading::Now))
+        now.map(|now| zoned::read(self.zones.hospital(), now, "now", Reading::Now))
             .transpose()
     }
 
@@ -406,11 +407,11 @@ impl Hospital {
     ) -> Result<(Option<LocalDateTime>, Option<LocalDateTime>)> {
         let from = window
             .from
-            .map(|from| zone::read(zone, from, "from", Reading::Bound(Bound::From)))
+            .map(|from| zoned::read(zone, from, "from", Reading::Bound(Bound::From)))
             .transpose()?;
         let to = window
             .to
-            .map(|to| zone::read(zone, to, "to", Reading::Bound(Bound::To)))
+            .map(|to| zoned::read(zone, to, "to", Reading::Bound(Bound::To)))
             .transpose()?;
         if let (Some(from), Some(to)) = (from, to) {
             if to < from {
@@ -483,12 +484,12 @@ impl Hospital {
 
     /// Stores a new appointment and indexes it; returns its seq. The caller has checked the
     /// limits ([`Hospital::check_room_for_appointment`]).
-    fn insert(&mut self, record: Record, id: Option<&str>) -> Result<Seq> {
+    fn insert(&mut self, record: Record) -> Result<Seq> {
         let bytes = self.row_bytes(&record);
         self.places.add_ref(record.place);
         let seq = self
             .store
-            .insert(record, id)
+            .insert(record)
             .ok_or_else(|| Error::too_many_appointments(self.store.live(), MAX_APPOINTMENTS))?;
         self.size += bytes;
         self.index(seq);
@@ -496,16 +497,25 @@ impl Hospital {
         Ok(seq)
     }
 
-    /// Replaces an appointment's record; the indexes change only where its keys in them do.
-    fn replace(&mut self, seq: Seq, next: Record) {
-        let Some(old_bytes) = self.store.get(seq).map(|r| self.row_bytes(r)) else {
+    /// How much replacing `record` by `next` grows the hospital's size (negative: shrinks it).
+    fn growth(&self, record: &Record, next: &Record) -> i64 {
+        self.row_bytes(next) as i64 - self.row_bytes(record) as i64
+    }
+
+    /// Replaces an appointment's record, which grows the size by `growth` ([`Hospital::growth`],
+    /// computed for the budget check); the indexes change only where its keys in them do.
+    fn replace(&mut self, seq: Seq, next: Record, growth: i64) {
+        let Some(old) = self.store.get(seq) else {
             return;
         };
-        let new_bytes = self.row_bytes(&next);
-        let Some(old_keys) = self.store.get(seq).map(|r| IndexKeys::of(seq, r)) else {
-            return;
+        let old_keys = IndexKeys::of(seq, old, old.patient.as_deref().map(patient_key));
+        // The same patient (a status change, a move): its key again, not another hash.
+        let patient = if old.patient == next.patient {
+            old_keys.patient
+        } else {
+            next.patient.as_deref().map(patient_key)
         };
-        let new_keys = IndexKeys::of(seq, &next);
+        let new_keys = IndexKeys::of(seq, &next, patient);
         self.places.add_ref(next.place);
         let Some(slot) = self.store.get_mut(seq) else {
             return;
@@ -513,7 +523,7 @@ impl Hospital {
         // An appointment's id and request id never change: the store's indexes stay as they are.
         let old = std::mem::replace(slot, next);
         self.places.release(old.place);
-        self.size = self.size + new_bytes - old_bytes;
+        self.size = self.size.saturating_add_signed(growth);
         self.move_keys(seq, Some(&old_keys), Some(&new_keys));
         self.journal(Undo::Replaced(seq, old));
     }
@@ -534,13 +544,19 @@ impl Hospital {
     /// Enters an appointment in its doctor's calendar, the holds, and the patient and location
     /// indexes, as its status says.
     fn index(&mut self, seq: Seq) {
-        let keys = self.store.get(seq).map(|r| IndexKeys::of(seq, r));
+        let keys = self
+            .store
+            .get(seq)
+            .map(|r| IndexKeys::of(seq, r, r.patient.as_deref().map(patient_key)));
         self.move_keys(seq, None, keys.as_ref());
     }
 
     /// Undoes [`Hospital::index`].
     fn unindex(&mut self, seq: Seq) {
-        let keys = self.store.get(seq).map(|r| IndexKeys::of(seq, r));
+        let keys = self
+            .store
+            .get(seq)
+            .map(|r| IndexKeys::of(seq, r, r.patient.as_deref().map(patient_key)));
         self.move_keys(seq, keys.as_ref(), None);
     }
 
@@ -786,7 +802,9 @@ struct IndexKeys {
 }
 
 impl IndexKeys {
-    fn of(seq: Seq, record: &Record) -> Self {
+    /// The keys of `record`, whose patient's key is `patient` ([`patient_key`], computed by the
+    /// caller, who may know it already).
+    fn of(seq: Seq, record: &Record, patient: Option<u32>) -> Self {
         let held = record.status == Status::Held;
         IndexKeys {
             doctor: record.doctor,
@@ -797,7 +815,7 @@ impl IndexKeys {
                 held,
             }),
             hold_expires: record.hold_expires().filter(|_| held),
-            patient: record.patient.as_deref().map(patient_key),
+            patient,
             place: record.place,
         }
     }

@@ -5,6 +5,7 @@ use super::{DoctorState, Hospital};
 use crate::booking::{self, Proposal};
 use crate::error::ErrorCode;
 use crate::error::{Error, Result};
+use crate::json::{Object, WriteJson};
 use crate::limits::{
     MAX_FIND_DOCTORS, MAX_FIND_LIMIT, MAX_FIND_WINDOW_DAYS, MAX_LOCATION_LEN, MAX_PATIENT_LEN,
     MAX_SLOT_WINDOW_DAYS,
@@ -13,7 +14,8 @@ use crate::queries::{FindSlotsQuery, SlotQuery, Window, WorkingHoursQuery};
 use crate::requests::ExplainRequest;
 use crate::slots::{self, FoundSlot, SlotSearch};
 use crate::time::{Bound, LocalDate, LocalDateTime, Moment, MINUTES_PER_DAY};
-use crate::zone::{self, Reading, ZoneRules};
+use crate::zone::ZoneRules;
+use crate::zoned::{self, Reading};
 use serde::Serialize;
 
 /// One open block of a doctor's working hours (`workingHours`).
@@ -81,7 +83,7 @@ impl Hospital {
                 .into_iter()
                 .map(|(start, position)| {
                     let index = units.get(position).copied().unwrap_or(0);
-                    zone::shown(state.hours.zone_at(index), start)
+                    zoned::shown(state.hours.zone_at(index), start)
                 })
                 .collect());
         }
@@ -302,8 +304,8 @@ impl Hospital {
                 blocks.push(WorkingBlock {
                     date: LocalDate::of(midnight),
                     location: state.doctor.locations.get(index).map_or("", String::as_str),
-                    start: zone::wall(zone, open),
-                    end: zone::wall(zone, close),
+                    start: zoned::wall(zone, open),
+                    end: zoned::wall(zone, close),
                     start_utc: utc(open),
                     end_utc: utc(close),
                 });
@@ -444,7 +446,7 @@ impl Hospital {
                 found.push(FoundSlot {
                     doctor_id: &state.doctor.id,
                     location: self.places.name(place),
-                    start: zone::shown(zone, start),
+                    start: zoned::shown(zone, start),
                     start_utc: Some(Moment::at(start, 0)),
                     handles: [key, state.stamp, place, self.places.stamp(place)],
                 });
@@ -456,5 +458,18 @@ impl Hospital {
         });
         found.truncate(limit);
         found
+    }
+}
+
+impl WriteJson for WorkingBlock<'_> {
+    fn write_json(&self, out: &mut String) {
+        let mut o = Object::new(out);
+        o.value("date", &self.date);
+        o.str("location", self.location);
+        o.value("start", &self.start);
+        o.value("end", &self.end);
+        o.optional("startUtc", self.start_utc.as_ref());
+        o.optional("endUtc", self.end_utc.as_ref());
+        o.end();
     }
 }

@@ -9,7 +9,6 @@ use crate::booking::{self, Proposal};
 use crate::changes::ChangeLog;
 use crate::doctor::Doctor;
 use crate::error::{Error, ErrorCode, Result};
-use crate::json;
 use crate::limits::{
     MAX_COUNTER, MAX_DOCTORS, MAX_LOCATION_LEN, MAX_NOTES_LEN, MAX_PATIENT_LEN, MAX_REASON_LEN,
     MAX_REQUEST_ID_LEN, MAX_SNAPSHOT_BYTES,
@@ -24,7 +23,9 @@ use crate::store::{assigned_number, Extra, Record, Requested, Status};
 use crate::time::{Bound, LocalDateTime, Moment};
 use crate::validate;
 use crate::words::Quoted;
-use crate::zone::{self, HospitalZones, Reading, Resolved, TimeZones};
+use crate::zone::{Resolved, TimeZones};
+use crate::zoned::{self, HospitalZones, Reading};
+use crate::{json, json_text};
 
 impl Hospital {
     /// The hospital as JSON text (format version 3), deterministic:
@@ -58,7 +59,14 @@ impl Hospital {
             if i > 0 {
                 out.push(',');
             }
-            json::write_row(out, &super::AppointmentView::new(self, seq, record));
+            let view = super::AppointmentView::new(self, seq, record);
+            let fields = json::Fields {
+                requested: view
+                    .requested()
+                    .map(|r| (r, zoned::placed(self.zones.at(&r.location), r.start))),
+                ..view.fields()
+            };
+            json::write_row(out, &fields, view.placed_start());
             out.push('\n');
         }
         out.push_str(V3_END);
@@ -109,7 +117,7 @@ impl Hospital {
             return Err(Error::duplicate_id("doctor", &doctor.id).with_field("id"));
         }
         let hours = self.availability(&doctor)?;
-        let bytes = json::line_bytes(&json::doctor_text(&doctor));
+        let bytes = json_text::line_bytes(&json::doctor_text(&doctor));
         self.insert_doctor(doctor, hours, bytes);
         Ok(())
     }
@@ -193,7 +201,7 @@ impl Hospital {
                 .ok_or_else(|| Error::location_not_served(&doctor_id, &location))?;
             (place, false)
         } else {
-            let wall = zone::wall(self.zones.at(&location), start);
+            let wall = zoned::wall(self.zones.at(&location), start);
             booking::check_grid(&self.options, wall, duration_minutes)?;
             // History may name a location the doctor no longer serves.
             (self.places.acquire(&location), true)
@@ -213,7 +221,7 @@ impl Hospital {
             status,
             extra: (!extra.is_empty()).then(|| Box::new(extra)),
         };
-        self.insert(record, Some(&id))?;
+        self.insert(record)?;
         if borrowed {
             self.places.release(place);
         }
@@ -347,14 +355,14 @@ impl Hospital {
                     Resolved::Gap { .. } => written,
                 })
             }
-            _ => zone::read(zone, moment, field, Reading::Start(1)),
+            _ => zoned::read(zone, moment, field, Reading::Start(1)),
         }
     }
 
     /// An instant of no place (a hold's expiry, a timestamp) as a snapshot writes it, as an
     /// engine time.
     fn stored_stamp(&self, moment: Moment, field: &str) -> Result<LocalDateTime> {
-        zone::read(
+        zoned::read(
             self.zones.hospital(),
             moment,
             field,
@@ -384,7 +392,7 @@ impl Hospital {
                 let field = |name: &str| format!("rescheduledFrom[{i}].{name}");
                 let at = |utc: Option<Moment>, wall: LocalDateTime, name: &str, bound: Bound| {
                     let moment = utc.unwrap_or(Moment::wall(wall));
-                    zone::read(zone, moment, &field(name), Reading::Bound(bound))
+                    zoned::read(zone, moment, &field(name), Reading::Bound(bound))
                 };
                 Ok(PreviousTime {
                     start: at(p.start_utc, p.start, "startUtc", Bound::From)?,

@@ -3,57 +3,15 @@
 //! into an owned [`Appointment`] with [`AppointmentView::to_appointment`].
 
 use super::Hospital;
-use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
+use crate::appointment::{Appointment, AppointmentId, AppointmentStatus, PreviousTime};
+use crate::json::{self, Fields, WriteJson};
 use crate::store::{Record, Requested, Seq, Status};
 use crate::time::{LocalDateTime, Moment};
-use crate::zone::{self, HospitalZones, ZoneRules};
+use crate::zone::ZoneRules;
+use crate::zoned;
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
-
-/// A rescheduling trace kept in engine times, as the API shows it: in a hospital with a time
-/// zone, each entry's wall clock at its location and its instants.
-pub(crate) fn shown_trace<'a>(
-    zones: &HospitalZones,
-    trace: &'a [PreviousTime],
-) -> Cow<'a, [PreviousTime]> {
-    if !zones.is_zoned() || trace.is_empty() {
-        return Cow::Borrowed(trace);
-    }
-    Cow::Owned(
-        trace
-            .iter()
-            .map(|p| {
-                let zone = zones.at(&p.location);
-                PreviousTime {
-                    location: p.location.clone(),
-                    start: zone::wall(zone, p.start),
-                    end: zone::wall(zone, p.end),
-                    start_utc: Some(Moment::at(p.start, 0)),
-                    end_utc: Some(Moment::at(p.end, 0)),
-                }
-            })
-            .collect(),
-    )
-}
-
-/// An appointment's id: `aN` as the hospital assigns them, or the text the host chose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AppointmentId<'a> {
-    /// `a` followed by this number.
-    Assigned(u64),
-    /// Any other id.
-    Named(&'a str),
-}
-
-impl fmt::Display for AppointmentId<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AppointmentId::Assigned(n) => write!(f, "a{n}"),
-            AppointmentId::Named(id) => f.write_str(id),
-        }
-    }
-}
 
 /// One appointment of a hospital, as the API returns it, without copying it.
 #[derive(Clone, Copy)]
@@ -64,6 +22,32 @@ pub struct AppointmentView<'a> {
 }
 
 impl<'a> AppointmentView<'a> {
+    /// The appointment's fields, for the JSON writer (`json.rs`).
+    pub(crate) fn fields(&self) -> Fields<'a> {
+        let v = self;
+        Fields {
+            id: v.id(),
+            doctor_id: v.doctor_id(),
+            location: v.location(),
+            start: v.start(),
+            end: v.end(),
+            start_utc: v.start_utc(),
+            end_utc: v.end_utc(),
+            duration: v.duration_minutes(),
+            patient: v.patient(),
+            request_id: v.request_id(),
+            status: v.status(),
+            hold_expires: v.hold_expires(),
+            rescheduled_from: v.rescheduled_from(),
+            cancel_reason: v.cancel_reason(),
+            notes: v.notes(),
+            metadata: v.metadata(),
+            created_at: v.created_at(),
+            updated_at: v.updated_at(),
+            requested: None,
+        }
+    }
+
     pub(super) fn new(hospital: &'a Hospital, seq: Seq, record: &'a Record) -> Self {
         AppointmentView {
             hospital,
@@ -100,13 +84,13 @@ impl<'a> AppointmentView<'a> {
 
     /// First minute: the wall clock at its location.
     pub fn start(&self) -> LocalDateTime {
-        zone::wall(self.zone(), self.record.start)
+        zoned::wall(self.zone(), self.record.start)
     }
 
     /// Exclusive end: the wall clock at its location, `durationMinutes` of real time after the
     /// start.
     pub fn end(&self) -> LocalDateTime {
-        zone::wall(self.zone(), self.record.end())
+        zoned::wall(self.zone(), self.record.end())
     }
 
     /// The start as the engine counts it (UTC in a hospital with a time zone).
@@ -127,7 +111,7 @@ impl<'a> AppointmentView<'a> {
     /// The start as a snapshot writes it: the wall clock, with its offset in a hospital with a
     /// time zone.
     pub(crate) fn placed_start(&self) -> Moment {
-        zone::placed(self.zone(), self.record.start)
+        zoned::placed(self.zone(), self.record.start)
     }
 
     /// The `now` of the call that created it.
@@ -140,11 +124,6 @@ impl<'a> AppointmentView<'a> {
     pub fn updated_at(&self) -> Option<Moment> {
         let t = self.record.extra.as_ref()?.updated_at?;
         Some(self.hospital.zones.stamp(t))
-    }
-
-    /// The hospital's zones.
-    pub(crate) fn zones(&self) -> &'a HospitalZones {
-        &self.hospital.zones
     }
 
     /// Length in minutes.
@@ -191,7 +170,7 @@ impl<'a> AppointmentView<'a> {
             .extra
             .as_ref()
             .map_or(&[][..], |e| e.rescheduled_from.as_slice());
-        shown_trace(&self.hospital.zones, trace)
+        zoned::shown_trace(&self.hospital.zones, trace)
     }
 
     /// Why it was cancelled.
@@ -295,5 +274,11 @@ impl Serialize for AppointmentView<'_> {
 impl PartialEq<Appointment> for AppointmentView<'_> {
     fn eq(&self, other: &Appointment) -> bool {
         self.to_appointment() == *other
+    }
+}
+
+impl WriteJson for AppointmentView<'_> {
+    fn write_json(&self, out: &mut String) {
+        json::write_fields(out, &self.fields());
     }
 }

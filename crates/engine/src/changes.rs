@@ -25,7 +25,6 @@ use crate::time::Moment;
 use crate::words::Quoted;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
-use std::collections::VecDeque;
 
 /// One successful mutation, as JSON: `{"op": "book", "revision": 7, ..., "actor"?: "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -474,8 +473,9 @@ impl TryFrom<ChangeFields> for Change {
 pub(crate) struct ChangeText(String);
 
 impl ChangeText {
-    fn begin(op: &str, revision: u64) -> Self {
-        let mut text = String::with_capacity(256);
+    /// Starts a record in `text` (an emptied buffer, to be reused: [`ChangeLog::spare`]).
+    fn begin(mut text: String, op: &str, revision: u64) -> Self {
+        text.clear();
         text.push_str("{\"op\":\"");
         text.push_str(op);
         text.push_str("\",\"revision\":");
@@ -502,24 +502,39 @@ impl ChangeText {
     }
 
     /// `addDoctor`; `doctor` is the doctor's JSON text.
-    pub(crate) fn add_doctor(revision: u64, doctor: &str, assigned_id: bool) -> Self {
-        let mut c = ChangeText::begin("addDoctor", revision);
+    pub(crate) fn add_doctor(
+        buffer: String,
+        revision: u64,
+        doctor: &str,
+        assigned_id: bool,
+    ) -> Self {
+        let mut c = ChangeText::begin(buffer, "addDoctor", revision);
         c.key("doctor").push_str(doctor);
         c.boolean("assignedId", assigned_id);
         c
     }
 
     /// `updateDoctor`; `doctor` is the doctor's JSON text.
-    pub(crate) fn update_doctor(revision: u64, doctor: &str, cancel_appointments: bool) -> Self {
-        let mut c = ChangeText::begin("updateDoctor", revision);
+    pub(crate) fn update_doctor(
+        buffer: String,
+        revision: u64,
+        doctor: &str,
+        cancel_appointments: bool,
+    ) -> Self {
+        let mut c = ChangeText::begin(buffer, "updateDoctor", revision);
         c.key("doctor").push_str(doctor);
         c.boolean("cancelAppointments", cancel_appointments);
         c
     }
 
     /// `removeDoctor`.
-    pub(crate) fn remove_doctor(revision: u64, id: &str, cancel_appointments: bool) -> Self {
-        let mut c = ChangeText::begin("removeDoctor", revision);
+    pub(crate) fn remove_doctor(
+        buffer: String,
+        revision: u64,
+        id: &str,
+        cancel_appointments: bool,
+    ) -> Self {
+        let mut c = ChangeText::begin(buffer, "removeDoctor", revision);
         write_str(c.key("id"), id);
         c.boolean("cancelAppointments", cancel_appointments);
         c
@@ -527,13 +542,14 @@ impl ChangeText {
 
     /// `book` or `hold` (`held`) of the appointment now stored as `view`.
     pub(crate) fn create(
+        buffer: String,
         revision: u64,
         appointment: &json::Fields<'_>,
         assigned_id: bool,
         now: Option<Moment>,
         held: bool,
     ) -> Self {
-        let mut c = ChangeText::begin(if held { "hold" } else { "book" }, revision);
+        let mut c = ChangeText::begin(buffer, if held { "hold" } else { "book" }, revision);
         json::write_fields(c.key("appointment"), appointment);
         c.boolean("assignedId", assigned_id);
         c.now(now);
@@ -541,8 +557,8 @@ impl ChangeText {
     }
 
     /// `confirm`.
-    pub(crate) fn confirm(revision: u64, id: &str, now: Moment) -> Self {
-        let mut c = ChangeText::begin("confirm", revision);
+    pub(crate) fn confirm(buffer: String, revision: u64, id: &str, now: Moment) -> Self {
+        let mut c = ChangeText::begin(buffer, "confirm", revision);
         write_str(c.key("id"), id);
         c.now(Some(now));
         c
@@ -551,6 +567,7 @@ impl ChangeText {
     /// `reschedule`; `notes` and `metadata` (JSON text) when the call set them.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn reschedule(
+        buffer: String,
         revision: u64,
         id: &str,
         location: &str,
@@ -560,7 +577,7 @@ impl ChangeText {
         notes: Option<&str>,
         metadata: Option<&str>,
     ) -> Self {
-        let mut c = ChangeText::begin("reschedule", revision);
+        let mut c = ChangeText::begin(buffer, "reschedule", revision);
         write_str(c.key("id"), id);
         write_str(c.key("location"), location);
         start.write_json(c.key("start"));
@@ -577,12 +594,13 @@ impl ChangeText {
 
     /// `cancel`.
     pub(crate) fn cancel(
+        buffer: String,
         revision: u64,
         id: &str,
         reason: Option<&str>,
         now: Option<Moment>,
     ) -> Self {
-        let mut c = ChangeText::begin("cancel", revision);
+        let mut c = ChangeText::begin(buffer, "cancel", revision);
         write_str(c.key("id"), id);
         if let Some(reason) = reason {
             write_str(c.key("reason"), reason);
@@ -593,13 +611,14 @@ impl ChangeText {
 
     /// `updateAppointment`: each field given is set (`Some(None)`: cleared).
     pub(crate) fn update_appointment(
+        buffer: String,
         revision: u64,
         id: &str,
         patient: Option<Option<&str>>,
         notes: Option<Option<&str>>,
         metadata: Option<Option<&str>>,
     ) -> Self {
-        let mut c = ChangeText::begin("updateAppointment", revision);
+        let mut c = ChangeText::begin(buffer, "updateAppointment", revision);
         write_str(c.key("id"), id);
         for (name, value, raw) in [
             ("patient", patient, false),
@@ -617,66 +636,185 @@ impl ChangeText {
     }
 
     /// The record's text, closed, with the actor of the change if there is one.
-    pub(crate) fn finish(mut self, actor: Option<&str>) -> Box<str> {
+    pub(crate) fn finish(mut self, actor: Option<&str>) -> String {
         if let Some(actor) = actor {
             write_str(self.key("actor"), actor);
         }
         self.0.push('}');
-        self.0.into_boxed_str()
+        self.0
     }
 }
 
 /// The most recent change records, at most [`MAX_RETAINED_CHANGES`] of them and at most
 /// [`MAX_RETAINED_CHANGE_BYTES`] of text: enough for a host that persists after every mutation,
 /// bounded so that memory does not grow with the hospital's history.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// The records lie back to back in blocks of [`BLOCK_BYTES`] (a record never spans two blocks),
+/// so that logging one allocates nothing (a record is written in the spare buffer, then copied
+/// in), dropping the oldest only counts it as dropped, and a block whose records are all dropped
+/// is emptied and reused. Memory is the retained records plus at most three blocks; nothing is
+/// ever moved. While a batch may still be undone, the dropped records stay, so that it can take
+/// them back ([`ChangeLog::unpush`]).
+#[derive(Debug, Clone, Default)]
 pub(crate) struct ChangeLog {
     /// The revision before the oldest retained change.
     base: u64,
-    records: VecDeque<Box<str>>,
-    bytes: usize,
+    /// The records, oldest first: dropped ones, then the retained ones.
+    blocks: Vec<Block>,
+    /// How many of the oldest records are dropped.
+    dropped: usize,
+    /// How many records are retained.
+    retained: usize,
+    /// The retained records' bytes.
+    retained_bytes: usize,
+    /// The buffer the next record is written in.
+    spare: String,
+    /// An emptied block, for the next one.
+    free: Option<Block>,
 }
+
+/// The most bytes of records one block holds (a larger record gets a block of its own).
+const BLOCK_BYTES: usize = 64 << 10;
+
+/// Records back to back, and where each ends.
+#[derive(Debug, Clone, Default)]
+struct Block {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Block {
+    /// Its `index`th record.
+    fn record(&self, index: usize) -> &str {
+        let begin = match index.checked_sub(1) {
+            Some(previous) => self.ends.get(previous).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = self.ends.get(index).copied().unwrap_or(begin);
+        self.text.get(begin..end).unwrap_or("")
+    }
+
+    /// Its records, oldest first.
+    fn records(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.ends.len()).map(move |index| self.record(index))
+    }
+}
+
+impl PartialEq for ChangeLog {
+    fn eq(&self, other: &Self) -> bool {
+        self.base == other.base && self.retained().eq(other.retained())
+    }
+}
+
+impl Eq for ChangeLog {}
 
 impl ChangeLog {
     /// An empty log for a hospital at `revision`.
     pub(crate) fn starting_at(revision: u64) -> Self {
         ChangeLog {
             base: revision,
-            records: VecDeque::new(),
-            bytes: 0,
+            ..ChangeLog::default()
         }
     }
 
-    /// Appends a record, dropping the oldest beyond the bounds; returns those dropped.
-    pub(crate) fn push(&mut self, record: Box<str>) -> Vec<Box<str>> {
-        self.bytes += record.len();
-        self.records.push_back(record);
-        let mut dropped = Vec::new();
-        while self.records.len() > MAX_RETAINED_CHANGES
-            || (self.bytes > MAX_RETAINED_CHANGE_BYTES && self.records.len() > 1)
-        {
-            match self.records.pop_front() {
-                Some(oldest) => {
-                    self.bytes -= oldest.len();
-                    self.base += 1;
-                    dropped.push(oldest);
-                }
-                None => break,
+    /// An empty buffer to write the next record in (then give it to [`ChangeLog::push`]).
+    pub(crate) fn spare(&mut self) -> String {
+        std::mem::take(&mut self.spare)
+    }
+
+    /// The `index`th record, dropped ones included, oldest first.
+    fn record(&self, mut index: usize) -> &str {
+        for block in &self.blocks {
+            match index.checked_sub(block.ends.len()) {
+                Some(rest) => index = rest,
+                None => return block.record(index),
             }
+        }
+        ""
+    }
+
+    /// Appends a record, dropping the oldest beyond the bounds; returns how many it dropped.
+    /// `keep_dropped`: while a batch may still be undone, the dropped ones stay.
+    pub(crate) fn push(&mut self, record: String, keep_dropped: bool) -> usize {
+        if !keep_dropped {
+            self.forget_dropped();
+        }
+        let fits = self
+            .blocks
+            .last()
+            .is_some_and(|block| block.text.len() + record.len() <= BLOCK_BYTES);
+        if !fits {
+            let mut block = self.free.take().unwrap_or_default();
+            block.text.reserve(BLOCK_BYTES.max(record.len()));
+            self.blocks.push(block);
+        }
+        if let Some(block) = self.blocks.last_mut() {
+            block.text.push_str(&record);
+            block.ends.push(block.text.len());
+        }
+        self.retained += 1;
+        self.retained_bytes += record.len();
+        self.spare = record;
+        let mut dropped = 0;
+        while self.retained > MAX_RETAINED_CHANGES
+            || (self.retained_bytes > MAX_RETAINED_CHANGE_BYTES && self.retained > 1)
+        {
+            self.retained_bytes -= self.record(self.dropped).len();
+            self.retained -= 1;
+            self.dropped += 1;
+            self.base += 1;
+            dropped += 1;
         }
         dropped
     }
 
-    /// Undoes the last [`ChangeLog::push`]: drops the newest record and puts `dropped` back.
-    pub(crate) fn unpush(&mut self, dropped: Vec<Box<str>>) {
-        if let Some(newest) = self.records.pop_back() {
-            self.bytes -= newest.len();
+    /// Empties the blocks whose records are all dropped, keeping one for reuse.
+    fn forget_dropped(&mut self) {
+        while let Some(front) = self.blocks.first() {
+            if front.ends.len() > self.dropped {
+                return;
+            }
+            self.dropped -= front.ends.len();
+            // The front exists (just read). A few hundred blocks at most: moving them costs
+            // nothing next to the records they held.
+            let mut block = self.blocks.remove(0);
+            if block.text.capacity() <= BLOCK_BYTES {
+                block.text.clear();
+                block.ends.clear();
+                self.free = Some(block);
+            }
         }
-        for record in dropped.into_iter().rev() {
-            self.bytes += record.len();
-            self.base -= 1;
-            self.records.push_front(record);
+    }
+
+    /// Undoes the last [`ChangeLog::push`] (made with `keep_dropped`): drops the newest record
+    /// and takes back the `dropped` it dropped.
+    pub(crate) fn unpush(&mut self, dropped: usize) {
+        if let Some(block) = self.blocks.last_mut() {
+            let newest = block.ends.len().saturating_sub(1);
+            let length = block.record(newest).len();
+            block.ends.pop();
+            let end = block.ends.last().copied().unwrap_or(0);
+            block.text.truncate(end);
+            if block.ends.is_empty() {
+                self.free = self.blocks.pop();
+            }
+            self.retained = self.retained.saturating_sub(1);
+            self.retained_bytes = self.retained_bytes.saturating_sub(length);
         }
+        for _ in 0..dropped.min(self.dropped) {
+            self.dropped -= 1;
+            self.retained += 1;
+            self.retained_bytes += self.record(self.dropped).len();
+        }
+        self.base = self.base.saturating_sub(dropped as u64);
+    }
+
+    /// The retained records, oldest first.
+    fn retained(&self) -> impl Iterator<Item = &str> + '_ {
+        self.blocks
+            .iter()
+            .flat_map(Block::records)
+            .skip(self.dropped)
     }
 
     /// The records after `revision`, oldest first. `current` is the hospital's revision.
@@ -691,6 +829,108 @@ impl ChangeLog {
             .checked_sub(self.base)
             .and_then(|skip| usize::try_from(skip).ok())
             .ok_or_else(|| Error::changes_unavailable(revision, self.base))?;
-        Ok(self.records.iter().skip(skip).map(|r| &**r))
+        Ok(self.retained().skip(skip))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(n: usize) -> String {
+        format!("{{\"revision\":{n}}}")
+    }
+
+    fn retained(log: &ChangeLog) -> Vec<String> {
+        log.retained().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn keeps_the_last_records_within_the_bound_and_reuses_its_buffer() {
+        let mut log = ChangeLog::starting_at(0);
+        let total = MAX_RETAINED_CHANGES * 3 + 7;
+        for n in 1..=total {
+            let mut buffer = log.spare();
+            buffer.clear();
+            buffer.push_str(&record(n));
+            let dropped = log.push(buffer, false);
+            assert_eq!(dropped, usize::from(n > MAX_RETAINED_CHANGES));
+            // Dropped records never take more than a block's place.
+            assert!(log
+                .blocks
+                .first()
+                .is_none_or(|front| log.dropped <= front.ends.len()));
+            assert!(log.blocks.len() <= log.retained_bytes / BLOCK_BYTES + 2);
+        }
+        let expected: Vec<String> = (total - MAX_RETAINED_CHANGES + 1..=total)
+            .map(record)
+            .collect();
+        assert_eq!(retained(&log), expected);
+        assert_eq!(log.base, (total - MAX_RETAINED_CHANGES) as u64);
+        let since: Vec<&str> = log.since(total as u64 - 2, total as u64).unwrap().collect();
+        assert_eq!(since, [record(total - 1), record(total)]);
+        assert!(log.since(log.base - 1, total as u64).is_err());
+    }
+
+    #[test]
+    fn unpush_takes_back_what_a_batch_pushed_out() {
+        let mut log = ChangeLog::starting_at(5);
+        for n in 6..6 + MAX_RETAINED_CHANGES {
+            log.push(record(n), false);
+        }
+        let before = log.clone();
+        let mut pushed = Vec::new();
+        for n in 0..3 {
+            pushed.push(log.push(record(100_000 + n), true));
+        }
+        assert_eq!(pushed, [1, 1, 1]);
+        assert_ne!(log, before);
+        for dropped in pushed.into_iter().rev() {
+            log.unpush(dropped);
+        }
+        assert_eq!(log, before);
+        assert_eq!(retained(&log), retained(&before));
+        assert_eq!(log.base, 5);
+    }
+
+    #[test]
+    fn large_records_fill_blocks_and_a_batch_takes_back_blocks_it_emptied() {
+        // Records of 40 KiB: one per block, and the byte bound drops them long before the count.
+        let large = |n: usize| format!("{{\"revision\":{n},\"pad\":\"{}\"}}", "x".repeat(40 << 10));
+        let mut log = ChangeLog::starting_at(0);
+        let mut n = 0;
+        while log.base < 10 {
+            n += 1;
+            log.push(large(n), false);
+        }
+        assert!(log.retained_bytes <= MAX_RETAINED_CHANGE_BYTES);
+        assert_eq!(log.retained().count() as u64, n as u64 - log.base);
+        let before = log.clone();
+        let blocks = log.blocks.len();
+        let pushed: Vec<usize> = (1..=5).map(|k| log.push(large(n + k), true)).collect();
+        assert_eq!(pushed, [1; 5]);
+        assert_eq!(log.blocks.len(), blocks + 5, "a batch frees no block");
+        for dropped in pushed.into_iter().rev() {
+            log.unpush(dropped);
+        }
+        assert_eq!(log, before);
+        assert_eq!(log.retained_bytes, before.retained_bytes);
+        // A record larger than a block gets a block of its own.
+        let huge = format!("{{\"pad\":\"{}\"}}", "y".repeat(BLOCK_BYTES * 2));
+        log.push(huge.clone(), false);
+        assert_eq!(log.retained().last(), Some(huge.as_str()));
+    }
+
+    #[test]
+    fn logs_are_equal_by_their_retained_records_however_stored() {
+        let mut a = ChangeLog::starting_at(0);
+        let mut b = ChangeLog::starting_at(0);
+        for n in 1..=2 * MAX_RETAINED_CHANGES + 10 {
+            a.push(record(n), false);
+            // b keeps every dropped record in its buffer.
+            b.push(record(n), true);
+        }
+        assert_eq!(a, b);
+        assert_ne!(a.blocks.len(), b.blocks.len());
     }
 }

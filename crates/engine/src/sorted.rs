@@ -125,11 +125,15 @@ impl<T: Ord + Copy> SortedChunks<T> {
                 i -= CHUNK / 2;
             }
         }
-        // Not after the chunk's last item (that would have placed it in the next chunk), so the
-        // chunk's last item stays.
         if let Some(chunk) = self.chunks.get_mut(c) {
             chunk.insert(i, item);
             self.len += 1;
+            // After a split, the item may follow every item of the first half.
+            if i + 1 == chunk.len() {
+                if let Some(last) = self.lasts.get_mut(c) {
+                    *last = item;
+                }
+            }
         }
         true
     }
@@ -302,6 +306,27 @@ mod tests {
             set.clear();
             assert!(set.is_empty() && set.iter().next().is_none());
         }
+    }
+
+    #[test]
+    fn an_item_between_the_halves_of_a_full_chunk_is_found_again() {
+        // A full chunk of even numbers; 2 * (CHUNK / 2) - 1 falls right after the first half
+        // when the chunk splits, and becomes that half's last item.
+        let mut set = SortedChunks::default();
+        for x in 0..CHUNK as u64 {
+            set.insert(x * 2);
+        }
+        let between = CHUNK as u64 - 1;
+        assert!(set.insert(between));
+        let lasts: Vec<u64> = set
+            .chunks
+            .iter()
+            .filter_map(|c| c.last().copied())
+            .collect();
+        assert_eq!(set.lasts, lasts);
+        assert!(!set.insert(between), "found, not added twice");
+        assert!(set.remove(&between));
+        assert!(set.iter().copied().eq((0..CHUNK as u64).map(|x| x * 2)));
     }
 
     #[test]

@@ -141,7 +141,9 @@ impl Hospital {
             self.next_ids.appointment = next;
         }
         let seq = self.insert(record)?;
+        let buffer = self.log.spare();
         let text = ChangeText::create(
+            buffer,
             self.revision + 1,
             &self.view(seq)?.fields(),
             assigned_id,
@@ -435,7 +437,9 @@ impl Hospital {
         self.replace(seq, next, growth);
         let reason = options.reason;
         let now = now.map(|now| self.zones.stamp(now));
-        self.commit(|revision| ChangeText::cancel(revision, id, reason.as_deref(), now));
+        self.commit(|buffer, revision| {
+            ChangeText::cancel(buffer, revision, id, reason.as_deref(), now)
+        });
         self.view(seq)
     }
 
@@ -495,8 +499,8 @@ impl Hospital {
             .metadata
             .as_ref()
             .map(|m| m.as_ref().map(|m| m.as_json()));
-        self.commit(|revision| {
-            ChangeText::update_appointment(revision, id, patient, notes, metadata)
+        self.commit(|buffer, revision| {
+            ChangeText::update_appointment(buffer, revision, id, patient, notes, metadata)
         });
         self.view(seq)
     }

@@ -135,7 +135,7 @@ impl Hospital {
         self.advance_clock(Some(now));
         self.replace(seq, next, growth);
         let now = self.zones.stamp(now);
-        self.commit(|revision| ChangeText::confirm(revision, id, now));
+        self.commit(|buffer, revision| ChangeText::confirm(buffer, revision, id, now));
         self.view(seq)
     }
 
@@ -254,8 +254,10 @@ impl Hospital {
         self.replace(seq, next, growth);
         let start = zoned::placed(self.zones.at(&location), start);
         let now = now.map(|now| self.zones.stamp(now));
+        let buffer = self.log.spare();
         let view = self.view(seq)?;
         let text = ChangeText::reschedule(
+            buffer,
             self.revision + 1,
             id,
             &location,

@@ -225,7 +225,9 @@ impl Hospital {
             self.next_ids.doctor = next;
         }
         let key = self.insert_doctor(doctor, hours, bytes);
-        self.commit(|revision| ChangeText::add_doctor(revision, &text, assigned_id));
+        self.commit(|buffer, revision| {
+            ChangeText::add_doctor(buffer, revision, &text, assigned_id)
+        });
         self.doctor_state(key).map(|state| &state.doctor)
     }
 
@@ -296,7 +298,9 @@ impl Hospital {
             self.replace(seq, next, grows);
         }
         self.set_doctor(key, doctor, hours, bytes);
-        self.commit(|revision| ChangeText::update_doctor(revision, &text, options.cancels()));
+        self.commit(|buffer, revision| {
+            ChangeText::update_doctor(buffer, revision, &text, options.cancels())
+        });
         self.doctor_state(key).map(|state| &state.doctor)
     }
 
@@ -319,7 +323,9 @@ impl Hospital {
             self.remove(seq);
         }
         let doctor = self.remove_doctor_state(key)?;
-        self.commit(|revision| ChangeText::remove_doctor(revision, id, options.cancels()));
+        self.commit(|buffer, revision| {
+            ChangeText::remove_doctor(buffer, revision, id, options.cancels())
+        });
         self.compact_if_worth_it();
         Ok(doctor)
     }
@@ -709,17 +715,18 @@ impl Hospital {
     /// Counts one successful mutation and logs its change record, which `record` writes for the
     /// new revision. Every mutation has checked [`Hospital::check_revision_room`], so the
     /// revision stays within [`MAX_COUNTER`].
-    fn commit(&mut self, record: impl FnOnce(u64) -> ChangeText) {
-        let text = record(self.revision + 1);
+    fn commit(&mut self, record: impl FnOnce(String, u64) -> ChangeText) {
+        let text = record(self.log.spare(), self.revision + 1);
         self.commit_text(text);
     }
 
     /// [`Hospital::commit`] with the record already written (for the revision after this one).
     fn commit_text(&mut self, text: ChangeText) {
         self.revision = self.revision.saturating_add(1).min(MAX_COUNTER);
-        let evicted = self.log.push(text.finish(self.actor.as_deref()));
+        let record = text.finish(self.actor.as_deref());
+        let dropped = self.log.push(record, self.journal.is_some());
         if let Some(journal) = &mut self.journal {
-            journal.pushed_to_log(evicted);
+            journal.pushed_to_log(dropped);
         }
     }
 

@@ -44,8 +44,8 @@ pub(super) enum Undo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Journal {
     undo: Vec<Undo>,
-    /// For each change record logged, those it pushed out of the log.
-    logged: Vec<Vec<Box<str>>>,
+    /// For each change record logged, how many it pushed out of the log.
+    logged: Vec<usize>,
     revision: u64,
     next_ids: NextIds,
     clock: Option<LocalDateTime>,
@@ -57,8 +57,8 @@ impl Journal {
         self.undo.push(undo);
     }
 
-    pub(super) fn pushed_to_log(&mut self, evicted: Vec<Box<str>>) {
-        self.logged.push(evicted);
+    pub(super) fn pushed_to_log(&mut self, dropped: usize) {
+        self.logged.push(dropped);
     }
 }
 
@@ -183,8 +183,8 @@ impl Hospital {
                 }
             }
         }
-        for evicted in journal.logged.into_iter().rev() {
-            self.log.unpush(evicted);
+        for dropped in journal.logged.into_iter().rev() {
+            self.log.unpush(dropped);
         }
         self.revision = journal.revision;
         self.next_ids = journal.next_ids;

@@ -36,7 +36,8 @@ import {
   readU32,
   withProblem,
 } from "./input.js";
-import { FOUND_ROW, ROW, appointment, dateTime, foundSlot, nameCache } from "./output.js";
+import { FOUND_ROW, ROW, appointment, dateTime, foundSlot, nameCache, placed } from "./output.js";
+import { zoneData } from "./zones.js";
 
 export { HospitalError };
 
@@ -86,7 +87,7 @@ const RESCHEDULE = fieldsOf({
   metadata: [readAny, false],
 });
 const CONFIRM = fieldsOf({ now: [readDateTime, true] });
-const CANCEL = fieldsOf({ reason: [readString, false] });
+const CANCEL = fieldsOf({ reason: [readString, false], now: [readDateTime, false] });
 const CHANGE = fieldsOf({ cancelAppointments: [readBoolean, false] });
 const LIST = fieldsOf({
   from: [readBound, false],
@@ -219,6 +220,58 @@ function putJson(value, name) {
   return { length: put(text), problems };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Time zones: the engine has no time-zone database; the zones a hospital names are handed to
+// the instance first, as zones.js reads them from the runtime's Intl (once per zone and instance).
+
+/** The zones this instance has been given, as `generation:name`. */
+const givenZones = new Set();
+
+/** Hands the zones `names` to the instance (those this runtime does not know are left for the engine to refuse). */
+function giveZones(names) {
+  for (const name of names) {
+    if (typeof name !== "string") continue;
+    const key = `${currentGeneration()}:${name}`;
+    if (givenZones.has(key)) continue;
+    const data = zoneData(name);
+    if (data === undefined) continue;
+    beginArguments(name.length + data.length);
+    const nameLength = put(name);
+    const dataLength = put(data);
+    if (bindings.registerZone(nameLength, dataLength) < 0) throw engineError();
+    givenZones.add(key);
+  }
+}
+
+/** The zones named by options (`timeZone`, `locationTimeZones`) in their JSON text. */
+function zonesOfOptions(text) {
+  let options;
+  try {
+    options = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (typeof options !== "object" || options === null) return [];
+  const names = [options.timeZone];
+  const locations = options.locationTimeZones;
+  if (typeof locations === "object" && locations !== null) names.push(...Object.values(locations));
+  return names;
+}
+
+/** The zones a snapshot's header names (its options come first, on its first line). */
+function zonesOfSnapshot(source) {
+  const head = typeof source === "string" ? source.slice(0, HEADER_SCAN) : new TextDecoder().decode(source.subarray(0, HEADER_SCAN));
+  const names = [];
+  for (const match of head.matchAll(/"timeZone"\s*:\s*"([^"\\]{1,64})"/g)) names.push(match[1]);
+  for (const match of head.matchAll(/"locationTimeZones"\s*:\s*\{([^}]*)\}/g)) {
+    for (const zone of match[1].matchAll(/:\s*"([^"\\]{1,64})"/g)) names.push(zone[1]);
+  }
+  return names;
+}
+
+/** How much of a snapshot's start is searched for the zones it names. */
+const HEADER_SCAN = 1 << 16;
+
 /**
  * A list of appointments, fetched `CHUNK` at a time: `call(after, max)` writes the next rows
  * after the appointment `after` (an id) and returns how many.
@@ -252,9 +305,15 @@ export class Hospital {
     let problems = [];
     let raw;
     try {
-      const json = putJson(options, "options");
-      problems = json.problems;
-      raw = bindings.RawHospital.create(json.length);
+      let length = ABSENT;
+      if (options !== undefined && options !== null) {
+        const json = jsonText(options, "options");
+        problems = json.problems;
+        giveZones(zonesOfOptions(json.text));
+        beginArguments(json.text.length);
+        length = put(json.text);
+      }
+      raw = bindings.RawHospital.create(length);
       if (raw === undefined) throw engineError();
     } catch (error) {
       throw failure(withProblem(error, problems));
@@ -522,9 +581,9 @@ export class Hospital {
     const entry = enter(this);
     try {
       readString(appointmentId, "appointmentId");
-      const [reason] = readFields(options, "options", CANCEL, true);
-      beginArguments(appointmentId.length + units(reason));
-      if (entry.raw.cancel(put(appointmentId), put(reason)) < 0) throw engineError();
+      const [reason, now] = readFields(options, "options", CANCEL, true);
+      beginArguments(appointmentId.length + units(reason) + units(now));
+      if (entry.raw.cancel(put(appointmentId), put(reason), put(now)) < 0) throw engineError();
       return single(entry);
     } catch (error) {
       throw failure(error);
@@ -620,7 +679,12 @@ export class Hospital {
       const rows = memoryNumbers();
       const base = listRows();
       const slots = new Array(count);
-      for (let i = 0; i < count; i++) slots[i] = dateTime(rows[base + i]);
+      if (entry.raw.zoned()) {
+        // Two numbers a slot: its wall clock, and its offset where that wall clock happens twice.
+        for (let i = 0; i < count; i++) slots[i] = placed(rows[base + 2 * i], rows[base + 2 * i + 1]);
+      } else {
+        for (let i = 0; i < count; i++) slots[i] = dateTime(rows[base + i]);
+      }
       return slots;
     } catch (error) {
       throw failure(error);
@@ -830,7 +894,8 @@ function snapshotSource(snapshot) {
 function loadSnapshot(snapshot, maxSnapshotBytes) {
   const source = snapshotSource(snapshot);
   const isText = typeof source === "string";
-  const loader = bindings.RawLoader.begin(maxSnapshotBytes);
+  giveZones(zonesOfSnapshot(source));
+  const loader = bindings.RawLoader.begin(maxSnapshotBytes, ABSENT);
   if (loader === undefined) throw engineError();
   try {
     const length = source.length;

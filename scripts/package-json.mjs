@@ -51,6 +51,7 @@ const manifest = {
     "input.js",
     "instance.js",
     "output.js",
+    "zones.js",
     "dr_schedule.d.ts",
     "dr_schedule_bindings.js",
     "dr_schedule_bindings_bg.wasm",

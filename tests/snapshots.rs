@@ -35,6 +35,9 @@ const FIXTURE_V2: &str = include_str!("fixtures/snapshot-v2.json");
 /// The golden version 3 fixture, written by [`v3_history`] (see there); never regenerate it once
 /// released: `write_the_v3_fixture` exists for the day the history is first written.
 const FIXTURE_V3: &str = include_str!("fixtures/snapshot-v3.json");
+/// The golden version 4 fixture (time zones), written by the package from the history in
+/// `tests/js/test/zones.test.mjs` (`v4History`); never regenerate it once released.
+const FIXTURE_V4: &str = include_str!("fixtures/snapshot-v4.json");
 
 fn round_trip(text: &str) -> String {
     from_snapshot(text).unwrap().to_snapshot().unwrap()
@@ -1842,4 +1845,24 @@ fn a_snapshot_over_its_own_limit_loads_only_with_a_higher_limit() {
             (ErrorCode::InvalidInput, "maxSnapshotBytes")
         );
     }
+}
+
+#[test]
+fn the_v4_fixture_loads_unchanged_with_its_zones() {
+    let text = FIXTURE_V4.strip_suffix('\n').unwrap();
+    let h = from_snapshot(FIXTURE_V4).unwrap();
+    assert!(h.is_zoned());
+    assert_eq!(h.to_snapshot().unwrap(), text);
+    assert_layout_of(&h, text);
+    assert_eq!(round_trip(text), text);
+    // The two 01:30s of 2025-11-02 in New York stay one hour apart.
+    let utc = |id: &str| {
+        let a = h.get_appointment(id).unwrap();
+        serde_json::to_value(a).unwrap()["startUtc"].clone()
+    };
+    assert_eq!(utc("a2"), json!("2025-11-02T05:30:00Z"));
+    assert_eq!(utc("a3"), json!("2025-11-02T06:30:00Z"));
+    // Without the zones, the snapshot cannot be read.
+    let e = dr_schedule::engine::Hospital::from_snapshot(FIXTURE_V4).unwrap_err();
+    assert_eq!(e.details.path.as_deref(), Some("options.timeZone"), "{e}");
 }

@@ -287,16 +287,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// Builds an error, shortening the message and field path so that an error never echoes
     /// unbounded input (a 10 MB date string, a 10 MB key).
-    fn new(code: ErrorCode, message: String, mut details: Details) -> Self {
-        details.field = details
-            .field
-            .filter(|field| !field.is_empty())
-            .map(|field| shortened(field, MAX_FIELD_PATH_LEN));
-        details.path = details.path.map(|path| shortened(path, MAX_FIELD_PATH_LEN));
+    /// Not inlined: the callers set the details they have on the one built here, so that no
+    /// caller builds a whole `Details` of its own.
+    #[inline(never)]
+    fn new(code: ErrorCode, message: String) -> Self {
         Error {
             code,
             message: shortened(message, MAX_MESSAGE_LEN),
-            details: Box::new(details),
+            details: Box::default(),
         }
     }
 
@@ -309,86 +307,71 @@ impl Error {
         } else {
             format!("invalid {field}: {reason}")
         };
-        Error::new(
-            ErrorCode::InvalidInput,
-            message,
-            Details {
-                field: Some(field),
-                ..Details::default()
-            },
-        )
+        let mut e = Error::new(ErrorCode::InvalidInput, message);
+        e.details.field = (!field.is_empty()).then_some(field);
+        e
     }
 
     /// `DOCTOR_NOT_FOUND`.
     pub(crate) fn doctor_not_found(doctor_id: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::DoctorNotFound,
             format!(
                 "no doctor with id {q_doctor_id}",
                 q_doctor_id = Quoted(doctor_id)
             ),
-            Details {
-                doctor_id: Some(doctor_id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.doctor_id = Some(doctor_id.to_owned());
+        e
     }
 
     /// `APPOINTMENT_NOT_FOUND`.
     pub(crate) fn appointment_not_found(appointment_id: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::AppointmentNotFound,
             format!(
                 "no appointment with id {q_appointment_id}",
                 q_appointment_id = Quoted(appointment_id)
             ),
-            Details {
-                appointment_id: Some(appointment_id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.appointment_id = Some(appointment_id.to_owned());
+        e
     }
 
     /// `DUPLICATE_ID`: `what` is "doctor" or "appointment".
     pub(crate) fn duplicate_id(what: &str, id: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::DuplicateId,
             format!("a {what} with id {q_id} already exists", q_id = Quoted(id)),
-            Details {
-                id: Some(id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.id = Some(id.to_owned());
+        e
     }
 
     /// `LOCATION_NOT_SERVED`.
     pub(crate) fn location_not_served(doctor_id: &str, location: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::LocationNotServed,
             format!(
                 "doctor {q_doctor_id} does not work at {q_location}",
                 q_doctor_id = Quoted(doctor_id),
                 q_location = Quoted(location)
             ),
-            Details {
-                doctor_id: Some(doctor_id.to_owned()),
-                location: Some(location.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.doctor_id = Some(doctor_id.to_owned());
+        e.details.location = Some(location.to_owned());
+        e
     }
 
     /// `OFF_GRID` for `field` (`start` or `durationMinutes`).
     pub(crate) fn off_grid(field: &str, reason: impl fmt::Display, slot_minutes: u32) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::OffGrid,
             format!("{field} is not on the {slot_minutes}-minute slot grid: {reason}"),
-            Details {
-                field: Some(field.to_owned()),
-                slot_minutes: Some(slot_minutes),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.field = Some(field.to_owned());
+        e.details.slot_minutes = Some(slot_minutes);
+        e
     }
 
     /// `OUTSIDE_HOURS`.
@@ -397,52 +380,46 @@ impl Error {
         start: impl fmt::Display,
         end: impl fmt::Display,
     ) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::OutsideHours,
             format!(
                 "{start} to {end} is not inside doctor {q_doctor_id}'s hours",
                 q_doctor_id = Quoted(doctor_id)
             ),
-            Details {
-                doctor_id: Some(doctor_id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.doctor_id = Some(doctor_id.to_owned());
+        e
     }
 
     /// `SLOT_TAKEN`.
     pub(crate) fn slot_taken(conflicting_appointment_id: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::SlotTaken,
             format!(
                 "the time overlaps appointment {q_conflicting_appointment_id}",
                 q_conflicting_appointment_id = Quoted(conflicting_appointment_id)
             ),
-            Details {
-                conflicting_appointment_id: Some(conflicting_appointment_id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.conflicting_appointment_id = Some(conflicting_appointment_id.to_owned());
+        e
     }
 
     /// `ALREADY_CANCELLED`.
     pub(crate) fn already_cancelled(appointment_id: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::AlreadyCancelled,
             format!(
                 "appointment {q_appointment_id} is already cancelled",
                 q_appointment_id = Quoted(appointment_id)
             ),
-            Details {
-                appointment_id: Some(appointment_id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.appointment_id = Some(appointment_id.to_owned());
+        e
     }
 
     /// `REQUEST_ID_REUSED`.
     pub(crate) fn request_id_reused(request_id: &str, appointment_id: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::RequestIdReused,
             format!(
                 "requestId {q_request_id} already booked appointment {q_appointment_id} \
@@ -450,17 +427,15 @@ impl Error {
                 q_request_id = Quoted(request_id),
                 q_appointment_id = Quoted(appointment_id)
             ),
-            Details {
-                request_id: Some(request_id.to_owned()),
-                appointment_id: Some(appointment_id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.request_id = Some(request_id.to_owned());
+        e.details.appointment_id = Some(appointment_id.to_owned());
+        e
     }
 
     /// `HAS_APPOINTMENTS`.
     pub(crate) fn has_appointments(doctor_id: &str, appointment_ids: Vec<String>) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::HasAppointments,
             format!(
                 "doctor {q_doctor_id} has {} booked appointment(s) in the way; \
@@ -468,12 +443,10 @@ impl Error {
                 appointment_ids.len(),
                 q_doctor_id = Quoted(doctor_id)
             ),
-            Details {
-                doctor_id: Some(doctor_id.to_owned()),
-                appointment_ids: Some(appointment_ids),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.doctor_id = Some(doctor_id.to_owned());
+        e.details.appointment_ids = Some(appointment_ids);
+        e
     }
 
     /// `INVALID_SNAPSHOT` at `path`.
@@ -484,62 +457,51 @@ impl Error {
         } else {
             format!("invalid snapshot at {path}: {reason}")
         };
-        Error::new(
-            ErrorCode::InvalidSnapshot,
-            message,
-            Details {
-                path: Some(path),
-                ..Details::default()
-            },
-        )
+        let mut e = Error::new(ErrorCode::InvalidSnapshot, message);
+        e.details.path = Some(path);
+        e
     }
 
     /// `UNSUPPORTED_VERSION`.
     pub(crate) fn unsupported_version(version: u64, supported_version: u32) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::UnsupportedVersion,
             format!(
                 "snapshot format version {version} is newer than this build reads \
                  (up to {supported_version}); upgrade dr-schedule"
             ),
-            Details {
-                version: Some(version),
-                supported_version: Some(supported_version),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.version = Some(version);
+        e.details.supported_version = Some(supported_version);
+        e
     }
 
     /// `CHANGES_UNAVAILABLE`: the log no longer reaches back to `revision`.
     pub(crate) fn changes_unavailable(revision: u64, oldest_revision: u64) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::ChangesUnavailable,
             format!(
                 "the changes after revision {revision} are no longer kept (the oldest retained \
                  starts after revision {oldest_revision}); persist a snapshot instead"
             ),
-            Details {
-                revision: Some(revision),
-                oldest_revision: Some(oldest_revision),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.revision = Some(revision);
+        e.details.oldest_revision = Some(oldest_revision);
+        e
     }
 
     /// `REVISION_MISMATCH`: a change carries `revision` where `expected` was due.
     pub(crate) fn revision_mismatch(expected: u64, revision: u64) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::RevisionMismatch,
             format!(
                 "the change carries revision {revision}, but the hospital's next revision is \
                  {expected}; apply the changes after the hospital's revision, in order"
             ),
-            Details {
-                revision: Some(revision),
-                expected_revision: Some(expected),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.revision = Some(revision);
+        e.details.expected_revision = Some(expected);
+        e
     }
 
     /// `OUTSIDE_HOURS`: the date's override leaves no block for `[start, end)`.
@@ -607,32 +569,25 @@ impl Error {
         } else {
             format!("{start} is sooner than the minimum notice allows (earliest {earliest})")
         };
-        Error::new(
-            ErrorCode::TooSoon,
-            message,
-            Details {
-                reason: in_the_past.then_some("inThePast"),
-                earliest_start: Some(earliest),
-                ..Details::default()
-            },
-        )
+        let mut e = Error::new(ErrorCode::TooSoon, message);
+        e.details.reason = in_the_past.then_some("inThePast");
+        e.details.earliest_start = Some(earliest);
+        e
     }
 
     /// `BEYOND_HORIZON`: `start` is after `latest` (the current time plus the horizon).
     pub(crate) fn beyond_horizon(start: Moment, latest: Moment) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::BeyondHorizon,
             format!("{start} is beyond the booking horizon (latest {latest})"),
-            Details {
-                latest_start: Some(latest),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.latest_start = Some(latest);
+        e
     }
 
     /// `PATIENT_BUSY`.
     pub(crate) fn patient_busy(patient: &str, conflicting_appointment_id: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::PatientBusy,
             format!(
                 "patient {q_patient} already has appointment {q_conflicting_appointment_id} \
@@ -640,43 +595,37 @@ impl Error {
                 q_patient = Quoted(patient),
                 q_conflicting_appointment_id = Quoted(conflicting_appointment_id)
             ),
-            Details {
-                patient: Some(patient.to_owned()),
-                conflicting_appointment_id: Some(conflicting_appointment_id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.patient = Some(patient.to_owned());
+        e.details.conflicting_appointment_id = Some(conflicting_appointment_id.to_owned());
+        e
     }
 
     /// `HOLD_EXPIRED`.
     pub(crate) fn hold_expired(appointment_id: &str, expired: Moment) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::HoldExpired,
             format!(
                 "the hold on appointment {q_appointment_id} lapsed at {expired}",
                 q_appointment_id = Quoted(appointment_id)
             ),
-            Details {
-                appointment_id: Some(appointment_id.to_owned()),
-                hold_expires: Some(expired),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.appointment_id = Some(appointment_id.to_owned());
+        e.details.hold_expires = Some(expired);
+        e
     }
 
     /// `NOT_HELD`.
     pub(crate) fn not_held(appointment_id: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::NotHeld,
             format!(
                 "appointment {q_appointment_id} is not a hold",
                 q_appointment_id = Quoted(appointment_id)
             ),
-            Details {
-                appointment_id: Some(appointment_id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.appointment_id = Some(appointment_id.to_owned());
+        e
     }
 
     /// `NONEXISTENT_TIME`: `wall`, given for `field`, does not exist in `zone`.
@@ -687,19 +636,17 @@ impl Error {
         nearest: [Moment; 2],
     ) -> Self {
         let [earlier, later] = nearest;
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::NonexistentTime,
             format!(
                 "{field} {wall} does not exist in {zone}: the clocks skip it; the nearest valid \
                  times are {earlier} and {later}"
             ),
-            Details {
-                field: Some(field.to_owned()),
-                time_zone: Some(zone.to_owned()),
-                nearest_starts: Some(nearest.to_vec()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.field = Some(field.to_owned());
+        e.details.time_zone = Some(zone.to_owned());
+        e.details.nearest_starts = Some(nearest.to_vec());
+        e
     }
 
     /// `AMBIGUOUS_TIME`: `wall`, given for `field`, happens twice in `zone`.
@@ -710,19 +657,17 @@ impl Error {
         starts: [Moment; 2],
     ) -> Self {
         let [first, second] = starts;
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::AmbiguousTime,
             format!(
                 "{field} {wall} happens twice in {zone}, as the clocks go back: say which with \
                  its offset, {first} or {second}"
             ),
-            Details {
-                field: Some(field.to_owned()),
-                time_zone: Some(zone.to_owned()),
-                starts: Some(starts.to_vec()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.field = Some(field.to_owned());
+        e.details.time_zone = Some(zone.to_owned());
+        e.details.starts = Some(starts.to_vec());
+        e
     }
 
     /// The same error with another message (shortened like every message).
@@ -734,7 +679,7 @@ impl Error {
     /// `HOSPITAL_FULL`: growing the snapshot from `current` bytes by `requested` would pass
     /// `limit` (`maxSnapshotBytes`).
     pub(crate) fn hospital_full(current: u64, requested: u64, limit: u64) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::HospitalFull,
             format!(
                 "the hospital is full: its snapshot would grow from {current} to {} bytes, past \
@@ -742,59 +687,51 @@ impl Error {
                  the limit",
                 current.saturating_add(requested)
             ),
-            Details {
-                limit_of: Some("snapshotBytes"),
-                current: Some(current),
-                requested: Some(requested),
-                limit: Some(limit),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.limit_of = Some("snapshotBytes");
+        e.details.current = Some(current);
+        e.details.requested = Some(requested);
+        e.details.limit = Some(limit);
+        e
     }
 
     /// `HOSPITAL_FULL`: the hospital has `current` doctors, the most it holds.
     pub(crate) fn too_many_doctors(current: usize, limit: usize) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::HospitalFull,
             format!("the hospital already has {current} doctors, the most it holds ({limit})"),
-            Details {
-                limit_of: Some("doctors"),
-                current: Some(current as u64),
-                limit: Some(limit as u64),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.limit_of = Some("doctors");
+        e.details.current = Some(current as u64);
+        e.details.limit = Some(limit as u64);
+        e
     }
 
     /// `HOSPITAL_FULL`: the hospital has `current` appointments, the most it holds.
     pub(crate) fn too_many_appointments(current: usize, limit: usize) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::HospitalFull,
             format!(
                 "the hospital already has {current} appointments (of every status), the most \
                  it holds ({limit})"
             ),
-            Details {
-                limit_of: Some("appointments"),
-                current: Some(current as u64),
-                limit: Some(limit as u64),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.limit_of = Some("appointments");
+        e.details.current = Some(current as u64);
+        e.details.limit = Some(limit as u64);
+        e
     }
 
     /// `HOSPITAL_FULL`: the revision counter reached `limit`, the last one it counts.
     pub(crate) fn revision_exhausted(limit: u64) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::HospitalFull,
             format!("the hospital has reached revision {limit}, the last one it counts"),
-            Details {
-                limit_of: Some("revision"),
-                current: Some(limit),
-                limit: Some(limit),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.limit_of = Some("revision");
+        e.details.current = Some(limit);
+        e.details.limit = Some(limit);
+        e
     }
 
     /// The same error naming `field` as the one at fault, unless it already names one.

@@ -11,7 +11,6 @@ use crate::reader::{read_object, JsonReader, Read, ReadError, ReadJson};
 use crate::time::{LocalDateTime, MINUTES_PER_DAY};
 use crate::words::Quoted;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Options as they come in: every field optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -168,7 +167,14 @@ impl HospitalOptions {
                 format!("more than {MAX_ZONED_LOCATIONS} locations"),
             ));
         }
-        for (location, zone) in &self.location_time_zones.0 {
+        let pairs = &self.location_time_zones.0;
+        if pairs.windows(2).any(|w| matches!(w, [a, b] if a.0 >= b.0)) {
+            return Err(Error::invalid_input(
+                "locationTimeZones",
+                "is not sorted by location, each location once",
+            ));
+        }
+        for (location, zone) in pairs {
             let field = format!("locationTimeZones.{location}");
             crate::validate::text(&field, location, crate::limits::MAX_LOCATION_LEN)?;
             check_zone_name(&field, zone)?;
@@ -239,9 +245,16 @@ fn check_zone_name(field: &str, zone: &str) -> Result<()> {
     Ok(())
 }
 
-/// Locations with a time zone of their own: `{ "Chicago clinic": "America/Chicago" }`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct LocationZones(pub BTreeMap<String, String>);
+/// Locations with a time zone of their own: `{ "Chicago clinic": "America/Chicago" }`, as
+/// (location, zone) pairs sorted by location, each location once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LocationZones(pub Vec<(String, String)>);
+
+impl Serialize for LocationZones {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(l, z)| (l, z)))
+    }
+}
 
 impl LocationZones {
     /// Whether no location has a zone of its own.
@@ -252,16 +265,16 @@ impl LocationZones {
 
 impl ReadJson for LocationZones {
     fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
-        let mut zones = BTreeMap::new();
+        let mut zones: Vec<(String, String)> = Vec::new();
         reader.entries(&mut |reader, key| {
-            if zones.contains_key(key.as_ref()) {
+            let Err(at) = zones.binary_search_by(|(l, _)| l.as_str().cmp(&key)) else {
                 return Err(ReadError::new(format!(
                     "has the key {} twice",
                     crate::words::quoted(&key)
                 )));
-            }
+            };
             let zone = reader.string("a time zone name like \"America/Chicago\"")?;
-            zones.insert(key.into_owned(), zone.into_owned());
+            zones.insert(at, (key.into_owned(), zone.into_owned()));
             Ok(())
         })?;
         Ok(LocationZones(zones))

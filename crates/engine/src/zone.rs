@@ -10,7 +10,6 @@
 //! clocks are computed where they matter (hours, the slot grid, dates) and where they are shown.
 
 use crate::time::{Bound, LocalDateTime, Moment, MINUTES_PER_DAY};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// 1970-01-01T00:00 in the engine's minutes: zone data counts minutes from it.
@@ -222,7 +221,8 @@ fn offset(text: &str) -> Result<i16, String> {
 /// The zones a host knows, by name: where a hospital finds the rules of the zones it names.
 #[derive(Debug, Clone, Default)]
 pub struct TimeZones {
-    zones: BTreeMap<Box<str>, Arc<ZoneRules>>,
+    /// Sorted by name, each name once.
+    zones: Vec<Arc<ZoneRules>>,
 }
 
 impl TimeZones {
@@ -233,12 +233,24 @@ impl TimeZones {
 
     /// Adds (or replaces) a zone's rules.
     pub fn insert(&mut self, rules: ZoneRules) {
-        self.zones.insert(rules.name.clone(), Arc::new(rules));
+        match self.find(&rules.name) {
+            Ok(i) => {
+                if let Some(zone) = self.zones.get_mut(i) {
+                    *zone = Arc::new(rules);
+                }
+            }
+            Err(i) => self.zones.insert(i, Arc::new(rules)),
+        }
     }
 
     /// The rules of the zone `name`.
     pub fn get(&self, name: &str) -> Option<Arc<ZoneRules>> {
-        self.zones.get(name).cloned()
+        let i = self.find(name).ok()?;
+        self.zones.get(i).cloned()
+    }
+
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.zones.binary_search_by(|zone| zone.name().cmp(name))
     }
 }
 

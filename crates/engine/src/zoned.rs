@@ -10,7 +10,6 @@ use crate::time::{civil_from_days, Bound, LocalDateTime, Moment};
 use crate::words::Quoted;
 use crate::zone::{Resolved, TimeZones, ZoneRules, FIRST_ZONE_YEAR, LAST_ZONE_YEAR};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The zones of a hospital: its own (none: floating wall-clock times) and those of the
@@ -18,7 +17,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct HospitalZones {
     hospital: Option<Arc<ZoneRules>>,
-    locations: BTreeMap<Box<str>, Arc<ZoneRules>>,
+    /// Sorted by location, each once (as the options list them).
+    locations: Vec<(Box<str>, Arc<ZoneRules>)>,
 }
 
 impl HospitalZones {
@@ -42,10 +42,10 @@ impl HospitalZones {
             return Ok(HospitalZones::default());
         };
         let hospital = find("timeZone", name)?;
-        let mut locations = BTreeMap::new();
+        let mut locations = Vec::with_capacity(options.location_time_zones.0.len());
         for (location, name) in &options.location_time_zones.0 {
             let zone = find(&format!("locationTimeZones.{location}"), name)?;
-            locations.insert(location.as_str().into(), zone);
+            locations.push((location.as_str().into(), zone));
         }
         Ok(HospitalZones {
             hospital: Some(hospital),
@@ -73,14 +73,23 @@ impl HospitalZones {
     /// [`HospitalZones::at`] in a hospital with a zone.
     #[inline(never)]
     fn location_zone<'a>(&'a self, location: &str, hospital: &'a ZoneRules) -> &'a ZoneRules {
-        self.locations.get(location).map_or(hospital, |zone| zone)
+        self.location(location).map_or(hospital, |zone| zone)
+    }
+
+    /// The zone of its own of `location`, if it has one.
+    fn location(&self, location: &str) -> Option<&Arc<ZoneRules>> {
+        let i = self
+            .locations
+            .binary_search_by(|(l, _)| l.as_ref().cmp(location))
+            .ok()?;
+        self.locations.get(i).map(|(_, zone)| zone)
     }
 
     /// The zone of `location`, shared.
     #[inline(never)]
     pub(crate) fn shared_at(&self, location: &str) -> Option<Arc<ZoneRules>> {
         let hospital = self.hospital.as_ref()?;
-        Some(self.locations.get(location).unwrap_or(hospital).clone())
+        Some(self.location(location).unwrap_or(hospital).clone())
     }
 
     /// An instant of no place (a hold's expiry, the clock, a timestamp) as the API writes it:

@@ -34,6 +34,7 @@ test("npm pack holds exactly the entries, the class and its modules, the binding
     "output.js",
     "package.json",
     "workerd.js",
+    "zones.js",
   ]);
   // Every module the package's modules import is in it.
   const packed = new Set(packedFiles());

@@ -20,10 +20,12 @@ fn main() {}
 mod benches {
     use divan::{black_box, Bencher};
     use dr_schedule::engine::{
-        AppointmentQuery, BookRequest, CancelOptions, ClockTime, FindAppointmentsQuery, Hospital,
-        HospitalOptionsInput, LocalDateTime, Moment, NewDoctor, ScheduleRule, SlotQuery,
-        SnapshotLoader, StatusFilter, Weekday,
+        AppointmentQuery, BookRequest, CancelOptions, ChangeOptions, ClockTime, ConfirmOptions,
+        FindAppointmentsQuery, HoldRequest, Hospital, HospitalOptionsInput, LocalDateTime, Moment,
+        NewDoctor, RescheduleRequest, ScheduleRule, SlotQuery, SnapshotLoader, StatusFilter,
+        Weekday,
     };
+    use std::cell::RefCell;
 
     /// Total appointments in the hospital under test.
     const SIZES: [usize; 2] = [10_000, 100_000];
@@ -122,6 +124,142 @@ mod benches {
             n += 1;
         });
         black_box(n);
+    }
+
+    /// The free (odd) slots in the middle of the filled range that the single-mutation
+    /// benchmarks take in turn, so that a sample's inputs never collide.
+    const FREE_SLOTS: usize = 400;
+
+    /// The `k`-th of those free slots, for doctor d4; `shift` weekdays later for a second set.
+    fn free_slot(size: usize, k: usize, shift: usize) -> String {
+        let day = days_used(size) / 2 + shift + k / 16;
+        slot_text(day, 540 + 15 + (k % 16) * 30)
+    }
+
+    /// One `cancel` of a booking made untimed just before (the mutation alone, without the
+    /// JS boundary: the floor of the API's `cancel` row).
+    #[divan::bench(args = SIZES, sample_count = 20, sample_size = 100)]
+    fn cancel(bencher: Bencher, size: usize) {
+        let h = RefCell::new(hospital(size));
+        let mut k = 0;
+        bencher
+            .with_inputs(|| {
+                k = (k + 1) % FREE_SLOTS;
+                let mut h = h.borrow_mut();
+                h.book(request(3, &free_slot(size, k, 0)))
+                    .unwrap()
+                    .id()
+                    .to_string()
+            })
+            .bench_local_values(|id| h.borrow_mut().cancel(&id, CancelOptions::default()).is_ok());
+    }
+
+    /// One `confirm` of a hold made untimed just before; cancelled untimed afterwards (with the
+    /// next sample's inputs), so that its slot is free again.
+    #[divan::bench(args = SIZES, sample_count = 20, sample_size = 100)]
+    fn confirm(bencher: Bencher, size: usize) {
+        let h = RefCell::new(hospital(size));
+        let confirmed: RefCell<Vec<String>> = RefCell::default();
+        let now = at(FIRST_DAY);
+        let mut k = 0;
+        bencher
+            .with_inputs(|| {
+                let mut h = h.borrow_mut();
+                for id in confirmed.borrow_mut().drain(..) {
+                    h.cancel(&id, CancelOptions::default()).unwrap();
+                }
+                k = (k + 1) % FREE_SLOTS;
+                let start = free_slot(size, k, 0);
+                let hold = HoldRequest {
+                    doctor_id: "d4".to_owned(),
+                    location: "Main".to_owned(),
+                    start: Moment::wall(at(&start)),
+                    duration_minutes: None,
+                    patient: None,
+                    id: None,
+                    request_id: None,
+                    now: Moment::wall(now),
+                    ttl_minutes: 60,
+                    notes: None,
+                    metadata: None,
+                };
+                h.hold(hold).unwrap().id().to_string()
+            })
+            .bench_local_values(|id| {
+                let ok = h
+                    .borrow_mut()
+                    .confirm(
+                        &id,
+                        ConfirmOptions {
+                            now: Moment::wall(now),
+                        },
+                    )
+                    .is_ok();
+                confirmed.borrow_mut().push(id);
+                ok
+            });
+    }
+
+    /// One `reschedule` of a booking made untimed just before, to a free slot a week later;
+    /// cancelled untimed afterwards, so that the slot is free again.
+    #[divan::bench(args = SIZES, sample_count = 20, sample_size = 100)]
+    fn reschedule(bencher: Bencher, size: usize) {
+        let h = RefCell::new(hospital(size));
+        let moved: RefCell<Vec<String>> = RefCell::default();
+        let mut k = 0;
+        bencher
+            .with_inputs(|| {
+                let mut h = h.borrow_mut();
+                for id in moved.borrow_mut().drain(..) {
+                    h.cancel(&id, CancelOptions::default()).unwrap();
+                }
+                k = (k + 1) % FREE_SLOTS;
+                let id = h
+                    .book(request(3, &free_slot(size, k, 0)))
+                    .unwrap()
+                    .id()
+                    .to_string();
+                (id, Moment::wall(at(&free_slot(size, k, 5))))
+            })
+            .bench_local_values(|(id, start)| {
+                let request = RescheduleRequest {
+                    start,
+                    location: None,
+                    duration_minutes: None,
+                    now: None,
+                    notes: None,
+                    metadata: None,
+                };
+                let ok = h.borrow_mut().reschedule(&id, request).is_ok();
+                moved.borrow_mut().push(id);
+                ok
+            });
+    }
+
+    /// One `addDoctor` (the doctor removed untimed afterwards).
+    #[divan::bench(args = SIZES, sample_count = 20, sample_size = 16)]
+    fn add_doctor(bencher: Bencher, size: usize) {
+        let h = RefCell::new(hospital(size));
+        let added: RefCell<Vec<String>> = RefCell::default();
+        bencher
+            .with_inputs(|| {
+                let mut h = h.borrow_mut();
+                for id in added.borrow_mut().drain(..) {
+                    h.remove_doctor(&id, ChangeOptions::default()).unwrap();
+                }
+                NewDoctor {
+                    id: None,
+                    name: "Dr. New".to_owned(),
+                    locations: vec!["Main".to_owned()],
+                    schedule: schedule(),
+                    overrides: vec![],
+                    time_off: vec![],
+                }
+            })
+            .bench_local_values(|doctor| {
+                let id = h.borrow_mut().add_doctor(doctor).unwrap().id.clone();
+                added.borrow_mut().push(id);
+            });
     }
 
     #[divan::bench(args = SIZES, sample_count = 20)]

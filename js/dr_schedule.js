@@ -6,6 +6,11 @@
 // binding (src/binding/hospital.rs), which writes its result as numbers (output.js builds the
 // objects) or, for doctors and the other rare shapes, as JSON text. Every failure is a
 // HospitalError; a trap of the instance is INSTANCE_FAILED (instance.js).
+//
+// The mutations and lookups whose refusal is an everyday answer (a taken slot, a lapsed hold)
+// throw the engine's error once, after `finally`, instead of inside `try` for `catch` to throw
+// again: each unwind through an optimized frame costs about a microsecond, and a refused
+// booking went from 7.6 to 4.3 µs without them (stack capture aside).
 import { HospitalError, invalidInput } from "./errors.js";
 import {
   beginArguments,
@@ -503,43 +508,48 @@ export class Hospital {
   book(request) {
     const entry = enter(this);
     let problems = [];
+    let error;
     try {
       const f = readFields(request, "request", BOOK);
       const metadata = metadataJson(f[9]);
       problems = metadata.problems;
       beginArguments(units(f[0]) + units(f[1]) + units(f[2]) + units(f[4]) + units(f[5]) + units(f[6]) + units(f[7]) + units(f[8]) + units(metadata.text));
       const status = entry.raw.book(put(f[0]), put(f[1]), put(f[2]), number(f[3]), put(f[4]), put(f[5]), put(f[6]), put(f[7]), put(f[8]), put(metadata.text));
-      if (status < 0) throw engineError();
-      return single(entry);
-    } catch (error) {
-      throw failure(withProblem(error, problems));
+      if (status >= 0) return single(entry);
+      error = engineError();
+    } catch (thrown) {
+      error = thrown;
     } finally {
       entry.busy = false;
     }
+    throw failure(withProblem(error, problems));
   }
 
   /** Holds a time until `now + ttlMinutes`; checked like `book`. */
   hold(request) {
     const entry = enter(this);
     let problems = [];
+    let error;
     try {
       const f = readFields(request, "request", HOLD);
       const metadata = metadataJson(f[10]);
       problems = metadata.problems;
       beginArguments(units(f[0]) + units(f[1]) + units(f[2]) + units(f[4]) + units(f[5]) + units(f[6]) + units(f[7]) + units(f[9]) + units(metadata.text));
       const status = entry.raw.hold(put(f[0]), put(f[1]), put(f[2]), number(f[3]), put(f[4]), put(f[5]), put(f[6]), put(f[7]), f[8], put(f[9]), put(metadata.text));
-      if (status < 0) throw engineError();
-      return single(entry);
-    } catch (error) {
-      throw failure(withProblem(error, problems));
+      if (status >= 0) return single(entry);
+      error = engineError();
+    } catch (thrown) {
+      error = thrown;
     } finally {
       entry.busy = false;
     }
+    throw failure(withProblem(error, problems));
   }
 
   /** Turns a live hold into a booking. */
   confirm(appointmentId, options) {
     const entry = enter(this);
+    let error;
     try {
       readString(appointmentId, "appointmentId");
       if (options === undefined || options === null) {
@@ -547,19 +557,21 @@ export class Hospital {
       }
       const [now] = readFields(options, "options", CONFIRM);
       beginArguments(appointmentId.length + now.length);
-      if (entry.raw.confirm(put(appointmentId), put(now)) < 0) throw engineError();
-      return single(entry);
-    } catch (error) {
-      throw failure(error);
+      if (entry.raw.confirm(put(appointmentId), put(now)) >= 0) return single(entry);
+      error = engineError();
+    } catch (thrown) {
+      error = thrown;
     } finally {
       entry.busy = false;
     }
+    throw failure(error);
   }
 
   /** Moves a booked or held appointment, atomically. */
   reschedule(appointmentId, request) {
     const entry = enter(this);
     let problems = [];
+    let error;
     try {
       readString(appointmentId, "appointmentId");
       const f = readFields(request, "request", RESCHEDULE);
@@ -567,63 +579,70 @@ export class Hospital {
       problems = metadata.problems;
       beginArguments(appointmentId.length + units(f[0]) + units(f[1]) + units(f[3]) + units(f[4]) + units(metadata.text));
       const status = entry.raw.reschedule(put(appointmentId), put(f[0]), put(f[1]), number(f[2]), put(f[3]), put(f[4]), put(metadata.text));
-      if (status < 0) throw engineError();
-      return single(entry);
-    } catch (error) {
-      throw failure(withProblem(error, problems));
+      if (status >= 0) return single(entry);
+      error = engineError();
+    } catch (thrown) {
+      error = thrown;
     } finally {
       entry.busy = false;
     }
+    throw failure(withProblem(error, problems));
   }
 
   /** Cancels a booked or held appointment; it stays, with `status: "cancelled"`. */
   cancel(appointmentId, options = undefined) {
     const entry = enter(this);
+    let error;
     try {
       readString(appointmentId, "appointmentId");
       const [reason, now] = readFields(options, "options", CANCEL, true);
       beginArguments(appointmentId.length + units(reason) + units(now));
-      if (entry.raw.cancel(put(appointmentId), put(reason), put(now)) < 0) throw engineError();
-      return single(entry);
-    } catch (error) {
-      throw failure(error);
+      if (entry.raw.cancel(put(appointmentId), put(reason), put(now)) >= 0) return single(entry);
+      error = engineError();
+    } catch (thrown) {
+      error = thrown;
     } finally {
       entry.busy = false;
     }
+    throw failure(error);
   }
 
   /** Changes an appointment's `patient`, `notes` or `metadata` (`null` clears one). */
   updateAppointment(appointmentId, patch) {
     const entry = enter(this);
     let problems = [];
+    let error;
     try {
       readString(appointmentId, "appointmentId");
       if (patch === undefined || patch === null) throw invalidInput("patch", "is missing: updateAppointment needs { patient?, notes?, metadata? }");
       const { text, problems: found } = jsonText(patch, "patch");
       problems = found;
       beginArguments(appointmentId.length + text.length);
-      if (entry.raw.updateAppointment(put(appointmentId), put(text)) < 0) throw engineError();
-      return single(entry);
-    } catch (error) {
-      throw failure(withProblem(error, problems));
+      if (entry.raw.updateAppointment(put(appointmentId), put(text)) >= 0) return single(entry);
+      error = engineError();
+    } catch (thrown) {
+      error = thrown;
     } finally {
       entry.busy = false;
     }
+    throw failure(withProblem(error, problems));
   }
 
   /** The appointment with this id, whatever its status; APPOINTMENT_NOT_FOUND otherwise. */
   getAppointment(id) {
     const entry = enter(this);
+    let error;
     try {
       readString(id, "id");
       beginArguments(id.length);
-      if (entry.raw.getAppointment(put(id)) < 0) throw engineError();
-      return single(entry, id);
-    } catch (error) {
-      throw failure(error);
+      if (entry.raw.getAppointment(put(id)) >= 0) return single(entry, id);
+      error = engineError();
+    } catch (thrown) {
+      error = thrown;
     } finally {
       entry.busy = false;
     }
+    throw failure(error);
   }
 
   /** A doctor's appointments starting in the window, by start then booking order; pages with `limit` and `after`. */
@@ -788,18 +807,20 @@ export class Hospital {
   applyChanges(changes) {
     const entry = enter(this);
     let problems = [];
+    let error;
     try {
       if (changes === undefined) throw invalidInput("changes", "is missing: applyChanges needs an array of change records");
       const json = putJson(changes, "changes");
       problems = json.problems;
       const revision = entry.raw.applyChanges(json.length);
-      if (revision < 0) throw engineError();
-      return revision;
-    } catch (error) {
-      throw failure(withProblem(error, problems));
+      if (revision >= 0) return revision;
+      error = engineError();
+    } catch (thrown) {
+      error = thrown;
     } finally {
       entry.busy = false;
     }
+    throw failure(withProblem(error, problems));
   }
 
   /** Frees the hospital's memory now instead of when it is garbage collected. */

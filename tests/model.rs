@@ -161,7 +161,8 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
-/// The dates of the universe, one string per day offset `FIRST_DAY..=CAL_LAST_DAY`.
+/// The dates of the universe, one string per day offset `FIRST_DAY - 1..=CAL_LAST_DAY` (the day
+/// before the first holds the instants in UTC of a zoned universe's first hours).
 #[derive(Debug, Clone)]
 struct Cal {
     dates: Vec<String>,
@@ -186,9 +187,9 @@ fn time_zones() -> dr_schedule::engine::TimeZones {
 
 impl Cal {
     fn new((year, month, day): (i32, u32, u32)) -> Self {
-        // Step back to FIRST_DAY, then forward one day at a time.
+        // Step back to the day before FIRST_DAY, then forward one day at a time.
         let (mut y, mut m, mut d) = (year, month, day);
-        for _ in FIRST_DAY..0 {
+        for _ in (FIRST_DAY - 1)..0 {
             if d > 1 {
                 d -= 1;
             } else if m > 1 {
@@ -201,7 +202,7 @@ impl Cal {
             }
         }
         let mut dates = Vec::new();
-        for _ in FIRST_DAY..=CAL_LAST_DAY {
+        for _ in (FIRST_DAY - 1)..=CAL_LAST_DAY {
             dates.push(format!("{y:04}-{m:02}-{d:02}"));
             if d < days_in_month(y, m) {
                 d += 1;
@@ -252,7 +253,7 @@ impl Cal {
     }
 
     fn date(&self, day: i64) -> &str {
-        let index = usize::try_from(day - FIRST_DAY).expect("day before the universe");
+        let index = usize::try_from(day - (FIRST_DAY - 1)).expect("day before the universe");
         self.dates.get(index).expect("day after the universe")
     }
 
@@ -270,7 +271,7 @@ impl Cal {
         let (date, time) = text.split_once('T')?;
         let index = self.dates.iter().position(|d| d == date)?;
         let minute = parse_clock(time).filter(|&m| m < 1440)?;
-        Some((index as i64 + FIRST_DAY) * DAY + i64::from(minute))
+        Some((index as i64 + FIRST_DAY - 1) * DAY + i64::from(minute))
     }
 }
 

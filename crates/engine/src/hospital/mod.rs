@@ -505,6 +505,19 @@ impl Hospital {
 
     /// How much replacing `record` by `next` grows the hospital's size (negative: shrinks it).
     fn growth(&self, record: &Record, next: &Record) -> i64 {
+        // A row's length depends on its id, doctor, location, duration, patient and extras (its
+        // start and status have one length): a change of none of them (a cancel or an expiry
+        // without a reason) is counted without measuring either row.
+        let same_length = record.number == next.number
+            && record.doctor == next.doctor
+            && record.place == next.place
+            && record.duration == next.duration
+            && record.patient == next.patient
+            && record.extra.is_none()
+            && next.extra.is_none();
+        if same_length {
+            return 0;
+        }
         self.row_bytes(next) as i64 - self.row_bytes(record) as i64
     }
 
@@ -514,14 +527,22 @@ impl Hospital {
         let Some(old) = self.store.get(seq) else {
             return;
         };
-        let old_keys = IndexKeys::of(seq, old, old.patient.as_deref().map(patient_key));
-        // The same patient (a status change, a move): its key again, not another hash.
-        let patient = if old.patient == next.patient {
-            old_keys.patient
+        // The same patient at the same start (a status change): the patient index stays as it
+        // is, so neither key is hashed (both `None` compare equal in `move_keys`). The same
+        // patient moved: its key again, not another hash.
+        let (old_patient, new_patient) = if old.patient == next.patient {
+            let key = (old.start != next.start)
+                .then(|| old.patient.as_deref().map(patient_key))
+                .flatten();
+            (key, key)
         } else {
-            next.patient.as_deref().map(patient_key)
+            (
+                old.patient.as_deref().map(patient_key),
+                next.patient.as_deref().map(patient_key),
+            )
         };
-        let new_keys = IndexKeys::of(seq, &next, patient);
+        let old_keys = IndexKeys::of(seq, old, old_patient);
+        let new_keys = IndexKeys::of(seq, &next, new_patient);
         self.places.add_ref(next.place);
         let Some(slot) = self.store.get_mut(seq) else {
             return;

@@ -370,6 +370,34 @@ export interface WorkingBlock {
   endUtc?: string;
 }
 
+/** Options of `toICalendar`. */
+export interface ICalendarOptions {
+  /** Window start: a date (its midnight), a date-time or an instant. */
+  from: DateTimeInput;
+  /** Window end, exclusive: a date (that whole day included), a date-time or an instant. */
+  to: DateTimeInput;
+  /** The domain of the UIDs (`a17@clinic.example`); default `"dr-schedule"`. */
+  domain?: string;
+  /** The calendar's name (`X-WR-CALNAME`). */
+  name?: string;
+}
+
+/** Options of `toFhirBundle`. */
+export interface FhirBundleOptions {
+  from: DateTimeInput;
+  to: DateTimeInput;
+  /** Only this doctor; every doctor when absent. */
+  doctorId?: string;
+  /** Your current time, for the free slots (needed with a minimum notice or a horizon). */
+  now?: DateTimeInput;
+}
+
+/** A FHIR R4 resource as `toFhirBundle` writes it (Schedule, Slot or Appointment). */
+export type FhirResource = { resourceType: "Schedule" | "Slot" | "Appointment"; id: string; [field: string]: JsonValue };
+
+/** A FHIR R4 Bundle of type "collection". */
+export type FhirBundle = { resourceType: "Bundle"; type: "collection"; entry: { resource: FhirResource }[] };
+
 /** Options of `cancel`. */
 export interface CancelOptions {
   /** Kept on the appointment as `cancelReason`. */
@@ -835,6 +863,37 @@ export class Hospital {
    * ```
    */
   workingHours(doctorId: string, query: WorkingHoursQuery): WorkingBlock[];
+
+  /**
+   * The doctor's appointments over [from, to), of every status, as iCalendar (RFC 5545) text a
+   * calendar app can read or subscribe to: one VEVENT each with a stable `UID` (`id@domain`), a
+   * `SEQUENCE` one higher after each reschedule and after the cancellation, `STATUS` CONFIRMED
+   * (booked), TENTATIVE (held) or CANCELLED (cancelled, or a hold that lapsed), `DTSTART`/`DTEND`
+   * in UTC (floating local times in a hospital without a `timeZone`), `DTSTAMP` from `updatedAt`,
+   * `LOCATION`, the notes as `DESCRIPTION`; text escaped, lines folded at 75 octets, CRLF.
+   *
+   * @example
+   * ```ts
+   * const ics = h.toICalendar("d1", { from: "2025-11-01", to: "2025-11-30", domain: "clinic.example" });
+   * // Serve it as text/calendar.
+   * ```
+   */
+  toICalendar(doctorId: string, options: ICalendarOptions): string;
+
+  /**
+   * A FHIR R4 Bundle (type "collection") over [from, to), of every doctor or of `doctorId`: a
+   * Schedule per doctor and location, a Slot per free slot (`"free"`) and per booked or held
+   * appointment (`"busy"`, `"busy-tentative"`), and an Appointment per appointment, its status
+   * mapped booked → `"booked"`, held → `"pending"`, cancelled and expired → `"cancelled"`. Times
+   * are instants in UTC: a hospital without a `timeZone` throws `INVALID_INPUT` (`timeZone`).
+   *
+   * @example
+   * ```ts
+   * const bundle = h.toFhirBundle({ from: "2025-11-02", to: "2025-11-02", now: new Date() });
+   * // Serve JSON.stringify(bundle) as application/fhir+json.
+   * ```
+   */
+  toFhirBundle(options: FhirBundleOptions): FhirBundle;
 
   /**
    * The whole hospital as JSON text to store as it is. Deterministic.

@@ -43,6 +43,7 @@ import {
 } from "./input.js";
 import { FOUND_ROW, ROW, appointment, dateTime, foundSlot, nameCache, placed } from "./output.js";
 import { zoneData } from "./zones.js";
+import { fhirBundle, iCalendar, needsZone } from "./exports.js";
 
 export { HospitalError };
 
@@ -116,6 +117,18 @@ const EXPLAIN = fieldsOf({
   start: [readDateTime, true],
   durationMinutes: [readU32, false],
   patient: [readString, false],
+  now: [readDateTime, false],
+});
+const ICALENDAR = fieldsOf({
+  from: [readBound, true],
+  to: [readBound, true],
+  domain: [readString, false],
+  name: [readString, false],
+});
+const FHIR = fieldsOf({
+  from: [readBound, true],
+  to: [readBound, true],
+  doctorId: [readString, false],
   now: [readDateTime, false],
 });
 const LOAD = fieldsOf({ maxSnapshotBytes: [readCounter, false] });
@@ -733,6 +746,45 @@ export class Hospital {
     } finally {
       entry.busy = false;
     }
+  }
+
+  /**
+   * The doctor's appointments over [from, to), every status, as an iCalendar (RFC 5545) text: one
+   * VEVENT each, its UID stable (`id@domain`), SEQUENCE one more for each reschedule and for the
+   * cancellation, STATUS CONFIRMED (booked), TENTATIVE (held) or CANCELLED (cancelled, expired),
+   * DTSTART/DTEND in UTC (floating local times in a hospital without a zone), DTSTAMP from
+   * `updatedAt`, LOCATION, escaped and folded at 75 octets, CRLF line ends.
+   */
+  toICalendar(doctorId, options) {
+    readString(doctorId, "doctorId");
+    const [from, to, domain, name] = readFields(options, "options", ICALENDAR);
+    const { timeZone } = this.options;
+    this.getDoctor(doctorId);
+    const appointments = this.appointments(doctorId, { from, to, status: "all" });
+    return iCalendar(appointments, { zoned: timeZone !== null && timeZone !== undefined, domain: domain ?? "dr-schedule", name });
+  }
+
+  /**
+   * A FHIR R4 Bundle (type "collection") over [from, to): a Schedule per doctor and location, a
+   * Slot per free slot ("free") and per booked or held appointment ("busy", "busy-tentative"),
+   * and an Appointment per appointment (status booked → "booked", held → "pending", cancelled
+   * and expired → "cancelled"). Times are instants: the hospital needs a `timeZone`.
+   */
+  toFhirBundle(options) {
+    const [from, to, doctorId, now] = readFields(options, "options", FHIR);
+    const { timeZone, defaultDurationMinutes, locationTimeZones } = this.options;
+    if (timeZone === null || timeZone === undefined) throw needsZone();
+    const doctors = doctorId === undefined ? this.listDoctors() : [this.getDoctor(doctorId)];
+    return fhirBundle({
+      doctors,
+      appointmentsOf: (id) => this.appointments(id, { from, to, status: "all" }),
+      freeSlotsOf: (id, location) => this.availableSlots(id, { from, to, location, now }),
+      zoneOf: (location) => locationTimeZones?.[location] ?? timeZone,
+      from,
+      to,
+      timeZone,
+      duration: defaultDurationMinutes,
+    });
   }
 
   /** Every reason this time cannot be booked, in the order of the rules; [] when it can be. */

@@ -48,6 +48,7 @@ const manifest = {
   files: [
     "dr_schedule.js",
     "errors.js",
+    "exports.js",
     "input.js",
     "instance.js",
     "output.js",

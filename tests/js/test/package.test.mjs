@@ -28,6 +28,7 @@ test("npm pack holds exactly the entries, the class and its modules, the binding
     "dr_schedule_bindings.js",
     "dr_schedule_bindings_bg.wasm",
     "errors.js",
+    "exports.js",
     "input.js",
     "instance.js",
     "node.js",

@@ -426,6 +426,12 @@ export interface SlotQuery {
 export interface LoadOptions {
   /** Load a snapshot larger than the `maxSnapshotBytes` it states (and keep this higher limit). */
   maxSnapshotBytes?: number;
+  /**
+   * Read a snapshot of floating wall-clock times (any version, or one of a hospital without a
+   * zone) in this IANA zone: the hospital has it from then on (a time the zone skips or repeats
+   * is refused, `INVALID_SNAPSHOT`). A snapshot with a zone of its own must name the same one.
+   */
+  timeZone?: string;
 }
 
 /**

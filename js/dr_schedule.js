@@ -131,7 +131,7 @@ const FHIR = fieldsOf({
   doctorId: [readString, false],
   now: [readDateTime, false],
 });
-const LOAD = fieldsOf({ maxSnapshotBytes: [readCounter, false] });
+const LOAD = fieldsOf({ maxSnapshotBytes: [readCounter, false], timeZone: [readString, false] });
 
 /** What the engine reads as "absent" for an optional number or flag. */
 const ABSENT = -1;
@@ -346,10 +346,13 @@ export class Hospital {
    * `options.maxSnapshotBytes` raises the limit the snapshot states, to load one larger than it.
    */
   static fromSnapshot(snapshot, options = undefined) {
-    const [maxSnapshotBytes] = readFields(options, "options", LOAD, true);
+    const [maxSnapshotBytes, timeZone] = readFields(options, "options", LOAD, true);
+    if (timeZone !== undefined && zoneData(timeZone) === undefined) {
+      throw invalidInput("timeZone", `${JSON.stringify(timeZone)} is not a time zone this runtime knows (an IANA name such as America/New_York)`);
+    }
     let raw;
     try {
-      raw = loadSnapshot(snapshot, number(maxSnapshotBytes));
+      raw = loadSnapshot(snapshot, number(maxSnapshotBytes), timeZone);
     } catch (error) {
       throw failure(error);
     }
@@ -964,11 +967,12 @@ function snapshotSource(snapshot) {
 }
 
 /** Loads a snapshot, text or bytes, in pieces of whole lines, so that it is never copied whole. */
-function loadSnapshot(snapshot, maxSnapshotBytes) {
+function loadSnapshot(snapshot, maxSnapshotBytes, timeZone) {
   const source = snapshotSource(snapshot);
   const isText = typeof source === "string";
-  giveZones(zonesOfSnapshot(source));
-  const loader = bindings.RawLoader.begin(maxSnapshotBytes, ABSENT);
+  giveZones([...zonesOfSnapshot(source), timeZone]);
+  beginArguments(units(timeZone));
+  const loader = bindings.RawLoader.begin(maxSnapshotBytes, put(timeZone));
   if (loader === undefined) throw engineError();
   try {
     const length = source.length;

@@ -46,3 +46,19 @@ test("a zoned snapshot's repeated times keep their offsets: the second 01:30 is 
   const free = h.availableSlots("night", { from: "2025-11-02T01:00", to: "2025-11-02T02:00", now: "2025-10-05T00:00:00Z" });
   assert.deepEqual(free, ["2025-11-02T01:00:00-04:00", "2025-11-02T01:00:00-05:00"]);
 });
+
+test("fromSnapshot(s, { timeZone }) reads an older snapshot's floating times in a zone; a zoned one must name its own", () => {
+  const v3 = goldenSnapshot(3);
+  const floating = Hospital.fromSnapshot(v3);
+  assert.equal(floating.options.timeZone, null);
+  const berlin = Hospital.fromSnapshot(v3, { timeZone: "Europe/Berlin" });
+  assert.equal(berlin.options.timeZone, "Europe/Berlin");
+  const [first] = floating.findAppointments({ location: floating.listDoctors()[0].locations[0], status: "all", limit: 1 });
+  const same = berlin.getAppointment(first.id);
+  assert.equal(same.start, first.start, "the wall clock is kept");
+  assert.equal(typeof same.startUtc, "string");
+  assert.equal(Hospital.fromSnapshot(berlin.toSnapshot()).toSnapshot(), berlin.toSnapshot());
+  assert.throws(() => Hospital.fromSnapshot(goldenSnapshot(4), { timeZone: "Europe/Paris" }), { code: "INVALID_SNAPSHOT", details: { path: "options.timeZone" } });
+  assert.equal(Hospital.fromSnapshot(goldenSnapshot(4), { timeZone: "America/New_York" }).toSnapshot(), goldenSnapshot(4).replace(/\n$/, ""));
+  assert.throws(() => Hospital.fromSnapshot(v3, { timeZone: "Mars/Olympus" }), { code: "INVALID_INPUT" });
+});

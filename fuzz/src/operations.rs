@@ -392,7 +392,7 @@ fn appointment_id(h: &Hospital, r: AppointmentRef) -> String {
     }
 }
 
-fn read<T: serde::de::DeserializeOwned>(
+fn read<T: dr_schedule_engine::ReadJson>(
     value: Value,
     name: &str,
 ) -> Result<T, dr_schedule_engine::Error> {
@@ -1384,8 +1384,9 @@ fn sync_replica(h: &Hospital, replica: &mut Hospital, snapshot: &str) {
         "one change record per successful mutation"
     );
     let text = serde_json::to_string(&changes).expect("change records serialize");
-    let changes: Vec<dr_schedule_engine::Change> = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("change records do not read back: {e}\n{text}"));
+    let changes: Vec<dr_schedule_engine::Change> =
+        dr_schedule_engine::read_json(text.as_bytes(), "changes")
+            .unwrap_or_else(|e| panic!("change records do not read back: {e}\n{text}"));
     replica
         .apply_changes(changes)
         .unwrap_or_else(|e| panic!("replaying the change records failed: {e}\n{text}"));

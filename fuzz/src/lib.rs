@@ -18,6 +18,23 @@ use dr_schedule_engine::{
 };
 use serde_json::{json, Value};
 
+/// The zones hospitals find theirs in: `tests/fixtures/time-zones.txt` (as the package's JS layer
+/// reads them from Intl), so that snapshots and options naming a zone load.
+pub fn zones() -> &'static dr_schedule_engine::TimeZones {
+    static ZONES: std::sync::OnceLock<dr_schedule_engine::TimeZones> = std::sync::OnceLock::new();
+    ZONES.get_or_init(|| {
+        let mut zones = dr_schedule_engine::TimeZones::new();
+        for line in include_str!("../../tests/fixtures/time-zones.txt").lines() {
+            if let Some((name, data)) = line.split_once('\t') {
+                if let Ok(rules) = dr_schedule_engine::ZoneRules::parse(name, data) {
+                    zones.insert(rules);
+                }
+            }
+        }
+        zones
+    })
+}
+
 /// The golden fixtures, bases of the mutation target and starting states of the operations
 /// target: version 1 (objects), 2 (objects, with overrides, time off, rules per location and
 /// holds) and 3 (one record per line, appointments as rows, every version 3 feature).
@@ -45,7 +62,7 @@ pub fn from_snapshot(data: &[u8]) {
         }
         return;
     };
-    let whole = Hospital::from_snapshot(text);
+    let whole = Hospital::from_snapshot_in(text, crate::zones());
     match (&whole, &pieces) {
         (Ok(a), Ok(b)) => assert_eq!(
             a.to_snapshot().expect("to_snapshot"),
@@ -74,7 +91,7 @@ pub fn from_snapshot(data: &[u8]) {
 
 /// Loads `data` fed to a [`SnapshotLoader`] in pieces of `size` bytes.
 pub fn load_in_pieces(data: &[u8], size: usize) -> Result<Hospital, Error> {
-    let mut loader = SnapshotLoader::new(None)?;
+    let mut loader = SnapshotLoader::with_time_zones(None, crate::zones().clone(), None)?;
     for piece in data.chunks(size.max(1)) {
         loader.feed(piece)?;
     }
@@ -153,6 +170,20 @@ pub fn describe(target: &str, data: &[u8]) -> String {
 
 /// Parses `YYYY-MM-DDTHH:MM` (the year may have more than four digits) with chrono.
 pub fn parse_date_time(text: &str) -> Option<NaiveDateTime> {
+    // An instant of a hospital with a time zone (`…:00Z`, `…:00-05:00`): its minute in UTC.
+    if text.len() > 16 {
+        let wall = parse_date_time(text.get(..16)?)?;
+        let rest = text.get(16..)?;
+        if rest == ":00Z" || rest == "Z" {
+            return Some(wall);
+        }
+        let offset = rest.strip_prefix(":00")?;
+        let (sign, hhmm) = (offset.get(..1)?, offset.get(1..)?);
+        let (hh, mm) = hhmm.split_once(':')?;
+        let minutes = i64::from(hh.parse::<u32>().ok()? * 60 + mm.parse::<u32>().ok()?);
+        let minutes = if sign == "-" { -minutes } else { minutes };
+        return wall.checked_sub_signed(TimeDelta::minutes(minutes));
+    }
     let (date, time) = text.split_once('T')?;
     let mut parts = date.splitn(3, '-');
     let year: i32 = parts.next()?.parse().ok()?;
@@ -309,7 +340,7 @@ fn interval(a: &Appointment) -> (NaiveDateTime, NaiveDateTime) {
 ///   by start and then booking order, and page by page the same.
 pub fn check_invariants(h: &Hospital) -> String {
     let snapshot = h.to_snapshot().expect("to_snapshot failed");
-    let reloaded = Hospital::from_snapshot(&snapshot).unwrap_or_else(|e| {
+    let reloaded = Hospital::from_snapshot_in(&snapshot, crate::zones()).unwrap_or_else(|e| {
         panic!("from_snapshot refused to_snapshot's own text: {e}\n{snapshot}")
     });
     assert_eq!(
@@ -835,6 +866,7 @@ pub fn workout(loaded: &Hospital) {
                 &id,
                 CancelOptions {
                     reason: Some("fuzz".into()),
+                    now: None,
                 },
             )
             .map(|a| a.to_appointment())
@@ -925,7 +957,7 @@ pub fn check_load_error(e: &Error) {
 }
 
 fn build(options: Value, doctors: &[Value], steps: &[(&str, Value)]) -> String {
-    let mut h = Hospital::new(read(options)).expect("valid options");
+    let mut h = Hospital::with_time_zones(read(options), zones()).expect("valid options");
     for d in doctors {
         h.add_doctor(read(d.clone())).expect("valid doctor");
     }
@@ -988,7 +1020,7 @@ fn build(options: Value, doctors: &[Value], steps: &[(&str, Value)]) -> String {
 pub fn built_snapshot() -> String {
     let all_week = json!(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
     build(
-        json!({ "slotMinutes": 5, "defaultDurationMinutes": 15, "timeZone": "America/New_York" }),
+        json!({ "slotMinutes": 5, "defaultDurationMinutes": 15 }),
         &[
             json!({ "id": "ada", "name": "Dr. Ada", "locations": ["North", "South"],
                     "schedule": [{ "days": ["mon", "tue"], "start": "09:00", "end": "12:00" },

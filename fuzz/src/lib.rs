@@ -13,7 +13,7 @@ pub mod operations;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
 use dr_schedule_engine::{
     read_input, Appointment, AppointmentQuery, AppointmentStatus, CancelOptions, ChangeOptions,
-    Doctor, Error, ErrorCode, Hospital, SlotQuery, SnapshotLoader, StatusFilter, Weekday,
+    Doctor, Error, ErrorCode, Hospital, Moment, SlotQuery, SnapshotLoader, StatusFilter, Weekday,
     MAX_COUNTER,
 };
 use serde_json::{json, Value};
@@ -701,10 +701,13 @@ pub fn checked_slots(
         let mut copy = copy.borrow_mut();
         locations.iter().any(|location| {
             // An explicit id, so that the check does not depend on the id counter.
-            let request = json!({
+            let mut request = json!({
                 "doctorId": doctor_id, "location": location, "start": format_date_time(start),
                 "durationMinutes": duration, "id": check_id,
             });
+            if let Some(now) = q.now {
+                request["now"] = json!(now.to_string());
+            }
             let request = read_input(request, "request").expect("a well-formed booking");
             match copy.book(request) {
                 Ok(_) => {
@@ -818,13 +821,34 @@ pub fn workout(loaded: &Hospital) {
         let Some(day_after) = day_after.filter(|d| d.len() == 10) else {
             continue;
         };
+        // A hospital with a notice or a horizon needs `now` on every search and booking: its
+        // clock, or the first day searched. A zoned hospital's clock is a UTC instant, and its
+        // stand-in is the day's midnight in UTC (a wall-clock midnight may not exist in the
+        // hospital's zone); a floating hospital's are wall-clock times.
+        let options = h.options();
+        let now = (options.min_notice_minutes.is_some() || options.horizon_days.is_some())
+            .then(|| {
+                let as_moment = |t| {
+                    if h.is_zoned() {
+                        Moment::at(t, 0)
+                    } else {
+                        Moment::wall(t)
+                    }
+                };
+                h.clock()
+                    .or_else(|| {
+                        dr_schedule_engine::LocalDateTime::parse(&format!("{date}T00:00")).ok()
+                    })
+                    .map(as_moment)
+            })
+            .flatten();
         let q = SlotQuery {
             from: date,
             to: day_after,
             duration_minutes: None,
             location: None,
             limit: Some(5),
-            now: None,
+            now,
         };
         let slots = checked_slots(&h, id, &q, false).expect("slots for a known doctor");
         if let Some(first) = slots.first() {
@@ -832,9 +856,13 @@ pub fn workout(loaded: &Hospital) {
             // between locations).
             let new_id = unused_appointment_id(&h, "fuzz-free-slot");
             let request = |location: &str| {
-                read::<dr_schedule_engine::BookRequest>(json!({
+                let mut request = json!({
                     "doctorId": id, "location": location, "start": first, "id": new_id
-                }))
+                });
+                if let Some(now) = q.now {
+                    request["now"] = json!(now.to_string());
+                }
+                read::<dr_schedule_engine::BookRequest>(request)
             };
             let locations = h.get_doctor(id).expect("known").locations.clone();
             let location = locations
@@ -871,6 +899,9 @@ pub fn workout(loaded: &Hospital) {
             )
             .map(|a| a.to_appointment())
         });
+        // With a reason it may not fit a full hospital; then the same cancel without one must
+        // (every status counts as long as "cancelled").
+        let was_cancelled = cancelled.is_ok();
         must_succeed(&h, cancelled, || {
             format!("cancelling booked appointment {id}")
         });
@@ -878,7 +909,13 @@ pub fn workout(loaded: &Hospital) {
             h.cancel(&id, CancelOptions::default())
                 .map(|a| a.to_appointment())
         });
-        assert!(again.is_err(), "cancelled {id} twice");
+        if was_cancelled {
+            assert!(again.is_err(), "cancelled {id} twice");
+        } else {
+            must_succeed(&h, again, || {
+                format!("cancelling {id} without a reason in a full hospital")
+            });
+        }
     }
     if let Some(id) = doctor_ids.first() {
         let patch =

@@ -6,10 +6,14 @@
 // client connects again, as any client of it must).
 import net from "node:net";
 
-/** `POST path` with a JSON body, as bytes (Host 127.0.0.1: every server here is on loopback). */
-export function postRequest(path, body) {
+/**
+ * `POST path` with a JSON body, as bytes (Host 127.0.0.1: every server here is on loopback), with
+ * `key` as its bearer token when given.
+ */
+export function postRequest(path, body, key = null) {
   const payload = Buffer.from(JSON.stringify(body));
-  const head = `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\n\r\n`;
+  const auth = key === null ? "" : `Authorization: Bearer ${key}\r\n`;
+  const head = `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Content-Type: application/json\r\nContent-Length: ${payload.length}\r\n\r\n`;
   return Buffer.concat([Buffer.from(head), payload]);
 }
 

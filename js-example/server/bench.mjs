@@ -110,11 +110,26 @@ function log(message) {
   console.error(`[bench] ${message}`);
 }
 
+/** The operator credential of the servers the bench starts; it makes the key the requests carry. */
+const OPERATOR = `dro_bench-${"x".repeat(38)}`;
+
+/** A key with the book role on `server`, made through the operator credential. */
+async function makeKey(server) {
+  const res = await fetch(`http://127.0.0.1:${server.port}/v1/keys`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${OPERATOR}`, "content-type": "application/json" },
+    body: JSON.stringify({ roles: ["book"], label: "bench" }),
+  });
+  if (res.status !== 201) throw new Error(`cannot make a key: ${res.status} ${await res.text()}`);
+  return (await res.json()).key;
+}
+
 function startServer(env, script = mainPath, args = []) {
   return new Promise((resolve, reject) => {
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
     const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
-      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
+      // No rate limit per key: the bench drives one key as hard as it can.
+      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DR_SCHEDULE_OPERATOR_KEY: OPERATOR, DR_SCHEDULE_KEY_RATE: "1000000", DR_SCHEDULE_KEY_BURST: "1000000", ...env },
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
@@ -251,8 +266,10 @@ async function measureOurs(kind, size) {
     try {
       const env = await prepare(kind === "sqlite" ? "sqlite" : "postgres", snapshot, dir);
       for (let i = 0; i < processes; i++) servers.push(await startServer(env));
+      // One key for all the processes: they share the database, its keys with it.
+      const key = await makeKey(servers[0]);
       const base = Date.UTC(2040, 0, 1) + round * 400 * 86_400_000;
-      const requests = Array.from({ length: WARMUP + REQUESTS }, (_, n) => postRequest("/appointment", seedBody(base, n)));
+      const requests = Array.from({ length: WARMUP + REQUESTS }, (_, n) => postRequest("/appointment", seedBody(base, n), key));
       await drive(servers, requests.slice(0, WARMUP), { clients: CLIENTS, accept });
       const load = loadavg()[0];
       const before = servers.reduce((n, s) => n + s.compactions.length, 0);

@@ -14,7 +14,7 @@ import { compactionDue, compactNow } from "../service/compaction.mjs";
 import { HospitalService } from "../service/hospital-service.mjs";
 import { openStore } from "./stores.mjs";
 
-const { storage, compaction, checkpointEveryMs = 1000 } = workerData;
+const { storage, compaction, maxSnapshotBytes, checkpointEveryMs = 1000 } = workerData;
 const log = (text) => parentPort.postMessage({ type: "log", text });
 const quiet = { info: () => {}, warn: () => {}, error: (message, error) => log(`compactor: ${message} ${error?.message ?? ""}`) };
 
@@ -27,7 +27,7 @@ async function compact() {
   const leased = store.tryCompactionLease ? await store.tryCompactionLease() : true;
   if (!leased) return state;
   try {
-    if (service === null) service = await new HospitalService({ store, compaction: false, seedApi: false, log: quiet }).open();
+    if (service === null) service = await new HospitalService({ store, compaction: false, seedApi: false, maxSnapshotBytes, log: quiet }).open();
     const started = performance.now();
     // A read of the queue: the service catches up (rows or snapshot) first, then this runs on
     // committed state; the snapshot is taken on this thread.

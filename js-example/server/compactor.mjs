@@ -17,7 +17,8 @@ export class WorkerCompactor {
 
   /**
    * @param config `{ storage (storageConfig), compaction: { percent, minBytes, chunkBytes, pauseMs },
-   *   checkpointEveryMs }`, plain data for the thread
+   *   maxSnapshotBytes (the server's budget, as the service loads with it), checkpointEveryMs }`,
+   *   plain data for the thread
    * @param log `{ info, error }`
    */
   constructor(config, log) {

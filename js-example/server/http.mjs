@@ -13,12 +13,26 @@
 //   raw headers are counted here). Node's lenient parser (`insecureHTTPParser`) stays off.
 // - A client that goes away or times out (an abort, a 408) is a client's failure: one short log
 //   line, never an "internal error" with a stack.
+import { createHash } from "node:crypto";
 import http from "node:http";
-import { errorResponse } from "../service/api.mjs";
-import { DEFAULT_BODY_LIMIT, defaultAllowedHosts, parseBody, precheck, serialize, splitTarget, tooLarge } from "../service/http.mjs";
+import { errorResponse, methodNotAllowed } from "../service/api.mjs";
+import { DEFAULT_BODY_LIMIT, crossSiteCheck, defaultAllowedHosts, hospitalPath, hostAllowed, isJsonContentType, parseBody, precheck, serialize, splitTarget, tooLarge } from "../service/http.mjs";
+import { HOSPITAL_NAME, publicKey } from "../service/auth.mjs";
+import { openApiDocument } from "../service/openapi.mjs";
 import { consoleLog } from "../service/hospital-service.mjs";
 
 export { DEFAULT_BODY_LIMIT, isJsonContentType } from "../service/http.mjs";
+
+/**
+ * SHA-256 in hex through node:crypto: about 1 µs on this thread, where WebCrypto's (the
+ * gateway's default, for workerd) costs 40-60 µs of a round trip to the thread pool per request.
+ */
+export async function nodeDigest(text) {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** The name of the Node server's hospital, as its keys carry it (`drs_demo_…`). */
+export const DEFAULT_HOSPITAL = "demo";
 
 /** The defaults of the connection settings (README, "The REST server"). */
 export const CONNECTION_DEFAULTS = Object.freeze({
@@ -121,8 +135,14 @@ function clientLabel(req) {
   return `${req.socket?.remoteAddress ?? "?"} ${req.method} ${(req.url ?? "").slice(0, 200)}`;
 }
 
-/** The request handler; exported for tests that want to mount it on their own server. */
-export function createHandler({ service, bodyLimit = DEFAULT_BODY_LIMIT, allowedHosts = defaultAllowedHosts("127.0.0.1"), log = consoleLog }) {
+/**
+ * The request handler; exported for tests that want to mount it on their own server. `gateway`
+ * (../service/gateway.mjs) decides who may call what; `hospital` is the name the hospital's keys
+ * carry.
+ */
+export function createHandler({ service, gateway, tenants = null, hospital = DEFAULT_HOSPITAL, bodyLimit = DEFAULT_BODY_LIMIT, allowedHosts = defaultAllowedHosts("127.0.0.1"), log = consoleLog }) {
+  if (gateway === undefined) throw new TypeError("createHandler needs a gateway: every route but /health needs a key");
+  const openApi = { status: 200, body: openApiDocument() };
   return async function onRequest(req, res) {
     if (req.socket.refused) {
       req.socket.destroy();
@@ -136,10 +156,27 @@ export function createHandler({ service, bodyLimit = DEFAULT_BODY_LIMIT, allowed
       }
       const { path, query } = splitTarget(req.url);
       const headers = { ...req.headers, host: hostHeader(req) };
+      // The API's description: public, the same for everyone, served even when the hospital is not.
+      if (path === "/openapi.json") {
+        const host = headers.host;
+        if (typeof host !== "string" || host.includes(",") || !hostAllowed(host, allowedHosts)) send(res, errorResponse("INVALID_HOST", "the request needs exactly one Host header this server answers to", { host: host ?? null }));
+        else if (req.method !== "GET") send(res, methodNotAllowed(req.method, path, ["GET"]));
+        else send(res, openApi);
+        return;
+      }
+      if (tenants !== null && path.startsWith("/hospitals/")) {
+        await tenantRequest(req, res, { path, query, headers, tenants, gateway, allowedHosts, bodyLimit });
+        return;
+      }
       const checked = precheck({ method: req.method, path, headers }, { allowedHosts, bodyLimit });
       if (checked.error) {
         if (checked.error.body.error.code === "PAYLOAD_TOO_LARGE") sendTooLarge(req, res, bodyLimit);
         else send(res, checked.error);
+        return;
+      }
+      const authorized = await gateway.authorize({ route: checked.route, authorization: req.headers.authorization, client: clientKey(req.socket.remoteAddress), hospital, service });
+      if (authorized.error) {
+        send(res, authorized.error);
         return;
       }
       const bytes = await readBody(req, bodyLimit);
@@ -152,7 +189,8 @@ export function createHandler({ service, bodyLimit = DEFAULT_BODY_LIMIT, allowed
         send(res, parsed.error);
         return;
       }
-      send(res, await service.handle({ method: req.method, path, query, headers, body: parsed.body }, checked.route));
+      const assignedId = await gateway.appointmentId(checked.route, authorized.principal, parsed.body);
+      send(res, await service.handle({ method: req.method, path, query, body: parsed.body, newKey: authorized.newKey, assignedId }, checked.route, authorized.principal));
     } catch (error) {
       if (error instanceof ClientGone || res.destroyed) {
         log.warn(`client ${clientLabel(req)}: ${error instanceof ClientGone ? error.message : "gone before the answer"}`);
@@ -165,8 +203,91 @@ export function createHandler({ service, bodyLimit = DEFAULT_BODY_LIMIT, allowed
   };
 }
 
+/** What a hospital that does not exist is to the gateway: one that no key opens. */
+const NO_HOSPITAL = Object.freeze({ unavailableResponse: () => null, probe: async () => {}, authenticate: async () => null });
+
+function hospitalNotFound(name) {
+  return errorResponse("HOSPITAL_NOT_FOUND", `no hospital ${JSON.stringify(name)}`, {});
+}
+
 /**
- * An http.Server serving `service`. Options: `bodyLimit`, `allowedHosts` (names the Host header
+ * A request under /hospitals/{name} of a server with a data directory (tenants.mjs): the
+ * operator's PUT and DELETE of a hospital, or a v1 route of one, as the Worker serves them.
+ */
+async function tenantRequest(req, res, { path, query, headers, tenants, gateway, allowedHosts, bodyLimit }) {
+  const client = clientKey(req.socket.remoteAddress);
+  const root = /^\/hospitals\/([^/]+)$/.exec(path);
+  if (root !== null) {
+    send(res, await manageHospital(req.method, root[1], { headers, client, tenants, gateway, allowedHosts }));
+    return;
+  }
+  const target = hospitalPath(path);
+  if (target.error) {
+    send(res, target.error);
+    return;
+  }
+  const checked = precheck({ method: req.method, path: target.path, headers }, { allowedHosts, bodyLimit, seedApi: false });
+  if (checked.error) {
+    if (checked.error.body.error.code === "PAYLOAD_TOO_LARGE") sendTooLarge(req, res, bodyLimit);
+    else send(res, checked.error);
+    return;
+  }
+  const held = await tenants.acquire(target.name);
+  try {
+    await tenantCall(req, res, { query, checked, target, gateway, bodyLimit, client, service: held?.service ?? NO_HOSPITAL });
+  } finally {
+    held?.release();
+  }
+}
+
+async function tenantCall(req, res, { query, checked, target, gateway, bodyLimit, client, service }) {
+  const authorized = await gateway.authorize({ route: checked.route, authorization: req.headers.authorization, client, hospital: target.name, service });
+  if (authorized.error) {
+    send(res, authorized.error);
+    return;
+  }
+  if (service === NO_HOSPITAL) {
+    // Only a public route (or the operator) gets here: an empty hospital's health, like the Worker's.
+    send(res, checked.route.op.role === "public" ? { status: 200, body: { ok: true, revision: 0, doctors: 0 } } : hospitalNotFound(target.name));
+    return;
+  }
+  const bytes = await readBody(req, bodyLimit);
+  if (bytes === null) {
+    sendTooLarge(req, res, bodyLimit);
+    return;
+  }
+  const parsed = parseBody(bytes, req.headers["content-type"]);
+  if (parsed.error) {
+    send(res, parsed.error);
+    return;
+  }
+  const assignedId = await gateway.appointmentId(checked.route, authorized.principal, parsed.body);
+  send(res, await service.handle({ method: req.method, path: target.path, query, body: parsed.body, basePath: target.basePath, newKey: authorized.newKey, assignedId }, checked.route, authorized.principal));
+}
+
+/** PUT /hospitals/{name}: created with its first key (every role); DELETE: its database deleted. The operator's. */
+async function manageHospital(method, name, { headers, client, tenants, gateway, allowedHosts }) {
+  const host = headers.host;
+  if (typeof host !== "string" || host.includes(",") || !hostAllowed(host, allowedHosts)) return errorResponse("INVALID_HOST", "the request needs exactly one Host header this server answers to", { host: host ?? null });
+  if (method !== "PUT" && method !== "DELETE") return methodNotAllowed(method, `/hospitals/${name}`, ["PUT", "DELETE"]);
+  const crossSite = crossSiteCheck(headers);
+  if (crossSite !== null) return crossSite;
+  if (!isJsonContentType(headers["content-type"])) {
+    return errorResponse("UNSUPPORTED_MEDIA_TYPE", `the Content-Type of a ${method} request, even without a body, must be application/json (utf-8)`, { contentType: headers["content-type"] ?? null });
+  }
+  const operator = await gateway.operator({ authorization: headers.authorization, client });
+  if (operator.error) return operator.error;
+  if (!HOSPITAL_NAME.test(name)) return errorResponse("INVALID_INPUT", "hospital: 1 to 32 of a-z 0-9 and -, not starting or ending with -", { field: "hospital" });
+  if (method === "DELETE") return (await tenants.remove(name)) ? { status: 200, body: { hospital: name, deleted: true } } : hospitalNotFound(name);
+  const material = await gateway.newKey(name);
+  const row = { id: material.id, hash: material.hash, roles: ["read", "book", "admin"], label: "first admin key", salt: material.salt, created: new Date().toISOString(), createdBy: "operator", revoked: null, revokedBy: null, rotated: null };
+  if (!tenants.create(name, [row])) return errorResponse("HOSPITAL_EXISTS", `hospital ${JSON.stringify(name)} exists`, { hospital: name });
+  return { status: 201, body: { hospital: name, key: { ...publicKey(row), key: material.token } }, headers: { location: `/hospitals/${name}/v1/keys/${row.id}` } };
+}
+
+/**
+ * An http.Server serving `service` (and, with `tenants`, the hospitals of a data directory under
+ * /hospitals/{name}). Options: `bodyLimit`, `allowedHosts` (names the Host header
  * may carry; see ../service/http.mjs), `maxConnections`, `maxConnectionsPerClient`,
  * `headersTimeoutMs`, `requestTimeoutMs` (defaults: CONNECTION_DEFAULTS), `log`.
  */

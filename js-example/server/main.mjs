@@ -5,12 +5,17 @@
 // Logs one line when it listens; stops cleanly on SIGTERM and SIGINT. It starts and listens even
 // when the stored hospital cannot be loaded: then it answers 503 HOSPITAL_UNAVAILABLE and its log
 // says what is wrong and how to recover.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { newOperatorCredential, validOperatorCredential } from "../service/auth.mjs";
+import { Gateway } from "../service/gateway.mjs";
 import { DEFAULT_BODY_LIMIT } from "../service/http.mjs";
 import { HospitalService, consoleLog } from "../service/hospital-service.mjs";
 import { SettingsError, readSettings } from "../service/settings.mjs";
 import { StoredDataError, unavailableStore } from "../service/storage.mjs";
 import { WorkerCompactor } from "./compactor.mjs";
-import { createServer } from "./http.mjs";
+import { createServer, nodeDigest } from "./http.mjs";
+import { Tenants } from "./tenants.mjs";
 import { SETTINGS } from "./settings.mjs";
 import { chunkBytesOf, openStore, storageConfig } from "./stores.mjs";
 
@@ -36,7 +41,7 @@ let store;
 let usable = true;
 try {
   // The request thread's connection never checkpoints SQLite's WAL: the compactor thread does.
-  store = await openStore(storage, { allowNew: settings.newDatabase, checkpoints: "external" });
+  store = await openStore(storage, { allowNew: settings.newDatabase, checkpoints: "external", maxSnapshotBytes: settings.maxHospitalBytes ?? undefined });
 } catch (error) {
   // Stored data this server cannot use is reported by the service (503 and the log); a path it
   // cannot open at all is a wrong setting.
@@ -53,13 +58,53 @@ const compaction = {
   // SQLite: a millisecond between two chunks' transactions, in which a request's write takes the lock.
   pauseMs: storage.kind === "sqlite" ? 1 : 0,
 };
-const compactor = new WorkerCompactor({ storage, compaction }, consoleLog);
+const maxSnapshotBytes = settings.maxHospitalBytes ?? undefined;
+const compactor = new WorkerCompactor({ storage, compaction, maxSnapshotBytes }, consoleLog);
 // Started now when the store opened (for SQLite it also runs the WAL checkpoints); otherwise on
 // the first compaction, once the data can be loaded again after a restart.
 if (usable) compactor.start();
-const service = await new HospitalService({ store, compaction, compactor }).open();
+// The operator credential: from the environment, or from its file, created on the first start
+// (readable by this user only). It is never logged: the log names the file.
+let operator = settings.operatorKey;
+if (operator === null) {
+  const file = resolve(settings.operatorKeyFile ?? (where === null ? "dr-schedule-operator.key" : `${dirname(where)}/dr-schedule-operator.key`));
+  try {
+    if (existsSync(file)) {
+      operator = readFileSync(file, "utf8").trim();
+      if (!validOperatorCredential(operator)) fail(`the operator credential in ${file} is malformed (dro_… or at least 32 printable characters)`);
+    } else {
+      operator = newOperatorCredential();
+      writeFileSync(file, `${operator}\n`, { mode: 0o600, flag: "wx" });
+      chmodSync(file, 0o600);
+      consoleLog.info(`a new operator credential is in ${file}: it makes the hospital's keys (POST /v1/keys); see the README, "Keys"`);
+    }
+  } catch (error) {
+    fail(`cannot read or create the operator credential file ${file}: ${error.message}`);
+  }
+}
+const gateway = await Gateway.create({ operator, digest: nodeDigest, rateLimits: { key: { perSecond: settings.keyRate, burst: settings.keyBurst } } });
+
+const service = await new HospitalService({
+  store,
+  compaction,
+  compactor,
+  maxSnapshotBytes,
+  overBudgetRecovery: (bytes) => `Start the server with DR_SCHEDULE_MAX_HOSPITAL_BYTES=${bytes} or more to load it, then remove what is no longer needed.`,
+}).open();
+// Many hospitals, one SQLite file each, under /hospitals/{name} (tenants.mjs).
+let tenants = null;
+if (settings.dataDir !== null) {
+  try {
+    mkdirSync(settings.dataDir, { recursive: true });
+  } catch (error) {
+    fail(`cannot create DR_SCHEDULE_DATA_DIR ${settings.dataDir}: ${error.message}`);
+  }
+  tenants = new Tenants({ dir: settings.dataDir, maxLoaded: settings.maxLoadedHospitals, budgetBytes: settings.hospitalsBudgetBytes, compaction: { percent: settings.compactPercent, minBytes: settings.compactMinBytes } });
+}
 const server = createServer({
   service,
+  gateway,
+  tenants,
   bodyLimit: DEFAULT_BODY_LIMIT,
   allowedHosts: settings.allowedHosts,
   maxConnections: settings.maxConnections,
@@ -77,9 +122,9 @@ server.listen(settings.port, settings.host, () => {
   const url = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${port}`;
   let state;
   try {
-    // O(doctors) for now; the package gains a count later.
+    // O(1): the package counts its doctors; nothing is serialised to write this line.
     const h = service.hospital;
-    state = h === null ? `hospital UNAVAILABLE (${service.unavailable?.details?.reason}): see above` : `revision ${h.revision}, ${h.listDoctors().length} doctors`;
+    state = h === null ? `hospital UNAVAILABLE (${service.unavailable?.details?.reason}): see above` : `revision ${h.revision}, ${h.doctorCount} doctors`;
   } catch (error) {
     state = `hospital state unknown (${error?.message ?? error})`;
   }
@@ -94,6 +139,7 @@ function shutdown(signal) {
   // Stop accepting, let in-flight requests finish (the service's queue drains: nothing is left
   // half-committed), and give up on idle keep-alive connections.
   server.close(async () => {
+    await tenants?.close();
     await service.close();
     await compactor.close();
     await store.close();

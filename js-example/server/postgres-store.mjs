@@ -9,6 +9,8 @@
 //   snapshot(revision PRIMARY KEY, bytes, chunks)   the published snapshots (the newest is loaded)
 //   snapshot_chunks(revision, seq, data bytea)      their bytes, in chunks of at most 1 MiB
 //   changes(revision PRIMARY KEY, record text)      the change records, one per revision
+//   keys(id PRIMARY KEY, hash, roles, …)            the hospital's API keys (hashes, never secrets)
+//   key_state(id = 1, version)                      the count of changes to them
 //
 // The condition of every write. A write transaction first locks the `dr_schedule` row
 // (SELECT … FOR UPDATE, with a lock timeout), then catches up, runs the requests on the
@@ -60,9 +62,10 @@
 // and retrying with its requestId is safe.
 import pg from "pg";
 import { demoHospital } from "../browser/demo.mjs";
-import { RevisionConflictError, StoreBusyError, StoreUnreachableError, StoredDataError } from "../service/storage.mjs";
+import { KEY_COLUMNS, RevisionConflictError, StoreBusyError, StoreUnreachableError, StoredDataError, keyFromColumns, keyValues } from "../service/storage.mjs";
 
-const SCHEMA_VERSION = 1;
+/** 1: snapshots and changes; 2: the hospital's keys (a version 1 schema gains them, empty). */
+const SCHEMA_VERSION = 2;
 /** The largest snapshot chunk. */
 export const POSTGRES_CHUNK_BYTES = 1024 * 1024;
 
@@ -103,6 +106,13 @@ const FLUSH_BARRIER = "SELECT txid_current()";
 /** The newest stored revision, snapshot or change. */
 const HEAD_SQL = "SELECT greatest((SELECT max(revision) FROM snapshot), (SELECT max(revision) FROM changes), 0) AS head";
 
+/** The count of changes to the keys, prefetched with the changes at the start of every transaction. */
+const KEYS_VERSION_SQL = "SELECT version FROM key_state WHERE id = 1";
+
+const SAVE_KEY_SQL =
+  `INSERT INTO keys (${KEY_COLUMNS.join(", ")}) VALUES (${KEY_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")}) ` +
+  `ON CONFLICT (id) DO UPDATE SET ${KEY_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(", ")}`;
+
 /** `SELECT …` text for the change rows after `after` (an integer this module checked). */
 function changesAfterSql(after, limit) {
   if (!Number.isSafeInteger(after) || (limit !== undefined && !Number.isSafeInteger(limit))) throw new TypeError("revision and limit must be integers");
@@ -141,9 +151,12 @@ export class PostgresStore {
     return store;
   }
 
-  constructor(url, { seed = demoHospital, lockTimeoutMs = 5000, connectTimeoutMs = 5000, queryTimeoutMs = 30_000, hooks = {} } = {}) {
+  /** Whether this store created the database's tables and first snapshot (and its first keys). */
+  created = false;
+
+  constructor(url, { seed = demoHospital, keys = [], lockTimeoutMs = 5000, connectTimeoutMs = 5000, queryTimeoutMs = 30_000, hooks = {} } = {}) {
     this.#url = url;
-    this.#options = { seed, lockTimeoutMs, connectTimeoutMs, queryTimeoutMs, hooks };
+    this.#options = { seed, keys, lockTimeoutMs, connectTimeoutMs, queryTimeoutMs, hooks };
     this.#description = describeUrl(url);
   }
 
@@ -257,7 +270,26 @@ export class PostgresStore {
           revision bigint PRIMARY KEY,
           record text NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS keys (
+          seq bigserial UNIQUE,
+          id text PRIMARY KEY,
+          hash text NOT NULL,
+          roles text NOT NULL,
+          label text,
+          salt text NOT NULL,
+          created text NOT NULL,
+          created_by text,
+          revoked text,
+          revoked_by text,
+          rotated text
+        );
+        CREATE TABLE IF NOT EXISTS key_state (
+          id int PRIMARY KEY CHECK (id = 1),
+          version bigint NOT NULL
+        );
+        INSERT INTO key_state (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
         INSERT INTO dr_schedule (id, schema_version) VALUES (1, ${SCHEMA_VERSION}) ON CONFLICT (id) DO NOTHING;
+        UPDATE dr_schedule SET schema_version = ${SCHEMA_VERSION} WHERE id = 1 AND schema_version < ${SCHEMA_VERSION};
       `);
       if ((await client.query("SELECT 1 FROM snapshot LIMIT 1")).rows.length === 0) {
         const first = this.#options.seed();
@@ -275,6 +307,9 @@ export class PostgresStore {
           await client.query("INSERT INTO snapshot_chunks (revision, seq, data) VALUES ($1, $2, $3)", [revision, seq, Buffer.from(bytes.buffer, bytes.byteOffset + offset, Math.min(POSTGRES_CHUNK_BYTES, bytes.length - offset))]);
         }
         await client.query("INSERT INTO snapshot (revision, bytes, chunks) VALUES ($1, $2, $3)", [revision, bytes.length, seq]);
+        for (const row of this.#options.keys) await client.query(SAVE_KEY_SQL, keyValues(row));
+        if (this.#options.keys.length > 0) await client.query("UPDATE key_state SET version = $1 WHERE id = 1", [this.#options.keys.length]);
+        this.created = true;
       }
       await client.query("COMMIT");
       this.#initialized = true;
@@ -327,6 +362,19 @@ export class PostgresStore {
         if (checkConsistency && snapshotRead === revision && rows.length > 0 && rows[0].revision !== revision + 1) throw new RevisionConflictError(revision + 1);
         return rows;
       },
+      keysVersion: async () => {
+        if (prefetched?.keysVersion !== undefined) {
+          const { keysVersion } = prefetched;
+          prefetched.keysVersion = undefined;
+          return keysVersion;
+        }
+        return (await query(KEYS_VERSION_SQL)).rows[0].version;
+      },
+      loadKeys: async () => {
+        const version = (await query(KEYS_VERSION_SQL)).rows[0].version;
+        const { rows } = await query(`SELECT ${KEY_COLUMNS.join(", ")} FROM keys ORDER BY seq`);
+        return { version, rows: rows.map(keyFromColumns) };
+      },
       head: async () => {
         if (prefetched?.head !== undefined) return prefetched.head;
         return (await query(HEAD_SQL)).rows[0].head;
@@ -346,10 +394,10 @@ export class PostgresStore {
 
   async read(fn, { after, limit } = {}) {
     const client = await this.#ready();
-    const prefetch = after === undefined ? "" : `; ${changesAfterSql(after, limit)}; ${HEAD_SQL}`;
+    const prefetch = after === undefined ? "" : `; ${changesAfterSql(after, limit)}; ${HEAD_SQL}; ${KEYS_VERSION_SQL}`;
     const results = await this.#query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY${prefetch}`, undefined, client);
     try {
-      const prefetched = after === undefined ? null : { after, limit, rows: results[1].rows, head: results[2].rows[0].head };
+      const prefetched = after === undefined ? null : { after, limit, rows: results[1].rows, head: results[2].rows[0].head, keysVersion: results[3].rows[0].version };
       const view = this.#view(client, prefetched, { checkConsistency: false });
       const result = await fn(view);
       // Rows read may be another process's, committed but not yet flushed: wait for the flush.
@@ -363,7 +411,7 @@ export class PostgresStore {
 
   async write(fn, { after, limit } = {}) {
     const client = await this.#ready();
-    const prefetch = after === undefined ? "" : `; ${changesAfterSql(after, limit)}; ${HEAD_SQL}`;
+    const prefetch = after === undefined ? "" : `; ${changesAfterSql(after, limit)}; ${HEAD_SQL}; ${KEYS_VERSION_SQL}`;
     const lockTimeout = Math.max(1, Math.floor(this.#options.lockTimeoutMs));
     const results = await this.#query(
       `BEGIN; SET LOCAL lock_timeout = ${lockTimeout}; SELECT set_config('synchronous_commit', 'off', true); SELECT 1 FROM dr_schedule WHERE id = 1 FOR UPDATE${prefetch}`,
@@ -377,13 +425,18 @@ export class PostgresStore {
     const sql = (text, values) => this.#query(text, values, client);
     try {
       // The head as of the lock: nothing can be stored after it until this transaction ends.
-      const prefetched = after === undefined ? null : { after, limit, rows: results[4].rows, head: results[5].rows[0].head };
+      const prefetched = after === undefined ? null : { after, limit, rows: results[4].rows, head: results[5].rows[0].head, keysVersion: results[6].rows[0].version };
       const view = this.#view(client, prefetched, { checkConsistency: true });
       const tx = {
         ...view,
         append: async (rows) => {
           await this.#options.hooks.beforeInsert?.(sql, rows);
           pending.push(...rows);
+        },
+        // Rare (an admin's key change): statements of their own, inside the transaction.
+        saveKeys: async (rows, version) => {
+          for (const row of rows) await sql(SAVE_KEY_SQL, keyValues(row));
+          await sql("UPDATE key_state SET version = $1 WHERE id = 1", [version]);
         },
       };
       const result = await fn(tx);

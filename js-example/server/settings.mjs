@@ -2,8 +2,11 @@
 // README's settings table lists each of them (test/server/readme-tables.test.mjs checks it).
 import { defaultAllowedHosts } from "../service/http.mjs";
 import { DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_PERCENT } from "../service/compaction.mjs";
+import { DEFAULT_RATE_LIMITS } from "../service/gateway.mjs";
+import { validOperatorCredential } from "../service/auth.mjs";
 import { boolean, integer, list, string } from "../service/settings.mjs";
 import { CONNECTION_DEFAULTS } from "./http.mjs";
+import { TENANT_DEFAULTS } from "./tenants.mjs";
 
 export const SETTINGS = {
   db: string("DR_SCHEDULE_DB", "dr-schedule.sqlite"),
@@ -20,10 +23,25 @@ export const SETTINGS = {
   compactPercent: integer("DR_SCHEDULE_COMPACT_PERCENT", DEFAULT_COMPACT_PERCENT, 1, 100_000),
   compactMinBytes: integer("DR_SCHEDULE_COMPACT_MIN_BYTES", DEFAULT_COMPACT_MIN_BYTES, 0, 2 ** 40),
   newDatabase: boolean("DR_SCHEDULE_NEW_DATABASE", false),
+  maxHospitalBytes: integer("DR_SCHEDULE_MAX_HOSPITAL_BYTES", null, 16 * 1024, 256 * 1024 * 1024),
   allowedHosts: list("DR_SCHEDULE_ALLOWED_HOSTS", (s) => defaultAllowedHosts(s.host), {
     item: /^(\*|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?|[A-Za-z0-9.-]+(:[0-9]{1,5})?)$/,
     what: "host names (name, name:port or *)",
   }),
+  dataDir: string("DR_SCHEDULE_DATA_DIR", null),
+  maxLoadedHospitals: integer("DR_SCHEDULE_MAX_LOADED_HOSPITALS", TENANT_DEFAULTS.maxLoaded, 1, 1_000_000),
+  hospitalsBudgetBytes: integer("DR_SCHEDULE_HOSPITALS_BUDGET_BYTES", TENANT_DEFAULTS.budgetBytes, 1, 2 ** 40),
+  operatorKey: {
+    name: "DR_SCHEDULE_OPERATOR_KEY",
+    read(text) {
+      if (!validOperatorCredential(text)) throw new Error("DR_SCHEDULE_OPERATOR_KEY must be dro_… or at least 32 printable characters");
+      return text;
+    },
+    fallback: null,
+  },
+  operatorKeyFile: string("DR_SCHEDULE_OPERATOR_KEY_FILE", null),
+  keyRate: integer("DR_SCHEDULE_KEY_RATE", DEFAULT_RATE_LIMITS.key.perSecond, 1, 1_000_000),
+  keyBurst: integer("DR_SCHEDULE_KEY_BURST", DEFAULT_RATE_LIMITS.key.burst, 1, 1_000_000),
   maxConnections: integer("DR_SCHEDULE_MAX_CONNECTIONS", CONNECTION_DEFAULTS.maxConnections, 1, 1_000_000),
   maxConnectionsPerClient: integer("DR_SCHEDULE_MAX_CONNECTIONS_PER_CLIENT", CONNECTION_DEFAULTS.maxConnectionsPerClient, 1, 1_000_000),
   headersTimeoutMs: integer("DR_SCHEDULE_HEADERS_TIMEOUT_MS", CONNECTION_DEFAULTS.headersTimeoutMs, 100, 600_000),

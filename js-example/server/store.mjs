@@ -6,6 +6,8 @@
 //   snapshot(revision PRIMARY KEY, bytes, chunks)   the published snapshots (the newest is loaded)
 //   snapshot_chunks(revision, seq, data BLOB)       their bytes, in chunks of at most 256 KiB
 //   changes(revision PRIMARY KEY, record)           the change records, one per revision
+//   keys(id PRIMARY KEY, hash, roles, …)            the hospital's API keys (hashes, never secrets)
+//   key_state(id = 1, version)                       the count of changes to them
 //
 // - WAL mode, synchronous=FULL, a busy timeout (default 5 s): a process killed at any moment
 //   leaves the file at its last COMMIT, and an acknowledged write is on disk.
@@ -30,18 +32,18 @@
 //   silently replaced by a new one, unless the operator asks for a new one (`allowNew`). Only a
 //   first start, with no marker, gets the demo hospital. One marker per database file, in the
 //   directory that holds them, so a data directory of one file per hospital gets one each.
-// - Schema version 2 (PRAGMA user_version). A version 1 file (one `snapshot` row of JSON text) is
-//   converted when it is opened.
+// - Schema version 3 (PRAGMA user_version). A version 1 file (one `snapshot` row of JSON text) is
+//   converted when it is opened; a version 2 file (no keys) gains the key tables, empty.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { Hospital } from "dr-schedule";
 import { demoHospital } from "../browser/demo.mjs";
-import { RevisionConflictError, StoreBusyError, StoreUnavailableError, StoredDataError } from "../service/storage.mjs";
+import { KEY_COLUMNS, RevisionConflictError, StoreBusyError, StoreUnavailableError, StoredDataError, keyFromColumns, keyValues } from "../service/storage.mjs";
 
 export { demoHospital };
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 /** The largest snapshot chunk: one chunk's transaction holds the write lock about 0.2 ms. */
 export const SQLITE_CHUNK_BYTES = 256 * 1024;
 
@@ -84,6 +86,8 @@ function missingDatabase(path, marker) {
 export class SqliteStore {
   /** Other processes may write the same file: the service catches up before every request. */
   shared = true;
+  /** Whether this open created the database (its first snapshot and keys). */
+  created = false;
   #path;
   #db;
   #q;
@@ -97,6 +101,7 @@ export class SqliteStore {
    * Opens the database at `path`, creating it if it is the first start there. Options:
    * `busyTimeoutMs` (default 5000); `seed` (default demoHospital), the first start's hospital (a
    * function returning a Hospital, or `{ revision, bytes }` of a snapshot to store as it is);
+   * `keys` (default none): the first key rows of a database this open creates;
    * `allowNew` (default false): create a new, empty database where the marker says one existed;
    * `checkpoints` ("auto", the default, or "external": this connection never checkpoints, the
    * compactor's does); `hooks` (tests only: fault injection, `beforeInsert(db, rows)`,
@@ -108,7 +113,7 @@ export class SqliteStore {
     return new SqliteStore(path, options);
   }
 
-  constructor(path, { busyTimeoutMs = 5000, seed = demoHospital, allowNew = false, checkpoints = "auto", hooks = {} } = {}) {
+  constructor(path, { busyTimeoutMs = 5000, seed = demoHospital, keys = [], allowNew = false, maxSnapshotBytes = undefined, checkpoints = "auto", hooks = {} } = {}) {
     this.#path = path;
     this.#hooks = hooks;
     this.#busyTimeoutMs = busyTimeoutMs;
@@ -135,9 +140,9 @@ export class SqliteStore {
       if (checkpoints === "external") this.#db.pragma("wal_autocheckpoint = 0");
       this.#initialize(() => {
         if (!created) return seed();
-        if (allowNew) return new Hospital();
+        if (allowNew) return new Hospital(maxSnapshotBytes === undefined ? undefined : { maxSnapshotBytes });
         throw missingDatabase(path, marker);
-      });
+      }, keys);
       this.#prepare();
       writeMarker(marker, path);
       const { dev, ino } = statSync(path);
@@ -178,8 +183,8 @@ export class SqliteStore {
     }
   }
 
-  /** Creates the tables; a file without a snapshot gets `initial()`'s hospital as its first one. */
-  #initialize(initial) {
+  /** Creates the tables; a file without a snapshot gets `initial()`'s hospital as its first one, and `keys`. */
+  #initialize(initial, keys) {
     this.#db.exec("BEGIN IMMEDIATE");
     try {
       const version = this.#db.pragma("user_version", { simple: true });
@@ -210,6 +215,23 @@ export class SqliteStore {
           revision INTEGER PRIMARY KEY,
           record TEXT NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS keys (
+          id TEXT PRIMARY KEY,
+          hash TEXT NOT NULL,
+          roles TEXT NOT NULL,
+          label TEXT,
+          salt TEXT NOT NULL,
+          created TEXT NOT NULL,
+          created_by TEXT,
+          revoked TEXT,
+          revoked_by TEXT,
+          rotated TEXT
+        );
+        CREATE TABLE IF NOT EXISTS key_state (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          version INTEGER NOT NULL
+        );
+        INSERT OR IGNORE INTO key_state (id, version) VALUES (1, 0);
       `);
       this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
       if (v1 !== null) {
@@ -225,6 +247,12 @@ export class SqliteStore {
             first.free();
           }
         }
+        if (keys.length > 0) {
+          const insert = this.#db.prepare(`INSERT INTO keys (${KEY_COLUMNS.join(", ")}) VALUES (${KEY_COLUMNS.map(() => "?").join(", ")})`);
+          for (const row of keys) insert.run(...keyValues(row));
+          this.#db.prepare("UPDATE key_state SET version = ? WHERE id = 1").run(keys.length);
+        }
+        this.created = true;
       }
       this.#db.exec("COMMIT");
     } catch (error) {
@@ -263,6 +291,13 @@ export class SqliteStore {
       dropSnapshot: db.prepare("DELETE FROM snapshot WHERE revision = ?"),
       dropChunks: db.prepare("DELETE FROM snapshot_chunks WHERE revision = ? AND seq < ?"),
       maxChunk: db.prepare("SELECT max(seq) FROM snapshot_chunks WHERE revision = ?").pluck(),
+      keysVersion: db.prepare("SELECT version FROM key_state WHERE id = 1").pluck(),
+      keys: db.prepare(`SELECT ${KEY_COLUMNS.join(", ")} FROM keys ORDER BY rowid`),
+      saveKey: db.prepare(
+        `INSERT INTO keys (${KEY_COLUMNS.join(", ")}) VALUES (${KEY_COLUMNS.map(() => "?").join(", ")}) ` +
+          `ON CONFLICT (id) DO UPDATE SET ${KEY_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(", ")}`,
+      ),
+      setKeysVersion: db.prepare("UPDATE key_state SET version = ? WHERE id = 1"),
     };
     this.#q = q;
     const newest = () => q.snapshot.get() ?? { revision: 0, bytes: 0, chunks: 0 };
@@ -288,6 +323,8 @@ export class SqliteStore {
         const snapshot = newest();
         return { logBytes: q.logBytes.get(revision), snapshotBytes: snapshot.bytes, snapshotLogBytes: q.logBytes.get(snapshot.revision) };
       },
+      keysVersion: () => q.keysVersion.get(),
+      loadKeys: () => ({ version: q.keysVersion.get(), rows: q.keys.all().map(keyFromColumns) }),
     };
     this.#tx = {
       ...this.#view,
@@ -301,6 +338,10 @@ export class SqliteStore {
             throw error;
           }
         }
+      },
+      saveKeys: (rows, version) => {
+        for (const row of rows) q.saveKey.run(...keyValues(row));
+        q.setKeysVersion.run(version);
       },
     };
   }

@@ -3,22 +3,32 @@
 // stored hospital, for the node:http server (../server) and the Durable Object (../worker)
 // alike. This module therefore imports nothing.
 //
-//   handle(hospital, { method, path, query, headers, body, basePath }) → { status, body, headers? }
+//   handle(hospital, { method, path, query, body, basePath }) → { status, body, headers? }
 //
-// - `path` is the URL path as it came on the wire (percent-encoded); `query` is a
-//   URLSearchParams or a plain object of strings (or arrays of strings); `body` is the parsed
-//   JSON value, or undefined when the request had none. `headers` is accepted and unused.
-//   `basePath` (default "") is the prefix the path was served under (the Worker's
-//   `/hospitals/{name}`), which `Location` headers repeat.
+// - `path` is the URL path of the API as it came on the wire (percent-encoded), after the
+//   `/hospitals/{name}` prefix if there was one; `query` is a URLSearchParams or a plain object
+//   of strings (or arrays of strings); `body` is the parsed JSON value, or undefined when the
+//   request had none. `basePath` (default "") is the prefix the path was served under
+//   (`/hospitals/{name}`), which `Location` and `Link` headers repeat.
 // - The response `body` is a JSON-compatible value (or undefined); `headers` holds the extra
-//   response headers some answers need (`allow` on 405, `location` on 201).
+//   response headers some answers need (`allow` on 405, `location` on 201, `link` on a page that
+//   has a next one).
 // - A failure of the hospital (a HospitalError) becomes `{ error: { code, message, details } }`
 //   with the status of STATUS_BY_CODE; anything else thrown by the hospital is rethrown, for the
 //   caller to treat as an internal error.
 //
 // Two APIs share the hospital: the seed's (the REST server this project replaces: snake_case,
 // 200 on success, location_id = 1-based index into the doctor's locations) and v1, which
-// mirrors the JS API of the package one to one in camelCase.
+// mirrors the JS API of the package one to one in camelCase, plus the hospital's keys.
+//
+// Every operation names the role it needs (auth.mjs: `read`, `book`, `admin`), the query
+// parameters it takes and what it answers: the gateway checks the role, and openapi.mjs writes
+// the OpenAPI document from the same table, so that the two cannot drift apart.
+//
+// Lists are pages: `limit` (a default and a maximum per list, LIST_LIMITS) and `after`, the id of
+// the last item of the previous page; a page that has a next one says so in a `Link: <…>;
+// rel="next"` header, so that the bodies stay the plain arrays the JS API returns (and the seed
+// API returned).
 
 /** HTTP status of every error code, the package's and this API's own. */
 export const STATUS_BY_CODE = Object.freeze({
@@ -56,6 +66,24 @@ export const STATUS_BY_CODE = Object.freeze({
   REVISION_MISMATCH: 500,
   INSTANCE_FAILED: 500,
   // This API's own codes.
+  // No key, or one that is not a key of this hospital (unknown, revoked, rotated, malformed),
+  // or a wrong operator credential: 401 with WWW-Authenticate.
+  UNAUTHENTICATED: 401,
+  // A key whose roles do not include the route's, or the operator credential on a route that is
+  // not a keys route.
+  FORBIDDEN: 403,
+  // A key of another hospital: the answer a hospital that does not exist gets.
+  HOSPITAL_NOT_FOUND: 404,
+  KEY_NOT_FOUND: 404,
+  // Rotating a revoked key.
+  KEY_REVOKED: 409,
+  // The hospital stores as many keys as it may (revoked ones included).
+  TOO_MANY_KEYS: 409,
+  // Creating a hospital (the Worker's PUT /hospitals/{name}) that exists.
+  HOSPITAL_EXISTS: 409,
+  // Too many requests with this key, or too many failed authentications from this address:
+  // Retry-After says when to try again.
+  RATE_LIMITED: 429,
   // The HTTP request itself is malformed: not HTTP/1.0 or 1.1, a header the parser refuses.
   BAD_REQUEST: 400,
   // No Host header, two of them, or a name this server is not configured to answer to.
@@ -76,7 +104,8 @@ export const STATUS_BY_CODE = Object.freeze({
   // acknowledged; retry.
   STORE_UNREACHABLE: 503,
   // The stored hospital cannot be loaded (a snapshot or change the package refuses, a missing
-  // database); the server log says what and how to recover.
+  // database, a hospital larger than the server's budget); the server log says what and how to
+  // recover.
   HOSPITAL_UNAVAILABLE: 503,
   // The server holds as many connections as allowed (in total, or from that client address).
   TOO_MANY_CONNECTIONS: 503,
@@ -92,6 +121,12 @@ export function errorResponse(code, message, details = {}, headers = undefined) 
   const response = { status: statusFor(code), body: { error: { code, message, details } } };
   if (headers !== undefined) response.headers = headers;
   return response;
+}
+
+/** 401 with the WWW-Authenticate header a Bearer client expects (`error="invalid_token"` unless no key was sent). */
+export function unauthenticated(message, details = {}) {
+  const error = details.reason === "missing" ? "" : ', error="invalid_token"';
+  return errorResponse("UNAUTHENTICATED", message, details, { "www-authenticate": `Bearer realm="dr-schedule"${error}` });
 }
 
 /** A failure this module raises itself (bad query, bad seed body, unknown route). */
@@ -178,6 +213,48 @@ function onlyFields(body, allowed) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Pages.
+
+/** The default and the largest `limit` of each kind of list. A doctor may be about 64 KB. */
+export const LIST_LIMITS = Object.freeze({
+  appointments: Object.freeze({ default: 100, max: 1000 }),
+  doctors: Object.freeze({ default: 50, max: 100 }),
+  keys: Object.freeze({ default: 100, max: 1000 }),
+});
+
+/** The page size a request asks for: its `limit`, or the list's default; 400 past the maximum. */
+export function pageLimit(q, kind) {
+  const { default: fallback, max } = LIST_LIMITS[kind];
+  const limit = queryInteger(q, "limit");
+  if (limit === undefined) return fallback;
+  if (limit < 1 || limit > max) throw invalid("limit", `must be from 1 to ${max}, got ${limit}`);
+  return limit;
+}
+
+/**
+ * A page of `items`, which holds up to `limit + 1` of them (one more than the page, to know
+ * whether there is a next): 200 with at most `limit`, and a `Link` to the next page when there
+ * is one, whose `after` is the id of the page's last item.
+ */
+export function page(items, limit, { basePath = "", path, q }, idOf = (item) => item.id) {
+  if (items.length <= limit) return ok(items);
+  items.length = limit;
+  const next = new URLSearchParams({ ...q, limit: String(limit), after: idOf(items[limit - 1]) });
+  return { status: 200, body: items, headers: { link: `<${basePath}${path}?${next}>; rel="next"` } };
+}
+
+/** Items of a list the package returns whole (doctors, keys): the page after the item `after`. */
+function slicePage(all, limit, after, what) {
+  let start = 0;
+  if (after !== undefined) {
+    const at = all.findIndex((item) => item.id === after);
+    if (at === -1) throw invalid("after", `${JSON.stringify(after)} is not ${what} of this hospital`);
+    start = at + 1;
+  }
+  return all.slice(start, start + limit + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
 // The seed API: snake_case bodies, numeric or string ids, 200 on success.
 
 /** doctor_id as the seed sent it: a number or a string; the hospital's ids are strings. */
@@ -227,9 +304,9 @@ function seedStart(body) {
  * `doctor_id`, so an INVALID_INPUT about it says so.
  */
 function seedFields(handler) {
-  return (h, request) => {
+  return (h, request, context) => {
     try {
-      return handler(h, request);
+      return handler(h, request, context);
     } catch (error) {
       const field = error?.details?.field;
       if (isHospitalError(error) && error.code === "INVALID_INPUT" && (field === "id" || field === "doctorId")) {
@@ -240,19 +317,21 @@ function seedFields(handler) {
   };
 }
 
-function seedBook(h, { body }) {
+function seedBook(h, { body, assignedId }) {
   const input = requireObject(body);
   onlyFields(input, ["doctor_id", "location_id", "date", "time"]);
   const doctorId = seedDoctorId(input);
   const index = seedLocationIndex(input);
   const start = seedStart(input);
   const location = seedLocation(h.getDoctor(doctorId), index);
-  return ok(h.book({ doctorId, location, start }));
+  return ok(h.book(defined({ doctorId, location, start, id: assignedId })));
 }
 
-function seedAppointments(h, { params }) {
+function seedAppointments(h, request) {
+  const { params, q } = request;
+  const limit = pageLimit(q, "appointments");
   // The seed listed booked appointments; holds (made through v1) are not bookings yet.
-  return ok(h.appointments(params.doctorId, { status: "booked" }));
+  return page(h.appointments(params.doctorId, defined({ status: "booked", limit: limit + 1, after: q.after })), limit, request);
 }
 
 /** Cancels the booked appointment of that doctor that starts at that date and time. */
@@ -282,28 +361,33 @@ function seedDoctorBody(body) {
   return input;
 }
 
-function seedChangeOptions(query) {
-  const params = queryParams(query, ["cancel_appointments"]);
-  return defined({ cancelAppointments: queryBoolean(params, "cancel_appointments") });
+function seedChangeOptions(q) {
+  return defined({ cancelAppointments: queryBoolean(q, "cancel_appointments") });
 }
 
 // ---------------------------------------------------------------------------------------------
 // v1: the JS API one to one.
 
-function doctorLocation(basePath, doctor) {
-  return `${basePath}/v1/doctors/${encodeURIComponent(doctor.id)}`;
+function doctorList(h, request) {
+  const { q } = request;
+  const limit = pageLimit(q, "doctors");
+  return page(slicePage(h.listDoctors(), limit, q.after, "a doctor"), limit, request);
 }
 
-function v1ChangeOptions(query) {
-  const params = queryParams(query, ["cancelAppointments"]);
-  return defined({ cancelAppointments: queryBoolean(params, "cancelAppointments") });
+function v1ChangeOptions(q) {
+  return defined({ cancelAppointments: queryBoolean(q, "cancelAppointments") });
 }
 
-/** Books (`book`) or holds (`hold`): 201 with the appointment, or 200 for a known requestId. */
+/**
+ * Books (`book`) or holds (`hold`): 201 with the appointment, or 200 for a known requestId. The
+ * id is the one the gateway assigned (random, or derived from the requestId), unless the body
+ * names one.
+ */
 function v1Create(method) {
-  return (h, { body, basePath }) => {
+  return (h, { body, basePath, assignedId }) => {
+    const input = requireObject(body);
     const before = h.revision;
-    const appointment = h[method](requireObject(body));
+    const appointment = h[method](assignedId === undefined || Object.hasOwn(input, "id") ? input : { ...input, id: assignedId });
     // A requestId seen before returns the appointment it created and changes nothing: 200, not 201.
     const created = h.revision !== before;
     return {
@@ -314,13 +398,20 @@ function v1Create(method) {
   };
 }
 
-function v1AppointmentList(h, { params, query }) {
-  const q = queryParams(query, ["from", "to", "status", "now"]);
-  return ok(h.appointments(params.id, defined({ from: q.from, to: q.to, status: q.status, now: q.now })));
+function v1AppointmentList(h, request) {
+  const { params, q } = request;
+  const limit = pageLimit(q, "appointments");
+  return page(h.appointments(params.id, defined({ from: q.from, to: q.to, status: q.status, now: q.now, limit: limit + 1, after: q.after })), limit, request);
 }
 
-function v1Slots(h, { params, query }) {
-  const q = queryParams(query, ["from", "to", "durationMinutes", "location", "limit", "now"]);
+function v1FindAppointments(h, request) {
+  const { q } = request;
+  const limit = pageLimit(q, "appointments");
+  const query = defined({ patient: q.patient, location: q.location, doctorId: q.doctorId, from: q.from, to: q.to, status: q.status, now: q.now, limit: limit + 1, after: q.after });
+  return page(h.findAppointments(query), limit, request);
+}
+
+function v1Slots(h, { params, q }) {
   const options = defined({
     from: q.from,
     to: q.to,
@@ -333,8 +424,7 @@ function v1Slots(h, { params, query }) {
 }
 
 /** `findSlots` across doctors; `doctorIds` is a comma-separated list (ids never hold a comma). */
-function v1FindSlots(h, { query }) {
-  const q = queryParams(query, ["from", "to", "durationMinutes", "location", "doctorIds", "limit", "now"]);
+function v1FindSlots(h, { q }) {
   const options = defined({
     from: q.from,
     to: q.to,
@@ -348,8 +438,7 @@ function v1FindSlots(h, { query }) {
 }
 
 /** `explain` for the doctor in the path: the problems with that time, `[]` if it is bookable. */
-function v1Explain(h, { params, query }) {
-  const q = queryParams(query, ["location", "start", "durationMinutes", "now", "patient"]);
+function v1Explain(h, { params, q }) {
   const request = defined({
     doctorId: params.id,
     location: q.location,
@@ -361,76 +450,295 @@ function v1Explain(h, { params, query }) {
   return ok(h.explain(request));
 }
 
+function v1Hours(h, { params, q }) {
+  return ok(h.workingHours(params.id, defined({ from: q.from, to: q.to, location: q.location })));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hospital's keys (auth.mjs), through the batch's key editor (`context.keys`, which
+// hospital-service.mjs stores with the batch). The key's random parts (`newKey`) are made by the
+// gateway before the request is queued.
+
+function keyRow(context, id) {
+  const row = context.keys.get(id);
+  if (row === undefined) throw new ApiError("KEY_NOT_FOUND", `no key with id ${JSON.stringify(id)}`, { keyId: id });
+  return row;
+}
+
+function keyList(h, request, context) {
+  const { q } = request;
+  const limit = pageLimit(q, "keys");
+  return page(slicePage(context.keys.list(), limit, q.after, "a key").map(context.keys.view), limit, request);
+}
+
+function keyCreate(h, { body, basePath, newKey }, context) {
+  const input = requireObject(body);
+  onlyFields(input, ["roles", "label"]);
+  const rolesProblem = context.keys.checkRoles(input.roles);
+  if (rolesProblem !== null) throw invalid("roles", rolesProblem);
+  const label = input.label ?? null;
+  if (label !== null && (typeof label !== "string" || label.trim() === "" || new TextEncoder().encode(label).length > context.keys.maxLabelBytes || /[\u0000-\u001f\u007f]/.test(label))) {
+    throw invalid("label", `must be a non-blank string of at most ${context.keys.maxLabelBytes} bytes without control characters`);
+  }
+  if (context.keys.size >= context.keys.maxKeys) {
+    throw new ApiError("TOO_MANY_KEYS", `the hospital has ${context.keys.maxKeys} keys, revoked ones included, the most it stores`, { limit: context.keys.maxKeys });
+  }
+  const row = {
+    id: newKey.id,
+    hash: newKey.hash,
+    roles: input.roles,
+    label,
+    salt: newKey.salt,
+    created: context.now,
+    createdBy: context.actor,
+    revoked: null,
+    revokedBy: null,
+    rotated: null,
+  };
+  context.keys.put(row);
+  return { status: 201, body: { ...context.keys.view(row), key: newKey.token }, headers: { location: `${basePath}/v1/keys/${row.id}` } };
+}
+
+function keyRevoke(h, { params }, context) {
+  const row = keyRow(context, params.id);
+  if (row.revoked !== null) return ok(context.keys.view(row));
+  const revoked = { ...row, revoked: context.now, revokedBy: context.actor };
+  context.keys.put(revoked);
+  return ok(context.keys.view(revoked));
+}
+
+function keyRotate(h, { params, newKey }, context) {
+  const row = keyRow(context, params.id);
+  if (row.revoked !== null) throw new ApiError("KEY_REVOKED", `key ${row.id} was revoked; make a new one`, { keyId: row.id });
+  const rotated = { ...row, hash: newKey.hash, rotated: context.now };
+  context.keys.put(rotated);
+  return ok({ ...context.keys.view(rotated), key: newKey.token });
+}
+
 function ok(body) {
   return { status: 200, body };
 }
 
-function noQuery(handler) {
-  return (h, request) => {
-    queryParams(request.query, []);
-    return handler(h, request);
-  };
-}
+// ---------------------------------------------------------------------------------------------
+// Query parameters: every one an operation may take, with what it is (openapi.mjs describes
+// them from here). `integer` ones are checked here as plain non-negative integers; the others
+// go to the engine as the client sent them.
+
+export const QUERY_PARAMETERS = Object.freeze({
+  from: { type: "string", description: "start of the window, `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` (inclusive)" },
+  to: { type: "string", description: "end of the window, `YYYY-MM-DD` (that whole day) or `YYYY-MM-DDTHH:MM` (exclusive)" },
+  status: { type: "string", enum: ["active", "booked", "held", "cancelled", "expired", "all"], description: "which appointments (default `active`: booked and live holds)" },
+  now: { type: "string", description: "the client's current time, `YYYY-MM-DDTHH:MM` (holds lapse by it; notice and horizon count from it)" },
+  limit: { type: "integer", description: "the most items to return" },
+  after: { type: "string", description: "the id of the last item of the previous page (the `Link` header's next page has it)" },
+  patient: { type: "string", description: "the patient reference" },
+  location: { type: "string", description: "a location, exactly as the doctor's" },
+  doctorId: { type: "string", description: "a doctor's id" },
+  doctorIds: { type: "string", description: "doctor ids, comma-separated" },
+  durationMinutes: { type: "integer", description: "the appointment's length (default: the hospital's)" },
+  start: { type: "string", description: "the start, `YYYY-MM-DDTHH:MM`" },
+  cancelAppointments: { type: "boolean", description: "cancel the booked appointments and live holds the change would leave outside the doctor's hours" },
+  cancel_appointments: { type: "boolean", description: "the seed API's name of cancelAppointments" },
+});
 
 // ---------------------------------------------------------------------------------------------
-// Routes. A `:name` segment is a percent-decoded path parameter. GET never mutates; every other
-// method may (the store runs those in a write transaction).
+// Routes. A `:name` segment is a percent-decoded path parameter. Each method's operation:
+//   handler(hospital, request, context)   request: { params, q (the checked query), body,
+//                                          basePath, path, assignedId, newKey }
+//   role        the role a key needs (auth.mjs); GET routes need `read`
+//   query       the query parameters it takes (QUERY_PARAMETERS)
+//   body        the schema of its body (openapi.mjs's components), `optional` if it may be absent
+//   success     [status, schema] of its answer; `list` for a page (with a Link header)
+//   assignsId   a key without `read` gets an unguessable appointment id (random, or derived
+//               from its requestId), given by the gateway
+//   byId        it acts on the appointment in the path: a key without `read` only on ids of
+//               that unguessable form (its own bookings)
+//   byTime      it acts on whichever booking starts then: a key without `read` may not
+//   mintsKey    the gateway makes a key's random parts for it
+//   keys        it reads or changes the hospital's keys (runs with the key editor)
+//   summary     one line for the OpenAPI document
+// GET never mutates; every other method may (the store runs those in a write transaction).
+
+const LIST_QUERY = ["limit", "after"];
 
 const ROUTES = [
-  { path: "/health", GET: noQuery((h) => ok({ ok: true, revision: h.revision, doctors: h.listDoctors().length })) },
+  {
+    path: "/health",
+    GET: { summary: "Whether the hospital is served: its revision and number of doctors (no key needed)", role: "public", handler: (h) => ok({ ok: true, revision: h.revision, doctors: h.doctorCount }), success: [200, "Health"] },
+  },
 
   // The seed API (the Node server's only: `seed: true`).
-  { seed: true, path: "/appointment", POST: noQuery(seedFields(seedBook)), DELETE: noQuery(seedFields(seedCancel)) },
-  { seed: true, path: "/appointments", DELETE: noQuery(seedFields(seedCancel)) },
-  { seed: true, path: "/appointments/:doctorId", GET: noQuery(seedFields(seedAppointments)) },
-  { seed: true, path: "/doctors", GET: noQuery((h) => ok(h.listDoctors())) },
-  { seed: true, path: "/doctor", POST: noQuery((h, { body }) => ok(h.addDoctor(seedDoctorBody(body)))) },
+  {
+    seed: true,
+    path: "/appointment",
+    POST: { summary: "Book (the seed API)", role: "book", assignsId: true, body: "SeedBooking", success: [200, "Appointment"], handler: seedFields(seedBook) },
+    DELETE: { summary: "Cancel the booking that starts then (the seed API)", role: "book", byTime: true, body: "SeedCancel", success: [200, "Appointment"], handler: seedFields(seedCancel) },
+  },
+  { seed: true, path: "/appointments", DELETE: { summary: "Cancel the booking that starts then (the seed API)", role: "book", byTime: true, body: "SeedCancel", success: [200, "Appointment"], handler: seedFields(seedCancel) } },
+  {
+    seed: true,
+    path: "/appointments/:doctorId",
+    GET: { summary: "A doctor's booked appointments, by start (the seed API)", query: LIST_QUERY, success: [200, "Appointment", "list"], handler: seedFields(seedAppointments) },
+  },
+  { seed: true, path: "/doctors", GET: { summary: "The doctors (the seed API)", query: LIST_QUERY, success: [200, "Doctor", "list"], handler: doctorList } },
+  {
+    seed: true,
+    path: "/doctor",
+    POST: { summary: "Add a doctor (the seed API)", role: "admin", body: "SeedNewDoctor", success: [200, "Doctor"], handler: (h, { body }) => ok(h.addDoctor(seedDoctorBody(body))) },
+  },
   {
     seed: true,
     path: "/doctor/:id",
-    GET: noQuery((h, { params }) => ok(h.getDoctor(params.id))),
-    PUT: (h, { params, query, body }) => ok(h.updateDoctor(params.id, requireObject(body), seedChangeOptions(query))),
-    DELETE: (h, { params, query }) => ok(h.removeDoctor(params.id, seedChangeOptions(query))),
+    GET: { summary: "A doctor (the seed API)", success: [200, "Doctor"], handler: (h, { params }) => ok(h.getDoctor(params.id)) },
+    PUT: {
+      summary: "Change a doctor (the seed API)",
+      role: "admin",
+      query: ["cancel_appointments"],
+      body: "DoctorPatch",
+      success: [200, "Doctor"],
+      handler: (h, { params, q, body }) => ok(h.updateDoctor(params.id, requireObject(body), seedChangeOptions(q))),
+    },
+    DELETE: {
+      summary: "Remove a doctor (the seed API)",
+      role: "admin",
+      query: ["cancel_appointments"],
+      success: [200, "Doctor"],
+      handler: (h, { params, q }) => ok(h.removeDoctor(params.id, seedChangeOptions(q))),
+    },
   },
 
   // v1.
   {
     path: "/v1/doctors",
-    GET: noQuery((h) => ok(h.listDoctors())),
-    POST: noQuery((h, { body, basePath }) => {
-      const doctor = h.addDoctor(requireObject(body));
-      return { status: 201, body: doctor, headers: { location: doctorLocation(basePath, doctor) } };
-    }),
+    GET: { summary: "The doctors, in the order they were added (listDoctors)", query: LIST_QUERY, success: [200, "Doctor", "list"], handler: doctorList },
+    POST: {
+      summary: "Add a doctor (addDoctor)",
+      role: "admin",
+      body: "NewDoctor",
+      success: [201, "Doctor"],
+      handler: (h, { body, basePath }) => {
+        const doctor = h.addDoctor(requireObject(body));
+        return { status: 201, body: doctor, headers: { location: `${basePath}/v1/doctors/${encodeURIComponent(doctor.id)}` } };
+      },
+    },
   },
   {
     path: "/v1/doctors/:id",
-    GET: noQuery((h, { params }) => ok(h.getDoctor(params.id))),
-    PATCH: (h, { params, query, body }) => ok(h.updateDoctor(params.id, requireObject(body), v1ChangeOptions(query))),
-    DELETE: (h, { params, query }) => ok(h.removeDoctor(params.id, v1ChangeOptions(query))),
+    GET: { summary: "A doctor (getDoctor)", success: [200, "Doctor"], handler: (h, { params }) => ok(h.getDoctor(params.id)) },
+    PATCH: {
+      summary: "Change a doctor (updateDoctor)",
+      role: "admin",
+      query: ["cancelAppointments"],
+      body: "DoctorPatch",
+      success: [200, "Doctor"],
+      handler: (h, { params, q, body }) => ok(h.updateDoctor(params.id, requireObject(body), v1ChangeOptions(q))),
+    },
+    DELETE: {
+      summary: "Remove a doctor with their appointments (removeDoctor)",
+      role: "admin",
+      query: ["cancelAppointments"],
+      success: [200, "Doctor"],
+      handler: (h, { params, q }) => ok(h.removeDoctor(params.id, v1ChangeOptions(q))),
+    },
   },
-  { path: "/v1/doctors/:id/appointments", GET: v1AppointmentList },
-  { path: "/v1/doctors/:id/slots", GET: v1Slots },
-  { path: "/v1/doctors/:id/explain", GET: v1Explain },
-  { path: "/v1/slots", GET: v1FindSlots },
-  { path: "/v1/appointments", POST: noQuery(v1Create("book")) },
-  { path: "/v1/holds", POST: noQuery(v1Create("hold")) },
-  { path: "/v1/appointments/:id", GET: noQuery((h, { params }) => ok(h.getAppointment(params.id))) },
+  {
+    path: "/v1/doctors/:id/appointments",
+    GET: { summary: "A doctor's appointments, by start (appointments)", query: ["from", "to", "status", "now", ...LIST_QUERY], success: [200, "Appointment", "list"], handler: v1AppointmentList },
+  },
+  {
+    path: "/v1/doctors/:id/slots",
+    GET: { summary: "A doctor's free slots (availableSlots)", query: ["from", "to", "durationMinutes", "location", "limit", "now"], success: [200, "SlotStarts"], handler: v1Slots },
+  },
+  {
+    path: "/v1/doctors/:id/explain",
+    GET: { summary: "Every problem with booking that time (explain)", query: ["location", "start", "durationMinutes", "now", "patient"], success: [200, "Problems"], handler: v1Explain },
+  },
+  {
+    path: "/v1/doctors/:id/hours",
+    GET: { summary: "When the doctor works, per date and location (workingHours)", query: ["from", "to", "location"], success: [200, "HoursBlocks"], handler: v1Hours },
+  },
+  {
+    path: "/v1/slots",
+    GET: { summary: "Free slots across doctors (findSlots)", query: ["from", "to", "durationMinutes", "location", "doctorIds", "limit", "now"], success: [200, "FoundSlots"], handler: v1FindSlots },
+  },
+  {
+    path: "/v1/appointments",
+    GET: {
+      summary: "Appointments across doctors by patient, location or doctor (findAppointments)",
+      query: ["patient", "location", "doctorId", "from", "to", "status", "now", ...LIST_QUERY],
+      success: [200, "Appointment", "list"],
+      handler: v1FindAppointments,
+    },
+    POST: { summary: "Book (book)", role: "book", assignsId: true, body: "BookRequest", success: [201, "Appointment"], handler: v1Create("book") },
+  },
+  { path: "/v1/holds", POST: { summary: "Hold a time until it lapses (hold)", role: "book", assignsId: true, body: "HoldRequest", success: [201, "Appointment"], handler: v1Create("hold") } },
+  {
+    path: "/v1/appointments/:id",
+    GET: { summary: "An appointment (getAppointment)", success: [200, "Appointment"], handler: (h, { params }) => ok(h.getAppointment(params.id)) },
+    PATCH: {
+      summary: "Change an appointment's patient, notes or metadata (updateAppointment)",
+      role: "book",
+      byId: true,
+      body: "AppointmentPatch",
+      success: [200, "Appointment"],
+      handler: (h, { params, body }) => ok(h.updateAppointment(params.id, requireObject(body))),
+    },
+  },
   {
     path: "/v1/appointments/:id/cancel",
-    POST: noQuery((h, { params, body }) => ok(h.cancel(params.id, requireObject(body, { optional: true })))),
+    POST: {
+      summary: "Cancel a booking or a hold (cancel)",
+      role: "book",
+      byId: true,
+      body: "CancelOptions",
+      optionalBody: true,
+      success: [200, "Appointment"],
+      handler: (h, { params, body }) => ok(h.cancel(params.id, requireObject(body, { optional: true }))),
+    },
   },
-  { path: "/v1/appointments/:id/confirm", POST: noQuery((h, { params, body }) => ok(h.confirm(params.id, requireObject(body)))) },
-  { path: "/v1/appointments/:id/reschedule", POST: noQuery((h, { params, body }) => ok(h.reschedule(params.id, requireObject(body)))) },
+  {
+    path: "/v1/appointments/:id/confirm",
+    POST: { summary: "Turn a hold into a booking (confirm)", role: "book", byId: true, body: "ConfirmOptions", success: [200, "Appointment"], handler: (h, { params, body }) => ok(h.confirm(params.id, requireObject(body))) },
+  },
+  {
+    path: "/v1/appointments/:id/reschedule",
+    POST: { summary: "Move a booking or a hold (reschedule)", role: "book", byId: true, body: "RescheduleRequest", success: [200, "Appointment"], handler: (h, { params, body }) => ok(h.reschedule(params.id, requireObject(body))) },
+  },
+  { path: "/v1/options", GET: { summary: "The hospital's options (set when the operator created it)", success: [200, "Options"], handler: (h) => ok(h.options) } },
+
+  // The hospital's keys.
+  {
+    path: "/v1/keys",
+    GET: { summary: "The hospital's keys, live and revoked, without their secrets", role: "admin", keys: true, query: LIST_QUERY, success: [200, "Key", "list"], handler: keyList },
+    POST: { summary: "Make a key; the answer is the only time it is shown", role: "admin", keys: true, mintsKey: true, body: "NewKey", success: [201, "KeyWithSecret"], handler: keyCreate },
+  },
+  {
+    path: "/v1/keys/:id",
+    GET: { summary: "A key, without its secret", role: "admin", keys: true, success: [200, "Key"], handler: (h, { params }, context) => ok(context.keys.view(keyRow(context, params.id))) },
+    DELETE: { summary: "Revoke a key: it fails at once, in every process", role: "admin", keys: true, success: [200, "Key"], handler: keyRevoke },
+  },
+  {
+    path: "/v1/keys/:id/rotate",
+    POST: { summary: "Give a key a new secret (its id, roles and label stay); the old one fails at once", role: "admin", keys: true, mintsKey: true, success: [200, "KeyWithSecret"], handler: keyRotate },
+  },
 ].map((route) => ({
+  path: route.path,
   segments: route.path.split("/").slice(1),
   seed: route.seed === true,
-  methods: Object.fromEntries(Object.entries(route).filter(([key]) => key !== "path" && key !== "seed")),
+  methods: Object.fromEntries(
+    Object.entries(route)
+      .filter(([key]) => key !== "path" && key !== "seed")
+      .map(([method, op]) => [method, Object.freeze({ ...op, role: op.role ?? "read", query: op.query ?? [], mutates: method !== "GET" })]),
+  ),
 }));
 
+/** Every route: `{ path, seed, methods: { GET: operation, … } }`, for openapi.mjs. */
+export const API_ROUTES = ROUTES;
+
 /**
- * Finds the route of a request. Returns `{ handler, params, mutates }`, or `{ error }` with the
- * 404/405/400 response when there is none. Transports call it before reading a body, so an
- * unknown route is answered without parsing anything. With `seedApi: false` (the Worker) the
+ * Finds the route of a request. Returns `{ op, handler, params, mutates, role }`, or `{ error }`
+ * with the 404/405/400 response when there is none. Transports call it before reading a body, so
+ * an unknown route is answered without parsing anything. With `seedApi: false` (the Worker) the
  * seed API's routes do not exist.
  */
 export function resolve({ method, path }, { seedApi = true } = {}) {
@@ -458,15 +766,17 @@ export function resolve({ method, path }, { seedApi = true } = {}) {
       }
     }
     if (!matches) continue;
-    if (!Object.hasOwn(route.methods, method)) {
-      const allow = Object.keys(route.methods).join(", ");
-      return {
-        error: errorResponse("METHOD_NOT_ALLOWED", `${method} is not allowed on ${path} (allowed: ${allow})`, { allow }, { allow }),
-      };
-    }
-    return { handler: route.methods[method], params, mutates: method !== "GET" };
+    if (!Object.hasOwn(route.methods, method)) return { error: methodNotAllowed(method, path, Object.keys(route.methods)) };
+    const op = route.methods[method];
+    return { op, handler: op.handler, params, mutates: op.mutates, role: op.role };
   }
   return { error: errorResponse("ROUTE_NOT_FOUND", `no route ${path}`, { path }) };
+}
+
+/** 405 with the Allow header. */
+export function methodNotAllowed(method, path, methods) {
+  const allow = methods.join(", ");
+  return errorResponse("METHOD_NOT_ALLOWED", `${method} is not allowed on ${path} (allowed: ${allow})`, { allow }, { allow });
 }
 
 /** Whether the request would run a mutating handler (false for unknown routes and methods). */
@@ -474,25 +784,71 @@ export function isMutation(request) {
   return resolve(request).mutates === true;
 }
 
+// ---------------------------------------------------------------------------------------------
+// What a key that may not read is not told. A booking that collides names the appointment in
+// the way, and a requestId used before names the appointment it made: to a key without `read`
+// (a web checkout) those would be other patients' appointments, whose ids (random, but now
+// known) it could then cancel. Its errors keep their code and say what happened, without them.
+
+const REDACTED_DETAILS = ["conflictingAppointmentId", "appointmentId", "appointmentIds"];
+const REDACTED_MESSAGES = {
+  SLOT_TAKEN: () => "the time overlaps another appointment",
+  PATIENT_BUSY: (d) => `patient ${JSON.stringify(d.patient)} already has an appointment at an overlapping time`,
+  REQUEST_ID_REUSED: (d) => `requestId ${JSON.stringify(d.requestId)} was used before for a different request`,
+  HAS_APPOINTMENTS: () => "booked appointments or live holds are in the way; pass cancelAppointments=true to cancel them",
+};
+
+function redacted(response) {
+  const error = response.body?.error;
+  if (error === undefined || !REDACTED_DETAILS.some((name) => Object.hasOwn(error.details, name))) return response;
+  const details = Object.fromEntries(Object.entries(error.details).filter(([name]) => !REDACTED_DETAILS.includes(name)));
+  const message = REDACTED_MESSAGES[error.code]?.(error.details) ?? `${error.code.toLowerCase().replaceAll("_", " ")}`;
+  return { ...response, body: { error: { code: error.code, message, details } } };
+}
+
 /**
- * Runs the handler of a resolved `route` on `hospital`. Returns `{ response }`, and `suspect:
- * true` when the answer means the hospital in memory can no longer be trusted (INSTANCE_FAILED:
- * the WebAssembly instance trapped), or `{ error }` for anything thrown that is neither this
- * API's refusal nor a HospitalError: the engine or this code failed unexpectedly, so the caller
- * must treat memory as suspect as well. A HospitalError is otherwise an answer like any other:
- * the engine changes nothing on a failed call.
+ * Runs the handler of a resolved `route` on `hospital`. `context` is what the service gives a
+ * batch: `{ keys, now, actor, mayRead }` (absent for tools and tests: no keys routes then, and
+ * nothing redacted). Returns `{ response }`, and `suspect: true` when the answer means the
+ * hospital in memory can no longer be trusted (INSTANCE_FAILED: the WebAssembly instance
+ * trapped), or `{ error }` for anything thrown that is neither this API's refusal nor a
+ * HospitalError: the engine or this code failed unexpectedly, so the caller must treat memory as
+ * suspect as well. A HospitalError is otherwise an answer like any other: the engine changes
+ * nothing on a failed call.
  */
-export function execute(hospital, route, request) {
-  try {
-    const response = route.handler(hospital, { params: route.params, query: request.query, body: request.body, basePath: request.basePath ?? "" });
-    return { response };
-  } catch (error) {
-    if (error instanceof ApiError) return { response: errorResponse(error.code, error.message, error.details, error.headers) };
-    if (isHospitalError(error)) {
-      return { response: errorResponse(error.code, error.message, error.details ?? {}), suspect: error.code === "INSTANCE_FAILED" };
-    }
-    return { error };
+export function execute(hospital, route, request, context = undefined) {
+  let response;
+  // The keys routes act for a key (the actor of what they do, the random parts the gateway made):
+  // without one, there is no one they could act for.
+  if (route.op?.keys === true && (context?.keys == null || context.actor == null || (route.op.mintsKey === true && request.newKey === undefined))) {
+    return { response: unauthenticated("the keys routes need an admin key", { reason: "missing" }) };
   }
+  try {
+    const q = queryParams(request.query, route.op?.query ?? []);
+    response = route.handler(
+      hospital,
+      {
+        params: route.params,
+        q,
+        body: request.body,
+        basePath: request.basePath ?? "",
+        path: request.path,
+        assignedId: request.assignedId,
+        newKey: request.newKey,
+      },
+      context,
+    );
+  } catch (error) {
+    if (error instanceof ApiError) {
+      response = errorResponse(error.code, error.message, error.details, error.headers);
+    } else if (isHospitalError(error)) {
+      response = errorResponse(error.code, error.message, error.details ?? {});
+      if (error.code === "INSTANCE_FAILED") return { response, suspect: true };
+    } else {
+      return { error };
+    }
+  }
+  return { response: context?.mayRead === false && response.status >= 400 ? redacted(response) : response };
 }
 
 /** Answers one request against `hospital`. See the top of the file. */

@@ -42,11 +42,21 @@
 //   - A revision conflict (another process stored that revision first): rebuild, and run the
 //     batch once more.
 //   - Stored data that cannot make a hospital (a snapshot the package refuses, a change row that
-//     does not apply, a missing database): the service does not crash; every request is answered
-//     503 HOSPITAL_UNAVAILABLE, the log says what is wrong, where, and how to recover, and a load
-//     is tried again at most every `retryLoadMs`.
+//     does not apply, a missing database, a hospital over the server's budget): the service does
+//     not crash; every request is answered 503 HOSPITAL_UNAVAILABLE, the log says what is wrong,
+//     where, and how to recover, and a load is tried again at most every `retryLoadMs`.
+//
+// Keys. The hospital's keys (auth.mjs) are stored beside it and loaded with it, in the same read,
+// into an immutable Keyring. A request comes with the key the gateway verified against the
+// keyring of that moment; when its batch runs, after the catch-up (which reloads the keys when the
+// store's count of key changes moved: another process revoked or rotated one), a request whose
+// keyring is no longer the current one is verified again. So a revoked key fails from the first
+// batch that starts after the revocation's commit, in every process. Key changes are stored in
+// the batch's transaction, like change records. Every change a request makes carries its key's
+// id as its `actor`.
 import { Hospital } from "dr-schedule";
-import { errorResponse, execute, resolve } from "./api.mjs";
+import { errorResponse, execute, resolve, unauthenticated } from "./api.mjs";
+import { Keyring, MAX_KEYS, MAX_LABEL_BYTES, checkRoles, publicKey } from "./auth.mjs";
 import { DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_PERCENT, compactNow, compactionThreshold } from "./compaction.mjs";
 import { RevisionConflictError, StoreBusyError, StoreUnavailableError, StoreUnreachableError, StoredDataError } from "./storage.mjs";
 
@@ -89,19 +99,69 @@ class SuspectMemory extends Error {
   }
 }
 
-/** One queued request: `exec(hospital)` runs it; `finish(outcome)` or `fail(error)` answers it. */
+/**
+ * One queued request: `exec(hospital, context)` runs it; `finish(outcome)` or `fail(error)`
+ * answers it. `principal` is the key it came with (null for tools and tests).
+ */
 class Task {
-  constructor(kind, exec, finish, fail) {
+  constructor(kind, exec, finish, fail, principal = null) {
     this.kind = kind;
     this.exec = exec;
     this.finish = finish;
     this.fail = fail;
+    this.principal = principal;
+  }
+}
+
+/** The 401 of a request whose key was revoked or rotated after it arrived. */
+const KEY_GONE = { response: unauthenticated("the key was revoked or rotated", { reason: "revoked" }) };
+
+/**
+ * The keys of a batch, as api.mjs's keys routes see them (`context.keys`): the current keyring
+ * plus what earlier requests of the batch changed, which the batch stores when it commits.
+ */
+class KeyEditor {
+  checkRoles = checkRoles;
+  maxLabelBytes = MAX_LABEL_BYTES;
+  maxKeys;
+  view = publicKey;
+  changed = new Map();
+
+  constructor(keyring, maxKeys) {
+    this.keyring = keyring;
+    this.maxKeys = maxKeys;
+  }
+
+  get(id) {
+    return this.changed.get(id) ?? this.keyring.byId.get(id);
+  }
+
+  get size() {
+    let added = 0;
+    for (const id of this.changed.keys()) if (!this.keyring.byId.has(id)) added += 1;
+    return this.keyring.rows.length + added;
+  }
+
+  list() {
+    if (this.changed.size === 0) return this.keyring.rows;
+    return [...this.keyring.rows.map((row) => this.changed.get(row.id) ?? row), ...[...this.changed.values()].filter((row) => !this.keyring.byId.has(row.id))];
+  }
+
+  put(row) {
+    this.changed.set(row.id, row);
   }
 }
 
 export class HospitalService {
   #store;
   #hospital = null;
+  /** The hospital's keys as last loaded or stored (null until loaded). */
+  #keyring = null;
+  /** The actor set on #hospital (so that it is set only when it changes). */
+  #actor = null;
+  #maxSnapshotBytes;
+  #maxKeys;
+  #overBudgetRecovery;
   /** Why there is no hospital: `{ error, retryAt }`, or null. */
   #unavailable = null;
   #compaction;
@@ -135,6 +195,13 @@ export class HospitalService {
    * @param options.maxBatch most requests per batch (default 64)
    * @param options.retryLoadMs least time between two tries to load an unloadable hospital
    * @param options.seedApi whether the seed API's routes exist (the Node server: true)
+   * @param options.maxKeys the most keys the hospital stores, revoked ones included (MAX_KEYS)
+   * @param options.maxSnapshotBytes the budget the hospital is loaded with (the package's
+   *   LoadOptions): a higher one than its snapshot states raises it, a lower one leaves it; a
+   *   stored hospital over its budget is not loaded (503 HOSPITAL_UNAVAILABLE, reason
+   *   `overBudget`) until the operator raises it; default: the one its snapshot states
+   * @param options.overBudgetRecovery `(bytes, limit) => text`: what the log tells the operator
+   *   to do about a hospital over the budget
    * @param options.log `{ info, warn, error }` (default: the console)
    */
   constructor({
@@ -145,6 +212,9 @@ export class HospitalService {
     maxBatch = DEFAULT_MAX_BATCH,
     retryLoadMs = DEFAULT_RETRY_LOAD_MS,
     seedApi = true,
+    maxKeys = MAX_KEYS,
+    maxSnapshotBytes = undefined,
+    overBudgetRecovery = (bytes, limit) => `Load it with a budget of at least ${bytes} bytes (it is ${limit}).`,
     log = consoleLog,
     now = Date.now,
   }) {
@@ -161,6 +231,9 @@ export class HospitalService {
     this.#maxBatch = maxBatch;
     this.#retryLoadMs = retryLoadMs;
     this.#seedApi = seedApi;
+    this.#maxKeys = maxKeys;
+    this.#maxSnapshotBytes = maxSnapshotBytes;
+    this.#overBudgetRecovery = overBudgetRecovery;
     this.#log = log;
     this.#now = now;
   }
@@ -185,17 +258,71 @@ export class HospitalService {
     return this.#unavailable === null ? null : this.#failure(this.#unavailable.error).body.error;
   }
 
+  /** The 503 response every request gets while the hospital cannot be served, or null. */
+  unavailableResponse() {
+    return this.#unavailable === null ? null : this.#failure(this.#unavailable.error);
+  }
+
   /**
-   * Answers a request (`{ method, path, query, body, basePath }`, see api.mjs). `route` is the
-   * result of `resolve` when the caller already has it (precheck in http.mjs). Never rejects.
+   * A read of the queue that does nothing: it loads the hospital if it is not loaded and a load
+   * is due (a gateway calls it before answering 503 on the service's behalf). Never rejects.
    */
-  handle(request, route = resolve(request, { seedApi: this.#seedApi })) {
+  probe() {
+    return this.#call("read", () => null).then(
+      () => {},
+      () => {},
+    );
+  }
+
+  /** The bytes the hospital in memory counts against a budget (its snapshotBytes; 0 when none). O(1). */
+  get sizeBytes() {
+    try {
+      return this.#hospital?.snapshotBytes ?? 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Whether nothing is queued, running or compacting: the hospital may be closed without waiting. */
+  get idle() {
+    return !this.#running && this.#queue.length === 0 && this.#compacting === null;
+  }
+
+  /**
+   * The stored key `keyId` whose hash is `hash`, if it is live: `{ row, keyring }`, or null.
+   * Without a store read once the keys are loaded (they load with the hospital), but for a key
+   * this process does not know in a store other processes share: that one is checked again after
+   * a catch-up. Rejects with the 503 response when the keys cannot be loaded.
+   */
+  async authenticate(keyId, hash) {
+    if (this.#keyring === null) {
+      // A read of the queue loads the hospital and its keys (or says why it cannot).
+      await this.#call("read", () => null).catch(() => {});
+      if (this.#keyring === null) throw this.#failure(this.#unavailable?.error ?? new StoreUnavailableError("the hospital is not loaded"));
+    }
+    let row = this.#keyring.verify(keyId, hash);
+    if (row === null && this.#store.shared) {
+      // Maybe a key another process made since this one last read the store: a read batch
+      // catches up (the keys with it), then the key is checked once more.
+      await this.#call("read", () => null).catch(() => {});
+      row = this.#keyring.verify(keyId, hash);
+    }
+    return row === null ? null : { row, keyring: this.#keyring };
+  }
+
+  /**
+   * Answers a request (`{ method, path, query, body, basePath, assignedId, newKey }`, see api.mjs).
+   * `route` is the result of `resolve` when the caller already has it (precheck in http.mjs).
+   * `principal` is the key the gateway verified, `{ keyId, hash, keyring, mayRead }`, or null (a
+   * tool, a test, the operator's first key). Never rejects.
+   */
+  handle(request, route = resolve(request, { seedApi: this.#seedApi }), principal = null) {
     if (route.error) return Promise.resolve(route.error);
     return new Promise((resolvePromise) => {
-      const exec = (h) => execute(h, route, request);
+      const exec = (h, context) => execute(h, route, request, context);
       const finish = (outcome) => resolvePromise(outcome.response);
       const fail = (error) => resolvePromise(this.#failure(error));
-      this.#enqueue(new Task(route.mutates ? "write" : "read", exec, finish, fail));
+      this.#enqueue(new Task(route.mutates ? "write" : "read", exec, finish, fail, principal));
     });
   }
 
@@ -311,8 +438,14 @@ export class HospitalService {
       }
     }
     const h = this.#hospital;
+    const keys = this.#keyring === null ? null : new KeyEditor(this.#keyring, this.#maxKeys);
     for (let i = 0; i < batch.length; i++) {
-      const outcome = batch[i].exec(h);
+      const task = batch[i];
+      if (!this.#stillValid(task)) {
+        task.finish(KEY_GONE);
+        continue;
+      }
+      const outcome = task.exec(h, this.#context(task, keys));
       if (outcome.error !== undefined || outcome.suspect) {
         // The engine failed in a way a HospitalError does not explain: do not keep using it.
         this.#answerSuspect(batch[i], outcome);
@@ -320,8 +453,27 @@ export class HospitalService {
         await this.#rebuild();
         return;
       }
-      batch[i].finish(outcome);
+      task.finish(outcome);
     }
+  }
+
+  /**
+   * Whether the key a task came with is still live: it was verified against a keyring that is
+   * still the current one, or it verifies against the current one (after another process changed
+   * the keys). Tasks without a key are always valid.
+   */
+  #stillValid(task) {
+    const principal = task.principal;
+    if (principal === null || principal.operator === true || principal.keyring === this.#keyring) return true;
+    if (this.#keyring?.verify(principal.keyId, principal.hash) == null) return false;
+    principal.keyring = this.#keyring;
+    return true;
+  }
+
+  /** What api.mjs's handlers get besides the hospital: the batch's keys, the time, who asks. */
+  #context(task, keys) {
+    const principal = task.principal;
+    return { keys, now: new Date(this.#now()).toISOString(), actor: principal?.keyId ?? null, mayRead: principal === null || principal.mayRead };
   }
 
   async #runWrites(batch) {
@@ -329,6 +481,7 @@ export class HospitalService {
     for (let attempt = 0; ; attempt++) {
       // Set once the engine has been called: from then on memory may be ahead of the store.
       let touched = false;
+      let keys = null;
       try {
         const after = this.#hospital.revision;
         let stored = 0;
@@ -340,16 +493,28 @@ export class HospitalService {
           const h = this.#hospital;
           const base = h.revision;
           const results = [];
+          keys = this.#keyring === null ? null : new KeyEditor(this.#keyring, this.#maxKeys);
           for (const task of batch) {
+            if (!this.#stillValid(task)) {
+              results.push(KEY_GONE);
+              continue;
+            }
             touched = true;
-            const outcome = task.exec(h);
+            const actor = task.principal?.keyId ?? null;
+            if (actor !== this.#actor) {
+              h.actor = actor;
+              this.#actor = actor;
+            }
+            const outcome = task.exec(h, this.#context(task, keys));
             if (outcome.error !== undefined || outcome.suspect) throw new SuspectMemory(task, outcome);
             results.push(outcome);
           }
           if (h.revision !== base) stored = await this.#persist(tx, h, base);
+          if (keys !== null && keys.changed.size > 0) await tx.saveKeys([...keys.changed.values()], this.#keyring.version + 1);
           return results;
         }, { after, limit: this.#catchUpRows + 1 });
         this.stats.commits += 1;
+        if (keys !== null && keys.changed.size > 0) this.#keyring = this.#keyring.with([...keys.changed.values()], this.#keyring.version + 1);
         this.#reachable();
         batch.forEach((task, i) => task.finish(outcomes[i]));
         this.#logged(stored);
@@ -440,6 +605,7 @@ export class HospitalService {
    * the lag is long and the snapshot (plus the rows after it) is fewer bytes than the rows.
    */
   async #catchUp(view) {
+    if (this.#keyring === null || (await view.keysVersion()) !== this.#keyring.version) await this.#loadKeys(view);
     const h = this.#hospital;
     const mine = h.revision;
     let rows = await view.changesAfter(mine, this.#catchUpRows + 1);
@@ -489,7 +655,12 @@ export class HospitalService {
   /** Loads from the store in a read of its own; on failure the service answers 503 and logs why. */
   async #load() {
     try {
-      const h = await this.#store.read((view) => this.#build(view));
+      const h = await this.#store.read(async (view) => {
+        // First, so that the keys are known (and a key can be told from a wrong one) even when
+        // the hospital itself cannot be loaded.
+        await this.#loadKeys(view);
+        return this.#build(view);
+      });
       this.#replace(h);
       this.#reachable();
       if (this.#unavailable !== null) this.#log.info(`the hospital loads again (revision ${h.revision}); serving`);
@@ -497,6 +668,11 @@ export class HospitalService {
     } catch (error) {
       this.#setUnavailable(error);
     }
+  }
+
+  async #loadKeys(view) {
+    const { version, rows } = await view.loadKeys();
+    this.#keyring = new Keyring(rows, version);
   }
 
   async #rebuild() {
@@ -508,13 +684,15 @@ export class HospitalService {
   async #build(view) {
     this.stats.loads += 1;
     const snapshot = await view.loadSnapshot();
+    const budget = this.#maxSnapshotBytes === undefined ? undefined : { maxSnapshotBytes: this.#maxSnapshotBytes };
     let h;
     if (snapshot === null) {
-      h = new Hospital();
+      h = new Hospital(budget);
     } else {
       try {
-        h = Hospital.fromSnapshot(snapshot.bytes);
+        h = Hospital.fromSnapshot(snapshot.bytes, budget);
       } catch (error) {
+        if (isHospitalError(error) && error.code === "HOSPITAL_FULL") throw this.#overBudget(error, `its snapshot (${this.#store.where("snapshot", snapshot.revision)})`, snapshot.revision, snapshot.bytes.length);
         const newer = isHospitalError(error) && error.code === "UNSUPPORTED_VERSION";
         throw new StoredDataError("snapshotRefused", `the snapshot (${this.#store.where("snapshot", snapshot.revision)}) is refused: ${describeError(error)}`, {
           revision: snapshot.revision,
@@ -533,6 +711,7 @@ export class HospitalService {
         try {
           h.applyChanges([JSON.parse(row.record)]);
         } catch (error) {
+          if (isHospitalError(error) && error.code === "HOSPITAL_FULL") throw this.#overBudget(error, `the change record ${this.#store.where("change", row.revision)}`, row.revision);
           throw new StoredDataError("changeRefused", `the change record ${this.#store.where("change", row.revision)} does not apply: ${describeError(error)}`, {
             revision: row.revision,
             cause: error,
@@ -549,6 +728,19 @@ export class HospitalService {
     this.#snapshotBytes = snapshot?.bytes.length ?? 0;
     this.#logBytes = logBytes;
     return h;
+  }
+
+  /** The hospital is larger than this server lets it be: only the operator can raise the budget. */
+  #overBudget(error, what, revision, storedBytes = 0) {
+    const { current, limit, requested = 0 } = error.details ?? {};
+    // The loader stops at the first byte over the budget, so `current` is only where it stopped:
+    // the whole snapshot's length is known, and a quarter more leaves room for the changes after it.
+    const bytes = Math.ceil(Math.max(current ?? 0, (current ?? 0) + requested, storedBytes) * 1.25);
+    return new StoredDataError("overBudget", `the hospital is over this server's budget of ${limit} bytes at ${what} (${error.message})`, {
+      revision,
+      cause: error,
+      recovery: this.#overBudgetRecovery(bytes, limit),
+    });
   }
 
   #setUnavailable(error) {
@@ -642,6 +834,7 @@ export class HospitalService {
   #replace(h) {
     const old = this.#hospital;
     this.#hospital = h;
+    this.#actor = null;
     if (old !== null && old !== h) this.#free(old);
   }
 

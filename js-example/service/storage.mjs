@@ -35,6 +35,19 @@
 //                                stored throws RevisionConflictError: writes are conditional
 //                                on the revision they were computed from
 //
+// Beside the hospital, its API keys (../service/auth.mjs: rows of `{ id, hash, roles, label,
+// salt, created, createdBy, revoked, revokedBy, rotated }`, never a secret), in table `keys`,
+// and a count of the changes made to them (`keys_version`), which a process that shares the
+// store compares at every batch to see another's revocation at once:
+//
+//   view.keysVersion()           the count of key changes stored
+//   view.loadKeys()              { version, rows } in the order they were made
+//   tx.saveKeys(rows, version)   stores the rows (new ones, or replacing those of their id) and
+//                                sets the count to `version`
+//
+// A store that creates its database (a first start, a new hospital) stores its first snapshot
+// (`seed`) and its first keys (`keys`, rows) in the same transaction, and says so: `store.created`.
+//
 // Compaction, off the request path (compaction.mjs runs it, in a worker thread for the Node
 // server): each call is a short transaction of its own, so that it interleaves with writes.
 //
@@ -55,6 +68,30 @@
 // server cannot be reached or the connection broke (PostgreSQL): nothing is acknowledged, and
 // the next request tries again. Any other exception is a failure of the storage itself (disk
 // full, I/O error).
+
+/** The columns of table `keys`, in every store. */
+export const KEY_COLUMNS = Object.freeze(["id", "hash", "roles", "label", "salt", "created", "created_by", "revoked", "revoked_by", "rotated"]);
+
+/** A key row (auth.mjs) as the values of KEY_COLUMNS; roles as comma-separated text. */
+export function keyValues(row) {
+  return [row.id, row.hash, row.roles.join(","), row.label, row.salt, row.created, row.createdBy, row.revoked, row.revokedBy, row.rotated];
+}
+
+/** A key row from a database row with the columns of KEY_COLUMNS. */
+export function keyFromColumns(record) {
+  return {
+    id: record.id,
+    hash: record.hash,
+    roles: record.roles.split(","),
+    label: record.label ?? null,
+    salt: record.salt,
+    created: record.created,
+    createdBy: record.created_by ?? null,
+    revoked: record.revoked ?? null,
+    revokedBy: record.revoked_by ?? null,
+    rotated: record.rotated ?? null,
+  };
+}
 
 /** The write lock was not obtained in time; nothing changed. Answered 503 STORE_BUSY. */
 export class StoreBusyError extends Error {
@@ -118,5 +155,5 @@ export function unavailableStore(error, description) {
   const refuse = async () => {
     throw error;
   };
-  return { shared: false, describe: () => description, where: () => "", read: refuse, write: refuse, compactionState: refuse, close() {} };
+  return { shared: false, created: false, describe: () => description, where: () => "", read: refuse, write: refuse, compactionState: refuse, close() {} };
 }

@@ -5,6 +5,8 @@
 //
 //   snapshot_chunks(seq INTEGER PRIMARY KEY, bytes BLOB)    the snapshot's UTF-8, in order
 //   changes(revision INTEGER PRIMARY KEY, record TEXT)       one row per mutation
+//   keys(id PRIMARY KEY, hash, roles, …)                     the hospital's API keys (hashes only)
+//   key_state(id = 1, version)                               the count of changes to them
 //
 // - SQLite-backed Durable Objects cap a row (and a string or BLOB) at 2 MB, and a snapshot may
 //   be hundreds of MB, so it is stored as chunks of at most SNAPSHOT_CHUNK_BYTES (1 MiB by default); a
@@ -18,7 +20,12 @@
 // - A write's statements are collected while the service runs the batch, then executed in one
 //   `transactionSync` at commit. The object's output gate holds every answer until that write
 //   is durable, so nothing is acknowledged before it is stored.
+import { KEY_COLUMNS, keyFromColumns, keyValues } from "../service/storage.mjs";
+
 const fromUtf8 = new TextDecoder("utf-8", { fatal: true });
+const SAVE_KEY =
+  `INSERT INTO keys (${KEY_COLUMNS.join(", ")}) VALUES (${KEY_COLUMNS.map(() => "?").join(", ")}) ` +
+  `ON CONFLICT (id) DO UPDATE SET ${KEY_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(", ")}`;
 
 export class DurableStore {
   shared = false;
@@ -41,19 +48,48 @@ export class DurableStore {
     return "the Durable Object's storage";
   }
 
+  /** Whether the hospital was created (it has keys): reads only. */
+  exists() {
+    return this.#view.keysVersion() > 0;
+  }
+
+  /** Deletes everything the object stores: the hospital is gone. */
+  async deleteAll() {
+    await this.#storage.deleteAll();
+    this.#hasTables = undefined;
+    this.#hasKeyTables = undefined;
+    this.#snapshotRevision = undefined;
+    this.#snapshotBytes = undefined;
+    this.#pending = null;
+  }
+
   where(kind, revision) {
     return kind === "snapshot" ? `table snapshot_chunks, revision ${revision}` : `table changes, revision ${revision}`;
   }
 
+  /** Whether the tables exist; an object stored by a version without keys has all but those. */
   #tables() {
     if (this.#hasTables === undefined) {
-      const names = this.#sql.exec(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('snapshot_chunks', 'changes')`).toArray();
-      this.#hasTables = names.length === 2;
+      const names = this.#sql.exec(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('snapshot_chunks', 'changes', 'keys', 'key_state')`).toArray();
+      this.#hasTables = names.filter((row) => row.name === "snapshot_chunks" || row.name === "changes").length === 2;
+      this.#hasKeyTables = names.some((row) => row.name === "key_state");
     }
     return this.#hasTables;
   }
 
+  #keyTables() {
+    this.#tables();
+    return this.#hasKeyTables;
+  }
+
+  #hasKeyTables;
+
   #view = {
+    keysVersion: () => (this.#keyTables() ? this.#sql.exec(`SELECT version FROM key_state WHERE id = 1`).one().version : 0),
+    loadKeys: () => {
+      if (!this.#keyTables()) return { version: 0, rows: [] };
+      return { version: this.#view.keysVersion(), rows: this.#sql.exec(`SELECT ${KEY_COLUMNS.join(", ")} FROM keys ORDER BY rowid`).toArray().map(keyFromColumns) };
+    },
     loadSnapshot: () => {
       if (!this.#tables()) return null;
       const chunks = this.#sql.exec(`SELECT bytes FROM snapshot_chunks ORDER BY seq`).toArray();
@@ -119,9 +155,17 @@ export class DurableStore {
         this.#sql.exec(`CREATE TABLE IF NOT EXISTS snapshot_chunks (seq INTEGER PRIMARY KEY, bytes BLOB NOT NULL)`);
         this.#sql.exec(`CREATE TABLE IF NOT EXISTS changes (revision INTEGER PRIMARY KEY, record TEXT NOT NULL)`);
       }
+      if (!this.#keyTables()) {
+        this.#sql.exec(
+          `CREATE TABLE IF NOT EXISTS keys (id TEXT PRIMARY KEY, hash TEXT NOT NULL, roles TEXT NOT NULL, label TEXT, salt TEXT NOT NULL, created TEXT NOT NULL, created_by TEXT, revoked TEXT, revoked_by TEXT, rotated TEXT)`,
+        );
+        this.#sql.exec(`CREATE TABLE IF NOT EXISTS key_state (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)`);
+        this.#sql.exec(`INSERT OR IGNORE INTO key_state (id, version) VALUES (1, 0)`);
+      }
       for (const [query, ...bindings] of statements) this.#sql.exec(query, ...bindings);
     });
     this.#hasTables = true;
+    this.#hasKeyTables = true;
   }
 
   async write(fn) {
@@ -130,6 +174,10 @@ export class DurableStore {
       ...this.#view,
       append: (rows) => {
         for (const { revision, record } of rows) statements.push([`INSERT INTO changes (revision, record) VALUES (?, ?)`, revision, record]);
+      },
+      saveKeys: (rows, version) => {
+        for (const row of rows) statements.push([SAVE_KEY, ...keyValues(row)]);
+        statements.push([`UPDATE key_state SET version = ? WHERE id = 1`, version]);
       },
     };
     const result = await fn(tx);

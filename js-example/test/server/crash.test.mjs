@@ -4,7 +4,7 @@
 // set without duplicates.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { client, nthSlot, roundTheClock, startProcess, stopAll, tempDb } from "./harness.mjs";
+import { client, getAll, nthSlot, roundTheClock, startProcess, stopAll, tempDb } from "./harness.mjs";
 
 after(stopAll);
 
@@ -66,7 +66,7 @@ test("SIGKILL during a stream of bookings loses no acknowledged booking and inve
     first += result.requested.size + 5;
 
     proc = await startProcess({ db, env });
-    const stored = (await client(proc.url).get("/v1/doctors/rt/appointments?status=all")).body;
+    const { items: stored } = await getAll(client(proc.url), "/v1/doctors/rt/appointments?status=all&limit=1000");
     const byRequest = new Map();
     for (const appointment of stored) {
       assert.ok(requested.has(appointment.requestId), `round ${round}: stored ${appointment.requestId} was never requested`);
@@ -96,7 +96,7 @@ test("SIGKILL during a stream of bookings loses no acknowledged booking and inve
     `${requested.size} requested, ${acked.size} acknowledged before the kills; retried: ` +
       `${statuses[200]} had been stored without an answer, ${statuses[201]} had not been stored`,
   );
-  const stored = (await api.get("/v1/doctors/rt/appointments?status=all")).body;
+  const { items: stored } = await getAll(api, "/v1/doctors/rt/appointments?status=all&limit=1000");
   assert.equal(stored.length, requested.size);
   assert.equal(new Set(stored.map((a) => a.requestId)).size, requested.size);
   assert.equal(new Set(stored.map((a) => a.id)).size, requested.size);

@@ -14,9 +14,37 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createServer } from "../../server/http.mjs";
+import { createServer, nodeDigest } from "../../server/http.mjs";
 import { openStore } from "../../server/stores.mjs";
+import { Gateway } from "../../service/gateway.mjs";
 import { HospitalService } from "../../service/hospital-service.mjs";
+import { checkResponse } from "./openapi-check.mjs";
+
+/**
+ * The operator credential of every server the tests start. Each server, once listening, makes a
+ * key with every role through it (POST /v1/keys, as an operator would), and `request` sends
+ * that key unless the test sends an Authorization header of its own or `auth: false`.
+ */
+export const OPERATOR = "dro_tests-operator-credential-0123456789abcdefghijklmnop";
+/** Rate limits high enough never to slow a test that is not about them. */
+export const UNLIMITED = Object.freeze({ key: { perSecond: 1_000_000, burst: 1_000_000 }, failures: { perSecond: 1_000_000, burst: 1_000_000 } });
+const keys = new Map();
+
+/** The key `request` sends to the server at `baseUrl` (null if it could not make one). */
+export function keyOf(baseUrl) {
+  return keys.get(baseUrl) ?? null;
+}
+
+/** Makes a key with `roles` on the server at `baseUrl` through the operator credential: the key, or null (and the answer). */
+export async function makeKey(baseUrl, roles = ["read", "book", "admin"], label = "tests") {
+  // Its own connection, closed after: a kept-alive one would count against the per-client caps.
+  const res = await request(baseUrl, "POST", "/v1/keys", { body: { roles, label }, headers: { authorization: `Bearer ${OPERATOR}`, connection: "close" } });
+  return res.status === 201 ? res.body.key : null;
+}
+
+async function keyFor(baseUrl) {
+  keys.set(baseUrl, await makeKey(baseUrl));
+}
 
 /** The PostgreSQL server the tests run against, or null for SQLite. */
 export const POSTGRES_URL = process.env.DR_SCHEDULE_TEST_DATABASE_URL || null;
@@ -86,11 +114,12 @@ export function memoryLog() {
  * A server in this process on an ephemeral port: { url, port, store, service, log, close() }.
  * `storeOptions` go to the store's open, `serviceOptions` to the service.
  */
-export async function startInProcess({ db = tempDb(), storeOptions = {}, serviceOptions = {}, serverOptions = {} } = {}) {
+export async function startInProcess({ db = tempDb(), storeOptions = {}, serviceOptions = {}, serverOptions = {}, gatewayOptions = {} } = {}) {
   const store = await openStore(storageFor(db), storeOptions);
   const log = memoryLog();
   const service = await new HospitalService({ store, log, ...serviceOptions }).open();
-  const server = createServer({ service, log, ...serverOptions });
+  const gateway = await Gateway.create({ operator: OPERATOR, rateLimits: UNLIMITED, digest: nodeDigest, ...gatewayOptions });
+  const server = createServer({ service, gateway, log, ...serverOptions });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address();
   let closed = false;
@@ -103,7 +132,9 @@ export async function startInProcess({ db = tempDb(), storeOptions = {}, service
     await store.close();
   };
   cleanups.unshift(close);
-  return { url: `http://127.0.0.1:${port}`, port, store, service, log, server, db, close };
+  const url = `http://127.0.0.1:${port}`;
+  await keyFor(url);
+  return { url, port, store, service, log, server, db, close, key: keys.get(url) };
 }
 
 /**
@@ -113,7 +144,7 @@ export async function startInProcess({ db = tempDb(), storeOptions = {}, service
 export function startProcess({ db, env = {}, timeoutMs = 15_000 } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, ...dbEnv(db), PORT: "0", HOST: "127.0.0.1", ...env },
+      env: { ...process.env, ...dbEnv(db), PORT: "0", HOST: "127.0.0.1", DR_SCHEDULE_OPERATOR_KEY: OPERATOR, DR_SCHEDULE_KEY_RATE: "1000000", DR_SCHEDULE_KEY_BURST: "1000000", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -131,12 +162,18 @@ export function startProcess({ db, env = {}, timeoutMs = 15_000 } = {}) {
       kill("SIGKILL");
       reject(new Error(`server did not start within ${timeoutMs} ms:\n${out}`));
     }, timeoutMs);
+    let listening = false;
     child.stdout.on("data", () => {
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      const m = listening ? null : /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
       if (m) {
+        listening = true;
         clearTimeout(timer);
         const port = Number(m[1]);
-        resolve({ url: `http://127.0.0.1:${port}`, port, child, exited, output: () => out, stop: () => kill("SIGTERM"), kill });
+        const url = `http://127.0.0.1:${port}`;
+        keyFor(url).then(
+          () => resolve({ url, port, child, exited, output: () => out, stop: () => kill("SIGTERM"), kill, key: keys.get(url) }),
+          (error) => reject(error),
+        );
       }
     });
     exited.then(({ code, signal }) => {
@@ -172,11 +209,13 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
  * `raw` says `Content-Type: application/json` even without a body, as the API requires and as
  * a JSON client does. Resolves { status, headers, body (parsed JSON or undefined), text }.
  */
-export function request(baseUrl, method, path, { body, raw, headers = {}, timeoutMs = 15_000 } = {}) {
+export function request(baseUrl, method, path, { body, raw, headers = {}, timeoutMs = 15_000, auth = true, localAddress = undefined } = {}) {
   const url = new URL(baseUrl); // `path` is sent exactly as given (it may start with "//")
   return new Promise((resolve, reject) => {
     let payload;
     const allHeaders = { ...headers };
+    const key = keys.get(baseUrl.replace(/\/$/, ""));
+    if (auth && key && !Object.keys(allHeaders).some((h) => h.toLowerCase() === "authorization")) allHeaders.authorization = `Bearer ${key}`;
     const typed = Object.keys(allHeaders).some((h) => h.toLowerCase() === "content-type");
     if (raw !== undefined) payload = raw;
     else if (body !== undefined) payload = JSON.stringify(body);
@@ -185,7 +224,7 @@ export function request(baseUrl, method, path, { body, raw, headers = {}, timeou
     }
     if (payload !== undefined) allHeaders["content-length"] = Buffer.byteLength(payload);
     const req = http.request(
-      { host: url.hostname, port: url.port, path, method, headers: allHeaders, agent },
+      { host: url.hostname, port: url.port, path, method, headers: allHeaders, ...(localAddress === undefined ? { agent } : { localAddress, agent: false }) },
       (res) => {
         let text = "";
         res.setEncoding("utf8");
@@ -197,7 +236,14 @@ export function request(baseUrl, method, path, { body, raw, headers = {}, timeou
           } catch {
             parsed = undefined;
           }
-          resolve({ status: res.statusCode, headers: res.headers, body: parsed, text });
+          const answer = { status: res.statusCode, headers: res.headers, body: parsed, text };
+          try {
+            checkResponse(method, path, answer);
+          } catch (error) {
+            reject(error);
+            return;
+          }
+          resolve(answer);
         });
         res.on("error", reject);
       },
@@ -212,6 +258,25 @@ export function request(baseUrl, method, path, { body, raw, headers = {}, timeou
 export function client(baseUrl) {
   const call = (method) => (path, body, options = {}) => request(baseUrl, method, path, { ...options, body });
   return { get: call("GET"), post: call("POST"), put: call("PUT"), patch: call("PATCH"), delete: call("DELETE"), url: baseUrl };
+}
+
+/**
+ * Every item of a list route, page after page: follows each answer's `Link: <…>; rel="next"`
+ * until a page has none. `path` may carry a query (its `limit` is the page size). Fails on any
+ * status but 200. Resolves { items, pages }.
+ */
+export async function getAll(api, path, { maxPages = 100_000 } = {}) {
+  const items = [];
+  let pages = 0;
+  for (let next = path; next !== null; ) {
+    const res = await api.get(next);
+    if (res.status !== 200) throw new Error(`GET ${next}: ${res.status} ${res.text}`);
+    items.push(...res.body);
+    pages += 1;
+    if (pages > maxPages) throw new Error(`GET ${path}: more than ${maxPages} pages`);
+    next = /^<([^>]+)>; rel="next"$/.exec(res.headers.link ?? "")?.[1] ?? null;
+  }
+  return { items, pages };
 }
 
 /** Asserts the error shape and returns the error object. */

@@ -3,7 +3,7 @@
 // point main.mjs (log line, default database file, clean shutdown, bad settings).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import http from "node:http";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -30,7 +30,7 @@ async function revision() {
 function chunkedPost(path, total) {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port: server.port, path, method: "POST", headers: { "content-type": "application/json" } },
+      { host: "127.0.0.1", port: server.port, path, method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${server.key}` } },
       (res) => {
         let text = "";
         res.setEncoding("utf8");
@@ -132,7 +132,7 @@ describe("routes", () => {
   test("a known route with the wrong method is 405 with Allow", async () => {
     for (const [method, path, allow] of [
       ["PUT", "/v1/doctors", "GET, POST"],
-      ["DELETE", "/v1/appointments/a1", "GET"],
+      ["DELETE", "/v1/appointments/a1", "GET, PATCH"],
       ["GET", "/appointment", "POST, DELETE"],
       ["POST", "/appointments", "DELETE"],
       ["GET", "/v1/appointments/a1/cancel", "POST"],
@@ -200,10 +200,12 @@ describe("main.mjs", { timeout: 30_000 }, () => {
     }
   });
 
-  test("without DR_SCHEDULE_DB it creates dr-schedule.sqlite in the working directory, seeded", onlyFor("sqlite"), async () => {
+  test("without DR_SCHEDULE_DB it creates dr-schedule.sqlite in the working directory, seeded, and an operator credential beside it", onlyFor("sqlite"), async () => {
     const cwd = tempDir();
     const env = { ...process.env, PORT: "0" };
     delete env.DR_SCHEDULE_DB;
+    delete env.DR_SCHEDULE_OPERATOR_KEY;
+    let log = "";
     const child = track(spawn(process.execPath, [MAIN], { cwd, env, stdio: ["ignore", "pipe", "inherit"] }));
     const exited = new Promise((resolve) => child.once("exit", resolve));
     try {
@@ -211,15 +213,26 @@ describe("main.mjs", { timeout: 30_000 }, () => {
         let out = "";
         child.stdout.on("data", (chunk) => {
           out += chunk;
+          log = out;
           const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
           if (m) resolve(Number(m[1]));
         });
         child.once("exit", () => reject(new Error(out)));
       });
       assert.ok(existsSync(join(cwd, "dr-schedule.sqlite")));
-      const res = await request(`http://127.0.0.1:${port}`, "POST", "/appointment", {
-        body: { doctor_id: 1, location_id: 1, date: "2019-02-01", time: "11:00" },
-      });
+      // The operator credential: a file readable by its owner only, named in the log, never printed.
+      const file = join(cwd, "dr-schedule-operator.key");
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      const operator = readFileSync(file, "utf8").trim();
+      assert.match(operator, /^dro_[A-Za-z0-9_-]{43}$/);
+      assert.match(log, /a new operator credential is in .*dr-schedule-operator\.key/);
+      assert.ok(!log.includes(operator), "the credential is not logged");
+      const url = `http://127.0.0.1:${port}`;
+      const booking = { body: { doctor_id: 1, location_id: 1, date: "2019-02-01", time: "11:00" } };
+      expectError(assert, await request(url, "POST", "/appointment", booking), 401, "UNAUTHENTICATED");
+      const made = await request(url, "POST", "/v1/keys", { body: { roles: ["book"] }, headers: { authorization: `Bearer ${operator}` } });
+      assert.equal(made.status, 201, made.text);
+      const res = await request(url, "POST", "/appointment", { ...booking, headers: { authorization: `Bearer ${made.body.key}` } });
       assert.equal(res.status, 200, res.text);
     } finally {
       child.kill("SIGTERM");

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { POSTGRES_URL, assertUnavailable, client, expectError, freshSchema, nthSlot, onlyFor, request, roundTheClock, startProcess, stopAll, tempDb } from "./harness.mjs";
+import { POSTGRES_URL, assertUnavailable, client, expectError, getAll, freshSchema, nthSlot, onlyFor, request, roundTheClock, startProcess, stopAll, tempDb } from "./harness.mjs";
 
 after(stopAll);
 
@@ -50,10 +50,9 @@ async function sql(db, text, params) {
 
 /** Every appointment of doctor "rt" (any status) as `proc` sees it, by requestId; asserts none twice. */
 async function storedByRequest(proc) {
-  const res = await client(proc.url).get("/v1/doctors/rt/appointments?status=all");
-  assert.equal(res.status, 200, res.text);
+  const { items } = await getAll(client(proc.url), "/v1/doctors/rt/appointments?status=all&limit=1000");
   const byRequest = new Map();
-  for (const appointment of res.body) {
+  for (const appointment of items) {
     assert.ok(!byRequest.has(appointment.requestId), `${appointment.requestId} stored twice`);
     byRequest.set(appointment.requestId, appointment);
   }
@@ -250,10 +249,10 @@ describe("stored data the server cannot load (PostgreSQL)", { timeout: 60_000, .
     assert.deepEqual((await request(proc.url, "GET", "/health")).body, { ok: true, revision: 2, doctors: 2 });
     await proc.stop();
 
-    await sql(db, "UPDATE dr_schedule SET schema_version = 2");
+    await sql(db, "UPDATE dr_schedule SET schema_version = 3");
     proc = await startProcess({ db });
     await assertUnavailable(proc, "HOSPITAL_UNAVAILABLE", "schemaNewer");
-    assert.match(proc.output(), /schema version 2 .* is newer than this server's 1/);
+    assert.match(proc.output(), /schema version 3 .* is newer than this server's 2/);
   });
 
   test("the URL in the log has no password", async () => {

@@ -46,7 +46,7 @@ for (const { block, output } of calls) {
   test(`README curl at line ${line} prints what the README says`, { skip: hasCurl ? false : "curl is not installed" }, () => {
     assert.equal(output?.lang, "text", `the sh block at line ${line} must be followed by a text block`);
     const command = block.code.replaceAll("localhost:5000", `127.0.0.1:${server.port}`);
-    const stdout = execFileSync("bash", ["-c", command], { encoding: "utf8", timeout: 10_000 });
+    const stdout = execFileSync("bash", ["-c", command], { encoding: "utf8", timeout: 10_000, env: { ...process.env, DRS_KEY: server.key } });
     assert.equal(stdout, output.code.replace(/\n$/, ""));
   });
 }
@@ -67,7 +67,7 @@ test("the README's PostgreSQL recipe: scripts/postgres.sh start prints the URL t
   const server = await startProcess({ db: given });
   for (const { block, output } of curlCalls(pgBlocks)) {
     assert.equal(output?.lang, "text");
-    const stdout = execFileSync("bash", ["-c", block.code.replaceAll("localhost:5000", `127.0.0.1:${server.port}`)], { encoding: "utf8", timeout: 10_000 });
+    const stdout = execFileSync("bash", ["-c", block.code.replaceAll("localhost:5000", `127.0.0.1:${server.port}`)], { encoding: "utf8", timeout: 10_000, env: { ...process.env, DRS_KEY: server.key } });
     assert.equal(stdout, output.code.replace(/\n$/, ""));
   }
 });

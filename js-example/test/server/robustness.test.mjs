@@ -93,10 +93,10 @@ describe("stored data the server cannot load", { timeout: 60_000, ...onlyFor("sq
     await proc.stop();
 
     const newer = await populated();
-    edit(newer, (d) => d.pragma("user_version = 3"));
+    edit(newer, (d) => d.pragma("user_version = 4"));
     proc = await startProcess({ db: newer });
     await assertUnavailable(proc, "HOSPITAL_UNAVAILABLE", "schemaNewer");
-    assert.match(proc.output(), /schema version 3 .* is newer than this server's 2/);
+    assert.match(proc.output(), /schema version 4 .* is newer than this server's 3/);
     await proc.stop();
 
     const garbage = await populated();

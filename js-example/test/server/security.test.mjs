@@ -115,7 +115,7 @@ describe("cross-site requests change nothing", () => {
 
   test("the same requests from a client that is not a browser, or from this origin, work", async () => {
     const other = (await api.post("/v1/appointments", { doctorId: "1", location: "1 Main St", start: "2019-02-01T12:00" })).body;
-    const own = { host: `127.0.0.1:${server.port}`, origin: `http://127.0.0.1:${server.port}`, "sec-fetch-site": "same-origin", "content-type": "application/json" };
+    const own = { host: `127.0.0.1:${server.port}`, origin: `http://127.0.0.1:${server.port}`, "sec-fetch-site": "same-origin", "content-type": "application/json", authorization: `Bearer ${server.key}` };
     const res = await rawRequest(server.port, httpText("POST", `/v1/appointments/${other.id}/cancel`, own));
     assert.equal(res.status, 200, res.raw);
     assert.equal(res.body.status, "cancelled");
@@ -257,7 +257,7 @@ describe("clients that go away", () => {
     // The body is announced, half sent, and the client goes away.
     await new Promise((resolve) => {
       const socket = net.connect({ port: proc.port, host: "127.0.0.1" }, () => {
-        socket.write(`POST /v1/appointments HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"doctorId":`);
+        socket.write(`POST /v1/appointments HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${proc.key}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"doctorId":`);
         setTimeout(() => {
           socket.destroy();
           resolve();
@@ -266,7 +266,7 @@ describe("clients that go away", () => {
       socket.on("error", () => {});
     });
     // The body is announced and never finished: the request timeout answers 408.
-    const timedOut = await rawRequest(proc.port, `POST /v1/appointments HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`, { waitMs: 5000 });
+    const timedOut = await rawRequest(proc.port, `POST /v1/appointments HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${proc.key}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`, { waitMs: 5000 });
     assert.equal(timedOut.status, 408, timedOut.raw);
     assert.equal(timedOut.body.error.code, "REQUEST_TIMEOUT");
     await new Promise((resolve) => setTimeout(resolve, 300));

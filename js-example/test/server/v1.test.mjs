@@ -178,8 +178,12 @@ describe("appointments", () => {
     assert.equal(badStatus.details.field, "status");
     const badFrom = expectError(assert, await api.get("/v1/doctors/ada/appointments?from=yesterday"), 400, "INVALID_INPUT");
     assert.equal(badFrom.details.field, "from");
-    const unknown = expectError(assert, await api.get("/v1/doctors/ada/appointments?limit=1"), 400, "INVALID_INPUT");
-    assert.equal(unknown.details.field, "limit");
+    const unknown = expectError(assert, await api.get("/v1/doctors/ada/appointments?durationMinutes=15"), 400, "INVALID_INPUT");
+    assert.equal(unknown.details.field, "durationMinutes");
+    for (const limit of ["0", "1001", "-1", "abc"]) {
+      const bad = expectError(assert, await api.get(`/v1/doctors/ada/appointments?limit=${limit}`), 400, "INVALID_INPUT");
+      assert.equal(bad.details.field, "limit", limit);
+    }
     const twice = expectError(assert, await api.get("/v1/doctors/ada/appointments?status=all&status=booked"), 400, "INVALID_INPUT");
     assert.equal(twice.details.field, "status");
     expectError(assert, await api.get("/v1/doctors/nobody/appointments"), 404, "DOCTOR_NOT_FOUND");
@@ -432,14 +436,16 @@ describe("the code → status table", () => {
   test("the documented mapping", () => {
     const expected = {
       400: ["INVALID_INPUT", "OFF_GRID", "BAD_REQUEST", "INVALID_HOST"],
-      403: ["CROSS_SITE_REQUEST"],
-      404: ["DOCTOR_NOT_FOUND", "APPOINTMENT_NOT_FOUND", "ROUTE_NOT_FOUND"],
+      401: ["UNAUTHENTICATED"],
+      403: ["CROSS_SITE_REQUEST", "FORBIDDEN"],
+      404: ["DOCTOR_NOT_FOUND", "APPOINTMENT_NOT_FOUND", "ROUTE_NOT_FOUND", "KEY_NOT_FOUND", "HOSPITAL_NOT_FOUND"],
       405: ["METHOD_NOT_ALLOWED"],
       408: ["REQUEST_TIMEOUT"],
-      409: ["DUPLICATE_ID", "SLOT_TAKEN", "PATIENT_BUSY", "ALREADY_CANCELLED", "REQUEST_ID_REUSED", "HAS_APPOINTMENTS", "NOT_HELD", "HOLD_EXPIRED"],
+      409: ["DUPLICATE_ID", "SLOT_TAKEN", "PATIENT_BUSY", "ALREADY_CANCELLED", "REQUEST_ID_REUSED", "HAS_APPOINTMENTS", "NOT_HELD", "HOLD_EXPIRED", "KEY_REVOKED", "HOSPITAL_EXISTS", "TOO_MANY_KEYS"],
       413: ["PAYLOAD_TOO_LARGE"],
       415: ["UNSUPPORTED_MEDIA_TYPE"],
       422: ["LOCATION_NOT_SERVED", "OUTSIDE_HOURS", "TOO_SOON", "BEYOND_HORIZON"],
+      429: ["RATE_LIMITED"],
       500: ["INVALID_SNAPSHOT", "UNSUPPORTED_VERSION", "CHANGES_UNAVAILABLE", "REVISION_MISMATCH", "INSTANCE_FAILED", "INTERNAL"],
       503: ["STORE_BUSY", "STORE_UNAVAILABLE", "STORE_UNREACHABLE", "HOSPITAL_UNAVAILABLE", "TOO_MANY_CONNECTIONS"],
       507: ["HOSPITAL_FULL"],

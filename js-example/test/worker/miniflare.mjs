@@ -84,14 +84,43 @@ export const wranglerConfig = JSON.parse(readFileSync(join(workerDir, "wrangler.
  */
 export function hospitalWorker({ persistDir, vars = {} }) {
   const sqliteClasses = new Set(wranglerConfig.migrations.flatMap((migration) => migration.new_sqlite_classes ?? []));
-  return new Miniflare({
+  const mf = new Miniflare({
     modulesRoot: repoRoot,
     modules: workerModules(join(workerDir, wranglerConfig.main)),
     compatibilityDate: wranglerConfig.compatibility_date,
-    bindings: { ...wranglerConfig.vars, ...vars },
     durableObjects: Object.fromEntries(
       wranglerConfig.durable_objects.bindings.map(({ name, class_name }) => [name, { className: class_name, useSQLite: sqliteClasses.has(class_name) }]),
     ),
     durableObjectsPersist: persistDir,
+    bindings: { OPERATOR_KEY: OPERATOR, KEY_RATE: "1000000", KEY_BURST: "1000000", ...wranglerConfig.vars, ...vars },
   });
+  stores.set(mf, persistDir);
+  return mf;
+}
+
+/** The operator credential of the workers the tests start (the Worker's OPERATOR_KEY secret). */
+export const OPERATOR = "dro_worker-tests-operator-0123456789abcdefghijklmn";
+const stores = new WeakMap();
+/** The first key of each hospital the tests created, by storage directory and name. */
+const firstKeys = new Map();
+
+/** Creates hospital `name` (PUT /hospitals/{name} with the operator credential): its first admin key. */
+export async function createHospital(mf, name) {
+  const response = await mf.dispatchFetch(`http://worker.test/hospitals/${name}`, { method: "PUT", headers: { authorization: `Bearer ${OPERATOR}`, "content-type": "application/json" } });
+  const body = await response.json();
+  if (response.status !== 201) throw new Error(`PUT /hospitals/${name}: ${response.status} ${JSON.stringify(body)}`);
+  firstKeys.set(`${stores.get(mf)}\0${name}`, body.key.key);
+  return body.key.key;
+}
+
+/**
+ * `headers` with the key of the hospital `path` names (`/hospitals/{name}/…`), the hospital
+ * created on first use; as they are when they have an Authorization header or the path names none.
+ */
+export async function withKey(mf, path, headers = {}) {
+  const m = /^\/hospitals\/([a-z0-9-]+)\//.exec(path);
+  if (m === null || Object.keys(headers).some((h) => h.toLowerCase() === "authorization")) return headers;
+  const id = `${stores.get(mf)}\0${m[1]}`;
+  const key = firstKeys.get(id) ?? (await createHospital(mf, m[1]));
+  return { ...headers, authorization: `Bearer ${key}` };
 }

@@ -10,7 +10,10 @@ import net from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { hospitalWorker } from "./miniflare.mjs";
+import { API_ROUTES } from "../../service/api.mjs";
+import { openApiDocument } from "../../service/openapi.mjs";
+import { checkResponse } from "../server/openapi-check.mjs";
+import { OPERATOR, createHospital, hospitalWorker, withKey } from "./miniflare.mjs";
 
 const outputDir = fileURLToPath(new URL("../../test-output/", import.meta.url));
 
@@ -24,12 +27,14 @@ function storageDir(t) {
 const ada = { name: "Dr. Ada", locations: ["A", "B"], schedule: [{ days: ["fri"], start: "09:00", end: "17:00" }] };
 
 async function call(mf, method, path, body, headers = {}) {
-  const init = { method, headers: { ...headers } };
+  const init = { method, headers: await withKey(mf, path, headers) };
   if (body !== undefined) init.body = JSON.stringify(body);
   if (body !== undefined || !["GET", "HEAD"].includes(method)) init.headers["content-type"] ??= "application/json";
   const response = await mf.dispatchFetch(`http://worker.test${path}`, init);
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === "" ? undefined : JSON.parse(text) };
+  const answer = { status: response.status, headers: response.headers, body: text === "" ? undefined : JSON.parse(text) };
+  checkResponse(method, path, { ...answer, text }, "worker");
+  return answer;
 }
 
 /** Each Durable Object's SQLite file under `dir`, with the tables it holds. */
@@ -48,35 +53,114 @@ function objectDatabases(dir) {
     });
 }
 
-test("reading hospitals that were never written stores nothing; the first write creates the tables", async (t) => {
+test("hospitals the operator never created: no key opens them, nothing is stored; PUT creates one, DELETE removes it", async (t) => {
   const dir = storageDir(t);
   let mf = hospitalWorker({ persistDir: dir });
   try {
+    const real = await createHospital(mf, "real");
     for (let i = 0; i < 20; i++) {
       const name = `ghost-${i}`;
-      assert.deepEqual((await call(mf, "GET", `/hospitals/${name}/health`)).body, { ok: true, revision: 0, doctors: 0 });
-      assert.deepEqual((await call(mf, "GET", `/hospitals/${name}/v1/doctors`)).body, []);
-      assert.equal((await call(mf, "GET", `/hospitals/${name}/v1/appointments/a1`)).status, 404);
-      assert.equal((await call(mf, "GET", `/hospitals/${name}/v1/doctors/d1/slots?from=2019-02-01&to=2019-02-01`)).status, 404);
-      assert.equal((await call(mf, "GET", `/hospitals/${name}/v1/slots?from=2019-02-01&to=2019-02-01&limit=1`)).status, 200);
-      // A write the engine refuses stores nothing either.
-      assert.equal((await call(mf, "POST", `/hospitals/${name}/v1/appointments`, { doctorId: "d1", location: "A", start: "2019-02-01T10:00" })).status, 404);
+      const forged = `drs_${name}_kaaaaaaaaaaaaaaa_${"A".repeat(43)}`;
+      assert.deepEqual((await call(mf, "GET", `/hospitals/${name}/health`, undefined, { authorization: "" })).body, { ok: true, revision: 0, doctors: 0 });
+      for (const [method, path, body] of [
+        ["GET", `/hospitals/${name}/v1/doctors`],
+        ["GET", `/hospitals/${name}/v1/appointments/a1`],
+        ["POST", `/hospitals/${name}/v1/appointments`, { doctorId: "d1", location: "A", start: "2019-02-01T10:00" }],
+        ["POST", `/hospitals/${name}/v1/doctors`, ada],
+        ["POST", `/hospitals/${name}/v1/keys`, { roles: ["admin"] }],
+      ]) {
+        for (const authorization of [undefined, `Bearer ${forged}`]) {
+          const res = await call(mf, method, path, body, authorization === undefined ? { authorization: "" } : { authorization });
+          assert.equal(res.status, 401, `${method} ${path}`);
+          assert.equal(res.body.error.code, "UNAUTHENTICATED");
+        }
+        // Another hospital's key: the 404 of a hospital that does not exist, like any other name.
+        const other = await call(mf, method, path, body, { authorization: `Bearer ${real}` });
+        assert.equal(other.status, 404, `${method} ${path}`);
+        assert.equal(other.body.error.code, "HOSPITAL_NOT_FOUND");
+      }
+      // The operator manages keys only of hospitals it created.
+      const operator = await call(mf, "POST", `/hospitals/${name}/v1/keys`, { roles: ["admin"] }, { authorization: `Bearer ${OPERATOR}` });
+      assert.equal(operator.status, 404, JSON.stringify(operator.body));
+      const deleted = await call(mf, "DELETE", `/hospitals/${name}`, undefined, { authorization: `Bearer ${OPERATOR}` });
+      assert.equal(deleted.status, 404);
     }
+    // Only the operator creates or deletes; a name is created once.
+    assert.equal((await call(mf, "PUT", "/hospitals/ghost-3", undefined, { authorization: `Bearer ${real}` })).status, 401);
+    assert.equal((await call(mf, "PUT", "/hospitals/ghost-3", undefined, { authorization: "" })).status, 401);
+    assert.equal((await call(mf, "PUT", "/hospitals/Ghost_3", undefined, { authorization: `Bearer ${OPERATOR}` })).status, 400);
+    assert.equal((await call(mf, "GET", "/hospitals/ghost-3", undefined, { authorization: `Bearer ${OPERATOR}` })).status, 405);
   } finally {
     await mf.dispose();
   }
   const ghosts = objectDatabases(dir);
-  assert.equal(ghosts.length, 20);
-  for (const { file, tables } of ghosts) assert.deepEqual(tables, [], file);
+  assert.equal(ghosts.filter((db) => db.tables.length > 0).length, 1, "only the hospital that was created stored anything");
 
   mf = hospitalWorker({ persistDir: dir });
   try {
-    assert.equal((await call(mf, "POST", "/hospitals/ghost-3/v1/doctors", ada)).status, 201);
+    const created = await call(mf, "PUT", "/hospitals/ghost-3", undefined, { authorization: `Bearer ${OPERATOR}` });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.headers.get("location"), `/hospitals/ghost-3/v1/keys/${created.body.key.id}`);
+    assert.deepEqual(created.body.key.roles, ["read", "book", "admin"]);
+    assert.equal(created.body.key.createdBy, "operator");
+    const key = { authorization: `Bearer ${created.body.key.key}` };
+    const again = await call(mf, "PUT", "/hospitals/ghost-3", undefined, { authorization: `Bearer ${OPERATOR}` });
+    assert.equal(again.status, 409);
+    assert.equal(again.body.error.code, "HOSPITAL_EXISTS");
+    assert.equal((await call(mf, "POST", "/hospitals/ghost-3/v1/doctors", ada, key)).status, 201);
+    assert.equal((await call(mf, "GET", "/hospitals/ghost-3/health", undefined, key)).body.doctors, 1);
+    // Deleted: its key fails, its data is gone, and the name can be created anew.
+    const gone = await call(mf, "DELETE", "/hospitals/ghost-3", undefined, { authorization: `Bearer ${OPERATOR}` });
+    assert.equal(gone.status, 200);
+    assert.equal((await call(mf, "GET", "/hospitals/ghost-3/v1/doctors", undefined, key)).status, 401);
+    assert.deepEqual((await call(mf, "GET", "/hospitals/ghost-3/health", undefined, { authorization: "" })).body, { ok: true, revision: 0, doctors: 0 });
+    assert.equal((await call(mf, "PUT", "/hospitals/ghost-3", undefined, { authorization: `Bearer ${OPERATOR}` })).status, 201);
   } finally {
     await mf.dispose();
   }
-  const after = objectDatabases(dir);
-  assert.deepEqual(after.filter((db) => db.tables.length > 0).map((db) => db.tables), [["changes", "snapshot_chunks"]]);
+});
+
+test("keys in the Worker: roles, isolation between hospitals, revocation, the actor of each change", async (t) => {
+  const mf = hospitalWorker({ persistDir: storageDir(t) });
+  try {
+    const northAdmin = await createHospital(mf, "north");
+    const southAdmin = await createHospital(mf, "south");
+    const as = (key) => ({ authorization: `Bearer ${key}` });
+    assert.equal((await call(mf, "POST", "/hospitals/north/v1/doctors", ada, as(northAdmin))).status, 201);
+    assert.equal((await call(mf, "POST", "/hospitals/south/v1/doctors", ada, as(southAdmin))).status, 201);
+    const reader = (await call(mf, "POST", "/hospitals/north/v1/keys", { roles: ["read"] }, as(northAdmin))).body;
+    const booker = (await call(mf, "POST", "/hospitals/north/v1/keys", { roles: ["book"] }, as(northAdmin))).body;
+    // Every route of north with a key of south: 404, and nothing changes in either.
+    for (const [method, path, body] of [
+      ["GET", "/v1/doctors"],
+      ["GET", "/v1/doctors/d1"],
+      ["POST", "/v1/appointments", { doctorId: "d1", location: "A", start: "2019-02-01T10:00" }],
+      ["PATCH", "/v1/doctors/d1", { name: "x" }],
+      ["DELETE", "/v1/doctors/d1"],
+      ["GET", "/v1/keys"],
+      ["POST", "/v1/keys", { roles: ["admin"] }],
+    ]) {
+      const res = await call(mf, method, `/hospitals/north${path}`, body, as(southAdmin));
+      assert.equal(res.status, 404, `${method} ${path}`);
+      assert.equal(res.body.error.code, "HOSPITAL_NOT_FOUND");
+    }
+    assert.equal((await call(mf, "GET", "/hospitals/north/health")).body.revision, 1);
+    // Roles.
+    const booking = { doctorId: "d1", location: "A", start: "2019-02-01T10:00", patient: "p-1" };
+    assert.equal((await call(mf, "POST", "/hospitals/north/v1/appointments", booking, as(reader.key))).status, 403);
+    const booked = await call(mf, "POST", "/hospitals/north/v1/appointments", booking, as(booker.key));
+    assert.equal(booked.status, 201);
+    assert.equal((await call(mf, "GET", `/hospitals/north/v1/appointments/${booked.body.id}`, undefined, as(booker.key))).status, 403);
+    assert.equal((await call(mf, "GET", `/hospitals/north/v1/appointments/${booked.body.id}`, undefined, as(reader.key))).status, 200);
+    assert.equal((await call(mf, "POST", "/hospitals/north/v1/doctors", ada, as(booker.key))).status, 403);
+    // Revoked: fails at once.
+    assert.equal((await call(mf, "DELETE", `/hospitals/north/v1/keys/${booker.id}`, undefined, as(northAdmin))).status, 200);
+    const revoked = await call(mf, "POST", "/hospitals/north/v1/appointments", { ...booking, start: "2019-02-01T11:00" }, as(booker.key));
+    assert.equal(revoked.status, 401);
+    assert.match(revoked.headers.get("www-authenticate"), /^Bearer realm="dr-schedule", error="invalid_token"$/);
+  } finally {
+    await mf.dispose();
+  }
 });
 
 test("a 201's Location names the hospital and answers", async (t) => {
@@ -180,18 +264,18 @@ test("cross-site requests and writes without the JSON type change nothing", asyn
       { "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors" },
       { origin: "null", "content-type": "application/json" },
     ]) {
-      const res = await mf.dispatchFetch(`http://worker.test${cancel}`, { method: "POST", headers });
+      const res = await mf.dispatchFetch(`http://worker.test${cancel}`, { method: "POST", headers: await withKey(mf, cancel, headers) });
       assert.equal(res.status, 403, JSON.stringify(headers));
       assert.equal((await res.json()).error.code, "CROSS_SITE_REQUEST");
     }
     for (const type of [undefined, "text/plain", "application/x-www-form-urlencoded"]) {
-      const res = await mf.dispatchFetch(`http://worker.test${cancel}`, { method: "POST", headers: type === undefined ? {} : { "content-type": type } });
+      const res = await mf.dispatchFetch(`http://worker.test${cancel}`, { method: "POST", headers: await withKey(mf, cancel, type === undefined ? {} : { "content-type": type }) });
       assert.equal(res.status, 415, String(type));
       assert.equal((await res.json()).error.code, "UNSUPPORTED_MEDIA_TYPE");
     }
     assert.equal((await call(mf, "GET", `/hospitals/h/v1/appointments/${booked.id}`)).body.status, "booked");
     // Its own origin (a page the deployment serves) is fine.
-    const own = await mf.dispatchFetch(`http://worker.test${cancel}`, { method: "POST", headers: { origin: "http://worker.test", "sec-fetch-site": "same-origin", "content-type": "application/json" } });
+    const own = await mf.dispatchFetch(`http://worker.test${cancel}`, { method: "POST", headers: await withKey(mf, cancel, { origin: "http://worker.test", "sec-fetch-site": "same-origin", "content-type": "application/json" }) });
     assert.equal(own.status, 200);
   } finally {
     await mf.dispose();
@@ -231,4 +315,76 @@ test("a stored hospital the package refuses: 503 HOSPITAL_UNAVAILABLE, and nothi
   const check = new Database(file, { readonly: true });
   assert.deepEqual(Buffer.concat(check.prepare("SELECT bytes FROM snapshot_chunks ORDER BY seq").pluck().all()), newer);
   check.close();
+});
+
+test("the Worker serves its OpenAPI document at /openapi.json, without a key", async (t) => {
+  const mf = hospitalWorker({ persistDir: storageDir(t) });
+  try {
+    const res = await mf.dispatchFetch("http://worker.test/openapi.json");
+    assert.equal(res.status, 200);
+    const document = await res.json();
+    assert.deepEqual(document, openApiDocument({ worker: true }));
+    assert.ok(document.paths["/hospitals/{hospital}"].put);
+    assert.equal((await mf.dispatchFetch("http://worker.test/openapi.json", { method: "POST" })).status, 405);
+  } finally {
+    await mf.dispose();
+  }
+});
+
+test("every route of the Worker against every role, and with a key of another hospital", async (t) => {
+  const mf = hospitalWorker({ persistDir: storageDir(t) });
+  try {
+    const northAdmin = await createHospital(mf, "north");
+    const southAdmin = await createHospital(mf, "south");
+    const as = (key) => ({ authorization: `Bearer ${key}` });
+    const byRole = {};
+    for (const role of ["read", "book", "admin"]) byRole[role] = (await call(mf, "POST", "/hospitals/north/v1/keys", { roles: [role] }, as(northAdmin))).body.key;
+    let operations = 0;
+    for (const route of API_ROUTES) {
+      if (route.seed) continue;
+      for (const [method, op] of Object.entries(route.methods)) {
+        const path = `/hospitals/north${route.path.replace(/:([A-Za-z]+)/g, () => (route.path.startsWith("/v1/keys") ? "kzzzzzzzzzzzzzzz" : route.path.startsWith("/v1/appointments") ? "a999" : "d1"))}`;
+        const body = method === "GET" ? undefined : {};
+        const before = (await call(mf, "GET", "/hospitals/north/health", undefined, { authorization: "" })).body;
+        // From an address of its own each time: another hospital's key counts as a failed
+        // authentication, and twenty from one address would be slowed (429).
+        const other = await call(mf, method, path, body, { ...as(southAdmin), "cf-connecting-ip": `203.0.113.${operations + 1}` });
+        if (op.role === "public") continue;
+        operations += 1;
+        assert.equal(other.status, 404, `${method} ${path} with south's key`);
+        assert.equal(other.body.error.code, "HOSPITAL_NOT_FOUND");
+        assert.deepEqual((await call(mf, "GET", "/hospitals/north/health", undefined, { authorization: "" })).body, before, `${method} ${path} changed nothing`);
+        for (const [role, key] of Object.entries(byRole)) {
+          const res = await call(mf, method, path, body, as(key));
+          if (op.byTime) continue;
+          if (role === op.role) assert.ok(![401, 403, 429].includes(res.status) && res.body?.error?.code !== "HOSPITAL_NOT_FOUND", `${method} ${path} with ${role}: ${res.status}`);
+          else {
+            assert.equal(res.status, 403, `${method} ${path} with ${role}`);
+            assert.equal(res.body.error.code, "FORBIDDEN");
+          }
+        }
+      }
+    }
+    assert.ok(operations >= 18, `${operations} operations`);
+  } finally {
+    await mf.dispose();
+  }
+});
+
+test("a brute force of keys against a Worker hospital ends in 429; a valid key from another address keeps working", async (t) => {
+  const mf = hospitalWorker({ persistDir: storageDir(t) });
+  try {
+    const key = await createHospital(mf, "north");
+    const statuses = [];
+    for (let i = 0; i < 25; i++) {
+      const guess = `drs_north_kaaaaaaaaaaaaaaa_${String(i).padStart(43, "A")}`;
+      const res = await call(mf, "GET", "/hospitals/north/v1/doctors", undefined, { authorization: `Bearer ${guess}`, "cf-connecting-ip": "198.51.100.7" });
+      statuses.push(res.status);
+      if (res.status === 429) assert.ok(Number(res.headers.get("retry-after")) >= 1);
+      if (i % 5 === 0) assert.equal((await call(mf, "GET", "/hospitals/north/v1/doctors", undefined, { authorization: `Bearer ${key}`, "cf-connecting-ip": "198.51.100.8" })).status, 200);
+    }
+    assert.deepEqual(statuses, [...Array(20).fill(401), ...Array(5).fill(429)]);
+  } finally {
+    await mf.dispose();
+  }
 });

@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { hospitalWorker } from "./miniflare.mjs";
+import { checkResponse } from "../server/openapi-check.mjs";
+import { hospitalWorker, withKey } from "./miniflare.mjs";
 
 const outputDir = fileURLToPath(new URL("../../test-output/", import.meta.url));
 
@@ -28,9 +29,12 @@ async function call(mf, method, path, body) {
     init.body = JSON.stringify(body);
     init.headers = { "content-type": "application/json" };
   }
+  init.headers = await withKey(mf, path, init.headers ?? {});
   const response = await mf.dispatchFetch(`http://worker.test${path}`, init);
   const text = await response.text();
-  return { status: response.status, body: text === "" ? undefined : JSON.parse(text) };
+  const answer = { status: response.status, body: text === "" ? undefined : JSON.parse(text) };
+  checkResponse(method, path, { ...answer, text }, "worker");
+  return answer;
 }
 
 /** Everything a hospital holds, as the API shows it. */
@@ -89,13 +93,14 @@ test("the worker answers like the REST server: statuses, error bodies, routes", 
 
     const text = await mf.dispatchFetch("http://worker.test/hospitals/h/v1/doctors", { method: "POST", body: "{}", headers: { "content-type": "text/plain" } });
     assert.equal(text.status, 415);
-    const malformed = await mf.dispatchFetch("http://worker.test/hospitals/h/v1/doctors", { method: "POST", body: "{", headers: { "content-type": "application/json" } });
+    const key = await withKey(mf, "/hospitals/h/");
+    const malformed = await mf.dispatchFetch("http://worker.test/hospitals/h/v1/doctors", { method: "POST", body: "{", headers: { "content-type": "application/json", ...key } });
     assert.equal(malformed.status, 400);
     assert.equal((await malformed.json()).error.details.field, "body");
     const huge = await mf.dispatchFetch("http://worker.test/hospitals/h/v1/doctors", {
       method: "POST",
       body: JSON.stringify({ name: "x".repeat(70_000) }),
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...key },
     });
     assert.equal(huge.status, 413);
     assert.equal((await huge.json()).error.code, "PAYLOAD_TOO_LARGE");
@@ -103,7 +108,7 @@ test("the worker answers like the REST server: statuses, error bodies, routes", 
     const created = await mf.dispatchFetch("http://worker.test/hospitals/h/v1/doctors", {
       method: "POST",
       body: JSON.stringify({ ...ada, id: "ada" }),
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...key },
     });
     assert.equal(created.status, 201);
     // The Location names the hospital too: the path that answers with the doctor.
@@ -142,11 +147,11 @@ test("state survives disposing and recreating Miniflare: snapshot chunks plus ch
     await mf.dispose();
   }
 
-  // What the objects stored: north made 8 changes, whose records passed 600 bytes at revisions 4
-  // and 8 (two doctors and two bookings, then four changes more), so snapshots there, the last
-  // in several chunks; the snapshot at 8 dropped the rows up to the previous snapshot (4) and
-  // kept those after it (the service's one pruning rule), none of which a start replays. South
-  // made 1, a change row and no snapshot.
+  // What the objects stored: north made 8 changes, whose records (each naming its key as the
+  // actor) passed 600 bytes at revisions 3 and 8 (two doctors and a booking, then five changes
+  // more), so snapshots there, the last in several chunks; the snapshot at 8 dropped the rows
+  // up to the previous snapshot (3) and kept those after it (the service's one pruning rule),
+  // none of which a start replays. South made 1, a change row and no snapshot.
   // (Miniflare keeps each object's SQLite database as a file, beside its own metadata.sqlite.)
   const databases = readdirSync(persistDir, { recursive: true })
     .map(String)
@@ -166,7 +171,7 @@ test("state survives disposing and recreating Miniflare: snapshot chunks plus ch
     })
     .sort((a, b) => b.chunks - a.chunks);
   assert.ok(stored[0].chunks > 2, JSON.stringify(stored));
-  assert.equal(stored[0].changes, "5,6,7,8");
+  assert.equal(stored[0].changes, "4,5,6,7,8");
   assert.deepEqual(stored[1], { chunks: 0, changes: "1" });
 
   mf = hospitalWorker({ persistDir, vars });
@@ -212,6 +217,37 @@ test("concurrent bookings of one slot: exactly one succeeds", async (t) => {
     const booked = (await call(mf, "GET", "/hospitals/busy/v1/doctors/d1/appointments")).body;
     assert.deepEqual(booked.map((a) => a.id), [won[0].body.id]);
     assert.equal((await call(mf, "GET", "/hospitals/busy/health")).body.revision, 2);
+  } finally {
+    await mf.dispose();
+  }
+});
+
+test("lists are pages in the Worker too: the Link of each page names the hospital, and the walk sees each appointment once", async (t) => {
+  const mf = hospitalWorker({ persistDir: storageDir(t) });
+  try {
+    await call(mf, "POST", "/hospitals/pages/v1/doctors", { ...ada, id: "ada", schedule: [{ days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], start: "00:00", end: "24:00" }] });
+    const starts = Array.from({ length: 300 }, (_, i) => new Date(Date.UTC(2019, 1, 1) + i * 15 * 60_000).toISOString().slice(0, 16));
+    const made = await Promise.all(starts.map((start, i) => call(mf, "POST", "/hospitals/pages/v1/appointments", { doctorId: "ada", location: "A", start, patient: `p${i % 3}` })));
+    assert.ok(made.every((res) => res.status === 201));
+    const headers = await withKey(mf, "/hospitals/pages/");
+    for (const [first, expected, pages] of [
+      ["/hospitals/pages/v1/doctors/ada/appointments?limit=50", 300, 6],
+      ["/hospitals/pages/v1/appointments?patient=p1&limit=30", 100, 4],
+    ]) {
+      const seen = [];
+      let count = 0;
+      for (let next = first; next !== null; count++) {
+        const response = await mf.dispatchFetch(`http://worker.test${next}`, { headers });
+        assert.equal(response.status, 200);
+        seen.push(...(await response.json()));
+        const link = response.headers.get("link");
+        next = link === null ? null : /^<([^>]+)>; rel="next"$/.exec(link)[1];
+        if (next !== null) assert.ok(next.startsWith("/hospitals/pages/v1/"), next);
+      }
+      assert.equal(count, pages, first);
+      assert.equal(seen.length, expected);
+      assert.equal(new Set(seen.map((a) => a.id)).size, expected);
+    }
   } finally {
     await mf.dispose();
   }

@@ -1,0 +1,75 @@
+// The OpenAPI 3.1 document (service/openapi.mjs): valid by a real validator, served at
+// /openapi.json without a key, complete (every route, role and error code of the tables the
+// server runs on), and in force: the harness checks every answer of the REST tests against it
+// (openapi-check.mjs), which this file shows refuses what the document does not allow.
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { API_ROUTES, STATUS_BY_CODE } from "../../service/api.mjs";
+import { openApiDocument } from "../../service/openapi.mjs";
+import { checkResponse, checked } from "./openapi-check.mjs";
+import { client, expectError, request, startInProcess, stopAll } from "./harness.mjs";
+
+after(stopAll);
+
+test("the documents of the Node server and the Worker are valid OpenAPI 3.1; a broken one is not", async () => {
+  for (const worker of [false, true]) {
+    const document = openApiDocument({ worker });
+    assert.equal(document.openapi, "3.1.0");
+    const result = await new Validator().validate(document);
+    assert.equal(result.valid, true, JSON.stringify(result.errors));
+  }
+  const broken = openApiDocument();
+  broken.paths["/v1/doctors"].get.responses = "none";
+  assert.equal((await new Validator().validate(broken)).valid, false, "the validator refuses a broken document");
+});
+
+test("served at /openapi.json to anyone, GET only; the same document", async () => {
+  const server = await startInProcess();
+  const res = await request(server.url, "GET", "/openapi.json", { auth: false });
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.body, openApiDocument());
+  expectError(assert, await request(server.url, "POST", "/openapi.json", { body: {} }), 405, "METHOD_NOT_ALLOWED");
+  expectError(assert, await request(server.url, "GET", "/openapi.json", { headers: { host: "evil.example" } }), 400, "INVALID_HOST");
+});
+
+test("every route, role, parameter and error code is in the document", () => {
+  for (const worker of [false, true]) {
+    const document = openApiDocument({ worker });
+    const prefix = worker ? "/hospitals/{hospital}" : "";
+    for (const route of API_ROUTES) {
+      if (worker && route.seed) continue;
+      const item = document.paths[`${prefix}${route.path.replace(/:([A-Za-z]+)/g, "{$1}")}`];
+      assert.ok(item, `${route.path} is in the document`);
+      for (const [method, op] of Object.entries(route.methods)) {
+        const described = item[method.toLowerCase()];
+        assert.ok(described, `${method} ${route.path}`);
+        assert.equal(described["x-role"], op.role);
+        assert.deepEqual(described.security, op.role === "public" ? [] : op.keys ? [{ key: [] }, { operator: [] }] : [{ key: [] }]);
+        for (const name of op.query) assert.ok(described.parameters.some((p) => p.name === name && p.in === "query"), `${method} ${route.path} ?${name}`);
+        assert.ok(described.responses[String(op.success[0])], `${method} ${route.path} ${op.success[0]}`);
+        for (const [code, status] of Object.entries(STATUS_BY_CODE)) {
+          const codes = described.responses[String(status)]?.content["application/json"].schema.properties.error.properties.code.enum;
+          assert.ok(codes?.includes(code), `${method} ${route.path}: ${code} under ${status}`);
+        }
+      }
+    }
+  }
+});
+
+test("the answers of the REST tests are checked against it, and a wrong one is refused", async () => {
+  const server = await startInProcess();
+  const api = client(server.url);
+  const before = checked.count;
+  await api.get("/v1/doctors");
+  await api.post("/v1/appointments", { doctorId: "1", location: "1 Main St", start: "2019-02-01T11:00" });
+  await api.get("/v1/doctors/nobody");
+  assert.equal(checked.count, before + 3);
+  const appointment = { id: "a1", doctorId: "1", location: "X", start: "2019-02-01T11:00", end: "2019-02-01T11:15", durationMinutes: 15, status: "booked" };
+  checkResponse("GET", "/v1/appointments/a1", { status: 200, body: appointment });
+  assert.throws(() => checkResponse("GET", "/v1/appointments/a1", { status: 200, body: { ...appointment, status: "gone" } }), /does not match/);
+  assert.throws(() => checkResponse("GET", "/v1/appointments/a1", { status: 200, body: { ...appointment, secret: 1 } }), /does not match/);
+  assert.throws(() => checkResponse("GET", "/v1/appointments/a1", { status: 201, body: appointment }), /does not list status 201/);
+  assert.throws(() => checkResponse("GET", "/v1/appointments/a1", { status: 404, body: { error: { code: "SLOT_TAKEN", message: "", details: {} } } }), /does not match/);
+  checkResponse("PUT", "/hospitals/north", { status: 409, body: { error: { code: "HOSPITAL_EXISTS", message: "exists", details: {} } } }, "worker");
+});

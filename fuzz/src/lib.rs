@@ -170,10 +170,13 @@ pub fn describe(target: &str, data: &[u8]) -> String {
 
 /// Parses `YYYY-MM-DDTHH:MM` (the year may have more than four digits) with chrono.
 pub fn parse_date_time(text: &str) -> Option<NaiveDateTime> {
-    // An instant of a hospital with a time zone (`…:00Z`, `…:00-05:00`): its minute in UTC.
-    if text.len() > 16 {
-        let wall = parse_date_time(text.get(..16)?)?;
-        let rest = text.get(16..)?;
+    // An instant of a hospital with a time zone (`…:00Z`, `…:00-05:00`): its minute in UTC. Told
+    // by what follows the time of day, not by the text's length: the end of hours that run to
+    // 24:00 on 9999-12-31 is the wall clock `10000-01-01T00:00`.
+    let (date, time) = text.split_once('T')?;
+    if time.len() > 5 {
+        let wall = parse_date_time(&format!("{date}T{}", time.get(..5)?))?;
+        let rest = time.get(5..)?;
         if rest == ":00Z" || rest == "Z" {
             return Some(wall);
         }
@@ -184,7 +187,6 @@ pub fn parse_date_time(text: &str) -> Option<NaiveDateTime> {
         let minutes = if sign == "-" { -minutes } else { minutes };
         return wall.checked_sub_signed(TimeDelta::minutes(minutes));
     }
-    let (date, time) = text.split_once('T')?;
     let mut parts = date.splitn(3, '-');
     let year: i32 = parts.next()?.parse().ok()?;
     let month: u32 = parts.next()?.parse().ok()?;

@@ -21,7 +21,7 @@ mod benches {
     use divan::{black_box, Bencher};
     use dr_schedule::engine::{
         AppointmentQuery, BookRequest, CancelOptions, ChangeOptions, ClockTime, ConfirmOptions,
-        FindAppointmentsQuery, HoldRequest, Hospital, HospitalOptionsInput, LocalDateTime,
+        FindAppointmentsQuery, HoldRequest, Hospital, HospitalOptionsInput, LocalDateTime, Moment,
         NewDoctor, RescheduleRequest, ScheduleRule, SlotQuery, SnapshotLoader, StatusFilter,
         Weekday,
     };
@@ -66,7 +66,7 @@ mod benches {
         BookRequest {
             doctor_id: format!("d{}", doctor + 1),
             location: "Main".to_owned(),
-            start: at(start),
+            start: Moment::wall(at(start)),
             duration_minutes: None,
             patient: None,
             id: None,
@@ -173,12 +173,12 @@ mod benches {
                 let hold = HoldRequest {
                     doctor_id: "d4".to_owned(),
                     location: "Main".to_owned(),
-                    start: at(&start),
+                    start: Moment::wall(at(&start)),
                     duration_minutes: None,
                     patient: None,
                     id: None,
                     request_id: None,
-                    now,
+                    now: Moment::wall(now),
                     ttl_minutes: 60,
                     notes: None,
                     metadata: None,
@@ -186,7 +186,15 @@ mod benches {
                 h.hold(hold).unwrap().id().to_string()
             })
             .bench_local_values(|id| {
-                let ok = h.borrow_mut().confirm(&id, ConfirmOptions { now }).is_ok();
+                let ok = h
+                    .borrow_mut()
+                    .confirm(
+                        &id,
+                        ConfirmOptions {
+                            now: Moment::wall(now),
+                        },
+                    )
+                    .is_ok();
                 confirmed.borrow_mut().push(id);
                 ok
             });
@@ -211,7 +219,7 @@ mod benches {
                     .unwrap()
                     .id()
                     .to_string();
-                (id, at(&free_slot(size, k, 5)))
+                (id, Moment::wall(at(&free_slot(size, k, 5))))
             })
             .bench_local_values(|(id, start)| {
                 let request = RescheduleRequest {

@@ -62,8 +62,15 @@ export interface HospitalOptions {
   slotMinutes?: number;
   /** Duration of a booking that names none; a multiple of `slotMinutes`. Default 15. */
   defaultDurationMinutes?: number;
-  /** IANA time zone name, kept for exports (0.1 computes in local wall-clock time). */
+  /**
+   * The hospital's IANA time zone ("America/New_York"). Wall-clock inputs are read there,
+   * durations, notice, horizon and hold expiry are real elapsed time, and appointments also
+   * carry `startUtc`/`endUtc`. A name the runtime does not know is `INVALID_INPUT`. Without
+   * one, the hospital keeps floating wall-clock times (no daylight saving).
+   */
   timeZone?: string | null;
+  /** Locations with a zone of their own: `{ "Chicago clinic": "America/Chicago" }` (needs `timeZone`). */
+  locationTimeZones?: { [location: string]: string } | null;
   /**
    * Refuse bookings that start less than this many minutes after `now` (`TOO_SOON`); `0`
    * refuses only bookings in the past. Off when absent or `null`. When set, every booking call
@@ -86,6 +93,8 @@ export interface HospitalOptionsRead {
   slotMinutes: number;
   defaultDurationMinutes: number;
   timeZone: string | null;
+  /** Present when some location has a zone of its own. */
+  locationTimeZones?: { [location: string]: string };
   /** Present when the notice rule is on. */
   minNoticeMinutes?: number;
   /** Present when the horizon rule is on. */
@@ -134,6 +143,12 @@ export interface ChangeOptions {
 }
 
 /** A JSON value, as `metadata` holds them. */
+/**
+ * A date-time input: a wall clock (`2025-03-09T09:00`), or, in a hospital with a `timeZone`, an
+ * instant: RFC 3339 with `Z` or an offset (`2025-11-02T01:30:00-04:00`), or a `Date`.
+ */
+export type DateTimeInput = string | Date;
+
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** The input of `book`. */
@@ -142,7 +157,7 @@ export interface BookRequest {
   /** One of the doctor's locations (exact match). */
   location: string;
   /** Hospital-local wall-clock start, `YYYY-MM-DDTHH:MM`, on the slot grid. */
-  start: string;
+  start: DateTimeInput;
   /** A positive multiple of `slotMinutes`; default `defaultDurationMinutes`. */
   durationMinutes?: number;
   /** Your reference to the patient. */
@@ -155,7 +170,7 @@ export interface BookRequest {
    * Your current time, `YYYY-MM-DDTHH:MM`: required when the hospital has `minNoticeMinutes`
    * or `horizonDays`; lets a lapsed hold free its time.
    */
-  now?: string;
+  now?: DateTimeInput;
   /** Notes for people (up to 2,000 bytes; line breaks allowed). */
   notes?: string;
   /** A small JSON object of your own (up to 4 KiB, 4 levels, 64 keys or items each). */
@@ -166,13 +181,13 @@ export interface BookRequest {
 export interface HoldRequest {
   doctorId: string;
   location: string;
-  start: string;
+  start: DateTimeInput;
   durationMinutes?: number;
   patient?: string;
   id?: string;
   requestId?: string;
   /** Your current time (required). */
-  now: string;
+  now: DateTimeInput;
   /** How long the hold lasts from `now`: 1 to 10080 minutes (a week). */
   ttlMinutes: number;
   notes?: string;
@@ -182,13 +197,13 @@ export interface HoldRequest {
 /** The input of `reschedule`. */
 export interface RescheduleRequest {
   /** The new start. */
-  start: string;
+  start: DateTimeInput;
   /** The new location; the current one when absent. */
   location?: string;
   /** The new length; the current one when absent. */
   durationMinutes?: number;
   /** Your current time, as for `book`. */
-  now?: string;
+  now?: DateTimeInput;
   /** New notes; the current ones when absent. */
   notes?: string;
   /** New metadata; the current metadata when absent. */
@@ -205,17 +220,17 @@ export interface AppointmentPatch {
 /** Options of `confirm`. */
 export interface ConfirmOptions {
   /** Your current time (required): a hold that has lapsed by then cannot be confirmed. */
-  now: string;
+  now: DateTimeInput;
 }
 
 /** The input of `explain`. */
 export interface ExplainRequest {
   doctorId: string;
   location: string;
-  start: string;
+  start: DateTimeInput;
   durationMinutes?: number;
   /** Your current time, as for `book`. */
-  now?: string;
+  now?: DateTimeInput;
   /** Checks the patient-overlap rule too. */
   patient?: string;
 }
@@ -249,7 +264,13 @@ export interface FoundSlot {
   doctorId: string;
   /** The location asked for, or the first of the doctor's where the slot fits. */
   location: string;
+  /**
+   * The wall clock there; in a hospital with a time zone, with its offset where that wall
+   * clock happens twice (`2025-11-02T01:30:00-04:00`).
+   */
   start: string;
+  /** The start as an instant in UTC (`2025-11-02T05:30:00Z`), in a hospital with a time zone. */
+  startUtc?: string;
 }
 
 /**
@@ -270,10 +291,14 @@ export interface Appointment {
   id: string;
   doctorId: string;
   location: string;
-  /** `YYYY-MM-DDTHH:MM`, hospital-local wall clock. */
+  /** `YYYY-MM-DDTHH:MM`, the wall clock at the location. */
   start: string;
-  /** `start + durationMinutes`, exclusive. */
+  /** The wall clock `durationMinutes` of real time after `start`, exclusive. */
   end: string;
+  /** The start as an instant in UTC (`2025-03-09T14:00:00Z`), in a hospital with a time zone. */
+  startUtc?: string;
+  /** The end as an instant in UTC, in a hospital with a time zone. */
+  endUtc?: string;
   durationMinutes: number;
   patient?: string;
   requestId?: string;
@@ -285,18 +310,22 @@ export interface Appointment {
   cancelReason?: string;
   notes?: string;
   metadata?: { [key: string]: JsonValue };
+  /** The `now` of the call that created it, if it passed one (an instant in UTC in a hospital with a time zone). */
+  createdAt?: string;
+  /** The `now` of the latest call that changed it and passed one. */
+  updatedAt?: string;
 }
 
 /** Options of `appointments`. */
 export interface AppointmentQuery {
   /** Window start: a date (its midnight) or a date-time. Default: all time. */
-  from?: string;
+  from?: DateTimeInput;
   /** Window end, exclusive: a date (that whole day included) or a date-time. */
-  to?: string;
+  to?: DateTimeInput;
   /** Default `"active"`: booked and live holds. */
   status?: AppointmentStatus | "active" | "all";
   /** Your current time: holds that have lapsed by then are left out. */
-  now?: string;
+  now?: DateTimeInput;
   /** At most this many (a page; 1 to 100,000). */
   limit?: number;
   /** Only those after this appointment in the listing's order: the id of the last one of the previous page. */
@@ -335,20 +364,54 @@ export interface WorkingBlock {
   start: string;
   /** `YYYY-MM-DDTHH:MM`, exclusive. */
   end: string;
+  /** The start as an instant in UTC, in a hospital with a time zone. */
+  startUtc?: string;
+  /** The end as an instant in UTC (a block across a change of the clocks has its real length). */
+  endUtc?: string;
 }
+
+/** Options of `toICalendar`. */
+export interface ICalendarOptions {
+  /** Window start: a date (its midnight), a date-time or an instant. */
+  from: DateTimeInput;
+  /** Window end, exclusive: a date (that whole day included), a date-time or an instant. */
+  to: DateTimeInput;
+  /** The domain of the UIDs (`a17@clinic.example`); default `"dr-schedule"`. */
+  domain?: string;
+  /** The calendar's name (`X-WR-CALNAME`). */
+  name?: string;
+}
+
+/** Options of `toFhirBundle`. */
+export interface FhirBundleOptions {
+  from: DateTimeInput;
+  to: DateTimeInput;
+  /** Only this doctor; every doctor when absent. */
+  doctorId?: string;
+  /** Your current time, for the free slots (needed with a minimum notice or a horizon). */
+  now?: DateTimeInput;
+}
+
+/** A FHIR R4 resource as `toFhirBundle` writes it (Schedule, Slot or Appointment). */
+export type FhirResource = { resourceType: "Schedule" | "Slot" | "Appointment"; id: string; [field: string]: JsonValue };
+
+/** A FHIR R4 Bundle of type "collection". */
+export type FhirBundle = { resourceType: "Bundle"; type: "collection"; entry: { resource: FhirResource }[] };
 
 /** Options of `cancel`. */
 export interface CancelOptions {
   /** Kept on the appointment as `cancelReason`. */
   reason?: string;
+  /** Your current time: the appointment's `updatedAt` (it moves no clock). */
+  now?: DateTimeInput;
 }
 
 /** Options of `availableSlots`. */
 export interface SlotQuery {
   /** Window start: a date or a date-time. */
-  from: string;
+  from: DateTimeInput;
   /** Window end, exclusive: a date (that whole day included) or a date-time. */
-  to: string;
+  to: DateTimeInput;
   /** Default `defaultDurationMinutes`. */
   durationMinutes?: number;
   /** Only check this location (one of the doctor's). */
@@ -356,13 +419,19 @@ export interface SlotQuery {
   /** At most this many slots, earliest first. */
   limit?: number;
   /** Your current time: required with `minNoticeMinutes` or `horizonDays`; lapsed holds free their time. */
-  now?: string;
+  now?: DateTimeInput;
 }
 
 /** Options of `Hospital.fromSnapshot`. */
 export interface LoadOptions {
   /** Load a snapshot larger than the `maxSnapshotBytes` it states (and keep this higher limit). */
   maxSnapshotBytes?: number;
+  /**
+   * Read a snapshot of floating wall-clock times (any version, or one of a hospital without a
+   * zone) in this IANA zone: the hospital has it from then on (a time the zone skips or repeats
+   * is refused, `INVALID_SNAPSHOT`). A snapshot with a zone of its own must name the same one.
+   */
+  timeZone?: string;
 }
 
 /**
@@ -420,6 +489,8 @@ export type HospitalErrorCode =
   | "HOLD_EXPIRED"
   | "NOT_HELD"
   | "HOSPITAL_FULL"
+  | "NONEXISTENT_TIME"
+  | "AMBIGUOUS_TIME"
   | "INSTANCE_FAILED";
 
 /** What a caller needs to act on an error; only the fields that apply are set. */
@@ -479,6 +550,12 @@ export interface HospitalErrorDetails {
   requested?: number;
   /** The most it may have (`HOSPITAL_FULL`). */
   limit?: number;
+  /** The zone a wall-clock time was read in (`NONEXISTENT_TIME`, `AMBIGUOUS_TIME`). */
+  timeZone?: string;
+  /** The valid starts on either side of the skipped ones, each with its offset (`NONEXISTENT_TIME`). */
+  nearestStarts?: string[];
+  /** Both instants of a repeated wall clock, earlier first, each with its offset (`AMBIGUOUS_TIME`). */
+  starts?: string[];
 }
 
 /**
@@ -792,6 +869,37 @@ export class Hospital {
    * ```
    */
   workingHours(doctorId: string, query: WorkingHoursQuery): WorkingBlock[];
+
+  /**
+   * The doctor's appointments over [from, to), of every status, as iCalendar (RFC 5545) text a
+   * calendar app can read or subscribe to: one VEVENT each with a stable `UID` (`id@domain`), a
+   * `SEQUENCE` one higher after each reschedule and after the cancellation, `STATUS` CONFIRMED
+   * (booked), TENTATIVE (held) or CANCELLED (cancelled, or a hold that lapsed), `DTSTART`/`DTEND`
+   * in UTC (floating local times in a hospital without a `timeZone`), `DTSTAMP` from `updatedAt`,
+   * `LOCATION`, the notes as `DESCRIPTION`; text escaped, lines folded at 75 octets, CRLF.
+   *
+   * @example
+   * ```ts
+   * const ics = h.toICalendar("d1", { from: "2025-11-01", to: "2025-11-30", domain: "clinic.example" });
+   * // Serve it as text/calendar.
+   * ```
+   */
+  toICalendar(doctorId: string, options: ICalendarOptions): string;
+
+  /**
+   * A FHIR R4 Bundle (type "collection") over [from, to), of every doctor or of `doctorId`: a
+   * Schedule per doctor and location, a Slot per free slot (`"free"`) and per booked or held
+   * appointment (`"busy"`, `"busy-tentative"`), and an Appointment per appointment, its status
+   * mapped booked → `"booked"`, held → `"pending"`, cancelled and expired → `"cancelled"`. Times
+   * are instants in UTC: a hospital without a `timeZone` throws `INVALID_INPUT` (`timeZone`).
+   *
+   * @example
+   * ```ts
+   * const bundle = h.toFhirBundle({ from: "2025-11-02", to: "2025-11-02", now: new Date() });
+   * // Serve JSON.stringify(bundle) as application/fhir+json.
+   * ```
+   */
+  toFhirBundle(options: FhirBundleOptions): FhirBundle;
 
   /**
    * The whole hospital as JSON text to store as it is. Deterministic.

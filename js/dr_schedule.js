@@ -41,7 +41,9 @@ import {
   readU32,
   withProblem,
 } from "./input.js";
-import { FOUND_ROW, ROW, appointment, dateTime, foundSlot, nameCache } from "./output.js";
+import { FOUND_ROW, ROW, appointment, dateTime, foundSlot, nameCache, placed } from "./output.js";
+import { zoneData } from "./zones.js";
+import { fhirBundle, iCalendar, needsZone } from "./exports.js";
 
 export { HospitalError };
 
@@ -91,7 +93,7 @@ const RESCHEDULE = fieldsOf({
   metadata: [readAny, false],
 });
 const CONFIRM = fieldsOf({ now: [readDateTime, true] });
-const CANCEL = fieldsOf({ reason: [readString, false] });
+const CANCEL = fieldsOf({ reason: [readString, false], now: [readDateTime, false] });
 const CHANGE = fieldsOf({ cancelAppointments: [readBoolean, false] });
 const LIST = fieldsOf({
   from: [readBound, false],
@@ -117,7 +119,19 @@ const EXPLAIN = fieldsOf({
   patient: [readString, false],
   now: [readDateTime, false],
 });
-const LOAD = fieldsOf({ maxSnapshotBytes: [readCounter, false] });
+const ICALENDAR = fieldsOf({
+  from: [readBound, true],
+  to: [readBound, true],
+  domain: [readString, false],
+  name: [readString, false],
+});
+const FHIR = fieldsOf({
+  from: [readBound, true],
+  to: [readBound, true],
+  doctorId: [readString, false],
+  now: [readDateTime, false],
+});
+const LOAD = fieldsOf({ maxSnapshotBytes: [readCounter, false], timeZone: [readString, false] });
 
 /** What the engine reads as "absent" for an optional number or flag. */
 const ABSENT = -1;
@@ -224,6 +238,58 @@ function putJson(value, name) {
   return { length: put(text), problems };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Time zones: the engine has no time-zone database; the zones a hospital names are handed to
+// the instance first, as zones.js reads them from the runtime's Intl (once per zone and instance).
+
+/** The zones this instance has been given, as `generation:name`. */
+const givenZones = new Set();
+
+/** Hands the zones `names` to the instance (those this runtime does not know are left for the engine to refuse). */
+function giveZones(names) {
+  for (const name of names) {
+    if (typeof name !== "string") continue;
+    const key = `${currentGeneration()}:${name}`;
+    if (givenZones.has(key)) continue;
+    const data = zoneData(name);
+    if (data === undefined) continue;
+    beginArguments(name.length + data.length);
+    const nameLength = put(name);
+    const dataLength = put(data);
+    if (bindings.registerZone(nameLength, dataLength) < 0) throw engineError();
+    givenZones.add(key);
+  }
+}
+
+/** The zones named by options (`timeZone`, `locationTimeZones`) in their JSON text. */
+function zonesOfOptions(text) {
+  let options;
+  try {
+    options = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (typeof options !== "object" || options === null) return [];
+  const names = [options.timeZone];
+  const locations = options.locationTimeZones;
+  if (typeof locations === "object" && locations !== null) names.push(...Object.values(locations));
+  return names;
+}
+
+/** The zones a snapshot's header names (its options come first, on its first line). */
+function zonesOfSnapshot(source) {
+  const head = typeof source === "string" ? source.slice(0, HEADER_SCAN) : new TextDecoder().decode(source.subarray(0, HEADER_SCAN));
+  const names = [];
+  for (const match of head.matchAll(/"timeZone"\s*:\s*"([^"\\]{1,64})"/g)) names.push(match[1]);
+  for (const match of head.matchAll(/"locationTimeZones"\s*:\s*\{([^}]*)\}/g)) {
+    for (const zone of match[1].matchAll(/:\s*"([^"\\]{1,64})"/g)) names.push(zone[1]);
+  }
+  return names;
+}
+
+/** How much of a snapshot's start is searched for the zones it names. */
+const HEADER_SCAN = 1 << 16;
+
 /**
  * A list of appointments, fetched `CHUNK` at a time: `call(after, max)` writes the next rows
  * after the appointment `after` (an id) and returns how many.
@@ -257,9 +323,15 @@ export class Hospital {
     let problems = [];
     let raw;
     try {
-      const json = putJson(options, "options");
-      problems = json.problems;
-      raw = bindings.RawHospital.create(json.length);
+      let length = ABSENT;
+      if (options !== undefined && options !== null) {
+        const json = jsonText(options, "options");
+        problems = json.problems;
+        giveZones(zonesOfOptions(json.text));
+        beginArguments(json.text.length);
+        length = put(json.text);
+      }
+      raw = bindings.RawHospital.create(length);
       if (raw === undefined) throw engineError();
     } catch (error) {
       throw failure(withProblem(error, problems));
@@ -274,10 +346,13 @@ export class Hospital {
    * `options.maxSnapshotBytes` raises the limit the snapshot states, to load one larger than it.
    */
   static fromSnapshot(snapshot, options = undefined) {
-    const [maxSnapshotBytes] = readFields(options, "options", LOAD, true);
+    const [maxSnapshotBytes, timeZone] = readFields(options, "options", LOAD, true);
+    if (timeZone !== undefined && zoneData(timeZone) === undefined) {
+      throw invalidInput("timeZone", `${JSON.stringify(timeZone)} is not a time zone this runtime knows (an IANA name such as America/New_York)`);
+    }
     let raw;
     try {
-      raw = loadSnapshot(snapshot, number(maxSnapshotBytes));
+      raw = loadSnapshot(snapshot, number(maxSnapshotBytes), timeZone);
     } catch (error) {
       throw failure(error);
     }
@@ -536,9 +611,9 @@ export class Hospital {
     let error;
     try {
       readString(appointmentId, "appointmentId");
-      const [reason] = readFields(options, "options", CANCEL, true);
-      beginArguments(appointmentId.length + units(reason));
-      if (entry.raw.cancel(put(appointmentId), put(reason)) >= 0) return single(entry);
+      const [reason, now] = readFields(options, "options", CANCEL, true);
+      beginArguments(appointmentId.length + units(reason) + units(now));
+      if (entry.raw.cancel(put(appointmentId), put(reason), put(now)) >= 0) return single(entry);
       error = engineError();
     } catch (thrown) {
       error = thrown;
@@ -639,7 +714,12 @@ export class Hospital {
       const rows = memoryNumbers();
       const base = listRows();
       const slots = new Array(count);
-      for (let i = 0; i < count; i++) slots[i] = dateTime(rows[base + i]);
+      if (entry.raw.zoned()) {
+        // Two numbers a slot: its wall clock, and its offset where that wall clock happens twice.
+        for (let i = 0; i < count; i++) slots[i] = placed(rows[base + 2 * i], rows[base + 2 * i + 1]);
+      } else {
+        for (let i = 0; i < count; i++) slots[i] = dateTime(rows[base + i]);
+      }
       return slots;
     } catch (error) {
       throw failure(error);
@@ -669,6 +749,45 @@ export class Hospital {
     } finally {
       entry.busy = false;
     }
+  }
+
+  /**
+   * The doctor's appointments over [from, to), every status, as an iCalendar (RFC 5545) text: one
+   * VEVENT each, its UID stable (`id@domain`), SEQUENCE one more for each reschedule and for the
+   * cancellation, STATUS CONFIRMED (booked), TENTATIVE (held) or CANCELLED (cancelled, expired),
+   * DTSTART/DTEND in UTC (floating local times in a hospital without a zone), DTSTAMP from
+   * `updatedAt`, LOCATION, escaped and folded at 75 octets, CRLF line ends.
+   */
+  toICalendar(doctorId, options) {
+    readString(doctorId, "doctorId");
+    const [from, to, domain, name] = readFields(options, "options", ICALENDAR);
+    const { timeZone } = this.options;
+    this.getDoctor(doctorId);
+    const appointments = this.appointments(doctorId, { from, to, status: "all" });
+    return iCalendar(appointments, { zoned: timeZone !== null && timeZone !== undefined, domain: domain ?? "dr-schedule", name });
+  }
+
+  /**
+   * A FHIR R4 Bundle (type "collection") over [from, to): a Schedule per doctor and location, a
+   * Slot per free slot ("free") and per booked or held appointment ("busy", "busy-tentative"),
+   * and an Appointment per appointment (status booked → "booked", held → "pending", cancelled
+   * and expired → "cancelled"). Times are instants: the hospital needs a `timeZone`.
+   */
+  toFhirBundle(options) {
+    const [from, to, doctorId, now] = readFields(options, "options", FHIR);
+    const { timeZone, defaultDurationMinutes, locationTimeZones } = this.options;
+    if (timeZone === null || timeZone === undefined) throw needsZone();
+    const doctors = doctorId === undefined ? this.listDoctors() : [this.getDoctor(doctorId)];
+    return fhirBundle({
+      doctors,
+      appointmentsOf: (id) => this.appointments(id, { from, to, status: "all" }),
+      freeSlotsOf: (id, location) => this.availableSlots(id, { from, to, location, now }),
+      zoneOf: (location) => locationTimeZones?.[location] ?? timeZone,
+      from,
+      to,
+      timeZone,
+      duration: defaultDurationMinutes,
+    });
   }
 
   /** Every reason this time cannot be booked, in the order of the rules; [] when it can be. */
@@ -848,10 +967,12 @@ function snapshotSource(snapshot) {
 }
 
 /** Loads a snapshot, text or bytes, in pieces of whole lines, so that it is never copied whole. */
-function loadSnapshot(snapshot, maxSnapshotBytes) {
+function loadSnapshot(snapshot, maxSnapshotBytes, timeZone) {
   const source = snapshotSource(snapshot);
   const isText = typeof source === "string";
-  const loader = bindings.RawLoader.begin(maxSnapshotBytes);
+  giveZones([...zonesOfSnapshot(source), timeZone]);
+  beginArguments(units(timeZone));
+  const loader = bindings.RawLoader.begin(maxSnapshotBytes, put(timeZone));
   if (loader === undefined) throw engineError();
   try {
     const length = source.length;

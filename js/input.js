@@ -103,15 +103,45 @@ function checkedString(value, field) {
   return value;
 }
 
-/** A date-time field: a string like 2025-03-09T09:00 (its shape is the engine's to check). */
+const dateValue = Date.prototype.valueOf;
+const dateIso = Date.prototype.toISOString;
+
+/** A `Date` as the instant it is (`2025-03-09T14:00:00.000Z`); INVALID_INPUT for an invalid one. */
+function instantOf(value, field) {
+  let time;
+  try {
+    time = dateValue.call(value);
+  } catch {
+    return undefined; // not a real Date
+  }
+  if (time !== time) throw invalidInput(field, "an invalid Date");
+  try {
+    return dateIso.call(value);
+  } catch {
+    throw invalidInput(field, "a Date outside the years 0001 to 9999");
+  }
+}
+
+/**
+ * A date-time field: a wall-clock string like 2025-03-09T09:00, an RFC 3339 instant with `Z` or
+ * an offset (its shape is the engine's to check), or a `Date` (the instant it is).
+ */
 export function readDateTime(value, field) {
-  if (typeof value !== "string") throw invalidInput(field, `expected a string like 2025-03-09T09:00, not ${describe(value)}`);
+  if (typeof value === "object" && value !== null) {
+    const iso = instantOf(value, field);
+    if (iso !== undefined) return iso;
+  }
+  if (typeof value !== "string") throw invalidInput(field, `expected a string like 2025-03-09T09:00 or 2025-03-09T14:00:00Z, or a Date, not ${describe(value)}`);
   return checkedString(value, field);
 }
 
-/** A window bound: a date (2025-03-09) or a date-time (2025-03-09T09:00). */
+/** A window bound: a date (2025-03-09), a date-time (2025-03-09T09:00), an instant or a `Date`. */
 export function readBound(value, field) {
-  if (typeof value !== "string") throw invalidInput(field, `expected a string like 2025-03-09 or 2025-03-09T09:00, not ${describe(value)}`);
+  if (typeof value === "object" && value !== null) {
+    const iso = instantOf(value, field);
+    if (iso !== undefined) return iso;
+  }
+  if (typeof value !== "string") throw invalidInput(field, `expected a string like 2025-03-09 or 2025-03-09T09:00, or a Date, not ${describe(value)}`);
   return checkedString(value, field);
 }
 

@@ -6,7 +6,7 @@
 // strings straight from wasm memory.
 
 /** The position of each number in an appointment row (as src/binding/rows.rs writes them). */
-export const ROW = 26;
+export const ROW = 31;
 const FLAGS = 0;
 const ID_NUMBER = 1;
 const ID_PTR = 2;
@@ -33,18 +33,23 @@ const NOTES_PTR = 22;
 const NOTES_LEN = 23;
 const EXTRAS_OFFSET = 24;
 const EXTRAS_LEN = 25;
+const END = 26;
+const START_UTC = 27;
+const END_UTC = 28;
+const CREATED_AT = 29;
+const UPDATED_AT = 30;
 
 /** The names of the positions above, in order: a test compares them with the engine's. */
 export const LAYOUT = [
   "flags", "idNumber", "idPtr", "idLen", "doctorKey", "doctorStamp", "doctorPtr", "doctorLen",
   "place", "placeStamp", "placePtr", "placeLen", "start", "duration", "status", "patientPtr",
   "patientLen", "requestPtr", "requestLen", "holdExpires", "reasonPtr", "reasonLen", "notesPtr",
-  "notesLen", "extrasOffset", "extrasLen",
+  "notesLen", "extrasOffset", "extrasLen", "end", "startUtc", "endUtc", "createdAt", "updatedAt",
 ];
 
 /** A found slot's row. */
-export const FOUND_ROW = 9;
-export const FOUND_LAYOUT = ["doctorKey", "doctorStamp", "doctorPtr", "doctorLen", "place", "placeStamp", "placePtr", "placeLen", "start"];
+export const FOUND_ROW = 11;
+export const FOUND_LAYOUT = ["doctorKey", "doctorStamp", "doctorPtr", "doctorLen", "place", "placeStamp", "placePtr", "placeLen", "start", "offset", "startUtc"];
 
 /** Which optional parts an appointment has (bits of FLAGS). */
 const HAS_PATIENT = 1;
@@ -54,6 +59,10 @@ const HAS_RESCHEDULED_FROM = 8;
 const HAS_CANCEL_REASON = 16;
 const HAS_NOTES = 32;
 const HAS_METADATA = 64;
+const HAS_CREATED_AT = 128;
+const HAS_UPDATED_AT = 256;
+/** A hospital with a time zone: startUtc and endUtc are set; holdExpires, createdAt and updatedAt are instants. */
+const ZONED = 512;
 
 const STATUSES = ["booked", "held", "cancelled", "expired"];
 
@@ -124,6 +133,23 @@ export function dateTime(minute) {
 // ---------------------------------------------------------------------------------------------
 // Appointments and found slots
 
+/** `YYYY-MM-DDTHH:MM:00Z` of an engine minute counted in UTC (an instant). */
+export function instant(minute) {
+  return `${dateTime(minute)}:00Z`;
+}
+
+/**
+ * A wall clock shown with its offset (minutes east of UTC), `2025-11-02T01:30:00-04:00`, where
+ * the wall clock alone would not say which instant it is; NaN: the wall clock alone.
+ */
+export function placed(minute, offset) {
+  if (offset !== offset) return dateTime(minute);
+  const size = Math.abs(offset);
+  const hours = String(Math.floor(size / 60)).padStart(2, "0");
+  const minutes = String(size % 60).padStart(2, "0");
+  return `${dateTime(minute)}:00${offset < 0 ? "-" : "+"}${hours}:${minutes}`;
+}
+
 /**
  * A hospital's decoded doctor ids and locations: by the engine's number for each, checked by
  * its stamp (a number is reused only with another stamp).
@@ -156,6 +182,7 @@ export function appointment(rows, bytes, at, names, textAt, knownId = undefined)
   const status = STATUSES[rows[at + STATUS]];
   // The usual appointments, a patient or not and nothing else, as one literal each: adding
   // properties one by one would walk V8 through a new hidden class for each.
+  if (flags & ZONED) return zonedAppointment(rows, bytes, at, flags, id, doctorId, location, status, textAt);
   if (flags === HAS_PATIENT) {
     const patient = text(bytes, rows[at + PATIENT_PTR], rows[at + PATIENT_LEN]);
     return { id, doctorId, location, start: dateTime(start), end: dateTime(start + duration), durationMinutes: duration, patient, status };
@@ -173,6 +200,34 @@ export function appointment(rows, bytes, at, names, textAt, knownId = undefined)
   if (flags & HAS_CANCEL_REASON) result.cancelReason = text(bytes, rows[at + REASON_PTR], rows[at + REASON_LEN]);
   if (flags & HAS_NOTES) result.notes = text(bytes, rows[at + NOTES_PTR], rows[at + NOTES_LEN]);
   if (flags & HAS_METADATA) result.metadata = extras.metadata;
+  if (flags & HAS_CREATED_AT) result.createdAt = dateTime(rows[at + CREATED_AT]);
+  if (flags & HAS_UPDATED_AT) result.updatedAt = dateTime(rows[at + UPDATED_AT]);
+  return result;
+}
+
+/** An appointment of a hospital with a time zone: wall clocks there, and instants in UTC. */
+function zonedAppointment(rows, bytes, at, flags, id, doctorId, location, status, textAt) {
+  const result = {
+    id,
+    doctorId,
+    location,
+    start: dateTime(rows[at + START]),
+    end: dateTime(rows[at + END]),
+    startUtc: instant(rows[at + START_UTC]),
+    endUtc: instant(rows[at + END_UTC]),
+    durationMinutes: rows[at + DURATION],
+  };
+  if (flags & HAS_PATIENT) result.patient = text(bytes, rows[at + PATIENT_PTR], rows[at + PATIENT_LEN]);
+  if (flags & HAS_REQUEST_ID) result.requestId = text(bytes, rows[at + REQUEST_PTR], rows[at + REQUEST_LEN]);
+  result.status = status;
+  if (flags & HAS_HOLD_EXPIRES) result.holdExpires = instant(rows[at + HOLD_EXPIRES]);
+  const extras = flags & (HAS_RESCHEDULED_FROM | HAS_METADATA) ? JSON.parse(text(bytes, textAt() + rows[at + EXTRAS_OFFSET], rows[at + EXTRAS_LEN])) : undefined;
+  if (flags & HAS_RESCHEDULED_FROM) result.rescheduledFrom = extras.rescheduledFrom;
+  if (flags & HAS_CANCEL_REASON) result.cancelReason = text(bytes, rows[at + REASON_PTR], rows[at + REASON_LEN]);
+  if (flags & HAS_NOTES) result.notes = text(bytes, rows[at + NOTES_PTR], rows[at + NOTES_LEN]);
+  if (flags & HAS_METADATA) result.metadata = extras.metadata;
+  if (flags & HAS_CREATED_AT) result.createdAt = instant(rows[at + CREATED_AT]);
+  if (flags & HAS_UPDATED_AT) result.updatedAt = instant(rows[at + UPDATED_AT]);
   return result;
 }
 
@@ -181,6 +236,7 @@ export function foundSlot(rows, bytes, at, names) {
   return {
     doctorId: cached(names.doctors, rows[at], rows[at + 1], bytes, rows[at + 2], rows[at + 3]),
     location: cached(names.places, rows[at + 4], rows[at + 5], bytes, rows[at + 6], rows[at + 7]),
-    start: dateTime(rows[at + 8]),
+    start: placed(rows[at + 8], rows[at + 9]),
+    ...(rows[at + 10] === rows[at + 10] ? { startUtc: instant(rows[at + 10]) } : {}),
   };
 }

@@ -48,7 +48,7 @@ mv "$wasm.opt" "$wasm"
 
 # The JS layer (the class and its modules), one entry per runtime, and the public types, written
 # by hand beside the class: the bindings' own types describe the raw binding, not the API.
-cp js/dr_schedule.js js/errors.js js/input.js js/instance.js js/output.js \
+cp js/dr_schedule.js js/errors.js js/exports.js js/input.js js/instance.js js/output.js js/zones.js \
   js/node.js js/browser.js js/workerd.js js/deno.js js/dr_schedule.d.ts "$out_dir/"
 rm "$out_dir/dr_schedule_bindings.d.ts" "$out_dir/dr_schedule_bindings_bg.wasm.d.ts"
 # The package's own README (install, import, the API, errors, persistence, limits), not the

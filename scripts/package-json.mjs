@@ -48,9 +48,11 @@ const manifest = {
   files: [
     "dr_schedule.js",
     "errors.js",
+    "exports.js",
     "input.js",
     "instance.js",
     "output.js",
+    "zones.js",
     "dr_schedule.d.ts",
     "dr_schedule_bindings.js",
     "dr_schedule_bindings_bg.wasm",

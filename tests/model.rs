@@ -161,17 +161,35 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
-/// The dates of the universe, one string per day offset `FIRST_DAY..=CAL_LAST_DAY`.
+/// The dates of the universe, one string per day offset `FIRST_DAY - 1..=CAL_LAST_DAY` (the day
+/// before the first holds the instants in UTC of a zoned universe's first hours).
 #[derive(Debug, Clone)]
 struct Cal {
     dates: Vec<String>,
+    /// Whether the hospital has the time zone [`ZONE`]: the model's minutes are then its wall
+    /// clock, and instants are [`ZONE_OFFSET`] minutes earlier.
+    zoned: bool,
+}
+
+/// The zone of a zoned universe: a fixed offset (the DST rules are tested against real zones
+/// in tests/time_zones.rs and by the package's Intl oracle), so that the model's wall-clock
+/// arithmetic stays as it is while every instant in and out, the snapshot with offsets and the
+/// change records of a zoned hospital are checked.
+const ZONE: &str = "Etc/GMT-1";
+const ZONE_OFFSET: i64 = 60;
+
+/// The zones the hospitals of the test know.
+fn time_zones() -> dr_schedule::engine::TimeZones {
+    let mut zones = dr_schedule::engine::TimeZones::new();
+    zones.insert(dr_schedule::engine::ZoneRules::parse(ZONE, &ZONE_OFFSET.to_string()).unwrap());
+    zones
 }
 
 impl Cal {
     fn new((year, month, day): (i32, u32, u32)) -> Self {
-        // Step back to FIRST_DAY, then forward one day at a time.
+        // Step back to the day before FIRST_DAY, then forward one day at a time.
         let (mut y, mut m, mut d) = (year, month, day);
-        for _ in FIRST_DAY..0 {
+        for _ in (FIRST_DAY - 1)..0 {
             if d > 1 {
                 d -= 1;
             } else if m > 1 {
@@ -184,7 +202,7 @@ impl Cal {
             }
         }
         let mut dates = Vec::new();
-        for _ in FIRST_DAY..=CAL_LAST_DAY {
+        for _ in (FIRST_DAY - 1)..=CAL_LAST_DAY {
             dates.push(format!("{y:04}-{m:02}-{d:02}"));
             if d < days_in_month(y, m) {
                 d += 1;
@@ -197,11 +215,45 @@ impl Cal {
                 d = 1;
             }
         }
-        Cal { dates }
+        Cal {
+            dates,
+            zoned: false,
+        }
+    }
+
+    /// An instant of no place as the hospital writes it: UTC in a zoned hospital.
+    fn stamp(&self, t: i64) -> String {
+        if self.zoned {
+            format!("{}:00Z", self.at(t - ZONE_OFFSET))
+        } else {
+            self.at(t)
+        }
+    }
+
+    /// `startUtc`-style: the instant of wall-clock minute `t`, in UTC.
+    fn utc(&self, t: i64) -> String {
+        format!("{}:00Z", self.at(t - ZONE_OFFSET))
+    }
+
+    /// An appointment time as a snapshot writes it: with its offset in a zoned hospital.
+    fn placed(&self, t: i64) -> String {
+        if self.zoned {
+            format!("{}:00+01:00", self.at(t))
+        } else {
+            self.at(t)
+        }
+    }
+
+    /// The minute of an instant of no place as the hospital writes it.
+    fn parse_stamp(&self, text: &str) -> Option<i64> {
+        match text.strip_suffix(":00Z") {
+            Some(utc) if self.zoned => self.parse(utc).map(|t| t + ZONE_OFFSET),
+            _ => self.parse(text),
+        }
     }
 
     fn date(&self, day: i64) -> &str {
-        let index = usize::try_from(day - FIRST_DAY).expect("day before the universe");
+        let index = usize::try_from(day - (FIRST_DAY - 1)).expect("day before the universe");
         self.dates.get(index).expect("day after the universe")
     }
 
@@ -219,7 +271,7 @@ impl Cal {
         let (date, time) = text.split_once('T')?;
         let index = self.dates.iter().position(|d| d == date)?;
         let minute = parse_clock(time).filter(|&m| m < 1440)?;
-        Some((index as i64 + FIRST_DAY) * DAY + i64::from(minute))
+        Some((index as i64 + FIRST_DAY - 1) * DAY + i64::from(minute))
     }
 }
 
@@ -331,6 +383,10 @@ struct MAppt {
     /// Whether the appointment stopped looking like that request (moved, confirmed, its patient
     /// changed, a hold cancelled): then a snapshot keeps `requested`.
     asked_kept: bool,
+    /// The `now` of the call that created it (`createdAt`), and of the latest call that changed
+    /// it and passed one (`updatedAt`).
+    created: Option<i64>,
+    updated: Option<i64>,
 }
 
 impl MAppt {
@@ -663,7 +719,7 @@ impl Model {
     fn options_json(&self) -> Value {
         let mut options = json!({
             "slotMinutes": self.slot, "defaultDurationMinutes": self.default_duration,
-            "timeZone": if self.time_zone { json!("Europe/Paris") } else { Value::Null },
+            "timeZone": if self.time_zone { json!(ZONE) } else { Value::Null },
             "maxSnapshotBytes": self.budget,
         });
         if let Some(notice) = self.notice {
@@ -692,7 +748,7 @@ impl Model {
             json!(a.id),
             json!(a.doctor_id),
             json!(a.location),
-            json!(self.cal.at(a.start)),
+            json!(self.cal.placed(a.start)),
             json!(a.duration),
             json!(status),
             json!(a.patient),
@@ -706,6 +762,8 @@ impl Model {
             "cancelReason",
             "notes",
             "metadata",
+            "createdAt",
+            "updatedAt",
         ] {
             if let Some(v) = appointment.get(key) {
                 extras.insert(key.into(), v.clone());
@@ -713,7 +771,7 @@ impl Model {
         }
         if let (Some(asked), true) = (&a.asked, a.asked_kept) {
             let mut requested = json!({ "location": asked.location,
-                "start": self.cal.at(asked.start), "durationMinutes": asked.duration });
+                "start": self.cal.placed(asked.start), "durationMinutes": asked.duration });
             if asked.held {
                 requested["held"] = json!(true);
             }
@@ -739,10 +797,11 @@ impl Model {
     fn size(&self) -> u64 {
         let max = 9_007_199_254_740_991_u64;
         let header = format!(
-            "{{\"format\":\"dr-schedule\",\"version\":3,\"revision\":{max},\"options\":{},\
+            "{{\"format\":\"dr-schedule\",\"version\":4,\"revision\":{max},\"options\":{},\
              \"nextIds\":{{\"doctor\":{max},\"appointment\":{max}}},\
-             \"lastNow\":\"10000-01-01T00:00\",\"doctors\":[\n],\"appointments\":[\n]}}",
-            self.options_json()
+             \"lastNow\":\"10000-01-01T00:00{}\",\"doctors\":[\n],\"appointments\":[\n]}}",
+            self.options_json(),
+            if self.cal.zoned { ":00Z" } else { "" }
         );
         let doctors: usize = self.doctors.iter().map(|d| d.line).sum();
         let rows: usize = self
@@ -776,6 +835,10 @@ impl Model {
         m.insert("location".into(), json!(a.location));
         m.insert("start".into(), json!(self.cal.at(a.start)));
         m.insert("end".into(), json!(self.cal.at(a.start + a.duration)));
+        if self.cal.zoned {
+            m.insert("startUtc".into(), json!(self.cal.utc(a.start)));
+            m.insert("endUtc".into(), json!(self.cal.utc(a.start + a.duration)));
+        }
         m.insert("durationMinutes".into(), json!(a.duration));
         if let Some(p) = &a.patient {
             m.insert("patient".into(), json!(p));
@@ -791,13 +854,21 @@ impl Model {
         };
         m.insert("status".into(), json!(status));
         if let Status::Held(e) | Status::Expired(e) = a.status {
-            m.insert("holdExpires".into(), json!(self.cal.at(e)));
+            m.insert("holdExpires".into(), json!(self.cal.stamp(e)));
         }
         if !a.trace.is_empty() {
             let trace: Vec<Value> = a
                 .trace
                 .iter()
-                .map(|(l, s, e)| json!({ "location": l, "start": self.cal.at(*s), "end": self.cal.at(*e) }))
+                .map(|(l, s, e)| {
+                    let mut entry =
+                        json!({ "location": l, "start": self.cal.at(*s), "end": self.cal.at(*e) });
+                    if self.cal.zoned {
+                        entry["startUtc"] = json!(self.cal.utc(*s));
+                        entry["endUtc"] = json!(self.cal.utc(*e));
+                    }
+                    entry
+                })
                 .collect();
             m.insert("rescheduledFrom".into(), Value::Array(trace));
         }
@@ -809,6 +880,12 @@ impl Model {
         }
         if let Some(v) = &a.metadata {
             m.insert("metadata".into(), v.clone());
+        }
+        if let Some(t) = a.created {
+            m.insert("createdAt".into(), json!(self.cal.stamp(t)));
+        }
+        if let Some(t) = a.updated {
+            m.insert("updatedAt".into(), json!(self.cal.stamp(t)));
         }
         Value::Object(m)
     }
@@ -1240,6 +1317,8 @@ impl Model {
                 patient: b.patient.clone(),
             }),
             asked_kept: false,
+            created: b.now,
+            updated: b.now,
         });
         self.commit(next, |m| m.appt_json(m.appts.last().unwrap()))
     }
@@ -1254,7 +1333,7 @@ impl Model {
     fn hold_expired(&self, id: &str, expired: i64) -> Outcome {
         err(fail(
             ErrorCode::HoldExpired,
-            json!({ "appointmentId": id, "holdExpires": self.cal.at(expired) }),
+            json!({ "appointmentId": id, "holdExpires": self.cal.stamp(expired) }),
         ))
     }
 
@@ -1289,6 +1368,7 @@ impl Model {
         let a = &mut next.appts[index];
         a.keep_asked();
         a.status = Status::Booked;
+        a.updated = Some(now);
         self.commit(next, |m| m.appt_json(&m.appts[index]))
     }
 
@@ -1361,6 +1441,9 @@ impl Model {
         }
         a.notes = notes;
         a.metadata = metadata;
+        if r.now.is_some() {
+            a.updated = r.now;
+        }
         self.commit(next, |m| m.appt_json(&m.appts[index]))
     }
 
@@ -1664,12 +1747,14 @@ impl Model {
                 while minute < DAY && open[minute as usize] {
                     minute += 1;
                 }
-                today.push((
-                    start,
-                    json!({ "date": self.cal.date(day), "location": l,
-                            "start": self.cal.at(day * DAY + start),
-                            "end": self.cal.at(day * DAY + minute) }),
-                ));
+                let mut block = json!({ "date": self.cal.date(day), "location": l,
+                        "start": self.cal.at(day * DAY + start),
+                        "end": self.cal.at(day * DAY + minute) });
+                if self.cal.zoned {
+                    block["startUtc"] = json!(self.cal.utc(day * DAY + start));
+                    block["endUtc"] = json!(self.cal.utc(day * DAY + minute));
+                }
+                today.push((start, block));
             }
         }
         today.sort_by_key(|(start, _)| *start);
@@ -1836,7 +1921,13 @@ impl Model {
                 limit as usize,
             )
             .into_iter()
-            .map(|(t, d, l)| json!({ "doctorId": d, "location": l, "start": self.cal.at(t) }))
+            .map(|(t, d, l)| {
+                let mut slot = json!({ "doctorId": d, "location": l, "start": self.cal.at(t) });
+                if self.cal.zoned {
+                    slot["startUtc"] = json!(self.cal.utc(t));
+                }
+                slot
+            })
             .collect();
         ok(Value::Array(found), false)
     }
@@ -2561,7 +2652,7 @@ fn perform(
         Call::SetActor(actor) => h.set_actor(actor.as_deref()).map(|()| json!(null)),
         Call::Snapshot => {
             let text = h.to_snapshot()?;
-            let restored = Hospital::from_snapshot(&text)?;
+            let restored = Hospital::from_snapshot_in(&text, &time_zones())?;
             let identical =
                 restored.to_snapshot()? == text && restored.snapshot_bytes() == h.snapshot_bytes();
             // A restored hospital keeps the options, not who was making the changes.
@@ -2605,6 +2696,7 @@ fn check_batch(h: &Hospital, replica: &mut Hospital, at: usize, kind: u8) -> Res
                 op: ChangeOp::Cancel {
                     id: "zz-missing".into(),
                     reason: None,
+                    now: None,
                 },
             },
             2 => Change {
@@ -4821,7 +4913,9 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
             m.revision
         ));
     }
-    let clock = h.clock().map(|c| m.cal.parse(&c.to_string()).unwrap());
+    let clock = h
+        .clock()
+        .map(|c| m.cal.parse(&c.to_string()).unwrap() + if m.cal.zoned { ZONE_OFFSET } else { 0 });
     if clock != m.clock {
         return Err(format!(
             "the clock is {:?}, expected {:?}",
@@ -4917,7 +5011,9 @@ fn check_state(h: &Hospital, m: &Model) -> Result<(), String> {
             return Err(format!("appointment {:?} has a bad trace", a.id));
         }
         use dr_schedule::engine::AppointmentStatus;
-        let expires = a.hold_expires.map(|e| m.cal.parse(&e.to_string()).unwrap());
+        let expires = a
+            .hold_expires
+            .map(|e| m.cal.parse_stamp(&e.to_string()).unwrap());
         let hold = matches!(
             a.status,
             AppointmentStatus::Held | AppointmentStatus::Expired
@@ -5000,9 +5096,11 @@ fn check_size(h: &Hospital, text: &str, expected: u64) -> Result<(), String> {
         - digits(h.revision())
         - digits(h.next_ids().doctor)
         - digits(h.next_ids().appointment)
-        + match h.clock() {
-            Some(_) => 1,
-            None => 15,
+        + match (h.clock(), h.is_zoned()) {
+            (Some(_), _) => 1,
+            (None, false) => 15,
+            // null, or "10000-01-01T00:00:00Z".
+            (None, true) => 19,
         };
     // Each status counted as "cancelled": the bytes it is shorter by.
     let statuses: u64 = h
@@ -5031,14 +5129,15 @@ fn check_size(h: &Hospital, text: &str, expected: u64) -> Result<(), String> {
 }
 
 fn run(case: &Case) {
-    let cal = Cal::new(BASES[case.base]);
+    let mut cal = Cal::new(BASES[case.base]);
+    cal.zoned = case.time_zone;
     let mut options = Map::new();
     options.insert("slotMinutes".into(), json!(case.slot));
     if let Some(n) = case.default_slots {
         options.insert("defaultDurationMinutes".into(), json!(n * case.slot));
     }
     if case.time_zone {
-        options.insert("timeZone".into(), json!("Europe/Paris"));
+        options.insert("timeZone".into(), json!(ZONE));
     }
     let notice = case.notice.map(|i| NOTICES[i]);
     let horizon = case.horizon.map(|i| HORIZONS[i]);
@@ -5051,9 +5150,9 @@ fn run(case: &Case) {
     put(&mut options, "maxSnapshotBytes", budget);
     let options_json = Value::Object(options);
     let options: HospitalOptionsInput = read(options_json.clone(), "options").unwrap();
-    let mut h = Hospital::new(options.clone()).unwrap();
+    let mut h = Hospital::with_time_zones(options.clone(), &time_zones()).unwrap();
     // A replica that lags behind and catches up in batches of change records (`Call::Batch`).
-    let mut replica = Hospital::new(options).unwrap();
+    let mut replica = Hospital::with_time_zones(options, &time_zones()).unwrap();
     let mut model = Model {
         cal: cal.clone(),
         slot: case.slot,
@@ -5185,7 +5284,7 @@ fn run(case: &Case) {
     }
     // Incremental persistence: the log base plus the changes after it rebuild the hospital,
     // and hold the same change records (their actors included).
-    let mut replica = Hospital::from_snapshot(&log_base).unwrap();
+    let mut replica = Hospital::from_snapshot_in(&log_base, &time_zones()).unwrap();
     let base = replica.revision();
     let changes = h.changes_since(base).unwrap();
     replica.apply_changes(changes).unwrap();

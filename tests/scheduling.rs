@@ -961,15 +961,19 @@ fn new_operations_replay_from_their_change_records() {
 }
 
 #[test]
-fn the_v2_fixture_loads_and_is_written_back_as_version_3() {
+fn the_v2_fixture_loads_and_is_written_back_as_version_4() {
     let text = include_str!("fixtures/snapshot-v2.json").trim_end();
     let h = Hospital::from_snapshot(text).unwrap();
-    let v3 = h.to_snapshot().unwrap();
-    assert!(v3.starts_with("{\"format\":\"dr-schedule\",\"version\":3,"));
+    let v4 = h.to_snapshot().unwrap();
+    assert!(v4.starts_with("{\"format\":\"dr-schedule\",\"version\":4,"));
     assert_eq!(
-        Hospital::from_snapshot(&v3).unwrap().to_snapshot().unwrap(),
-        v3
+        Hospital::from_snapshot(&v4).unwrap().to_snapshot().unwrap(),
+        v4
     );
+    // Version 2 kept its timeZone as a label and computed in floating wall-clock time: it
+    // loads as it was, floating.
+    assert_eq!(h.options().time_zone, None);
+    assert!(!h.is_zoned());
     let ada = h.get_doctor("ada").unwrap();
     assert_eq!(ada.overrides.len(), 1);
     assert_eq!(ada.time_off.len(), 1);

@@ -35,12 +35,12 @@ const FIXTURE_V2: &str = include_str!("fixtures/snapshot-v2.json");
 /// The golden version 3 fixture, written by [`v3_history`] (see there); never regenerate it once
 /// released: `write_the_v3_fixture` exists for the day the history is first written.
 const FIXTURE_V3: &str = include_str!("fixtures/snapshot-v3.json");
+/// The golden version 4 fixture (time zones), written by the package from the history in
+/// `tests/js/test/zones.test.mjs` (`v4History`); never regenerate it once released.
+const FIXTURE_V4: &str = include_str!("fixtures/snapshot-v4.json");
 
 fn round_trip(text: &str) -> String {
-    Hospital::from_snapshot(text)
-        .unwrap()
-        .to_snapshot()
-        .unwrap()
+    from_snapshot(text).unwrap().to_snapshot().unwrap()
 }
 
 /// A hospital with some history: custom options with a time zone, several doctors (one
@@ -111,7 +111,7 @@ fn busy() -> Hospital {
 // ----- the layout -----
 
 /// The extras of a row, in the order a snapshot writes them.
-const EXTRAS: [&str; 7] = [
+const EXTRAS: [&str; 9] = [
     "requestId",
     "holdExpires",
     "rescheduledFrom",
@@ -119,7 +119,33 @@ const EXTRAS: [&str; 7] = [
     "notes",
     "metadata",
     "requested",
+    "createdAt",
+    "updatedAt",
 ];
+
+/// An appointment's start as a snapshot writes it: its wall clock, with its offset (the
+/// difference between the wall clock and `startUtc`) in a hospital with a time zone.
+fn placed_start(appointment: &Value) -> Value {
+    let start = appointment["start"].as_str().unwrap();
+    let Some(utc) = appointment.get("startUtc").and_then(Value::as_str) else {
+        return json!(start);
+    };
+    let minutes = |text: &str| {
+        let t = dr_schedule::engine::LocalDateTime::parse(&text[..16]).unwrap();
+        t.day() * 1440 + t.minute_of_day()
+    };
+    let offset = minutes(start) - minutes(utc);
+    if offset == 0 {
+        return json!(format!("{start}:00Z"));
+    }
+    let sign = if offset < 0 { '-' } else { '+' };
+    let offset = offset.abs();
+    json!(format!(
+        "{start}:00{sign}{:02}:{:02}",
+        offset / 60,
+        offset % 60
+    ))
+}
 
 /// An appointment as the API returns it (JSON) → its row in a version 3 snapshot:
 /// `[id, doctorId, location, start, durationMinutes, status, patient or null, extras?]`.
@@ -133,7 +159,10 @@ fn row_of(appointment: &Value) -> Value {
         "status",
     ]
     .iter()
-    .map(|key| appointment[key].clone())
+    .map(|&key| match key {
+        "start" => placed_start(appointment),
+        _ => appointment[key].clone(),
+    })
     .collect();
     row.push(appointment.get("patient").cloned().unwrap_or(Value::Null));
     let extras: Map<String, Value> = EXTRAS
@@ -153,7 +182,8 @@ fn v3_lines(text: &str) -> (Value, Vec<Value>, Vec<Value>) {
     let lines: Vec<&str> = text.split('\n').collect();
     let header = lines[0];
     assert!(
-        header.starts_with("{\"format\":\"dr-schedule\",\"version\":3,\"revision\":"),
+        header.starts_with("{\"format\":\"dr-schedule\",\"version\":3,\"revision\":")
+            || header.starts_with("{\"format\":\"dr-schedule\",\"version\":4,\"revision\":"),
         "{header}"
     );
     let header: Value = serde_json::from_str(&format!(
@@ -203,7 +233,14 @@ fn assert_layout_of(h: &Hospital, text: &str) {
         header["options"],
         serde_json::to_value(h.options()).unwrap()
     );
-    assert_eq!(header["lastNow"], json!(h.clock().map(|c| c.to_string())));
+    let stamp = |c: dr_schedule::engine::LocalDateTime| {
+        if h.is_zoned() {
+            format!("{c}:00Z")
+        } else {
+            c.to_string()
+        }
+    };
+    assert_eq!(header["lastNow"], json!(h.clock().map(stamp)));
     let expected: Vec<Value> = h
         .list_doctors()
         .map(|d| serde_json::to_value(d).unwrap())
@@ -245,7 +282,7 @@ fn an_empty_hospital_round_trips_byte_for_byte() {
     // The whole text, line by line.
     assert_eq!(
         text,
-        "{\"format\":\"dr-schedule\",\"version\":3,\"revision\":0,\
+        "{\"format\":\"dr-schedule\",\"version\":4,\"revision\":0,\
          \"options\":{\"slotMinutes\":15,\"defaultDurationMinutes\":15,\"timeZone\":null,\
          \"maxSnapshotBytes\":134217728},\"nextIds\":{\"doctor\":1,\"appointment\":1},\
          \"lastNow\":null,\"doctors\":[\n],\"appointments\":[\n]}"
@@ -270,7 +307,7 @@ fn a_busy_hospital_round_trips_byte_for_byte() {
         text,
         "the same history gives the same text"
     );
-    let restored = Hospital::from_snapshot(&text).unwrap();
+    let restored = from_snapshot(&text).unwrap();
     assert_eq!(restored.to_snapshot().unwrap(), text);
     assert_eq!(round_trip(&round_trip(&text)), text);
     assert_eq!(restored.revision(), h.revision());
@@ -299,7 +336,7 @@ fn a_busy_hospital_round_trips_byte_for_byte() {
 #[test]
 fn a_restored_hospital_behaves_like_the_original() {
     let original = busy();
-    let restored = Hospital::from_snapshot(&original.to_snapshot().unwrap()).unwrap();
+    let restored = from_snapshot(&original.to_snapshot().unwrap()).unwrap();
     assert_eq!(
         restored.list_doctors().collect::<Vec<_>>(),
         original.list_doctors().collect::<Vec<_>>()
@@ -408,7 +445,7 @@ fn a_restored_hospital_keeps_conflicts_and_id_counters() {
     let mut anonymous = grace();
     anonymous.as_object_mut().unwrap().remove("id");
     add_doctor(&mut h, anonymous.clone()).unwrap();
-    let mut restored = Hospital::from_snapshot(&h.to_snapshot().unwrap()).unwrap();
+    let mut restored = from_snapshot(&h.to_snapshot().unwrap()).unwrap();
     let e = fails_with!(
         restored,
         ErrorCode::SlotTaken,
@@ -592,18 +629,23 @@ fn write_the_v3_fixture() {
 }
 
 #[test]
-fn the_v3_fixture_loads_and_writes_back_byte_for_byte() {
+fn the_v3_fixture_loads_unchanged_and_is_written_as_version_4() {
     let text = FIXTURE_V3.strip_suffix('\n').unwrap();
-    let h = Hospital::from_snapshot(FIXTURE_V3).unwrap();
-    assert_eq!(h.to_snapshot().unwrap(), text);
-    assert_layout_of(&h, text);
-    // While version 3 is the current format, the same history writes the same bytes.
-    assert_eq!(v3_history().to_snapshot().unwrap(), text);
+    let h = from_snapshot(FIXTURE_V3).unwrap();
+    // The same bytes but for the version and the time zone: version 3 kept it as a label and
+    // computed in floating wall-clock time, as the loaded hospital still does.
+    let v4 = text
+        .replacen("\"version\":3,", "\"version\":4,", 1)
+        .replacen("\"timeZone\":\"Europe/Berlin\"", "\"timeZone\":null", 1);
+    assert_eq!(h.to_snapshot().unwrap(), v4);
+    assert!(!h.is_zoned());
+    assert_layout_of(&h, &v4);
+    assert_eq!(round_trip(&v4), v4);
 }
 
 #[test]
 fn the_v3_fixture_holds_every_version_3_feature() {
-    let mut h = Hospital::from_snapshot(FIXTURE_V3).unwrap();
+    let mut h = from_snapshot(FIXTURE_V3).unwrap();
     let (header, doctors, rows) = v3_lines(FIXTURE_V3.trim_end());
     assert_eq!(header["options"]["maxSnapshotBytes"], 1_048_576);
     assert_eq!(h.options().max_snapshot_bytes, 1_048_576);
@@ -683,8 +725,8 @@ fn the_v3_fixture_holds_every_version_3_feature() {
 }
 
 #[test]
-fn the_v1_fixture_loads_and_is_written_as_version_3() {
-    let mut h = Hospital::from_snapshot(FIXTURE_V1).unwrap();
+fn the_v1_fixture_loads_and_is_written_as_version_4() {
+    let mut h = from_snapshot(FIXTURE_V1).unwrap();
     let text = h.to_snapshot().unwrap();
     assert_eq!(round_trip(&text), text);
     // The same content, line by line: the header gains maxSnapshotBytes (the default) and
@@ -694,9 +736,12 @@ fn the_v1_fixture_loads_and_is_written_as_version_3() {
     let (header, doctors, rows) = v3_lines(&text);
     let mut options = v1["options"].clone();
     options["maxSnapshotBytes"] = json!(134_217_728);
+    // Version 1 kept timeZone as a label and computed in floating wall-clock time: the hospital
+    // loads as it was, floating, and drops the label.
+    options["timeZone"] = Value::Null;
     assert_eq!(
         header,
-        json!({ "format": "dr-schedule", "version": 3, "revision": 17, "options": options,
+        json!({ "format": "dr-schedule", "version": 4, "revision": 17, "options": options,
                 "nextIds": v1["nextIds"], "lastNow": null })
     );
     assert_eq!(Value::Array(doctors), v1["doctors"]);
@@ -712,7 +757,7 @@ fn the_v1_fixture_loads_and_is_written_as_version_3() {
     assert_eq!(h.revision(), 17);
     assert_eq!(h.options().slot_minutes, 15);
     assert_eq!(h.options().default_duration_minutes, 30);
-    assert_eq!(h.options().time_zone.as_deref(), Some("Europe/Berlin"));
+    assert_eq!(h.options().time_zone, None, "floating, as it always was");
     let doctors: Vec<&str> = h.list_doctors().map(|d| d.id.as_str()).collect();
     assert_eq!(doctors, ["d1", "dr-grace", "d3"]);
     assert_eq!(
@@ -771,17 +816,18 @@ fn the_v1_fixture_loads_and_is_written_as_version_3() {
 }
 
 #[test]
-fn the_v2_fixture_is_written_as_version_3_record_for_record() {
-    let h = Hospital::from_snapshot(FIXTURE_V2).unwrap();
+fn the_v2_fixture_is_written_as_version_4_record_for_record() {
+    let h = from_snapshot(FIXTURE_V2).unwrap();
     let text = h.to_snapshot().unwrap();
     assert_eq!(round_trip(&text), text);
     let v2: Value = serde_json::from_str(FIXTURE_V2).unwrap();
     let (header, doctors, rows) = v3_lines(&text);
     let mut options = v2["options"].clone();
     options["maxSnapshotBytes"] = json!(134_217_728);
+    options["timeZone"] = Value::Null;
     assert_eq!(
         header,
-        json!({ "format": "dr-schedule", "version": 3, "revision": v2["revision"],
+        json!({ "format": "dr-schedule", "version": 4, "revision": v2["revision"],
                 "options": options, "nextIds": v2["nextIds"], "lastNow": v2["lastNow"] })
     );
     assert_eq!(Value::Array(doctors), v2["doctors"]);
@@ -800,7 +846,7 @@ fn the_v2_fixture_is_written_as_version_3_record_for_record() {
 /// Loads `text` fed to a [`SnapshotLoader`] in pieces of `size` bytes (cut anywhere, inside
 /// UTF-8 sequences too).
 fn load_in_pieces(text: &str, size: usize, limit: Option<u64>) -> Result<Hospital, Error> {
-    let mut loader = SnapshotLoader::new(limit)?;
+    let mut loader = SnapshotLoader::with_time_zones(limit, time_zones(), None)?;
     for piece in text.as_bytes().chunks(size) {
         loader.feed(piece)?;
     }
@@ -816,7 +862,7 @@ fn a_snapshot_fed_in_pieces_of_every_size_loads_the_same_hospital() {
         ("v2", FIXTURE_V2),
         ("v1", FIXTURE_V1),
     ] {
-        let whole = Hospital::from_snapshot(text).unwrap();
+        let whole = from_snapshot(text).unwrap();
         let expected = whole.to_snapshot().unwrap();
         for size in 1..=text.len() + 1 {
             let h = load_in_pieces(text, size, None)
@@ -830,20 +876,24 @@ fn a_snapshot_fed_in_pieces_of_every_size_loads_the_same_hospital() {
         }
     }
     // Empty pieces change nothing; an empty snapshot is no snapshot.
-    let mut loader = SnapshotLoader::new(None).unwrap();
+    let mut loader = SnapshotLoader::with_time_zones(None, time_zones(), None).unwrap();
     loader.feed(b"").unwrap();
     for line in busy.split_inclusive('\n') {
         loader.feed(line.as_bytes()).unwrap();
         loader.feed(b"").unwrap();
     }
     assert_eq!(loader.finish().unwrap().to_snapshot().unwrap(), busy);
-    let e = SnapshotLoader::new(None).unwrap().finish().err().unwrap();
+    let e = SnapshotLoader::with_time_zones(None, time_zones(), None)
+        .unwrap()
+        .finish()
+        .err()
+        .unwrap();
     assert_eq!((e.code, path(&e)), (ErrorCode::InvalidSnapshot, ""));
 }
 
 #[test]
 fn a_version_3_snapshot_in_another_layout_is_read_whole() {
-    let h = Hospital::from_snapshot(FIXTURE_V3).unwrap();
+    let h = from_snapshot(FIXTURE_V3).unwrap();
     let expected = h.to_snapshot().unwrap();
     let value: Value = serde_json::from_str(FIXTURE_V3).unwrap();
     let pretty = serde_json::to_string_pretty(&value).unwrap();
@@ -880,10 +930,7 @@ fn trailing_whitespace_is_not_garbage() {
                     .unwrap_or_else(|e| panic!("{tail:?} in pieces of {size}: {e}"));
                 assert_eq!(
                     h.to_snapshot().unwrap(),
-                    Hospital::from_snapshot(&layout)
-                        .unwrap()
-                        .to_snapshot()
-                        .unwrap()
+                    from_snapshot(&layout).unwrap().to_snapshot().unwrap()
                 );
             }
         }
@@ -1071,7 +1118,7 @@ fn layouts(change: impl FnOnce(&mut Value)) -> Vec<(&'static str, String)> {
 
 /// Loads `text`, whole and in pieces of 5 bytes, which must fail the same way; returns the error.
 fn refusal(text: &str) -> Error {
-    let e = match Hospital::from_snapshot(text) {
+    let e = match from_snapshot(text) {
         Ok(_) => panic!("loaded {text}"),
         Err(e) => e,
     };
@@ -1135,7 +1182,7 @@ fn assert_invalid_whole(expected_path: &str, change: impl FnOnce(&mut Value)) {
 fn loads(change: impl FnOnce(&mut Value)) -> Hospital {
     let mut loaded: Vec<Hospital> = Vec::new();
     for (layout, text) in layouts(change) {
-        match Hospital::from_snapshot(&text) {
+        match from_snapshot(&text) {
             Ok(h) => {
                 let written = h.to_snapshot().unwrap();
                 assert_eq!(round_trip(&written), written);
@@ -1173,7 +1220,7 @@ fn text_that_is_not_one_json_object_is_invalid_at_the_root() {
         assert_invalid_text(&format!("{valid}{{}}"), "");
         assert_invalid_text(&valid[..valid.len() - 1], "");
         // Trailing whitespace is not garbage.
-        Hospital::from_snapshot(&format!("{valid}\n")).unwrap();
+        from_snapshot(&format!("{valid}\n")).unwrap();
     }
     assert_invalid_text("not json", "");
     assert_invalid_text("", "");
@@ -1193,18 +1240,18 @@ fn a_wrong_format_or_version_is_refused() {
     assert_invalid("version", |s| s["version"] = json!(-1));
     assert_invalid("version", |s| s["version"] = json!(3.5));
 
-    for newer in [4, 5, 1000] {
+    for newer in [5, 6, 1000] {
         for (layout, text) in layouts(|s| s["version"] = json!(newer)) {
             let e = refusal(&text);
             assert_eq!(e.code, ErrorCode::UnsupportedVersion, "{layout}: {e}");
             assert_eq!(e.details.version, Some(newer));
-            assert_eq!(e.details.supported_version, Some(3));
+            assert_eq!(e.details.supported_version, Some(4));
         }
     }
     // A newer version is recognised whatever else the text holds.
-    let e = refusal(r#"{"format":"dr-schedule","version":4,"shards":[]}"#);
+    let e = refusal(r#"{"format":"dr-schedule","version":5,"shards":[]}"#);
     assert_eq!(e.code, ErrorCode::UnsupportedVersion);
-    assert_eq!(e.details.version, Some(4));
+    assert_eq!(e.details.version, Some(5));
     // Rows are version 3's: an older version number does not read them.
     assert_invalid("appointments[0]", |s| s["version"] = json!(2));
 }
@@ -1668,11 +1715,11 @@ fn version_2_snapshots_are_checked_by_their_own_rules() {
         change(&mut value);
         whole(&value)
     };
-    let h = Hospital::from_snapshot(&v2(&|_| {})).unwrap();
+    let h = from_snapshot(&v2(&|_| {})).unwrap();
     assert!(h
         .to_snapshot()
         .unwrap()
-        .starts_with("{\"format\":\"dr-schedule\",\"version\":3,"));
+        .starts_with("{\"format\":\"dr-schedule\",\"version\":4,"));
     // Version 2 records lastNow; version 1 has none.
     assert_invalid_text(
         &v2(&|s| {
@@ -1734,12 +1781,12 @@ fn an_oversized_snapshot_is_refused_before_parsing() {
         "{snapshot}{}",
         " ".repeat(MAX_SNAPSHOT_BYTES + 1 - snapshot.len())
     );
-    let e = Hospital::from_snapshot(&padded).unwrap_err();
+    let e = from_snapshot(&padded).unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidSnapshot);
     assert_eq!(path(&e), "");
     assert!(e.message.contains("limit"), "{e}");
     // In pieces, the loader stops at the piece that passes the limit.
-    let mut loader = SnapshotLoader::new(None).unwrap();
+    let mut loader = SnapshotLoader::with_time_zones(None, time_zones(), None).unwrap();
     let mut refused = None;
     for (i, piece) in padded.as_bytes().chunks(1 << 20).enumerate() {
         if let Err(e) = loader.feed(piece) {
@@ -1751,7 +1798,7 @@ fn an_oversized_snapshot_is_refused_before_parsing() {
     assert_eq!(at_piece, MAX_SNAPSHOT_BYTES >> 20);
     assert_eq!((e.code, path(&e)), (ErrorCode::InvalidSnapshot, ""));
     // Whitespace itself is fine (parsing 512 MiB of it is left out: slow in debug builds).
-    assert!(Hospital::from_snapshot(&padded[..snapshot.len() + 1024]).is_ok());
+    assert!(from_snapshot(&padded[..snapshot.len() + 1024]).is_ok());
 }
 
 #[test]
@@ -1798,4 +1845,24 @@ fn a_snapshot_over_its_own_limit_loads_only_with_a_higher_limit() {
             (ErrorCode::InvalidInput, "maxSnapshotBytes")
         );
     }
+}
+
+#[test]
+fn the_v4_fixture_loads_unchanged_with_its_zones() {
+    let text = FIXTURE_V4.strip_suffix('\n').unwrap();
+    let h = from_snapshot(FIXTURE_V4).unwrap();
+    assert!(h.is_zoned());
+    assert_eq!(h.to_snapshot().unwrap(), text);
+    assert_layout_of(&h, text);
+    assert_eq!(round_trip(text), text);
+    // The two 01:30s of 2025-11-02 in New York stay one hour apart.
+    let utc = |id: &str| {
+        let a = h.get_appointment(id).unwrap();
+        serde_json::to_value(a).unwrap()["startUtc"].clone()
+    };
+    assert_eq!(utc("a2"), json!("2025-11-02T05:30:00Z"));
+    assert_eq!(utc("a3"), json!("2025-11-02T06:30:00Z"));
+    // Without the zones, the snapshot cannot be read.
+    let e = dr_schedule::engine::Hospital::from_snapshot(FIXTURE_V4).unwrap_err();
+    assert_eq!(e.details.path.as_deref(), Some("options.timeZone"), "{e}");
 }

@@ -13,10 +13,27 @@ pub mod operations;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
 use dr_schedule_engine::{
     read_input, Appointment, AppointmentQuery, AppointmentStatus, CancelOptions, ChangeOptions,
-    Doctor, Error, ErrorCode, Hospital, SlotQuery, SnapshotLoader, StatusFilter, Weekday,
+    Doctor, Error, ErrorCode, Hospital, Moment, SlotQuery, SnapshotLoader, StatusFilter, Weekday,
     MAX_COUNTER,
 };
 use serde_json::{json, Value};
+
+/// The zones hospitals find theirs in: `tests/fixtures/time-zones.txt` (as the package's JS layer
+/// reads them from Intl), so that snapshots and options naming a zone load.
+pub fn zones() -> &'static dr_schedule_engine::TimeZones {
+    static ZONES: std::sync::OnceLock<dr_schedule_engine::TimeZones> = std::sync::OnceLock::new();
+    ZONES.get_or_init(|| {
+        let mut zones = dr_schedule_engine::TimeZones::new();
+        for line in include_str!("../../tests/fixtures/time-zones.txt").lines() {
+            if let Some((name, data)) = line.split_once('\t') {
+                if let Ok(rules) = dr_schedule_engine::ZoneRules::parse(name, data) {
+                    zones.insert(rules);
+                }
+            }
+        }
+        zones
+    })
+}
 
 /// The golden fixtures, bases of the mutation target and starting states of the operations
 /// target: version 1 (objects), 2 (objects, with overrides, time off, rules per location and
@@ -45,7 +62,7 @@ pub fn from_snapshot(data: &[u8]) {
         }
         return;
     };
-    let whole = Hospital::from_snapshot(text);
+    let whole = Hospital::from_snapshot_in(text, crate::zones());
     match (&whole, &pieces) {
         (Ok(a), Ok(b)) => assert_eq!(
             a.to_snapshot().expect("to_snapshot"),
@@ -74,7 +91,7 @@ pub fn from_snapshot(data: &[u8]) {
 
 /// Loads `data` fed to a [`SnapshotLoader`] in pieces of `size` bytes.
 pub fn load_in_pieces(data: &[u8], size: usize) -> Result<Hospital, Error> {
-    let mut loader = SnapshotLoader::new(None)?;
+    let mut loader = SnapshotLoader::with_time_zones(None, crate::zones().clone(), None)?;
     for piece in data.chunks(size.max(1)) {
         loader.feed(piece)?;
     }
@@ -153,7 +170,23 @@ pub fn describe(target: &str, data: &[u8]) -> String {
 
 /// Parses `YYYY-MM-DDTHH:MM` (the year may have more than four digits) with chrono.
 pub fn parse_date_time(text: &str) -> Option<NaiveDateTime> {
+    // An instant of a hospital with a time zone (`…:00Z`, `…:00-05:00`): its minute in UTC. Told
+    // by what follows the time of day, not by the text's length: the end of hours that run to
+    // 24:00 on 9999-12-31 is the wall clock `10000-01-01T00:00`.
     let (date, time) = text.split_once('T')?;
+    if time.len() > 5 {
+        let wall = parse_date_time(&format!("{date}T{}", time.get(..5)?))?;
+        let rest = time.get(5..)?;
+        if rest == ":00Z" || rest == "Z" {
+            return Some(wall);
+        }
+        let offset = rest.strip_prefix(":00")?;
+        let (sign, hhmm) = (offset.get(..1)?, offset.get(1..)?);
+        let (hh, mm) = hhmm.split_once(':')?;
+        let minutes = i64::from(hh.parse::<u32>().ok()? * 60 + mm.parse::<u32>().ok()?);
+        let minutes = if sign == "-" { -minutes } else { minutes };
+        return wall.checked_sub_signed(TimeDelta::minutes(minutes));
+    }
     let mut parts = date.splitn(3, '-');
     let year: i32 = parts.next()?.parse().ok()?;
     let month: u32 = parts.next()?.parse().ok()?;
@@ -309,7 +342,7 @@ fn interval(a: &Appointment) -> (NaiveDateTime, NaiveDateTime) {
 ///   by start and then booking order, and page by page the same.
 pub fn check_invariants(h: &Hospital) -> String {
     let snapshot = h.to_snapshot().expect("to_snapshot failed");
-    let reloaded = Hospital::from_snapshot(&snapshot).unwrap_or_else(|e| {
+    let reloaded = Hospital::from_snapshot_in(&snapshot, crate::zones()).unwrap_or_else(|e| {
         panic!("from_snapshot refused to_snapshot's own text: {e}\n{snapshot}")
     });
     assert_eq!(
@@ -791,13 +824,24 @@ pub fn workout(loaded: &Hospital) {
             continue;
         };
         // A hospital with a notice or a horizon needs `now` on every search and booking: its
-        // clock, or the first day searched.
+        // clock, or the first day searched. A zoned hospital's clock is a UTC instant, and its
+        // stand-in is the day's midnight in UTC (a wall-clock midnight may not exist in the
+        // hospital's zone); a floating hospital's are wall-clock times.
         let options = h.options();
         let now = (options.min_notice_minutes.is_some() || options.horizon_days.is_some())
             .then(|| {
-                h.clock().or_else(|| {
-                    dr_schedule_engine::LocalDateTime::parse(&format!("{date}T00:00")).ok()
-                })
+                let as_moment = |t| {
+                    if h.is_zoned() {
+                        Moment::at(t, 0)
+                    } else {
+                        Moment::wall(t)
+                    }
+                };
+                h.clock()
+                    .or_else(|| {
+                        dr_schedule_engine::LocalDateTime::parse(&format!("{date}T00:00")).ok()
+                    })
+                    .map(as_moment)
             })
             .flatten();
         let q = SlotQuery {
@@ -852,6 +896,7 @@ pub fn workout(loaded: &Hospital) {
                 &id,
                 CancelOptions {
                     reason: Some("fuzz".into()),
+                    now: None,
                 },
             )
             .map(|a| a.to_appointment())
@@ -951,7 +996,7 @@ pub fn check_load_error(e: &Error) {
 }
 
 fn build(options: Value, doctors: &[Value], steps: &[(&str, Value)]) -> String {
-    let mut h = Hospital::new(read(options)).expect("valid options");
+    let mut h = Hospital::with_time_zones(read(options), zones()).expect("valid options");
     for d in doctors {
         h.add_doctor(read(d.clone())).expect("valid doctor");
     }
@@ -1014,7 +1059,7 @@ fn build(options: Value, doctors: &[Value], steps: &[(&str, Value)]) -> String {
 pub fn built_snapshot() -> String {
     let all_week = json!(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
     build(
-        json!({ "slotMinutes": 5, "defaultDurationMinutes": 15, "timeZone": "America/New_York" }),
+        json!({ "slotMinutes": 5, "defaultDurationMinutes": 15 }),
         &[
             json!({ "id": "ada", "name": "Dr. Ada", "locations": ["North", "South"],
                     "schedule": [{ "days": ["mon", "tue"], "start": "09:00", "end": "12:00" },

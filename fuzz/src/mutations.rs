@@ -693,7 +693,7 @@ pub fn run(input: Input) -> String {
             Some(1 + usize::from(n) % 64),
         ),
     };
-    let loaded = Hospital::from_snapshot(&text);
+    let loaded = Hospital::from_snapshot_in(&text, crate::zones());
     if let Some(size) = pieces {
         // Read line by line in pieces, the same answer as whole.
         match (&loaded, load_in_pieces(text.as_bytes(), size)) {

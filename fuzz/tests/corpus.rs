@@ -82,3 +82,34 @@ fn describe_dir() {
         );
     }
 }
+
+/// The harness's date-time oracle tells instants by what follows the time of day: the end of
+/// hours that run to 24:00 on 9999-12-31, `10000-01-01T00:00`, is a wall clock (a length test
+/// read it as a malformed instant, and `check_working_hours` panicked on it).
+#[test]
+fn the_oracle_reads_five_digit_years_and_instants() {
+    use dr_schedule_fuzz::parse_date_time;
+    let at = |y, mo, d, h, mi| {
+        chrono::NaiveDate::from_ymd_opt(y, mo, d)
+            .unwrap()
+            .and_hms_opt(h, mi, 0)
+            .unwrap()
+    };
+    assert_eq!(
+        parse_date_time("10000-01-01T00:00"),
+        Some(at(10000, 1, 1, 0, 0))
+    );
+    assert_eq!(
+        parse_date_time("2019-02-04T09:15"),
+        Some(at(2019, 2, 4, 9, 15))
+    );
+    assert_eq!(
+        parse_date_time("2025-11-02T01:30:00-04:00"),
+        Some(at(2025, 11, 2, 5, 30))
+    );
+    assert_eq!(
+        parse_date_time("2025-11-02T06:30:00Z"),
+        Some(at(2025, 11, 2, 6, 30))
+    );
+    assert_eq!(parse_date_time("2025-11-02T06:30:00X"), None);
+}

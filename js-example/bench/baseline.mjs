@@ -10,8 +10,8 @@
 // with weekly schedules, book, hold, confirm, reschedule, cancel, getAppointment, appointments,
 // availableSlots, findSlots, the hospital clock (`now`; lapsed holds ignored, and marked
 // expired, kept as history, by the first successful call that moves the clock past them), rule 0
-// against what the first request asked for, snapshots (format version 3 written, in its line
-// layout; versions 2 and 3 read), maxSnapshotBytes (kept, not enforced).
+// against what the first request asked for, createdAt and updatedAt (the `now` of the calls), snapshots
+// (format version 4 written, in its line layout; versions 1 to 4 read), maxSnapshotBytes (kept, not enforced).
 // Not implemented (the benchmark does not use them): doctors' `overrides`, `timeOff` and rule
 // `locations` (refused as unknown fields), `explain`, changesSince / applyChanges (the
 // benchmark reports those rows for the package only).
@@ -305,10 +305,12 @@ function publicAppointment(a) {
   if (a.holdExpires !== undefined) out.holdExpires = a.holdExpires;
   if (a.rescheduledFrom !== undefined) out.rescheduledFrom = a.rescheduledFrom.map((p) => ({ location: p.location, start: p.start, end: p.end }));
   if (a.cancelReason !== undefined) out.cancelReason = a.cancelReason;
+  if (a.createdAt !== undefined) out.createdAt = a.createdAt;
+  if (a.updatedAt !== undefined) out.updatedAt = a.updatedAt;
   return out;
 }
 
-/** An appointment as a row of a version 3 snapshot. */
+/** An appointment as a row of a version 4 snapshot (version 3's, with createdAt and updatedAt). */
 function appointmentRow(a) {
   const row = [a.id, a.doctorId, a.location, a.start, a.durationMinutes, a.status, a.patient ?? null];
   const extras = {};
@@ -326,6 +328,8 @@ function appointmentRow(a) {
       ...(q.patient !== undefined ? { patient: q.patient } : {}),
     };
   }
+  if (a.createdAt !== undefined) extras.createdAt = a.createdAt;
+  if (a.updatedAt !== undefined) extras.updatedAt = a.updatedAt;
   if (Object.keys(extras).length > 0) row.push(extras);
   return JSON.stringify(row);
 }
@@ -448,7 +452,7 @@ const FIND_QUERY = {
   limit: [u32, true],
   now: [dateTime, false],
 };
-const CANCEL = { reason: [strict, false] };
+const CANCEL = { reason: [strict, false], now: [dateTime, false] };
 
 function validateOptions(o) {
   const slot = o.slotMinutes;
@@ -697,6 +701,7 @@ export class Hospital {
     a.status = "booked";
     a.x = undefined;
     a.holdExpires = undefined;
+    a.updatedAt = formatDateTime(now);
     this.#revision += 1;
     return publicAppointment(a);
   }
@@ -734,6 +739,7 @@ export class Hospital {
     a.durationMinutes = duration;
     a.s = s;
     a.e = e;
+    if (now !== undefined) a.updatedAt = formatDateTime(now);
     insertSorted(state.active, a);
     if (patientIndexed) this.#indexPatient(a);
     this.#revision += 1;
@@ -785,7 +791,9 @@ export class Hospital {
     if (a === undefined) throw appointmentNotFound(appointmentId);
     if (a.status === "cancelled") throw alreadyCancelled(appointmentId);
     if (a.status === "expired") throw holdExpired(appointmentId, a.holdExpires);
+    const now = optionalTime(o.now);
     this.#cancelInternal(a, o.reason);
+    if (now !== undefined) a.updatedAt = formatDateTime(now);
     this.#revision += 1;
     return publicAppointment(a);
   }
@@ -876,11 +884,11 @@ export class Hospital {
 
   // ----- snapshots -----
 
-  /** Format version 3: a header line, a line per doctor, a line per appointment (a row). */
+  /** Format version 4: a header line, a line per doctor, a line per appointment (a row). */
   toSnapshot() {
     const clock = this.#clock === null ? "null" : JSON.stringify(formatDateTime(this.#clock));
     const head =
-      `{"format":"dr-schedule","version":3,"revision":${this.#revision},"options":${JSON.stringify(optionsText(this.#options))},` +
+      `{"format":"dr-schedule","version":4,"revision":${this.#revision},"options":${JSON.stringify(optionsText(this.#options))},` +
       `"nextIds":{"doctor":${this.#nextDoctor},"appointment":${this.#nextAppointment}},"lastNow":${clock},"doctors":[`;
     const lines = (items) => (items.length === 0 ? "" : `${items.join("\n,")}\n`);
     const doctors = Array.from(this.#doctors.values(), (state) => JSON.stringify(state.doctor));
@@ -903,8 +911,8 @@ export class Hospital {
     if (!U32(value.version) && !Number.isInteger(value.version)) throw bad("version", "expected an integer");
     if (value.format !== "dr-schedule") throw bad("format", "is not \"dr-schedule\"");
     if (value.version === 0) throw bad("version", "versions start at 1");
-    if (value.version > 3) {
-      throw hospitalError("UNSUPPORTED_VERSION", `snapshot version ${value.version} is newer than 3`, { version: value.version, supportedVersion: 3 });
+    if (value.version > 4) {
+      throw hospitalError("UNSUPPORTED_VERSION", `snapshot version ${value.version} is newer than 4`, { version: value.version, supportedVersion: 4 });
     }
     const at = (prefix, fn) => {
       try {
@@ -926,7 +934,7 @@ export class Hospital {
       minNoticeMinutes: [u32, false],
       horizonDays: [u32, false],
       preventPatientOverlap: [bool, NOT_NULL],
-      maxSnapshotBytes: [u32, value.version === 3],
+      maxSnapshotBytes: [u32, value.version >= 3],
     };
     const SNAPSHOT = {
       format: [str, true],
@@ -974,10 +982,11 @@ export class Hospital {
       durationMinutes: [u32, true],
       patient: [strict, false],
       requestId: [strict, false],
-      status: [(v, f) => (v === "booked" || v === "held" || v === "cancelled" || (value.version === 3 && v === "expired") ? v : STATUS(null, f)), true],
+      status: [(v, f) => (v === "booked" || v === "held" || v === "cancelled" || (value.version >= 3 && v === "expired") ? v : STATUS(null, f)), true],
       holdExpires: [dateTime, false],
       rescheduledFrom: [arrayOf((v, f) => readObject(v, f, PREVIOUS, f)), NOT_NULL],
       cancelReason: [strict, false],
+      ...(value.version >= 4 ? { createdAt: [dateTime, false], updatedAt: [dateTime, false] } : {}),
     };
     const REQUESTED = { held: [bool, NOT_NULL], location: [strict, true], start: [dateTime, true], durationMinutes: [u32, true], patient: [strict, false] };
     const EXTRAS = {
@@ -986,6 +995,7 @@ export class Hospital {
       rescheduledFrom: APPOINTMENT.rescheduledFrom,
       cancelReason: APPOINTMENT.cancelReason,
       requested: [(v, f) => readObject(v, f, REQUESTED, f), false],
+      ...(value.version >= 4 ? { createdAt: [dateTime, false], updatedAt: [dateTime, false] } : {}),
     };
     const ROW = ["id", "doctorId", "location", "start", "durationMinutes", "status", "patient"];
     /** A version 3 row as the appointment object versions 1 and 2 write. */
@@ -1084,6 +1094,8 @@ export class Hospital {
       holdExpires: r.holdExpires,
       rescheduledFrom: r.rescheduledFrom?.length ? r.rescheduledFrom : undefined,
       cancelReason: r.cancelReason,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
       requested:
         requestedFields === undefined
           ? undefined
@@ -1165,6 +1177,8 @@ export class Hospital {
       holdExpires: x === undefined ? undefined : formatDateTime(x),
       rescheduledFrom: undefined,
       cancelReason: undefined,
+      createdAt: now === undefined ? undefined : formatDateTime(now),
+      updatedAt: now === undefined ? undefined : formatDateTime(now),
       requested: undefined,
       s,
       e,

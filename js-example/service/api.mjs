@@ -10,7 +10,8 @@
 //   of strings (or arrays of strings); `body` is the parsed JSON value, or undefined when the
 //   request had none. `basePath` (default "") is the prefix the path was served under
 //   (`/hospitals/{name}`), which `Location` and `Link` headers repeat.
-// - The response `body` is a JSON-compatible value (or undefined); `headers` holds the extra
+// - The response `body` is a JSON-compatible value (or undefined), or `text` a string for an
+//   answer that is not JSON (the calendar export, its content-type in `headers`); `headers` holds the extra
 //   response headers some answers need (`allow` on 405, `location` on 201, `link` on a page that
 //   has a next one).
 // - A failure of the hospital (a HospitalError) becomes `{ error: { code, message, details } }`
@@ -55,6 +56,11 @@ export const STATUS_BY_CODE = Object.freeze({
   OUTSIDE_HOURS: 422,
   TOO_SOON: 422,
   BEYOND_HORIZON: 422,
+  // A wall-clock time the location's zone skips (the spring-forward gap) or repeats (the
+  // fall-back hour, given without an offset): details name the nearest valid starts, or both
+  // instants the time could mean.
+  NONEXISTENT_TIME: 422,
+  AMBIGUOUS_TIME: 422,
   // The change would take the hospital past its size budget (maxSnapshotBytes, or the counts
   // that bound it): nothing changed; it can succeed once something is cancelled or removed, or
   // the operator raises the budget. Not 413: the request itself is small.
@@ -455,6 +461,43 @@ function v1Hours(h, { params, q }) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Calendar exports: the package's toICalendar and toFhirBundle over a bounded window.
+
+/** The longest window of each export, in days: a year of one doctor's calendar, a month of FHIR slots. */
+export const EXPORT_WINDOW_DAYS = Object.freeze({ calendar: 366, fhir: 31 });
+
+/**
+ * `from` and `to` of an export: both required, and at most `days` apart by their dates (a date,
+ * a date-time and an instant all begin with theirs); the package checks the rest of each.
+ */
+function exportWindow(q, days) {
+  for (const name of ["from", "to"]) {
+    if (q[name] === undefined) throw invalid(name, "is required: the export covers [from, to)");
+  }
+  const day = (name) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(q[name]);
+    return m === null ? NaN : Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000;
+  };
+  const span = day("to") - day("from");
+  if (span > days) throw invalid("to", `the window may span at most ${days} days (from ${q.from} to ${q.to} spans ${span})`);
+  return { from: q.from, to: q.to };
+}
+
+/** The doctor's appointments over the window as an iCalendar (text/calendar) a calendar app subscribes to. */
+function v1Calendar(h, { params, q }) {
+  const window = exportWindow(q, EXPORT_WINDOW_DAYS.calendar);
+  const text = h.toICalendar(params.id, defined({ ...window, name: q.name }));
+  return { status: 200, text, headers: { "content-type": "text/calendar; charset=utf-8" } };
+}
+
+/** A FHIR R4 Bundle (application/fhir+json) of the doctor's Schedules, Slots and Appointments over the window. */
+function v1Fhir(h, { params, q }) {
+  const window = exportWindow(q, EXPORT_WINDOW_DAYS.fhir);
+  const bundle = h.toFhirBundle(defined({ ...window, doctorId: params.id, now: q.now }));
+  return { status: 200, body: bundle, headers: { "content-type": "application/fhir+json; charset=utf-8" } };
+}
+
+// ---------------------------------------------------------------------------------------------
 // The hospital's keys (auth.mjs), through the batch's key editor (`context.keys`, which
 // hospital-service.mjs stores with the batch). The key's random parts (`newKey`) are made by the
 // gateway before the request is queued.
@@ -525,10 +568,10 @@ function ok(body) {
 // go to the engine as the client sent them.
 
 export const QUERY_PARAMETERS = Object.freeze({
-  from: { type: "string", description: "start of the window, `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` (inclusive)" },
-  to: { type: "string", description: "end of the window, `YYYY-MM-DD` (that whole day) or `YYYY-MM-DDTHH:MM` (exclusive)" },
+  from: { type: "string", description: "start of the window, `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` or (in a hospital with a timeZone) an RFC 3339 instant (inclusive)" },
+  to: { type: "string", description: "end of the window, `YYYY-MM-DD` (that whole day), `YYYY-MM-DDTHH:MM` or an RFC 3339 instant (exclusive)" },
   status: { type: "string", enum: ["active", "booked", "held", "cancelled", "expired", "all"], description: "which appointments (default `active`: booked and live holds)" },
-  now: { type: "string", description: "the client's current time, `YYYY-MM-DDTHH:MM` (holds lapse by it; notice and horizon count from it)" },
+  now: { type: "string", description: "the client's current time, `YYYY-MM-DDTHH:MM` or an RFC 3339 instant (holds lapse by it; notice and horizon count from it)" },
   limit: { type: "integer", description: "the most items to return" },
   after: { type: "string", description: "the id of the last item of the previous page (the `Link` header's next page has it)" },
   patient: { type: "string", description: "the patient reference" },
@@ -536,9 +579,10 @@ export const QUERY_PARAMETERS = Object.freeze({
   doctorId: { type: "string", description: "a doctor's id" },
   doctorIds: { type: "string", description: "doctor ids, comma-separated" },
   durationMinutes: { type: "integer", description: "the appointment's length (default: the hospital's)" },
-  start: { type: "string", description: "the start, `YYYY-MM-DDTHH:MM`" },
+  start: { type: "string", description: "the start, `YYYY-MM-DDTHH:MM` (the wall clock at the location) or an RFC 3339 instant" },
   cancelAppointments: { type: "boolean", description: "cancel the booked appointments and live holds the change would leave outside the doctor's hours" },
   cancel_appointments: { type: "boolean", description: "the seed API's name of cancelAppointments" },
+  name: { type: "string", description: "the calendar's name (`X-WR-CALNAME`)" },
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -557,6 +601,9 @@ export const QUERY_PARAMETERS = Object.freeze({
 //   mintsKey    the gateway makes a key's random parts for it
 //   keys        it reads or changes the hospital's keys (runs with the key editor)
 //   summary     one line for the OpenAPI document
+//   contentType the media type of its success answer when not application/json: the handler
+//               answers `{ status, text, headers }` (text/calendar) or a JSON `body` with that
+//               content-type header (application/fhir+json)
 // GET never mutates; every other method may (the store runs those in a write transaction).
 
 const LIST_QUERY = ["limit", "after"];
@@ -656,6 +703,26 @@ const ROUTES = [
   {
     path: "/v1/doctors/:id/hours",
     GET: { summary: "When the doctor works, per date and location (workingHours)", query: ["from", "to", "location"], success: [200, "HoursBlocks"], handler: v1Hours },
+  },
+  {
+    path: "/v1/doctors/:id/calendar.ics",
+    GET: {
+      summary: `The doctor's appointments over [from, to), every status, as an iCalendar (RFC 5545) a calendar app can subscribe to (toICalendar); at most ${EXPORT_WINDOW_DAYS.calendar} days`,
+      query: ["from", "to", "name"],
+      contentType: "text/calendar",
+      success: [200, "ICalendar"],
+      handler: v1Calendar,
+    },
+  },
+  {
+    path: "/v1/doctors/:id/fhir",
+    GET: {
+      summary: `A FHIR R4 Bundle of the doctor's Schedules, free and busy Slots and Appointments over [from, to) (toFhirBundle; the hospital needs a timeZone); at most ${EXPORT_WINDOW_DAYS.fhir} days`,
+      query: ["from", "to", "now"],
+      contentType: "application/fhir+json",
+      success: [200, "FhirBundle"],
+      handler: v1Fhir,
+    },
   },
   {
     path: "/v1/slots",

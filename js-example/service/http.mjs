@@ -35,8 +35,9 @@ export const RESPONSE_HEADERS = Object.freeze({
 });
 
 /** `{ status, headers, payload }` of a plain response, ready for any transport to write. */
-export function serialize({ status, body, headers }) {
-  const payload = body === undefined ? "" : JSON.stringify(body);
+export function serialize({ status, body, text, headers }) {
+  // `text`: an answer that is not JSON (its own content-type in `headers`).
+  const payload = text !== undefined ? text : body === undefined ? "" : JSON.stringify(body);
   return { status, headers: { ...RESPONSE_HEADERS, ...headers }, payload };
 }
 

@@ -10,7 +10,23 @@
 import { API_ROUTES, LIST_LIMITS, QUERY_PARAMETERS, STATUS_BY_CODE } from "./api.mjs";
 
 const ref = (name) => ({ $ref: `#/components/schemas/${name}` });
-const dateTime = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$", description: "`YYYY-MM-DDTHH:MM`, the hospital's wall-clock time" };
+const dateTime = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$", description: "`YYYY-MM-DDTHH:MM`, the wall clock at the location (or the hospital's)" };
+// An input time: a wall clock, or (in a hospital with a timeZone) an RFC 3339 instant.
+const moment = {
+  type: "string",
+  pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}:\\d{2})?$",
+  description: "`YYYY-MM-DDTHH:MM`, a wall clock; or, in a hospital with a `timeZone`, an RFC 3339 instant (`2025-11-02T06:30:00Z`, `2025-11-02T01:30:00-05:00`)",
+};
+// An instant in UTC as the package writes it.
+const utc = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$", description: "an instant in UTC" };
+// A time of no place (a hold's expiry, createdAt, updatedAt): an instant in UTC in a hospital with a timeZone, a floating wall clock without one.
+const stamp = { anyOf: [dateTime, utc], description: "an instant in UTC in a hospital with a `timeZone`; the floating wall clock without one" };
+// A free slot's start: the wall clock, with its offset where that wall clock happens twice.
+const slotStart = {
+  type: "string",
+  pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:00[+-]\\d{2}:\\d{2})?$",
+  description: "`YYYY-MM-DDTHH:MM`, the wall clock; with its offset (`2025-11-02T01:30:00-04:00`) where that wall clock happens twice",
+};
 const date = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" };
 const hhmm = { type: "string", pattern: "^\\d{2}:\\d{2}$" };
 const weekday = { enum: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] };
@@ -62,7 +78,7 @@ const SCHEMAS = {
     required: ["date", "hours"],
     properties: { date, hours: { type: "array", items: { type: "object", required: ["start", "end"], properties: { start: hhmm, end: hhmm } } } },
   },
-  TimeOff: { type: "object", required: ["start", "end"], properties: { start: dateTime, end: dateTime, reason: { type: "string" } } },
+  TimeOff: { type: "object", required: ["start", "end"], properties: { start: moment, end: moment, reason: { type: "string" } } },
   Doctor: {
     type: "object",
     required: ["id", "name", "locations", "schedule"],
@@ -108,15 +124,19 @@ const SCHEMAS = {
       location: { type: "string" },
       start: dateTime,
       end: dateTime,
+      startUtc: utc,
+      endUtc: utc,
       durationMinutes: { type: "integer" },
       patient: { type: "string" },
       requestId: { type: "string" },
       status,
-      holdExpires: dateTime,
+      holdExpires: stamp,
       rescheduledFrom: { type: "array", items: { type: "object", required: ["location", "start", "end"], properties: { location: { type: "string" }, start: dateTime, end: dateTime } } },
       cancelReason: { type: "string" },
       notes: { type: "string" },
       metadata,
+      createdAt: stamp,
+      updatedAt: stamp,
     },
   },
   BookRequest: {
@@ -125,12 +145,12 @@ const SCHEMAS = {
     properties: {
       doctorId: { type: "string" },
       location: { type: "string" },
-      start: dateTime,
+      start: moment,
       durationMinutes: { type: "integer" },
       patient: { type: "string" },
       id: { type: "string" },
       requestId: { type: "string" },
-      now: dateTime,
+      now: moment,
       notes: { type: "string" },
       metadata,
     },
@@ -141,12 +161,12 @@ const SCHEMAS = {
     properties: {
       doctorId: { type: "string" },
       location: { type: "string" },
-      start: dateTime,
+      start: moment,
       durationMinutes: { type: "integer" },
       patient: { type: "string" },
       id: { type: "string" },
       requestId: { type: "string" },
-      now: dateTime,
+      now: moment,
       ttlMinutes: { type: "integer", minimum: 1, maximum: 10080 },
       notes: { type: "string" },
       metadata,
@@ -155,18 +175,18 @@ const SCHEMAS = {
   RescheduleRequest: {
     type: "object",
     required: ["start"],
-    properties: { start: dateTime, location: { type: "string" }, durationMinutes: { type: "integer" }, now: dateTime, notes: { type: "string" }, metadata },
+    properties: { start: moment, location: { type: "string" }, durationMinutes: { type: "integer" }, now: moment, notes: { type: "string" }, metadata },
   },
   AppointmentPatch: {
     type: "object",
     properties: { patient: nullable({ type: "string" }), notes: nullable({ type: "string" }), metadata: nullable(metadata) },
   },
-  CancelOptions: { type: "object", properties: { reason: { type: "string" } } },
-  ConfirmOptions: { type: "object", required: ["now"], properties: { now: dateTime } },
-  SlotStarts: { type: "array", items: dateTime },
+  CancelOptions: { type: "object", properties: { reason: { type: "string" }, now: moment } },
+  ConfirmOptions: { type: "object", required: ["now"], properties: { now: moment } },
+  SlotStarts: { type: "array", items: slotStart },
   FoundSlots: {
     type: "array",
-    items: { type: "object", required: ["doctorId", "location", "start"], additionalProperties: false, properties: { doctorId: { type: "string" }, location: { type: "string" }, start: dateTime } },
+    items: { type: "object", required: ["doctorId", "location", "start"], additionalProperties: false, properties: { doctorId: { type: "string" }, location: { type: "string" }, start: slotStart, startUtc: utc } },
   },
   Problems: {
     type: "array",
@@ -174,7 +194,7 @@ const SCHEMAS = {
   },
   HoursBlocks: {
     type: "array",
-    items: { type: "object", required: ["date", "location", "start", "end"], additionalProperties: false, properties: { date, location: { type: "string" }, start: dateTime, end: dateTime } },
+    items: { type: "object", required: ["date", "location", "start", "end"], additionalProperties: false, properties: { date, location: { type: "string" }, start: dateTime, end: dateTime, startUtc: utc, endUtc: utc } },
   },
   Options: {
     type: "object",
@@ -182,7 +202,8 @@ const SCHEMAS = {
     properties: {
       slotMinutes: { type: "integer" },
       defaultDurationMinutes: { type: "integer" },
-      timeZone: nullable({ type: "string" }),
+      timeZone: nullable({ type: "string", description: "the hospital's IANA time zone; null: floating wall-clock times" }),
+      locationTimeZones: { type: "object", additionalProperties: { type: "string" }, description: "locations with a zone of their own" },
       minNoticeMinutes: { type: "integer" },
       horizonDays: { type: "integer" },
       preventPatientOverlap: { type: "boolean" },
@@ -224,6 +245,30 @@ const SCHEMAS = {
     required: ["hospital", "key"],
     additionalProperties: false,
     properties: { hospital: { type: "string" }, key: ref("KeyWithSecret") },
+  },
+  ICalendar: {
+    type: "string",
+    pattern: "^BEGIN:VCALENDAR\\r\\n[\\s\\S]*END:VCALENDAR\\r\\n$",
+    description: "an iCalendar (RFC 5545): one VEVENT per appointment, UID stable, SEQUENCE up with each reschedule and the cancellation, STATUS CONFIRMED / TENTATIVE (held) / CANCELLED, times in UTC (floating in a hospital without a timeZone); CRLF lines folded at 75 octets",
+  },
+  FhirBundle: {
+    type: "object",
+    required: ["resourceType", "type", "entry"],
+    description: "a FHIR R4 Bundle of type collection: a Schedule per doctor and location, a Slot per free slot (free) and per booked or held appointment (busy, busy-tentative), an Appointment per appointment (booked → booked, held → pending, cancelled and expired → cancelled)",
+    properties: {
+      resourceType: { const: "Bundle" },
+      type: { const: "collection" },
+      entry: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["resource"],
+          properties: {
+            resource: { type: "object", required: ["resourceType", "id"], properties: { resourceType: { enum: ["Schedule", "Slot", "Appointment"] }, id: { type: "string" } } },
+          },
+        },
+      },
+    },
   },
   DeletedHospital: { type: "object", required: ["hospital", "deleted"], additionalProperties: false, properties: { hospital: { type: "string" }, deleted: { const: true } } },
 };
@@ -307,7 +352,7 @@ function operation(method, route, op, { prefix, prefixParams }) {
     [String(successStatus)]: {
       description: op.summary,
       ...(Object.keys(successHeaders).length > 0 ? { headers: successHeaders } : {}),
-      content: { "application/json": { schema: shape === "list" ? { type: "array", items: body } : body } },
+      content: { [op.contentType ?? "application/json"]: { schema: shape === "list" ? { type: "array", items: body } : body } },
     },
   };
   // A known requestId answers 200 with the appointment it made before.

@@ -6,7 +6,7 @@
 //! engine's reader, which names the field at fault.
 
 use super::exchange::with_scratch;
-use dr_schedule_engine::{read_field_json, read_json, Error, LocalDateTime, ReadJson, Result};
+use dr_schedule_engine::{read_field_json, read_json, Error, Moment, ReadJson, Result};
 
 /// The arguments in the scratch area, read in the order the JS layer wrote them.
 pub(crate) struct Args<'a> {
@@ -48,12 +48,13 @@ impl<'a> Args<'a> {
         Ok(self.text(length)?.map(str::to_owned))
     }
 
-    /// A required date-time (`YYYY-MM-DDTHH:MM`), `field` by name.
-    pub(crate) fn date_time(&mut self, field: &str, length: i32) -> Result<LocalDateTime> {
+    /// A required date-time (`YYYY-MM-DDTHH:MM`, or an instant the JS layer wrote for a `Date`
+    /// or a caller gave), `field` by name.
+    pub(crate) fn date_time(&mut self, field: &str, length: i32) -> Result<Moment> {
         let text = self
             .text(length)?
             .ok_or_else(|| Error::invalid_input(field, "is missing (a required field)"))?;
-        LocalDateTime::parse(text).map_err(|reason| Error::invalid_input(field, reason))
+        Moment::parse(text).map_err(|reason| Error::invalid_input(field, reason))
     }
 
     /// An optional date-time.
@@ -61,11 +62,9 @@ impl<'a> Args<'a> {
         &mut self,
         field: &str,
         length: i32,
-    ) -> Result<Option<LocalDateTime>> {
+    ) -> Result<Option<Moment>> {
         self.text(length)?
-            .map(|text| {
-                LocalDateTime::parse(text).map_err(|reason| Error::invalid_input(field, reason))
-            })
+            .map(|text| Moment::parse(text).map_err(|reason| Error::invalid_input(field, reason)))
             .transpose()
     }
 

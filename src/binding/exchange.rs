@@ -14,14 +14,14 @@
 //!
 //! The JS layer reads these through views of the memory, which it renews when the memory grows.
 
-use dr_schedule_engine::{Error, WriteJson};
+use dr_schedule_engine::{Error, TimeZones, WriteJson, ZoneRules};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 /// The numbers of one appointment row (`rows.rs` says which is which).
-pub(crate) const ROW: usize = 26;
+pub(crate) const ROW: usize = 31;
 
 /// The single-appointment row: f64 bits.
 static SINGLE: [AtomicU64; ROW] = [const { AtomicU64::new(0) }; ROW];
@@ -35,6 +35,38 @@ thread_local! {
     static TEXT: RefCell<String> = const { RefCell::new(String::new()) };
     static SNAPSHOT: RefCell<String> = const { RefCell::new(String::new()) };
     static ERROR: RefCell<Option<Error>> = const { RefCell::new(None) };
+    static ZONES: RefCell<TimeZones> = RefCell::new(TimeZones::new());
+}
+
+/// Adds a zone's rules (`js/zones.js` reads them from Intl) to those the hospitals of this
+/// instance find zones in: its name (`name_len` bytes) and data (`data_len` bytes), one after
+/// the other in the scratch area. 0, or -1 for data that does not read (its error kept).
+#[wasm_bindgen(js_name = registerZone)]
+pub fn register_zone(name_len: usize, data_len: usize) -> i32 {
+    let rules = with_scratch(|bytes| {
+        let name = bytes.get(..name_len).unwrap_or_default();
+        let data = bytes
+            .get(name_len..name_len.saturating_add(data_len))
+            .unwrap_or_default();
+        let name = std::str::from_utf8(name).unwrap_or_default();
+        let data = std::str::from_utf8(data).unwrap_or_default();
+        ZoneRules::parse(name, data).map_err(|reason| Error::invalid_input("timeZone", reason))
+    });
+    match rules {
+        Ok(rules) => {
+            ZONES.with(|zones| zones.borrow_mut().insert(rules));
+            0
+        }
+        Err(e) => {
+            fail(e);
+            -1
+        }
+    }
+}
+
+/// Runs `read` on the zones registered so far.
+pub(crate) fn with_zones<T>(read: impl FnOnce(&TimeZones) -> T) -> T {
+    ZONES.with(|zones| read(&zones.borrow()))
 }
 
 /// The instance's memory (`WebAssembly.Memory`), for the JS layer's views.

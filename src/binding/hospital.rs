@@ -4,7 +4,7 @@
 //! text; a failure returns -1 (or `undefined`) and leaves its error for `takeError()`.
 
 use super::args::{flag, number, read};
-use super::exchange::{answer, fail, set_single, with_list, with_snapshot};
+use super::exchange::{answer, fail, set_single, with_list, with_snapshot, with_zones};
 use super::rows;
 use dr_schedule_engine::{
     AppointmentPatch, AppointmentQuery, AppointmentView, BookRequest, CancelOptions, ChangeOptions,
@@ -76,11 +76,19 @@ impl RawHospital {
 
 #[wasm_bindgen]
 impl RawHospital {
-    /// A new hospital with the options written as JSON (`options_len`, -1: none).
+    /// A new hospital with the options written as JSON (`options_len`, -1: none); the zones
+    /// it names come from those registered (`registerZone`).
     pub fn create(options_len: i32) -> Option<RawHospital> {
         let options = read(|a| a.json::<HospitalOptionsInput>("options", options_len));
-        answer(options.and_then(|o| Hospital::new(o.unwrap_or_default())))
-            .map(|inner| RawHospital { inner })
+        let hospital = options.and_then(|o| {
+            with_zones(|zones| Hospital::with_time_zones(o.unwrap_or_default(), zones))
+        });
+        answer(hospital).map(|inner| RawHospital { inner })
+    }
+
+    /// Whether the hospital has a time zone: its slot lists then hold two numbers per slot.
+    pub fn zoned(&self) -> bool {
+        self.inner.is_zoned()
     }
 
     /// The revision.
@@ -282,13 +290,14 @@ impl RawHospital {
         }
     }
 
-    /// `cancel(id, { reason })`.
-    pub fn cancel(&mut self, id: i32, reason: i32) -> i32 {
+    /// `cancel(id, { reason, now })`.
+    pub fn cancel(&mut self, id: i32, reason: i32, now: i32) -> i32 {
         let inner = &mut self.inner;
         single(read(|a| {
             let id = a.required("appointmentId", id)?;
             let reason = a.optional(reason)?;
-            inner.cancel(id, CancelOptions { reason })
+            let now = a.optional_date_time("now", now)?;
+            inner.cancel(id, CancelOptions { reason, now })
         }))
     }
 
@@ -365,7 +374,9 @@ impl RawHospital {
         }
     }
 
-    /// `availableSlots(doctorId, options)`: the number of slot starts (minutes) in the list.
+    /// `availableSlots(doctorId, options)`: the number of slot starts in the list, each its wall
+    /// clock in minutes and, in a hospital with a time zone, a second number: its offset where
+    /// that wall clock happens twice, NaN elsewhere.
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = availableSlots)]
     pub fn available_slots(
@@ -392,9 +403,17 @@ impl RawHospital {
         });
         let slots =
             args.and_then(|(doctor_id, query)| self.inner.available_slots(&doctor_id, query));
+        let zoned = self.inner.is_zoned();
         match slots {
             Ok(slots) => with_list(|list, _| {
-                list.extend(slots.iter().map(|&start| rows::minutes(start)));
+                if zoned {
+                    for start in &slots {
+                        list.push(rows::minutes(start.local));
+                        list.push(start.offset.map_or(f64::NAN, f64::from));
+                    }
+                } else {
+                    list.extend(slots.iter().map(|start| rows::minutes(start.local)));
+                }
                 slots.len() as i32
             }),
             Err(e) => {

@@ -2,7 +2,8 @@
 //! lines, about a megabyte, of text or bytes) into the scratch area and feeds it, so that a
 //! snapshot is never copied whole into wasm memory nor held whole as a JS string.
 
-use super::exchange::{answer, fail, with_scratch};
+use super::args::read;
+use super::exchange::{answer, fail, with_scratch, with_zones};
 use super::hospital::RawHospital;
 use dr_schedule_engine::SnapshotLoader;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -15,10 +16,15 @@ pub struct RawLoader {
 
 #[wasm_bindgen]
 impl RawLoader {
-    /// A loader; `max_snapshot_bytes` (-1: none) raises the snapshot's own size limit.
-    pub fn begin(max_snapshot_bytes: f64) -> Option<RawLoader> {
+    /// A loader; `max_snapshot_bytes` (-1: none) raises the snapshot's own size limit; a time
+    /// zone (`time_zone_len` bytes in the scratch area, -1: none) reads a floating snapshot's
+    /// times in that zone. The zones come from those registered.
+    pub fn begin(max_snapshot_bytes: f64, time_zone_len: i32) -> Option<RawLoader> {
         let limit = (max_snapshot_bytes >= 0.0).then_some(max_snapshot_bytes as u64);
-        answer(SnapshotLoader::new(limit)).map(|inner| RawLoader { inner: Some(inner) })
+        let loader = read(|a| a.optional(time_zone_len)).and_then(|time_zone| {
+            SnapshotLoader::with_time_zones(limit, with_zones(Clone::clone), time_zone)
+        });
+        answer(loader).map(|inner| RawLoader { inner: Some(inner) })
     }
 
     /// Reads the `length` bytes at the start of the scratch area: 0, or -1 (the load failed).

@@ -7,7 +7,7 @@
 
 use super::exchange::ROW;
 use dr_schedule_engine::{
-    AppointmentId, AppointmentStatus, AppointmentView, FoundSlot, LocalDateTime, WriteJson,
+    AppointmentId, AppointmentStatus, AppointmentView, FoundSlot, LocalDateTime, Moment, WriteJson,
 };
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -39,6 +39,11 @@ const LAYOUT: [&str; ROW] = [
     "notesLen",
     "extrasOffset",
     "extrasLen",
+    "end",
+    "startUtc",
+    "endUtc",
+    "createdAt",
+    "updatedAt",
 ];
 
 /// The numbers of a `findSlots` row, in order.
@@ -52,10 +57,12 @@ const FOUND_LAYOUT: [&str; FOUND_ROW] = [
     "placePtr",
     "placeLen",
     "start",
+    "offset",
+    "startUtc",
 ];
 
 /// Numbers per `findSlots` row.
-pub(crate) const FOUND_ROW: usize = 9;
+pub(crate) const FOUND_ROW: usize = 11;
 
 /// The names of a row's numbers, in order, as JSON: `{"appointment": [...], "foundSlot": [...]}`.
 #[wasm_bindgen(js_name = rowLayout)]
@@ -76,10 +83,20 @@ const HAS_RESCHEDULED_FROM: u32 = 8;
 const HAS_CANCEL_REASON: u32 = 16;
 const HAS_NOTES: u32 = 32;
 const HAS_METADATA: u32 = 64;
+const HAS_CREATED_AT: u32 = 128;
+const HAS_UPDATED_AT: u32 = 256;
+/// A hospital with a time zone: `startUtc` and `endUtc` are set, and `holdExpires`,
+/// `createdAt` and `updatedAt` are instants (UTC).
+const ZONED: u32 = 512;
 
 /// Minutes since the engine's epoch (0001-01-01T00:00 is 1,440).
 pub(crate) fn minutes(t: LocalDateTime) -> f64 {
     (t.day() * 1440 + t.minute_of_day()) as f64
+}
+
+/// An instant's minutes in UTC, or a floating time's own.
+fn moment_minutes(m: Moment) -> f64 {
+    minutes(m.instant().unwrap_or(m.local))
 }
 
 fn address(text: &str) -> (f64, f64) {
@@ -104,6 +121,20 @@ pub(crate) fn appointment(view: &AppointmentView<'_>, text: &mut String) -> [f64
     (row[10], row[11]) = address(view.location());
     row[12] = minutes(view.start());
     row[13] = f64::from(view.duration_minutes());
+    row[26] = minutes(view.end());
+    if let (Some(start), Some(end)) = (view.start_utc(), view.end_utc()) {
+        flags |= ZONED;
+        row[27] = moment_minutes(start);
+        row[28] = moment_minutes(end);
+    }
+    if let Some(created) = view.created_at() {
+        flags |= HAS_CREATED_AT;
+        row[29] = moment_minutes(created);
+    }
+    if let Some(updated) = view.updated_at() {
+        flags |= HAS_UPDATED_AT;
+        row[30] = moment_minutes(updated);
+    }
     row[14] = match view.status() {
         AppointmentStatus::Booked => 0.0,
         AppointmentStatus::Held => 1.0,
@@ -120,7 +151,7 @@ pub(crate) fn appointment(view: &AppointmentView<'_>, text: &mut String) -> [f64
     }
     if let Some(expires) = view.hold_expires() {
         flags |= HAS_HOLD_EXPIRES;
-        row[19] = minutes(expires);
+        row[19] = moment_minutes(expires);
     }
     if let Some(reason) = view.cancel_reason() {
         flags |= HAS_CANCEL_REASON;
@@ -175,6 +206,8 @@ pub(crate) fn push_found(list: &mut Vec<f64>, slot: &FoundSlot<'_>) {
         f64::from(place_stamp),
         place_ptr,
         place_len,
-        minutes(slot.start),
+        minutes(slot.start.local),
+        slot.start.offset.map_or(f64::NAN, f64::from),
+        slot.start_utc.map_or(f64::NAN, moment_minutes),
     ]);
 }

@@ -47,9 +47,26 @@ pub fn hospital() -> Hospital {
     Hospital::new(HospitalOptionsInput::default()).unwrap()
 }
 
-/// An empty hospital with these options (`{ slotMinutes, defaultDurationMinutes, timeZone }`).
+/// An empty hospital with these options (`{ slotMinutes, defaultDurationMinutes, timeZone }`),
+/// whose zones are found in [`time_zones`].
 pub fn hospital_with(options: Value) -> Hospital {
-    Hospital::new(input("options", options).unwrap()).unwrap()
+    Hospital::with_time_zones(input("options", options).unwrap(), &time_zones()).unwrap()
+}
+
+/// The zones of `tests/fixtures/time-zones.txt`: their data as the package's JS layer reads it
+/// from Intl (`node scripts/zone-fixture.mjs` wrote it), for tests that cannot ask Intl.
+pub fn time_zones() -> dr_schedule::engine::TimeZones {
+    let mut zones = dr_schedule::engine::TimeZones::new();
+    for line in include_str!("../fixtures/time-zones.txt").lines() {
+        let (name, data) = line.split_once('\t').unwrap();
+        zones.insert(dr_schedule::engine::ZoneRules::parse(name, data).unwrap());
+    }
+    zones
+}
+
+/// A snapshot loaded with the zones of [`time_zones`].
+pub fn from_snapshot(text: &str) -> Result<Hospital, Error> {
+    Hospital::from_snapshot_in(text, &time_zones())
 }
 
 /// Dr. Ada (`ada`): North and South clinics, Monday to Friday 09:00–17:00.

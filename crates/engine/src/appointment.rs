@@ -2,7 +2,7 @@
 
 use crate::metadata::Metadata;
 use crate::reader::{read_choice, read_object};
-use crate::time::LocalDateTime;
+use crate::time::{LocalDateTime, Moment};
 use serde::Serialize;
 use std::fmt;
 
@@ -33,16 +33,24 @@ read_choice!(AppointmentStatus {
 pub struct PreviousTime {
     /// The location it was at.
     pub location: String,
-    /// Its start then.
+    /// Its start then (the wall clock there).
     pub start: LocalDateTime,
-    /// Its end then.
+    /// Its end then (the wall clock there).
     pub end: LocalDateTime,
+    /// Its start then as an instant, in a hospital with a time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_utc: Option<Moment>,
+    /// Its end then as an instant, in a hospital with a time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_utc: Option<Moment>,
 }
 
 read_object!(PreviousTime {
     location: "location" required,
     start: "start" required,
     end: "end" required,
+    start_utc: "startUtc" optional,
+    end_utc: "endUtc" optional,
 });
 
 /// A booked, held, cancelled or expired appointment. Cancelling keeps it, with
@@ -56,10 +64,16 @@ pub struct Appointment {
     pub doctor_id: String,
     /// Where: one of the doctor's locations when it was booked.
     pub location: String,
-    /// First minute, hospital-local wall clock.
+    /// First minute: the wall clock at the location (floating, in a hospital without a zone).
     pub start: LocalDateTime,
-    /// End (exclusive): `start + durationMinutes`.
+    /// End (exclusive), `durationMinutes` of real time after the start: the wall clock there.
     pub end: LocalDateTime,
+    /// The start as an instant (UTC), in a hospital with a time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_utc: Option<Moment>,
+    /// The end as an instant (UTC), in a hospital with a time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_utc: Option<Moment>,
     /// Length in minutes, a multiple of the slot length.
     pub duration_minutes: u32,
     /// The host's reference to the patient, if given.
@@ -71,9 +85,9 @@ pub struct Appointment {
     /// Booked, held, cancelled or expired.
     pub status: AppointmentStatus,
     /// When a hold lapses (`status: "held"`), or lapsed (`"expired"`): from this minute on it
-    /// takes no time.
+    /// takes no time. An instant (UTC) in a hospital with a time zone.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hold_expires: Option<LocalDateTime>,
+    pub hold_expires: Option<Moment>,
     /// Where and when it was before each `reschedule`, oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rescheduled_from: Vec<PreviousTime>,
@@ -86,6 +100,12 @@ pub struct Appointment {
     /// The host's metadata, a small JSON object, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
+    /// The `now` of the call that created it, if it passed one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Moment>,
+    /// The `now` of the latest call that changed it and passed one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Moment>,
 }
 
 read_object!(Appointment {
@@ -94,6 +114,8 @@ read_object!(Appointment {
     location: "location" required,
     start: "start" required,
     end: "end" required,
+    start_utc: "startUtc" optional,
+    end_utc: "endUtc" optional,
     duration_minutes: "durationMinutes" required,
     patient: "patient" optional,
     request_id: "requestId" optional,
@@ -103,6 +125,8 @@ read_object!(Appointment {
     cancel_reason: "cancelReason" optional,
     notes: "notes" optional,
     metadata: "metadata" optional,
+    created_at: "createdAt" optional,
+    updated_at: "updatedAt" optional,
 });
 
 impl Appointment {

@@ -26,7 +26,8 @@ use crate::hours::Availability;
 use crate::limits::MAX_APPOINTMENT_MINUTES;
 use crate::options::HospitalOptions;
 use crate::store::{Appointments, Seq};
-use crate::time::{LocalDate, LocalDateTime, MINUTES_PER_DAY};
+use crate::time::{LocalDate, LocalDateTime, Moment, MINUTES_PER_DAY};
+use crate::zoned::{self, HospitalZones};
 use std::ops::ControlFlow;
 
 /// What a booking check looks at: a proposed appointment of one doctor.
@@ -66,6 +67,8 @@ pub(crate) struct Context<'a> {
     pub patient_key: Option<u32>,
     /// Names the appointments in the way.
     pub id_of: &'a dyn AppointmentIds,
+    /// The hospital's time zones.
+    pub zones: &'a HospitalZones,
 }
 
 /// Names appointments by sequence number (the hospital does).
@@ -113,6 +116,7 @@ fn check(context: &Context<'_>, proposal: &Proposal<'_>, report: Report<'_>) -> 
         store,
         clock,
         id_of,
+        zones,
         ..
     } = context;
     let Proposal {
@@ -124,13 +128,14 @@ fn check(context: &Context<'_>, proposal: &Proposal<'_>, report: Report<'_>) -> 
         moving,
     } = *proposal;
     let end = start.plus_minutes(i64::from(duration));
+    let zone = zones.at(location);
     // Rule 1.
     let location_index = doctor.location_index(location);
     if location_index.is_none() {
         report(Error::location_not_served(&doctor.id, location))?;
     }
-    // Rule 2.
-    for e in grid_errors(options, start, duration) {
+    // Rule 2, on the wall clock.
+    for e in grid_errors(options, zoned::wall(zone, start), duration) {
         report(e)?;
     }
     // Rule 3.
@@ -144,16 +149,26 @@ fn check(context: &Context<'_>, proposal: &Proposal<'_>, report: Report<'_>) -> 
     // Rule 5, against the exact bounds (an off-grid start, refused by rule 2 already, is not
     // also too soon for being before the rounded earliest start).
     if let Some(now) = now {
-        if let (Some(notice), Some(earliest)) =
-            (options.min_notice_minutes, options.earliest_start(now))
-        {
-            if start < now.plus_minutes(i64::from(notice)) {
-                report(Error::too_soon(start, earliest, start < now))?;
+        let slot = i64::from(options.slot_minutes);
+        if let Some(notice) = options.min_notice_minutes {
+            let earliest = now.plus_minutes(i64::from(notice));
+            if start < earliest {
+                let earliest = match zone {
+                    Some(zone) => zoned::shown(Some(zone), zone.grid_at_or_after(earliest, slot)),
+                    None => Moment::wall(options.earliest_start(now).unwrap_or(earliest)),
+                };
+                let shown = zoned::shown(zone, start);
+                report(Error::too_soon(shown, earliest, start < now))?;
             }
         }
-        if let (Some(days), Some(latest)) = (options.horizon_days, options.latest_start(now)) {
-            if start > now.plus_minutes(i64::from(days) * MINUTES_PER_DAY) {
-                report(Error::beyond_horizon(start, latest))?;
+        if let Some(days) = options.horizon_days {
+            let latest = now.plus_minutes(i64::from(days) * MINUTES_PER_DAY);
+            if start > latest {
+                let latest = match zone {
+                    Some(zone) => zoned::shown(Some(zone), zone.grid_at_or_before(latest, slot)),
+                    None => Moment::wall(options.latest_start(now).unwrap_or(latest)),
+                };
+                report(Error::beyond_horizon(zoned::shown(zone, start), latest))?;
             }
         }
     }
@@ -230,53 +245,72 @@ fn check_hours(
     end: LocalDateTime,
     report: Report<'_>,
 ) -> ControlFlow<()> {
-    // Every OUTSIDE_HOURS names the doctor's hours on the start's date.
+    // Every OUTSIDE_HOURS names the doctor's hours on the start's date (there).
+    let day = hours.wall(index, start).day();
     let with_hours = |mut e: Error| {
-        let day = start.day();
-        let midnight = LocalDateTime::from_day_and_minute(day, 0);
         let blocks = hours.day_blocks(day, 0..doctor.locations.len());
         e.details.hours = Some(
             blocks
                 .into_iter()
-                .map(|(index, open, close)| WorkingBlockDetails {
-                    date: LocalDate::of(midnight),
-                    location: doctor.locations.get(index).cloned().unwrap_or_default(),
-                    start: midnight.plus_minutes(open),
-                    end: midnight.plus_minutes(close),
+                .map(|(index, open, close)| {
+                    let zone = hours.zone_at(index);
+                    let utc = |t: LocalDateTime| zone.map(|_| Moment::at(t, 0));
+                    WorkingBlockDetails {
+                        date: LocalDate::of(LocalDateTime::from_day_and_minute(day, 0)),
+                        location: doctor.locations.get(index).cloned().unwrap_or_default(),
+                        start: zoned::wall(zone, open),
+                        end: zoned::wall(zone, close),
+                        start_utc: utc(open),
+                        end_utc: utc(close),
+                    }
                 })
                 .collect(),
         );
         e
     };
+    let (shown_start, shown_end) = (
+        zoned::shown(hours.zone_at(index), start),
+        zoned::shown(hours.zone_at(index), end),
+    );
     // Nobody works past the last representable minute: an appointment ends before
     // 10000-01-01T00:00, so that its end can be written.
     if end.minutes_since(start) > MINUTES_PER_DAY || end >= LocalDateTime::END_OF_RANGE {
-        return report(with_hours(Error::outside_hours(&doctor.id, start, end)));
+        return report(with_hours(Error::outside_hours(
+            &doctor.id,
+            shown_start,
+            shown_end,
+        )));
     }
-    let fits = |group: usize| hours.fits_blocks(group, start, end);
-    if !hours.group_of(index).is_some_and(fits) {
+    let fits = |i: usize| hours.fits_blocks_at(i, start, end);
+    if !fits(index) {
         let elsewhere: Vec<String> = doctor
             .locations
             .iter()
             .enumerate()
-            .filter(|&(i, _)| hours.group_of(i).is_some_and(fits))
+            .filter(|&(i, _)| fits(i))
             .map(|(_, l)| l.clone())
             .collect();
         let location = doctor.locations.get(index).map_or("", String::as_str);
         let e = if !elsewhere.is_empty() {
-            Error::not_served_there(&doctor.id, location, start, end, elsewhere)
-        } else if hours.has_override(start.day()) {
-            Error::closed_by_override(&doctor.id, LocalDate::of(start), start, end)
+            Error::not_served_there(&doctor.id, location, shown_start, shown_end, elsewhere)
+        } else if hours.has_override(day) {
+            Error::closed_by_override(
+                &doctor.id,
+                LocalDate::of(LocalDateTime::from_day_and_minute(day, 0)),
+                shown_start,
+                shown_end,
+            )
         } else {
-            Error::outside_hours(&doctor.id, start, end)
+            Error::outside_hours(&doctor.id, shown_start, shown_end)
         };
         report(with_hours(e))?;
     }
     if hours.overlaps_time_off(start, end) {
-        for time_off in doctor
+        for (time_off, _) in doctor
             .time_off
             .iter()
-            .filter(|t| t.start < end && start < t.end)
+            .zip(hours.time_off_entries())
+            .filter(|&(_, &(off, back))| off < end && start < back)
         {
             report(with_hours(Error::time_off(
                 &doctor.id,

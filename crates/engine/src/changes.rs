@@ -16,12 +16,12 @@
 use crate::appointment::Appointment;
 use crate::doctor::Doctor;
 use crate::error::{Error, Result};
-use crate::json::{self, write_date_time};
+use crate::json::{self, WriteJson};
 use crate::json_text::{write_str, write_u64};
 use crate::limits::{MAX_RETAINED_CHANGES, MAX_RETAINED_CHANGE_BYTES};
 use crate::metadata::Metadata;
 use crate::reader::{read_choice, read_object, JsonReader, Read, ReadError, ReadJson};
-use crate::time::LocalDateTime;
+use crate::time::Moment;
 use crate::words::Quoted;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -68,7 +68,7 @@ pub enum ChangeOp {
         /// Whether the hospital assigned the id (replay must assign the same one).
         assigned_id: bool,
         /// The `now` the call passed, if any.
-        now: Option<LocalDateTime>,
+        now: Option<Moment>,
     },
     /// `hold` created the held `appointment` at `now`.
     Hold {
@@ -77,14 +77,14 @@ pub enum ChangeOp {
         /// Whether the hospital assigned the id (replay must assign the same one).
         assigned_id: bool,
         /// The `now` the call passed.
-        now: LocalDateTime,
+        now: Moment,
     },
     /// `confirm` turned the hold `id` into a booking at `now`.
     Confirm {
         /// The appointment confirmed.
         id: String,
         /// The `now` the call passed.
-        now: LocalDateTime,
+        now: Moment,
     },
     /// `reschedule` moved the appointment `id`.
     Reschedule {
@@ -93,11 +93,11 @@ pub enum ChangeOp {
         /// Its new location.
         location: String,
         /// Its new start.
-        start: LocalDateTime,
+        start: Moment,
         /// Its new length.
         duration_minutes: u32,
         /// The `now` the call passed, if any.
-        now: Option<LocalDateTime>,
+        now: Option<Moment>,
         /// The notes the call set, if any.
         notes: Option<String>,
         /// The metadata the call set, if any.
@@ -109,6 +109,8 @@ pub enum ChangeOp {
         id: String,
         /// The reason given, if any.
         reason: Option<String>,
+        /// The `now` the call passed, if any.
+        now: Option<Moment>,
     },
     /// `updateAppointment` changed the appointment `id`: each field is absent when unchanged,
     /// `null` when cleared.
@@ -217,10 +219,13 @@ impl Serialize for Change {
                     map.serialize_entry("metadata", metadata)?;
                 }
             }
-            ChangeOp::Cancel { id, reason } => {
+            ChangeOp::Cancel { id, reason, now } => {
                 map.serialize_entry("id", id)?;
                 if let Some(reason) = reason {
                     map.serialize_entry("reason", reason)?;
+                }
+                if let Some(now) = now {
+                    map.serialize_entry("now", now)?;
                 }
             }
             ChangeOp::UpdateAppointment {
@@ -304,9 +309,9 @@ struct ChangeFields {
     assigned_id: Option<bool>,
     cancel_appointments: Option<bool>,
     reason: Option<String>,
-    now: Option<LocalDateTime>,
+    now: Option<Moment>,
     location: Option<String>,
-    start: Option<LocalDateTime>,
+    start: Option<Moment>,
     duration_minutes: Option<u32>,
     patient: Option<Option<String>>,
     notes: Option<Option<String>>,
@@ -387,7 +392,7 @@ impl TryFrom<ChangeFields> for Change {
                 &["id", "location", "start", "durationMinutes"],
                 &["now", "notes", "metadata"],
             ),
-            Op::Cancel => (&["id"], &["reason"]),
+            Op::Cancel => (&["id"], &["reason", "now"]),
             Op::UpdateAppointment => (&["id"], &["patient", "notes", "metadata"]),
         };
         for (name, is_present) in present {
@@ -446,6 +451,7 @@ impl TryFrom<ChangeFields> for Change {
             Op::Cancel => ChangeOp::Cancel {
                 id: id.ok_or_else(missing)?,
                 reason,
+                now,
             },
             Op::UpdateAppointment => ChangeOp::UpdateAppointment {
                 id: id.ok_or_else(missing)?,
@@ -489,9 +495,9 @@ impl ChangeText {
             .push_str(if value { "true" } else { "false" });
     }
 
-    fn now(&mut self, now: Option<LocalDateTime>) {
+    fn now(&mut self, now: Option<Moment>) {
         if let Some(now) = now {
-            write_date_time(self.key("now"), now);
+            now.write_json(self.key("now"));
         }
     }
 
@@ -540,7 +546,7 @@ impl ChangeText {
         revision: u64,
         appointment: &json::Fields<'_>,
         assigned_id: bool,
-        now: Option<LocalDateTime>,
+        now: Option<Moment>,
         held: bool,
     ) -> Self {
         let mut c = ChangeText::begin(buffer, if held { "hold" } else { "book" }, revision);
@@ -551,7 +557,7 @@ impl ChangeText {
     }
 
     /// `confirm`.
-    pub(crate) fn confirm(buffer: String, revision: u64, id: &str, now: LocalDateTime) -> Self {
+    pub(crate) fn confirm(buffer: String, revision: u64, id: &str, now: Moment) -> Self {
         let mut c = ChangeText::begin(buffer, "confirm", revision);
         write_str(c.key("id"), id);
         c.now(Some(now));
@@ -565,16 +571,16 @@ impl ChangeText {
         revision: u64,
         id: &str,
         location: &str,
-        start: LocalDateTime,
+        start: Moment,
         duration_minutes: u32,
-        now: Option<LocalDateTime>,
+        now: Option<Moment>,
         notes: Option<&str>,
         metadata: Option<&str>,
     ) -> Self {
         let mut c = ChangeText::begin(buffer, "reschedule", revision);
         write_str(c.key("id"), id);
         write_str(c.key("location"), location);
-        write_date_time(c.key("start"), start);
+        start.write_json(c.key("start"));
         write_u64(c.key("durationMinutes"), u64::from(duration_minutes));
         c.now(now);
         if let Some(notes) = notes {
@@ -587,12 +593,19 @@ impl ChangeText {
     }
 
     /// `cancel`.
-    pub(crate) fn cancel(buffer: String, revision: u64, id: &str, reason: Option<&str>) -> Self {
+    pub(crate) fn cancel(
+        buffer: String,
+        revision: u64,
+        id: &str,
+        reason: Option<&str>,
+        now: Option<Moment>,
+    ) -> Self {
         let mut c = ChangeText::begin(buffer, "cancel", revision);
         write_str(c.key("id"), id);
         if let Some(reason) = reason {
             write_str(c.key("reason"), reason);
         }
+        c.now(now);
         c
     }
 

@@ -8,7 +8,7 @@ use crate::limits::{
     MAX_SCHEDULE_RULES, MAX_TIME_OFF,
 };
 use crate::reader::read_object;
-use crate::time::{ClockTime, LocalDate, LocalDateTime, Weekday};
+use crate::time::{ClockTime, LocalDate, Moment, Weekday};
 use crate::validate;
 use crate::words::Quoted;
 use serde::Serialize;
@@ -67,13 +67,14 @@ read_object!(DateOverride {
     hours: "hours" required,
 });
 
-/// Time off: `[start, end)` is taken out of the doctor's hours, whatever they are.
+/// Time off: `[start, end)` is taken out of the doctor's hours, whatever they are. Wall-clock
+/// times are read in the hospital's zone; instants (with `Z` or an offset) are kept as given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TimeOff {
-    /// First minute off, `YYYY-MM-DDTHH:MM`.
-    pub start: LocalDateTime,
+    /// First minute off, `YYYY-MM-DDTHH:MM` or an instant.
+    pub start: Moment,
     /// First minute back (exclusive end), after `start`.
-    pub end: LocalDateTime,
+    pub end: Moment,
     /// Why, for people: "vacation", "conference".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -384,7 +385,13 @@ fn validate_time_off(time_off: &[TimeOff]) -> Result<()> {
         ));
     }
     for (i, range) in time_off.iter().enumerate() {
-        if range.start >= range.end {
+        // Times of one kind compare here; a wall-clock time and an instant once the hospital
+        // has read them in its zone.
+        let (start, end) = match (range.start.instant(), range.end.instant()) {
+            (Some(start), Some(end)) => (start, end),
+            _ => (range.start.local, range.end.local),
+        };
+        if range.start.offset.is_some() == range.end.offset.is_some() && start >= end {
             return Err(Error::invalid_input(
                 format!("timeOff[{i}].end"),
                 format!("{} is not after start {}", range.end, range.start),
@@ -468,7 +475,7 @@ mod tests {
     #[test]
     fn overrides_and_time_off_are_checked() {
         let date = |s: &str| LocalDate::parse(s).unwrap();
-        let at = |s: &str| LocalDateTime::parse(s).unwrap();
+        let at = |s: &str| Moment::wall(crate::time::LocalDateTime::parse(s).unwrap());
         let block = |start: &str, end: &str| HoursBlock {
             start: ClockTime::parse(start).unwrap(),
             end: ClockTime::parse(end).unwrap(),

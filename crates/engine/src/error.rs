@@ -6,7 +6,7 @@
 
 use crate::limits::{MAX_FIELD_PATH_LEN, MAX_MESSAGE_LEN};
 use crate::path::join_path;
-use crate::time::{LocalDate, LocalDateTime};
+use crate::time::{LocalDate, LocalDateTime, Moment};
 use crate::words::{Quoted, QuotedList};
 use serde::Serialize;
 use std::fmt;
@@ -60,11 +60,16 @@ pub enum ErrorCode {
     /// The hospital is as large as it may grow: its snapshot would pass `maxSnapshotBytes`, or
     /// it holds the most doctors or appointments it can, or it has counted its last revision.
     HospitalFull,
+    /// A wall-clock time that does not exist in the zone: the clocks skip it (spring forward).
+    NonexistentTime,
+    /// A wall-clock time that happens twice in the zone (the clocks go back over it), given
+    /// without an offset to say which.
+    AmbiguousTime,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the README's table.
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::InvalidInput,
         ErrorCode::DoctorNotFound,
         ErrorCode::AppointmentNotFound,
@@ -86,6 +91,8 @@ impl ErrorCode {
         ErrorCode::HoldExpired,
         ErrorCode::NotHeld,
         ErrorCode::HospitalFull,
+        ErrorCode::NonexistentTime,
+        ErrorCode::AmbiguousTime,
     ];
 
     /// The code as JS sees it, e.g. `"SLOT_TAKEN"`.
@@ -112,6 +119,8 @@ impl ErrorCode {
             ErrorCode::HoldExpired => "HOLD_EXPIRED",
             ErrorCode::NotHeld => "NOT_HELD",
             ErrorCode::HospitalFull => "HOSPITAL_FULL",
+            ErrorCode::NonexistentTime => "NONEXISTENT_TIME",
+            ErrorCode::AmbiguousTime => "AMBIGUOUS_TIME",
         }
     }
 }
@@ -191,16 +200,16 @@ pub struct Details {
     pub locations: Option<Vec<String>>,
     /// The earliest start allowed now (`TOO_SOON`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub earliest_start: Option<LocalDateTime>,
+    pub earliest_start: Option<Moment>,
     /// The latest start allowed now (`BEYOND_HORIZON`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub latest_start: Option<LocalDateTime>,
+    pub latest_start: Option<Moment>,
     /// The patient concerned (`PATIENT_BUSY`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub patient: Option<String>,
     /// When the hold lapsed (`HOLD_EXPIRED`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hold_expires: Option<LocalDateTime>,
+    pub hold_expires: Option<Moment>,
     /// What is full (`HOSPITAL_FULL`): `"snapshotBytes"`, `"doctors"`, `"appointments"` or
     /// `"revision"`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -215,6 +224,16 @@ pub struct Details {
     /// The most it may have (`HOSPITAL_FULL`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+    /// The zone a wall-clock time was read in (`NONEXISTENT_TIME`, `AMBIGUOUS_TIME`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// The valid times on either side of the skipped ones, each with its offset
+    /// (`NONEXISTENT_TIME`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nearest_starts: Option<Vec<Moment>>,
+    /// Both instants of a repeated time, earlier first, each with its offset (`AMBIGUOUS_TIME`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts: Option<Vec<Moment>>,
 }
 
 /// The doctor's time off that is in the way, as the doctor's profile states it (`timeOff` of
@@ -222,9 +241,9 @@ pub struct Details {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TimeOffDetails {
     /// First minute off.
-    pub start: LocalDateTime,
+    pub start: Moment,
     /// First minute back (exclusive end).
-    pub end: LocalDateTime,
+    pub end: Moment,
     /// Why, if the profile says.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -232,15 +251,22 @@ pub struct TimeOffDetails {
 
 /// One open block of a doctor's hours (`hours` of [`Details`]), as `workingHours` gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WorkingBlockDetails {
     /// The date.
     pub date: LocalDate,
     /// The location the block is at.
     pub location: String,
-    /// First minute.
+    /// First minute, wall clock there.
     pub start: LocalDateTime,
-    /// Exclusive end.
+    /// Exclusive end, wall clock there.
     pub end: LocalDateTime,
+    /// The start as an instant, in a hospital with a time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_utc: Option<Moment>,
+    /// The end as an instant, in a hospital with a time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_utc: Option<Moment>,
 }
 
 /// A failure of the engine. A failed call never changes the hospital. Serialized as
@@ -261,16 +287,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// Builds an error, shortening the message and field path so that an error never echoes
     /// unbounded input (a 10 MB date string, a 10 MB key).
-    fn new(code: ErrorCode, message: String, mut details: Details) -> Self {
-        details.field = details
-            .field
-            .filter(|field| !field.is_empty())
-            .map(|field| shortened(field, MAX_FIELD_PATH_LEN));
-        details.path = details.path.map(|path| shortened(path, MAX_FIELD_PATH_LEN));
+    /// Not inlined: the callers set the details they have on the one built here, so that no
+    /// caller builds a whole `Details` of its own.
+    #[inline(never)]
+    fn new(code: ErrorCode, message: String) -> Self {
         Error {
             code,
             message: shortened(message, MAX_MESSAGE_LEN),
-            details: Box::new(details),
+            details: Box::default(),
         }
     }
 
@@ -283,86 +307,71 @@ impl Error {
         } else {
             format!("invalid {field}: {reason}")
         };
-        Error::new(
-            ErrorCode::InvalidInput,
-            message,
-            Details {
-                field: Some(field),
-                ..Details::default()
-            },
-        )
+        let mut e = Error::new(ErrorCode::InvalidInput, message);
+        e.details.field = (!field.is_empty()).then_some(field);
+        e
     }
 
     /// `DOCTOR_NOT_FOUND`.
     pub(crate) fn doctor_not_found(doctor_id: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::DoctorNotFound,
             format!(
                 "no doctor with id {q_doctor_id}",
                 q_doctor_id = Quoted(doctor_id)
             ),
-            Details {
-                doctor_id: Some(doctor_id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.doctor_id = Some(doctor_id.to_owned());
+        e
     }
 
     /// `APPOINTMENT_NOT_FOUND`.
     pub(crate) fn appointment_not_found(appointment_id: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::AppointmentNotFound,
             format!(
                 "no appointment with id {q_appointment_id}",
                 q_appointment_id = Quoted(appointment_id)
             ),
-            Details {
-                appointment_id: Some(appointment_id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.appointment_id = Some(appointment_id.to_owned());
+        e
     }
 
     /// `DUPLICATE_ID`: `what` is "doctor" or "appointment".
     pub(crate) fn duplicate_id(what: &str, id: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::DuplicateId,
             format!("a {what} with id {q_id} already exists", q_id = Quoted(id)),
-            Details {
-                id: Some(id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.id = Some(id.to_owned());
+        e
     }
 
     /// `LOCATION_NOT_SERVED`.
     pub(crate) fn location_not_served(doctor_id: &str, location: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::LocationNotServed,
             format!(
                 "doctor {q_doctor_id} does not work at {q_location}",
                 q_doctor_id = Quoted(doctor_id),
                 q_location = Quoted(location)
             ),
-            Details {
-                doctor_id: Some(doctor_id.to_owned()),
-                location: Some(location.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.doctor_id = Some(doctor_id.to_owned());
+        e.details.location = Some(location.to_owned());
+        e
     }
 
     /// `OFF_GRID` for `field` (`start` or `durationMinutes`).
     pub(crate) fn off_grid(field: &str, reason: impl fmt::Display, slot_minutes: u32) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::OffGrid,
             format!("{field} is not on the {slot_minutes}-minute slot grid: {reason}"),
-            Details {
-                field: Some(field.to_owned()),
-                slot_minutes: Some(slot_minutes),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.field = Some(field.to_owned());
+        e.details.slot_minutes = Some(slot_minutes);
+        e
     }
 
     /// `OUTSIDE_HOURS`.
@@ -371,52 +380,46 @@ impl Error {
         start: impl fmt::Display,
         end: impl fmt::Display,
     ) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::OutsideHours,
             format!(
                 "{start} to {end} is not inside doctor {q_doctor_id}'s hours",
                 q_doctor_id = Quoted(doctor_id)
             ),
-            Details {
-                doctor_id: Some(doctor_id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.doctor_id = Some(doctor_id.to_owned());
+        e
     }
 
     /// `SLOT_TAKEN`.
     pub(crate) fn slot_taken(conflicting_appointment_id: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::SlotTaken,
             format!(
                 "the time overlaps appointment {q_conflicting_appointment_id}",
                 q_conflicting_appointment_id = Quoted(conflicting_appointment_id)
             ),
-            Details {
-                conflicting_appointment_id: Some(conflicting_appointment_id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.conflicting_appointment_id = Some(conflicting_appointment_id.to_owned());
+        e
     }
 
     /// `ALREADY_CANCELLED`.
     pub(crate) fn already_cancelled(appointment_id: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::AlreadyCancelled,
             format!(
                 "appointment {q_appointment_id} is already cancelled",
                 q_appointment_id = Quoted(appointment_id)
             ),
-            Details {
-                appointment_id: Some(appointment_id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.appointment_id = Some(appointment_id.to_owned());
+        e
     }
 
     /// `REQUEST_ID_REUSED`.
     pub(crate) fn request_id_reused(request_id: &str, appointment_id: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::RequestIdReused,
             format!(
                 "requestId {q_request_id} already booked appointment {q_appointment_id} \
@@ -424,17 +427,15 @@ impl Error {
                 q_request_id = Quoted(request_id),
                 q_appointment_id = Quoted(appointment_id)
             ),
-            Details {
-                request_id: Some(request_id.to_owned()),
-                appointment_id: Some(appointment_id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.request_id = Some(request_id.to_owned());
+        e.details.appointment_id = Some(appointment_id.to_owned());
+        e
     }
 
     /// `HAS_APPOINTMENTS`.
     pub(crate) fn has_appointments(doctor_id: &str, appointment_ids: Vec<String>) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::HasAppointments,
             format!(
                 "doctor {q_doctor_id} has {} booked appointment(s) in the way; \
@@ -442,12 +443,10 @@ impl Error {
                 appointment_ids.len(),
                 q_doctor_id = Quoted(doctor_id)
             ),
-            Details {
-                doctor_id: Some(doctor_id.to_owned()),
-                appointment_ids: Some(appointment_ids),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.doctor_id = Some(doctor_id.to_owned());
+        e.details.appointment_ids = Some(appointment_ids);
+        e
     }
 
     /// `INVALID_SNAPSHOT` at `path`.
@@ -458,70 +457,59 @@ impl Error {
         } else {
             format!("invalid snapshot at {path}: {reason}")
         };
-        Error::new(
-            ErrorCode::InvalidSnapshot,
-            message,
-            Details {
-                path: Some(path),
-                ..Details::default()
-            },
-        )
+        let mut e = Error::new(ErrorCode::InvalidSnapshot, message);
+        e.details.path = Some(path);
+        e
     }
 
     /// `UNSUPPORTED_VERSION`.
     pub(crate) fn unsupported_version(version: u64, supported_version: u32) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::UnsupportedVersion,
             format!(
                 "snapshot format version {version} is newer than this build reads \
                  (up to {supported_version}); upgrade dr-schedule"
             ),
-            Details {
-                version: Some(version),
-                supported_version: Some(supported_version),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.version = Some(version);
+        e.details.supported_version = Some(supported_version);
+        e
     }
 
     /// `CHANGES_UNAVAILABLE`: the log no longer reaches back to `revision`.
     pub(crate) fn changes_unavailable(revision: u64, oldest_revision: u64) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::ChangesUnavailable,
             format!(
                 "the changes after revision {revision} are no longer kept (the oldest retained \
                  starts after revision {oldest_revision}); persist a snapshot instead"
             ),
-            Details {
-                revision: Some(revision),
-                oldest_revision: Some(oldest_revision),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.revision = Some(revision);
+        e.details.oldest_revision = Some(oldest_revision);
+        e
     }
 
     /// `REVISION_MISMATCH`: a change carries `revision` where `expected` was due.
     pub(crate) fn revision_mismatch(expected: u64, revision: u64) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::RevisionMismatch,
             format!(
                 "the change carries revision {revision}, but the hospital's next revision is \
                  {expected}; apply the changes after the hospital's revision, in order"
             ),
-            Details {
-                revision: Some(revision),
-                expected_revision: Some(expected),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.revision = Some(revision);
+        e.details.expected_revision = Some(expected);
+        e
     }
 
     /// `OUTSIDE_HOURS`: the date's override leaves no block for `[start, end)`.
     pub(crate) fn closed_by_override(
         doctor_id: &str,
         date: LocalDate,
-        start: LocalDateTime,
-        end: LocalDateTime,
+        start: Moment,
+        end: Moment,
     ) -> Self {
         let mut e = Error::outside_hours(doctor_id, start, end).with_message(format!(
             "{start} to {end} is not inside doctor {q_doctor_id}'s hours on {date}, which an \
@@ -536,8 +524,8 @@ impl Error {
     /// `OUTSIDE_HOURS`: the appointment overlaps the doctor's time off `[start, end)`.
     pub(crate) fn time_off(
         doctor_id: &str,
-        start: LocalDateTime,
-        end: LocalDateTime,
+        start: Moment,
+        end: Moment,
         reason: Option<&str>,
     ) -> Self {
         let why = reason.map(|r| format!(" ({r})")).unwrap_or_default();
@@ -558,8 +546,8 @@ impl Error {
     pub(crate) fn not_served_there(
         doctor_id: &str,
         location: &str,
-        start: LocalDateTime,
-        end: LocalDateTime,
+        start: Moment,
+        end: Moment,
         locations: Vec<String>,
     ) -> Self {
         let mut e = Error::outside_hours(doctor_id, start, end).with_message(format!(
@@ -575,42 +563,31 @@ impl Error {
     }
 
     /// `TOO_SOON`: `start` is before `earliest` (the current time plus the minimum notice).
-    pub(crate) fn too_soon(
-        start: LocalDateTime,
-        earliest: LocalDateTime,
-        in_the_past: bool,
-    ) -> Self {
+    pub(crate) fn too_soon(start: Moment, earliest: Moment, in_the_past: bool) -> Self {
         let message = if in_the_past {
             format!("{start} is in the past")
         } else {
             format!("{start} is sooner than the minimum notice allows (earliest {earliest})")
         };
-        Error::new(
-            ErrorCode::TooSoon,
-            message,
-            Details {
-                reason: in_the_past.then_some("inThePast"),
-                earliest_start: Some(earliest),
-                ..Details::default()
-            },
-        )
+        let mut e = Error::new(ErrorCode::TooSoon, message);
+        e.details.reason = in_the_past.then_some("inThePast");
+        e.details.earliest_start = Some(earliest);
+        e
     }
 
     /// `BEYOND_HORIZON`: `start` is after `latest` (the current time plus the horizon).
-    pub(crate) fn beyond_horizon(start: LocalDateTime, latest: LocalDateTime) -> Self {
-        Error::new(
+    pub(crate) fn beyond_horizon(start: Moment, latest: Moment) -> Self {
+        let mut e = Error::new(
             ErrorCode::BeyondHorizon,
             format!("{start} is beyond the booking horizon (latest {latest})"),
-            Details {
-                latest_start: Some(latest),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.latest_start = Some(latest);
+        e
     }
 
     /// `PATIENT_BUSY`.
     pub(crate) fn patient_busy(patient: &str, conflicting_appointment_id: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::PatientBusy,
             format!(
                 "patient {q_patient} already has appointment {q_conflicting_appointment_id} \
@@ -618,43 +595,79 @@ impl Error {
                 q_patient = Quoted(patient),
                 q_conflicting_appointment_id = Quoted(conflicting_appointment_id)
             ),
-            Details {
-                patient: Some(patient.to_owned()),
-                conflicting_appointment_id: Some(conflicting_appointment_id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.patient = Some(patient.to_owned());
+        e.details.conflicting_appointment_id = Some(conflicting_appointment_id.to_owned());
+        e
     }
 
     /// `HOLD_EXPIRED`.
-    pub(crate) fn hold_expired(appointment_id: &str, expired: LocalDateTime) -> Self {
-        Error::new(
+    pub(crate) fn hold_expired(appointment_id: &str, expired: Moment) -> Self {
+        let mut e = Error::new(
             ErrorCode::HoldExpired,
             format!(
                 "the hold on appointment {q_appointment_id} lapsed at {expired}",
                 q_appointment_id = Quoted(appointment_id)
             ),
-            Details {
-                appointment_id: Some(appointment_id.to_owned()),
-                hold_expires: Some(expired),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.appointment_id = Some(appointment_id.to_owned());
+        e.details.hold_expires = Some(expired);
+        e
     }
 
     /// `NOT_HELD`.
     pub(crate) fn not_held(appointment_id: &str) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::NotHeld,
             format!(
                 "appointment {q_appointment_id} is not a hold",
                 q_appointment_id = Quoted(appointment_id)
             ),
-            Details {
-                appointment_id: Some(appointment_id.to_owned()),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.appointment_id = Some(appointment_id.to_owned());
+        e
+    }
+
+    /// `NONEXISTENT_TIME`: `wall`, given for `field`, does not exist in `zone`.
+    pub(crate) fn nonexistent_time(
+        field: &str,
+        zone: &str,
+        wall: LocalDateTime,
+        nearest: [Moment; 2],
+    ) -> Self {
+        let [earlier, later] = nearest;
+        let mut e = Error::new(
+            ErrorCode::NonexistentTime,
+            format!(
+                "{field} {wall} does not exist in {zone}: the clocks skip it; the nearest valid \
+                 times are {earlier} and {later}"
+            ),
+        );
+        e.details.field = Some(field.to_owned());
+        e.details.time_zone = Some(zone.to_owned());
+        e.details.nearest_starts = Some(nearest.to_vec());
+        e
+    }
+
+    /// `AMBIGUOUS_TIME`: `wall`, given for `field`, happens twice in `zone`.
+    pub(crate) fn ambiguous_time(
+        field: &str,
+        zone: &str,
+        wall: LocalDateTime,
+        starts: [Moment; 2],
+    ) -> Self {
+        let [first, second] = starts;
+        let mut e = Error::new(
+            ErrorCode::AmbiguousTime,
+            format!(
+                "{field} {wall} happens twice in {zone}, as the clocks go back: say which with \
+                 its offset, {first} or {second}"
+            ),
+        );
+        e.details.field = Some(field.to_owned());
+        e.details.time_zone = Some(zone.to_owned());
+        e.details.starts = Some(starts.to_vec());
+        e
     }
 
     /// The same error with another message (shortened like every message).
@@ -666,7 +679,7 @@ impl Error {
     /// `HOSPITAL_FULL`: growing the snapshot from `current` bytes by `requested` would pass
     /// `limit` (`maxSnapshotBytes`).
     pub(crate) fn hospital_full(current: u64, requested: u64, limit: u64) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::HospitalFull,
             format!(
                 "the hospital is full: its snapshot would grow from {current} to {} bytes, past \
@@ -674,59 +687,51 @@ impl Error {
                  the limit",
                 current.saturating_add(requested)
             ),
-            Details {
-                limit_of: Some("snapshotBytes"),
-                current: Some(current),
-                requested: Some(requested),
-                limit: Some(limit),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.limit_of = Some("snapshotBytes");
+        e.details.current = Some(current);
+        e.details.requested = Some(requested);
+        e.details.limit = Some(limit);
+        e
     }
 
     /// `HOSPITAL_FULL`: the hospital has `current` doctors, the most it holds.
     pub(crate) fn too_many_doctors(current: usize, limit: usize) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::HospitalFull,
             format!("the hospital already has {current} doctors, the most it holds ({limit})"),
-            Details {
-                limit_of: Some("doctors"),
-                current: Some(current as u64),
-                limit: Some(limit as u64),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.limit_of = Some("doctors");
+        e.details.current = Some(current as u64);
+        e.details.limit = Some(limit as u64);
+        e
     }
 
     /// `HOSPITAL_FULL`: the hospital has `current` appointments, the most it holds.
     pub(crate) fn too_many_appointments(current: usize, limit: usize) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::HospitalFull,
             format!(
                 "the hospital already has {current} appointments (of every status), the most \
                  it holds ({limit})"
             ),
-            Details {
-                limit_of: Some("appointments"),
-                current: Some(current as u64),
-                limit: Some(limit as u64),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.limit_of = Some("appointments");
+        e.details.current = Some(current as u64);
+        e.details.limit = Some(limit as u64);
+        e
     }
 
     /// `HOSPITAL_FULL`: the revision counter reached `limit`, the last one it counts.
     pub(crate) fn revision_exhausted(limit: u64) -> Self {
-        Error::new(
+        let mut e = Error::new(
             ErrorCode::HospitalFull,
             format!("the hospital has reached revision {limit}, the last one it counts"),
-            Details {
-                limit_of: Some("revision"),
-                current: Some(limit),
-                limit: Some(limit),
-                ..Details::default()
-            },
-        )
+        );
+        e.details.limit_of = Some("revision");
+        e.details.current = Some(limit);
+        e.details.limit = Some(limit);
+        e
     }
 
     /// The same error naming `field` as the one at fault, unless it already names one.

@@ -7,8 +7,10 @@
 //! search walks each distinct set of hours once.
 
 use crate::doctor::Doctor;
-use crate::time::{LocalDateTime, Weekday, MINUTES_PER_DAY};
+use crate::time::{Bound, LocalDateTime, Weekday, MINUTES_PER_DAY};
+use crate::zone::ZoneRules;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// `[open, close)` in minutes since midnight; `close` may be 1440.
 pub(crate) type Block = (u16, u16);
@@ -31,11 +33,33 @@ pub(crate) struct Availability {
     groups: Vec<GroupHours>,
     /// Time off, merged: sorted, disjoint and non-touching `[start, end)` ranges.
     time_off: Vec<(LocalDateTime, LocalDateTime)>,
+    /// Each of the doctor's time off, in the profile's order, as engine times.
+    time_off_entries: Vec<(LocalDateTime, LocalDateTime)>,
+    /// In a hospital with a time zone: the zone of each of the doctor's locations, in the
+    /// doctor's order (engine times are then UTC, and hours are wall-clock hours there).
+    zones: Option<Vec<Arc<ZoneRules>>>,
 }
 
 impl Availability {
-    /// Derives the hours from a (validated) doctor.
+    /// Derives the hours of a (validated) doctor in a hospital without time zones.
+    #[cfg(test)]
     pub(crate) fn from_doctor(doctor: &Doctor) -> Self {
+        let time_off = doctor
+            .time_off
+            .iter()
+            .map(|t| (t.start.local, t.end.local))
+            .collect();
+        Availability::build(doctor, time_off, None)
+    }
+
+    /// Derives the hours from a (validated) doctor whose time off, as engine times, is
+    /// `time_off`, in a hospital whose zone at each of the doctor's locations is `zones` (none:
+    /// floating wall-clock times).
+    pub(crate) fn build(
+        doctor: &Doctor,
+        time_off: Vec<(LocalDateTime, LocalDateTime)>,
+        zones: Option<Vec<Arc<ZoneRules>>>,
+    ) -> Self {
         // A location's signature: the rules and override blocks that name locations and name it.
         let restricted = |location: &str| -> Vec<(usize, usize)> {
             let rules = doctor
@@ -67,15 +91,86 @@ impl Availability {
             };
             availability.group_of.push(group);
         }
-        availability.time_off = merge_ranges(
-            doctor
-                .time_off
-                .iter()
-                .map(|t| (t.start, t.end))
-                .collect::<Vec<_>>(),
-            |start| start.as_minutes(),
-        );
+        availability.time_off = merge_ranges(time_off.clone(), |start| start.as_minutes());
+        availability.time_off_entries = time_off;
+        availability.zones = zones;
         availability
+    }
+
+    /// The zone of the doctor's location at `index`, in a hospital with time zones.
+    pub(crate) fn zone_at(&self, index: usize) -> Option<&ZoneRules> {
+        self.zones.as_ref()?.get(index).map(|zone| &**zone)
+    }
+
+    /// Whether the hospital has time zones.
+    pub(crate) fn is_zoned(&self) -> bool {
+        self.zones.is_some()
+    }
+
+    /// The wall clock at the doctor's location at `index` of the engine time `t`.
+    pub(crate) fn wall(&self, index: usize, t: LocalDateTime) -> LocalDateTime {
+        crate::zoned::wall(self.zone_at(index), t)
+    }
+
+    /// Each time off of the profile, in its order, as engine times.
+    pub(crate) fn time_off_entries(&self) -> &[(LocalDateTime, LocalDateTime)] {
+        &self.time_off_entries
+    }
+
+    /// Whether `[start, end)` lies inside one block of the hours at the location at `index` on
+    /// the date (there) of `start`, time off aside.
+    pub(crate) fn fits_blocks_at(
+        &self,
+        index: usize,
+        start: LocalDateTime,
+        end: LocalDateTime,
+    ) -> bool {
+        let Some(group) = self.group_of(index) else {
+            return false;
+        };
+        let Some(zone) = self.zone_at(index) else {
+            return self.fits_blocks(group, start, end);
+        };
+        let day = zone.wall(start).day();
+        end > start
+            && self.blocks(group, day).iter().any(|&block| {
+                let (open, close) = block_instants(zone, day, block);
+                open <= start && end <= close
+            })
+    }
+
+    /// The open ranges at the location at `index` on day `day` (its date there), after time
+    /// off, as engine times: sorted and disjoint.
+    pub(crate) fn ranges_at(&self, index: usize, day: i64) -> Vec<(LocalDateTime, LocalDateTime)> {
+        let Some(group) = self.group_of(index) else {
+            return Vec::new();
+        };
+        let Some(zone) = self.zone_at(index) else {
+            let midnight = LocalDateTime::from_day_and_minute(day, 0);
+            return self
+                .free_ranges(group, day)
+                .into_iter()
+                .map(|(open, close)| (midnight.plus_minutes(open), midnight.plus_minutes(close)))
+                .collect();
+        };
+        let mut ranges = Vec::new();
+        for &block in self.blocks(group, day) {
+            let (mut from, close) = block_instants(zone, day, block);
+            let first = self.time_off.partition_point(|&(_, e)| e <= from);
+            for &(cut_start, cut_end) in self.time_off.get(first..).unwrap_or_default() {
+                if cut_start >= close {
+                    break;
+                }
+                if cut_start > from {
+                    ranges.push((from, cut_start));
+                }
+                from = from.max(cut_end);
+            }
+            if from < close {
+                ranges.push((from, close));
+            }
+        }
+        ranges
     }
 
     /// The group of the doctor's location at `location_index`.
@@ -148,30 +243,27 @@ impl Availability {
         start: LocalDateTime,
         end: LocalDateTime,
     ) -> bool {
-        self.group_of(location_index).is_some_and(|group| {
-            self.fits_blocks(group, start, end) && !self.overlaps_time_off(start, end)
-        })
+        self.fits_blocks_at(location_index, start, end) && !self.overlaps_time_off(start, end)
     }
 
-    /// The open blocks of day `day` at each of `locations` (indexes into the doctor's
-    /// locations), after overrides and time off, as `(location index, open, close)` in minutes
-    /// from the day's midnight: by opening time, then in the order of `locations`.
+    /// The open blocks of day `day` (the date at each location) at each of `locations`
+    /// (indexes into the doctor's locations), after overrides and time off, as
+    /// `(location index, open, close)` in engine times: by opening time, then in the order of
+    /// `locations`.
     pub(crate) fn day_blocks(
         &self,
         day: i64,
         locations: impl Iterator<Item = usize>,
-    ) -> Vec<(usize, i64, i64)> {
+    ) -> Vec<(usize, LocalDateTime, LocalDateTime)> {
         let mut blocks = Vec::new();
         for index in locations {
-            if let Some(group) = self.group_of(index) {
-                blocks.extend(
-                    self.free_ranges(group, day)
-                        .into_iter()
-                        .map(|(open, close)| (index, open, close)),
-                );
-            }
+            blocks.extend(
+                self.ranges_at(index, day)
+                    .into_iter()
+                    .map(|(open, close)| (index, open, close)),
+            );
         }
-        crate::sorting::sort_by_key(&mut blocks, |&(_, open, _)| open);
+        crate::sorting::sort_by_key(&mut blocks, |&(_, open, _)| open.as_minutes());
         blocks
     }
 
@@ -215,6 +307,21 @@ impl Availability {
         }
         ranges
     }
+}
+
+/// The instants a block `(open, close)` of day `day` spans in `zone`: a bound the clocks jump over
+/// is the jump, and a repeated hour counts whole (see [`ZoneRules::bound`]), so that a block has
+/// its real length.
+fn block_instants(
+    zone: &ZoneRules,
+    day: i64,
+    (open, close): Block,
+) -> (LocalDateTime, LocalDateTime) {
+    let midnight = LocalDateTime::from_day_and_minute(day, 0);
+    (
+        zone.bound(midnight.plus_minutes(i64::from(open)), Bound::From),
+        zone.bound(midnight.plus_minutes(i64::from(close)), Bound::To),
+    )
 }
 
 /// `Some(true)` if a location list names `location`, `Some(false)` if it names others only,
@@ -274,7 +381,7 @@ fn merge_blocks(blocks: Vec<Block>) -> Vec<Block> {
 mod tests {
     use super::*;
     use crate::doctor::{DateOverride, HoursBlock, ScheduleRule, TimeOff};
-    use crate::time::{ClockTime, LocalDate};
+    use crate::time::{ClockTime, LocalDate, Moment};
 
     fn at(text: &str) -> LocalDateTime {
         LocalDateTime::parse(text).unwrap()
@@ -372,8 +479,8 @@ mod tests {
             },
         ];
         d.time_off = vec![TimeOff {
-            start: at("2019-02-15T11:00"),
-            end: at("2019-02-15T12:30"),
+            start: Moment::wall(at("2019-02-15T11:00")),
+            end: Moment::wall(at("2019-02-15T12:30")),
             reason: None,
         }];
         let a = Availability::from_doctor(&d);
@@ -396,13 +503,13 @@ mod tests {
         let mut d = doctor(vec![rule(&Weekday::ALL, "09:00", "17:00", None)]);
         d.time_off = vec![
             TimeOff {
-                start: at("2019-02-04T12:00"),
-                end: at("2019-02-06T10:00"),
+                start: Moment::wall(at("2019-02-04T12:00")),
+                end: Moment::wall(at("2019-02-06T10:00")),
                 reason: Some("conference".into()),
             },
             TimeOff {
-                start: at("2019-02-06T09:30"),
-                end: at("2019-02-06T11:00"),
+                start: Moment::wall(at("2019-02-06T09:30")),
+                end: Moment::wall(at("2019-02-06T11:00")),
                 reason: None,
             },
         ];

@@ -15,7 +15,9 @@ use crate::error::{Details, Error, TimeOffDetails, WorkingBlockDetails};
 use crate::json_text::{digits, str_bytes, write_str, write_u64};
 use crate::options::HospitalOptions;
 use crate::store::{Record, Requested};
-use crate::time::{date_time_bytes, ClockTime, LocalDate, LocalDateTime};
+use crate::time::{date_time_bytes, ClockTime, LocalDate, LocalDateTime, Moment};
+use crate::zoned::{self, HospitalZones};
+use std::borrow::Cow;
 
 /// A value the engine writes as JSON text.
 pub trait WriteJson {
@@ -110,6 +112,8 @@ impl WriteJson for PreviousTime {
         o.str("location", &self.location);
         o.value("start", &self.start);
         o.value("end", &self.end);
+        o.optional("startUtc", self.start_utc.as_ref());
+        o.optional("endUtc", self.end_utc.as_ref());
         o.end();
     }
 }
@@ -194,6 +198,15 @@ impl WriteJson for HospitalOptions {
             Some(zone) => write_str(o.out, zone),
             None => o.out.push_str("null"),
         }
+        if !self.location_time_zones.is_empty() {
+            o.key("locationTimeZones");
+            let mut zones = Object::new(o.out);
+            for (location, zone) in &self.location_time_zones.0 {
+                zones.key_text(location);
+                write_str(zones.out, zone);
+            }
+            zones.end();
+        }
         o.optional_u64("minNoticeMinutes", self.min_notice_minutes.map(u64::from));
         o.optional_u64("horizonDays", self.horizon_days.map(u64::from));
         if self.prevent_patient_overlap {
@@ -253,7 +266,18 @@ impl WriteJson for Details {
         o.optional_u64("current", self.current);
         o.optional_u64("requested", self.requested);
         o.optional_u64("limit", self.limit);
+        o.optional("timeZone", self.time_zone.as_ref());
+        o.optional("nearestStarts", self.nearest_starts.as_ref());
+        o.optional("starts", self.starts.as_ref());
         o.end();
+    }
+}
+
+impl WriteJson for Moment {
+    fn write_json(&self, out: &mut String) {
+        out.push('"');
+        self.write(out);
+        out.push('"');
     }
 }
 
@@ -274,6 +298,8 @@ impl WriteJson for WorkingBlockDetails {
         o.str("location", &self.location);
         o.value("start", &self.start);
         o.value("end", &self.end);
+        o.optional("startUtc", self.start_utc.as_ref());
+        o.optional("endUtc", self.end_utc.as_ref());
         o.end();
     }
 }
@@ -299,6 +325,16 @@ impl<'a> Object<'a> {
         self.out.push('"');
         self.out.push_str(key);
         self.out.push_str("\":");
+    }
+
+    /// Starts the entry `key`, a key of the caller's (escaped).
+    pub(crate) fn key_text(&mut self, key: &str) {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        write_str(self.out, key);
+        self.out.push(':');
     }
 
     pub(crate) fn str(&mut self, key: &str, value: &str) {
@@ -334,23 +370,31 @@ impl<'a> Object<'a> {
     }
 }
 
-/// The fields of an appointment, borrowed from an [`Appointment`] or a view.
+/// The fields of an appointment, borrowed from an [`Appointment`] or a view, its times as the
+/// API shows them.
 pub(crate) struct Fields<'a> {
     pub(crate) id: AppointmentId<'a>,
     pub(crate) doctor_id: &'a str,
     pub(crate) location: &'a str,
+    /// The wall clock (floating, or at the location).
     pub(crate) start: LocalDateTime,
+    pub(crate) end: LocalDateTime,
+    pub(crate) start_utc: Option<Moment>,
+    pub(crate) end_utc: Option<Moment>,
     pub(crate) duration: u32,
     pub(crate) patient: Option<&'a str>,
     pub(crate) request_id: Option<&'a str>,
     pub(crate) status: AppointmentStatus,
-    pub(crate) hold_expires: Option<LocalDateTime>,
-    pub(crate) rescheduled_from: &'a [PreviousTime],
+    pub(crate) hold_expires: Option<Moment>,
+    pub(crate) rescheduled_from: Cow<'a, [PreviousTime]>,
     pub(crate) cancel_reason: Option<&'a str>,
     pub(crate) notes: Option<&'a str>,
     pub(crate) metadata: Option<&'a str>,
-    /// What the first request asked for (snapshot rows only: the API does not show it).
-    pub(crate) requested: Option<&'a Requested>,
+    pub(crate) created_at: Option<Moment>,
+    pub(crate) updated_at: Option<Moment>,
+    /// What the first request asked for, with its start as a snapshot writes it (snapshot rows
+    /// only: the API does not show it).
+    pub(crate) requested: Option<(&'a Requested, Moment)>,
 }
 
 impl<'a> Fields<'a> {
@@ -360,15 +404,20 @@ impl<'a> Fields<'a> {
             doctor_id: &a.doctor_id,
             location: &a.location,
             start: a.start,
+            end: a.end,
+            start_utc: a.start_utc,
+            end_utc: a.end_utc,
             duration: a.duration_minutes,
             patient: a.patient.as_deref(),
             request_id: a.request_id.as_deref(),
             status: a.status,
             hold_expires: a.hold_expires,
-            rescheduled_from: &a.rescheduled_from,
+            rescheduled_from: Cow::Borrowed(&a.rescheduled_from),
             cancel_reason: a.cancel_reason.as_deref(),
             notes: a.notes.as_deref(),
             metadata: a.metadata.as_ref().map(|m| m.as_json()),
+            created_at: a.created_at,
+            updated_at: a.updated_at,
             requested: None,
         }
     }
@@ -405,7 +454,15 @@ pub(crate) fn write_fields(out: &mut String, a: &Fields<'_>) {
     out.push_str(",\"start\":");
     write_date_time(out, a.start);
     out.push_str(",\"end\":");
-    write_date_time(out, a.start.plus_minutes(i64::from(a.duration)));
+    write_date_time(out, a.end);
+    if let Some(start_utc) = a.start_utc {
+        out.push_str(",\"startUtc\":");
+        start_utc.write_json(out);
+    }
+    if let Some(end_utc) = a.end_utc {
+        out.push_str(",\"endUtc\":");
+        end_utc.write_json(out);
+    }
     out.push_str(",\"durationMinutes\":");
     write_u64(out, u64::from(a.duration));
     if let Some(patient) = a.patient {
@@ -421,7 +478,7 @@ pub(crate) fn write_fields(out: &mut String, a: &Fields<'_>) {
     out.push('"');
     if let Some(expires) = a.hold_expires {
         out.push_str(",\"holdExpires\":");
-        write_date_time(out, expires);
+        expires.write_json(out);
     }
     if !a.rescheduled_from.is_empty() {
         out.push_str(",\"rescheduledFrom\":");
@@ -439,17 +496,26 @@ pub(crate) fn write_fields(out: &mut String, a: &Fields<'_>) {
         out.push_str(",\"metadata\":");
         out.push_str(metadata);
     }
+    if let Some(created_at) = a.created_at {
+        out.push_str(",\"createdAt\":");
+        created_at.write_json(out);
+    }
+    if let Some(updated_at) = a.updated_at {
+        out.push_str(",\"updatedAt\":");
+        updated_at.write_json(out);
+    }
     out.push('}');
 }
 
 // ---------------------------------------------------------------------------------------------
-// Snapshot rows (format version 3)
+// Snapshot rows (format version 4)
 
-/// Appends an appointment as a row of a version 3 snapshot:
-/// `["id","doctorId","location","start",durationMinutes,"status",patient|null]`, and, when the
-/// appointment has any of them, an object of `requestId`, `holdExpires`, `rescheduledFrom`,
-/// `cancelReason`, `notes`, `metadata` and `requested` as an eighth item.
-pub(crate) fn write_row(out: &mut String, a: &Fields<'_>) {
+/// Appends an appointment as a row of a snapshot:
+/// `["id","doctorId","location","start",durationMinutes,"status",patient|null]` (`start` as
+/// given: with its offset in a hospital with a time zone), and, when the appointment has any of
+/// them, an object of `requestId`, `holdExpires`, `rescheduledFrom`, `cancelReason`, `notes`,
+/// `metadata`, `requested`, `createdAt` and `updatedAt` as an eighth item.
+pub(crate) fn write_row(out: &mut String, a: &Fields<'_>, start: Moment) {
     out.push('[');
     write_id(out, a.id);
     out.push(',');
@@ -457,7 +523,7 @@ pub(crate) fn write_row(out: &mut String, a: &Fields<'_>) {
     out.push(',');
     write_str(out, a.location);
     out.push(',');
-    write_date_time(out, a.start);
+    start.write_json(out);
     out.push(',');
     write_u64(out, u64::from(a.duration));
     out.push_str(",\"");
@@ -482,6 +548,8 @@ fn has_extras(a: &Fields<'_>) -> bool {
         || a.notes.is_some()
         || a.metadata.is_some()
         || a.requested.is_some()
+        || a.created_at.is_some()
+        || a.updated_at.is_some()
 }
 
 fn write_extras(out: &mut String, a: &Fields<'_>) {
@@ -498,7 +566,7 @@ fn write_extras(out: &mut String, a: &Fields<'_>) {
     }
     if let Some(expires) = a.hold_expires {
         key(out, "holdExpires");
-        write_date_time(out, expires);
+        expires.write_json(out);
     }
     if !a.rescheduled_from.is_empty() {
         key(out, "rescheduledFrom");
@@ -516,16 +584,24 @@ fn write_extras(out: &mut String, a: &Fields<'_>) {
         key(out, "metadata");
         out.push_str(metadata);
     }
-    if let Some(requested) = a.requested {
+    if let Some((requested, start)) = a.requested {
         key(out, "requested");
-        write_requested(out, requested);
+        write_requested(out, requested, start);
+    }
+    if let Some(created_at) = a.created_at {
+        key(out, "createdAt");
+        created_at.write_json(out);
+    }
+    if let Some(updated_at) = a.updated_at {
+        key(out, "updatedAt");
+        updated_at.write_json(out);
     }
     out.push('}');
 }
 
 /// `{"held":true,"location":…,"start":…,"durationMinutes":…,"patient":…}`, `held` and
 /// `patient` only when there is one (as the snapshot reader's defaults say).
-fn write_requested(out: &mut String, requested: &Requested) {
+fn write_requested(out: &mut String, requested: &Requested, start: Moment) {
     out.push('{');
     if requested.held {
         out.push_str("\"held\":true,");
@@ -533,7 +609,7 @@ fn write_requested(out: &mut String, requested: &Requested) {
     out.push_str("\"location\":");
     write_str(out, &requested.location);
     out.push_str(",\"start\":");
-    write_date_time(out, requested.start);
+    start.write_json(out);
     out.push_str(",\"durationMinutes\":");
     write_u64(out, u64::from(requested.duration));
     if let Some(patient) = &requested.patient {
@@ -545,7 +621,12 @@ fn write_requested(out: &mut String, requested: &Requested) {
 
 /// The length of a record's row in a snapshot plus its line break and comma, counted without
 /// writing the row (but its rarely present extras).
-pub(crate) fn row_bytes(record: &Record, doctor_id: &str, location: &str) -> u64 {
+pub(crate) fn row_bytes(
+    record: &Record,
+    doctor_id: &str,
+    location: &str,
+    zones: &HospitalZones,
+) -> u64 {
     let id = match (
         record.number,
         record.extra.as_ref().and_then(|e| e.id.as_deref()),
@@ -558,23 +639,41 @@ pub(crate) fn row_bytes(record: &Record, doctor_id: &str, location: &str) -> u64
     // never grow the count, so that a full hospital can still cancel.
     let status = "cancelled";
     let patient = record.patient.as_deref().map_or(4, str_bytes);
+    // "YYYY-MM-DDTHH:MM", or with seconds and an offset in a hospital with a time zone.
+    let start = if zones.is_zoned() {
+        zoned::placed(zones.at(location), record.start)
+            .to_string()
+            .len() as u64
+            + 2
+    } else {
+        18
+    };
     let extras = match &record.extra {
         Some(extra) => {
+            let stamp = |t: Option<LocalDateTime>| t.map(|t| zones.stamp(t));
             let fields = Fields {
                 id: AppointmentId::Assigned(0),
                 doctor_id,
                 location,
                 start: record.start,
+                end: record.start,
+                start_utc: None,
+                end_utc: None,
                 duration: 0,
                 patient: None,
                 request_id: extra.request_id.as_deref(),
                 status: AppointmentStatus::Booked,
-                hold_expires: extra.hold_expires,
-                rescheduled_from: &extra.rescheduled_from,
+                hold_expires: stamp(extra.hold_expires),
+                rescheduled_from: zoned::shown_trace(zones, &extra.rescheduled_from),
                 cancel_reason: extra.cancel_reason.as_deref(),
                 notes: extra.notes.as_deref(),
                 metadata: extra.metadata.as_deref(),
-                requested: extra.requested.as_deref(),
+                created_at: stamp(extra.created_at),
+                updated_at: stamp(extra.updated_at),
+                requested: extra
+                    .requested
+                    .as_deref()
+                    .map(|r| (r, zoned::placed(zones.at(&r.location), r.start))),
             };
             if has_extras(&fields) {
                 let mut text = String::new();
@@ -591,7 +690,7 @@ pub(crate) fn row_bytes(record: &Record, doctor_id: &str, location: &str) -> u64
         + id
         + str_bytes(doctor_id)
         + str_bytes(location)
-        + 18
+        + start
         + digits(u64::from(record.duration))
         + 2
         + status.len() as u64
@@ -675,16 +774,25 @@ mod tests {
             Error::slot_taken("a\"1"),
             Error::time_off(
                 "d1",
-                at("2019-02-01T09:00"),
-                at("2019-02-01T09:15"),
+                Moment::wall(at("2019-02-01T09:00")),
+                Moment::parse("2019-02-01T09:15:00-04:30").unwrap(),
                 doctor.time_off[1].reason.as_deref(),
             ),
             Error::not_served_there(
                 "d1",
                 "C",
-                at("2019-02-01T09:00"),
-                at("2019-02-01T09:15"),
+                Moment::wall(at("2019-02-01T09:00")),
+                Moment::wall(at("2019-02-01T09:15")),
                 vec!["A".into(), "B".into()],
+            ),
+            Error::nonexistent_time(
+                "start",
+                "America/New_York",
+                at("2025-03-09T02:30"),
+                [
+                    Moment::parse("2025-03-09T01:45:00-05:00").unwrap(),
+                    Moment::parse("2025-03-09T03:00:00-04:00").unwrap(),
+                ],
             ),
             Error::unsupported_version(4, 3),
         ];
@@ -694,7 +802,9 @@ mod tests {
         let mut full = errors[0].clone();
         full.details.appointment_ids = Some(vec!["a1".into(), "a2".into()]);
         full.details.date = Some(crate::time::LocalDate::of(at("2019-02-01T09:00")));
-        full.details.earliest_start = Some(at("2019-02-01T09:00"));
+        full.details.earliest_start = Some(Moment::wall(at("2019-02-01T09:00")));
+        full.details.time_zone = Some("Europe/Berlin".into());
+        full.details.starts = Some(vec![Moment::parse("2025-10-26T02:30:00Z").unwrap()]);
         full.details.limit_of = Some("snapshotBytes");
         full.details.current = Some(5);
         full.details.requested = Some(6);
@@ -705,8 +815,15 @@ mod tests {
             location: "A \"x\"".into(),
             start: at("2019-02-01T09:00"),
             end: at("2019-02-02T00:00"),
+            start_utc: None,
+            end_utc: None,
         };
-        full.details.hours = Some(vec![block.clone(), block]);
+        let zoned = WorkingBlockDetails {
+            start_utc: Some(Moment::parse("2019-02-01T08:00Z").unwrap()),
+            end_utc: Some(Moment::parse("2019-02-01T23:00:00+00:00").unwrap()),
+            ..block.clone()
+        };
+        full.details.hours = Some(vec![block, zoned]);
         same_as_serde(&full);
     }
 
@@ -743,24 +860,36 @@ mod tests {
             cancel_reason: None,
             notes: None,
             metadata: None,
+            start_utc: None,
+            end_utc: None,
+            created_at: None,
+            updated_at: None,
         };
         let held = Appointment {
             patient: Some("p\u{1}".into()),
             request_id: Some("r-1".into()),
             status: AppointmentStatus::Held,
-            hold_expires: Some(at("2024-02-28T10:00")),
+            hold_expires: Some(Moment::wall(at("2024-02-28T10:00"))),
             rescheduled_from: vec![
                 PreviousTime {
                     location: "A".into(),
                     start: at("0001-01-01T00:00"),
                     end: at("0001-01-01T00:15"),
+                    start_utc: None,
+                    end_utc: None,
                 },
                 PreviousTime {
                     location: "B\\".into(),
                     start: at("9999-12-31T23:00"),
                     end: at("9999-12-31T23:45"),
+                    start_utc: Some(Moment::parse("9999-12-31T22:00:00Z").unwrap()),
+                    end_utc: Some(Moment::parse("9999-12-31T22:45:00Z").unwrap()),
                 },
             ],
+            start_utc: Some(Moment::parse("2024-02-29T08:15:00Z").unwrap()),
+            end_utc: Some(Moment::parse("2024-02-29T08:45:00Z").unwrap()),
+            created_at: Some(Moment::parse("2024-02-28T09:50:00Z").unwrap()),
+            updated_at: Some(Moment::parse("2024-02-28T09:55:30.5+01:00").unwrap()),
             ..plain.clone()
         };
         let cancelled = Appointment {

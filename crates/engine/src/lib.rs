@@ -61,10 +61,12 @@ mod store;
 mod time;
 mod validate;
 mod words;
+mod zone;
+mod zoned;
 
 // The hospital and its options; loading one from a snapshot read in pieces.
 pub use hospital::{Hospital, SnapshotLoader};
-pub use options::{HospitalOptions, HospitalOptionsInput};
+pub use options::{HospitalOptions, HospitalOptionsInput, LocationZones};
 
 // Inputs: doctors, requests that change the hospital, queries that read it.
 pub use doctor::{DateOverride, DoctorPatch, HoursBlock, NewDoctor, ScheduleRule, TimeOff};
@@ -87,7 +89,10 @@ pub use slots::FoundSlot;
 pub use snapshot::NextIds;
 
 // Dates and times as the API spells them.
-pub use time::{ClockTime, LocalDate, LocalDateTime, Weekday};
+pub use time::{ClockTime, LocalDate, LocalDateTime, Moment, Weekday};
+
+// Time zones as data (the package's JS layer reads them from the runtime's Intl).
+pub use zone::{TimeZones, ZoneRules, FIRST_ZONE_YEAR, LAST_ZONE_YEAR};
 
 // Errors.
 pub use error::{Details, Error, ErrorCode, Result, TimeOffDetails, WorkingBlockDetails};
@@ -106,5 +111,5 @@ pub use limits::{
     MAX_METADATA_ITEMS, MAX_NAME_LEN, MAX_NOTES_LEN, MAX_NOTICE_MINUTES, MAX_OVERRIDES, MAX_PAGE,
     MAX_PATIENT_LEN, MAX_REASON_LEN, MAX_REQUEST_ID_LEN, MAX_RESCHEDULES, MAX_RETAINED_CHANGES,
     MAX_RETAINED_CHANGE_BYTES, MAX_SCHEDULE_RULES, MAX_SLOT_WINDOW_DAYS, MAX_SNAPSHOT_BYTES,
-    MAX_TIME_OFF, MAX_TIME_ZONE_LEN, MIN_MAX_SNAPSHOT_BYTES,
+    MAX_TIME_OFF, MAX_TIME_ZONE_LEN, MAX_ZONED_LOCATIONS, MIN_MAX_SNAPSHOT_BYTES,
 };

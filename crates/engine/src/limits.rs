@@ -15,6 +15,8 @@ pub const MAX_REQUEST_ID_LEN: usize = 128;
 pub const MAX_REASON_LEN: usize = 500;
 /// Longest time zone name, in UTF-8 bytes.
 pub const MAX_TIME_ZONE_LEN: usize = 64;
+/// Most locations with a time zone of their own (`locationTimeZones`).
+pub const MAX_ZONED_LOCATIONS: usize = 1_000;
 /// Most locations one doctor serves.
 pub const MAX_LOCATIONS_PER_DOCTOR: usize = 100;
 /// Most schedule rules one doctor has.

@@ -5,9 +5,9 @@
 use crate::error::{Error, Result};
 use crate::limits::{
     DEFAULT_MAX_SNAPSHOT_BYTES, MAX_HORIZON_DAYS, MAX_MAX_SNAPSHOT_BYTES, MAX_NOTICE_MINUTES,
-    MAX_TIME_ZONE_LEN, MIN_MAX_SNAPSHOT_BYTES,
+    MAX_TIME_ZONE_LEN, MAX_ZONED_LOCATIONS, MIN_MAX_SNAPSHOT_BYTES,
 };
-use crate::reader::read_object;
+use crate::reader::{read_object, JsonReader, Read, ReadError, ReadJson};
 use crate::time::{LocalDateTime, MINUTES_PER_DAY};
 use crate::words::Quoted;
 use serde::Serialize;
@@ -20,8 +20,12 @@ pub struct HospitalOptionsInput {
     /// Duration of a booking that names none; a multiple of `slot_minutes`. Default 15 (or
     /// `slot_minutes` when that is longer).
     pub default_duration_minutes: Option<u32>,
-    /// IANA time zone name, kept for exports; 0.1 computes in local wall-clock time.
+    /// The hospital's IANA time zone: wall-clock times are read there (and at each location of
+    /// `location_time_zones` in that location's zone). Without one, the hospital keeps
+    /// floating wall-clock times.
     pub time_zone: Option<String>,
+    /// Locations with a zone of their own, by name.
+    pub location_time_zones: Option<LocationZones>,
     /// Refuse bookings that start less than this many minutes after `now` (0: only those in
     /// the past). Off when absent or `null`.
     pub min_notice_minutes: Option<u32>,
@@ -39,6 +43,7 @@ read_object!(HospitalOptionsInput {
     slot_minutes: "slotMinutes" optional,
     default_duration_minutes: "defaultDurationMinutes" optional,
     time_zone: "timeZone" optional,
+    location_time_zones: "locationTimeZones" optional,
     min_notice_minutes: "minNoticeMinutes" optional,
     horizon_days: "horizonDays" optional,
     prevent_patient_overlap: "preventPatientOverlap" optional,
@@ -53,8 +58,11 @@ pub struct HospitalOptions {
     pub slot_minutes: u32,
     /// Duration of a booking that names none; a positive multiple of `slot_minutes`.
     pub default_duration_minutes: u32,
-    /// IANA time zone name, or `null`.
+    /// IANA time zone name, or `null` (floating wall-clock times).
     pub time_zone: Option<String>,
+    /// Locations with a zone of their own; left out when there are none.
+    #[serde(skip_serializing_if = "LocationZones::is_empty")]
+    pub location_time_zones: LocationZones,
     /// Minimum notice in minutes; left out when off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_notice_minutes: Option<u32>,
@@ -73,6 +81,7 @@ read_object!(HospitalOptions {
     slot_minutes: "slotMinutes" required,
     default_duration_minutes: "defaultDurationMinutes" required,
     time_zone: "timeZone" optional,
+    location_time_zones: "locationTimeZones" default,
     min_notice_minutes: "minNoticeMinutes" optional,
     horizon_days: "horizonDays" optional,
     prevent_patient_overlap: "preventPatientOverlap" default,
@@ -85,6 +94,7 @@ impl Default for HospitalOptions {
             slot_minutes: 15,
             default_duration_minutes: 15,
             time_zone: None,
+            location_time_zones: LocationZones::default(),
             min_notice_minutes: None,
             horizon_days: None,
             prevent_patient_overlap: false,
@@ -104,6 +114,7 @@ impl HospitalOptions {
             slot_minutes,
             default_duration_minutes,
             time_zone: input.time_zone,
+            location_time_zones: input.location_time_zones.unwrap_or_default(),
             min_notice_minutes: input.min_notice_minutes,
             horizon_days: input.horizon_days,
             prevent_patient_overlap: input.prevent_patient_overlap.unwrap_or(false),
@@ -142,20 +153,31 @@ impl HospitalOptions {
             ));
         }
         if let Some(zone) = &self.time_zone {
-            let well_formed = !zone.is_empty()
-                && zone.len() <= MAX_TIME_ZONE_LEN
-                && zone
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'));
-            if !well_formed {
-                return Err(Error::invalid_input(
-                    "timeZone",
-                    format!(
-                        "{q_zone} is not an IANA time zone name such as \"America/New_York\"",
-                        q_zone = Quoted(zone)
-                    ),
-                ));
-            }
+            check_zone_name("timeZone", zone)?;
+        }
+        if !self.location_time_zones.is_empty() && self.time_zone.is_none() {
+            return Err(Error::invalid_input(
+                "locationTimeZones",
+                "needs a timeZone for the hospital: locations without one of their own use it",
+            ));
+        }
+        if self.location_time_zones.0.len() > MAX_ZONED_LOCATIONS {
+            return Err(Error::invalid_input(
+                "locationTimeZones",
+                format!("more than {MAX_ZONED_LOCATIONS} locations"),
+            ));
+        }
+        let pairs = &self.location_time_zones.0;
+        if pairs.windows(2).any(|w| matches!(w, [a, b] if a.0 >= b.0)) {
+            return Err(Error::invalid_input(
+                "locationTimeZones",
+                "is not sorted by location, each location once",
+            ));
+        }
+        for (location, zone) in pairs {
+            let field = format!("locationTimeZones.{location}");
+            crate::validate::text(&field, location, crate::limits::MAX_LOCATION_LEN)?;
+            check_zone_name(&field, zone)?;
         }
         if let Some(notice) = self.min_notice_minutes {
             if notice > MAX_NOTICE_MINUTES {
@@ -201,6 +223,61 @@ impl HospitalOptions {
     /// Whether booking depends on the current time: then every booking call needs `now`.
     pub(crate) fn has_time_rules(&self) -> bool {
         self.min_notice_minutes.is_some() || self.horizon_days.is_some()
+    }
+}
+
+/// Checks the shape of a zone name (whether the host knows it is the hospital's to check).
+fn check_zone_name(field: &str, zone: &str) -> Result<()> {
+    let well_formed = !zone.is_empty()
+        && zone.len() <= MAX_TIME_ZONE_LEN
+        && zone
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'));
+    if !well_formed {
+        return Err(Error::invalid_input(
+            field,
+            format!(
+                "{q_zone} is not an IANA time zone name such as \"America/New_York\"",
+                q_zone = Quoted(zone)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Locations with a time zone of their own: `{ "Chicago clinic": "America/Chicago" }`, as
+/// (location, zone) pairs sorted by location, each location once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LocationZones(pub Vec<(String, String)>);
+
+impl Serialize for LocationZones {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(l, z)| (l, z)))
+    }
+}
+
+impl LocationZones {
+    /// Whether no location has a zone of its own.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl ReadJson for LocationZones {
+    fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+        let mut zones: Vec<(String, String)> = Vec::new();
+        reader.entries(&mut |reader, key| {
+            let Err(at) = zones.binary_search_by(|(l, _)| l.as_str().cmp(&key)) else {
+                return Err(ReadError::new(format!(
+                    "has the key {} twice",
+                    crate::words::quoted(&key)
+                )));
+            };
+            let zone = reader.string("a time zone name like \"America/Chicago\"")?;
+            zones.insert(at, (key.into_owned(), zone.into_owned()));
+            Ok(())
+        })?;
+        Ok(LocationZones(zones))
     }
 }
 

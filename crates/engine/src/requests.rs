@@ -8,7 +8,7 @@ use crate::limits::{MAX_LOCATION_LEN, MAX_NOTES_LEN, MAX_PATIENT_LEN, MAX_REQUES
 use crate::metadata::Metadata;
 use crate::options::HospitalOptions;
 use crate::reader::read_object;
-use crate::time::LocalDateTime;
+use crate::time::Moment;
 use crate::validate;
 
 /// The input of `book`.
@@ -18,8 +18,8 @@ pub struct BookRequest {
     pub doctor_id: String,
     /// One of the doctor's locations.
     pub location: String,
-    /// First minute, `YYYY-MM-DDTHH:MM`.
-    pub start: LocalDateTime,
+    /// First minute: a wall-clock time at the location (`YYYY-MM-DDTHH:MM`) or an instant.
+    pub start: Moment,
     /// Length in minutes; the hospital's default when absent.
     pub duration_minutes: Option<u32>,
     /// The host's reference to the patient.
@@ -30,7 +30,7 @@ pub struct BookRequest {
     pub request_id: Option<String>,
     /// The caller's current time: needed when the hospital has a minimum notice or a horizon;
     /// lets an expired hold free its time.
-    pub now: Option<LocalDateTime>,
+    pub now: Option<Moment>,
     /// Notes for people (a visit type, instructions).
     pub notes: Option<String>,
     /// The host's metadata: a small JSON object.
@@ -85,7 +85,7 @@ pub struct HoldRequest {
     /// One of the doctor's locations.
     pub location: String,
     /// First minute.
-    pub start: LocalDateTime,
+    pub start: Moment,
     /// Length in minutes; the hospital's default when absent.
     pub duration_minutes: Option<u32>,
     /// The host's reference to the patient.
@@ -95,7 +95,7 @@ pub struct HoldRequest {
     /// An idempotency key, as for `book`.
     pub request_id: Option<String>,
     /// The caller's current time (required).
-    pub now: LocalDateTime,
+    pub now: Moment,
     /// How long the hold lasts, in minutes from `now` (1 to a week).
     pub ttl_minutes: u32,
     /// Notes for people.
@@ -122,13 +122,13 @@ read_object!(HoldRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RescheduleRequest {
     /// The new start.
-    pub start: LocalDateTime,
+    pub start: Moment,
     /// The new location; the current one when absent.
     pub location: Option<String>,
     /// The new length; the current one when absent.
     pub duration_minutes: Option<u32>,
     /// The caller's current time, as for `book`.
-    pub now: Option<LocalDateTime>,
+    pub now: Option<Moment>,
     /// New notes; the current ones when absent.
     pub notes: Option<String>,
     /// New metadata; the current metadata when absent.
@@ -180,7 +180,7 @@ impl AppointmentPatch {
 pub struct ConfirmOptions {
     /// The caller's current time (required): a hold that has lapsed by then cannot be
     /// confirmed.
-    pub now: LocalDateTime,
+    pub now: Moment,
 }
 
 read_object!(ConfirmOptions {
@@ -195,11 +195,11 @@ pub struct ExplainRequest {
     /// The location.
     pub location: String,
     /// First minute.
-    pub start: LocalDateTime,
+    pub start: Moment,
     /// Length in minutes; the hospital's default when absent.
     pub duration_minutes: Option<u32>,
     /// The caller's current time, as for `book`.
-    pub now: Option<LocalDateTime>,
+    pub now: Option<Moment>,
     /// The patient, for the patient-overlap rule.
     pub patient: Option<String>,
 }
@@ -237,8 +237,11 @@ impl ChangeOptions {
 pub struct CancelOptions {
     /// Why, kept on the appointment as `cancelReason`.
     pub reason: Option<String>,
+    /// The caller's current time: the appointment's `updatedAt` (it moves no clock).
+    pub now: Option<Moment>,
 }
 
 read_object!(CancelOptions {
     reason: "reason" optional,
+    now: "now" optional,
 });

@@ -7,7 +7,7 @@
 use crate::calendar::Calendar;
 use crate::hours::Availability;
 use crate::store::Appointments;
-use crate::time::{LocalDateTime, MINUTES_PER_DAY};
+use crate::time::{LocalDateTime, Moment, MINUTES_PER_DAY};
 use serde::Serialize;
 
 /// One result of `findSlots`, borrowed from the hospital.
@@ -18,8 +18,11 @@ pub struct FoundSlot<'a> {
     pub doctor_id: &'a str,
     /// Where: the location asked for, or the first of the doctor's where the slot fits.
     pub location: &'a str,
-    /// First minute.
-    pub start: LocalDateTime,
+    /// First minute: the wall clock there, with its offset where that wall clock happens twice.
+    pub start: Moment,
+    /// The start as an instant, in a hospital with a time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_utc: Option<Moment>,
     /// The doctor's key and stamp, and the location's number and stamp: handles for caches, as
     /// [`AppointmentView::handles`](crate::AppointmentView::handles) describes them.
     #[serde(skip)]
@@ -88,6 +91,66 @@ pub(crate) fn free_slots(
             return slots;
         }
     }
+    slots
+}
+
+/// [`free_slots`] in a hospital with time zones: each unit is one of the doctor's locations (its
+/// index), standing for its group of hours in its zone. A start lies on the slot grid of the wall
+/// clock there and inside one open range of the date it has there (engine times are UTC), so
+/// that a start the clocks skip never appears and one they repeat appears twice, once per
+/// instant.
+pub(crate) fn free_slots_zoned(
+    hours: &Availability,
+    calendar: &Calendar,
+    store: &Appointments,
+    units: &[usize],
+    search: &SlotSearch,
+    limit: usize,
+) -> Vec<(LocalDateTime, usize)> {
+    let slot = i64::from(search.slot);
+    let duration = i64::from(search.duration);
+    let mut slots = Vec::new();
+    if limit == 0 || search.to <= search.from || slot == 0 {
+        return slots;
+    }
+    for (position, &index) in units.iter().enumerate() {
+        let Some(zone) = hours.zone_at(index) else {
+            continue;
+        };
+        let mut found = 0;
+        let (first, last) = (
+            zone.wall(search.from).day() - 1,
+            zone.wall(search.to).day() + 1,
+        );
+        'days: for day in first..=last {
+            for (open, close) in hours.ranges_at(index, day) {
+                let close = close.min(search.to);
+                let mut start = zone.grid_at_or_after(open.max(search.from), slot);
+                while start.plus_minutes(duration) <= close {
+                    if search.latest_start.is_some_and(|latest| start > latest) {
+                        break 'days;
+                    }
+                    let end = start.plus_minutes(duration);
+                    let free = calendar
+                        .overlapping(store, start, end, search.clock, None)
+                        .next()
+                        .is_none();
+                    if free && zone.wall(start).day() == day {
+                        slots.push((start, position));
+                        found += 1;
+                        if found >= limit {
+                            break 'days;
+                        }
+                    }
+                    start = zone.grid_at_or_after(start.plus_minutes(1), slot);
+                }
+            }
+        }
+    }
+    // Pushed unit by unit, so a stable sort by start orders ties by position.
+    crate::sorting::sort_by_key(&mut slots, |(start, _)| start.as_minutes());
+    slots.dedup_by_key(|(start, _)| *start);
+    slots.truncate(limit);
     slots
 }
 
@@ -311,8 +374,8 @@ mod tests {
         doctor.locations.push("B".into());
         doctor.schedule.push(rule("10:00", "11:00", Some(&["B"])));
         doctor.time_off.push(TimeOff {
-            start: at("2019-02-01T09:30"),
-            end: at("2019-02-01T10:15"),
+            start: Moment::wall(at("2019-02-01T09:30")),
+            end: Moment::wall(at("2019-02-01T10:15")),
             reason: None,
         });
         let s = DoctorState::new(doctor);

@@ -30,27 +30,33 @@
 use crate::appointment::{Appointment, AppointmentStatus, PreviousTime};
 use crate::doctor::Doctor;
 use crate::error::{Error, Result};
-use crate::json::{self, WriteJson};
+use crate::json::WriteJson;
 use crate::json_text;
 use crate::limits::MAX_COUNTER;
 use crate::metadata::Metadata;
 use crate::options::HospitalOptions;
 use crate::reader::{read_all, read_object, JsonReader, Read, ReadError, ReadJson};
-use crate::time::LocalDateTime;
+use crate::time::{LocalDateTime, Moment};
 use crate::words::Quoted;
 use serde::Serialize;
 
 /// The value of the `format` field.
 pub(crate) const FORMAT: &str = "dr-schedule";
-/// The format version this build writes, and the newest it reads. Version 3 writes one record
-/// per line, appointments as rows; it added `maxSnapshotBytes` to the options and, to
+/// The format version this build writes, and the newest it reads. Version 4 added the hospital's
+/// time zone (validated and applied, where versions 1 to 3 kept `timeZone` as a label and
+/// computed in floating wall-clock time, as they still load) and `locationTimeZones` to the
+/// options; appointment times with their UTC offset in a hospital with a time zone (and
+/// instants, in UTC, for `holdExpires` and `lastNow`); and `createdAt`/`updatedAt` to
+/// appointments. Version 3 writes one record per line, appointments as rows; it added `maxSnapshotBytes` to the options and, to
 /// appointments, the status `expired`, `notes`, `metadata` and `requested`. Version 2 added date
 /// overrides, time off and per-location rules to doctors; holds and rescheduling traces to
 /// appointments; the notice, horizon and patient-overlap options; and `lastNow`.
-pub(crate) const VERSION: u32 = 3;
+pub(crate) const VERSION: u32 = 4;
 
 /// How a version 3 snapshot begins, to the byte: what tells the line reader it may read it.
 pub(crate) const V3_PREFIX: &str = "{\"format\":\"dr-schedule\",\"version\":3,";
+/// How a version 4 snapshot begins, to the byte.
+pub(crate) const V4_PREFIX: &str = "{\"format\":\"dr-schedule\",\"version\":4,";
 /// The line between the doctors and the appointments.
 pub(crate) const V3_MIDDLE: &str = "],\"appointments\":[";
 /// The last line.
@@ -105,7 +111,7 @@ impl SnapshotHeader {
         }
         match self.version {
             0 => Err(Error::invalid_snapshot("version", "versions start at 1")),
-            1..=3 => Ok(self.version),
+            1..=4 => Ok(self.version),
             // Not a version any build will write, and a number JS cannot hold in details.
             beyond if beyond > MAX_COUNTER => Err(Error::invalid_snapshot(
                 "version",
@@ -142,7 +148,7 @@ read_object!(SnapshotData {
     last_now: "lastNow" nullable,
 });
 
-/// A version 3 snapshot read whole (in any layout), not yet checked.
+/// A version 3 or 4 snapshot read whole (in any layout), not yet checked.
 pub(crate) struct SnapshotDataV3 {
     #[allow(dead_code)]
     format: String,
@@ -152,7 +158,7 @@ pub(crate) struct SnapshotDataV3 {
     pub(crate) options: HospitalOptions,
     pub(crate) next_ids: NextIds,
     /// Required (`null` when no call passed a `now`).
-    pub(crate) last_now: Option<LocalDateTime>,
+    pub(crate) last_now: Option<Moment>,
     pub(crate) doctors: Vec<Doctor>,
     pub(crate) appointments: Vec<Row>,
 }
@@ -168,17 +174,17 @@ read_object!(SnapshotDataV3 {
     appointments: "appointments" required,
 });
 
-/// The first line of a version 3 snapshot as read by the line reader: the whole header object.
+/// The first line of a version 3 or 4 snapshot as read by the line reader: the whole header
+/// object.
 pub(crate) struct HeaderLine {
     #[allow(dead_code)]
     format: String,
-    #[allow(dead_code)]
-    version: u64,
+    pub(crate) version: u64,
     pub(crate) revision: u64,
     pub(crate) options: HospitalOptions,
     pub(crate) next_ids: NextIds,
     /// Required (`null` when no call passed a `now`).
-    pub(crate) last_now: Option<LocalDateTime>,
+    pub(crate) last_now: Option<Moment>,
 }
 
 read_object!(HeaderLine {
@@ -215,7 +221,7 @@ pub(crate) struct Row {
     pub(crate) id: String,
     pub(crate) doctor_id: String,
     pub(crate) location: String,
-    pub(crate) start: LocalDateTime,
+    pub(crate) start: Moment,
     pub(crate) duration_minutes: u32,
     pub(crate) status: AppointmentStatus,
     pub(crate) patient: Option<String>,
@@ -226,12 +232,14 @@ pub(crate) struct Row {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct RowExtras {
     pub(crate) request_id: Option<String>,
-    pub(crate) hold_expires: Option<LocalDateTime>,
+    pub(crate) hold_expires: Option<Moment>,
     pub(crate) rescheduled_from: Vec<PreviousTime>,
     pub(crate) cancel_reason: Option<String>,
     pub(crate) notes: Option<String>,
     pub(crate) metadata: Option<Metadata>,
     pub(crate) requested: Option<RequestedFields>,
+    pub(crate) created_at: Option<Moment>,
+    pub(crate) updated_at: Option<Moment>,
 }
 
 read_object!(RowExtras {
@@ -242,6 +250,8 @@ read_object!(RowExtras {
     notes: "notes" optional,
     metadata: "metadata" optional,
     requested: "requested" optional,
+    created_at: "createdAt" optional,
+    updated_at: "updatedAt" optional,
 });
 
 /// What a request with a request id asked for (`requested` of a row).
@@ -249,7 +259,7 @@ read_object!(RowExtras {
 pub(crate) struct RequestedFields {
     pub(crate) held: bool,
     pub(crate) location: String,
-    pub(crate) start: LocalDateTime,
+    pub(crate) start: Moment,
     pub(crate) duration_minutes: u32,
     pub(crate) patient: Option<String>,
 }
@@ -341,15 +351,15 @@ pub(crate) fn check_counters(revision: u64, next_ids: NextIds) -> Result<()> {
     Ok(())
 }
 
-/// Writes the first line of a version 3 snapshot (without its line break).
+/// Writes the first line of a snapshot (without its line break).
 pub(crate) fn write_header(
     out: &mut String,
     revision: u64,
     options_json: &str,
     next_ids: NextIds,
-    last_now: Option<LocalDateTime>,
+    last_now: Option<Moment>,
 ) {
-    out.push_str(V3_PREFIX);
+    out.push_str(V4_PREFIX);
     out.push_str("\"revision\":");
     json_text::write_u64(out, revision);
     out.push_str(",\"options\":");
@@ -360,7 +370,7 @@ pub(crate) fn write_header(
     json_text::write_u64(out, next_ids.appointment);
     out.push_str("},\"lastNow\":");
     match last_now {
-        Some(clock) => json::write_date_time(out, clock),
+        Some(clock) => clock.write_json(out),
         None => out.push_str("null"),
     }
     out.push_str(V3_HEADER_END);

@@ -69,6 +69,10 @@ pub(crate) struct Extra {
     /// The request that created it, once it no longer looks like it (moved, confirmed, its
     /// patient changed): a retry with its request id is compared with this (booking rule 0).
     pub(crate) requested: Option<Box<Requested>>,
+    /// The `now` of the call that created it.
+    pub(crate) created_at: Option<LocalDateTime>,
+    /// The `now` of the latest call that changed it and passed one.
+    pub(crate) updated_at: Option<LocalDateTime>,
 }
 
 /// What a request with a request id asked for, kept once the appointment changed.

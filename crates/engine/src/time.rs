@@ -108,6 +108,173 @@ impl LocalDateTime {
     }
 }
 
+/// A date-time as a caller gives it or the engine writes it: a wall-clock time
+/// (`YYYY-MM-DDTHH:MM`), to be read in a zone, or an exact instant, RFC 3339 with `Z` or an
+/// offset (`2025-11-02T01:30:00-04:00`: the wall clock at that offset, seconds optional).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Moment {
+    /// The wall clock (at `offset`, when there is one).
+    pub local: LocalDateTime,
+    /// Minutes east of UTC, when the time is an exact instant.
+    pub offset: Option<i16>,
+    /// Whether seconds (or a fraction of one) past the minute were given: `local` is the minute
+    /// they fall in.
+    pub past_minute: bool,
+}
+
+impl Moment {
+    /// A wall-clock time.
+    pub fn wall(local: LocalDateTime) -> Self {
+        Moment {
+            local,
+            offset: None,
+            past_minute: false,
+        }
+    }
+
+    /// The instant `utc` (minutes counted as [`LocalDateTime`] counts them, in UTC), written
+    /// with `offset` minutes east of UTC.
+    pub fn at(utc: LocalDateTime, offset: i16) -> Self {
+        Moment {
+            local: utc.plus_minutes(i64::from(offset)),
+            offset: Some(offset),
+            past_minute: false,
+        }
+    }
+
+    /// The instant, in UTC, when it is one.
+    pub fn instant(self) -> Option<LocalDateTime> {
+        self.offset
+            .map(|offset| self.local.plus_minutes(-i64::from(offset)))
+    }
+
+    /// Parses a wall-clock time or an RFC 3339 instant; the error is a reason to put after the
+    /// field name.
+    #[inline]
+    pub fn parse(text: &str) -> Result<Self, String> {
+        if text.len() == 16 {
+            return LocalDateTime::parse(text).map(Moment::wall);
+        }
+        Moment::parse_instant(text)
+    }
+
+    /// [`Moment::parse`] of anything but a wall-clock time.
+    #[inline(never)]
+    fn parse_instant(text: &str) -> Result<Self, String> {
+        let bytes = text.as_bytes();
+        let bad = || {
+            format!(
+                "{q_text} is not a date-time like 2025-03-09T09:00 or an instant like \
+                 2025-03-09T14:00:00Z or 2025-03-09T09:00:00-05:00",
+                q_text = Quoted(text)
+            )
+        };
+        let (Some(head), Some(mut rest)) = (text.get(..16), bytes.get(16..)) else {
+            return Err(bad());
+        };
+        let local = LocalDateTime::parse(head).map_err(|_| bad())?;
+        let mut past_minute = false;
+        if let [b':', s1, s2, tail @ ..] = rest {
+            let seconds = digits(&[*s1, *s2]).filter(|&s| s < 60).ok_or_else(bad)?;
+            past_minute = seconds > 0;
+            rest = tail;
+            if let [b'.', tail @ ..] = rest {
+                let fraction = tail.iter().take_while(|b| b.is_ascii_digit()).count();
+                if fraction == 0 {
+                    return Err(bad());
+                }
+                past_minute |= tail.iter().take(fraction).any(|&b| b != b'0');
+                rest = tail.get(fraction..).unwrap_or_default();
+            }
+        }
+        let offset = match rest {
+            [b'Z' | b'z'] => 0,
+            [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+                let hours = digits(&[*h1, *h2]).filter(|&h| h < 24).ok_or_else(bad)?;
+                let minutes = digits(&[*m1, *m2]).filter(|&m| m < 60).ok_or_else(bad)?;
+                let offset = (hours * 60 + minutes) as i16;
+                if *sign == b'-' {
+                    -offset
+                } else {
+                    offset
+                }
+            }
+            _ => return Err(bad()),
+        };
+        Ok(Moment {
+            local,
+            offset: Some(offset),
+            past_minute,
+        })
+    }
+
+    /// Parses the bound of a window `[from, to)`: a date-time or instant as itself, a bare date
+    /// `from` as its midnight and a bare date `to` as the next midnight (it includes that whole
+    /// day), both wall-clock times.
+    pub(crate) fn parse_bound(text: &str, bound: Bound) -> Result<Self, String> {
+        if text.len() == 10 {
+            return LocalDateTime::parse_bound(text, bound).map(Moment::wall);
+        }
+        Moment::parse(text).map_err(|_| {
+            format!(
+                "{q_text} is neither a date (YYYY-MM-DD), a date-time (YYYY-MM-DDTHH:MM) nor an \
+                 instant (2025-03-09T14:00:00Z)",
+                q_text = Quoted(text)
+            )
+        })
+    }
+
+    /// Appends the moment as text: a wall-clock time as `YYYY-MM-DDTHH:MM`, an instant as
+    /// RFC 3339 with seconds (`…T01:30:00-04:00`, `…T05:30:00Z`).
+    #[inline(never)]
+    pub(crate) fn write(self, out: &mut String) {
+        match date_time_bytes(self.local) {
+            Some(text) => out.push_str(std::str::from_utf8(&text).unwrap_or_default()),
+            None => out.push_str(&self.local.to_string()),
+        }
+        let Some(offset) = self.offset else {
+            return;
+        };
+        out.push_str(":00");
+        if offset == 0 {
+            out.push('Z');
+            return;
+        }
+        out.push(if offset < 0 { '-' } else { '+' });
+        let offset = offset.unsigned_abs();
+        for (i, value) in [offset / 60, offset % 60].into_iter().enumerate() {
+            if i > 0 {
+                out.push(':');
+            }
+            out.push(char::from(b'0' + (value / 10 % 10) as u8));
+            out.push(char::from(b'0' + (value % 10) as u8));
+        }
+    }
+}
+
+impl fmt::Display for Moment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::with_capacity(25);
+        self.write(&mut text);
+        f.write_str(&text)
+    }
+}
+
+impl Serialize for Moment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl ReadJson for Moment {
+    fn read_json(reader: &mut JsonReader<'_>) -> Read<Self> {
+        reader.parsed(
+            "a date-time string like 2025-03-09T09:00 or an instant like 2025-03-09T14:00:00Z",
+            Moment::parse,
+        )
+    }
+}
+
 /// Which end of a window a bound is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Bound {

@@ -1,11 +1,12 @@
 // Every answer the REST tests receive is checked against the OpenAPI document the server serves
-// (service/openapi.mjs): its status must be one the operation lists, and its JSON body must match
-// that response's schema (ajv, JSON Schema 2020-12 as OpenAPI 3.1 uses it). The harness's
+// (service/openapi.mjs): its status must be one the operation lists, its Content-Type the one
+// the document gives that answer (when the caller passes the headers), and its body (parsed
+// JSON, or the text of any other media type, such as text/calendar) must match that response's schema (ajv, JSON Schema 2020-12 as OpenAPI 3.1 uses it). The harness's
 // `request` calls `checkResponse` for every answer; a mismatch fails the request.
 //
 // Requests the document cannot describe are not checked: paths no route matches (404
 // ROUTE_NOT_FOUND, 400 of a bad percent-encoding), methods a path does not have (405), HEAD
-// (no body), and raw answers the harness could not parse as JSON.
+// (no body), and raw answers the harness could neither parse as JSON nor read as text.
 import Ajv2020 from "ajv/dist/2020.js";
 import { openApiDocument } from "../../service/openapi.mjs";
 
@@ -22,10 +23,10 @@ const paths = Object.fromEntries(Object.entries(documents).map(([name, document]
 const pointer = (text) => text.replaceAll("~", "~0").replaceAll("/", "~1");
 const validators = new Map();
 
-function validatorFor(which, template, method, status) {
-  const key = `${which} ${template} ${method} ${status}`;
+function validatorFor(which, template, method, status, mediaType) {
+  const key = `${which} ${template} ${method} ${status} ${mediaType}`;
   if (!validators.has(key)) {
-    const ref = `${which}#/paths/${pointer(template)}/${method}/responses/${status}/content/application~1json/schema`;
+    const ref = `${which}#/paths/${pointer(template)}/${method}/responses/${status}/content/${pointer(mediaType)}/schema`;
     validators.set(key, ajv.compile({ $ref: ref }));
   }
   return validators.get(key);
@@ -39,7 +40,7 @@ export const checked = { count: 0 };
  * `which` is "node" or "worker".
  */
 export function checkResponse(method, target, res, which = "node") {
-  if (method === "HEAD" || res.body === undefined) return;
+  if (method === "HEAD" || (res.body === undefined && !res.text)) return;
   const path = target.split("?")[0];
   if (/[^A-Za-z0-9/_.:~%-]/.test(path)) return;
   const found = paths[which].find(([regex]) => regex.test(path));
@@ -51,8 +52,19 @@ export function checkResponse(method, target, res, which = "node") {
   if (operation.responses[status] === undefined) {
     throw new Error(`OpenAPI: ${method} ${template} does not list status ${status} (answer: ${res.text?.slice(0, 300)})`);
   }
-  const validate = validatorFor(which, template, method.toLowerCase(), status);
-  if (!validate(res.body)) {
+  // The media type the document gives that answer (one per response); a JSON one is checked
+  // against the parsed body, any other against the text. The answer's Content-Type, when the
+  // caller passes its headers, must be that type.
+  const [mediaType] = Object.keys(operation.responses[status].content ?? {});
+  if (mediaType === undefined) return;
+  const served = res.headers?.["content-type"] ?? (typeof res.headers?.get === "function" ? res.headers.get("content-type") : undefined);
+  if (served !== undefined && served !== null && served.split(";")[0].trim().toLowerCase() !== mediaType) {
+    throw new Error(`OpenAPI: ${method} ${path} ${status}: served as ${served}, documented as ${mediaType}`);
+  }
+  const json = mediaType === "application/json" || mediaType.endsWith("+json");
+  if (json && res.body === undefined) return;
+  const validate = validatorFor(which, template, method.toLowerCase(), status, mediaType);
+  if (!validate(json ? res.body : res.text)) {
     throw new Error(`OpenAPI: ${method} ${path} ${status}: the body does not match the document: ${ajv.errorsText(validate.errors)} (answer: ${res.text?.slice(0, 300)})`);
   }
   checked.count += 1;

@@ -73,3 +73,24 @@ test("the answers of the REST tests are checked against it, and a wrong one is r
   assert.throws(() => checkResponse("GET", "/v1/appointments/a1", { status: 404, body: { error: { code: "SLOT_TAKEN", message: "", details: {} } } }), /does not match/);
   checkResponse("PUT", "/hospitals/north", { status: 409, body: { error: { code: "HOSPITAL_EXISTS", message: "exists", details: {} } } }, "worker");
 });
+
+test("the exports' answers are documented with their own media types, and checked as such", () => {
+  for (const worker of [false, true]) {
+    const document = openApiDocument({ worker });
+    const prefix = worker ? "/hospitals/{hospital}" : "";
+    assert.deepEqual(Object.keys(document.paths[`${prefix}/v1/doctors/{id}/calendar.ics`].get.responses["200"].content), ["text/calendar"]);
+    assert.deepEqual(Object.keys(document.paths[`${prefix}/v1/doctors/{id}/fhir`].get.responses["200"].content), ["application/fhir+json"]);
+    // Their errors are JSON like every other.
+    assert.ok(document.paths[`${prefix}/v1/doctors/{id}/fhir`].get.responses["400"].content["application/json"]);
+  }
+  const ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n";
+  const calendar = "/v1/doctors/d1/calendar.ics?from=2025-11-01&to=2025-11-02";
+  checkResponse("GET", calendar, { status: 200, text: ics, headers: { "content-type": "text/calendar; charset=utf-8" } });
+  assert.throws(() => checkResponse("GET", calendar, { status: 200, text: ics, headers: { "content-type": "application/json; charset=utf-8" } }), /documented as text\/calendar/);
+  assert.throws(() => checkResponse("GET", calendar, { status: 200, text: "hello", headers: { "content-type": "text/calendar" } }), /does not match/);
+  const fhir = "/v1/doctors/d1/fhir?from=2025-11-01&to=2025-11-02";
+  const bundle = { resourceType: "Bundle", type: "collection", entry: [] };
+  checkResponse("GET", fhir, { status: 200, body: bundle, text: JSON.stringify(bundle), headers: { "content-type": "application/fhir+json; charset=utf-8" } });
+  assert.throws(() => checkResponse("GET", fhir, { status: 200, body: { ...bundle, type: "searchset" }, headers: { "content-type": "application/fhir+json" } }), /does not match/);
+  assert.throws(() => checkResponse("GET", fhir, { status: 200, body: bundle, headers: { "content-type": "application/json" } }), /documented as application\/fhir\+json/);
+});

@@ -49,7 +49,7 @@ describe("stored data the server cannot load", { timeout: 60_000, ...onlyFor("sq
     const db = await populated();
     edit(db, (d) => {
       const { text, replace } = snapshotText(d);
-      replace(text.replace('"version":3,', '"version":99,'));
+      replace(text.replace('"version":4,', '"version":99,'));
     });
     const proc = await startProcess({ db });
     const error = await assertUnavailable(proc, "HOSPITAL_UNAVAILABLE", "snapshotRefused");
@@ -63,7 +63,7 @@ describe("stored data the server cannot load", { timeout: 60_000, ...onlyFor("sq
 
     edit(db, (d) => {
       const { text, replace } = snapshotText(d);
-      replace(text.replace('"version":99,', '"version":3,'));
+      replace(text.replace('"version":99,', '"version":4,'));
     });
     const fixed = await startProcess({ db });
     assert.deepEqual((await request(fixed.url, "GET", "/health")).body, { ok: true, revision: 3, doctors: 3 });

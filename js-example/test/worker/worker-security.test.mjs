@@ -294,7 +294,7 @@ test("a stored hospital the package refuses: 503 HOSPITAL_UNAVAILABLE, and nothi
   const [{ file }] = objectDatabases(dir);
   const database = new Database(file);
   const text = Buffer.concat(database.prepare("SELECT bytes FROM snapshot_chunks ORDER BY seq").pluck().all()).toString("utf8");
-  const newer = Buffer.from(text.replace('"version":3,', '"version":99,'));
+  const newer = Buffer.from(text.replace('"version":4,', '"version":99,'));
   database.prepare("DELETE FROM snapshot_chunks").run();
   database.prepare("INSERT INTO snapshot_chunks (seq, bytes) VALUES (0, ?)").run(newer);
   database.close();

@@ -131,7 +131,7 @@ test("snapshots round-trip byte for byte and keep the revision", () => {
   assert.equal(restored.book({ doctorId: "d1", location: "A", start: "2019-02-01T09:00" }).id, "a3");
   const parsed = JSON.parse(snapshot);
   assert.equal(parsed.format, "dr-schedule");
-  assert.equal(parsed.version, 3);
+  assert.equal(parsed.version, 4);
   assert.equal(parsed.lastNow, null, "no call has passed a now yet");
   // Appointments are rows: [id, doctorId, location, start, durationMinutes, status, patient, extras?].
   assert.deepEqual(parsed.appointments[0], ["a1", "d1", "A", "2019-02-01T11:00", 15, "booked", "p1", { requestId: "r1" }]);

@@ -459,7 +459,7 @@ check("toSnapshot and fromSnapshot round-trip; the restored hospital assigns the
   const text = h.toSnapshot();
   const value = JSON.parse(text);
   equal(value.format, "dr-schedule");
-  equal(value.version, 3);
+  equal(value.version, 4);
   equal(value.revision, h.revision);
   equal(value.doctors.length, 1);
   equal(value.appointments.length, 2);
@@ -650,8 +650,8 @@ check("INVALID_SNAPSHOT names the path of the first problem", (api) => {
 check("UNSUPPORTED_VERSION", (api) => {
   const h = withAda(api);
   const value = JSON.parse(h.toSnapshot());
-  value.version = 4;
-  same(failsCleanly(api, h, "UNSUPPORTED_VERSION", () => api.Hospital.fromSnapshot(snapshotText(value))).details, { version: 4, supportedVersion: 3 });
+  value.version = 5;
+  same(failsCleanly(api, h, "UNSUPPORTED_VERSION", () => api.Hospital.fromSnapshot(snapshotText(value))).details, { version: 5, supportedVersion: 4 });
 });
 
 check("TOO_SOON and BEYOND_HORIZON; without now, INVALID_INPUT naming it", (api) => {
@@ -738,7 +738,7 @@ check(
   "a snapshot version beyond 2^53 is INVALID_SNAPSHOT at version, never a detail JS cannot hold",
   (api) => {
     const h = withAda(api);
-    const text = h.toSnapshot().replace('"version":3', '"version":18446744073709551615');
+    const text = h.toSnapshot().replace('"version":4', '"version":18446744073709551615');
     equal(failsCleanly(api, h, "INVALID_SNAPSHOT", () => api.Hospital.fromSnapshot(text)).details.path, "version");
   },
 );
@@ -1064,6 +1064,101 @@ check("Proxies whose traps throw, and revoked Proxies, are HospitalErrors; the o
     realArray(h.listDoctors(), "listDoctors after a trap threw");
     stillWorks(h);
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Time zones and daylight saving (issue 12), in every runtime: the zones come from its own Intl.
+
+/** A hospital in `timeZone` whose doctor "d" works on Sundays, 00:00-06:00 there, at "A". */
+function sundayDoctor(api, timeZone, options = {}) {
+  const h = new api.Hospital({ slotMinutes: 15, defaultDurationMinutes: 15, timeZone, ...options });
+  h.addDoctor({ id: "d", name: "Dr. Night", locations: ["A"], schedule: [{ days: ["sun"], start: "00:00", end: "06:00" }] });
+  return h;
+}
+
+const at = (start, extra = {}) => ({ doctorId: "d", location: "A", start, ...extra });
+
+check("New York, 2025-03-09, clocks forward: no slot, no booking at 02:00-02:59; real durations, notice and holds", (api) => {
+  const h = sundayDoctor(api, "America/New_York");
+  same(h.availableSlots("d", { from: "2025-03-09T01:30", to: "2025-03-09T03:30" }), [
+    "2025-03-09T01:30", "2025-03-09T01:45", "2025-03-09T03:00", "2025-03-09T03:15",
+  ], "slots");
+  const gap = failsCleanly(api, h, "NONEXISTENT_TIME", (x) => x.book(at("2025-03-09T02:30")));
+  same(gap.details, { field: "start", timeZone: "America/New_York", nearestStarts: ["2025-03-09T01:45:00-05:00", "2025-03-09T03:00:00-04:00"] }, "NONEXISTENT_TIME details");
+  // 01:30 "for 60 minutes" lasts 60 real minutes: it ends at 03:30 on the wall clock.
+  const hour = h.book(at("2025-03-09T01:30", { durationMinutes: 60 }));
+  same([hour.start, hour.end, hour.startUtc, hour.endUtc], ["2025-03-09T01:30", "2025-03-09T03:30", "2025-03-09T06:30:00Z", "2025-03-09T07:30:00Z"], "a 60-minute appointment");
+  // A 10-minute hold taken at 01:55 is still live 5 real minutes later (03:00 EDT).
+  const held = h.hold(at("2025-03-09T05:00", { now: "2025-03-09T01:55", ttlMinutes: 10 }));
+  equal(held.holdExpires, "2025-03-09T07:05:00Z", "holdExpires");
+  equal(h.confirm(held.id, { now: "2025-03-09T03:00" }).status, "booked", "confirmed 5 real minutes later");
+  // 120 minutes' notice at 01:00 EST: the earliest start is 04:00 EDT, 120 real minutes later.
+  const notice = sundayDoctor(api, "America/New_York", { minNoticeMinutes: 120 });
+  failsCleanly(api, notice, "TOO_SOON", (x) => x.book(at("2025-03-09T03:00", { now: "2025-03-09T01:00" })));
+  equal(notice.book(at("2025-03-09T04:00", { now: "2025-03-09T01:00" })).startUtc, "2025-03-09T08:00:00Z", "04:00 EDT");
+});
+
+check("New York, 2025-11-02, clocks back: 01:00-01:59 twice, each with its offset; ambiguous without one", (api) => {
+  const h = sundayDoctor(api, "America/New_York");
+  same(h.availableSlots("d", { from: "2025-11-02T00:45", to: "2025-11-02T02:15" }), [
+    "2025-11-02T00:45",
+    "2025-11-02T01:00:00-04:00", "2025-11-02T01:15:00-04:00", "2025-11-02T01:30:00-04:00", "2025-11-02T01:45:00-04:00",
+    "2025-11-02T01:00:00-05:00", "2025-11-02T01:15:00-05:00", "2025-11-02T01:30:00-05:00", "2025-11-02T01:45:00-05:00",
+    "2025-11-02T02:00",
+  ], "slots");
+  const twice = failsCleanly(api, h, "AMBIGUOUS_TIME", (x) => x.book(at("2025-11-02T01:30")));
+  same(twice.details, { field: "start", timeZone: "America/New_York", starts: ["2025-11-02T01:30:00-04:00", "2025-11-02T01:30:00-05:00"] }, "AMBIGUOUS_TIME details");
+  // 01:00 EDT for 60 minutes ends at 01:00 EST: 60 real minutes, not 120.
+  const first = h.book(at("2025-11-02T01:00:00-04:00", { durationMinutes: 60 }));
+  same([first.start, first.end, first.startUtc, first.endUtc], ["2025-11-02T01:00", "2025-11-02T01:00", "2025-11-02T05:00:00Z", "2025-11-02T06:00:00Z"], "the first 01:00-02:00");
+  // The second 01:00-02:00 is free: every real quarter-hour can be booked.
+  const second = h.book(at("2025-11-02T01:00:00-05:00", { durationMinutes: 60 }));
+  equal(second.startUtc, "2025-11-02T06:00:00Z", "the second 01:00");
+  // An instant (Date) says which one too.
+  equal(h.book(at(new Date(Date.UTC(2025, 10, 2, 7)))).start, "2025-11-02T02:00", "a Date");
+  // A hold taken at 01:50 EDT for 10 minutes lapses at 01:00 EST.
+  const held = h.hold(at("2025-11-02T03:00", { now: "2025-11-02T01:50:00-04:00", ttlMinutes: 10 }));
+  equal(held.holdExpires, "2025-11-02T06:00:00Z", "holdExpires");
+  failsCleanly(api, h, "HOLD_EXPIRED", (x) => x.confirm(held.id, { now: "2025-11-02T01:30:00-05:00" }));
+});
+
+check("Australia/Sydney (southern hemisphere): forward in October, back in April", (api) => {
+  const h = sundayDoctor(api, "Australia/Sydney");
+  same(failsCleanly(api, h, "NONEXISTENT_TIME", (x) => x.book(at("2025-10-05T02:30"))).details.nearestStarts, ["2025-10-05T01:45:00+10:00", "2025-10-05T03:00:00+11:00"], "October");
+  same(failsCleanly(api, h, "AMBIGUOUS_TIME", (x) => x.book(at("2025-04-06T02:30"))).details.starts, ["2025-04-06T02:30:00+11:00", "2025-04-06T02:30:00+10:00"], "April");
+  equal(h.book(at("2025-04-06T02:30:00+10:00")).startUtc, "2025-04-05T16:30:00Z", "the second 02:30");
+});
+
+check("Australia/Lord_Howe: a 30-minute change of the clocks", (api) => {
+  const h = sundayDoctor(api, "Australia/Lord_Howe");
+  same(h.availableSlots("d", { from: "2025-10-05T01:30", to: "2025-10-05T03:00" }), ["2025-10-05T01:30", "2025-10-05T01:45", "2025-10-05T02:30", "2025-10-05T02:45"], "October");
+  same(failsCleanly(api, h, "NONEXISTENT_TIME", (x) => x.book(at("2025-10-05T02:15"))).details.nearestStarts, ["2025-10-05T01:45:00+10:30", "2025-10-05T02:30:00+11:00"], "the gap");
+  same(h.availableSlots("d", { from: "2025-04-06T01:15", to: "2025-04-06T02:15" }), [
+    "2025-04-06T01:15", "2025-04-06T01:30:00+11:00", "2025-04-06T01:45:00+11:00", "2025-04-06T01:30:00+10:30", "2025-04-06T01:45:00+10:30", "2025-04-06T02:00",
+  ], "April");
+  same(failsCleanly(api, h, "AMBIGUOUS_TIME", (x) => x.book(at("2025-04-06T01:30"))).details.starts, ["2025-04-06T01:30:00+11:00", "2025-04-06T01:30:00+10:30"], "the repeated half hour");
+});
+
+check("America/Sao_Paulo: no daylight saving since 2019, the rules before still apply to 2018", (api) => {
+  const h = sundayDoctor(api, "America/Sao_Paulo");
+  const booked = h.book(at("2025-11-02T00:30"));
+  same([booked.start, booked.startUtc], ["2025-11-02T00:30", "2025-11-02T03:30:00Z"], "2025, at -03:00 all year");
+  same(failsCleanly(api, h, "NONEXISTENT_TIME", (x) => x.book(at("2018-11-04T00:30"))).details.nearestStarts, ["2018-11-03T23:45:00-03:00", "2018-11-04T01:00:00-02:00"], "2018");
+  equal(h.availableSlots("d", { from: "2018-11-04", to: "2018-11-04" })[0], "2018-11-04T01:00", "the first slot of 2018-11-04");
+});
+
+check("a zoned hospital round-trips through its snapshot and change records", (api) => {
+  const h = sundayDoctor(api, "America/New_York", { locationTimeZones: { B: "America/Chicago" } });
+  h.updateDoctor("d", { locations: ["A", "B"] });
+  h.book(at("2025-11-02T01:30:00-05:00", { now: new Date(Date.UTC(2025, 9, 1)) }));
+  h.book({ doctorId: "d", location: "B", start: "2025-11-02T03:00", now: "2025-10-01T00:00:00Z" });
+  const text = h.toSnapshot();
+  equal(api.Hospital.fromSnapshot(text).toSnapshot(), text, "fromSnapshot(s).toSnapshot()");
+  const replayed = new api.Hospital({ slotMinutes: 15, defaultDurationMinutes: 15, timeZone: "America/New_York", locationTimeZones: { B: "America/Chicago" } });
+  replayed.applyChanges(h.changesSince(0));
+  equal(replayed.toSnapshot(), text, "replayed");
+  same(h.options.locationTimeZones, { B: "America/Chicago" }, "options");
+  equal(h.getAppointment("a2").startUtc, "2025-11-02T09:00:00Z", "03:00 in Chicago");
 });
 
 /**

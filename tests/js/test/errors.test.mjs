@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { Hospital, HospitalError } from "dr-schedule";
 import { NOW, assertJavaScriptWords, packageFile, smallHospital, thrown, timedHospital } from "./fixture.mjs";
 
-const v4 = JSON.stringify({ format: "dr-schedule", version: 4 });
+const v5 = JSON.stringify({ format: "dr-schedule", version: 5 });
 
 /** smallHospital() with a 16 KiB budget: room for a few doctors. */
 function smallBudget() {
@@ -55,7 +55,7 @@ const cases = {
   ],
   HAS_APPOINTMENTS: [(h) => h.removeDoctor("d1"), { doctorId: "d1", appointmentIds: ["a1"] }],
   INVALID_SNAPSHOT: [() => Hospital.fromSnapshot("{"), { path: "" }],
-  UNSUPPORTED_VERSION: [() => Hospital.fromSnapshot(v4), { version: 4, supportedVersion: 3 }],
+  UNSUPPORTED_VERSION: [() => Hospital.fromSnapshot(v5), { version: 5, supportedVersion: 4 }],
   CHANGES_UNAVAILABLE: [(h) => Hospital.fromSnapshot(h.toSnapshot()).changesSince(1), { revision: 1, oldestRevision: 4 }],
   REVISION_MISMATCH: [
     (h) => h.applyChanges([{ op: "cancel", revision: 9, id: "a1" }]),
@@ -90,7 +90,24 @@ const cases = {
     },
     smallBudget,
   ],
+  NONEXISTENT_TIME: [
+    (h) => h.book({ doctorId: "d1", location: "A", start: "2025-03-09T02:30" }),
+    { field: "start", timeZone: "America/New_York", nearestStarts: ["2025-03-09T01:45:00-05:00", "2025-03-09T03:00:00-04:00"] },
+    newYorkHospital,
+  ],
+  AMBIGUOUS_TIME: [
+    (h) => h.book({ doctorId: "d1", location: "A", start: "2025-11-02T01:30" }),
+    { field: "start", timeZone: "America/New_York", starts: ["2025-11-02T01:30:00-04:00", "2025-11-02T01:30:00-05:00"] },
+    newYorkHospital,
+  ],
 };
+
+/** A hospital in New York whose doctor works Sunday nights, when the clocks change (and Fridays). */
+function newYorkHospital() {
+  const h = new Hospital({ timeZone: "America/New_York" });
+  h.addDoctor({ name: "Dr. Night", locations: ["A"], schedule: [{ days: ["sun"], start: "00:00", end: "06:00" }, { days: ["fri"], start: "09:00", end: "17:00" }] });
+  return h;
+}
 
 /** Codes tested elsewhere: INSTANCE_FAILED needs a build that can trap (trap.test.mjs). */
 const testedElsewhere = ["INSTANCE_FAILED"];
@@ -246,8 +263,11 @@ test("messages say what JavaScript value is wanted, in JavaScript's words", () =
   const h = smallHospital();
   const cases = [
     // [call, field, what the message must say]
-    [() => h.book({ doctorId: "d1", location: "A", start: new Date(Date.UTC(2019, 1, 1, 10)) }), "start", /a string like 2025-03-09T09:00.*not a Date/],
-    [() => h.reschedule("a1", { start: new Date(0) }), "start", /a string like 2025-03-09T09:00/],
+    // A Date is an instant: a hospital without a timeZone has wall-clock times only.
+    [() => h.book({ doctorId: "d1", location: "A", start: new Date(Date.UTC(2019, 1, 1, 10)) }), "start", /2019-02-01T10:00:00Z is an instant, and this hospital has no timeZone/],
+    [() => h.reschedule("a1", { start: new Date(0) }), "start", /is an instant, and this hospital has no timeZone/],
+    [() => h.book({ doctorId: "d1", location: "A", start: new Date(NaN) }), "start", /an invalid Date/],
+    [() => h.book({ doctorId: "d1", location: "A", start: 7 }), "start", /a string like 2025-03-09T09:00.*or a Date, not the number 7/],
     [() => h.confirm("a1"), "options", /\{ now \}/],
     [() => h.confirm("a1", null), "options", /\{ now \}/],
     [() => h.hold({ doctorId: "d1", location: "A", start: "2019-02-01T13:00", now: NOW }), "ttlMinutes", /missing/],

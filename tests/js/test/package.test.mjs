@@ -28,12 +28,14 @@ test("npm pack holds exactly the entries, the class and its modules, the binding
     "dr_schedule_bindings.js",
     "dr_schedule_bindings_bg.wasm",
     "errors.js",
+    "exports.js",
     "input.js",
     "instance.js",
     "node.js",
     "output.js",
     "package.json",
     "workerd.js",
+    "zones.js",
   ]);
   // Every module the package's modules import is in it.
   const packed = new Set(packedFiles());

@@ -379,7 +379,8 @@ describe("holds", () => {
     const booked = h.confirm(held.id, { now: "2019-01-31T09:09" });
     assert.equal(booked.status, "booked");
     assert.equal(booked.holdExpires, undefined);
-    assert.deepEqual({ ...booked, status: "held", holdExpires: "2019-01-31T09:10" }, held);
+    assert.equal(booked.updatedAt, "2019-01-31T09:09", "confirm's now");
+    assert.deepEqual({ ...booked, status: "held", holdExpires: "2019-01-31T09:10", updatedAt: held.updatedAt }, held);
     // Long after the hold would have lapsed, the booking stays.
     assert.equal(h.appointments("d1", { now: "2019-12-31T00:00" }).length, 1);
   });
@@ -837,7 +838,7 @@ describe("persistence of everything above", () => {
     assert.equal(target.revision, 0);
   });
 
-  test("snapshots: version 3 with lastNow; holds, traces, overrides and options round-trip", () => {
+  test("snapshots: version 4 with lastNow; holds, traces, overrides and options round-trip", () => {
     const h = new Hospital({ minNoticeMinutes: 30, horizonDays: 60, preventPatientOverlap: true });
     h.addDoctor({ name: "Dr. Ada", locations: ["A"], schedule: FRIDAYS, overrides: [{ date: "2019-02-08", hours: [] }], timeOff: [{ start: "2019-02-15T09:00", end: "2019-02-15T10:00" }] });
     const booked = h.book({ doctorId: "d1", location: "A", start: "2019-02-01T10:00", now: "2019-01-31T09:00" });
@@ -845,7 +846,7 @@ describe("persistence of everything above", () => {
     h.hold({ doctorId: "d1", location: "A", start: "2019-02-01T12:00", now: "2019-01-31T09:00", ttlMinutes: 30 });
     const text = h.toSnapshot();
     const snapshot = JSON.parse(text);
-    assert.equal(snapshot.version, 3);
+    assert.equal(snapshot.version, 4);
     assert.equal(snapshot.lastNow, "2019-01-31T09:00");
     assert.deepEqual(snapshot.options, { slotMinutes: 15, defaultDurationMinutes: 15, timeZone: null, minNoticeMinutes: 30, horizonDays: 60, preventPatientOverlap: true, maxSnapshotBytes: 128 * 1024 * 1024 });
     assert.deepEqual(snapshot.appointments.map((row) => row[ROW.status]), ["booked", "held"]);
@@ -872,7 +873,7 @@ describe("persistence of everything above", () => {
     refused(h, () => Hospital.fromSnapshot(snapshotText(missing)), "INVALID_SNAPSHOT", { path: "lastNow" });
   });
 
-  test("a version 1 snapshot (the golden fixture) still loads, and is written back as version 3", () => {
+  test("a version 1 snapshot (the golden fixture) still loads, and is written back as version 4", () => {
     const v1 = goldenSnapshot(1);
     assert.equal(JSON.parse(v1).version, 1);
     const h = Hospital.fromSnapshot(v1);
@@ -880,7 +881,7 @@ describe("persistence of everything above", () => {
     assert.equal(h.revision, parsed.revision);
     assert.deepEqual(h.listDoctors(), parsed.doctors);
     const written = JSON.parse(h.toSnapshot());
-    assert.equal(written.version, 3);
+    assert.equal(written.version, 4);
     assert.equal(written.lastNow, null);
     assert.deepEqual(written.appointments.map(rowAppointment), parsed.appointments);
     assert.equal(Hospital.fromSnapshot(h.toSnapshot()).toSnapshot(), h.toSnapshot());
@@ -889,16 +890,18 @@ describe("persistence of everything above", () => {
     refused(h, () => Hospital.fromSnapshot(JSON.stringify(withNow)), "INVALID_SNAPSHOT", { path: "lastNow" });
   });
 
-  test("the version 2 golden fixture still loads, and is written back as version 3 with the same appointments", () => {
+  test("the version 2 golden fixture still loads, and is written back as version 4 with the same appointments", () => {
     const v2 = goldenSnapshot(2);
     const parsed = JSON.parse(v2);
     const h = Hospital.fromSnapshot(v2);
     assert.equal(h.revision, parsed.revision);
     assert.deepEqual(h.listDoctors(), parsed.doctors);
     const written = JSON.parse(h.toSnapshot());
-    assert.equal(written.version, 3);
+    assert.equal(written.version, 4);
     assert.equal(written.lastNow, parsed.lastNow);
-    assert.deepEqual(written.options, { maxSnapshotBytes: 128 * 1024 * 1024, ...parsed.options });
+    // Its times were floating wall-clock times (the timeZone was only kept): they stay so, in a
+    // hospital without a zone, rather than be read anew in Europe/Berlin.
+    assert.deepEqual(written.options, { maxSnapshotBytes: 128 * 1024 * 1024, ...parsed.options, timeZone: null });
     assert.deepEqual(written.appointments.map(rowAppointment), parsed.appointments);
     for (const appointment of parsed.appointments) assert.deepEqual(h.getAppointment(appointment.id), appointment);
     assert.equal(Hospital.fromSnapshot(h.toSnapshot()).toSnapshot(), h.toSnapshot());

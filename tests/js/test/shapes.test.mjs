@@ -138,6 +138,15 @@ collect("Appointment", h.getAppointment("a3"));
 for (const slot of h.findSlots({ from: "2019-02-01", to: "2019-02-08", limit: 5 })) collect("FoundSlot", slot);
 for (const change of h.changesSince(0)) collect("Change", change);
 
+// A hospital with time zones: instants beside the wall clocks.
+const zoned = new Hospital({ timeZone: "America/New_York", locationTimeZones: { C: "America/Chicago" } });
+collect("HospitalOptionsRead", zoned.options);
+zoned.addDoctor({ name: "Dr. Night", locations: ["A", "C"], schedule: [{ days: ["sun"], start: "00:00", end: "06:00" }] });
+collect("Appointment", zoned.book({ doctorId: "d1", location: "A", start: "2025-11-02T01:30:00-04:00", now: "2025-10-01T12:00:00Z" }));
+collect("Appointment", zoned.hold({ doctorId: "d1", location: "C", start: "2025-11-02T03:00", now: new Date(Date.UTC(2025, 9, 1, 12)), ttlMinutes: 30 }));
+for (const slot of zoned.findSlots({ from: "2025-11-02T00:45", to: "2025-11-02T02:15", limit: 20 })) collect("FoundSlot", slot);
+for (const block of zoned.workingHours("d1", { from: "2025-11-02", to: "2025-11-02" })) collect("WorkingBlock", block);
+
 // Every reason a time cannot be booked, as `explain` lists them.
 for (const request of [
   { doctorId: "d1", location: "C", start: "2019-02-01T11:05" }, // not served, off the grid, taken
@@ -150,7 +159,7 @@ for (const request of [
 
 // The errors the package throws, one per detail it can carry.
 const timed = timedHospital();
-const v4 = JSON.stringify({ format: "dr-schedule", version: 4 });
+const v5 = JSON.stringify({ format: "dr-schedule", version: 5 });
 const errors = [
   () => h.book({ doctorId: "d1", location: "A", start: "2019-02-30T10:00" }),
   () => h.book({ doctorId: "d9", location: "A", start: "2019-02-01T10:00" }),
@@ -164,13 +173,15 @@ const errors = [
   () => h.cancel("a1"),
   () => h.confirm("a3", { now: NOW }),
   () => Hospital.fromSnapshot("{"),
-  () => Hospital.fromSnapshot(v4),
+  () => Hospital.fromSnapshot(v5),
   () => Hospital.fromSnapshot(h.toSnapshot()).changesSince(1),
   () => h.applyChanges([{ op: "cancel", revision: 99, id: "a3" }]),
   () => timed.book({ doctorId: "d1", location: "A", start: "2019-02-01T09:00", now: NOW.replace("01-31", "02-01") }),
   () => timed.book({ doctorId: "d1", location: "A", start: "2019-03-15T10:00", now: NOW }),
   () => timed.book({ doctorId: "d2", location: "B", start: "2019-02-01T11:00", patient: "p1", now: NOW }),
   () => timed.confirm("a2", { now: "2019-01-31T09:10" }),
+  () => zoned.book({ doctorId: "d1", location: "A", start: "2025-03-09T02:30" }),
+  () => zoned.book({ doctorId: "d1", location: "A", start: "2025-11-02T01:45" }),
   () => new Hospital({ maxSnapshotBytes: 16 * 1024 }).addDoctor({ name: "Dr. Big", locations: Array.from({ length: 100 }, (_, i) => `${i}`.padStart(200, "L")), schedule: [] }),
 ];
 for (const call of errors) {

@@ -13,6 +13,7 @@ use crate::store::{assigned_number, Extra, Record, Requested, Seq, Status};
 use crate::time::LocalDateTime;
 use crate::validate;
 use crate::words::Quoted;
+use crate::zoned::Reading;
 
 /// Which of a listing's appointments a status filter keeps, for a record of `status` that, if a
 /// hold, has lapsed by the call's clock (`lapsed`).
@@ -45,14 +46,23 @@ impl Hospital {
         if let Some(ttl) = ttl {
             super::holds::validate_ttl(ttl)?;
         }
-        self.check_now_given(request.now)?;
+        let now = self.read_now(request.now)?;
+        let start = self.time_at(
+            &request.location,
+            request.start,
+            "start",
+            Reading::Start(i64::from(self.options.slot_minutes)),
+        )?;
+        self.check_now_given(now)?;
         let duration = request.duration(&self.options);
-        let clock = self.clock_at(request.now);
+        let clock = self.clock_at(now);
         // Rule 0.
         if let Some(request_id) = &request.request_id {
             if let Some(seq) = self.store.find_request(request_id) {
                 let existing = self.record(seq)?;
-                return if self.is_same_request(seq, existing, &request, duration, ttl.is_some()) {
+                let same =
+                    self.is_same_request(seq, existing, &request, start, duration, ttl.is_some());
+                return if same {
                     self.view(seq)
                 } else {
                     Err(Error::request_id_reused(request_id, &self.id_of(seq)))
@@ -70,10 +80,10 @@ impl Hospital {
             &self.context(state, clock, request.patient.as_deref()),
             &Proposal {
                 location: &request.location,
-                start: request.start,
+                start,
                 duration,
                 patient: request.patient.as_deref(),
-                now: request.now,
+                now,
                 moving: None,
             },
         )?;
@@ -81,7 +91,7 @@ impl Hospital {
             .place_of(&request.location)
             .map(|(_, place)| place)
             .ok_or_else(|| Error::location_not_served(&request.doctor_id, &request.location))?;
-        let hold_expires = match (ttl, request.now) {
+        let hold_expires = match (ttl, now) {
             (Some(ttl), Some(now)) => Some(super::holds::expiry(now, ttl, clock)?),
             _ => None,
         };
@@ -106,10 +116,12 @@ impl Hospital {
             hold_expires,
             notes: request.notes.map(String::into_boxed_str),
             metadata: request.metadata.map(|m| m.into_json().into_boxed_str()),
+            created_at: now,
+            updated_at: now,
             ..Extra::default()
         };
         let record = Record {
-            start: request.start,
+            start,
             number,
             patient: request.patient.map(String::into_boxed_str),
             doctor: key,
@@ -124,7 +136,7 @@ impl Hospital {
         };
         self.check_budget(self.row_bytes(&record) as i64)?;
         // Every check has passed: from here on the call succeeds.
-        self.advance_clock(request.now);
+        self.advance_clock(now);
         if let Some(next) = next_counter {
             self.next_ids.appointment = next;
         }
@@ -135,7 +147,7 @@ impl Hospital {
             self.revision + 1,
             &self.view(seq)?.fields(),
             assigned_id,
-            request.now,
+            now.map(|now| self.zones.stamp(now)),
             ttl.is_some(),
         );
         self.commit_text(text);
@@ -151,6 +163,7 @@ impl Hospital {
         seq: Seq,
         record: &Record,
         request: &BookRequest,
+        start: LocalDateTime,
         duration: u32,
         hold: bool,
     ) -> bool {
@@ -159,7 +172,7 @@ impl Hospital {
         view.doctor_id() == request.doctor_id
             && asked.held == hold
             && *asked.location == *request.location
-            && asked.start == request.start
+            && asked.start == start
             && u32::from(asked.duration) == duration
             && asked.patient.as_deref() == request.patient.as_deref()
             && request
@@ -226,19 +239,22 @@ impl Hospital {
     ) -> Result<Vec<AppointmentView<'_>>> {
         validate::lookup_id("doctorId", doctor_id)?;
         let window = Window::parse(query.from.as_deref(), query.to.as_deref())?;
+        let window = self.read_window(window, self.zones.hospital())?;
+        let now = self.read_now(query.now)?;
         let (_, state) = self.find_doctor(doctor_id)?;
         let after = self.page_start(query.after.as_deref())?;
         let limit = page_limit(query.limit)?;
-        let clock = self.clock_at(query.now);
+        let clock = self.clock_at(now);
         let filter = query.status.unwrap_or_default();
         let calendar = &state.calendar;
-        let from = match (window.from, after) {
+        let (window_from, window_to) = window;
+        let from = match (window_from, after) {
             (Some(from), Some((start, _))) => Some(from.max(start)),
             (from, after) => from.or(after.map(|(start, _)| start)),
         };
         // A cursor past the window's end: nothing is left (and a range from past its end
         // would panic).
-        if from.zip(window.to).is_some_and(|(from, to)| from > to) {
+        if from.zip(window_to).is_some_and(|(from, to)| from > to) {
             return Ok(Vec::new());
         }
         let wants_active = !matches!(filter, StatusFilter::Cancelled);
@@ -247,11 +263,11 @@ impl Hospital {
             StatusFilter::Cancelled | StatusFilter::Expired | StatusFilter::All
         );
         let active = calendar
-            .active_in(&self.store, from, window.to)
+            .active_in(&self.store, from, window_to)
             .filter(|_| wants_active)
             .map(|entry| (entry.start, entry.seq));
         let history = calendar
-            .history_in(from, window.to)
+            .history_in(from, window_to)
             .filter(|_| wants_history);
         let mut found = Vec::new();
         for (start, seq) in merge(active, history) {
@@ -293,19 +309,24 @@ impl Hospital {
             ));
         }
         let window = Window::parse(query.from.as_deref(), query.to.as_deref())?;
+        let zone = match &query.location {
+            Some(location) => self.zones.at(location),
+            None => self.zones.hospital(),
+        };
+        let (window_from, window_to) = self.read_window(window, zone)?;
+        let now = self.read_now(query.now)?;
         let after = self.page_start(query.after.as_deref())?;
         let limit = page_limit(query.limit)?;
         let doctor = match &query.doctor_id {
             Some(id) => Some(self.find_doctor(id)?.0),
             None => None,
         };
-        let clock = self.clock_at(query.now);
+        let clock = self.clock_at(now);
         let filter = query.status.unwrap_or_default();
-        let from = window
-            .from
+        let from = window_from
             .max(after.map(|(start, _)| start))
             .unwrap_or(LocalDateTime::MIN);
-        let to = window.to.unwrap_or(LocalDateTime::MAX);
+        let to = window_to.unwrap_or(LocalDateTime::MAX);
         // A cursor past the window's end: nothing is left (and a range from past its end
         // would panic).
         if from > to {
@@ -395,23 +416,30 @@ impl Hospital {
         if let Some(reason) = &options.reason {
             validate::text("reason", reason, MAX_REASON_LEN)?;
         }
+        let now = self.read_now(options.now)?;
         let seq = self.find_appointment(id)?;
         let record = self.record(seq)?;
         match record.status {
             Status::Booked | Status::Held => {}
             Status::Expired => {
                 let expired = record.hold_expires().unwrap_or(record.start);
-                return Err(Error::hold_expired(id, expired));
+                return Err(Error::hold_expired(id, self.zones.stamp(expired)));
             }
             _ => return Err(Error::already_cancelled(id)),
         }
         self.check_revision_room()?;
-        let next = self.cancelled_record(record, options.reason.as_deref());
+        let mut next = self.cancelled_record(record, options.reason.as_deref());
+        if now.is_some() {
+            next.extra_mut().updated_at = now;
+        }
         let growth = self.growth(record, &next);
         self.check_budget(growth)?;
         self.replace(seq, next, growth);
         let reason = options.reason;
-        self.commit(|buffer, revision| ChangeText::cancel(buffer, revision, id, reason.as_deref()));
+        let now = now.map(|now| self.zones.stamp(now));
+        self.commit(|buffer, revision| {
+            ChangeText::cancel(buffer, revision, id, reason.as_deref(), now)
+        });
         self.view(seq)
     }
 

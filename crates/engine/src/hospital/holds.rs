@@ -19,6 +19,7 @@ use crate::store::Status;
 use crate::time::LocalDateTime;
 use crate::validate;
 use crate::words::Quoted;
+use crate::zoned::{self, Reading};
 
 /// Checks a hold's length on its own: 1 minute to a week.
 pub(super) fn validate_ttl(ttl: u32) -> Result<()> {
@@ -107,10 +108,12 @@ impl Hospital {
     /// appointment, `ALREADY_CANCELLED` for a cancelled one.
     pub fn confirm(&mut self, id: &str, options: ConfirmOptions) -> Result<AppointmentView<'_>> {
         validate::lookup_id("appointmentId", id)?;
-        let now = options.now;
+        let now = zoned::read(self.zones.hospital(), options.now, "now", Reading::Now)?;
         let seq = self.find_appointment(id)?;
         let record = self.record(seq)?;
-        let expires = record.hold_expires().unwrap_or(record.start);
+        let expires = self
+            .zones
+            .stamp(record.hold_expires().unwrap_or(record.start));
         match record.status {
             Status::Cancelled => return Err(Error::already_cancelled(id)),
             Status::Expired => return Err(Error::hold_expired(id, expires)),
@@ -125,11 +128,13 @@ impl Hospital {
         self.keep_request(&mut next);
         next.status = Status::Booked;
         next.extra_mut().hold_expires = None;
+        next.extra_mut().updated_at = Some(now);
         next.tidy();
         let growth = self.growth(record, &next);
         self.check_budget(growth)?;
         self.advance_clock(Some(now));
         self.replace(seq, next, growth);
+        let now = self.zones.stamp(now);
         self.commit(|buffer, revision| ChangeText::confirm(buffer, revision, id, now));
         self.view(seq)
     }
@@ -152,11 +157,14 @@ impl Hospital {
         if let Some(notes) = &request.notes {
             validate::notes("notes", notes, crate::limits::MAX_NOTES_LEN)?;
         }
-        self.check_now_given(request.now)?;
-        let clock = self.clock_at(request.now);
+        let now = self.read_now(request.now)?;
+        self.check_now_given(now)?;
+        let clock = self.clock_at(now);
         let seq = self.find_appointment(id)?;
         let record = self.record(seq)?;
-        let expires = record.hold_expires().unwrap_or(record.start);
+        let expires = self
+            .zones
+            .stamp(record.hold_expires().unwrap_or(record.start));
         match record.status {
             Status::Booked => {}
             Status::Held if !self.lapsed(record, clock) => {}
@@ -171,8 +179,14 @@ impl Hospital {
         let duration = request
             .duration_minutes
             .unwrap_or(u32::from(record.duration));
+        let start = self.time_at(
+            &location,
+            request.start,
+            "start",
+            Reading::Start(i64::from(self.options.slot_minutes)),
+        )?;
         let moves = location != self.places.name(record.place)
-            || request.start != record.start
+            || start != record.start
             || duration != u32::from(record.duration);
         let mut next = record.clone();
         let (notes_given, metadata_given) = (request.notes.is_some(), request.metadata.is_some());
@@ -205,10 +219,10 @@ impl Hospital {
                 &self.context(state, clock, patient),
                 &Proposal {
                     location: &location,
-                    start: request.start,
+                    start,
                     duration,
                     patient,
-                    now: request.now,
+                    now,
                     moving: Some(seq),
                 },
             )?;
@@ -221,20 +235,25 @@ impl Hospital {
                 location: self.places.name(record.place).to_owned(),
                 start: record.start,
                 end: record.end(),
+                start_utc: None,
+                end_utc: None,
             };
             next.extra_mut().rescheduled_from.push(previous);
-            next.start = request.start;
+            next.start = start;
             next.duration = u16::try_from(duration).unwrap_or(u16::MAX);
             next.place = place;
+        }
+        if now.is_some() {
+            next.extra_mut().updated_at = now;
         }
         self.check_revision_room()?;
         let growth = self.growth(record, &next);
         self.check_budget(growth)?;
         // Every check has passed: from here on the call succeeds.
-        self.advance_clock(request.now);
+        self.advance_clock(now);
         self.replace(seq, next, growth);
-        let start = request.start;
-        let now = request.now;
+        let start = zoned::placed(self.zones.at(&location), start);
+        let now = now.map(|now| self.zones.stamp(now));
         let buffer = self.log.spare();
         let view = self.view(seq)?;
         let text = ChangeText::reschedule(

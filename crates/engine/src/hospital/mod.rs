@@ -35,12 +35,15 @@ use crate::hours::Availability;
 use crate::limits::{MAX_APPOINTMENTS, MAX_COUNTER, MAX_DOCTORS, MAX_REQUEST_ID_LEN};
 use crate::options::{HospitalOptions, HospitalOptionsInput};
 use crate::places::Places;
+use crate::queries::Window;
 use crate::requests::ChangeOptions;
 use crate::snapshot::NextIds;
 use crate::sorted::SortedChunks;
 use crate::store::{Appointments, Record, Seq, Status};
-use crate::time::LocalDateTime;
+use crate::time::{Bound, LocalDateTime, Moment};
 use crate::validate;
+use crate::zone::{TimeZones, ZoneRules};
+use crate::zoned::{self, HospitalZones, Reading};
 use crate::{json, json_text};
 use doctor_state::{DoctorState, Doctors};
 use replay::{Journal, Undo};
@@ -76,18 +79,32 @@ pub struct Hospital {
     actor: Option<Box<str>>,
     /// While a batch of change records replays: how to undo it.
     journal: Option<Journal>,
+    /// The hospital's time zone and its locations' (none: floating wall-clock times).
+    zones: HospitalZones,
 }
 
 impl Hospital {
-    /// An empty hospital with validated options.
+    /// An empty hospital with validated options, without time zones (one that names a zone
+    /// needs [`Hospital::with_time_zones`]).
     pub fn new(options: HospitalOptionsInput) -> Result<Self> {
-        Ok(Hospital::with_options(HospitalOptions::from_input(
-            options,
-        )?))
+        Hospital::with_time_zones(options, &TimeZones::new())
+    }
+
+    /// An empty hospital with validated options, whose zones (`timeZone`, `locationTimeZones`)
+    /// are found in `zones`: `INVALID_INPUT` naming the option for one that is not there.
+    pub fn with_time_zones(options: HospitalOptionsInput, zones: &TimeZones) -> Result<Self> {
+        let options = HospitalOptions::from_input(options)?;
+        let zones = HospitalZones::of(&options, zones)?;
+        Ok(Hospital::with_options(options, zones))
+    }
+
+    /// Whether the hospital has a time zone (else its times are floating wall-clock times).
+    pub fn is_zoned(&self) -> bool {
+        self.zones.is_zoned()
     }
 
     /// An empty hospital with options that are already valid.
-    fn with_options(options: HospitalOptions) -> Self {
+    fn with_options(options: HospitalOptions, zones: HospitalZones) -> Self {
         let mut hospital = Hospital {
             options,
             revision: 0,
@@ -103,6 +120,7 @@ impl Hospital {
             size: 0,
             actor: None,
             journal: None,
+            zones,
         };
         hospital.size = hospital.header_bytes();
         hospital
@@ -179,6 +197,7 @@ impl Hospital {
             time_off: input.time_off,
         };
         doctor.validate_profile()?;
+        let hours = self.availability(&doctor)?;
         if self.doctors.len() >= MAX_DOCTORS {
             return Err(Error::too_many_doctors(self.doctors.len(), MAX_DOCTORS));
         }
@@ -205,7 +224,7 @@ impl Hospital {
         if let Some((_, next)) = assigned {
             self.next_ids.doctor = next;
         }
-        let key = self.insert_doctor(doctor, bytes);
+        let key = self.insert_doctor(doctor, hours, bytes);
         self.commit(|buffer, revision| {
             ChangeText::add_doctor(buffer, revision, &text, assigned_id)
         });
@@ -238,7 +257,7 @@ impl Hospital {
         let (key, state) = self.find_doctor(id)?;
         let doctor = state.doctor.patched(patch);
         doctor.validate_profile()?;
-        let hours = Availability::from_doctor(&doctor);
+        let hours = self.availability(&doctor)?;
         let orphans: Vec<Seq> = state
             .calendar
             .active_in(&self.store, None, None)
@@ -334,14 +353,94 @@ impl Hospital {
             .ok_or_else(|| Error::doctor_not_found(&format!("#{key}")))
     }
 
+    /// When and where `doctor` works, in this hospital's zones; `INVALID_INPUT` for time off
+    /// that is not (given in another way than the hospital keeps times, or ending before it
+    /// starts).
+    fn availability(&self, doctor: &Doctor) -> Result<Availability> {
+        let zone = self.zones.hospital();
+        let mut time_off = Vec::with_capacity(doctor.time_off.len());
+        for (i, range) in doctor.time_off.iter().enumerate() {
+            let field = |end: &str| format!("timeOff[{i}].{end}");
+            let start = zoned::read(
+                zone,
+                range.start,
+                &field("start"),
+                Reading::Bound(Bound::From),
+            )?;
+            let end = zoned::read(zone, range.end, &field("end"), Reading::Bound(Bound::To))?;
+            if end <= start {
+                return Err(Error::invalid_input(
+                    field("end"),
+                    format!("{} is not after start {}", range.end, range.start),
+                ));
+            }
+            time_off.push((start, end));
+        }
+        let zones = self.zones.is_zoned().then(|| {
+            doctor
+                .locations
+                .iter()
+                .filter_map(|location| self.zones.shared_at(location))
+                .collect()
+        });
+        Ok(Availability::build(doctor, time_off, zones))
+    }
+
+    /// The engine time of `moment`, given for `field`, read in the zone of `location`.
+    fn time_at(
+        &self,
+        location: &str,
+        moment: Moment,
+        field: &str,
+        reading: Reading,
+    ) -> Result<LocalDateTime> {
+        zoned::read(self.zones.at(location), moment, field, reading)
+    }
+
+    /// The caller's `now` as an engine time (read in the hospital's zone when it is a wall
+    /// clock).
+    fn read_now(&self, now: Option<Moment>) -> Result<Option<LocalDateTime>> {
+        now.map(|now| zoned::read(self.zones.hospital(), now, "now", Reading::Now))
+            .transpose()
+    }
+
+    /// A window `[from, to)` as engine times, read in `zone` (open ends stay open); `to` before
+    /// `from` is refused.
+    fn read_window(
+        &self,
+        window: Window,
+        zone: Option<&ZoneRules>,
+    ) -> Result<(Option<LocalDateTime>, Option<LocalDateTime>)> {
+        let from = window
+            .from
+            .map(|from| zoned::read(zone, from, "from", Reading::Bound(Bound::From)))
+            .transpose()?;
+        let to = window
+            .to
+            .map(|to| zoned::read(zone, to, "to", Reading::Bound(Bound::To)))
+            .transpose()?;
+        if let (Some(from), Some(to)) = (from, to) {
+            if to < from {
+                return Err(Error::invalid_input(
+                    "to",
+                    format!(
+                        "{} is before from ({})",
+                        window.to.map(|t| t.to_string()).unwrap_or_default(),
+                        window.from.map(|f| f.to_string()).unwrap_or_default()
+                    ),
+                ));
+            }
+        }
+        Ok((from, to))
+    }
+
     /// Adds a doctor whose id is free; returns its key.
-    fn insert_doctor(&mut self, doctor: Doctor, bytes: u64) -> u32 {
+    fn insert_doctor(&mut self, doctor: Doctor, hours: Availability, bytes: u64) -> u32 {
         let places = doctor
             .locations
             .iter()
             .map(|l| self.places.acquire(l))
             .collect();
-        let hours = Availability::from_doctor(&doctor);
         self.size += bytes;
         let key = self.doctors.insert(doctor, hours, places, bytes);
         self.journal(Undo::DoctorAdded(key));
@@ -602,7 +701,12 @@ impl Hospital {
             .doctors
             .get(record.doctor)
             .map_or("", |s| s.doctor.id.as_str());
-        json::row_bytes(record, doctor_id, self.places.name(record.place))
+        json::row_bytes(
+            record,
+            doctor_id,
+            self.places.name(record.place),
+            &self.zones,
+        )
     }
 
     // ----- internals: limits, commits -----
@@ -674,6 +778,7 @@ impl Hospital {
                 .then_some(&self.patients),
             patient_key: patient.map(patient_key),
             id_of: self,
+            zones: &self.zones,
         }
     }
 

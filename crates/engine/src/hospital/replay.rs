@@ -20,7 +20,7 @@ use crate::requests::{
 };
 use crate::snapshot::NextIds;
 use crate::store::{Record, Seq};
-use crate::time::LocalDateTime;
+use crate::time::{LocalDateTime, Moment};
 use crate::words::Quoted;
 
 /// One primitive change, and what undoes it.
@@ -60,6 +60,11 @@ impl Journal {
     pub(super) fn pushed_to_log(&mut self, dropped: usize) {
         self.logged.push(dropped);
     }
+}
+
+/// A recorded time as the engine counts it: an instant in UTC, or the floating time itself.
+fn engine_minutes(moment: Moment) -> i64 {
+    moment.instant().unwrap_or(moment.local).as_minutes()
 }
 
 impl Hospital {
@@ -269,7 +274,7 @@ impl Hospital {
             } => {
                 let ttl = appointment
                     .hold_expires
-                    .map(|expires| expires.minutes_since(now))
+                    .map(|expires| engine_minutes(expires) - engine_minutes(now))
                     .and_then(|ttl| u32::try_from(ttl).ok())
                     .unwrap_or(0);
                 let request = self.replayed_request(appointment, assigned_id, Some(now), true)?;
@@ -299,8 +304,8 @@ impl Hospital {
                     },
                 )?;
             }
-            ChangeOp::Cancel { id, reason } => {
-                self.cancel(&id, CancelOptions { reason })?;
+            ChangeOp::Cancel { id, reason, now } => {
+                self.cancel(&id, CancelOptions { reason, now })?;
             }
             ChangeOp::UpdateAppointment {
                 id,
@@ -327,7 +332,7 @@ impl Hospital {
         &self,
         appointment: Appointment,
         assigned_id: bool,
-        now: Option<LocalDateTime>,
+        now: Option<Moment>,
         held: bool,
     ) -> Result<BookRequest> {
         let status = if held {
@@ -360,13 +365,21 @@ impl Hospital {
                 ));
             }
         }
-        let end = appointment
-            .start
-            .plus_minutes(i64::from(appointment.duration_minutes));
-        if appointment.end != end {
+        let duration = i64::from(appointment.duration_minutes);
+        let (start, end_matches) = match (appointment.start_utc, appointment.end_utc) {
+            (Some(start), Some(end)) => (
+                start,
+                engine_minutes(end) - engine_minutes(start) == duration,
+            ),
+            _ => (
+                Moment::wall(appointment.start),
+                appointment.start.plus_minutes(duration) == appointment.end,
+            ),
+        };
+        if !end_matches {
             return Err(Error::invalid_input(
                 "appointment.end",
-                format!("is not start + durationMinutes ({end})"),
+                "is not start + durationMinutes",
             ));
         }
         let id = self.id_for_replay(assigned_id, &appointment.id, |h| {
@@ -375,7 +388,7 @@ impl Hospital {
         Ok(BookRequest {
             doctor_id: appointment.doctor_id,
             location: appointment.location,
-            start: appointment.start,
+            start,
             duration_minutes: Some(appointment.duration_minutes),
             patient: appointment.patient,
             id,

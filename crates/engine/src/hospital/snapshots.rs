@@ -3,6 +3,7 @@
 //! format itself is [`crate::snapshot`]).
 
 use super::{holds, Hospital};
+use crate::appointment::PreviousTime;
 use crate::appointment::{Appointment, AppointmentStatus};
 use crate::booking::{self, Proposal};
 use crate::changes::ChangeLog;
@@ -16,12 +17,14 @@ use crate::options::HospitalOptions;
 use crate::path::join_path;
 use crate::snapshot::{
     self, HeaderLine, NextIds, Row, RowExtras, SnapshotData, SnapshotDataV3, SnapshotHeader,
-    V3_END, V3_HEADER_END, V3_MIDDLE, V3_PREFIX,
+    V3_END, V3_HEADER_END, V3_MIDDLE, V3_PREFIX, V4_PREFIX,
 };
 use crate::store::{assigned_number, Extra, Record, Requested, Status};
-use crate::time::LocalDateTime;
+use crate::time::{Bound, LocalDateTime, Moment};
 use crate::validate;
 use crate::words::Quoted;
+use crate::zone::{Resolved, TimeZones};
+use crate::zoned::{self, HospitalZones, Reading};
 use crate::{json, json_text};
 
 impl Hospital {
@@ -40,7 +43,7 @@ impl Hospital {
             self.revision,
             &snapshot::options_json(&self.options),
             self.next_ids,
-            self.clock,
+            self.clock.map(|clock| self.zones.stamp(clock)),
         );
         out.push('\n');
         for (i, (_, state)) in self.doctors.iter().enumerate() {
@@ -58,10 +61,12 @@ impl Hospital {
             }
             let view = super::AppointmentView::new(self, seq, record);
             let fields = json::Fields {
-                requested: view.requested(),
+                requested: view
+                    .requested()
+                    .map(|r| (r, zoned::placed(self.zones.at(&r.location), r.start))),
                 ..view.fields()
             };
-            json::write_row(out, &fields);
+            json::write_row(out, &fields, view.placed_start());
             out.push('\n');
         }
         out.push_str(V3_END);
@@ -71,7 +76,12 @@ impl Hospital {
     /// `INVALID_SNAPSHOT` (and `details.path`), `UNSUPPORTED_VERSION`, or `HOSPITAL_FULL` for a
     /// snapshot larger than its `maxSnapshotBytes`; never returns a half-loaded hospital.
     pub fn from_snapshot(text: &str) -> Result<Hospital> {
-        let mut loader = SnapshotLoader::new(None)?;
+        Hospital::from_snapshot_in(text, &TimeZones::new())
+    }
+
+    /// [`Hospital::from_snapshot`] for a snapshot that may name time zones, found in `zones`.
+    pub fn from_snapshot_in(text: &str, zones: &TimeZones) -> Result<Hospital> {
+        let mut loader = SnapshotLoader::with_time_zones(None, zones.clone(), None)?;
         loader.feed(text.as_bytes())?;
         loader.finish()
     }
@@ -87,7 +97,7 @@ impl Hospital {
                 doctor: MAX_COUNTER,
                 appointment: MAX_COUNTER,
             },
-            Some(LocalDateTime::END_OF_RANGE),
+            Some(self.zones.stamp(LocalDateTime::END_OF_RANGE)),
         );
         (header.len() + 1 + V3_MIDDLE.len() + 1 + V3_END.len()) as u64
     }
@@ -106,8 +116,9 @@ impl Hospital {
         if self.doctors.key_of(&doctor.id).is_some() {
             return Err(Error::duplicate_id("doctor", &doctor.id).with_field("id"));
         }
+        let hours = self.availability(&doctor)?;
         let bytes = json_text::line_bytes(&json::doctor_text(&doctor));
-        self.insert_doctor(doctor, bytes);
+        self.insert_doctor(doctor, hours, bytes);
         Ok(())
     }
 
@@ -132,6 +143,7 @@ impl Hospital {
         if let Some(patient) = &patient {
             validate::text("patient", patient, MAX_PATIENT_LEN)?;
         }
+        let start = self.stored_time(&location, start, "start")?;
         let extra = self.restored_extra(&id, status, extras)?;
         let status = match status {
             AppointmentStatus::Booked => Status::Booked,
@@ -189,7 +201,8 @@ impl Hospital {
                 .ok_or_else(|| Error::location_not_served(&doctor_id, &location))?;
             (place, false)
         } else {
-            booking::check_grid(&self.options, start, duration_minutes)?;
+            let wall = zoned::wall(self.zones.at(&location), start);
+            booking::check_grid(&self.options, wall, duration_minutes)?;
             // History may name a location the doctor no longer serves.
             (self.places.acquire(&location), true)
         };
@@ -230,7 +243,16 @@ impl Hospital {
             notes,
             metadata,
             requested,
+            created_at,
+            updated_at,
         } = extras;
+        let stamp = |moment: Option<Moment>, field: &str| {
+            moment.map(|m| self.stored_stamp(m, field)).transpose()
+        };
+        let hold_expires = stamp(hold_expires, "holdExpires")?;
+        let created_at = stamp(created_at, "createdAt")?;
+        let updated_at = stamp(updated_at, "updatedAt")?;
+        let rescheduled_from = self.stored_trace(rescheduled_from)?;
         if let Some(request_id) = &request_id {
             validate::text("requestId", request_id, MAX_REQUEST_ID_LEN)?;
         }
@@ -284,10 +306,11 @@ impl Hospital {
                 let duration = u16::try_from(r.duration_minutes).map_err(|_| {
                     Error::invalid_input("requested.durationMinutes", "is longer than a day")
                 })?;
+                let start = self.stored_time(&r.location, r.start, "requested.start")?;
                 Some(Box::new(Requested {
                     held: r.held,
                     location: r.location.into_boxed_str(),
-                    start: r.start,
+                    start,
                     duration,
                     patient: r.patient.map(String::into_boxed_str),
                 }))
@@ -309,7 +332,77 @@ impl Hospital {
             notes: notes.map(String::into_boxed_str),
             metadata: metadata.map(|m| m.into_json().into_boxed_str()),
             requested,
+            created_at,
+            updated_at,
         })
+    }
+
+    /// An appointment time at `location` as a snapshot writes it, as an engine time. With a time
+    /// zone, the wall clock is what was agreed: if the host's rules now give that wall clock
+    /// another offset than the one written (the zone's rules changed), the wall clock stays and
+    /// the instant moves (the first, if it now happens twice; the instant written, if it no
+    /// longer exists). A wall clock without an offset (a floating snapshot loaded into a zone)
+    /// must exist once.
+    fn stored_time(&self, location: &str, moment: Moment, field: &str) -> Result<LocalDateTime> {
+        let zone = self.zones.at(location);
+        match (zone, moment.instant()) {
+            (Some(zone), Some(written)) => {
+                if Some(zone.offset_at(written)) == moment.offset {
+                    return Ok(written);
+                }
+                Ok(match zone.resolve(moment.local) {
+                    Resolved::One(utc) | Resolved::Two(utc, _) => utc,
+                    Resolved::Gap { .. } => written,
+                })
+            }
+            _ => zoned::read(zone, moment, field, Reading::Start(1)),
+        }
+    }
+
+    /// An instant of no place (a hold's expiry, a timestamp) as a snapshot writes it, as an
+    /// engine time.
+    fn stored_stamp(&self, moment: Moment, field: &str) -> Result<LocalDateTime> {
+        zoned::read(
+            self.zones.hospital(),
+            moment,
+            field,
+            Reading::Bound(Bound::From),
+        )
+    }
+
+    /// A rescheduling trace as a snapshot writes it, in engine times.
+    fn stored_trace(&self, trace: Vec<PreviousTime>) -> Result<Vec<PreviousTime>> {
+        if !self.zones.is_zoned() {
+            if trace
+                .iter()
+                .any(|p| p.start_utc.is_some() || p.end_utc.is_some())
+            {
+                return Err(Error::invalid_input(
+                    "rescheduledFrom",
+                    "has instants (startUtc, endUtc), and the hospital has no timeZone",
+                ));
+            }
+            return Ok(trace);
+        }
+        trace
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let zone = self.zones.at(&p.location);
+                let field = |name: &str| format!("rescheduledFrom[{i}].{name}");
+                let at = |utc: Option<Moment>, wall: LocalDateTime, name: &str, bound: Bound| {
+                    let moment = utc.unwrap_or(Moment::wall(wall));
+                    zoned::read(zone, moment, &field(name), Reading::Bound(bound))
+                };
+                Ok(PreviousTime {
+                    start: at(p.start_utc, p.start, "startUtc", Bound::From)?,
+                    end: at(p.end_utc, p.end, "endUtc", Bound::To)?,
+                    location: p.location,
+                    start_utc: None,
+                    end_utc: None,
+                })
+            })
+            .collect()
     }
 
     /// Fails with `HOSPITAL_FULL` when the loaded hospital is larger than its limit.
@@ -330,6 +423,18 @@ impl Hospital {
 
 /// An appointment of a version 1 or 2 snapshot as a row, after checking its `end`.
 fn row_of(appointment: Appointment) -> Result<Row> {
+    let later = [
+        ("startUtc", appointment.start_utc.is_some()),
+        ("endUtc", appointment.end_utc.is_some()),
+        ("createdAt", appointment.created_at.is_some()),
+        ("updatedAt", appointment.updated_at.is_some()),
+    ];
+    if let Some((field, _)) = later.iter().find(|(_, present)| *present) {
+        return Err(Error::invalid_input(
+            *field,
+            "snapshots before version 4 have no such field",
+        ));
+    }
     let end = appointment
         .start
         .plus_minutes(i64::from(appointment.duration_minutes));
@@ -349,7 +454,7 @@ fn row_of(appointment: Appointment) -> Result<Row> {
         id: appointment.id,
         doctor_id: appointment.doctor_id,
         location: appointment.location,
-        start: appointment.start,
+        start: Moment::wall(appointment.start),
         duration_minutes: appointment.duration_minutes,
         status: appointment.status,
         patient: appointment.patient,
@@ -361,6 +466,8 @@ fn row_of(appointment: Appointment) -> Result<Row> {
             notes: appointment.notes,
             metadata: appointment.metadata,
             requested: None,
+            created_at: None,
+            updated_at: None,
         },
     })
 }
@@ -397,6 +504,10 @@ pub struct SnapshotLoader {
     max_snapshot_bytes: Option<u64>,
     bytes: usize,
     mode: Mode,
+    /// Where the zones the snapshot names are found.
+    zones: TimeZones,
+    /// A zone to read a floating snapshot's times in (and that a zoned one must have).
+    time_zone: Option<String>,
 }
 
 enum Mode {
@@ -432,6 +543,18 @@ impl SnapshotLoader {
     /// A loader; `max_snapshot_bytes` raises the snapshot's own `maxSnapshotBytes`, so that a
     /// snapshot larger than its limit can still be loaded on purpose.
     pub fn new(max_snapshot_bytes: Option<u64>) -> Result<Self> {
+        SnapshotLoader::with_time_zones(max_snapshot_bytes, TimeZones::new(), None)
+    }
+
+    /// A loader that finds the zones the snapshot names in `zones`. With `time_zone`, a
+    /// snapshot of floating wall-clock times (any version) is read in that zone, and becomes a
+    /// hospital with that zone (a time it holds that the zone skips or repeats is refused); a
+    /// snapshot with a zone of its own must name the same one.
+    pub fn with_time_zones(
+        max_snapshot_bytes: Option<u64>,
+        zones: TimeZones,
+        time_zone: Option<String>,
+    ) -> Result<Self> {
         if let Some(limit) = max_snapshot_bytes {
             HospitalOptions {
                 max_snapshot_bytes: limit,
@@ -443,7 +566,57 @@ impl SnapshotLoader {
             max_snapshot_bytes,
             bytes: 0,
             mode: Mode::Undecided(Vec::new()),
+            zones,
+            time_zone,
         })
+    }
+
+    /// The empty hospital a snapshot's header describes.
+    fn hospital(
+        &self,
+        version: u64,
+        mut options: HospitalOptions,
+        last_now: Option<Moment>,
+    ) -> Result<Hospital> {
+        if version < 4 {
+            if !options.location_time_zones.is_empty() {
+                return Err(Error::invalid_snapshot(
+                    "options.locationTimeZones",
+                    "snapshots before version 4 have none",
+                ));
+            }
+            // Versions 1 to 3 kept timeZone as a label (of a checked shape) and computed in
+            // floating wall-clock time: they load as they were.
+            options.validate().map_err(at("options".into()))?;
+            options.time_zone = None;
+        }
+        if let Some(zone) = &self.time_zone {
+            match &options.time_zone {
+                Some(own) if own != zone => {
+                    return Err(Error::invalid_snapshot(
+                        "options.timeZone",
+                        format!(
+                            "the hospital has the time zone {}, not {}",
+                            Quoted(own),
+                            Quoted(zone)
+                        ),
+                    ))
+                }
+                _ => options.time_zone = Some(zone.clone()),
+            }
+        }
+        if let Some(limit) = self.max_snapshot_bytes {
+            options.max_snapshot_bytes = options.max_snapshot_bytes.max(limit);
+        }
+        options.validate().map_err(at("options".into()))?;
+        let zones = HospitalZones::of(&options, &self.zones).map_err(at("options".into()))?;
+        let mut hospital = Hospital::with_options(options, zones);
+        hospital.clock = last_now
+            .map(|now| hospital.stored_stamp(now, "lastNow"))
+            .transpose()
+            .map_err(at(String::new()))?;
+        hospital.journal_free();
+        Ok(hospital)
     }
 
     /// Reads the next piece of the snapshot.
@@ -463,13 +636,18 @@ impl SnapshotLoader {
                 // the same JSON on one line as `JSON.stringify(JSON.parse(text))` gives, other
                 // line breaks) is read whole. Undecided holds at most the first line, or the
                 // whole text if it has no line break (as reading it whole would).
-                let prefix = V3_PREFIX.as_bytes();
-                let begins = start.get(..prefix.len().min(start.len()));
-                let lines = if begins.is_none_or(|b| !prefix.starts_with(b)) {
+                let prefixes = [V3_PREFIX.as_bytes(), V4_PREFIX.as_bytes()];
+                let begins = |prefix: &[u8]| {
+                    start
+                        .get(..prefix.len().min(start.len()))
+                        .is_some_and(|b| prefix.starts_with(b))
+                };
+                let lines = if !prefixes.iter().any(|p| begins(p)) {
                     false
                 } else if let Some(end) = start.iter().position(|&b| b == b'\n') {
                     let first = start.get(..end).unwrap_or_default();
-                    first.starts_with(prefix) && first.ends_with(V3_HEADER_END.as_bytes())
+                    prefixes.iter().any(|p| first.starts_with(p))
+                        && first.ends_with(V3_HEADER_END.as_bytes())
                 } else {
                     return Ok(());
                 };
@@ -484,14 +662,24 @@ impl SnapshotLoader {
                         doctors: 0,
                         rows: 0,
                     });
-                    reader.feed(&start, self.max_snapshot_bytes)?;
+                    reader.feed(&start, self)?;
                     self.mode = Mode::Lines(reader);
                 } else {
                     self.mode = Mode::Whole(start);
                 }
                 Ok(())
             }
-            Mode::Lines(reader) => reader.feed(piece, self.max_snapshot_bytes),
+            Mode::Lines(reader) => {
+                // The reader needs the loader's settings while it is borrowed from it.
+                let settings = SnapshotLoader {
+                    max_snapshot_bytes: self.max_snapshot_bytes,
+                    bytes: 0,
+                    mode: Mode::Undecided(Vec::new()),
+                    zones: self.zones.clone(),
+                    time_zone: self.time_zone.clone(),
+                };
+                reader.feed(piece, &settings)
+            }
             Mode::Whole(text) => {
                 text.extend_from_slice(piece);
                 Ok(())
@@ -501,32 +689,35 @@ impl SnapshotLoader {
 
     /// The hospital the snapshot describes, once all of it is read.
     pub fn finish(self) -> Result<Hospital> {
-        match self.mode {
-            Mode::Undecided(text) | Mode::Whole(text) => load_whole(&text, self.max_snapshot_bytes),
-            Mode::Lines(reader) => reader.finish(),
+        match &self.mode {
+            Mode::Undecided(text) | Mode::Whole(text) => load_whole(text, &self),
+            Mode::Lines(_) => match self.mode {
+                Mode::Lines(reader) => reader.finish(),
+                _ => Err(layout("no header")),
+            },
         }
     }
 }
 
 impl LineReader {
-    fn feed(&mut self, piece: &[u8], max_snapshot_bytes: Option<u64>) -> Result<()> {
+    fn feed(&mut self, piece: &[u8], loader: &SnapshotLoader) -> Result<()> {
         let mut rest = piece;
         while let Some(end) = rest.iter().position(|&b| b == b'\n') {
             let (line, tail) = rest.split_at(end);
             rest = tail.get(1..).unwrap_or_default();
             if self.pending.is_empty() {
-                self.line(line, max_snapshot_bytes)?;
+                self.line(line, loader)?;
             } else {
                 let mut whole = std::mem::take(&mut self.pending);
                 whole.extend_from_slice(line);
-                self.line(&whole, max_snapshot_bytes)?;
+                self.line(&whole, loader)?;
             }
         }
         self.pending.extend_from_slice(rest);
         Ok(())
     }
 
-    fn line(&mut self, line: &[u8], max_snapshot_bytes: Option<u64>) -> Result<()> {
+    fn line(&mut self, line: &[u8], loader: &SnapshotLoader) -> Result<()> {
         match self.stage {
             Stage::Header => {
                 let Some(head) = line.strip_suffix(V3_HEADER_END.as_bytes()) else {
@@ -535,14 +726,7 @@ impl LineReader {
                 let mut object = head.to_vec();
                 object.push(b'}');
                 let header: HeaderLine = snapshot::parse::<HeaderLine>(&object, "")?;
-                let mut options = header.options;
-                if let Some(limit) = max_snapshot_bytes {
-                    options.max_snapshot_bytes = options.max_snapshot_bytes.max(limit);
-                }
-                options.validate().map_err(at("options".into()))?;
-                let mut hospital = Hospital::with_options(options);
-                hospital.clock = header.last_now;
-                hospital.journal_free();
+                let hospital = loader.hospital(header.version, header.options, header.last_now)?;
                 self.hospital = Some(hospital);
                 self.revision = header.revision;
                 self.next_ids = header.next_ids;
@@ -622,10 +806,10 @@ fn layout(reason: &str) -> Error {
     )
 }
 
-/// Reads a whole snapshot: versions 1 and 2, or version 3 in another layout.
-fn load_whole(text: &[u8], max_snapshot_bytes: Option<u64>) -> Result<Hospital> {
+/// Reads a whole snapshot: versions 1 and 2, or versions 3 and 4 in another layout.
+fn load_whole(text: &[u8], loader: &SnapshotLoader) -> Result<Hospital> {
     let version = snapshot::parse::<SnapshotHeader>(text, "")?.readable_version()?;
-    let (revision, options, next_ids, last_now, doctors, rows) = if version == 3 {
+    let (revision, options, next_ids, last_now, doctors, rows) = if version >= 3 {
         let data = snapshot::parse::<SnapshotDataV3>(text, "")?;
         let rows = data.appointments.into_iter().map(Ok).collect::<Vec<_>>();
         (
@@ -648,20 +832,13 @@ fn load_whole(text: &[u8], max_snapshot_bytes: Option<u64>) -> Result<Hospital> 
             data.revision,
             data.options,
             data.next_ids,
-            last_now,
+            last_now.map(Moment::wall),
             data.doctors,
             rows,
         )
     };
-    let mut options = options;
-    if let Some(limit) = max_snapshot_bytes {
-        options.max_snapshot_bytes = options.max_snapshot_bytes.max(limit);
-    }
-    options.validate().map_err(at("options".into()))?;
-    let mut hospital = Hospital::with_options(options);
-    // Before the appointments, so that their holds are checked against it.
-    hospital.clock = last_now;
-    hospital.journal_free();
+    // The clock first, so that the appointments' holds are checked against it.
+    let mut hospital = loader.hospital(version, options, last_now)?;
     for (i, doctor) in doctors.into_iter().enumerate() {
         hospital
             .restore_doctor(doctor)

@@ -6,8 +6,11 @@ use super::Hospital;
 use crate::appointment::{Appointment, AppointmentId, AppointmentStatus, PreviousTime};
 use crate::json::{self, Fields, WriteJson};
 use crate::store::{Record, Requested, Seq, Status};
-use crate::time::LocalDateTime;
+use crate::time::{LocalDateTime, Moment};
+use crate::zone::ZoneRules;
+use crate::zoned;
 use serde::{Serialize, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 
 /// One appointment of a hospital, as the API returns it, without copying it.
@@ -27,6 +30,9 @@ impl<'a> AppointmentView<'a> {
             doctor_id: v.doctor_id(),
             location: v.location(),
             start: v.start(),
+            end: v.end(),
+            start_utc: v.start_utc(),
+            end_utc: v.end_utc(),
             duration: v.duration_minutes(),
             patient: v.patient(),
             request_id: v.request_id(),
@@ -36,6 +42,8 @@ impl<'a> AppointmentView<'a> {
             cancel_reason: v.cancel_reason(),
             notes: v.notes(),
             metadata: v.metadata(),
+            created_at: v.created_at(),
+            updated_at: v.updated_at(),
             requested: None,
         }
     }
@@ -69,14 +77,53 @@ impl<'a> AppointmentView<'a> {
         self.hospital.places.name(self.record.place)
     }
 
-    /// First minute.
+    /// The zone of its location (none in a hospital of floating wall-clock times).
+    pub(crate) fn zone(&self) -> Option<&'a ZoneRules> {
+        self.hospital.zones.at(self.location())
+    }
+
+    /// First minute: the wall clock at its location.
     pub fn start(&self) -> LocalDateTime {
+        zoned::wall(self.zone(), self.record.start)
+    }
+
+    /// Exclusive end: the wall clock at its location, `durationMinutes` of real time after the
+    /// start.
+    pub fn end(&self) -> LocalDateTime {
+        zoned::wall(self.zone(), self.record.end())
+    }
+
+    /// The start as the engine counts it (UTC in a hospital with a time zone).
+    pub fn engine_start(&self) -> LocalDateTime {
         self.record.start
     }
 
-    /// Exclusive end.
-    pub fn end(&self) -> LocalDateTime {
-        self.record.end()
+    /// The start as an instant, in a hospital with a time zone.
+    pub fn start_utc(&self) -> Option<Moment> {
+        self.zone().map(|_| Moment::at(self.record.start, 0))
+    }
+
+    /// The end as an instant, in a hospital with a time zone.
+    pub fn end_utc(&self) -> Option<Moment> {
+        self.zone().map(|_| Moment::at(self.record.end(), 0))
+    }
+
+    /// The start as a snapshot writes it: the wall clock, with its offset in a hospital with a
+    /// time zone.
+    pub(crate) fn placed_start(&self) -> Moment {
+        zoned::placed(self.zone(), self.record.start)
+    }
+
+    /// The `now` of the call that created it.
+    pub fn created_at(&self) -> Option<Moment> {
+        let t = self.record.extra.as_ref()?.created_at?;
+        Some(self.hospital.zones.stamp(t))
+    }
+
+    /// The `now` of the latest call that changed it and passed one.
+    pub fn updated_at(&self) -> Option<Moment> {
+        let t = self.record.extra.as_ref()?.updated_at?;
+        Some(self.hospital.zones.stamp(t))
     }
 
     /// Length in minutes.
@@ -107,17 +154,23 @@ impl<'a> AppointmentView<'a> {
         }
     }
 
-    /// When a hold lapses (or, for an expired one, lapsed).
-    pub fn hold_expires(&self) -> Option<LocalDateTime> {
-        self.record.hold_expires()
+    /// When a hold lapses (or, for an expired one, lapsed): an instant (UTC) in a hospital
+    /// with a time zone.
+    pub fn hold_expires(&self) -> Option<Moment> {
+        self.record
+            .hold_expires()
+            .map(|t| self.hospital.zones.stamp(t))
     }
 
-    /// Where and when it was before each move, oldest first.
-    pub fn rescheduled_from(&self) -> &'a [PreviousTime] {
-        self.record
+    /// Where and when it was before each move, oldest first (the wall clock there, and the
+    /// instants in a hospital with a time zone).
+    pub fn rescheduled_from(&self) -> Cow<'a, [PreviousTime]> {
+        let trace = self
+            .record
             .extra
             .as_ref()
-            .map_or(&[], |e| e.rescheduled_from.as_slice())
+            .map_or(&[][..], |e| e.rescheduled_from.as_slice());
+        zoned::shown_trace(&self.hospital.zones, trace)
     }
 
     /// Why it was cancelled.
@@ -172,17 +225,21 @@ impl<'a> AppointmentView<'a> {
             location: self.location().to_owned(),
             start: self.start(),
             end: self.end(),
+            start_utc: self.start_utc(),
+            end_utc: self.end_utc(),
             duration_minutes: self.duration_minutes(),
             patient: self.patient().map(str::to_owned),
             request_id: self.request_id().map(str::to_owned),
             status: self.status(),
             hold_expires: self.hold_expires(),
-            rescheduled_from: self.rescheduled_from().to_vec(),
+            rescheduled_from: self.rescheduled_from().into_owned(),
             cancel_reason: self.cancel_reason().map(str::to_owned),
             notes: self.notes().map(str::to_owned),
             metadata: self
                 .metadata()
                 .map(|m| crate::metadata::Metadata::from_canonical(m.to_owned())),
+            created_at: self.created_at(),
+            updated_at: self.updated_at(),
         }
     }
 }

@@ -9,6 +9,10 @@ import {
   type AppointmentStatus,
   type BookingProblem,
   type BookRequest,
+  type FhirBundle,
+  type FhirBundleOptions,
+  type FhirResource,
+  type ICalendarOptions,
   type Change,
   type ConfirmOptions,
   type DateOverride,
@@ -126,6 +130,12 @@ const atA: Appointment[] = h.findAppointments({ location: "A" });
 const hoursQuery: WorkingHoursQuery = { from: "2019-02-01", to: "2019-02-07", location: "A" };
 const blocks: WorkingBlock[] = h.workingHours(doctor.id, hoursQuery);
 const firstBlock: string | undefined = blocks[0]?.start;
+const icsOptions: ICalendarOptions = { from: "2019-02-01", to: new Date(Date.UTC(2019, 2, 1)), domain: "clinic.example", name: "Dr. Ada" };
+const ics: string = h.toICalendar(doctor.id, icsOptions);
+const fhirOptions: FhirBundleOptions = { from: "2019-02-01", to: "2019-02-07", doctorId: doctor.id, now };
+const zoned = new Hospital({ timeZone: "America/New_York", locationTimeZones: { B: "America/Chicago" } });
+const bundle: FhirBundle = zoned.toFhirBundle(fhirOptions);
+const resources: FhirResource[] = bundle.entry.map((e) => e.resource);
 const expiredStatus: AppointmentStatus = "expired";
 const changes: Change[] = h.changesSince(0);
 const ops: Change["op"][] = changes.map((c) => c.op);
@@ -186,5 +196,5 @@ const own: HospitalError = new HospitalError("SLOT_TAKEN", "taken", { conflictin
 export const used = [
   plain, same, all, dayOff, away, status, listed, held, active, everything, expires, trace, reason, slots,
   firstFree, problemCodes, outsideReason, revision, ops, replayed, removed, sizes, zone, budget, actor, notes, meta,
-  updated, byPatient, atA, firstBlock, expiredStatus, own,
+  updated, byPatient, atA, firstBlock, expiredStatus, own, ics, resources,
 ];

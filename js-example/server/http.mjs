@@ -143,7 +143,7 @@ function clientLabel(req) {
  */
 export function createHandler({ service, gateway, tenants = null, hospital = DEFAULT_HOSPITAL, bodyLimit = DEFAULT_BODY_LIMIT, allowedHosts = defaultAllowedHosts("127.0.0.1"), log = consoleLog }) {
   if (gateway === undefined) throw new TypeError("createHandler needs a gateway: every route but /health needs a key");
-  const openApi = { status: 200, body: openApiDocument() };
+  const openApi = { status: 200, body: openApiDocument({ tenants: tenants !== null }) };
   return async function onRequest(req, res) {
     if (req.socket.refused) {
       req.socket.destroy();

@@ -359,7 +359,8 @@ function operation(method, route, op, { prefix, prefixParams }) {
   if (op.assignsId && successStatus === 201) responses["200"] = { description: "a requestId seen before: the appointment it made", content: { "application/json": { schema: body } } };
   const result = {
     summary: op.summary,
-    operationId: `${method.toLowerCase()}${route.path.replace(/[/:](\w)/g, (_, c) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, "")}`,
+    // Unique across a document that has a route both bare and under /hospitals/{hospital}.
+    operationId: `${method.toLowerCase()}${prefix === "" ? "" : "Hospital"}${route.path.replace(/[/:](\w)/g, (_, c) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, "")}`,
     tags: [route.seed ? "seed" : route.path.startsWith("/v1/keys") ? "keys" : "v1"],
     parameters: [...prefixParams, ...params, ...op.query.map((name) => queryParameter(name, name === "limit" ? kind : undefined))],
     security: op.role === "public" ? [] : op.keys ? [{ key: [] }, { operator: [] }] : [{ key: [] }],
@@ -374,27 +375,31 @@ function operation(method, route, op, { prefix, prefixParams }) {
 /**
  * The OpenAPI document. `worker: true` describes the Worker: the v1 API under
  * /hospitals/{hospital}, with PUT and DELETE /hospitals/{hospital}; otherwise the Node server's
- * routes, the seed API's included.
+ * routes, the seed API's included, and with `tenants: true` (a server of many hospitals) the
+ * Worker's routes besides.
  */
-export function openApiDocument({ worker = false } = {}) {
+export function openApiDocument({ worker = false, tenants = false } = {}) {
   const byStatus = codesByStatus();
-  const prefix = worker ? "/hospitals/{hospital}" : "";
-  const prefixParams = worker ? [{ name: "hospital", in: "path", required: true, schema: { type: "string", pattern: "^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$" } }] : [];
+  const hospitalParams = [{ name: "hospital", in: "path", required: true, schema: { type: "string", pattern: "^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$" } }];
   const paths = {};
-  for (const route of API_ROUTES) {
-    if (worker && route.seed) continue;
-    const item = {};
-    for (const [method, op] of Object.entries(route.methods)) {
-      item[method.toLowerCase()] = operation(method, route, op, { prefix, prefixParams });
-      Object.assign(item[method.toLowerCase()].responses, errorResponses(byStatus));
+  const addRoutes = (prefix, prefixParams) => {
+    for (const route of API_ROUTES) {
+      if (prefix !== "" && route.seed) continue;
+      const item = {};
+      for (const [method, op] of Object.entries(route.methods)) {
+        item[method.toLowerCase()] = operation(method, route, op, { prefix, prefixParams });
+        Object.assign(item[method.toLowerCase()].responses, errorResponses(byStatus));
+      }
+      paths[`${prefix}${openApiPath(route.path).text}`] = item;
     }
-    paths[`${prefix}${openApiPath(route.path).text}`] = item;
-  }
-  if (worker) {
+  };
+  if (!worker) addRoutes("", []);
+  if (worker || tenants) addRoutes("/hospitals/{hospital}", hospitalParams);
+  if (worker || tenants) {
     const admin = (summary, success, schema) => ({
       summary,
       tags: ["hospitals"],
-      parameters: prefixParams,
+      parameters: hospitalParams,
       security: [{ operator: [] }],
       "x-role": "operator",
       responses: { [String(success)]: { description: summary, content: { "application/json": { schema: ref(schema) } } }, ...errorResponses(byStatus) },
@@ -427,7 +432,8 @@ export function openApiDocument({ worker = false } = {}) {
     servers: [{ url: worker ? "https://hospitals.example" : "http://localhost:5000" }],
     tags: [
       { name: "v1", description: "the package's JS API, one to one" },
-      ...(worker ? [{ name: "hospitals", description: "the operator's" }] : [{ name: "seed", description: "the API of the server this project replaces" }]),
+      ...(worker ? [] : [{ name: "seed", description: "the API of the server this project replaces" }]),
+      ...(worker || tenants ? [{ name: "hospitals", description: "the operator's" }] : []),
       { name: "keys", description: "the hospital's API keys" },
       { name: "meta", description: "this document" },
     ],

@@ -10,7 +10,8 @@
 import Ajv2020 from "ajv/dist/2020.js";
 import { openApiDocument } from "../../service/openapi.mjs";
 
-const documents = { node: openApiDocument(), worker: openApiDocument({ worker: true }) };
+// The Node server's document with its many-hospitals routes: a superset of the one-hospital one.
+const documents = { node: openApiDocument({ tenants: true }), worker: openApiDocument({ worker: true }) };
 const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
 for (const [name, document] of Object.entries(documents)) ajv.addSchema(document, name);
 

@@ -12,9 +12,9 @@ import { client, expectError, request, startInProcess, stopAll } from "./harness
 
 after(stopAll);
 
-test("the documents of the Node server and the Worker are valid OpenAPI 3.1; a broken one is not", async () => {
-  for (const worker of [false, true]) {
-    const document = openApiDocument({ worker });
+test("the documents of the Node server (one hospital or many) and the Worker are valid OpenAPI 3.1; a broken one is not", async () => {
+  for (const options of [{}, { tenants: true }, { worker: true }]) {
+    const document = openApiDocument(options);
     assert.equal(document.openapi, "3.1.0");
     const result = await new Validator().validate(document);
     assert.equal(result.valid, true, JSON.stringify(result.errors));
@@ -33,12 +33,12 @@ test("served at /openapi.json to anyone, GET only; the same document", async () 
   expectError(assert, await request(server.url, "GET", "/openapi.json", { headers: { host: "evil.example" } }), 400, "INVALID_HOST");
 });
 
-test("every route, role, parameter and error code is in the document", () => {
-  for (const worker of [false, true]) {
-    const document = openApiDocument({ worker });
-    const prefix = worker ? "/hospitals/{hospital}" : "";
+test("every route, role, parameter and error code is in the document, under /hospitals/{hospital} too where a server has many", () => {
+  for (const [options, prefix] of [[{}, ""], [{ tenants: true }, ""], [{ tenants: true }, "/hospitals/{hospital}"], [{ worker: true }, "/hospitals/{hospital}"]]) {
+    const document = openApiDocument(options);
+    assert.equal(Boolean(document.paths["/hospitals/{hospital}"]?.put), Boolean(options.tenants || options.worker), "the operator's PUT of a hospital where there are many");
     for (const route of API_ROUTES) {
-      if (worker && route.seed) continue;
+      if (prefix !== "" && route.seed) continue;
       const item = document.paths[`${prefix}${route.path.replace(/:([A-Za-z]+)/g, "{$1}")}`];
       assert.ok(item, `${route.path} is in the document`);
       for (const [method, op] of Object.entries(route.methods)) {

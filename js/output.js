@@ -190,24 +190,12 @@ export function appointment(rows, bytes, at, names, textAt, knownId = undefined)
   if (flags === 0) {
     return { id, doctorId, location, start: dateTime(start), end: dateTime(start + duration), durationMinutes: duration, status };
   }
-  const result = { id, doctorId, location, start: dateTime(start), end: dateTime(start + duration), durationMinutes: duration };
-  if (flags & HAS_PATIENT) result.patient = text(bytes, rows[at + PATIENT_PTR], rows[at + PATIENT_LEN]);
-  if (flags & HAS_REQUEST_ID) result.requestId = text(bytes, rows[at + REQUEST_PTR], rows[at + REQUEST_LEN]);
-  result.status = status;
-  if (flags & HAS_HOLD_EXPIRES) result.holdExpires = dateTime(rows[at + HOLD_EXPIRES]);
-  const extras = flags & (HAS_RESCHEDULED_FROM | HAS_METADATA) ? JSON.parse(text(bytes, textAt() + rows[at + EXTRAS_OFFSET], rows[at + EXTRAS_LEN])) : undefined;
-  if (flags & HAS_RESCHEDULED_FROM) result.rescheduledFrom = extras.rescheduledFrom;
-  if (flags & HAS_CANCEL_REASON) result.cancelReason = text(bytes, rows[at + REASON_PTR], rows[at + REASON_LEN]);
-  if (flags & HAS_NOTES) result.notes = text(bytes, rows[at + NOTES_PTR], rows[at + NOTES_LEN]);
-  if (flags & HAS_METADATA) result.metadata = extras.metadata;
-  if (flags & HAS_CREATED_AT) result.createdAt = dateTime(rows[at + CREATED_AT]);
-  if (flags & HAS_UPDATED_AT) result.updatedAt = dateTime(rows[at + UPDATED_AT]);
-  return result;
+  return withParts({ id, doctorId, location, start: dateTime(start), end: dateTime(start + duration), durationMinutes: duration }, rows, bytes, at, flags, status, textAt, dateTime);
 }
 
 /** An appointment of a hospital with a time zone: wall clocks there, and instants in UTC. */
 function zonedAppointment(rows, bytes, at, flags, id, doctorId, location, status, textAt) {
-  const result = {
+  const head = {
     id,
     doctorId,
     location,
@@ -217,17 +205,26 @@ function zonedAppointment(rows, bytes, at, flags, id, doctorId, location, status
     endUtc: instant(rows[at + END_UTC]),
     durationMinutes: rows[at + DURATION],
   };
+  return withParts(head, rows, bytes, at, flags, status, textAt, instant);
+}
+
+/**
+ * `result` (an appointment's id, doctor, location and times) with its status and the optional
+ * parts its flags name, in the API's order; `moment` writes the hold's expiry and the timestamps
+ * (wall clock in a floating hospital, UTC instants in a zoned one).
+ */
+function withParts(result, rows, bytes, at, flags, status, textAt, moment) {
   if (flags & HAS_PATIENT) result.patient = text(bytes, rows[at + PATIENT_PTR], rows[at + PATIENT_LEN]);
   if (flags & HAS_REQUEST_ID) result.requestId = text(bytes, rows[at + REQUEST_PTR], rows[at + REQUEST_LEN]);
   result.status = status;
-  if (flags & HAS_HOLD_EXPIRES) result.holdExpires = instant(rows[at + HOLD_EXPIRES]);
+  if (flags & HAS_HOLD_EXPIRES) result.holdExpires = moment(rows[at + HOLD_EXPIRES]);
   const extras = flags & (HAS_RESCHEDULED_FROM | HAS_METADATA) ? JSON.parse(text(bytes, textAt() + rows[at + EXTRAS_OFFSET], rows[at + EXTRAS_LEN])) : undefined;
   if (flags & HAS_RESCHEDULED_FROM) result.rescheduledFrom = extras.rescheduledFrom;
   if (flags & HAS_CANCEL_REASON) result.cancelReason = text(bytes, rows[at + REASON_PTR], rows[at + REASON_LEN]);
   if (flags & HAS_NOTES) result.notes = text(bytes, rows[at + NOTES_PTR], rows[at + NOTES_LEN]);
   if (flags & HAS_METADATA) result.metadata = extras.metadata;
-  if (flags & HAS_CREATED_AT) result.createdAt = instant(rows[at + CREATED_AT]);
-  if (flags & HAS_UPDATED_AT) result.updatedAt = instant(rows[at + UPDATED_AT]);
+  if (flags & HAS_CREATED_AT) result.createdAt = moment(rows[at + CREATED_AT]);
+  if (flags & HAS_UPDATED_AT) result.updatedAt = moment(rows[at + UPDATED_AT]);
   return result;
 }
 

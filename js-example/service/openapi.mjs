@@ -48,6 +48,16 @@ const KEY_PROPERTIES = {
   revokedBy: nullable({ type: "string" }),
 };
 
+/** A doctor's fields, in a doctor as stored and as added. */
+const DOCTOR_FIELDS = {
+  id: { type: "string" },
+  name: { type: "string" },
+  locations: { type: "array", items: { type: "string" } },
+  schedule: { type: "array", items: ref("ScheduleRule") },
+  overrides: { type: "array", items: ref("DateOverride") },
+  timeOff: { type: "array", items: ref("TimeOff") },
+};
+
 const SCHEMAS = {
   Error: {
     type: "object",
@@ -79,31 +89,9 @@ const SCHEMAS = {
     properties: { date, hours: { type: "array", items: { type: "object", required: ["start", "end"], properties: { start: hhmm, end: hhmm } } } },
   },
   TimeOff: { type: "object", required: ["start", "end"], properties: { start: moment, end: moment, reason: { type: "string" } } },
-  Doctor: {
-    type: "object",
-    required: ["id", "name", "locations", "schedule"],
-    additionalProperties: false,
-    properties: {
-      id: { type: "string" },
-      name: { type: "string" },
-      locations: { type: "array", items: { type: "string" } },
-      schedule: { type: "array", items: ref("ScheduleRule") },
-      overrides: { type: "array", items: ref("DateOverride") },
-      timeOff: { type: "array", items: ref("TimeOff") },
-    },
-  },
-  NewDoctor: {
-    type: "object",
-    required: ["name", "locations", "schedule"],
-    properties: {
-      id: { type: "string" },
-      name: { type: "string" },
-      locations: { type: "array", items: { type: "string" } },
-      schedule: { type: "array", items: ref("ScheduleRule") },
-      overrides: { type: "array", items: ref("DateOverride") },
-      timeOff: { type: "array", items: ref("TimeOff") },
-    },
-  },
+  // A doctor as stored, and as added (its id optional: the hospital assigns one).
+  Doctor: { type: "object", required: ["id", "name", "locations", "schedule"], additionalProperties: false, properties: DOCTOR_FIELDS },
+  NewDoctor: { type: "object", required: ["name", "locations", "schedule"], properties: DOCTOR_FIELDS },
   DoctorPatch: {
     type: "object",
     properties: {

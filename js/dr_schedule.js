@@ -238,6 +238,17 @@ function putJson(value, name) {
   return { length: put(text), problems };
 }
 
+/**
+ * Writes JSON text given by the caller as one argument. A lone surrogate, which UTF-8 cannot
+ * hold, goes as its escape, so that the engine's reader refuses it at its path as it refuses an
+ * escaped one (the text is not changed into other valid JSON).
+ */
+function putJsonText(text) {
+  const wellFormed = text.isWellFormed() ? text : text.replace(/\p{Surrogate}/gu, escapedSurrogate);
+  beginArguments(wellFormed.length);
+  return put(wellFormed);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Time zones: the engine has no time-zone database; the zones a hospital names are handed to
 // the instance first, as zones.js reads them from the runtime's Intl (once per zone and instance).
@@ -858,16 +869,26 @@ export class Hospital {
     }
   }
 
-  /** Replays change records of a hospital in the same state; all or nothing. */
+  /**
+   * Replays change records of a hospital in the same state; all or nothing. `changes` is an
+   * array of records, or the JSON text of one (records as stored, read by the engine without
+   * building objects first).
+   */
   applyChanges(changes) {
     const entry = enter(this);
     let problems = [];
     let error;
     try {
       if (changes === undefined) throw invalidInput("changes", "is missing: applyChanges needs an array of change records");
-      const json = putJson(changes, "changes");
-      problems = json.problems;
-      const revision = entry.raw.applyChanges(json.length);
+      let length;
+      if (typeof changes === "string") {
+        length = putJsonText(changes);
+      } else {
+        const json = putJson(changes, "changes");
+        problems = json.problems;
+        length = json.length;
+      }
+      const revision = entry.raw.applyChanges(length);
       if (revision >= 0) return revision;
       error = engineError();
     } catch (thrown) {

@@ -67,3 +67,36 @@ test("applyChanges is all or nothing and validates like the calls it replays", (
   assert.equal(h.applyChanges(changes), 4);
   assert.equal(h.toSnapshot(), source.toSnapshot());
 });
+
+test("applyChanges takes the JSON text of the records too, with the same checks and errors", () => {
+  const source = smallHospital();
+  const changes = source.changesSince(0);
+  const lines = changes.map((change) => JSON.stringify(change));
+  const asText = (records) => `[${records.map((record) => JSON.stringify(record)).join(",")}]`;
+
+  // The same refusals at the same paths as the array form, and nothing changed.
+  const h = new Hospital();
+  const taken = structuredClone(changes);
+  taken[2].appointment.start = "2019-02-01T11:00";
+  taken[2].appointment.end = "2019-02-01T11:15";
+  for (const records of [taken, [{ ...changes[0], doctor: { ...changes[0].doctor, name: 7 } }], [{ ...changes[0], revision: 2 }], [{ ...changes[0], surprise: 1 }]]) {
+    const fromArray = thrown(() => new Hospital().applyChanges(records));
+    const fromText = thrown(() => h.applyChanges(asText(records)));
+    assert.equal(fromText.code, fromArray.code);
+    assert.deepEqual(fromText.details, fromArray.details);
+    assert.equal(fromText.message, fromArray.message);
+  }
+  assert.equal(h.revision, 0);
+
+  // Text that is no JSON array of records: INVALID_INPUT, and nothing changed.
+  for (const text of ["", "[", "{}", "[1]", "null", `[${lines[0]}]x`, `[${lines[0]},]`, `[${lines[0].replace('"Dr. Ada"', '"Dr. \ud800"')}]`]) {
+    const error = thrown(() => h.applyChanges(text));
+    assert.equal(error.code, "INVALID_INPUT", JSON.stringify(text));
+  }
+  assert.equal(h.toSnapshot(), new Hospital().toSnapshot());
+
+  // Lines as stored, joined: the same hospital as the array form, byte for byte.
+  assert.equal(h.applyChanges(`[${lines.join(",")}]`), 4);
+  assert.equal(h.toSnapshot(), source.toSnapshot());
+  assert.equal(h.applyChanges("[]"), 4);
+});

@@ -156,6 +156,7 @@ for (const change of changes) {
   seen.push(by);
 }
 const replayed: number = plain.applyChanges(changes);
+const replayedText: number = plain.applyChanges(`[${changes.map((change) => JSON.stringify(change)).join(",")}]`);
 const removed: Doctor = h.removeDoctor(doctor.id, { cancelAppointments: true });
 
 function seenNow(text: string): void {
@@ -195,6 +196,6 @@ const own: HospitalError = new HospitalError("SLOT_TAKEN", "taken", { conflictin
 
 export const used = [
   plain, same, all, dayOff, away, status, listed, held, active, everything, expires, trace, reason, slots,
-  firstFree, problemCodes, outsideReason, revision, ops, replayed, removed, sizes, zone, budget, actor, notes, meta,
+  firstFree, problemCodes, outsideReason, revision, ops, replayed, replayedText, removed, sizes, zone, budget, actor, notes, meta,
   updated, byPatient, atA, firstBlock, expiredStatus, own, ics, resources,
 ];

@@ -242,7 +242,7 @@ describe("stored data the server cannot load (PostgreSQL)", { timeout: 60_000, .
     await sql(db, `UPDATE changes SET record = '{"op":"addDoctor","revision":3,"doctor":{"id":"rt"' WHERE revision = 3`);
     let proc = await startProcess({ db });
     assert.equal((await assertUnavailable(proc, "HOSPITAL_UNAVAILABLE", "changeRefused")).details.revision, 3);
-    assert.match(proc.output(), /cannot serve the hospital of PostgreSQL database .*: the change record table changes, revision 3 does not apply: SyntaxError/);
+    assert.match(proc.output(), /cannot serve the hospital of PostgreSQL database .*: the change record table changes, revision 3 does not apply: INVALID_INPUT: invalid changes\[0\]\.doctor: is not valid JSON/);
     await proc.stop();
     await sql(db, "DELETE FROM changes WHERE revision >= 3");
     proc = await startProcess({ db });

@@ -296,6 +296,7 @@ export class SqliteStore {
       dropChunks: db.prepare("DELETE FROM snapshot_chunks WHERE revision = ? AND seq < ?"),
       maxChunk: db.prepare("SELECT max(seq) FROM snapshot_chunks WHERE revision = ?").pluck(),
       keysVersion: db.prepare("SELECT version FROM key_state WHERE id = 1").pluck(),
+      dataVersion: db.prepare("PRAGMA data_version").pluck(),
       keys: db.prepare(`SELECT ${KEY_COLUMNS.join(", ")} FROM keys ORDER BY rowid`),
       saveKey: db.prepare(
         `INSERT INTO keys (${KEY_COLUMNS.join(", ")}) VALUES (${KEY_COLUMNS.map(() => "?").join(", ")}) ` +
@@ -329,6 +330,12 @@ export class SqliteStore {
       },
       keysVersion: () => q.keysVersion.get(),
       loadKeys: () => ({ version: q.keysVersion.get(), rows: q.keys.all().map(keyFromColumns) }),
+      // data_version changes when another connection commits, never for this one's commits.
+      // Read when a transaction begins: what changed after that is seen at the next one.
+      othersWrote: () => this.#versionAtBegin !== this.#caughtUpVersion,
+      caughtUp: () => {
+        this.#caughtUpVersion = this.#versionAtBegin;
+      },
     };
     this.#tx = {
       ...this.#view,
@@ -378,9 +385,14 @@ export class SqliteStore {
     });
   }
 
+  /** PRAGMA data_version when the current transaction began, and at the service's last catch-up. */
+  #versionAtBegin = null;
+  #caughtUpVersion = null;
+
   async read(fn, _options) {
     this.#check();
     this.#db.exec("BEGIN");
+    this.#versionAtBegin = this.#q.dataVersion.get();
     try {
       const result = await fn(this.#view);
       this.#db.exec("COMMIT");
@@ -401,6 +413,7 @@ export class SqliteStore {
     }
     let result;
     try {
+      this.#versionAtBegin = this.#q.dataVersion.get();
       result = await fn(this.#tx);
       this.#hooks.beforeCommit?.(this.#db);
       this.#check();

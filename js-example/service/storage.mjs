@@ -31,6 +31,11 @@
 //   view.catchUpCost(revision)   { logBytes, snapshotBytes, snapshotLogBytes }: the bytes of the
 //                                change records after `revision`, of the newest snapshot, and of
 //                                the records after that snapshot (to choose how to catch up)
+//   view.othersWrote()           optional: false when no other connection has committed since
+//                                the last view.caughtUp() of this store object (SQLite:
+//                                PRAGMA data_version), so the service has nothing to catch up on;
+//                                a store without it is always caught up from the table
+//   view.caughtUp()              optional: the service has brought memory to this view's state
 //   tx.append(rows)              stores [{ revision, record }]; a revision that is already
 //                                stored throws RevisionConflictError: writes are conditional
 //                                on the revision they were computed from

@@ -189,6 +189,25 @@ describe("the store", () => {
     assert.equal(await onDisk(db), await a.service.read((h) => h.toSnapshot()));
   });
 
+  test("a process alone reads nothing to catch up (SQLite's data_version); another's commit is seen at its next request", onlyFor("sqlite"), async () => {
+    const db = tempDb();
+    const a = await open(db);
+    const b = await open(db);
+    await a.service.write((h) => h.addDoctor(roundTheClock("rt")));
+    const catchUps = a.service.stats.catchUps;
+    for (let n = 0; n < 5; n++) await book(a, n);
+    assert.equal(await a.service.read((h) => h.appointments("rt").length), 5);
+    assert.equal(a.service.stats.catchUps, catchUps, "no catch-up while no other connection commits");
+    await book(b, 5);
+    assert.equal(await a.service.read((h) => h.appointments("rt").length), 6);
+    assert.equal(a.service.stats.catchUps, catchUps + 1);
+    // b's booking of slot 5 is checked by a's next write too, which now skips the catch-up again.
+    await assert.rejects(book(a, 5), { code: "SLOT_TAKEN" });
+    await book(a, 6);
+    assert.equal(a.service.stats.catchUps, catchUps + 1);
+    assert.equal(a.service.hospital.toSnapshot(), await b.service.read((h) => h.toSnapshot()));
+  });
+
   test("a long lag is caught up the cheaper way: the rows when they are fewer bytes, else the snapshot", async () => {
     const db = tempDb();
     // No compaction by a: every row stays, the snapshot is the demo's (revision 2).

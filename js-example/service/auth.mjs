@@ -86,7 +86,24 @@ export function newKeyId() {
  * reads as a sequential id (`a` and digits, which the engine numbers densely).
  */
 export function randomAppointmentId() {
-  return `a${letters(randomBytes(16), 16)}`;
+  return `a${letters(pooledRandomBytes(16), 16)}`;
+}
+
+/**
+ * Random bytes for appointment ids, drawn 4 KiB at a time: one getRandomValues per 256 ids
+ * instead of one per id (3-5 µs each in Node, a tenth of a booking's CPU). Each byte is handed
+ * out once. Filled on first use: workerd allows no randomness at a module's top level.
+ */
+const idPool = { bytes: new Uint8Array(4096), at: 4096 };
+
+function pooledRandomBytes(n) {
+  if (idPool.at + n > idPool.bytes.length) {
+    crypto.getRandomValues(idPool.bytes);
+    idPool.at = 0;
+  }
+  const start = idPool.at;
+  idPool.at += n;
+  return idPool.bytes.subarray(start, start + n);
 }
 
 /**

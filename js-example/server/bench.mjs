@@ -141,6 +141,9 @@ function startServer(env, script = mainPath, args = []) {
     const server = { child, host: "127.0.0.1", port: 0, compactions: [] };
     child.stdout.on("data", (chunk) => {
       out += chunk;
+      // The shutdown line: `… shutting down (C commits of B write batches since the start)`.
+      const commits = /shutting down \((\d+) commits of/.exec(chunk);
+      if (commits) server.commits = Number(commits[1]);
       // The compactor thread's lines: `compaction: snapshot of revision R (B bytes, …) in T ms (toSnapshot S ms)`.
       for (const m of chunk.matchAll(/compaction: snapshot of revision (\d+) \((\d+) bytes.*? in (\d+) ms \(toSnapshot (\d+) ms\)/g)) {
         server.compactions.push({ revision: Number(m[1]), bytes: Number(m[2]), ms: Number(m[3]), snapshotMs: Number(m[4]), at: performance.now() });
@@ -284,6 +287,10 @@ async function measureOurs(kind, size) {
     } finally {
       await Promise.all(servers.map(stopServer));
       rmSync(dir, { recursive: true, force: true });
+    }
+    if (kind === "sqlite" && servers[0]?.commits > 0) {
+      // Warm-up and timed requests alike (the key's creation too): how many shared a commit.
+      log(`${label}, ${size}: ${((WARMUP + REQUESTS) / servers[0].commits).toFixed(1)} requests per commit`);
     }
   }
   // The median round by throughput.

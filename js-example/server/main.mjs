@@ -146,7 +146,7 @@ let stopping = false;
 function shutdown(signal) {
   if (stopping) return;
   stopping = true;
-  console.log(`[dr-schedule] ${signal}: shutting down`);
+  console.log(`[dr-schedule] ${signal}: shutting down (${service.stats.commits} commits of ${service.stats.writeBatches} write batches since the start)`);
   // Stop accepting, let in-flight requests finish (the service's queue drains: nothing is left
   // half-committed), and give up on idle keep-alive connections.
   server.close(async () => {

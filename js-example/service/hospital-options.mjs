@@ -57,3 +57,13 @@ export function normalOptions(options) {
     h.free();
   }
 }
+
+/**
+ * The names of the options `given` sets whose value differs from the hospital's `stored` options
+ * (`hospital.options`), both read as the package fills them in: `[]` when the hospital has them.
+ */
+export function differingOptions(given, stored) {
+  if (given === null || typeof given !== "object") return [];
+  const wanted = normalOptions(given);
+  return Object.keys(given).filter((name) => JSON.stringify(wanted[name] ?? null) !== JSON.stringify(stored[name] ?? null));
+}

@@ -88,11 +88,71 @@ export function iCalendar(appointments, { zoned, domain, name }) {
 // FHIR R4
 
 /**
- * A FHIR id (`[A-Za-z0-9\-.]{1,64}`) for one of the hospital's ids: a character FHIR ids cannot
- * hold (`_`, `:`) and `-` itself are written as `-` and two hex digits, so that two ids never meet.
+ * A FHIR id (`[A-Za-z0-9\-.]{1,64}`) for one of the hospital's ids, at most `room` characters
+ * long: a character FHIR ids cannot hold (`_`, `:`) and `-` itself are written as `-` and two hex
+ * digits, so that two ids never meet; one that is then longer than `room` is shortened by
+ * `fitId`, so that two ids never meet there either.
  */
-export function fhirId(id) {
-  return id.replace(/[^A-Za-z0-9.]/g, (c) => `-${c.charCodeAt(0).toString(16).padStart(2, "0")}`).slice(0, 64);
+export function fhirId(id, room = FHIR_ID_MAX) {
+  return fitId(id.replace(/[^A-Za-z0-9.]/g, (c) => `-${c.charCodeAt(0).toString(16).padStart(2, "0")}`), room);
+}
+
+/** The longest FHIR id. */
+const FHIR_ID_MAX = 64;
+
+/** Hex digits of the SHA-256 that stand for the part of a long id that is cut off: 96 bits. */
+const DIGEST_DIGITS = 24;
+
+/**
+ * `text` (FHIR id characters) in at most `room` characters, distinct for distinct texts: as it is
+ * when it fits and holds no `--`, otherwise its start, `--` and 96 bits of its SHA-256. An escaped
+ * id never holds `--` (every `-` is followed by two hex digits), so a shortened id can never be
+ * taken for one kept whole, and two shortened ones meet only if their digests do.
+ */
+export function fitId(text, room) {
+  if (text.length <= room && !text.includes("--")) return text;
+  return `${text.slice(0, room - DIGEST_DIGITS - 2)}--${sha256Hex(text).slice(0, DIGEST_DIGITS)}`;
+}
+
+// SHA-256 (FIPS 180-4) of an ASCII string, synchronous, for fitId: WebCrypto's digest is
+// asynchronous, and the export is not.
+const ROUND_CONSTANTS = new Uint32Array([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+  0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+  0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+  0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+
+const rotate = (x, n) => (x >>> n) | (x << (32 - n));
+
+/** The SHA-256 of an ASCII string, as 64 hex digits. */
+export function sha256Hex(text) {
+  const blocks = Math.ceil((text.length + 9) / 64);
+  const words = new Uint32Array(blocks * 16);
+  for (let i = 0; i < text.length; i++) words[i >> 2] |= (text.charCodeAt(i) & 0xff) << (24 - (i % 4) * 8);
+  words[text.length >> 2] |= 0x80 << (24 - (text.length % 4) * 8);
+  words[words.length - 1] = text.length * 8;
+  const hash = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+  const w = new Uint32Array(64);
+  for (let block = 0; block < words.length; block += 16) {
+    for (let t = 0; t < 64; t++) {
+      if (t < 16) w[t] = words[block + t];
+      else {
+        const s0 = rotate(w[t - 15], 7) ^ rotate(w[t - 15], 18) ^ (w[t - 15] >>> 3);
+        const s1 = rotate(w[t - 2], 17) ^ rotate(w[t - 2], 19) ^ (w[t - 2] >>> 10);
+        w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+      }
+    }
+    let [a, b, c, d, e, f, g, h] = hash;
+    for (let t = 0; t < 64; t++) {
+      const t1 = (h + (rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)) + ((e & f) ^ (~e & g)) + ROUND_CONSTANTS[t] + w[t]) >>> 0;
+      const t2 = ((rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
+      [h, g, f, e, d, c, b, a] = [g, f, e, (d + t1) >>> 0, c, b, a, (t1 + t2) >>> 0];
+    }
+    for (const [i, value] of [a, b, c, d, e, f, g, h].entries()) hash[i] += value;
+  }
+  return Array.from(hash, (word) => word.toString(16).padStart(8, "0")).join("");
 }
 
 /** Appointment.status of each of the hospital's statuses (written down in the README). */
@@ -131,7 +191,8 @@ export function fhirBundle({ doctors, appointmentsOf, freeSlotsOf, zoneOf, from,
     const practitioner = { reference: `Practitioner/${fhirId(doctor.id)}`, display: doctor.name };
     const scheduleIds = new Map();
     doctor.locations.forEach((location, i) => {
-      const id = `${fhirId(doctor.id)}-${i}`.slice(0, 64);
+      // `-` and the location's index (fewer than 100 per doctor): found again after the last `-`.
+      const id = `${fhirId(doctor.id, FHIR_ID_MAX - 3)}-${i}`;
       scheduleIds.set(location, id);
       entry.push({
         resource: {
@@ -148,7 +209,8 @@ export function fhirBundle({ doctors, appointmentsOf, freeSlotsOf, zoneOf, from,
         entry.push({
           resource: {
             resourceType: "Slot",
-            id: `${id.slice(0, 44)}-f${startUtc.replace(/[-:]/g, "").slice(0, 13)}`,
+            // The Schedule's id and the start to the minute (`-f20251102T0630`: the last 15 characters).
+            id: `${fitId(id, FHIR_ID_MAX - 15)}-f${startUtc.replace(/[-:]/g, "").slice(0, 13)}`,
             schedule: { reference: `Schedule/${id}` },
             status: "free",
             start: startUtc,
@@ -159,7 +221,7 @@ export function fhirBundle({ doctors, appointmentsOf, freeSlotsOf, zoneOf, from,
     });
     for (const a of appointmentsOf(doctor.id)) {
       const live = a.status === "booked" || a.status === "held";
-      const slotId = `${fhirId(a.id).slice(0, 58)}-slot`;
+      const slotId = `${fhirId(a.id, FHIR_ID_MAX - 5)}-slot`;
       if (live) {
         entry.push({
           resource: {

@@ -18,6 +18,7 @@ import http from "node:http";
 import { errorResponse, methodNotAllowed } from "../service/api.mjs";
 import { DEFAULT_BODY_LIMIT, crossSiteCheck, defaultAllowedHosts, hospitalPath, hostAllowed, isJsonContentType, parseBody, precheck, serialize, splitTarget, tooLarge } from "../service/http.mjs";
 import { HOSPITAL_NAME, publicKey } from "../service/auth.mjs";
+import { emptyHospital, hospitalOptionsOf } from "../service/hospital-options.mjs";
 import { openApiDocument } from "../service/openapi.mjs";
 import { consoleLog } from "../service/hospital-service.mjs";
 import { StoreBusyError, StoreUnreachableError } from "../service/storage.mjs";
@@ -86,11 +87,12 @@ function readBody(req, limit) {
   });
 }
 
+/** Writes a plain response; to HEAD, its headers only (with the Content-Length GET would have). */
 function send(res, response) {
   const { status, headers, payload } = serialize(response);
   headers["content-length"] = Buffer.byteLength(payload);
   res.writeHead(status, headers);
-  res.end(payload);
+  res.end(res.req?.method === "HEAD" ? undefined : payload);
 }
 
 /** A raw HTTP/1.1 response for a socket with no request object (clientError, refused connections). */
@@ -161,7 +163,7 @@ export function createHandler({ service, gateway, tenants = null, hospital = DEF
       if (path === "/openapi.json") {
         const host = headers.host;
         if (typeof host !== "string" || host.includes(",") || !hostAllowed(host, allowedHosts)) send(res, errorResponse("INVALID_HOST", "the request needs exactly one Host header this server answers to", { host: host ?? null }));
-        else if (req.method !== "GET") send(res, methodNotAllowed(req.method, path, ["GET"]));
+        else if (req.method !== "GET" && req.method !== "HEAD") send(res, methodNotAllowed(req.method, path, ["GET", "HEAD"]));
         else send(res, openApi);
         return;
       }
@@ -232,14 +234,16 @@ async function tenantRequest(req, res, { path, query, headers, tenants, gateway,
   const client = clientKey(req.socket.remoteAddress);
   const root = /^\/hospitals\/([^/]+)$/.exec(path);
   if (root !== null) {
-    let response;
+    let answer;
     try {
-      response = await manageHospital(req.method, root[1], { headers, client, tenants, gateway, allowedHosts });
+      answer = await manageHospital(req.method, root[1], { headers, client, tenants, gateway, allowedHosts, bodyLimit, body: () => readBody(req, bodyLimit) });
     } catch (error) {
-      response = storageFailure(error);
+      const response = storageFailure(error);
       if (response === null) throw error;
+      answer = { response };
     }
-    send(res, response);
+    if (answer.tooLarge) sendTooLarge(req, res, bodyLimit);
+    else send(res, answer.response);
     return;
   }
   const target = hospitalPath(path);
@@ -301,24 +305,37 @@ async function tenantCall(req, { query, checked, target, gateway, client, readOn
   return { response: await service.handle({ method: req.method, path: target.path, query, body: parsed.body, basePath: target.basePath, newKey: authorized.newKey, assignedId }, checked.route, authorized.principal) };
 }
 
-/** PUT /hospitals/{name}: created with its first key (every role); DELETE: its database (file or schema) deleted. The operator's. */
-async function manageHospital(method, name, { headers, client, tenants, gateway, allowedHosts }) {
+/**
+ * PUT /hospitals/{name}: created with its first key (every role), and with the options of its
+ * body, if any (hospital-options.mjs: `timeZone`, `locationTimeZones`, …, as `new Hospital`
+ * takes them); DELETE: its database (file or schema) deleted. The operator's. Resolves
+ * `{ response }`, or `{ tooLarge: true }` for a body over `bodyLimit` (`body()` reads it: bytes,
+ * or null past the limit).
+ */
+async function manageHospital(method, name, { headers, client, tenants, gateway, allowedHosts, bodyLimit, body }) {
   const host = headers.host;
-  if (typeof host !== "string" || host.includes(",") || !hostAllowed(host, allowedHosts)) return errorResponse("INVALID_HOST", "the request needs exactly one Host header this server answers to", { host: host ?? null });
-  if (method !== "PUT" && method !== "DELETE") return methodNotAllowed(method, `/hospitals/${name}`, ["PUT", "DELETE"]);
+  if (typeof host !== "string" || host.includes(",") || !hostAllowed(host, allowedHosts)) return { response: errorResponse("INVALID_HOST", "the request needs exactly one Host header this server answers to", { host: host ?? null }) };
+  if (method !== "PUT" && method !== "DELETE") return { response: methodNotAllowed(method, `/hospitals/${name}`, ["PUT", "DELETE"]) };
   const crossSite = crossSiteCheck(headers);
-  if (crossSite !== null) return crossSite;
+  if (crossSite !== null) return { response: crossSite };
+  if (Number(headers["content-length"]) > bodyLimit) return { tooLarge: true };
   if (!isJsonContentType(headers["content-type"])) {
-    return errorResponse("UNSUPPORTED_MEDIA_TYPE", `the Content-Type of a ${method} request, even without a body, must be application/json (utf-8)`, { contentType: headers["content-type"] ?? null });
+    return { response: errorResponse("UNSUPPORTED_MEDIA_TYPE", `the Content-Type of a ${method} request, even without a body, must be application/json (utf-8)`, { contentType: headers["content-type"] ?? null }) };
   }
   const operator = await gateway.operator({ authorization: headers.authorization, client });
-  if (operator.error) return operator.error;
-  if (!HOSPITAL_NAME.test(name)) return errorResponse("INVALID_INPUT", "hospital: 1 to 32 of a-z 0-9 and -, not starting or ending with -", { field: "hospital" });
-  if (method === "DELETE") return (await tenants.remove(name)) ? { status: 200, body: { hospital: name, deleted: true } } : hospitalNotFound(name);
+  if (operator.error) return { response: operator.error };
+  if (!HOSPITAL_NAME.test(name)) return { response: errorResponse("INVALID_INPUT", "hospital: 1 to 32 of a-z 0-9 and -, not starting or ending with -", { field: "hospital" }) };
+  if (method === "DELETE") return { response: (await tenants.remove(name)) ? { status: 200, body: { hospital: name, deleted: true } } : hospitalNotFound(name) };
+  const bytes = await body();
+  if (bytes === null) return { tooLarge: true };
+  const parsed = parseBody(bytes, headers["content-type"]);
+  if (parsed.error) return { response: parsed.error };
+  const given = hospitalOptionsOf(parsed.body);
+  if (given.error) return { response: given.error };
   const material = await gateway.newKey(name);
   const row = { id: material.id, hash: material.hash, roles: ["read", "book", "admin"], label: "first admin key", salt: material.salt, created: new Date().toISOString(), createdBy: "operator", revoked: null, revokedBy: null, rotated: null };
-  if (!(await tenants.create(name, [row]))) return errorResponse("HOSPITAL_EXISTS", `hospital ${JSON.stringify(name)} exists`, { hospital: name });
-  return { status: 201, body: { hospital: name, key: { ...publicKey(row), key: material.token } }, headers: { location: `/hospitals/${name}/v1/keys/${row.id}` } };
+  if (!(await tenants.create(name, [row], { seed: emptyHospital(given.options) }))) return { response: errorResponse("HOSPITAL_EXISTS", `hospital ${JSON.stringify(name)} exists`, { hospital: name }) };
+  return { response: { status: 201, body: { hospital: name, key: { ...publicKey(row), key: material.token } }, headers: { location: `/hospitals/${name}/v1/keys/${row.id}` } } };
 }
 
 /**

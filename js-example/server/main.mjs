@@ -10,6 +10,7 @@ import { dirname, resolve } from "node:path";
 import { newOperatorCredential, validOperatorCredential } from "../service/auth.mjs";
 import { Gateway } from "../service/gateway.mjs";
 import { DEFAULT_BODY_LIMIT } from "../service/http.mjs";
+import { differingOptions } from "../service/hospital-options.mjs";
 import { HospitalService, consoleLog } from "../service/hospital-service.mjs";
 import { SettingsError, readSettings } from "../service/settings.mjs";
 import { StoredDataError, unavailableStore } from "../service/storage.mjs";
@@ -95,6 +96,19 @@ const service = await new HospitalService({
   maxSnapshotBytes,
   overBudgetRecovery: (bytes) => `Start the server with DR_SCHEDULE_MAX_HOSPITAL_BYTES=${bytes} or more to load it, then remove what is no longer needed.`,
 }).open();
+// The options of DR_SCHEDULE_HOSPITAL_OPTIONS are the first start's: a hospital's options are
+// fixed for its life, so a database that holds one with others keeps them, and the log says so.
+if (settings.hospitalOptions !== null && service.hospital !== null) {
+  const stored = service.hospital.options;
+  const differing = differingOptions(settings.hospitalOptions, stored);
+  if (differing.length > 0) {
+    const shown = Object.fromEntries(differing.map((name) => [name, stored[name] ?? null]));
+    consoleLog.warn(
+      `DR_SCHEDULE_HOSPITAL_OPTIONS is ignored: it gives the options of a new database, and ${where ?? "the database"} holds a hospital already, ` +
+        `whose options stay ${JSON.stringify(shown)} (they are fixed for a hospital's life; move its data to a new hospital to change them)`,
+    );
+  }
+}
 // Many hospitals under /hospitals/{name} (tenants.mjs): on PostgreSQL, one schema each in the
 // database; on SQLite, one file each in DR_SCHEDULE_DATA_DIR, when it is set.
 let hospitals = null;

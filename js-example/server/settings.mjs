@@ -5,6 +5,7 @@ import { DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_PERCENT } from "../service/c
 import { DEFAULT_RATE_LIMITS } from "../service/gateway.mjs";
 import { validOperatorCredential } from "../service/auth.mjs";
 import { boolean, integer, list, string } from "../service/settings.mjs";
+import { checkHospitalOptions } from "../service/hospital-options.mjs";
 import { CONNECTION_DEFAULTS } from "./http.mjs";
 import { TENANT_DEFAULTS } from "./tenants.mjs";
 import { HOSPITAL_SCHEMA_PREFIX, SCHEMA_PREFIX } from "./postgres-store.mjs";
@@ -25,6 +26,11 @@ export const SETTINGS = {
   compactMinBytes: integer("DR_SCHEDULE_COMPACT_MIN_BYTES", DEFAULT_COMPACT_MIN_BYTES, 0, 2 ** 40),
   newDatabase: boolean("DR_SCHEDULE_NEW_DATABASE", false),
   maxHospitalBytes: integer("DR_SCHEDULE_MAX_HOSPITAL_BYTES", null, 16 * 1024, 256 * 1024 * 1024),
+  hospitalOptions: {
+    name: "DR_SCHEDULE_HOSPITAL_OPTIONS",
+    read: readHospitalOptions,
+    fallback: null,
+  },
   allowedHosts: list("DR_SCHEDULE_ALLOWED_HOSTS", (s) => defaultAllowedHosts(s.host), {
     item: /^(\*|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?|[A-Za-z0-9.-]+(:[0-9]{1,5})?)$/,
     what: "host names (name, name:port or *)",
@@ -56,3 +62,23 @@ export const SETTINGS = {
   headersTimeoutMs: integer("DR_SCHEDULE_HEADERS_TIMEOUT_MS", CONNECTION_DEFAULTS.headersTimeoutMs, 100, 600_000),
   requestTimeoutMs: integer("DR_SCHEDULE_REQUEST_TIMEOUT_MS", CONNECTION_DEFAULTS.requestTimeoutMs, 100, 3_600_000),
 };
+
+/**
+ * DR_SCHEDULE_HOSPITAL_OPTIONS: the options (JSON text, the object `new Hospital(options)` takes)
+ * of the hospital a new database starts with, instead of the demo hospital. The package judges
+ * them here, at start, so that a server never runs with options it would refuse later.
+ */
+function readHospitalOptions(text) {
+  let options;
+  try {
+    options = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`DR_SCHEDULE_HOSPITAL_OPTIONS must be a JSON object of the hospital's options, such as {"timeZone":"America/New_York"}: ${error.message}`);
+  }
+  try {
+    checkHospitalOptions(options);
+  } catch (error) {
+    throw new Error(`DR_SCHEDULE_HOSPITAL_OPTIONS is refused by the package: ${error.code ?? error.name} ${error.message}${error.details?.field === undefined ? "" : ` (field ${error.details.field})`}`);
+  }
+  return options;
+}

@@ -102,7 +102,8 @@ export class SqliteStore {
    * `busyTimeoutMs` (default 5000); `seed` (default demoHospital), the first start's hospital (a
    * function returning a Hospital, or `{ revision, bytes }` of a snapshot to store as it is);
    * `keys` (default none): the first key rows of a database this open creates;
-   * `allowNew` (default false): create a new, empty database where the marker says one existed;
+   * `allowNew` (default false): create a new, empty database where the marker says one existed,
+   * its hospital made with `newOptions` (the package's options; default none);
    * `checkpoints` ("auto", the default, or "external": this connection never checkpoints, the
    * compactor's does); `hooks` (tests only: fault injection, `beforeInsert(db, rows)`,
    * `beforeCommit(db)`).
@@ -113,7 +114,7 @@ export class SqliteStore {
     return new SqliteStore(path, options);
   }
 
-  constructor(path, { busyTimeoutMs = 5000, seed = demoHospital, keys = [], allowNew = false, maxSnapshotBytes = undefined, checkpoints = "auto", hooks = {} } = {}) {
+  constructor(path, { busyTimeoutMs = 5000, seed = demoHospital, keys = [], allowNew = false, newOptions = undefined, maxSnapshotBytes = undefined, checkpoints = "auto", hooks = {} } = {}) {
     this.#path = path;
     this.#hooks = hooks;
     this.#busyTimeoutMs = busyTimeoutMs;
@@ -144,7 +145,7 @@ export class SqliteStore {
       if (checkpoints === "external") this.#db.pragma("wal_autocheckpoint = 0");
       this.#initialize(() => {
         if (!created) return seed();
-        if (allowNew) return new Hospital(maxSnapshotBytes === undefined ? undefined : { maxSnapshotBytes });
+        if (allowNew) return new Hospital(newHospitalOptions(newOptions, maxSnapshotBytes));
         throw missingDatabase(path, marker);
       }, keys);
       this.#prepare();
@@ -546,3 +547,13 @@ export class SqliteStore {
 }
 
 export { StoreBusyError };
+
+/**
+ * The options of a new, empty hospital where a database went missing: `options` (the server's
+ * DR_SCHEDULE_HOSPITAL_OPTIONS), with a budget of at least `maxSnapshotBytes`
+ * (DR_SCHEDULE_MAX_HOSPITAL_BYTES) when that is set.
+ */
+function newHospitalOptions(options, maxSnapshotBytes) {
+  if (maxSnapshotBytes === undefined) return options;
+  return { ...options, maxSnapshotBytes: Math.max(options?.maxSnapshotBytes ?? 0, maxSnapshotBytes) };
+}

@@ -4,11 +4,17 @@
 import { resolve as resolvePath } from "node:path";
 import { PostgresStore, POSTGRES_CHUNK_BYTES } from "./postgres-store.mjs";
 import { SQLITE_CHUNK_BYTES, SqliteStore } from "./store.mjs";
+import { emptyHospital } from "../service/hospital-options.mjs";
 
-/** What the settings say about storage: `{ kind, db?, databaseUrl? }`, plain data a thread can be sent. */
+/**
+ * What the settings say about storage: `{ kind, db?, databaseUrl?, hospitalOptions? }`, plain
+ * data a thread can be sent. `hospitalOptions` (DR_SCHEDULE_HOSPITAL_OPTIONS) are the options of
+ * the hospital a new database starts with, instead of the demo hospital.
+ */
 export function storageConfig(settings) {
-  if (settings.databaseUrl) return { kind: "postgres", databaseUrl: settings.databaseUrl };
-  return { kind: "sqlite", db: resolvePath(settings.db) };
+  const options = settings.hospitalOptions == null ? {} : { hospitalOptions: settings.hospitalOptions };
+  if (settings.databaseUrl) return { kind: "postgres", databaseUrl: settings.databaseUrl, ...options };
+  return { kind: "sqlite", db: resolvePath(settings.db), ...options };
 }
 
 /** The chunk size of a store's snapshots. */
@@ -23,11 +29,14 @@ export function chunkBytesOf(config) {
  * reached is not an error here: the store connects on first use.
  */
 export async function openStore(config, options = {}) {
+  // Whichever process or thread creates the database (the server's, or its compactor's when
+  // PostgreSQL was down at start) creates the same hospital.
+  const created = config.hospitalOptions === undefined || options.seed !== undefined ? {} : { seed: emptyHospital(config.hospitalOptions), newOptions: config.hospitalOptions };
   if (config.kind === "postgres") {
-    const { allowNew: _allowNew, checkpoints: _checkpoints, ...rest } = options;
+    const { allowNew: _allowNew, checkpoints: _checkpoints, newOptions: _newOptions, ...rest } = { ...options, ...created };
     return PostgresStore.open(config.databaseUrl, rest);
   }
-  return SqliteStore.open(config.db, options);
+  return SqliteStore.open(config.db, { ...options, ...created });
 }
 
 /**

@@ -149,7 +149,8 @@ function invalid(field, message) {
   return new ApiError("INVALID_INPUT", `${field}: ${message}`, { field });
 }
 
-function isHospitalError(error) {
+/** Whether `error` is the package's HospitalError (by its name and code: any instance's class). */
+export function isHospitalError(error) {
   return error instanceof Error && error.name === "HospitalError" && typeof error.code === "string";
 }
 
@@ -833,11 +834,27 @@ export function resolve({ method, path }, { seedApi = true } = {}) {
       }
     }
     if (!matches) continue;
-    if (!Object.hasOwn(route.methods, method)) return { error: methodNotAllowed(method, path, Object.keys(route.methods)) };
-    const op = route.methods[method];
+    const op = operationOf(route, method);
+    if (op === undefined) return { error: methodNotAllowed(method, path, allowedMethods(route)) };
     return { op, handler: op.handler, params, mutates: op.mutates, role: op.role };
   }
   return { error: errorResponse("ROUTE_NOT_FOUND", `no route ${path}`, { path }) };
+}
+
+/**
+ * The operation of `method` on `route`, or undefined. HEAD is GET without the body (RFC 9110,
+ * 9.3.2): the same checks, role, status and headers, so that a calendar app may ask whether a
+ * subscribed `calendar.ics` is there without fetching it; the transports leave the body out.
+ */
+function operationOf(route, method) {
+  if (Object.hasOwn(route.methods, method)) return route.methods[method];
+  if (method === "HEAD" && Object.hasOwn(route.methods, "GET")) return route.methods.GET;
+  return undefined;
+}
+
+/** The methods of a route as its Allow header lists them: HEAD after GET where there is one. */
+export function allowedMethods(route) {
+  return Object.keys(route.methods).flatMap((method) => (method === "GET" ? ["GET", "HEAD"] : [method]));
 }
 
 /** 405 with the Allow header. */

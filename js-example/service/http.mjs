@@ -34,7 +34,11 @@ export const RESPONSE_HEADERS = Object.freeze({
   "x-content-type-options": "nosniff",
 });
 
-/** `{ status, headers, payload }` of a plain response, ready for any transport to write. */
+/**
+ * `{ status, headers, payload }` of a plain response, ready for any transport to write. A
+ * transport answering HEAD sends the headers (Content-Length included: the payload's) and not
+ * the payload.
+ */
 export function serialize({ status, body, text, headers }) {
   // `text`: an answer that is not JSON (its own content-type in `headers`).
   const payload = text !== undefined ? text : body === undefined ? "" : JSON.stringify(body);

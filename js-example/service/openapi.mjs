@@ -198,6 +198,21 @@ const SCHEMAS = {
       maxSnapshotBytes: { type: "integer" },
     },
   },
+  HospitalOptions: {
+    type: "object",
+    additionalProperties: false,
+    description: "the options of `new Hospital(options)`, checked by the package (`INVALID_INPUT` naming the option): fixed for the hospital's life",
+    properties: {
+      slotMinutes: { type: "integer", description: "divides 1440; default 15" },
+      defaultDurationMinutes: { type: "integer", description: "a multiple of slotMinutes; default 15" },
+      timeZone: nullable({ type: "string", description: "an IANA time zone (`America/New_York`); absent or null: floating wall-clock times" }),
+      locationTimeZones: nullable({ type: "object", additionalProperties: { type: "string" }, description: "locations with a zone of their own (needs timeZone)" }),
+      minNoticeMinutes: nullable({ type: "integer" }),
+      horizonDays: nullable({ type: "integer" }),
+      preventPatientOverlap: { type: "boolean" },
+      maxSnapshotBytes: { type: "integer", description: "16 KiB to 256 MiB; default 128 MiB" },
+    },
+  },
   NewKey: {
     type: "object",
     required: ["roles"],
@@ -393,7 +408,11 @@ export function openApiDocument({ worker = false, tenants = false } = {}) {
       responses: { [String(success)]: { description: summary, content: { "application/json": { schema: ref(schema) } } }, ...errorResponses(byStatus) },
     });
     paths["/hospitals/{hospital}"] = {
-      put: { ...admin("Create the hospital, with its first key (every role), shown once", 201, "CreatedHospital"), operationId: "putHospital" },
+      put: {
+        ...admin("Create the hospital, with its first key (every role), shown once", 201, "CreatedHospital"),
+        operationId: "putHospital",
+        requestBody: { required: false, description: "the hospital's options; no body: the defaults, without a time zone", content: { "application/json": { schema: ref("HospitalOptions") } } },
+      },
       delete: { ...admin("Delete the hospital and everything it stores", 200, "DeletedHospital"), operationId: "deleteHospital" },
     };
   }

@@ -20,6 +20,7 @@ import { HOSPITAL_NAME, validOperatorCredential } from "../service/auth.mjs";
 import { DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_PERCENT } from "../service/compaction.mjs";
 import { errorResponse, methodNotAllowed, resolve } from "../service/api.mjs";
 import { DEFAULT_RATE_LIMITS, Gateway } from "../service/gateway.mjs";
+import { emptySnapshot, hospitalOptionsOf } from "../service/hospital-options.mjs";
 import { HospitalService } from "../service/hospital-service.mjs";
 import { DEFAULT_BODY_LIMIT, crossSiteCheck, hospitalPath, isJsonContentType, parseBody, precheck, tooLarge } from "../service/http.mjs";
 import { integer, readSettings } from "../service/settings.mjs";
@@ -66,9 +67,10 @@ export class HospitalObject extends DurableObject {
     });
   }
 
-  #newService() {
+  /** A service on a new store of the object's storage; `seed`: the snapshot of a hospital being created (DurableStore). */
+  #newService(seed = null) {
     const settings = this.#settings;
-    this.#store = new DurableStore(this.ctx.storage);
+    this.#store = new DurableStore(this.ctx.storage, { seed });
     return new HospitalService({
       store: this.#store,
       // No threads here: the service compacts between two batches (the same byte rule as the
@@ -79,6 +81,11 @@ export class HospitalObject extends DurableObject {
   }
 
   async fetch(request) {
+    return toResponse(await this.#answer(request), request.method);
+  }
+
+  /** The plain response (../service's) to a request. */
+  async #answer(request) {
     const url = new URL(request.url);
     // The deployment's own host is the URL's: the origin a page of this worker would send.
     const headers = { ...plainHeaders(request), host: url.host };
@@ -87,15 +94,15 @@ export class HospitalObject extends DurableObject {
     if (root !== null) {
       const answer = await this.#manage(request, root[1], headers, client);
       await discardBody(request, DEFAULT_BODY_LIMIT);
-      return toResponse(answer);
+      return answer ?? tooLarge(DEFAULT_BODY_LIMIT);
     }
     const target = hospitalPath(url.pathname);
-    if (target.error) return toResponse(target.error);
+    if (target.error) return target.error;
     const query = url.searchParams;
     const checked = precheck({ method: request.method, path: target.path, headers }, { bodyLimit: DEFAULT_BODY_LIMIT, seedApi: false });
     if (checked.error) {
       await discardBody(request, DEFAULT_BODY_LIMIT);
-      return toResponse(checked.error);
+      return checked.error;
     }
     const authorized = await this.#gateway.authorize({ route: checked.route, authorization: headers.authorization, client, hospital: target.name, service: this.#service });
     let refused = authorized.error;
@@ -103,23 +110,28 @@ export class HospitalObject extends DurableObject {
     if (refused === undefined && authorized.principal?.operator === true && !this.#store.exists()) refused = notFound(target.name);
     if (refused !== undefined) {
       await discardBody(request, DEFAULT_BODY_LIMIT);
-      return toResponse(refused);
+      return refused;
     }
     const bytes = await readBody(request, DEFAULT_BODY_LIMIT);
-    if (bytes === null) return toResponse(tooLarge(DEFAULT_BODY_LIMIT));
+    if (bytes === null) return tooLarge(DEFAULT_BODY_LIMIT);
     const parsed = parseBody(bytes, headers["content-type"]);
-    if (parsed.error) return toResponse(parsed.error);
+    if (parsed.error) return parsed.error;
     const assignedId = await this.#gateway.appointmentId(checked.route, authorized.principal, parsed.body);
     const apiRequest = { method: request.method, path: target.path, query, body: parsed.body, basePath: target.basePath, newKey: authorized.newKey, assignedId };
-    return toResponse(await this.#service.handle(apiRequest, checked.route, authorized.principal ?? null));
+    return this.#service.handle(apiRequest, checked.route, authorized.principal ?? null);
   }
 
-  /** PUT (create, with the first admin key) and DELETE (everything stored) of the hospital, by the operator. */
+  /**
+   * PUT (create, with the first admin key, and with the options of its body, if any:
+   * ../service/hospital-options.mjs) and DELETE (everything stored) of the hospital, by the
+   * operator. Resolves the answer, or null for a body over the limit.
+   */
   async #manage(request, name, headers, client) {
     const method = request.method;
     if (method !== "PUT" && method !== "DELETE") return methodNotAllowed(method, `/hospitals/${name}`, ["PUT", "DELETE"]);
     const crossSite = crossSiteCheck(headers);
     if (crossSite !== null) return crossSite;
+    if (Number(headers["content-length"]) > DEFAULT_BODY_LIMIT) return null;
     if (!isJsonContentType(headers["content-type"])) {
       return errorResponse("UNSUPPORTED_MEDIA_TYPE", `the Content-Type of a ${method} request, even without a body, must be application/json (utf-8)`, { contentType: headers["content-type"] ?? null });
     }
@@ -129,22 +141,54 @@ export class HospitalObject extends DurableObject {
     const exists = this.#store.exists();
     if (method === "DELETE") {
       if (!exists) return notFound(name);
-      const old = this.#service;
-      await old.close();
+      await this.#service.close();
       await this.#store.deleteAll();
       this.#service = this.#newService();
       await this.#service.open();
       return { status: 200, body: { hospital: name, deleted: true } };
     }
     if (exists) return errorResponse("HOSPITAL_EXISTS", `hospital ${JSON.stringify(name)} exists`, { hospital: name });
+    const bytes = await readBody(request, DEFAULT_BODY_LIMIT);
+    if (bytes === null) return null;
+    const parsed = parseBody(bytes, headers["content-type"]);
+    if (parsed.error) return parsed.error;
+    const given = hospitalOptionsOf(parsed.body);
+    if (given.error) return given.error;
+    const newKey = await this.#gateway.newKey(name);
+    // Nothing else reaches the object until the hospital and its first key are stored (or not).
+    return this.ctx.blockConcurrencyWhile(() => this.#create(name, given.options, newKey));
+  }
+
+  /** Creates the hospital: from the empty hospital of `options` (if any), with its first key, stored in one transaction. */
+  async #create(name, options, newKey) {
+    if (this.#store.exists()) return errorResponse("HOSPITAL_EXISTS", `hospital ${JSON.stringify(name)} exists`, { hospital: name });
+    const seeded = options !== undefined;
+    if (seeded) {
+      // An object stored before keys existed holds a hospital with options of its own.
+      if (this.#store.read((view) => view.head()) > 0) {
+        return errorResponse("HOSPITAL_EXISTS", `hospital ${JSON.stringify(name)} holds a hospital stored before keys: create it without options to take it over`, { hospital: name });
+      }
+      await this.#replaceService(emptySnapshot(options));
+    }
     const path = "/v1/keys";
     const made = await this.#service.handle(
-      { method: "POST", path, query: new URLSearchParams(), body: FIRST_KEY, basePath: `/hospitals/${name}`, newKey: await this.#gateway.newKey(name) },
+      { method: "POST", path, query: new URLSearchParams(), body: FIRST_KEY, basePath: `/hospitals/${name}`, newKey },
       resolve({ method: "POST", path }, { seedApi: false }),
       { keyId: "operator", operator: true, mayRead: true },
     );
-    if (made.status !== 201) return made;
+    if (made.status !== 201) {
+      // Nothing was stored: the seed is dropped with its service.
+      if (seeded) await this.#replaceService();
+      return made;
+    }
     return { status: 201, body: { hospital: name, key: made.body }, headers: { location: `/hospitals/${name}/v1/keys/${made.body.id}` } };
+  }
+
+  /** Closes the service and opens a new one on the object's storage (and `seed`, the snapshot of a hospital being created). */
+  async #replaceService(seed = null) {
+    await this.#service.close();
+    this.#service = this.#newService(seed);
+    await this.#service.open();
   }
 }
 

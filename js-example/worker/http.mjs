@@ -2,11 +2,17 @@
 // HTTP conventions themselves are ../service/http.mjs's.
 import { serialize } from "../service/http.mjs";
 
-/** A Response from a plain response `{ status, body, headers? }`. */
-export function toResponse(response) {
+/**
+ * A Response from a plain response `{ status, body, headers? }`, to a request of `method`: to
+ * HEAD, its headers only, with the Content-Length GET would have.
+ */
+export function toResponse(response, method = "GET") {
   const { status, headers, payload } = serialize(response);
+  if (method === "HEAD") return new Response(null, { status, headers: { ...headers, "content-length": String(utf8.encode(payload).length) } });
   return new Response(payload === "" ? null : payload, { status, headers });
 }
+
+const utf8 = new TextEncoder();
 
 /** The request's headers as a plain object with lower-case names (duplicates joined by ", "). */
 export function plainHeaders(request) {

@@ -22,11 +22,14 @@ let openApi = null;
 export default {
   async fetch(request, env) {
     const path = new URL(request.url).pathname;
-    if (path === "/openapi.json") return toResponse(request.method === "GET" ? { status: 200, body: (openApi ??= openApiDocument({ worker: true })) } : methodNotAllowed(request.method, path, ["GET"]));
+    if (path === "/openapi.json") {
+      const served = request.method === "GET" || request.method === "HEAD";
+      return toResponse(served ? { status: 200, body: (openApi ??= openApiDocument({ worker: true })) } : methodNotAllowed(request.method, path, ["GET", "HEAD"]), request.method);
+    }
     // PUT and DELETE /hospitals/{name}: the operator creates and deletes hospitals.
     const root = /^\/hospitals\/([^/]+)$/.exec(path);
     const target = root === null ? hospitalPath(path) : { name: root[1] };
-    if (target.error) return toResponse(target.error);
+    if (target.error) return toResponse(target.error, request.method);
     return env.HOSPITALS.get(env.HOSPITALS.idFromName(target.name)).fetch(request);
   },
 };

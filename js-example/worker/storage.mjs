@@ -20,6 +20,8 @@
 // - A write's statements are collected while the service runs the batch, then executed in one
 //   `transactionSync` at commit. The object's output gate holds every answer until that write
 //   is durable, so nothing is acknowledged before it is stored.
+// - A hospital the operator creates with options (a time zone) starts from the snapshot of an
+//   empty hospital with them (`seed`), stored in the same transaction as its first key.
 import { KEY_COLUMNS, keyFromColumns, keyValues } from "../service/storage.mjs";
 
 const fromUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -37,11 +39,21 @@ export class DurableStore {
   #snapshotRevision;
 
   /**
-   * @param storage the Durable Object's `ctx.storage` (SQLite-backed)
+   * The snapshot a hospital being created starts from (the bytes of an empty hospital with the
+   * options the operator gave), until its first write stores it, or null: read as the stored
+   * snapshot, and stored in the transaction of that first write (the first key's), so that the
+   * hospital and its options exist together or not at all.
    */
-  constructor(storage) {
+  #seed;
+
+  /**
+   * @param storage the Durable Object's `ctx.storage` (SQLite-backed)
+   * @param options.seed the snapshot (bytes, revision 0) of a hospital being created, or null
+   */
+  constructor(storage, { seed = null } = {}) {
     this.#storage = storage;
     this.#sql = storage.sql;
+    this.#seed = seed;
   }
 
   describe() {
@@ -61,6 +73,7 @@ export class DurableStore {
     this.#snapshotRevision = undefined;
     this.#snapshotBytes = undefined;
     this.#pending = null;
+    this.#seed = null;
   }
 
   where(kind, revision) {
@@ -91,6 +104,7 @@ export class DurableStore {
       return { version: this.#view.keysVersion(), rows: this.#sql.exec(`SELECT ${KEY_COLUMNS.join(", ")} FROM keys ORDER BY rowid`).toArray().map(keyFromColumns) };
     },
     loadSnapshot: () => {
+      if (this.#seed !== null) return this.#seeded();
       if (!this.#tables()) return null;
       const chunks = this.#sql.exec(`SELECT bytes FROM snapshot_chunks ORDER BY seq`).toArray();
       if (chunks.length === 0) {
@@ -127,6 +141,13 @@ export class DurableStore {
     },
   };
 
+  /** The seed as the stored snapshot: revision 0 (a new hospital's). */
+  #seeded() {
+    this.#snapshotRevision = 0;
+    this.#snapshotBytes = this.#seed.length;
+    return { revision: 0, bytes: this.#seed };
+  }
+
   /** The snapshot's size in bytes, known once read (0 when there is none). */
   #snapshotBytes;
 
@@ -162,10 +183,17 @@ export class DurableStore {
         this.#sql.exec(`CREATE TABLE IF NOT EXISTS key_state (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)`);
         this.#sql.exec(`INSERT OR IGNORE INTO key_state (id, version) VALUES (1, 0)`);
       }
+      // An empty hospital's snapshot is a few hundred bytes: one chunk.
+      if (this.#seed !== null) this.#sql.exec(`INSERT INTO snapshot_chunks (seq, bytes) VALUES (0, ?)`, this.#seed);
       for (const [query, ...bindings] of statements) this.#sql.exec(query, ...bindings);
     });
     this.#hasTables = true;
     this.#hasKeyTables = true;
+    if (this.#seed !== null) {
+      this.#snapshotRevision = 0;
+      this.#snapshotBytes = this.#seed.length;
+      this.#seed = null;
+    }
   }
 
   async write(fn) {

@@ -131,19 +131,47 @@ describe("routes", () => {
 
   test("a known route with the wrong method is 405 with Allow", async () => {
     for (const [method, path, allow] of [
-      ["PUT", "/v1/doctors", "GET, POST"],
-      ["DELETE", "/v1/appointments/a1", "GET, PATCH"],
+      ["PUT", "/v1/doctors", "GET, HEAD, POST"],
+      ["DELETE", "/v1/appointments/a1", "GET, HEAD, PATCH"],
       ["GET", "/appointment", "POST, DELETE"],
       ["POST", "/appointments", "DELETE"],
       ["GET", "/v1/appointments/a1/cancel", "POST"],
-      ["POST", "/health", "GET"],
-      ["HEAD", "/v1/doctors", "GET, POST"],
-      ["OPTIONS", "/doctor/1", "GET, PUT, DELETE"],
+      ["POST", "/health", "GET, HEAD"],
+      ["HEAD", "/v1/appointments/a1/cancel", "POST"],
+      ["OPTIONS", "/doctor/1", "GET, HEAD, PUT, DELETE"],
     ]) {
       const res = await request(server.url, method, path);
       assert.equal(res.status, 405, `${method} ${path}`);
       assert.equal(res.headers.allow, allow);
       if (method !== "HEAD") assert.equal(res.body.error.code, "METHOD_NOT_ALLOWED");
+    }
+  });
+
+  test("HEAD on every GET route answers as GET does, with the same status and headers, without the body", async () => {
+    const paths = [
+      "/health",
+      "/openapi.json",
+      "/v1/doctors?limit=1",
+      "/v1/doctors/1",
+      "/v1/doctors/1/calendar.ics?from=2019-02-01&to=2019-02-28",
+      "/v1/doctors/1/slots?from=2019-02-01&to=2019-02-01&limit=2",
+      "/v1/options",
+      "/doctors",
+      "/appointments/1",
+      "/v1/doctors/nobody",
+      "/v1/doctors/1/calendar.ics?from=2019-02-01",
+    ];
+    for (const path of [...paths, ...paths.map((p) => `${p}#no-key`)]) {
+      const [target, noKey] = path.split("#");
+      const options = noKey === undefined ? {} : { auth: false };
+      const get = await request(server.url, "GET", target, options);
+      const head = await request(server.url, "HEAD", target, options);
+      assert.equal(head.status, get.status, `HEAD ${path}`);
+      assert.equal(head.text, "", `HEAD ${path} has no body`);
+      const { date: _getDate, ...getHeaders } = get.headers;
+      const { date: _headDate, ...headHeaders } = head.headers;
+      assert.deepEqual(headHeaders, getHeaders, `HEAD ${path}`);
+      assert.equal(Number(head.headers["content-length"]), Buffer.byteLength(get.text), `HEAD ${path}`);
     }
   });
 

@@ -5,6 +5,8 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { Validator } from "@seriousme/openapi-schema-validator";
+import Ajv2020 from "ajv/dist/2020.js";
+import { Hospital } from "dr-schedule";
 import { API_ROUTES, STATUS_BY_CODE } from "../../service/api.mjs";
 import { openApiDocument } from "../../service/openapi.mjs";
 import { checkResponse, checked } from "./openapi-check.mjs";
@@ -72,6 +74,24 @@ test("the answers of the REST tests are checked against it, and a wrong one is r
   assert.throws(() => checkResponse("GET", "/v1/appointments/a1", { status: 201, body: appointment }), /does not list status 201/);
   assert.throws(() => checkResponse("GET", "/v1/appointments/a1", { status: 404, body: { error: { code: "SLOT_TAKEN", message: "", details: {} } } }), /does not match/);
   checkResponse("PUT", "/hospitals/north", { status: 409, body: { error: { code: "HOSPITAL_EXISTS", message: "exists", details: {} } } }, "worker");
+});
+
+test("the operator's PUT of a hospital documents its optional body: exactly the options the package takes", () => {
+  const ajv = new Ajv2020({ strict: false, validateFormats: false });
+  for (const options of [{ tenants: true }, { worker: true }]) {
+    const document = openApiDocument(options);
+    const body = document.paths["/hospitals/{hospital}"].put.requestBody;
+    assert.equal(body.required, false);
+    assert.deepEqual(body.content["application/json"].schema, { $ref: "#/components/schemas/HospitalOptions" });
+    const schema = document.components.schemas.HospitalOptions;
+    // Every option a hospital reads back (all set here) is described, and nothing else.
+    const h = new Hospital({ timeZone: "America/New_York", locationTimeZones: { A: "America/Chicago" }, minNoticeMinutes: 0, horizonDays: 30, preventPatientOverlap: true });
+    assert.deepEqual(Object.keys(schema.properties).sort(), Object.keys(h.options).sort());
+    const validate = ajv.compile({ ...document, $id: undefined, $ref: "#/components/schemas/HospitalOptions" });
+    assert.equal(validate(h.options), true, JSON.stringify(validate.errors));
+    h.free();
+    assert.equal(validate({ timezone: "UTC" }), false);
+  }
 });
 
 test("the exports' answers are documented with their own media types, and checked as such", () => {

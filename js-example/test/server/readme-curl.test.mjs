@@ -2,22 +2,29 @@
 // that starts with `curl` runs, in order, against a server on a fresh database, and must print
 // exactly the ```text block after it (localhost:5000 is replaced by the test server's address).
 // The "On PostgreSQL" recipe runs as written too, in the PostgreSQL run of the tests: the URL
-// that `scripts/postgres.sh start` prints is the one the recipe gives the server.
+// that `scripts/postgres.sh start` prints is the one the recipe gives the server. The "Many
+// hospitals" examples (every ```sh block there, scripts of curl calls) run against a server of
+// many hospitals, with the operator credential in DR_SCHEDULE_OPERATOR_KEY.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { fencedBlocks, readme } from "../../../tests/js/test/markdown.mjs";
 import { fileURLToPath } from "node:url";
-import { POSTGRES_URL, onlyFor, startProcess, stopAll, tempDb } from "./harness.mjs";
+import { OPERATOR, POSTGRES_URL, hospitalsPlace, onlyFor, startProcess, stopAll, tempDb } from "./harness.mjs";
 
 const start = readme.indexOf("\n## The REST server\n");
 const end = readme.indexOf("\n## ", start + 1);
 const pgStart = readme.indexOf("\n### On PostgreSQL\n", start);
 const pgEnd = readme.indexOf("\n#", pgStart + 1);
+const manyStart = readme.indexOf("\n### Many hospitals\n", start);
+const manyEnd = readme.indexOf("\n#", manyStart + 1);
 const sectionStartLine = readme.slice(0, start).split("\n").length;
 const curlCalls = (blocks) => blocks.flatMap((block, i) => (block.lang === "sh" && block.code.startsWith("curl ") ? [{ block, output: blocks[i + 1] }] : []));
-// The PostgreSQL recipe's calls are not part of the SQLite walk through the section.
-const blocks = fencedBlocks(readme.slice(start, pgStart) + readme.slice(pgEnd, end));
+// The PostgreSQL recipe's calls and the many hospitals' are not part of the walk through the
+// section on the one hospital (the sections are in this order).
+assert.ok(start < manyStart && manyEnd <= pgStart, "README has '### Many hospitals' before '### On PostgreSQL'");
+const blocks = fencedBlocks(readme.slice(start, manyStart) + readme.slice(manyEnd, pgStart) + readme.slice(pgEnd, end));
+const manyBlocks = fencedBlocks(readme.slice(manyStart, manyEnd));
 const calls = curlCalls(blocks);
 const pgBlocks = fencedBlocks(readme.slice(pgStart, pgEnd));
 
@@ -68,6 +75,18 @@ test("the README's PostgreSQL recipe: scripts/postgres.sh start prints the URL t
   for (const { block, output } of curlCalls(pgBlocks)) {
     assert.equal(output?.lang, "text");
     const stdout = execFileSync("bash", ["-c", block.code.replaceAll("localhost:5000", `127.0.0.1:${server.port}`)], { encoding: "utf8", timeout: 10_000, env: { ...process.env, DRS_KEY: server.key } });
+    assert.equal(stdout, output.code.replace(/\n$/, ""));
+  }
+});
+
+test("the README's many-hospitals examples: a hospital created with a time zone, and options the package refuses", { skip: hasCurl ? false : "curl is not installed" }, async () => {
+  const scripts = manyBlocks.flatMap((block, i) => (block.lang === "sh" && block.code.includes("localhost:5000") ? [{ block, output: manyBlocks[i + 1] }] : []));
+  assert.ok(scripts.length >= 2, `found ${scripts.length} sh blocks`);
+  const { env } = hospitalsPlace();
+  const server = await startProcess({ db: tempDb(), env });
+  for (const { block, output } of scripts) {
+    assert.equal(output?.lang, "text", `the sh block at line ${block.line} must be followed by a text block`);
+    const stdout = execFileSync("bash", ["-c", block.code.replaceAll("localhost:5000", `127.0.0.1:${server.port}`)], { encoding: "utf8", timeout: 10_000, env: { ...process.env, DR_SCHEDULE_OPERATOR_KEY: OPERATOR } });
     assert.equal(stdout, output.code.replace(/\n$/, ""));
   }
 });

@@ -104,13 +104,17 @@ const stores = new WeakMap();
 /** The first key of each hospital the tests created, by storage directory and name. */
 const firstKeys = new Map();
 
-/** Creates hospital `name` (PUT /hospitals/{name} with the operator credential): its first admin key. */
-export async function createHospital(mf, name) {
-  const response = await mf.dispatchFetch(`http://worker.test/hospitals/${name}`, { method: "PUT", headers: { authorization: `Bearer ${OPERATOR}`, "content-type": "application/json" } });
-  const body = await response.json();
-  if (response.status !== 201) throw new Error(`PUT /hospitals/${name}: ${response.status} ${JSON.stringify(body)}`);
-  firstKeys.set(`${stores.get(mf)}\0${name}`, body.key.key);
-  return body.key.key;
+/**
+ * Creates hospital `name` (PUT /hospitals/{name} with the operator credential, and `options`, the
+ * hospital's, as its body when given): its first admin key.
+ */
+export async function createHospital(mf, name, options = undefined) {
+  const body = options === undefined ? undefined : JSON.stringify(options);
+  const response = await mf.dispatchFetch(`http://worker.test/hospitals/${name}`, { method: "PUT", headers: { authorization: `Bearer ${OPERATOR}`, "content-type": "application/json" }, body });
+  const answer = await response.json();
+  if (response.status !== 201) throw new Error(`PUT /hospitals/${name}: ${response.status} ${JSON.stringify(answer)}`);
+  firstKeys.set(`${stores.get(mf)}\0${name}`, answer.key.key);
+  return answer.key.key;
 }
 
 /**

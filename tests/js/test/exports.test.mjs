@@ -114,6 +114,47 @@ test("FHIR R4: the Bundle and every resource in it pass the R4 validator; status
   assert.equal(new Set(slots.map((s) => s.id)).size, slots.length, "slot ids are unique");
 });
 
+test("FHIR ids: distinct ids stay distinct resources, also where escaping and the 64-character limit used to cut them to one", () => {
+  const h = new Hospital({ slotMinutes: 15, timeZone: "America/New_York" });
+  const allDay = [{ days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], start: "09:00", end: "10:00" }];
+  // Each `_` is written `-5f`: 22 of them fill the 64 characters before the last one differs.
+  const underscores = "_".repeat(22);
+  // 64 characters: the Schedules at its two locations were one id.
+  const long = "d".repeat(64);
+  // Two doctors alike in their first 44 characters: their free Slots were one id.
+  const twinA = `${"t".repeat(50)}-a`;
+  const twinB = `${"t".repeat(50)}-b`;
+  for (const id of [long, twinA, twinB, `${underscores}x`, `${underscores}y`]) h.addDoctor({ id, name: `Dr. ${id.slice(-2)}`, locations: ["North", "South"], schedule: allDay });
+  h.book({ id: `${underscores}a`, doctorId: `${underscores}x`, location: "North", start: "2025-06-02T09:00" });
+  h.book({ id: `${underscores}b`, doctorId: `${underscores}y`, location: "North", start: "2025-06-02T09:00" });
+  h.book({ id: "a1", doctorId: twinA, location: "South", start: "2025-06-02T09:15" });
+  const bundle = h.toFhirBundle({ from: "2025-06-02", to: "2025-06-02" });
+  const resources = bundle.entry.map((e) => e.resource);
+  assert.equal(fhir.validate(bundle).valid, true);
+  for (const type of ["Schedule", "Slot", "Appointment"]) {
+    const ids = resources.filter((r) => r.resourceType === type).map((r) => r.id);
+    assert.equal(new Set(ids).size, ids.length, `${type} ids are unique: ${ids.filter((id, i) => ids.indexOf(id) !== i).join(" ")}`);
+    for (const id of ids) assert.match(id, /^[A-Za-z0-9\-.]{1,64}$/);
+  }
+  // 5 doctors at 2 locations, 4 slots each (9:00-10:00); a booking is a busy Slot at its location
+  // and takes the free one at the other.
+  assert.equal(resources.filter((r) => r.resourceType === "Schedule").length, 10);
+  assert.equal(resources.filter((r) => r.resourceType === "Slot").length, 10 * 4 - 3);
+  // Every reference names a resource of the Bundle.
+  const present = new Set(resources.map((r) => `${r.resourceType}/${r.id}`));
+  for (const r of resources) {
+    const references = [r.schedule?.reference, ...(r.slot ?? []).map((s) => s.reference)].filter(Boolean);
+    for (const reference of references) assert.ok(present.has(reference), `${r.resourceType}/${r.id} names ${reference}`);
+  }
+  // Ids that fit are the hospital's, as before; the README's example shows them.
+  assert.ok(present.has("Appointment/a1") && present.has("Slot/a1-slot"));
+  assert.ok(present.has(`Schedule/${"t".repeat(50)}-2da-1`));
+  // One that does not fit keeps its start and is the same in every export.
+  const again = h.toFhirBundle({ from: "2025-06-02", to: "2025-06-02" });
+  assert.deepEqual(again, bundle);
+  assert.ok(resources.some((r) => r.resourceType === "Appointment" && r.id.startsWith("-5f-5f") && r.id.length === 64));
+});
+
 test("FHIR R4: the validator refuses a known-invalid resource, and a hospital without a zone has no instants", () => {
   const invalid = { resourceType: "Appointment", status: "held", participant: [] };
   const result = fhir.validate(invalid);

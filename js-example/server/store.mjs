@@ -9,8 +9,15 @@
 //   keys(id PRIMARY KEY, hash, roles, …)            the hospital's API keys (hashes, never secrets)
 //   key_state(id = 1, version)                       the count of changes to them
 //
-// - WAL mode, synchronous=FULL, a busy timeout (default 5 s): a process killed at any moment
-//   leaves the file at its last COMMIT, and an acknowledged write is on disk.
+// - WAL mode, a busy timeout (default 5 s): a process killed at any moment leaves the file at
+//   its last COMMIT, and an acknowledged write is on disk. A request's COMMIT runs with
+//   synchronous=NORMAL (it writes the WAL, no fsync), then the WAL is flushed with fdatasync on
+//   libuv's thread pool, and only then is the write acknowledged (`writeThenSync`): the request
+//   thread goes on with the next batch while the disk works. Commits made during a flush share
+//   the next one (group commit across batches). A failed flush is final for this store: what
+//   was committed since the last good flush may be lost, so nothing more is read, stored or
+//   acknowledged through it (StoreUnavailableError) until the server is restarted. Creating the
+//   database and publishing a snapshot commit with synchronous=FULL.
 // - A write holds SQLite's write lock from BEGIN IMMEDIATE to COMMIT (the service catches up,
 //   mutates and appends inside it); a read runs in one deferred transaction, so it sees one
 //   state of the file. A change row's revision is its primary key: inserting a revision someone
@@ -34,7 +41,7 @@
 //   directory that holds them, so a data directory of one file per hospital gets one each.
 // - Schema version 3 (PRAGMA user_version). A version 1 file (one `snapshot` row of JSON text) is
 //   converted when it is opened; a version 2 file (no keys) gains the key tables, empty.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fdatasync, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { Hospital } from "dr-schedule";
@@ -106,7 +113,7 @@ export class SqliteStore {
    * its hospital made with `newOptions` (the package's options; default none);
    * `checkpoints` ("auto", the default, or "external": this connection never checkpoints, the
    * compactor's does); `hooks` (tests only: fault injection, `beforeInsert(db, rows)`,
-   * `beforeCommit(db)`).
+   * `beforeCommit(db)`, `fdatasync(fd, callback)` in place of node:fs's for the WAL flush).
    * Throws StoredDataError when the file holds no hospital this server can use (missing where
    * one existed, a newer schema, not a database); other exceptions for a path it cannot open.
    */
@@ -148,6 +155,9 @@ export class SqliteStore {
         if (allowNew) return new Hospital(newHospitalOptions(newOptions, maxSnapshotBytes));
         throw missingDatabase(path, marker);
       }, keys);
+      // From here on a commit does not flush the WAL itself (see the top of this file): a
+      // request's is flushed by #flushWal, a snapshot's publication sets FULL for itself.
+      this.#db.pragma(`synchronous = ${CONNECTION_SYNCHRONOUS}`);
       this.#prepare();
       writeMarker(marker, path);
       const { dev, ino } = statSync(path);
@@ -366,8 +376,9 @@ export class SqliteStore {
     return kind === "snapshot" ? `table snapshot, revision ${revision}` : `table changes, revision ${revision}`;
   }
 
-  /** Throws StoreUnavailableError unless the path still names the file that was opened. */
+  /** Throws StoreUnavailableError unless the path still names the file that was opened (and no flush failed). */
   #check() {
+    if (this.#flushFailed !== null) throw this.#flushFailed;
     let stat;
     try {
       stat = statSync(this.#path);
@@ -404,7 +415,18 @@ export class SqliteStore {
     }
   }
 
-  async write(fn, _options) {
+  async write(fn, options) {
+    const { result, synced } = await this.writeThenSync(fn, options);
+    await synced;
+    return result;
+  }
+
+  /**
+   * `write`, resolved as soon as the transaction is committed: `{ result, synced }`, where
+   * `synced` resolves once the commit is durable (the WAL flushed). Nothing may be acknowledged
+   * before `synced` resolves; the next write may begin at once.
+   */
+  async writeThenSync(fn, _options) {
     this.#check();
     try {
       this.#db.exec("BEGIN IMMEDIATE");
@@ -425,7 +447,66 @@ export class SqliteStore {
     }
     // Committed, but into a file that may have gone meanwhile: then it is not acknowledged.
     this.#check();
-    return result;
+    return { result, synced: this.#flushWal() };
+  }
+
+  // The WAL flushes: the one under way, the one queued behind it (shared by every commit made
+  // meanwhile), and the error that ended this store, if one did.
+  #walFd = null;
+  #flushing = null;
+  #flushQueued = null;
+  #flushFailed = null;
+
+  /** Resolves once everything committed so far is durable: the next flush of the WAL after now. */
+  #flushWal() {
+    if (this.#flushFailed !== null) return Promise.reject(this.#flushFailed);
+    if (this.#flushQueued === null) {
+      const previous = this.#flushing ?? Promise.resolve();
+      const flush = previous.then(() => {
+        // From here on, commits wait for the flush after this one.
+        this.#flushQueued = null;
+        return this.#fdatasyncWal();
+      });
+      this.#flushQueued = flush;
+      this.#flushing = flush;
+      flush.then(
+        () => {
+          if (this.#flushing === flush) this.#flushing = null;
+        },
+        () => {},
+      );
+    }
+    return this.#flushQueued;
+  }
+
+  #fdatasyncWal() {
+    return new Promise((resolve, reject) => {
+      if (this.#flushFailed !== null) {
+        reject(this.#flushFailed);
+        return;
+      }
+      if (!this.#db.open) {
+        reject(new StoreUnavailableError(`${this.#path} was closed before its last commits were flushed to disk`));
+        return;
+      }
+      try {
+        // The WAL exists from the first commit on, and keeps its inode while this connection
+        // is open (SQLite truncates it in place; only the last connection's close deletes it).
+        this.#walFd ??= openSync(`${this.#path}-wal`, "r");
+      } catch (error) {
+        reject(this.#flushFailure(error));
+        return;
+      }
+      (this.#hooks.fdatasync ?? fdatasync)(this.#walFd, (error) => (error ? reject(this.#flushFailure(error)) : resolve()));
+    });
+  }
+
+  #flushFailure(error) {
+    this.#flushFailed ??= new StoreUnavailableError(`flushing the WAL of ${this.#path} to disk failed (${error.code ?? error.message}): what was committed since the last flush may be lost`, {
+      cause: error,
+      recovery: "Nothing more is stored or acknowledged through this process. Check the disk, then restart the server (SQLite recovers the file to its last durable commit).",
+    });
+    return this.#flushFailed;
   }
 
   #rollback() {
@@ -465,7 +546,7 @@ export class SqliteStore {
         }
       }
     } catch (error) {
-      this.#db.pragma("synchronous = FULL");
+      this.#db.pragma(`synchronous = ${CONNECTION_SYNCHRONOUS}`);
       throw error;
     } finally {
       this.#db.pragma(`busy_timeout = ${this.#busyTimeoutMs}`);
@@ -478,7 +559,7 @@ export class SqliteStore {
       this.#rollback();
       throw error;
     } finally {
-      this.#db.pragma("synchronous = FULL");
+      this.#db.pragma(`synchronous = ${CONNECTION_SYNCHRONOUS}`);
     }
   }
 
@@ -543,6 +624,11 @@ export class SqliteStore {
 
   close() {
     if (this.#db?.open) this.#db.close();
+    if (this.#walFd !== null) {
+      // A flush under way holds the file until it returns; one queued after this is refused.
+      closeSync(this.#walFd);
+      this.#walFd = null;
+    }
   }
 }
 
@@ -557,3 +643,6 @@ function newHospitalOptions(options, maxSnapshotBytes) {
   if (maxSnapshotBytes === undefined) return options;
   return { ...options, maxSnapshotBytes: Math.max(options?.maxSnapshotBytes ?? 0, maxSnapshotBytes) };
 }
+
+/** The connection's synchronous level between transactions that set their own. */
+const CONNECTION_SYNCHRONOUS = "NORMAL";

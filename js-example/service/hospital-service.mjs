@@ -387,6 +387,7 @@ export class HospitalService {
   async close() {
     this.#closed = true;
     while (this.#running) await this.#draining;
+    await this.#durable();
     await this.#compacting;
     this.#replace(null);
   }
@@ -412,8 +413,8 @@ export class HospitalService {
     if (!this.#running) {
       this.#running = true;
       // The batch starts after the I/O callbacks of this turn of the event loop: requests that
-      // arrived together (during the previous commit, which a synchronous store runs on this
-      // thread) are all queued by then and share one transaction and one commit.
+      // arrived together (during the previous batch) are all queued by then and share one
+      // transaction and one commit.
       this.#draining = new Promise((resolve) => afterIo(resolve)).then(() => this.#drain());
     }
   }
@@ -426,6 +427,7 @@ export class HospitalService {
     try {
       while (this.#queue.length > 0) {
         if (this.#hospital === null) {
+          await this.#durable();
           if (this.#unavailable === null || this.#now() >= this.#unavailable.retryAt) await this.#load();
           if (this.#hospital === null) {
             // Every queued request would fail the same way.
@@ -435,6 +437,9 @@ export class HospitalService {
           }
         }
         const kind = this.#queue[0].kind;
+        // Only writes run before the writes before them are durable: a read never sees, and a
+        // compaction never snapshots, what could still be lost.
+        if (kind !== "write") await this.#durable();
         if (kind === "compact") {
           await this.#compactInline(this.#queue.shift());
           continue;
@@ -514,7 +519,7 @@ export class HospitalService {
       try {
         const after = this.#hospital.revision;
         let stored = 0;
-        const outcomes = await this.#store.write(async (tx) => {
+        const written = await this.#write(async (tx) => {
           if (this.#store.shared) await this.#catchUp(tx);
           // Writes that arrived while the lock was being taken (an asynchronous store waits for
           // it, behind other processes) join this batch: they share its commit.
@@ -545,7 +550,20 @@ export class HospitalService {
         this.stats.commits += 1;
         if (keys !== null && keys.changed.size > 0) this.#keyring = this.#keyring.with([...keys.changed.values()], this.#keyring.version + 1);
         this.#reachable();
-        batch.forEach((task, i) => task.finish(outcomes[i]));
+        const outcomes = written.result;
+        if (written.synced === null) {
+          batch.forEach((task, i) => task.finish(outcomes[i]));
+        } else {
+          // Committed, not yet durable: answered when it is. The next batch may run meanwhile;
+          // a read, a load or a compaction waits (#durable).
+          this.#syncing = written.synced.then(
+            () => batch.forEach((task, i) => task.finish(outcomes[i])),
+            (error) => {
+              this.#storeFailed(error);
+              for (const task of batch) task.fail(error);
+            },
+          );
+        }
         this.#logged(stored);
         return;
       } catch (error) {
@@ -561,6 +579,28 @@ export class HospitalService {
         for (const task of batch) task.fail(error);
         return;
       }
+    }
+  }
+
+  /**
+   * The store's write, as `{ result, synced }`: a store that can tell a commit from its flush
+   * to disk (SQLite's writeThenSync) resolves at the commit, with `synced` the flush; any other
+   * resolves when the commit is durable, with `synced` null.
+   */
+  async #write(fn, options) {
+    if (typeof this.#store.writeThenSync === "function") return this.#store.writeThenSync(fn, options);
+    return { result: await this.#store.write(fn, options), synced: null };
+  }
+
+  /** The answers of the last write batch, sent once its commit is durable (never rejects). */
+  #syncing = null;
+
+  /** Waits until every write committed so far is durable and answered. */
+  async #durable() {
+    while (this.#syncing !== null) {
+      const syncing = this.#syncing;
+      await syncing;
+      if (this.#syncing === syncing) this.#syncing = null;
     }
   }
 
@@ -865,7 +905,7 @@ export class HospitalService {
       );
     }
     if (error instanceof StoreUnavailableError) {
-      return errorResponse("STORE_UNAVAILABLE", "the hospital's storage is gone or was replaced, or the server is stopping; nothing was stored; see the server log", {});
+      return errorResponse("STORE_UNAVAILABLE", "the hospital's storage is gone, was replaced or could not flush to disk, or the server is stopping; this request was not acknowledged (retry a booking with the same requestId after a restart); see the server log", {});
     }
     if (error instanceof StoredDataError) {
       const details = { reason: error.reason };

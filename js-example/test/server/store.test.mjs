@@ -6,8 +6,10 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { fdatasync } from "node:fs";
 import { Hospital } from "dr-schedule";
 import { HospitalService } from "../../service/hospital-service.mjs";
+import { StoreUnavailableError } from "../../service/storage.mjs";
 import { WorkerCompactor } from "../../server/compactor.mjs";
 import { memoryLog, nthSlot, onlyFor, openTestStore, roundTheClock, stopAll, storageFor, tempDb, track } from "./harness.mjs";
 
@@ -206,6 +208,52 @@ describe("the store", () => {
     await book(a, 6);
     assert.equal(a.service.stats.catchUps, catchUps + 1);
     assert.equal(a.service.hospital.toSnapshot(), await b.service.read((h) => h.toSnapshot()));
+  });
+
+  test("an answer waits for the flush of its commit; the next batch commits meanwhile; a read waits for both", onlyFor("sqlite"), async () => {
+    const flushes = [];
+    const { service } = await open(tempDb(), { hooks: { fdatasync: (fd, done) => flushes.push(() => fdatasync(fd, done)) } });
+    const settled = (promise) => {
+      const state = { done: false };
+      promise.then(() => (state.done = true), () => (state.done = true));
+      return state;
+    };
+    await Promise.all([service.write((h) => h.addDoctor(roundTheClock("rt"))), (async () => {
+      while (flushes.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      flushes.shift()();
+    })()]);
+    const first = book({ service }, 0);
+    const firstState = settled(first);
+    while (flushes.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    // Committed, not flushed: not answered. A second booking commits behind it, a read waits.
+    const second = book({ service }, 1);
+    const secondState = settled(second);
+    const read = service.read((h) => h.appointments("rt").length);
+    const readState = settled(read);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(firstState.done || secondState.done || readState.done, false);
+    assert.equal(service.stats.commits, 3, "the second batch committed during the first one's flush");
+    flushes.shift()();
+    await first;
+    assert.equal(secondState.done || readState.done, false, "the second commit waits for a flush of its own");
+    while (flushes.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    flushes.shift()();
+    await second;
+    assert.equal(await read, 2);
+  });
+
+  test("a failed flush is answered 503 and ends the store: nothing more is stored or acknowledged", onlyFor("sqlite"), async () => {
+    let fail = false;
+    const { service } = await open(tempDb(), {
+      hooks: { fdatasync: (fd, done) => (fail ? done(Object.assign(new Error("EIO: i/o error, fdatasync"), { code: "EIO" })) : fdatasync(fd, done)) },
+    });
+    await service.write((h) => h.addDoctor(roundTheClock("rt")));
+    await book({ service }, 0);
+    fail = true;
+    await assert.rejects(book({ service }, 1), (error) => error instanceof StoreUnavailableError && /flushing the WAL .* failed \(EIO\)/.test(error.message));
+    fail = false;
+    await assert.rejects(book({ service }, 2), StoreUnavailableError);
+    await assert.rejects(service.read((h) => h.revision), StoreUnavailableError);
   });
 
   test("a long lag is caught up the cheaper way: the rows when they are fewer bytes, else the snapshot", async () => {

@@ -22,7 +22,7 @@ import {
   memoryBytes,
   memoryNumbers,
   put,
-  rowText,
+  rowParts,
   singleRow,
   units,
 } from "./instance.js";
@@ -221,7 +221,7 @@ function enter(hospital) {
 
 /** The appointment the last call wrote to the single row (whose id is `knownId`, if given). */
 function single(entry, knownId = undefined) {
-  return appointment(memoryNumbers(), memoryBytes(), singleRow(), entry.names, rowText, knownId);
+  return appointment(memoryNumbers(), memoryBytes(), singleRow(), entry.names, rowParts, knownId);
 }
 
 /** JSON text the engine returned, parsed, or its error. */
@@ -305,7 +305,7 @@ function listOf(entry, limit, after, call) {
     const rows = memoryNumbers();
     const bytes = memoryBytes();
     const base = listRows();
-    for (let i = 0; i < count; i++) list.push(appointment(rows, bytes, base + i * ROW, entry.names, rowText));
+    for (let i = 0; i < count; i++) list.push(appointment(rows, bytes, base + i * ROW, entry.names, rowParts));
     if (count < max) break;
     next = list[list.length - 1].id;
   }

@@ -65,10 +65,14 @@ export function listRows() {
   return bindings.listPtr() >>> 3;
 }
 
-/** Where the JSON parts of the last call's rows are (a byte address). */
-export function rowText() {
-  return bindings.textPtr();
-}
+/**
+ * Where the parts of the last call's rows are (output.js, `appointment`): `text()` a byte
+ * address, `trace()` an index in `memoryNumbers()`.
+ */
+export const rowParts = Object.freeze({
+  text: () => bindings.textPtr(),
+  trace: () => bindings.tracePtr() >>> 3,
+});
 
 // ---------------------------------------------------------------------------------------------
 // Writing arguments

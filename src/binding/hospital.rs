@@ -34,8 +34,8 @@ pub struct RawHospital {
 fn single(result: Result<AppointmentView<'_>>) -> i32 {
     match result {
         Ok(view) => {
-            // The single row has no text of its own: its rare JSON parts go to the list's text.
-            let row = with_list(|_, text| rows::appointment(&view, text));
+            // The single row has no parts of its own: its rare parts go to the list's.
+            let row = with_list(|_, parts| rows::appointment(&view, parts));
             set_single(&row);
             0
         }
@@ -49,9 +49,9 @@ fn single(result: Result<AppointmentView<'_>>) -> i32 {
 /// Writes appointments to the list: how many, or -1 after keeping the error.
 fn list(result: Result<Vec<AppointmentView<'_>>>) -> i32 {
     match result {
-        Ok(views) => with_list(|list, text| {
+        Ok(views) => with_list(|list, parts| {
             for view in &views {
-                rows::push_appointment(list, text, view);
+                rows::push_appointment(list, parts, view);
             }
             views.len() as i32
         }),

@@ -38,6 +38,17 @@ function history(zoned) {
       timeOff: [{ start: "2025-03-17T09:00", end: "2025-03-17T10:00", reason: "conference" }, { start: "2025-03-19T09:00", end: "2025-03-19T09:30" }],
     }),
   );
+  call("addDoctor, keys in another order, empty optional lists", () =>
+    h.addDoctor({ schedule: [{ end: "17:00", start: "09:00", days: ["tue"] }], timeOff: [], locations: ["Main"], overrides: [], name: "Dr. Order" }),
+  );
+  call("addDoctor, instants in time off, a rule's locations null", () =>
+    h.addDoctor({ name: "Dr. Instant", locations: ["Main"], schedule: [{ days: ["tue"], start: "09:00", end: "17:00", locations: null }], timeOff: [{ start: "2025-03-17T09:00:00.000z", end: "2025-03-17T11:00:30+01:00", reason: undefined }] }),
+  );
+  call("addDoctor, a getter read once", () => {
+    let reads = 0;
+    const doctor = h.addDoctor({ get name() { reads += 1; return "Dr. Getter"; }, locations: ["Main"], schedule: [] });
+    return { doctor, reads };
+  });
   call("addDoctor, a duplicate id", () => h.addDoctor({ id: "grace.1", name: "x", locations: ["Main"], schedule: [] }));
   call("addDoctor, a bad schedule", () => h.addDoctor({ name: "x", locations: ["Main"], schedule: [{ days: ["mon"], start: "10:00", end: "09:00" }] }));
   call("addDoctor, an unknown field", () => h.addDoctor({ name: "x", locations: ["Main"], schedule: [], colour: "red" }));

@@ -22,7 +22,7 @@ import {
   memoryBytes,
   memoryNumbers,
   put,
-  rowText,
+  rowParts,
   singleRow,
   units,
 } from "./instance.js";
@@ -41,7 +41,7 @@ import {
   readU32,
   withProblem,
 } from "./input.js";
-import { FOUND_ROW, ROW, appointment, dateTime, foundSlot, nameCache, placed } from "./output.js";
+import { FOUND_ROW, ROW, appointment, dateTime, foundSlot, nameCache, placed, text } from "./output.js";
 import { zoneData } from "./zones.js";
 import { fhirBundle, iCalendar, needsZone } from "./exports.js";
 
@@ -221,7 +221,7 @@ function enter(hospital) {
 
 /** The appointment the last call wrote to the single row (whose id is `knownId`, if given). */
 function single(entry, knownId = undefined) {
-  return appointment(memoryNumbers(), memoryBytes(), singleRow(), entry.names, rowText, knownId);
+  return appointment(memoryNumbers(), memoryBytes(), singleRow(), entry.names, rowParts, knownId);
 }
 
 /** JSON text the engine returned, parsed, or its error. */
@@ -230,12 +230,32 @@ function parsed(text) {
   return JSON.parse(text);
 }
 
-/** Writes a JSON argument alone; returns its length and the problems met. */
-function putJson(value, name) {
-  if (value === undefined || value === null) return { length: ABSENT, problems: [] };
-  const { text, problems } = jsonText(value, name);
-  beginArguments(text.length);
-  return { length: put(text), problems };
+/**
+ * Writes a JSON argument alone; returns its length and the problems met, and with `copy` the
+ * value as written (see input.js, `jsonText`).
+ */
+function putJson(value, name, copy = false) {
+  if (value === undefined || value === null) return { length: ABSENT, problems: [], copy: undefined };
+  const json = jsonText(value, name, copy);
+  beginArguments(json.text.length);
+  return { length: put(json.text), problems: json.problems, copy: json.copy };
+}
+
+/**
+ * The doctor `addDoctor` added, from what the engine wrote (src/binding/hospital.rs): when it
+ * is the doctor exactly as sent, `sent` (the copy the JS layer made while writing it) with the
+ * id first; otherwise the engine's JSON, parsed.
+ */
+function addedDoctor(sent) {
+  const numbers = memoryNumbers();
+  const bytes = memoryBytes();
+  const at = singleRow();
+  const textAt = bindings.textPtr();
+  if (numbers[at] !== 1 || sent === undefined) return JSON.parse(text(bytes, textAt, numbers[at + 1]));
+  if (Object.hasOwn(sent, "id")) return sent;
+  const doctor = { id: text(bytes, textAt + numbers[at + 2], numbers[at + 3]) };
+  for (const key of Object.keys(sent)) doctor[key] = sent[key];
+  return doctor;
 }
 
 /**
@@ -316,7 +336,7 @@ function listOf(entry, limit, after, call) {
     const rows = memoryNumbers();
     const bytes = memoryBytes();
     const base = listRows();
-    for (let i = 0; i < count; i++) list.push(appointment(rows, bytes, base + i * ROW, entry.names, rowText));
+    for (let i = 0; i < count; i++) list.push(appointment(rows, bytes, base + i * ROW, entry.names, rowParts));
     if (count < max) break;
     next = list[list.length - 1].id;
   }
@@ -461,9 +481,10 @@ export class Hospital {
     let problems = [];
     try {
       if (doctor === undefined) throw invalidInput("doctor", "is missing: addDoctor needs the doctor, { name, locations, schedule }");
-      const json = putJson(doctor, "doctor");
+      const json = putJson(doctor, "doctor", true);
       problems = json.problems;
-      return parsed(entry.raw.addDoctor(json.length));
+      if (entry.raw.addDoctor(json.length) < 0) throw engineError();
+      return addedDoctor(json.copy);
     } catch (error) {
       throw failure(withProblem(error, problems));
     } finally {

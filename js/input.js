@@ -263,14 +263,15 @@ const SENTINEL = "1e999";
 
 /**
  * `value`, the argument `name`, as JSON text, with the problems met on the way: `[path, reason]`
- * for each value replaced by the sentinel, in the order the engine would meet them.
+ * for each value replaced by the sentinel, in the order the engine would meet them. With `copy`,
+ * also the value as that text says it (`copy`: plain objects and arrays made here, built from the
+ * values read for the text, so that no getter runs twice), or `undefined` when there were
+ * problems or a key `__proto__`.
  */
-export function jsonText(value, name) {
-  const parts = [];
-  const problems = [];
-  const path = [];
-  walk(value, 0, parts, problems, path, name);
-  return { text: parts.join(""), problems };
+export function jsonText(value, name, copy = false) {
+  const state = { text: "", problems: [], path: [], name, copy, copyable: copy };
+  const copied = walk(value, 0, state);
+  return { text: state.text, problems: state.problems, copy: state.copyable && state.problems.length === 0 ? copied : undefined };
 }
 
 /**
@@ -290,39 +291,56 @@ function pathText(name, path) {
   return shortened(text === "" ? name : typeof path[0] === "number" ? `${name}${text}` : text);
 }
 
-function problem(parts, problems, path, name, reason) {
-  problems.push([pathText(name, path), reason]);
-  parts.push(SENTINEL);
+/**
+ * `JSON.stringify(text)`, five to ten times faster for the short strings of arguments: what
+ * needs no escape (no control character, quote, backslash or surrogate) is written as it is.
+ */
+function quoted(text) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
 }
 
-function walk(value, depth, parts, problems, path, name) {
+function problem(state, reason) {
+  state.problems.push([pathText(state.name, state.path), reason]);
+  state.text += SENTINEL;
+  return undefined;
+}
+
+/**
+ * Writes `value` to `state.text` (the JSON text, refusing what JSON cannot say: see `jsonText`);
+ * returns its copy when `state.copy` is set.
+ */
+function walk(value, depth, state) {
   switch (typeof value) {
     case "string":
       if (value.length > MAX_STRING_UNITS) {
-        return problem(parts, problems, path, name, `a string of ${value.length} characters; the longest accepted is ${MAX_STRING_UNITS}`);
+        return problem(state, `a string of ${value.length} characters; the longest accepted is ${MAX_STRING_UNITS}`);
       }
       if (!value.isWellFormed()) {
-        return problem(parts, problems, path, name, "holds a lone surrogate (half a UTF-16 pair), which cannot be stored as given");
+        return problem(state, "holds a lone surrogate (half a UTF-16 pair), which cannot be stored as given");
       }
-      parts.push(JSON.stringify(value));
-      return undefined;
+      state.text += quoted(value);
+      return value;
     case "number":
-      if (!Number.isFinite(value)) return problem(parts, problems, path, name, `expected a finite number, not ${describe(value)}`);
-      parts.push(value === 0 ? "0" : String(value));
-      return undefined;
+      if (!Number.isFinite(value)) return problem(state, `expected a finite number, not ${describe(value)}`);
+      state.text += value === 0 ? "0" : String(value);
+      return value + 0; // -0 is written 0
     case "boolean":
-      parts.push(value ? "true" : "false");
-      return undefined;
+      state.text += value ? "true" : "false";
+      return value;
     case "object":
       if (value === null) {
-        parts.push("null");
-        return undefined;
+        state.text += "null";
+        return null;
       }
       break;
     default:
-      return problem(parts, problems, path, name, `${describe(value)} is not a JSON value`);
+      return problem(state, `${describe(value)} is not a JSON value`);
   }
-  if (depth >= MAX_DEPTH) return problem(parts, problems, path, name, `nested more than ${MAX_DEPTH} levels deep`);
+  if (depth >= MAX_DEPTH) return problem(state, `nested more than ${MAX_DEPTH} levels deep`);
   let isArray;
   let keys;
   let length;
@@ -331,20 +349,22 @@ function walk(value, depth, parts, problems, path, name) {
     if (isArray) {
       length = value.length;
     } else {
-      if (!isPlainObject(value)) return problem(parts, problems, path, name, `expected a plain object or an array, not ${describe(value)}`);
+      if (!isPlainObject(value)) return problem(state, `expected a plain object or an array, not ${describe(value)}`);
       keys = Object.keys(value);
     }
   } catch (error) {
-    return problem(parts, problems, path, name, `could not be read (${describeThrown(error)})`);
+    return problem(state, `could not be read (${describeThrown(error)})`);
   }
+  const path = state.path;
   if (isArray) {
     if (typeof length !== "number" || !Number.isSafeInteger(length) || length < 0) {
-      return problem(parts, problems, path, name, "has no valid length");
+      return problem(state, "has no valid length");
     }
-    if (length > MAX_ITEMS) return problem(parts, problems, path, name, `an array of ${length} items; the most accepted is ${MAX_ITEMS}`);
-    parts.push("[");
+    if (length > MAX_ITEMS) return problem(state, `an array of ${length} items; the most accepted is ${MAX_ITEMS}`);
+    const items = state.copy ? [] : undefined;
+    state.text += "[";
     for (let i = 0; i < length; i++) {
-      if (i > 0) parts.push(",");
+      if (i > 0) state.text += ",";
       path.push(i);
       let item;
       let readable = true;
@@ -352,20 +372,23 @@ function walk(value, depth, parts, problems, path, name) {
         item = value[i];
       } catch (error) {
         readable = false;
-        problem(parts, problems, path, name, `could not be read (${describeThrown(error)})`);
+        problem(state, `could not be read (${describeThrown(error)})`);
       }
       if (readable) {
-        if (item === undefined) problem(parts, problems, path, name, "is undefined (a hole in the array?)");
-        else walk(item, depth + 1, parts, problems, path, name);
+        if (item === undefined) problem(state, "is undefined (a hole in the array?)");
+        else if (items === undefined) walk(item, depth + 1, state);
+        else items.push(walk(item, depth + 1, state));
       }
       path.pop();
     }
-    parts.push("]");
-    return undefined;
+    state.text += "]";
+    return items;
   }
-  parts.push("{");
+  const fields = state.copy ? {} : undefined;
+  state.text += "{";
   let first = true;
-  for (const key of keys) {
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
     let item;
     let readable = true;
     path.push(key);
@@ -373,19 +396,25 @@ function walk(value, depth, parts, problems, path, name) {
       item = value[key];
     } catch (error) {
       readable = false;
-      parts.push(first ? "" : ",", JSON.stringify(key), ":");
-      problem(parts, problems, path, name, `could not be read (${describeThrown(error)})`);
+      state.text += `${first ? "" : ","}${quoted(key)}:`;
+      problem(state, `could not be read (${describeThrown(error)})`);
       first = false;
     }
     if (readable && item !== undefined) {
-      parts.push(first ? "" : ",", JSON.stringify(key), ":");
-      walk(item, depth + 1, parts, problems, path, name);
+      state.text += `${first ? "" : ","}${quoted(key)}:`;
+      const copied = walk(item, depth + 1, state);
+      // An own `__proto__` cannot be set by assignment; such a value is not copied (never a
+      // doctor's: the engine knows no such field).
+      if (fields !== undefined) {
+        if (key === "__proto__") state.copyable = false;
+        else fields[key] = copied;
+      }
       first = false;
     }
     path.pop();
   }
-  parts.push("}");
-  return undefined;
+  state.text += "}";
+  return fields;
 }
 
 /**

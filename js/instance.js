@@ -39,12 +39,14 @@ function attach() {
 
 /** Current views of wasm memory: `bytes` (Uint8Array) and `numbers` (Float64Array). */
 export function memoryBytes() {
-  if (bytes.byteLength === 0) refresh();
+  // `length`, not `byteLength`: both are 0 once the buffer is detached, and `length` costs V8 a
+  // third of what `byteLength` does (a call returning an appointment asks for both views).
+  if (bytes.length === 0) refresh();
   return bytes;
 }
 
 export function memoryNumbers() {
-  if (numbers.byteLength === 0) refresh();
+  if (numbers.length === 0) refresh();
   return numbers;
 }
 
@@ -65,10 +67,14 @@ export function listRows() {
   return bindings.listPtr() >>> 3;
 }
 
-/** Where the JSON parts of the last call's rows are (a byte address). */
-export function rowText() {
-  return bindings.textPtr();
-}
+/**
+ * Where the parts of the last call's rows are (output.js, `appointment`): `text()` a byte
+ * address, `trace()` an index in `memoryNumbers()`.
+ */
+export const rowParts = Object.freeze({
+  text: () => bindings.textPtr(),
+  trace: () => bindings.tracePtr() >>> 3,
+});
 
 // ---------------------------------------------------------------------------------------------
 // Writing arguments
@@ -84,7 +90,7 @@ export function beginArguments(units) {
     scratchAt = bindings.scratchReserve(units * 3);
     scratchSize = bindings.scratchSize();
     refresh();
-  } else if (bytes.byteLength === 0) {
+  } else if (bytes.length === 0) {
     refresh();
   }
   cursor = scratchAt;

@@ -1,12 +1,13 @@
 // Results, built from numbers: the engine writes each appointment or found slot as a row of
 // numbers (and addresses of the strings it holds) into wasm memory (src/binding/rows.rs), and
-// this module builds the plain objects the API returns. No JSON crosses for them: a date-time is
-// formatted here through a cache (a hospital's starts repeat), a doctor's id and a location are
-// decoded once per doctor and location (the rows carry stable numbers for them), the other
-// strings straight from wasm memory.
+// this module builds the plain objects the API returns. No JSON crosses for them but their
+// metadata (a JSON value of any shape): a date-time is formatted here through a cache (a
+// hospital's starts repeat), a doctor's id and a location are decoded once per doctor and
+// location (the rows carry stable numbers for them), the other strings straight from wasm
+// memory; a rescheduling trace comes as numbers beside the rows (the call's parts).
 
 /** The position of each number in an appointment row (as src/binding/rows.rs writes them). */
-export const ROW = 31;
+export const ROW = 33;
 const FLAGS = 0;
 const ID_NUMBER = 1;
 const ID_PTR = 2;
@@ -31,21 +32,28 @@ const REASON_PTR = 20;
 const REASON_LEN = 21;
 const NOTES_PTR = 22;
 const NOTES_LEN = 23;
-const EXTRAS_OFFSET = 24;
-const EXTRAS_LEN = 25;
+const METADATA_OFFSET = 24;
+const METADATA_LEN = 25;
 const END = 26;
 const START_UTC = 27;
 const END_UTC = 28;
 const CREATED_AT = 29;
 const UPDATED_AT = 30;
+const TRACE_AT = 31;
+const TRACE_COUNT = 32;
 
 /** The names of the positions above, in order: a test compares them with the engine's. */
 export const LAYOUT = [
   "flags", "idNumber", "idPtr", "idLen", "doctorKey", "doctorStamp", "doctorPtr", "doctorLen",
   "place", "placeStamp", "placePtr", "placeLen", "start", "duration", "status", "patientPtr",
   "patientLen", "requestPtr", "requestLen", "holdExpires", "reasonPtr", "reasonLen", "notesPtr",
-  "notesLen", "extrasOffset", "extrasLen", "end", "startUtc", "endUtc", "createdAt", "updatedAt",
+  "notesLen", "metadataOffset", "metadataLen", "end", "startUtc", "endUtc", "createdAt", "updatedAt",
+  "traceAt", "traceCount",
 ];
+
+/** An entry of a rescheduling trace, in the call's trace numbers (from `traceAt`, `traceCount` of them). */
+export const TRACE_ENTRY = 6;
+export const TRACE_LAYOUT = ["locationOffset", "locationLen", "start", "end", "startUtc", "endUtc"];
 
 /** A found slot's row. */
 export const FOUND_ROW = 11;
@@ -168,10 +176,11 @@ function cached(list, key, stamp, bytes, ptr, len) {
 
 /**
  * The appointment in `rows` (a Float64Array of wasm memory) at `at`, as the API returns it;
- * `textAt()` is where the rows' JSON parts are (the engine's text area), asked for only when a
- * row has one; `knownId`, when given, is the appointment's id (the caller looked it up by it).
+ * `parts` says where the rows' parts are, asked only when a row has one: `parts.text()` the
+ * byte address of their text, `parts.trace()` the index in `rows` of their trace numbers;
+ * `knownId`, when given, is the appointment's id (the caller looked it up by it).
  */
-export function appointment(rows, bytes, at, names, textAt, knownId = undefined) {
+export function appointment(rows, bytes, at, names, parts, knownId = undefined) {
   const flags = rows[at + FLAGS];
   const number = rows[at + ID_NUMBER];
   const start = rows[at + START];
@@ -182,7 +191,7 @@ export function appointment(rows, bytes, at, names, textAt, knownId = undefined)
   const status = STATUSES[rows[at + STATUS]];
   // The usual appointments, a patient or not and nothing else, as one literal each: adding
   // properties one by one would walk V8 through a new hidden class for each.
-  if (flags & ZONED) return zonedAppointment(rows, bytes, at, flags, id, doctorId, location, status, textAt);
+  if (flags & ZONED) return zonedAppointment(rows, bytes, at, flags, id, doctorId, location, status, parts);
   if (flags === HAS_PATIENT) {
     const patient = text(bytes, rows[at + PATIENT_PTR], rows[at + PATIENT_LEN]);
     return { id, doctorId, location, start: dateTime(start), end: dateTime(start + duration), durationMinutes: duration, patient, status };
@@ -190,11 +199,20 @@ export function appointment(rows, bytes, at, names, textAt, knownId = undefined)
   if (flags === 0) {
     return { id, doctorId, location, start: dateTime(start), end: dateTime(start + duration), durationMinutes: duration, status };
   }
-  return withParts({ id, doctorId, location, start: dateTime(start), end: dateTime(start + duration), durationMinutes: duration }, rows, bytes, at, flags, status, textAt, dateTime);
+  // What `reschedule` usually returns: moved, a patient or not, nothing else.
+  if ((flags | HAS_PATIENT) === (HAS_PATIENT | HAS_RESCHEDULED_FROM)) {
+    const moved = rescheduledFrom(rows, bytes, at, parts);
+    if (flags === HAS_RESCHEDULED_FROM) {
+      return { id, doctorId, location, start: dateTime(start), end: dateTime(start + duration), durationMinutes: duration, status, rescheduledFrom: moved };
+    }
+    const patient = text(bytes, rows[at + PATIENT_PTR], rows[at + PATIENT_LEN]);
+    return { id, doctorId, location, start: dateTime(start), end: dateTime(start + duration), durationMinutes: duration, patient, status, rescheduledFrom: moved };
+  }
+  return withParts({ id, doctorId, location, start: dateTime(start), end: dateTime(start + duration), durationMinutes: duration }, rows, bytes, at, flags, status, parts, dateTime);
 }
 
 /** An appointment of a hospital with a time zone: wall clocks there, and instants in UTC. */
-function zonedAppointment(rows, bytes, at, flags, id, doctorId, location, status, textAt) {
+function zonedAppointment(rows, bytes, at, flags, id, doctorId, location, status, parts) {
   const head = {
     id,
     doctorId,
@@ -205,7 +223,7 @@ function zonedAppointment(rows, bytes, at, flags, id, doctorId, location, status
     endUtc: instant(rows[at + END_UTC]),
     durationMinutes: rows[at + DURATION],
   };
-  return withParts(head, rows, bytes, at, flags, status, textAt, instant);
+  return withParts(head, rows, bytes, at, flags, status, parts, instant);
 }
 
 /**
@@ -213,19 +231,39 @@ function zonedAppointment(rows, bytes, at, flags, id, doctorId, location, status
  * parts its flags name, in the API's order; `moment` writes the hold's expiry and the timestamps
  * (wall clock in a floating hospital, UTC instants in a zoned one).
  */
-function withParts(result, rows, bytes, at, flags, status, textAt, moment) {
+function withParts(result, rows, bytes, at, flags, status, parts, moment) {
   if (flags & HAS_PATIENT) result.patient = text(bytes, rows[at + PATIENT_PTR], rows[at + PATIENT_LEN]);
   if (flags & HAS_REQUEST_ID) result.requestId = text(bytes, rows[at + REQUEST_PTR], rows[at + REQUEST_LEN]);
   result.status = status;
   if (flags & HAS_HOLD_EXPIRES) result.holdExpires = moment(rows[at + HOLD_EXPIRES]);
-  const extras = flags & (HAS_RESCHEDULED_FROM | HAS_METADATA) ? JSON.parse(text(bytes, textAt() + rows[at + EXTRAS_OFFSET], rows[at + EXTRAS_LEN])) : undefined;
-  if (flags & HAS_RESCHEDULED_FROM) result.rescheduledFrom = extras.rescheduledFrom;
+  if (flags & HAS_RESCHEDULED_FROM) result.rescheduledFrom = rescheduledFrom(rows, bytes, at, parts);
   if (flags & HAS_CANCEL_REASON) result.cancelReason = text(bytes, rows[at + REASON_PTR], rows[at + REASON_LEN]);
   if (flags & HAS_NOTES) result.notes = text(bytes, rows[at + NOTES_PTR], rows[at + NOTES_LEN]);
-  if (flags & HAS_METADATA) result.metadata = extras.metadata;
+  if (flags & HAS_METADATA) result.metadata = JSON.parse(text(bytes, parts.text() + rows[at + METADATA_OFFSET], rows[at + METADATA_LEN]));
   if (flags & HAS_CREATED_AT) result.createdAt = moment(rows[at + CREATED_AT]);
   if (flags & HAS_UPDATED_AT) result.updatedAt = moment(rows[at + UPDATED_AT]);
   return result;
+}
+
+/**
+ * The rescheduling trace of the appointment in `rows` at `at`, oldest first: each earlier time's
+ * location, its wall clocks and, in a hospital with a time zone (its instants are not NaN), the
+ * instants in UTC.
+ */
+function rescheduledFrom(rows, bytes, at, parts) {
+  const count = rows[at + TRACE_COUNT];
+  const textAt = parts.text();
+  let entry = parts.trace() + rows[at + TRACE_AT];
+  const trace = [];
+  for (let i = 0; i < count; i++, entry += TRACE_ENTRY) {
+    const location = text(bytes, textAt + rows[entry], rows[entry + 1]);
+    const start = dateTime(rows[entry + 2]);
+    const end = dateTime(rows[entry + 3]);
+    const startUtc = rows[entry + 4];
+    // One literal per shape, as for the appointments.
+    trace.push(startUtc === startUtc ? { location, start, end, startUtc: instant(startUtc), endUtc: instant(rows[entry + 5]) } : { location, start, end });
+  }
+  return trace;
 }
 
 /** The found slot in `rows` at `at`, as `findSlots` returns it. */

@@ -16,6 +16,7 @@ pub(crate) struct Args<'a> {
 
 impl<'a> Args<'a> {
     /// The next text argument of `length` bytes (`None` when `length` is negative: absent).
+    #[inline]
     pub(crate) fn text(&mut self, length: i32) -> Result<Option<&'a str>> {
         let Ok(length) = usize::try_from(length) else {
             return Ok(None);
@@ -31,6 +32,7 @@ impl<'a> Args<'a> {
     }
 
     /// A required text argument, `field` by name, borrowed from the scratch area.
+    #[inline]
     pub(crate) fn required(&mut self, field: &str, length: i32) -> Result<&'a str> {
         self.text(length)?
             .ok_or_else(|| Error::invalid_input(field, "is missing (a required field)"))

@@ -6,9 +6,10 @@
 //!   the other; the call gets their lengths;
 //! - the *row*, where a call that returns one appointment writes it as numbers (`rows.rs`), at an
 //!   address that never changes;
-//! - the *list*, where a call that returns several writes them, and the *text*, where rows put
-//!   the rare JSON parts (rescheduling traces, metadata); their addresses may change with every
-//!   call, so the JS layer asks for them after it;
+//! - the *list*, where a call that returns several writes them, and the *parts*, where rows put
+//!   what does not fit in a row (`Parts`: rescheduling traces as numbers, their locations and
+//!   metadata as text); their addresses may change with every call, so the JS layer asks for
+//!   them after it, and only when a row has such a part;
 //! - the *snapshot*, the text `toSnapshot` writes, until the JS layer has copied it;
 //! - the last *error*, as JSON text, until the JS layer takes it.
 //!
@@ -21,7 +22,15 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 /// The numbers of one appointment row (`rows.rs` says which is which).
-pub(crate) const ROW: usize = 31;
+pub(crate) const ROW: usize = 33;
+
+/// What the rows of a call point to beyond their numbers (`rows.rs` writes them).
+pub(crate) struct Parts {
+    /// Text: the locations of rescheduling traces, and metadata as JSON.
+    pub(crate) text: String,
+    /// The entries of rescheduling traces, `TRACE_ENTRY` numbers each (`rows.rs`).
+    pub(crate) trace: Vec<f64>,
+}
 
 /// The single-appointment row: f64 bits.
 static SINGLE: [AtomicU64; ROW] = [const { AtomicU64::new(0) }; ROW];
@@ -32,7 +41,12 @@ const SCRATCH_START: usize = 64 << 10;
 thread_local! {
     static SCRATCH: RefCell<Vec<u8>> = RefCell::new(vec![0; SCRATCH_START]);
     static LIST: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
-    static TEXT: RefCell<String> = const { RefCell::new(String::new()) };
+    static PARTS: RefCell<Parts> = const {
+        RefCell::new(Parts {
+            text: String::new(),
+            trace: Vec::new(),
+        })
+    };
     static SNAPSHOT: RefCell<String> = const { RefCell::new(String::new()) };
     static ERROR: RefCell<Option<Error>> = const { RefCell::new(None) };
     static ZONES: RefCell<TimeZones> = RefCell::new(TimeZones::new());
@@ -123,14 +137,15 @@ pub fn list_ptr() -> usize {
     LIST.with(|l| l.borrow().as_ptr() as usize)
 }
 
-/// Runs `write` on an emptied list and text.
-pub(crate) fn with_list<T>(write: impl FnOnce(&mut Vec<f64>, &mut String) -> T) -> T {
+/// Runs `write` on an emptied list and parts.
+pub(crate) fn with_list<T>(write: impl FnOnce(&mut Vec<f64>, &mut Parts) -> T) -> T {
     LIST.with(|l| {
-        TEXT.with(|t| {
-            let (mut list, mut text) = (l.borrow_mut(), t.borrow_mut());
+        PARTS.with(|p| {
+            let (mut list, mut parts) = (l.borrow_mut(), p.borrow_mut());
             list.clear();
-            text.clear();
-            write(&mut list, &mut text)
+            parts.text.clear();
+            parts.trace.clear();
+            write(&mut list, &mut parts)
         })
     })
 }
@@ -138,7 +153,14 @@ pub(crate) fn with_list<T>(write: impl FnOnce(&mut Vec<f64>, &mut String) -> T) 
 /// Where the text the last call's rows point into is.
 #[wasm_bindgen(js_name = textPtr)]
 pub fn text_ptr() -> usize {
-    TEXT.with(|t| t.borrow().as_ptr() as usize)
+    PARTS.with(|p| p.borrow().text.as_ptr() as usize)
+}
+
+/// Where the numbers of the last call's rescheduling traces are (a byte address; 8-byte
+/// aligned).
+#[wasm_bindgen(js_name = tracePtr)]
+pub fn trace_ptr() -> usize {
+    PARTS.with(|p| p.borrow().trace.as_ptr() as usize)
 }
 
 /// Runs `write` on the emptied snapshot area; returns the text's length.

@@ -4,7 +4,9 @@
 //! text; a failure returns -1 (or `undefined`) and leaves its error for `takeError()`.
 
 use super::args::{flag, number, read};
-use super::exchange::{answer, fail, set_single, with_list, with_snapshot, with_zones};
+use super::exchange::{
+    answer, fail, set_single, with_list, with_scratch, with_snapshot, with_zones, ROW,
+};
 use super::rows;
 use dr_schedule_engine::{
     AppointmentPatch, AppointmentQuery, AppointmentView, BookRequest, CancelOptions, ChangeOptions,
@@ -34,8 +36,8 @@ pub struct RawHospital {
 fn single(result: Result<AppointmentView<'_>>) -> i32 {
     match result {
         Ok(view) => {
-            // The single row has no text of its own: its rare JSON parts go to the list's text.
-            let row = with_list(|_, text| rows::appointment(&view, text));
+            // The single row has no parts of its own: its rare parts go to the list's.
+            let row = with_list(|_, parts| rows::appointment(&view, parts));
             set_single(&row);
             0
         }
@@ -49,9 +51,9 @@ fn single(result: Result<AppointmentView<'_>>) -> i32 {
 /// Writes appointments to the list: how many, or -1 after keeping the error.
 fn list(result: Result<Vec<AppointmentView<'_>>>) -> i32 {
     match result {
-        Ok(views) => with_list(|list, text| {
+        Ok(views) => with_list(|list, parts| {
             for view in &views {
-                rows::push_appointment(list, text, view);
+                rows::push_appointment(list, parts, view);
             }
             views.len() as i32
         }),
@@ -60,6 +62,20 @@ fn list(result: Result<Vec<AppointmentView<'_>>>) -> i32 {
             -1
         }
     }
+}
+
+/// Whether `json`, a doctor the engine wrote, is the text `sent` for it: the same bytes, or,
+/// when the hospital assigned the id, the same with `"id":"…",` put first.
+fn is_as_sent(json: &str, sent: &[u8], id: &str, given_id: bool) -> bool {
+    let json = json.as_bytes();
+    if given_id {
+        return json == sent;
+    }
+    let head = 9 + id.len(); // {"id":"…",
+    json.get(..7) == Some(b"{\"id\":\"".as_slice())
+        && json.get(7..head - 2) == Some(id.as_bytes())
+        && json.get(head - 2..head) == Some(b"\",".as_slice())
+        && json.get(head..) == sent.get(1..)
 }
 
 /// JSON text of a value, or `None` after keeping the error.
@@ -132,12 +148,41 @@ impl RawHospital {
         self.inner.actor().map(str::to_owned)
     }
 
-    /// `addDoctor(doctor)`: the doctor as JSON.
+    /// `addDoctor(doctor)`: 0, or -1 after keeping the error. The doctor goes to the parts'
+    /// text as JSON, and the single row says `[asSent, jsonLen, idOffset, idLen]`: `asSent` 1
+    /// when that JSON is the text the JS layer sent (with the assigned id put first), which the
+    /// JS layer then needs not parse, and where the id is in the text.
     #[wasm_bindgen(js_name = addDoctor)]
-    pub fn add_doctor(&mut self, doctor_len: i32) -> Option<String> {
+    pub fn add_doctor(&mut self, doctor_len: i32) -> i32 {
         let doctor = read(|a| a.json::<NewDoctor>("doctor", doctor_len))
             .and_then(|d| d.ok_or_else(|| Error::invalid_input("doctor", "is missing")));
-        json(doctor.and_then(|d| self.inner.add_doctor(d)))
+        let given_id = doctor.as_ref().is_ok_and(|d| d.id.is_some());
+        match doctor.and_then(|d| self.inner.add_doctor(d)) {
+            Ok(doctor) => {
+                let json = doctor.to_json();
+                let sent = with_scratch(|bytes| {
+                    usize::try_from(doctor_len)
+                        .ok()
+                        .and_then(|len| bytes.get(..len))
+                        .is_some_and(|sent| is_as_sent(&json, sent, &doctor.id, given_id))
+                });
+                let mut row = [0.0; ROW];
+                with_list(|_, parts| {
+                    parts.text.push_str(&json);
+                    parts.text.push_str(&doctor.id);
+                });
+                row[0] = f64::from(u8::from(sent));
+                row[1] = json.len() as f64;
+                row[2] = json.len() as f64;
+                row[3] = doctor.id.len() as f64;
+                set_single(&row);
+                0
+            }
+            Err(e) => {
+                fail(e);
+                -1
+            }
+        }
     }
 
     /// `getDoctor(id)`.

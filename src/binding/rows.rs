@@ -2,10 +2,12 @@
 //! JavaScript `Float64Array` reads them as they are): its times as minutes, its status as a
 //! code, its strings as the address and length of their UTF-8 bytes in wasm memory (valid until
 //! the next call), its doctor and location also as numbers that stay the same while they do, so
-//! that the JS layer decodes each doctor's id and each location once. The JS layer
-//! (`js/output.js`) reads rows by the same positions; `rowLayout()` gives them, for its test.
+//! that the JS layer decodes each doctor's id and each location once. A rescheduling trace goes
+//! to the call's parts (`Parts`) as numbers too, [`TRACE_ENTRY`] per earlier time; metadata, a
+//! JSON value of any shape, as its text. The JS layer (`js/output.js`) reads rows by the same
+//! positions; `rowLayout()` gives them, for its test.
 
-use super::exchange::ROW;
+use super::exchange::{Parts, ROW};
 use dr_schedule_engine::{
     AppointmentId, AppointmentStatus, AppointmentView, FoundSlot, LocalDateTime, Moment, WriteJson,
 };
@@ -37,14 +39,31 @@ const LAYOUT: [&str; ROW] = [
     "reasonLen",
     "notesPtr",
     "notesLen",
-    "extrasOffset",
-    "extrasLen",
+    "metadataOffset",
+    "metadataLen",
     "end",
     "startUtc",
     "endUtc",
     "createdAt",
     "updatedAt",
+    "traceAt",
+    "traceCount",
 ];
+
+/// The numbers of an entry of a rescheduling trace, in order: where its location's text is
+/// (an offset in the parts' text, a length), its start and end (wall clock, minutes), and its
+/// start and end as instants (minutes in UTC; NaN in a hospital without a time zone).
+const TRACE_LAYOUT: [&str; TRACE_ENTRY] = [
+    "locationOffset",
+    "locationLen",
+    "start",
+    "end",
+    "startUtc",
+    "endUtc",
+];
+
+/// Numbers per entry of a rescheduling trace.
+pub(crate) const TRACE_ENTRY: usize = 6;
 
 /// The numbers of a `findSlots` row, in order.
 const FOUND_LAYOUT: [&str; FOUND_ROW] = [
@@ -64,13 +83,15 @@ const FOUND_LAYOUT: [&str; FOUND_ROW] = [
 /// Numbers per `findSlots` row.
 pub(crate) const FOUND_ROW: usize = 11;
 
-/// The names of a row's numbers, in order, as JSON: `{"appointment": [...], "foundSlot": [...]}`.
+/// The names of a row's numbers, in order, as JSON:
+/// `{"appointment": [...], "traceEntry": [...], "foundSlot": [...]}`.
 #[wasm_bindgen(js_name = rowLayout)]
 pub fn row_layout() -> String {
     let names = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
     format!(
-        "{{\"appointment\":{},\"foundSlot\":{}}}",
+        "{{\"appointment\":{},\"traceEntry\":{},\"foundSlot\":{}}}",
         names(&LAYOUT).to_json(),
+        names(&TRACE_LAYOUT).to_json(),
         names(&FOUND_LAYOUT).to_json()
     )
 }
@@ -103,9 +124,9 @@ fn address(text: &str) -> (f64, f64) {
     (text.as_ptr() as usize as f64, text.len() as f64)
 }
 
-/// `view` as a row; its rescheduling trace and metadata, if any, go to `text` as JSON
-/// (`{"rescheduledFrom": […], "metadata": {…}}`), which the row points into.
-pub(crate) fn appointment(view: &AppointmentView<'_>, text: &mut String) -> [f64; ROW] {
+/// `view` as a row; its rescheduling trace and metadata, if any, go to `parts`, which the row
+/// points into.
+pub(crate) fn appointment(view: &AppointmentView<'_>, parts: &mut Parts) -> [f64; ROW] {
     let mut row = [0.0; ROW];
     let mut flags = 0;
     match view.id() {
@@ -162,34 +183,36 @@ pub(crate) fn appointment(view: &AppointmentView<'_>, text: &mut String) -> [f64
         (row[22], row[23]) = address(notes);
     }
     let trace = view.rescheduled_from();
-    let metadata = view.metadata();
-    if !trace.is_empty() || metadata.is_some() {
-        let offset = text.len();
-        text.push('{');
-        if !trace.is_empty() {
-            flags |= HAS_RESCHEDULED_FROM;
-            text.push_str("\"rescheduledFrom\":");
-            trace.write_json(text);
+    if !trace.is_empty() {
+        flags |= HAS_RESCHEDULED_FROM;
+        row[31] = parts.trace.len() as f64;
+        row[32] = trace.len() as f64;
+        for previous in trace.iter() {
+            let offset = parts.text.len();
+            parts.text.push_str(&previous.location);
+            parts.trace.extend_from_slice(&[
+                offset as f64,
+                previous.location.len() as f64,
+                minutes(previous.start),
+                minutes(previous.end),
+                previous.start_utc.map_or(f64::NAN, moment_minutes),
+                previous.end_utc.map_or(f64::NAN, moment_minutes),
+            ]);
         }
-        if let Some(metadata) = metadata {
-            flags |= HAS_METADATA;
-            if !trace.is_empty() {
-                text.push(',');
-            }
-            text.push_str("\"metadata\":");
-            text.push_str(metadata);
-        }
-        text.push('}');
-        row[24] = offset as f64;
-        row[25] = (text.len() - offset) as f64;
+    }
+    if let Some(metadata) = view.metadata() {
+        flags |= HAS_METADATA;
+        row[24] = parts.text.len() as f64;
+        row[25] = metadata.len() as f64;
+        parts.text.push_str(metadata);
     }
     row[0] = f64::from(flags);
     row
 }
 
 /// Appends `view` as a row to `list`.
-pub(crate) fn push_appointment(list: &mut Vec<f64>, text: &mut String, view: &AppointmentView<'_>) {
-    list.extend_from_slice(&appointment(view, text));
+pub(crate) fn push_appointment(list: &mut Vec<f64>, parts: &mut Parts, view: &AppointmentView<'_>) {
+    list.extend_from_slice(&appointment(view, parts));
 }
 
 /// Appends a found slot as a row to `list`.

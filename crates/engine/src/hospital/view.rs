@@ -57,6 +57,7 @@ impl<'a> AppointmentView<'a> {
     }
 
     /// The id.
+    #[inline]
     pub fn id(&self) -> AppointmentId<'a> {
         match self.record.extra.as_ref().and_then(|e| e.id.as_deref()) {
             Some(id) if self.record.number == 0 => AppointmentId::Named(id),
@@ -65,6 +66,7 @@ impl<'a> AppointmentView<'a> {
     }
 
     /// The doctor's id.
+    #[inline]
     pub fn doctor_id(&self) -> &'a str {
         self.hospital
             .doctors
@@ -73,22 +75,26 @@ impl<'a> AppointmentView<'a> {
     }
 
     /// The location.
+    #[inline]
     pub fn location(&self) -> &'a str {
         self.hospital.places.name(self.record.place)
     }
 
     /// The zone of its location (none in a hospital of floating wall-clock times).
+    #[inline]
     pub(crate) fn zone(&self) -> Option<&'a ZoneRules> {
         self.hospital.zones.at(self.location())
     }
 
     /// First minute: the wall clock at its location.
+    #[inline]
     pub fn start(&self) -> LocalDateTime {
         zoned::wall(self.zone(), self.record.start)
     }
 
     /// Exclusive end: the wall clock at its location, `durationMinutes` of real time after the
     /// start.
+    #[inline]
     pub fn end(&self) -> LocalDateTime {
         zoned::wall(self.zone(), self.record.end())
     }
@@ -99,11 +105,13 @@ impl<'a> AppointmentView<'a> {
     }
 
     /// The start as an instant, in a hospital with a time zone.
+    #[inline]
     pub fn start_utc(&self) -> Option<Moment> {
         self.zone().map(|_| Moment::at(self.record.start, 0))
     }
 
     /// The end as an instant, in a hospital with a time zone.
+    #[inline]
     pub fn end_utc(&self) -> Option<Moment> {
         self.zone().map(|_| Moment::at(self.record.end(), 0))
     }
@@ -115,12 +123,14 @@ impl<'a> AppointmentView<'a> {
     }
 
     /// The `now` of the call that created it.
+    #[inline]
     pub fn created_at(&self) -> Option<Moment> {
         let t = self.record.extra.as_ref()?.created_at?;
         Some(self.hospital.zones.stamp(t))
     }
 
     /// The `now` of the latest call that changed it and passed one.
+    #[inline]
     pub fn updated_at(&self) -> Option<Moment> {
         let t = self.record.extra.as_ref()?.updated_at?;
         Some(self.hospital.zones.stamp(t))

@@ -55,7 +55,7 @@
 // the batch's transaction, like change records. Every change a request makes carries its key's
 // id as its `actor`.
 import { Hospital } from "dr-schedule";
-import { errorResponse, execute, resolve, unauthenticated } from "./api.mjs";
+import { errorResponse, execute, isHospitalError, resolve, unauthenticated } from "./api.mjs";
 import { Keyring, MAX_KEYS, MAX_LABEL_BYTES, checkRoles, publicKey } from "./auth.mjs";
 import { DEFAULT_COMPACT_MIN_BYTES, DEFAULT_COMPACT_PERCENT, compactNow, compactionThreshold } from "./compaction.mjs";
 import { RevisionConflictError, StoreBusyError, StoreUnavailableError, StoreUnreachableError, StoredDataError } from "./storage.mjs";
@@ -109,10 +109,6 @@ export const consoleLog = Object.freeze({
   warn: (message) => console.error(`[dr-schedule] ${message}`),
   error: (message, error) => console.error(`[dr-schedule] ${new Date().toISOString()} ${message}`, ...(error === undefined ? [] : [error])),
 });
-
-function isHospitalError(error) {
-  return error instanceof Error && error.name === "HospitalError" && typeof error.code === "string";
-}
 
 function describeError(error) {
   if (isHospitalError(error)) return `${error.code}: ${error.message}`;

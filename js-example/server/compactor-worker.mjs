@@ -7,8 +7,8 @@
 //   3. catches its Hospital up to the head, in one read transaction, and takes the snapshot of
 //      that committed revision: `toSnapshot()` blocks this thread only;
 //   4. stores it in chunks, publishes it if it is still the newest, and prunes (compaction.mjs).
-// For SQLite it also runs a passive WAL checkpoint every `checkpointEveryMs`: the request
-// thread's connection never checkpoints (`checkpoints: "external"`).
+// For SQLite it also checkpoints the WAL every `checkpointEveryMs` (store.mjs, `checkpoint()`):
+// the request thread's connection never checkpoints (`checkpoints: "external"`).
 import { parentPort, workerData } from "node:worker_threads";
 import { compactionDue, compactNow } from "../service/compaction.mjs";
 import { HospitalService } from "../service/hospital-service.mjs";

@@ -64,8 +64,8 @@
 //   store.discardSnapshot(revision)                  drops the chunks of an unpublished one
 //   store.pruneChanges(upTo, step)                   drops change rows <= upTo, `step` at a time
 //   store.dropSnapshotsBefore(revision)              drops older snapshots, a chunk range at a time
-//   store.checkpoint()           lets the store tidy up after a compaction (SQLite: a passive WAL
-//                                checkpoint); may do nothing
+//   store.checkpoint()           lets the store tidy up after a compaction (SQLite: a WAL
+//                                checkpoint, passive then restart); may do nothing
 //
 // A store throws StoreBusyError when it cannot take the write lock in time (nothing changed),
 // StoreUnavailableError when its data is gone (a deleted or replaced file): then it must not

@@ -6,7 +6,8 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { fdatasync } from "node:fs";
+import { fdatasync, statSync } from "node:fs";
+import Database from "better-sqlite3";
 import { Hospital } from "dr-schedule";
 import { HospitalService } from "../../service/hospital-service.mjs";
 import { StoreUnavailableError } from "../../service/storage.mjs";
@@ -254,6 +255,29 @@ describe("the store", () => {
     fail = false;
     await assert.rejects(book({ service }, 2), StoreUnavailableError);
     await assert.rejects(service.read((h) => h.revision), StoreUnavailableError);
+  });
+
+  test("a checkpoint copies the frames committed during its passive step too, so the WAL starts over instead of growing", onlyFor("sqlite"), async () => {
+    const db = tempDb();
+    const { service } = await open(db, { checkpoints: "external" });
+    await service.write((h) => h.addDoctor(roundTheClock("rt")));
+    // A write of another connection under way during the passive checkpoint, committed after
+    // it, as a steady stream of requests always has one.
+    const other = new Database(db);
+    after(() => other.close());
+    other.exec("CREATE TABLE IF NOT EXISTS test_writes (x)");
+    const checkpointer = await openTestStore(db, { checkpoints: "external", hooks: { afterPassiveCheckpoint: () => other.exec("COMMIT") } });
+    const walBytes = [];
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 20; i++) await book({ service }, round * 20 + i);
+      other.exec("BEGIN IMMEDIATE");
+      other.prepare("INSERT INTO test_writes VALUES (?)").run("x".repeat(2000));
+      await checkpointer.checkpoint();
+      walBytes.push(statSync(`${db}-wal`).size);
+    }
+    // Started over after each checkpoint: the WAL holds one round's frames, not all of them.
+    assert.ok(walBytes[19] <= walBytes[1] * 1.5, `the WAL grew: ${walBytes.join(", ")} bytes`);
+    assert.equal(await service.read((h) => h.appointments("rt").length), 400);
   });
 
   test("a long lag is caught up the cheaper way: the rows when they are fewer bytes, else the snapshot", async () => {
